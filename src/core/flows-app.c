@@ -1,1 +1,386 @@
-/* being written */
+/* flows-app.c — an App: its connection definition and its flows */
+
+#include "flows-app.h"
+#include "flows-enums.h"
+
+struct _FlowsApp
+{
+  GObject              parent_instance;
+
+  char                *id;
+  char                *name;
+  char                *description;
+  char                *icon_name;
+  char                *redirect_url;
+  GListStore          *params;
+  GListStore          *flows;
+  FlowsConnectionType  connection_type;
+};
+
+G_DEFINE_FINAL_TYPE (FlowsApp, flows_app, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_NAME,
+  PROP_DESCRIPTION,
+  PROP_ICON_NAME,
+  PROP_CONNECTION_TYPE,
+  PROP_REDIRECT_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+flows_app_finalize (GObject *object)
+{
+  FlowsApp *self = (FlowsApp *)object;
+
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->description, g_free);
+  g_clear_pointer (&self->icon_name, g_free);
+  g_clear_pointer (&self->redirect_url, g_free);
+  g_clear_object (&self->params);
+  g_clear_object (&self->flows);
+
+  G_OBJECT_CLASS (flows_app_parent_class)->finalize (object);
+}
+
+static void
+flows_app_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  FlowsApp *self = FLOWS_APP (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_DESCRIPTION:
+      g_value_set_string (value, self->description);
+      break;
+    case PROP_ICON_NAME:
+      g_value_set_string (value, self->icon_name);
+      break;
+    case PROP_CONNECTION_TYPE:
+      g_value_set_enum (value, self->connection_type);
+      break;
+    case PROP_REDIRECT_URL:
+      g_value_set_string (value, self->redirect_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flows_app_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  FlowsApp *self = FLOWS_APP (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      self->id = g_value_dup_string (value);
+      break;
+    case PROP_NAME:
+      flows_app_set_name (self, g_value_get_string (value));
+      break;
+    case PROP_DESCRIPTION:
+      flows_app_set_description (self, g_value_get_string (value));
+      break;
+    case PROP_ICON_NAME:
+      flows_app_set_icon_name (self, g_value_get_string (value));
+      break;
+    case PROP_CONNECTION_TYPE:
+      flows_app_set_connection_type (self, g_value_get_enum (value));
+      break;
+    case PROP_REDIRECT_URL:
+      flows_app_set_redirect_url (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flows_app_class_init (FlowsAppClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = flows_app_finalize;
+  object_class->get_property = flows_app_get_property;
+  object_class->set_property = flows_app_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, "", flags);
+  properties[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, "", flags);
+  properties[PROP_ICON_NAME] = g_param_spec_string ("icon-name", NULL, NULL, "", flags);
+  properties[PROP_CONNECTION_TYPE] =
+    g_param_spec_enum ("connection-type", NULL, NULL,
+                       FLOWS_TYPE_CONNECTION_TYPE, FLOWS_CONNECTION_TYPE_GENERIC, flags);
+  properties[PROP_REDIRECT_URL] = g_param_spec_string ("redirect-url", NULL, NULL, "", flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+flows_app_init (FlowsApp *self)
+{
+  self->name = g_strdup ("");
+  self->description = g_strdup ("");
+  self->icon_name = g_strdup ("");
+  self->redirect_url = g_strdup ("");
+  self->params = g_list_store_new (FLOWS_TYPE_PARAM);
+  self->flows = g_list_store_new (FLOWS_TYPE_FLOW);
+}
+
+FlowsApp *
+flows_app_new (const char          *id,
+               const char          *name,
+               FlowsConnectionType  connection_type)
+{
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return g_object_new (FLOWS_TYPE_APP,
+                       "id", id,
+                       "name", name,
+                       "connection-type", connection_type,
+                       NULL);
+}
+
+/* Stores @value in *@field and notifies @prop when it changed; NULL is kept as "". */
+static void
+set_string (FlowsApp    *self,
+            char       **field,
+            const char  *value,
+            guint        prop)
+{
+  if (value == NULL)
+    value = "";
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+const char *
+flows_app_get_id (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  return self->id;
+}
+
+const char *
+flows_app_get_name (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  return self->name;
+}
+
+void
+flows_app_set_name (FlowsApp   *self,
+                    const char *name)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+  set_string (self, &self->name, name, PROP_NAME);
+}
+
+const char *
+flows_app_get_description (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  return self->description;
+}
+
+void
+flows_app_set_description (FlowsApp   *self,
+                           const char *description)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+  set_string (self, &self->description, description, PROP_DESCRIPTION);
+}
+
+const char *
+flows_app_get_icon_name (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  return self->icon_name;
+}
+
+void
+flows_app_set_icon_name (FlowsApp   *self,
+                         const char *icon_name)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+  set_string (self, &self->icon_name, icon_name, PROP_ICON_NAME);
+}
+
+FlowsConnectionType
+flows_app_get_connection_type (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), FLOWS_CONNECTION_TYPE_GENERIC);
+  return self->connection_type;
+}
+
+void
+flows_app_set_connection_type (FlowsApp            *self,
+                               FlowsConnectionType  connection_type)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+  if (self->connection_type == connection_type)
+    return;
+  self->connection_type = connection_type;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_TYPE]);
+}
+
+const char *
+flows_app_get_redirect_url (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  return self->redirect_url;
+}
+
+void
+flows_app_set_redirect_url (FlowsApp   *self,
+                            const char *redirect_url)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+  set_string (self, &self->redirect_url, redirect_url, PROP_REDIRECT_URL);
+}
+
+GListModel *
+flows_app_get_params (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  return G_LIST_MODEL (self->params);
+}
+
+void
+flows_app_add_param (FlowsApp   *self,
+                     FlowsParam *param)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+  g_return_if_fail (FLOWS_IS_PARAM (param));
+  g_list_store_append (self->params, param);
+}
+
+void
+flows_app_remove_param (FlowsApp   *self,
+                        FlowsParam *param)
+{
+  guint position;
+
+  g_return_if_fail (FLOWS_IS_APP (self));
+  if (g_list_store_find (self->params, param, &position))
+    g_list_store_remove (self->params, position);
+}
+
+FlowsParam *
+flows_app_find_param (FlowsApp   *self,
+                      const char *key)
+{
+  GListModel *params;
+  guint n;
+
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+
+  params = G_LIST_MODEL (self->params);
+  n = g_list_model_get_n_items (params);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+
+      if (g_strcmp0 (flows_param_get_key (param), key) == 0)
+        return param;
+    }
+  return NULL;
+}
+
+GListModel *
+flows_app_get_flows (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  return G_LIST_MODEL (self->flows);
+}
+
+void
+flows_app_add_flow (FlowsApp  *self,
+                    FlowsFlow *flow)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+  g_return_if_fail (FLOWS_IS_FLOW (flow));
+  g_list_store_append (self->flows, flow);
+}
+
+void
+flows_app_remove_flow (FlowsApp  *self,
+                       FlowsFlow *flow)
+{
+  guint position;
+
+  g_return_if_fail (FLOWS_IS_APP (self));
+  if (g_list_store_find (self->flows, flow, &position))
+    g_list_store_remove (self->flows, position);
+}
+
+FlowsFlow *
+flows_app_find_flow (FlowsApp   *self,
+                     const char *id_or_name)
+{
+  GListModel *flows;
+  FlowsFlow *by_name = NULL;
+  guint n;
+
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+
+  flows = G_LIST_MODEL (self->flows);
+  n = g_list_model_get_n_items (flows);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
+
+      if (g_strcmp0 (flows_flow_get_id (flow), id_or_name) == 0)
+        return flow;
+      if (by_name == NULL && g_strcmp0 (flows_flow_get_name (flow), id_or_name) == 0)
+        by_name = flow;
+    }
+  return by_name;
+}
+
+FlowsFlow *
+flows_app_find_flow_by_role (FlowsApp      *self,
+                             FlowsFlowRole  role)
+{
+  GListModel *flows;
+  guint n;
+
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+  g_return_val_if_fail (role != FLOWS_FLOW_ROLE_NONE, NULL);
+
+  flows = G_LIST_MODEL (self->flows);
+  n = g_list_model_get_n_items (flows);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
+
+      if (flows_flow_get_role (flow) == role)
+        return flow;
+    }
+  return NULL;
+}

@@ -1,1 +1,1006 @@
-/* being written */
+/* flows-document.c — reading and writing App and connection documents */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "flows-document.h"
+#include "flows-enums.h"
+#include "flows-json-locate.h"
+
+G_DEFINE_QUARK (flows-document-error-quark, flows_document_error)
+
+/* Where a document is read from, so that every error can say file:line:column. */
+typedef struct
+{
+  const char  *text;
+  gsize        length;
+  const char  *source;
+  GError     **error;
+} Reader;
+
+/* A migration turns the root object of version N into version N + 1, in place; migrations[N - 1]
+ * upgrades version N. Version 1 is the first format, so there is nothing to migrate yet: the
+ * next format change adds its function here and bumps FLOWS_DOCUMENT_VERSION. */
+typedef gboolean (*Migration) (JsonObject *root, GError **error);
+static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { NULL };
+
+G_GNUC_PRINTF (4, 5)
+static gboolean
+reader_fail (Reader             *reader,
+             FlowsDocumentError  code,
+             const char         *path,
+             const char         *format,
+             ...)
+{
+  g_autofree char *what = NULL;
+  guint line, column;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (flows_json_locate (reader->text, reader->length, path, &line, &column))
+    g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, code,
+                 "%s:%u:%u: %s", reader->source, line, column, what);
+  else
+    g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, code, "%s: %s", reader->source, what);
+
+  return FALSE;
+}
+
+static const char *
+describe_node (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      return _("an object");
+    case JSON_NODE_ARRAY:
+      return _("a list");
+    case JSON_NODE_NULL:
+      return _("null");
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return _("a string");
+    case G_TYPE_BOOLEAN:
+      return _("true or false");
+    default:
+      return _("a number");
+    }
+}
+
+static gboolean
+node_holds (JsonNode *node,
+            GType     value_type)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (value_type == G_TYPE_DOUBLE)
+    return json_node_get_value_type (node) == G_TYPE_DOUBLE ||
+           json_node_get_value_type (node) == G_TYPE_INT64;
+  return json_node_get_value_type (node) == value_type;
+}
+
+/* Looks up @member of @object (at @path) and checks its type. Returns the node, or NULL when it
+ * is absent and optional (error unset) or wrong (error set). */
+static JsonNode *
+read_member (Reader      *reader,
+             JsonObject  *object,
+             const char  *path,
+             const char  *member,
+             JsonNodeType node_type,
+             GType        value_type,
+             const char  *expected,
+             gboolean     required)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    {
+      if (required)
+        reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, path,
+                     _("“%s” is missing here"), member);
+      return NULL;
+    }
+
+  if (json_node_get_node_type (node) != node_type ||
+      (node_type == JSON_NODE_VALUE && !node_holds (node, value_type)))
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, member_path,
+                   _("“%s” must be %s, not %s"), member, expected, describe_node (node));
+      return NULL;
+    }
+
+  return node;
+}
+
+/* Reads a string member into @out. Absent and optional gives @fallback. */
+static gboolean
+read_string (Reader      *reader,
+             JsonObject  *object,
+             const char  *path,
+             const char  *member,
+             gboolean     required,
+             const char  *fallback,
+             const char **out)
+{
+  JsonNode *node = read_member (reader, object, path, member,
+                                JSON_NODE_VALUE, G_TYPE_STRING, _("a string"), required);
+
+  if (node == NULL)
+    {
+      *out = fallback;
+      return *reader->error == NULL;
+    }
+
+  *out = json_node_get_string (node);
+  if (required && **out == '\0')
+    {
+      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+      return reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, member_path,
+                          _("“%s” must not be empty"), member);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_boolean (Reader     *reader,
+              JsonObject *object,
+              const char *path,
+              const char *member,
+              gboolean   *out)
+{
+  JsonNode *node = read_member (reader, object, path, member,
+                                JSON_NODE_VALUE, G_TYPE_BOOLEAN, _("true or false"), FALSE);
+
+  *out = node != NULL ? json_node_get_boolean (node) : FALSE;
+  return *reader->error == NULL;
+}
+
+static gboolean
+read_number (Reader     *reader,
+             JsonObject *object,
+             const char *path,
+             const char *member,
+             gboolean    required,
+             double     *out)
+{
+  JsonNode *node = read_member (reader, object, path, member,
+                                JSON_NODE_VALUE, G_TYPE_DOUBLE, _("a number"), required);
+
+  *out = node != NULL ? json_node_get_double (node) : 0;
+  return *reader->error == NULL;
+}
+
+/* Reads a string member that must be the nick of a value of @enum_type. */
+static gboolean
+read_enum (Reader     *reader,
+           JsonObject *object,
+           const char *path,
+           const char *member,
+           GType       enum_type,
+           gboolean    required,
+           int         fallback,
+           int        *out)
+{
+  g_autoptr(GEnumClass) klass = NULL;
+  g_autoptr(GString) choices = NULL;
+  g_autofree char *member_path = NULL;
+  const char *nick;
+
+  if (!read_string (reader, object, path, member, required, NULL, &nick))
+    return FALSE;
+
+  *out = fallback;
+  if (nick == NULL || flows_enum_from_nick (enum_type, nick, out))
+    return TRUE;
+
+  klass = g_type_class_ref (enum_type);
+  choices = g_string_new (NULL);
+  for (guint i = 0; i < klass->n_values; i++)
+    g_string_append_printf (choices, "%s“%s”", i > 0 ? ", " : "", klass->values[i].value_nick);
+
+  member_path = g_strdup_printf ("%s.%s", path, member);
+  return reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, member_path,
+                      _("“%s” is not a valid %s; use one of %s"), nick, member, choices->str);
+}
+
+/* An optional list member; absent gives NULL and no error. */
+static gboolean
+read_array (Reader      *reader,
+            JsonObject  *object,
+            const char  *path,
+            const char  *member,
+            JsonArray  **out)
+{
+  JsonNode *node = read_member (reader, object, path, member,
+                                JSON_NODE_ARRAY, G_TYPE_INVALID, _("a list"), FALSE);
+
+  *out = node != NULL ? json_node_get_array (node) : NULL;
+  return *reader->error == NULL;
+}
+
+static gboolean
+read_object (Reader      *reader,
+             JsonObject  *object,
+             const char  *path,
+             const char  *member,
+             JsonObject **out)
+{
+  JsonNode *node = read_member (reader, object, path, member,
+                                JSON_NODE_OBJECT, G_TYPE_INVALID, _("an object"), FALSE);
+
+  *out = node != NULL ? json_node_get_object (node) : NULL;
+  return *reader->error == NULL;
+}
+
+/* The element @index of @array as an object. */
+static JsonObject *
+read_element (Reader     *reader,
+              JsonArray  *array,
+              const char *path,
+              guint       index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, index);
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, element_path,
+                   _("each entry of this list must be an object, not %s"), describe_node (node));
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+/* Parses @text into its root object and checks "format" and "version", migrating an older
+ * version in memory (the file itself is only rewritten when the user saves). */
+static JsonObject *
+read_root (Reader     *reader,
+           const char *expected_format,
+           const char *kind)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) parse_error = NULL;
+  const char *invalid_utf8;
+  const char *format;
+  JsonNode *root_node;
+  JsonObject *root;
+  double version;
+
+  if (!g_utf8_validate (reader->text, reader->length, &invalid_utf8))
+    {
+      guint line = 1;
+      const char *line_start = reader->text;
+
+      for (const char *p = reader->text; p < invalid_utf8; p++)
+        if (*p == '\n')
+          {
+            line++;
+            line_start = p + 1;
+          }
+      g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
+                   _("%s:%u:%ld: the file is not valid UTF-8 text"),
+                   reader->source, line, g_utf8_pointer_to_offset (line_start, invalid_utf8) + 1);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, reader->text, reader->length, &parse_error))
+    {
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: WHAT"; keep LINE:COLUMN: WHAT. */
+      const char *message = parse_error->message;
+
+      if (g_str_has_prefix (message, "<data>:"))
+        message += strlen ("<data>:");
+      g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
+                   _("%s:%s"), reader->source, message);
+      return NULL;
+    }
+
+  root_node = json_parser_get_root (parser);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, "$",
+                   _("a Flows Studio %s is a JSON object, but this is %s"),
+                   kind, root_node != NULL ? describe_node (root_node) : _("nothing"));
+      return NULL;
+    }
+  root = json_node_get_object (root_node);
+
+  if (!json_object_has_member (root, "format"))
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, "$",
+                   _("this is not a Flows Studio %s: it has no “format” member"), kind);
+      return NULL;
+    }
+  if (!read_string (reader, root, "$", "format", TRUE, NULL, &format))
+    return NULL;
+  if (g_strcmp0 (format, expected_format) != 0)
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, "$.format",
+                   _("this is a “%s” document, not a Flows Studio %s (“%s”)"),
+                   format, kind, expected_format);
+      return NULL;
+    }
+
+  if (!read_number (reader, root, "$", "version", TRUE, &version))
+    return NULL;
+  if (version != (int)version || version < 1)
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_OLD_VERSION, "$.version",
+                   _("version %g is not a version of the Flows Studio %s format"), version, kind);
+      return NULL;
+    }
+  if (version > FLOWS_DOCUMENT_VERSION)
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_NEWER_VERSION, "$.version",
+                   _("this %s was saved by a newer Flows Studio (format version %d; this one reads up to %d): update Flows Studio to open it"),
+                   kind, (int)version, FLOWS_DOCUMENT_VERSION);
+      return NULL;
+    }
+
+  for (int v = (int)version; v < FLOWS_DOCUMENT_VERSION; v++)
+    if (migrations[v - 1] != NULL && !migrations[v - 1] (root, reader->error))
+      return NULL;
+
+  return json_object_ref (root);
+}
+
+static FlowsParam *
+read_param (Reader     *reader,
+            JsonObject *object,
+            const char *path)
+{
+  g_autoptr(FlowsParam) param = NULL;
+  g_autoptr(GStrvBuilder) choices = g_strv_builder_new ();
+  g_auto(GStrv) choice_list = NULL;
+  const char *key, *label, *description, *default_value;
+  gboolean required, sensitive;
+  JsonArray *choice_array;
+  int kind;
+
+  if (!read_string (reader, object, path, "key", TRUE, NULL, &key) ||
+      !read_string (reader, object, path, "label", FALSE, "", &label) ||
+      !read_string (reader, object, path, "description", FALSE, "", &description) ||
+      !read_enum (reader, object, path, "kind", FLOWS_TYPE_PARAM_KIND, FALSE, FLOWS_PARAM_KIND_TEXT, &kind) ||
+      !read_boolean (reader, object, path, "required", &required) ||
+      !read_string (reader, object, path, "default", FALSE, "", &default_value) ||
+      !read_boolean (reader, object, path, "sensitive", &sensitive) ||
+      !read_array (reader, object, path, "choices", &choice_array))
+    return NULL;
+
+  for (guint i = 0; choice_array != NULL && i < json_array_get_length (choice_array); i++)
+    {
+      JsonNode *node = json_array_get_element (choice_array, i);
+
+      if (!node_holds (node, G_TYPE_STRING))
+        {
+          g_autofree char *choice_path = g_strdup_printf ("%s.choices[%u]", path, i);
+          reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, choice_path,
+                       _("each choice must be a string, not %s"), describe_node (node));
+          return NULL;
+        }
+      g_strv_builder_add (choices, json_node_get_string (node));
+    }
+  choice_list = g_strv_builder_end (choices);
+
+  param = flows_param_new (key, label, kind);
+  flows_param_set_description (param, description);
+  flows_param_set_required (param, required);
+  flows_param_set_default (param, default_value);
+  flows_param_set_sensitive (param, sensitive);
+  flows_param_set_choices (param, (const char * const *)choice_list);
+  return g_steal_pointer (&param);
+}
+
+static FlowsStage *
+read_stage (Reader     *reader,
+            JsonObject *object,
+            const char *path)
+{
+  g_autoptr(FlowsStage) stage = NULL;
+  g_autofree char *routes_path = g_strdup_printf ("%s.routes", path);
+  const char *id, *key, *name;
+  JsonObject *position, *settings, *routes;
+  double x = 0, y = 0;
+  int stage_type;
+
+  if (!read_string (reader, object, path, "id", TRUE, NULL, &id) ||
+      !read_string (reader, object, path, "key", FALSE, "", &key) ||
+      !read_enum (reader, object, path, "type", FLOWS_TYPE_STAGE_TYPE, TRUE, 0, &stage_type) ||
+      !read_string (reader, object, path, "name", FALSE, "", &name) ||
+      !read_object (reader, object, path, "position", &position) ||
+      !read_object (reader, object, path, "settings", &settings) ||
+      !read_object (reader, object, path, "routes", &routes))
+    return NULL;
+
+  if (position != NULL)
+    {
+      g_autofree char *position_path = g_strdup_printf ("%s.position", path);
+
+      if (!read_number (reader, position, position_path, "x", TRUE, &x) ||
+          !read_number (reader, position, position_path, "y", TRUE, &y))
+        return NULL;
+    }
+
+  stage = flows_stage_new (id, key, stage_type, name);
+  flows_stage_set_position (stage, x, y);
+  if (settings != NULL)
+    flows_stage_set_settings (stage, settings);
+
+  if (routes != NULL)
+    {
+      g_autoptr(GList) outputs = json_object_get_members (routes);
+
+      for (const GList *l = outputs; l != NULL; l = l->next)
+        {
+          const char *target;
+
+          if (!read_string (reader, routes, routes_path, l->data, TRUE, NULL, &target))
+            return NULL;
+          flows_stage_set_route (stage, l->data, target);
+        }
+    }
+
+  return g_steal_pointer (&stage);
+}
+
+static FlowsFlow *
+read_flow (Reader     *reader,
+           JsonObject *object,
+           const char *path)
+{
+  g_autoptr(FlowsFlow) flow = NULL;
+  g_autoptr(GHashTable) stage_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *stages_path = g_strdup_printf ("%s.stages", path);
+  const char *id, *name, *description;
+  int visibility, role;
+  JsonArray *stages;
+
+  if (!read_string (reader, object, path, "id", TRUE, NULL, &id) ||
+      !read_string (reader, object, path, "name", TRUE, NULL, &name) ||
+      !read_string (reader, object, path, "description", FALSE, "", &description) ||
+      !read_enum (reader, object, path, "visibility", FLOWS_TYPE_FLOW_VISIBILITY, FALSE,
+                  FLOWS_FLOW_VISIBILITY_PRIVATE, &visibility) ||
+      !read_enum (reader, object, path, "role", FLOWS_TYPE_FLOW_ROLE, FALSE,
+                  FLOWS_FLOW_ROLE_NONE, &role) ||
+      !read_array (reader, object, path, "stages", &stages))
+    return NULL;
+
+  flow = flows_flow_new (id, name);
+  flows_flow_set_description (flow, description);
+  flows_flow_set_visibility (flow, visibility);
+  flows_flow_set_role (flow, role);
+
+  for (guint i = 0; stages != NULL && i < json_array_get_length (stages); i++)
+    {
+      g_autofree char *stage_path = g_strdup_printf ("%s[%u]", stages_path, i);
+      g_autoptr(FlowsStage) stage = NULL;
+      JsonObject *stage_object;
+
+      if (!(stage_object = read_element (reader, stages, stages_path, i)) ||
+          !(stage = read_stage (reader, stage_object, stage_path)))
+        return NULL;
+
+      if (!g_hash_table_add (stage_ids, (gpointer)flows_stage_get_id (stage)))
+        {
+          g_autofree char *id_path = g_strdup_printf ("%s.id", stage_path);
+          reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, id_path,
+                       _("two stages of flow “%s” have the id “%s”"), name, flows_stage_get_id (stage));
+          return NULL;
+        }
+      flows_flow_add_stage (flow, stage);
+    }
+
+  return g_steal_pointer (&flow);
+}
+
+FlowsApp *
+flows_document_app_from_json (const char  *text,
+                              gsize        length,
+                              const char  *source,
+                              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Reader reader = { text, length, source, &local_error };
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(GHashTable) flow_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *id, *name, *description, *icon, *redirect_url;
+  JsonArray *params, *flows;
+  int connection_type;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!(root = read_root (&reader, FLOWS_APP_FORMAT, _("App"))) ||
+      !read_string (&reader, root, "$", "id", TRUE, NULL, &id) ||
+      !read_string (&reader, root, "$", "name", TRUE, NULL, &name) ||
+      !read_string (&reader, root, "$", "description", FALSE, "", &description) ||
+      !read_string (&reader, root, "$", "icon", FALSE, "", &icon) ||
+      !read_enum (&reader, root, "$", "connectionType", FLOWS_TYPE_CONNECTION_TYPE, TRUE, 0, &connection_type) ||
+      !read_string (&reader, root, "$", "redirectUrl", FALSE, "", &redirect_url) ||
+      !read_array (&reader, root, "$", "parameters", &params) ||
+      !read_array (&reader, root, "$", "flows", &flows))
+    goto failed;
+
+  app = flows_app_new (id, name, connection_type);
+  flows_app_set_description (app, description);
+  flows_app_set_icon_name (app, icon);
+  flows_app_set_redirect_url (app, redirect_url);
+
+  for (guint i = 0; params != NULL && i < json_array_get_length (params); i++)
+    {
+      g_autofree char *param_path = g_strdup_printf ("$.parameters[%u]", i);
+      g_autoptr(FlowsParam) param = NULL;
+      JsonObject *object;
+
+      if (!(object = read_element (&reader, params, "$.parameters", i)) ||
+          !(param = read_param (&reader, object, param_path)))
+        goto failed;
+
+      if (flows_app_find_param (app, flows_param_get_key (param)) != NULL)
+        {
+          g_autofree char *key_path = g_strdup_printf ("%s.key", param_path);
+          reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, key_path,
+                       _("two parameters have the key “%s”"), flows_param_get_key (param));
+          goto failed;
+        }
+      flows_app_add_param (app, param);
+    }
+
+  for (guint i = 0; flows != NULL && i < json_array_get_length (flows); i++)
+    {
+      g_autofree char *flow_path = g_strdup_printf ("$.flows[%u]", i);
+      g_autoptr(FlowsFlow) flow = NULL;
+      JsonObject *object;
+
+      if (!(object = read_element (&reader, flows, "$.flows", i)) ||
+          !(flow = read_flow (&reader, object, flow_path)))
+        goto failed;
+
+      if (!g_hash_table_add (flow_ids, (gpointer)flows_flow_get_id (flow)))
+        {
+          g_autofree char *id_path = g_strdup_printf ("%s.id", flow_path);
+          reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, id_path,
+                       _("two flows have the id “%s”"), flows_flow_get_id (flow));
+          goto failed;
+        }
+      flows_app_add_flow (app, flow);
+    }
+
+  return g_steal_pointer (&app);
+
+failed:
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+FlowsConnection *
+flows_document_connection_from_json (const char  *text,
+                                     gsize        length,
+                                     const char  *source,
+                                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Reader reader = { text, length, source, &local_error };
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(GList) keys = NULL;
+  const char *id, *app_id, *name;
+  JsonObject *values, *oauth, *last_test;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!(root = read_root (&reader, FLOWS_CONNECTION_FORMAT, _("connection"))) ||
+      !read_string (&reader, root, "$", "id", TRUE, NULL, &id) ||
+      !read_string (&reader, root, "$", "app", TRUE, NULL, &app_id) ||
+      !read_string (&reader, root, "$", "name", FALSE, "", &name) ||
+      !read_object (&reader, root, "$", "values", &values) ||
+      !read_object (&reader, root, "$", "oauth", &oauth) ||
+      !read_object (&reader, root, "$", "lastTest", &last_test))
+    goto failed;
+
+  connection = flows_connection_new (id, app_id, name);
+
+  keys = values != NULL ? json_object_get_members (values) : NULL;
+  for (const GList *l = keys; l != NULL; l = l->next)
+    {
+      const char *value;
+
+      if (!read_string (&reader, values, "$.values", l->data, FALSE, "", &value))
+        goto failed;
+      flows_connection_set_value (connection, l->data, value);
+    }
+
+  if (oauth != NULL)
+    {
+      const char *scope, *needs_sign_in;
+      gboolean signed_in;
+      double expires_at;
+
+      if (!read_boolean (&reader, oauth, "$.oauth", "signedIn", &signed_in) ||
+          !read_number (&reader, oauth, "$.oauth", "expiresAt", FALSE, &expires_at) ||
+          !read_string (&reader, oauth, "$.oauth", "scope", FALSE, "", &scope) ||
+          !read_string (&reader, oauth, "$.oauth", "needsSignIn", FALSE, NULL, &needs_sign_in))
+        goto failed;
+      flows_connection_set_signed_in (connection, signed_in);
+      flows_connection_set_token_expires_at (connection, (gint64)expires_at);
+      flows_connection_set_scope (connection, scope);
+      flows_connection_set_needs_sign_in (connection, needs_sign_in);
+    }
+
+  if (last_test != NULL)
+    {
+      const char *message;
+      gboolean passed;
+      double time, status;
+
+      if (!read_number (&reader, last_test, "$.lastTest", "time", TRUE, &time) ||
+          !read_boolean (&reader, last_test, "$.lastTest", "passed", &passed) ||
+          !read_number (&reader, last_test, "$.lastTest", "status", FALSE, &status) ||
+          !read_string (&reader, last_test, "$.lastTest", "message", FALSE, "", &message))
+        goto failed;
+      flows_connection_set_last_test (connection, (gint64)time, passed,
+                                      (guint)CLAMP (status, 0, 999), message);
+    }
+
+  return g_steal_pointer (&connection);
+
+failed:
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* Writing ---------------------------------------------------------------------------------- */
+
+static char *
+to_text (JsonObject *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), root);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  return g_strconcat (text, "\n", NULL);
+}
+
+static JsonObject *
+new_document (const char *format)
+{
+  JsonObject *root = json_object_new ();
+
+  json_object_set_string_member (root, "format", format);
+  json_object_set_int_member (root, "version", FLOWS_DOCUMENT_VERSION);
+  return root;
+}
+
+static JsonObject *
+param_to_object (FlowsParam *param)
+{
+  JsonObject *object = json_object_new ();
+  const char * const *choices = flows_param_get_choices (param);
+
+  json_object_set_string_member (object, "key", flows_param_get_key (param));
+  json_object_set_string_member (object, "label", flows_param_get_label (param));
+  json_object_set_string_member (object, "description", flows_param_get_description (param));
+  json_object_set_string_member (object, "kind",
+                                 flows_enum_to_nick (FLOWS_TYPE_PARAM_KIND, flows_param_get_kind (param)));
+  json_object_set_boolean_member (object, "required", flows_param_get_required (param));
+  json_object_set_string_member (object, "default", flows_param_get_default (param));
+  json_object_set_boolean_member (object, "sensitive", flows_param_get_sensitive (param));
+  if (choices[0] != NULL)
+    {
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; choices[i] != NULL; i++)
+        json_array_add_string_element (array, choices[i]);
+      json_object_set_array_member (object, "choices", array);
+    }
+  return object;
+}
+
+static gint64
+round_to_unit (double value)
+{
+  return (gint64)(value < 0 ? value - 0.5 : value + 0.5);
+}
+
+static JsonObject *
+stage_to_object (FlowsStage *stage)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *position = json_object_new ();
+  JsonObject *routes = json_object_new ();
+  g_auto(GStrv) outputs = flows_stage_list_routes (stage);
+  g_autoptr(JsonNode) settings = json_node_init_object (json_node_alloc (),
+                                                        flows_stage_get_settings (stage));
+
+  json_object_set_string_member (object, "id", flows_stage_get_id (stage));
+  json_object_set_string_member (object, "key", flows_stage_get_key (stage));
+  json_object_set_string_member (object, "type",
+                                 flows_enum_to_nick (FLOWS_TYPE_STAGE_TYPE, flows_stage_get_stage_type (stage)));
+  json_object_set_string_member (object, "name", flows_stage_get_name (stage));
+  /* Whole canvas units: finer positions mean nothing on screen and would make diffs noisy. */
+  json_object_set_int_member (position, "x", round_to_unit (flows_stage_get_x (stage)));
+  json_object_set_int_member (position, "y", round_to_unit (flows_stage_get_y (stage)));
+  json_object_set_object_member (object, "position", position);
+  json_object_set_member (object, "settings", json_node_copy (settings));
+  for (guint i = 0; outputs[i] != NULL; i++)
+    json_object_set_string_member (routes, outputs[i], flows_stage_get_route (stage, outputs[i]));
+  json_object_set_object_member (object, "routes", routes);
+  return object;
+}
+
+static JsonObject *
+flow_to_object (FlowsFlow *flow)
+{
+  JsonObject *object = json_object_new ();
+  JsonArray *stages = json_array_new ();
+  GListModel *model = flows_flow_get_stages (flow);
+
+  json_object_set_string_member (object, "id", flows_flow_get_id (flow));
+  json_object_set_string_member (object, "name", flows_flow_get_name (flow));
+  json_object_set_string_member (object, "description", flows_flow_get_description (flow));
+  json_object_set_string_member (object, "visibility",
+                                 flows_enum_to_nick (FLOWS_TYPE_FLOW_VISIBILITY, flows_flow_get_visibility (flow)));
+  json_object_set_string_member (object, "role",
+                                 flows_enum_to_nick (FLOWS_TYPE_FLOW_ROLE, flows_flow_get_role (flow)));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (model, i);
+      json_array_add_object_element (stages, stage_to_object (stage));
+    }
+  json_object_set_array_member (object, "stages", stages);
+  return object;
+}
+
+char *
+flows_document_app_to_json (FlowsApp *app)
+{
+  g_autoptr(JsonObject) root = new_document (FLOWS_APP_FORMAT);
+  JsonArray *params = json_array_new ();
+  JsonArray *flows = json_array_new ();
+  GListModel *model;
+
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+
+  json_object_set_string_member (root, "id", flows_app_get_id (app));
+  json_object_set_string_member (root, "name", flows_app_get_name (app));
+  json_object_set_string_member (root, "description", flows_app_get_description (app));
+  json_object_set_string_member (root, "icon", flows_app_get_icon_name (app));
+  json_object_set_string_member (root, "connectionType",
+                                 flows_enum_to_nick (FLOWS_TYPE_CONNECTION_TYPE, flows_app_get_connection_type (app)));
+  json_object_set_string_member (root, "redirectUrl", flows_app_get_redirect_url (app));
+
+  model = flows_app_get_params (app);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (model, i);
+      json_array_add_object_element (params, param_to_object (param));
+    }
+  json_object_set_array_member (root, "parameters", params);
+
+  model = flows_app_get_flows (app);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FlowsFlow) flow = g_list_model_get_item (model, i);
+      json_array_add_object_element (flows, flow_to_object (flow));
+    }
+  json_object_set_array_member (root, "flows", flows);
+
+  return to_text (root);
+}
+
+char *
+flows_document_connection_to_json (FlowsConnection  *connection,
+                                   FlowsApp         *app,
+                                   GError          **error)
+{
+  g_autoptr(JsonObject) root = new_document (FLOWS_CONNECTION_FORMAT);
+  g_auto(GStrv) keys = flows_connection_list_value_keys (connection);
+  JsonObject *values = json_object_new ();
+  JsonObject *oauth = json_object_new ();
+  const char *needs_sign_in = flows_connection_get_needs_sign_in (connection);
+
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (connection), NULL);
+
+  json_object_set_string_member (root, "id", flows_connection_get_id (connection));
+  json_object_set_string_member (root, "app", flows_connection_get_app_id (connection));
+  json_object_set_string_member (root, "name", flows_connection_get_name (connection));
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      FlowsParam *param = app != NULL ? flows_app_find_param (app, keys[i]) : NULL;
+
+      /* The last guard between a secret and the disk: callers keep sensitive values in the
+       * keyring, and a bug that put one here must fail loudly, not write it. */
+      if (param != NULL && flows_param_get_sensitive (param))
+        {
+          json_object_unref (values);
+          json_object_unref (oauth);
+          g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_CONTAINS_SECRET,
+                       _("Connection “%s” was not saved: “%s” is sensitive and belongs in the keyring, not in a file"),
+                       flows_connection_get_name (connection), keys[i]);
+          return NULL;
+        }
+      json_object_set_string_member (values, keys[i], flows_connection_get_value (connection, keys[i]));
+    }
+  json_object_set_object_member (root, "values", values);
+
+  json_object_set_boolean_member (oauth, "signedIn", flows_connection_get_signed_in (connection));
+  json_object_set_int_member (oauth, "expiresAt", flows_connection_get_token_expires_at (connection));
+  json_object_set_string_member (oauth, "scope", flows_connection_get_scope (connection));
+  if (needs_sign_in != NULL)
+    json_object_set_string_member (oauth, "needsSignIn", needs_sign_in);
+  json_object_set_object_member (root, "oauth", oauth);
+
+  if (flows_connection_get_last_test_time (connection) > 0)
+    {
+      JsonObject *last_test = json_object_new ();
+
+      json_object_set_int_member (last_test, "time", flows_connection_get_last_test_time (connection));
+      json_object_set_boolean_member (last_test, "passed", flows_connection_get_last_test_passed (connection));
+      json_object_set_int_member (last_test, "status", flows_connection_get_last_test_status (connection));
+      json_object_set_string_member (last_test, "message", flows_connection_get_last_test_message (connection));
+      json_object_set_object_member (root, "lastTest", last_test);
+    }
+
+  return to_text (root);
+}
+
+/* Files ------------------------------------------------------------------------------------ */
+
+static gboolean
+is_blank (const char *text,
+          gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isspace (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+flows_document_read (GFile   *file,
+                     gsize   *length,
+                     GError **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autofree char *contents = NULL;
+  gsize size;
+
+  info = g_file_query_info (file,
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info == NULL)
+    {
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO,
+                   _("%s: cannot be read: %s"), name, local_error->message);
+      return NULL;
+    }
+
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_NOT_A_FILE,
+                   g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY
+                     ? _("%s: is a folder, not a document")
+                     : _("%s: is not a regular file"),
+                   name);
+      return NULL;
+    }
+
+  if (g_file_info_get_size (info) > FLOWS_DOCUMENT_MAX_SIZE)
+    {
+      g_autofree char *size_text = g_format_size (g_file_info_get_size (info));
+      g_autofree char *limit_text = g_format_size (FLOWS_DOCUMENT_MAX_SIZE);
+
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_TOO_LARGE,
+                   _("%s: is too large to be a Flows Studio document (%s; the limit is %s)"),
+                   name, size_text, limit_text);
+      return NULL;
+    }
+
+  if (!g_file_load_contents (file, NULL, &contents, &size, NULL, &local_error))
+    {
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO,
+                   _("%s: cannot be read: %s"), name, local_error->message);
+      return NULL;
+    }
+
+  /* The size was checked before reading, but the file may have grown since. */
+  if (size > FLOWS_DOCUMENT_MAX_SIZE)
+    {
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_TOO_LARGE,
+                   _("%s: is too large to be a Flows Studio document"), name);
+      return NULL;
+    }
+
+  if (is_blank (contents, size))
+    {
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_EMPTY,
+                   _("%s: is empty"), name);
+      return NULL;
+    }
+
+  *length = size;
+  return g_steal_pointer (&contents);
+}
+
+/* Loads @file with @parse, naming the file by its path in messages. */
+static gpointer
+load_document (GFile     *file,
+               gpointer (*parse) (const char *, gsize, const char *, GError **),
+               GError   **error)
+{
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (!(text = flows_document_read (file, &length, error)))
+    return NULL;
+
+  return parse (text, length, name, error);
+}
+
+FlowsApp *
+flows_document_load_app (GFile   *file,
+                         GError **error)
+{
+  return load_document (file, (gpointer)flows_document_app_from_json, error);
+}
+
+FlowsConnection *
+flows_document_load_connection (GFile   *file,
+                                GError **error)
+{
+  return load_document (file, (gpointer)flows_document_connection_from_json, error);
+}
+
+gboolean
+flows_document_write (GFile       *file,
+                      const char  *text,
+                      int          mode,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *name = g_file_get_parse_name (file);
+
+  if (!g_file_make_directory_with_parents (parent, NULL, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO,
+                   _("%s: cannot be saved: %s"), name, local_error->message);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+
+  /* g_file_replace_contents() writes a temporary file beside @file and renames it over. */
+  if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
+                                (mode & 0077) == 0 ? G_FILE_CREATE_PRIVATE : G_FILE_CREATE_NONE,
+                                NULL, NULL, &local_error))
+    {
+      g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO,
+                   _("%s: cannot be saved: %s"), name, local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}

@@ -1,1 +1,590 @@
-/* being written */
+/* flows-library.c — every App and connection under one data directory */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "flows-document.h"
+#include "flows-library.h"
+#include "flows-secrets.h"
+
+struct _FlowsLibrary
+{
+  GObject     parent_instance;
+
+  GFile      *directory;
+  GListStore *apps;
+  GListStore *connections;
+  GPtrArray  *problems;
+  /* id -> the GFile each App or connection was loaded from or saved to */
+  GHashTable *files;
+  /* paths of files that failed to load: never written over */
+  GHashTable *broken_paths;
+  guint       is_new : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FlowsLibrary, flows_library, G_TYPE_OBJECT)
+G_DEFINE_QUARK (flows-library-error-quark, flows_library_error)
+
+enum {
+  PROP_0,
+  PROP_DIRECTORY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+load_problem_free (FlowsLoadProblem *problem)
+{
+  g_clear_object (&problem->file);
+  g_clear_error (&problem->error);
+  g_free (problem);
+}
+
+static void
+flows_library_finalize (GObject *object)
+{
+  FlowsLibrary *self = (FlowsLibrary *)object;
+
+  g_clear_object (&self->directory);
+  g_clear_object (&self->apps);
+  g_clear_object (&self->connections);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->files, g_hash_table_unref);
+  g_clear_pointer (&self->broken_paths, g_hash_table_unref);
+
+  G_OBJECT_CLASS (flows_library_parent_class)->finalize (object);
+}
+
+static void
+flows_library_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FlowsLibrary *self = FLOWS_LIBRARY (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTORY:
+      g_value_set_object (value, self->directory);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flows_library_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  FlowsLibrary *self = FLOWS_LIBRARY (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRECTORY:
+      self->directory = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flows_library_class_init (FlowsLibraryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = flows_library_finalize;
+  object_class->get_property = flows_library_get_property;
+  object_class->set_property = flows_library_set_property;
+
+  properties[PROP_DIRECTORY] =
+    g_param_spec_object ("directory", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+flows_library_init (FlowsLibrary *self)
+{
+  self->apps = g_list_store_new (FLOWS_TYPE_APP);
+  self->connections = g_list_store_new (FLOWS_TYPE_CONNECTION);
+  self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify)load_problem_free);
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->broken_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+FlowsLibrary *
+flows_library_new (GFile *directory)
+{
+  g_return_val_if_fail (G_IS_FILE (directory), NULL);
+
+  return g_object_new (FLOWS_TYPE_LIBRARY, "directory", directory, NULL);
+}
+
+GFile *
+flows_library_get_default_directory (void)
+{
+  const char *override = g_getenv ("FLOWS_STUDIO_DATA_DIR");
+
+  if (override != NULL && *override != '\0')
+    return g_file_new_for_commandline_arg (override);
+
+  return g_file_new_build_filename (g_get_user_data_dir (), "flows-studio", NULL);
+}
+
+GFile *
+flows_library_get_directory (FlowsLibrary *self)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+  return self->directory;
+}
+
+gboolean
+flows_library_is_new (FlowsLibrary *self)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  return self->is_new;
+}
+
+GPtrArray *
+flows_library_get_problems (FlowsLibrary *self)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+  return self->problems;
+}
+
+static int
+compare_apps (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  int by_name = g_utf8_collate (flows_app_get_name ((FlowsApp *)a), flows_app_get_name ((FlowsApp *)b));
+
+  return by_name != 0 ? by_name : g_strcmp0 (flows_app_get_id ((FlowsApp *)a), flows_app_get_id ((FlowsApp *)b));
+}
+
+static void
+add_problem (FlowsLibrary *self,
+             GFile        *file,
+             GError       *error)
+{
+  FlowsLoadProblem *problem = g_new0 (FlowsLoadProblem, 1);
+
+  problem->file = g_object_ref (file);
+  problem->error = error;
+  g_ptr_array_add (self->problems, problem);
+  g_hash_table_add (self->broken_paths, g_file_get_path (file));
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* The *.json file names of @directory, sorted, so that loading is deterministic. */
+static GPtrArray *
+list_documents (GFile   *directory,
+                GError **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  GFileInfo *info;
+
+  enumerator = g_file_enumerate_children (directory, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                          G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (enumerator == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return g_steal_pointer (&names);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  while ((info = g_file_enumerator_next_file (enumerator, NULL, &local_error)) != NULL)
+    {
+      const char *name = g_file_info_get_name (info);
+
+      /* Hidden names include the temporary files of an atomic write in progress. */
+      if (name[0] != '.' && g_str_has_suffix (name, ".json"))
+        g_ptr_array_add (names, g_strdup (name));
+      g_object_unref (info);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  g_ptr_array_sort (names, compare_names);
+  return g_steal_pointer (&names);
+}
+
+static gboolean
+load_directory (FlowsLibrary  *self,
+                const char    *subdirectory,
+                gboolean       apps,
+                GError       **error)
+{
+  g_autoptr(GFile) directory = g_file_get_child (self->directory, subdirectory);
+  g_autoptr(GPtrArray) names = list_documents (directory, error);
+
+  if (names == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autoptr(GFile) file = g_file_get_child (directory, g_ptr_array_index (names, i));
+      g_autoptr(GObject) object = NULL;
+      GError *load_error = NULL;
+      const char *id;
+
+      if (apps)
+        object = G_OBJECT (flows_document_load_app (file, &load_error));
+      else
+        object = G_OBJECT (flows_document_load_connection (file, &load_error));
+
+      if (object == NULL)
+        {
+          add_problem (self, file, load_error);
+          continue;
+        }
+
+      id = apps ? flows_app_get_id (FLOWS_APP (object))
+                : flows_connection_get_id (FLOWS_CONNECTION (object));
+      if (g_hash_table_contains (self->files, id))
+        {
+          g_autofree char *path = g_file_get_parse_name (file);
+          g_autofree char *other = g_file_get_parse_name (g_hash_table_lookup (self->files, id));
+
+          add_problem (self, file,
+                       g_error_new (FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS,
+                                    _("%s: has the same id as %s (“%s”); only the first one is loaded"),
+                                    path, other, id));
+          continue;
+        }
+
+      g_hash_table_insert (self->files, g_strdup (id), g_object_ref (file));
+      if (apps)
+        g_list_store_insert_sorted (self->apps, object, compare_apps, NULL);
+      else
+        g_list_store_append (self->connections, object);
+    }
+
+  return TRUE;
+}
+
+gboolean
+flows_library_load (FlowsLibrary  *self,
+                    GError       **error)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+
+  g_list_store_remove_all (self->apps);
+  g_list_store_remove_all (self->connections);
+  g_ptr_array_set_size (self->problems, 0);
+  g_hash_table_remove_all (self->files);
+  g_hash_table_remove_all (self->broken_paths);
+
+  self->is_new = !g_file_query_exists (self->directory, NULL);
+
+  return load_directory (self, "apps", TRUE, error) &&
+         load_directory (self, "connections", FALSE, error);
+}
+
+GListModel *
+flows_library_get_apps (FlowsLibrary *self)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+  return G_LIST_MODEL (self->apps);
+}
+
+FlowsApp *
+flows_library_find_app (FlowsLibrary *self,
+                        const char   *id_or_name)
+{
+  GListModel *apps;
+  FlowsApp *by_name = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+
+  apps = G_LIST_MODEL (self->apps);
+  for (guint i = 0; i < g_list_model_get_n_items (apps); i++)
+    {
+      g_autoptr(FlowsApp) app = g_list_model_get_item (apps, i);
+
+      if (g_strcmp0 (flows_app_get_id (app), id_or_name) == 0)
+        return app;
+      if (by_name == NULL && g_strcmp0 (flows_app_get_name (app), id_or_name) == 0)
+        by_name = app;
+    }
+  return by_name;
+}
+
+/* Ids become file names: letters, digits, '-', '_' and '.', not starting with '.'. */
+static gboolean
+check_id (const char  *id,
+          const char  *kind,
+          GError     **error)
+{
+  gboolean valid = id != NULL && id[0] != '\0' && id[0] != '.' && strlen (id) <= 128;
+
+  for (const char *p = id; valid && *p != '\0'; p++)
+    valid = g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.';
+
+  if (!valid)
+    g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_INVALID_ID,
+                 _("“%s” cannot be the id of %s: use letters, digits, “-”, “_” and “.”"),
+                 id != NULL ? id : "", kind);
+  return valid;
+}
+
+/* The file of the App or connection @id: where it was loaded from, else <subdirectory>/<id>.json.
+ * Refuses a file that failed to load, so that it is never written over. */
+static GFile *
+document_file (FlowsLibrary  *self,
+               const char    *subdirectory,
+               const char    *id,
+               GError       **error)
+{
+  GFile *known = g_hash_table_lookup (self->files, id);
+  g_autofree char *basename = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (known != NULL)
+    return g_object_ref (known);
+
+  basename = g_strconcat (id, ".json", NULL);
+  file = g_file_get_child (self->directory, subdirectory);
+  file = g_file_get_child (g_steal_pointer (&file), basename);
+  path = g_file_get_path (file);
+  if (g_hash_table_contains (self->broken_paths, path))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_BROKEN_FILE,
+                   _("%s could not be loaded, so it is left as it is; fix or move it first"), name);
+      return NULL;
+    }
+  return g_steal_pointer (&file);
+}
+
+gboolean
+flows_library_save_app (FlowsLibrary  *self,
+                        FlowsApp      *app,
+                        GError       **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_APP (app), FALSE);
+
+  if (!(file = document_file (self, "apps", flows_app_get_id (app), error)))
+    return FALSE;
+
+  text = flows_document_app_to_json (app);
+  if (!flows_document_write (file, text, 0644, error))
+    return FALSE;
+
+  g_hash_table_insert (self->files, g_strdup (flows_app_get_id (app)), g_steal_pointer (&file));
+  return TRUE;
+}
+
+gboolean
+flows_library_add_app (FlowsLibrary  *self,
+                       FlowsApp      *app,
+                       GError       **error)
+{
+  FlowsApp *existing;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_APP (app), FALSE);
+
+  if (!check_id (flows_app_get_id (app), _("an App"), error))
+    return FALSE;
+
+  existing = flows_library_find_app (self, flows_app_get_id (app));
+  if (existing != NULL && g_strcmp0 (flows_app_get_id (existing), flows_app_get_id (app)) == 0)
+    {
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS,
+                   _("The library already has an App with the id “%s” (“%s”)"),
+                   flows_app_get_id (app), flows_app_get_name (existing));
+      return FALSE;
+    }
+
+  if (!flows_library_save_app (self, app, error))
+    return FALSE;
+
+  g_list_store_insert_sorted (self->apps, app, compare_apps, NULL);
+  return TRUE;
+}
+
+FlowsApp *
+flows_library_import_app (FlowsLibrary  *self,
+                          GFile         *file,
+                          GError       **error)
+{
+  g_autoptr(FlowsApp) app = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (!(app = flows_document_load_app (file, error)) ||
+      !flows_library_add_app (self, app, error))
+    return NULL;
+
+  return app;
+}
+
+gboolean
+flows_library_export_app (FlowsLibrary  *self,
+                          FlowsApp      *app,
+                          GFile         *file,
+                          GError       **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_APP (app), FALSE);
+
+  /* The App document holds no secret by construction: sensitive values live only in
+   * connections' keyring entries, and an export is just the App document. */
+  text = flows_document_app_to_json (app);
+  return flows_document_write (file, text, 0644, error);
+}
+
+GListModel *
+flows_library_get_connections (FlowsLibrary *self)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+  return G_LIST_MODEL (self->connections);
+}
+
+FlowsConnection *
+flows_library_find_connection (FlowsLibrary *self,
+                               const char   *id)
+{
+  GListModel *connections;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+
+  connections = G_LIST_MODEL (self->connections);
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(FlowsConnection) connection = g_list_model_get_item (connections, i);
+
+      if (g_strcmp0 (flows_connection_get_id (connection), id) == 0)
+        return connection;
+    }
+  return NULL;
+}
+
+gboolean
+flows_library_save_connection (FlowsLibrary     *self,
+                               FlowsConnection  *connection,
+                               GError          **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *text = NULL;
+  FlowsApp *app;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (connection), FALSE);
+
+  app = flows_library_find_app (self, flows_connection_get_app_id (connection));
+  if (!(text = flows_document_connection_to_json (connection, app, error)) ||
+      !(file = document_file (self, "connections", flows_connection_get_id (connection), error)))
+    return FALSE;
+
+  /* Connection files say which service a user has access to: readable by the user only. */
+  if (!flows_document_write (file, text, 0600, error))
+    return FALSE;
+
+  g_hash_table_insert (self->files, g_strdup (flows_connection_get_id (connection)), g_steal_pointer (&file));
+  return TRUE;
+}
+
+gboolean
+flows_library_add_connection (FlowsLibrary     *self,
+                              FlowsConnection  *connection,
+                              GError          **error)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (connection), FALSE);
+
+  if (!check_id (flows_connection_get_id (connection), _("a connection"), error))
+    return FALSE;
+
+  if (flows_library_find_connection (self, flows_connection_get_id (connection)) != NULL)
+    {
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS,
+                   _("The library already has a connection with the id “%s”"),
+                   flows_connection_get_id (connection));
+      return FALSE;
+    }
+
+  if (!flows_library_save_connection (self, connection, error))
+    return FALSE;
+
+  g_list_store_append (self->connections, connection);
+  return TRUE;
+}
+
+gboolean
+flows_library_delete_connection (FlowsLibrary     *self,
+                                 FlowsConnection  *connection,
+                                 GCancellable     *cancellable,
+                                 GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(FlowsConnection) hold = NULL;
+  GFile *file;
+  guint position;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (connection), FALSE);
+
+  if (!g_list_store_find (self->connections, connection, &position))
+    {
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_NOT_FOUND,
+                   _("Connection “%s” is not in the library"), flows_connection_get_name (connection));
+      return FALSE;
+    }
+
+  if (!flows_secrets_clear_connection_sync (flows_connection_get_app_id (connection),
+                                            flows_connection_get_id (connection),
+                                            cancellable, &local_error))
+    {
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_NOT_FOUND,
+                   _("Connection “%s” was not deleted, because its secrets could not be removed from the keyring: %s"),
+                   flows_connection_get_name (connection), local_error->message);
+      return FALSE;
+    }
+
+  file = g_hash_table_lookup (self->files, flows_connection_get_id (connection));
+  if (file != NULL && !g_file_delete (file, cancellable, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_set_error (error, G_IO_ERROR, local_error->code,
+                   _("The secrets of connection “%s” were removed, but %s could not be deleted: %s"),
+                   flows_connection_get_name (connection), name, local_error->message);
+      return FALSE;
+    }
+
+  hold = g_object_ref (connection);
+  g_hash_table_remove (self->files, flows_connection_get_id (connection));
+  g_list_store_remove (self->connections, position);
+  return TRUE;
+}

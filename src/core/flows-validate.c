@@ -1,1 +1,574 @@
-/* being written */
+/* flows-validate.c — the checks that run before a flow does, so that a mistake is shown on the
+ * stage and setting where it was made rather than halfway through a run.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "flows-expression.h"
+#include "flows-validate.h"
+
+/* Settings whose strings are names or choices, never templates: a "<" in them is not a
+ * reference and they are not expanded. "name" names a field, input, header or query parameter;
+ * "flow" is the id of the flow a Call Flow stage calls; "kind", "method", "match", "comparator"
+ * and "mode" pick from fixed lists; "sample" is test data for a Trigger input, typed as is. */
+static const char * const non_expression_settings[] = {
+  "name", "flow", "kind", "method", "match", "comparator", "mode", "sample", NULL,
+};
+
+static const char * const builtin_names[] = {
+  "ConnectionID", "RedirectURL", "State", "CodeChallenge", "CodeVerifier", "AccessToken",
+  "RefreshToken", NULL,
+};
+
+/* Zero is what a lookup of an unknown name gives. */
+typedef enum {
+  NAME_PARAM = 1,
+  NAME_BUILTIN,
+  NAME_INPUT,
+} NameKind;
+
+typedef struct {
+  FlowsApp   *app;
+  FlowsFlow  *flow;
+  GHashTable *names;    /* parameter keys, built-ins and trigger inputs -> NameKind */
+  GHashTable *stages;   /* stage key -> the first FlowsStage with it */
+  GPtrArray  *problems;
+} Validation;
+
+G_DEFINE_BOXED_TYPE (FlowsProblem, flows_problem, flows_problem_copy, flows_problem_free)
+
+FlowsProblem *
+flows_problem_copy (const FlowsProblem *problem)
+{
+  FlowsProblem *copy;
+
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  copy = g_new0 (FlowsProblem, 1);
+  copy->flow_id = g_strdup (problem->flow_id);
+  copy->flow_name = g_strdup (problem->flow_name);
+  copy->stage_id = g_strdup (problem->stage_id);
+  copy->stage_name = g_strdup (problem->stage_name);
+  copy->setting = g_strdup (problem->setting);
+  copy->message = g_strdup (problem->message);
+
+  return copy;
+}
+
+void
+flows_problem_free (FlowsProblem *problem)
+{
+  if (problem == NULL)
+    return;
+
+  g_free (problem->flow_id);
+  g_free (problem->flow_name);
+  g_free (problem->stage_id);
+  g_free (problem->stage_name);
+  g_free (problem->setting);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+/* Names are optional in the model; an id still tells the reader which one is meant. */
+static const char *
+display_name (const char *name,
+              const char *id)
+{
+  return name != NULL && *name != '\0' ? name : id;
+}
+
+char *
+flows_problem_to_string (const FlowsProblem *problem)
+{
+  const char *flow;
+  const char *stage;
+
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  flow = display_name (problem->flow_name, problem->flow_id);
+  stage = display_name (problem->stage_name, problem->stage_id);
+
+  if (flow == NULL)
+    return g_strdup (problem->message);
+
+  if (stage == NULL)
+    return g_strdup_printf (_("Flow “%s”: %s"), flow, problem->message);
+
+  if (problem->setting == NULL)
+    return g_strdup_printf (_("Flow “%s”, stage “%s”: %s"), flow, stage, problem->message);
+
+  return g_strdup_printf (_("Flow “%s”, stage “%s”, setting %s: %s"),
+                          flow, stage, problem->setting, problem->message);
+}
+
+const char * const *
+flows_validate_builtin_names (void)
+{
+  return builtin_names;
+}
+
+static void add_problem (Validation *v,
+                         FlowsStage *stage,
+                         const char *setting,
+                         const char *format,
+                         ...) G_GNUC_PRINTF (4, 5);
+
+static void
+add_problem (Validation *v,
+             FlowsStage *stage,
+             const char *setting,
+             const char *format,
+             ...)
+{
+  FlowsProblem *problem = g_new0 (FlowsProblem, 1);
+  va_list args;
+
+  problem->flow_id = g_strdup (flows_flow_get_id (v->flow));
+  problem->flow_name = g_strdup (flows_flow_get_name (v->flow));
+  if (stage != NULL)
+    {
+      problem->stage_id = g_strdup (flows_stage_get_id (stage));
+      problem->stage_name = g_strdup (flows_stage_get_name (stage));
+    }
+  problem->setting = g_strdup (setting);
+
+  va_start (args, format);
+  problem->message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_ptr_array_add (v->problems, problem);
+}
+
+static const char *
+stage_display_name (FlowsStage *stage)
+{
+  return display_name (flows_stage_get_name (stage), flows_stage_get_key (stage));
+}
+
+/* Settings come from files people edit by hand, so a member may hold any type. */
+static JsonNode *
+get_member (JsonObject   *object,
+            const char   *name,
+            JsonNodeType  type)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && json_node_get_node_type (node) == type ? node : NULL;
+}
+
+/* The Trigger's settings are {"inputs": [{"name": …, …}, …]}; each name is referenced as <name>. */
+static void
+collect_trigger_inputs (Validation *v,
+                        FlowsStage *trigger)
+{
+  JsonNode *inputs_node = get_member (flows_stage_get_settings (trigger), "inputs", JSON_NODE_ARRAY);
+  JsonArray *inputs;
+
+  if (inputs_node == NULL)
+    return;
+
+  inputs = json_node_get_array (inputs_node);
+
+  for (guint i = 0; i < json_array_get_length (inputs); i++)
+    {
+      JsonNode *input = json_array_get_element (inputs, i);
+      g_autofree char *setting = g_strdup_printf ("inputs[%u].name", i);
+      JsonNode *name_node;
+      const char *name;
+
+      if (!JSON_NODE_HOLDS_OBJECT (input))
+        continue;
+
+      name_node = get_member (json_node_get_object (input), "name", JSON_NODE_VALUE);
+      name = name_node != NULL ? json_node_get_string (name_node) : NULL;
+      if (name == NULL || *name == '\0')
+        {
+          add_problem (v, trigger, setting, _("The input has no name"));
+          continue;
+        }
+
+      if (!flows_expression_is_identifier (name))
+        {
+          add_problem (v, trigger, setting,
+                       _("Input name “%s” cannot be referenced: use letters, digits and “_”, not starting with a digit"),
+                       name);
+          continue;
+        }
+
+      if (g_hash_table_lookup (v->names, name) == GINT_TO_POINTER (NAME_INPUT))
+        {
+          add_problem (v, trigger, setting, _("Another input is already called “%s”"), name);
+          continue;
+        }
+
+      /* An input may share a parameter's or built-in's name (Step 3 receives ConnectionID):
+       * the flow's own input is what the reference means inside the flow. */
+      g_hash_table_insert (v->names, (gpointer) name, GINT_TO_POINTER (NAME_INPUT));
+    }
+}
+
+static void
+check_triggers (Validation *v)
+{
+  GListModel *stages = flows_flow_get_stages (v->flow);
+  FlowsStage *first = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+
+      if (flows_stage_get_stage_type (stage) != FLOWS_STAGE_TYPE_TRIGGER)
+        continue;
+
+      if (first == NULL)
+        {
+          first = stage;
+          collect_trigger_inputs (v, stage);
+        }
+      else
+        {
+          add_problem (v, stage, NULL,
+                       _("A flow has one Trigger stage and this flow already starts at “%s”"),
+                       stage_display_name (first));
+        }
+    }
+
+  if (first == NULL)
+    add_problem (v, NULL, NULL, _("The flow has no Trigger stage to start from"));
+}
+
+static void
+check_key (Validation *v,
+           FlowsStage *stage)
+{
+  const char *key = flows_stage_get_key (stage);
+  FlowsStage *other;
+
+  if (key == NULL || *key == '\0')
+    {
+      add_problem (v, stage, NULL, _("The stage has no key, so its outputs cannot be referenced"));
+      return;
+    }
+
+  if (!flows_expression_is_identifier (key))
+    {
+      add_problem (v, stage, NULL,
+                   _("Stage key “%s” cannot be referenced: use letters, digits and “_”, not starting with a digit"),
+                   key);
+      return;
+    }
+
+  other = g_hash_table_lookup (v->stages, key);
+  if (other != NULL)
+    {
+      add_problem (v, stage, NULL, _("Stage key “%s” is already used by stage “%s”"),
+                   key, stage_display_name (other));
+      return;
+    }
+
+  g_hash_table_insert (v->stages, (gpointer) key, stage);
+
+  /* <key> would mean two things; the message says which, to make the fix obvious. */
+  switch (GPOINTER_TO_INT (g_hash_table_lookup (v->names, key)))
+    {
+    case NAME_PARAM:
+      add_problem (v, stage, NULL,
+                   _("Stage key “%s” is also a connection parameter; choose another so that <%s> means one thing"),
+                   key, key);
+      break;
+    case NAME_BUILTIN:
+      add_problem (v, stage, NULL,
+                   _("Stage key “%s” is also a built-in name; choose another so that <%s> means one thing"),
+                   key, key);
+      break;
+    case NAME_INPUT:
+      add_problem (v, stage, NULL,
+                   _("Stage key “%s” is also a trigger input; choose another so that <%s> means one thing"),
+                   key, key);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+check_routes (Validation *v,
+              FlowsStage *stage)
+{
+  g_auto(GStrv) outputs = flows_stage_list_routes (stage);
+
+  for (guint i = 0; outputs != NULL && outputs[i] != NULL; i++)
+    {
+      const char *target = flows_stage_get_route (stage, outputs[i]);
+
+      /* An empty route ends the flow there, which is allowed. */
+      if (target == NULL || *target == '\0')
+        continue;
+
+      if (flows_flow_find_stage (v->flow, target) == NULL)
+        add_problem (v, stage, NULL,
+                     _("The “%s” route leads to “%s”, which is not a stage of this flow"),
+                     outputs[i], target);
+    }
+}
+
+/* A case-insensitive match, when there is exactly one, is almost certainly what was meant. */
+static const char *
+suggest_name (Validation *v,
+              const char *name)
+{
+  GHashTable *tables[] = { v->names, v->stages };
+  const char *suggestion = NULL;
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, tables[t]);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          if (g_ascii_strcasecmp (key, name) != 0)
+            continue;
+          if (suggestion != NULL && strcmp (suggestion, key) != 0)
+            return NULL;
+          suggestion = key;
+        }
+    }
+
+  return suggestion;
+}
+
+static void
+check_template (Validation *v,
+                FlowsStage *stage,
+                const char *setting,
+                const char *text)
+{
+  g_autoptr(FlowsExpression) expression = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) reported = NULL;
+
+  expression = flows_expression_parse (text, &error);
+  if (expression == NULL)
+    {
+      add_problem (v, stage, setting, "%s", error->message);
+      return;
+    }
+
+  reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < flows_expression_get_n_references (expression); i++)
+    {
+      const char *reference = flows_expression_get_reference (expression, i);
+      g_autofree char *name = g_strndup (reference, strcspn (reference, "."));
+      const char *suggestion;
+
+      if (g_hash_table_contains (v->names, name) || g_hash_table_contains (v->stages, name))
+        continue;
+
+      /* One problem per unknown name, however often the setting uses it. */
+      if (!g_hash_table_add (reported, g_strdup (name)))
+        continue;
+
+      suggestion = suggest_name (v, name);
+      if (suggestion != NULL)
+        add_problem (v, stage, setting,
+                     _("Unknown reference <%s>: no connection parameter, built-in, trigger input or stage is called “%s”; did you mean “%s”?"),
+                     reference, name, suggestion);
+      else
+        add_problem (v, stage, setting,
+                     _("Unknown reference <%s>: no connection parameter, built-in, trigger input or stage is called “%s”"),
+                     reference, name);
+    }
+}
+
+/* @path is the setting's path so far ("body.fields[0]"); it is restored before returning. */
+static void
+check_settings_node (Validation *v,
+                     FlowsStage *stage,
+                     JsonNode   *node,
+                     GString    *path)
+{
+  gsize length = path->len;
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *member;
+        JsonNode *value;
+
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &member, &value))
+          {
+            if (g_strv_contains (non_expression_settings, member))
+              continue;
+
+            if (path->len > 0)
+              g_string_append_c (path, '.');
+            g_string_append (path, member);
+            check_settings_node (v, stage, value, path);
+            g_string_truncate (path, length);
+          }
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            g_string_append_printf (path, "[%u]", i);
+            check_settings_node (v, stage, json_array_get_element (array, i), path);
+            g_string_truncate (path, length);
+          }
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        check_template (v, stage, path->str, json_node_get_string (node));
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+static void
+check_settings (Validation *v,
+                FlowsStage *stage)
+{
+  JsonObject *settings = flows_stage_get_settings (stage);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) path = NULL;
+
+  if (settings == NULL)
+    return;
+
+  node = json_node_init_object (json_node_alloc (), settings);
+  path = g_string_new (NULL);
+  check_settings_node (v, stage, node, path);
+}
+
+static void
+check_call_flow (Validation *v,
+                 FlowsStage *stage)
+{
+  const char *flow_id = flows_stage_get_string_setting (stage, "flow");
+  GListModel *flows = flows_app_get_flows (v->app);
+
+  if (flow_id == NULL || *flow_id == '\0')
+    {
+      add_problem (v, stage, "flow", _("Choose the flow this stage calls"));
+      return;
+    }
+
+  if (g_strcmp0 (flow_id, flows_flow_get_id (v->flow)) == 0)
+    {
+      add_problem (v, stage, "flow", _("A flow cannot call itself"));
+      return;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (flows); i++)
+    {
+      g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
+
+      if (g_strcmp0 (flows_flow_get_id (flow), flow_id) != 0)
+        continue;
+
+      if (flows_flow_get_visibility (flow) != FLOWS_FLOW_VISIBILITY_PRIVATE)
+        add_problem (v, stage, "flow",
+                     _("“%s” is a public flow; a Call Flow stage calls a private flow of the App"),
+                     display_name (flows_flow_get_name (flow), flow_id));
+      return;
+    }
+
+  add_problem (v, stage, "flow", _("No flow of this App has the id “%s”"), flow_id);
+}
+
+GPtrArray *
+flows_validate_flow (FlowsApp  *app,
+                     FlowsFlow *flow)
+{
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GHashTable) stages_by_key = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  GListModel *params;
+  GListModel *stages;
+  Validation v;
+
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+  g_return_val_if_fail (FLOWS_IS_FLOW (flow), NULL);
+
+  /* Keys and names are borrowed from the model, which nothing changes while this runs. */
+  names = g_hash_table_new (g_str_hash, g_str_equal);
+  stages_by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) flows_problem_free);
+  v = (Validation) { app, flow, names, stages_by_key, problems };
+
+  params = flows_app_get_params (app);
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+      const char *key = flows_param_get_key (param);
+
+      if (key != NULL)
+        g_hash_table_insert (names, (gpointer) key, GINT_TO_POINTER (NAME_PARAM));
+    }
+
+  for (guint i = 0; builtin_names[i] != NULL; i++)
+    g_hash_table_insert (names, (gpointer) builtin_names[i], GINT_TO_POINTER (NAME_BUILTIN));
+
+  check_triggers (&v);
+
+  stages = flows_flow_get_stages (flow);
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+
+      check_key (&v, stage);
+    }
+
+  /* Settings are checked once every key is known: a stage may reference one placed after it. */
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+
+      check_routes (&v, stage);
+      check_settings (&v, stage);
+      if (flows_stage_get_stage_type (stage) == FLOWS_STAGE_TYPE_CALL_FLOW)
+        check_call_flow (&v, stage);
+    }
+
+  return g_steal_pointer (&problems);
+}
+
+GPtrArray *
+flows_validate_app (FlowsApp *app)
+{
+  GPtrArray *problems;
+  GListModel *flows;
+
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+
+  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) flows_problem_free);
+  flows = flows_app_get_flows (app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (flows); i++)
+    {
+      g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
+
+      g_ptr_array_extend_and_steal (problems, flows_validate_flow (app, flow));
+    }
+
+  return problems;
+}

@@ -1,0 +1,87 @@
+/* flows-library.h — every App and connection under one data directory.
+ *
+ * The directory holds apps/<id>.json and connections/<id>.json. A file that cannot be loaded
+ * becomes a FlowsLoadProblem and is never written over; the rest of the library still loads.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "flows-app.h"
+#include "flows-connection.h"
+
+G_BEGIN_DECLS
+
+#define FLOWS_LIBRARY_ERROR (flows_library_error_quark ())
+
+typedef enum {
+  FLOWS_LIBRARY_ERROR_NOT_FOUND,
+  FLOWS_LIBRARY_ERROR_EXISTS,
+  FLOWS_LIBRARY_ERROR_BROKEN_FILE,
+  FLOWS_LIBRARY_ERROR_INVALID_ID,
+} FlowsLibraryError;
+
+/* A file of the library that did not load: which one and why (the message starts with the
+ * path, and gives line and column where there is one). */
+typedef struct
+{
+  GFile  *file;
+  GError *error;
+} FlowsLoadProblem;
+
+#define FLOWS_TYPE_LIBRARY (flows_library_get_type ())
+G_DECLARE_FINAL_TYPE (FlowsLibrary, flows_library, FLOWS, LIBRARY, GObject)
+
+GQuark           flows_library_error_quark                (void);
+
+FlowsLibrary    *flows_library_new                        (GFile            *directory);
+/* $FLOWS_STUDIO_DATA_DIR when set, else $XDG_DATA_HOME/flows-studio. */
+GFile           *flows_library_get_default_directory      (void);
+GFile           *flows_library_get_directory              (FlowsLibrary     *self);
+
+/* Loads every document. Returns FALSE only when the directory itself cannot be read; problems
+ * with single files are in flows_library_get_problems(). */
+gboolean         flows_library_load                       (FlowsLibrary     *self,
+                                                           GError          **error);
+/* TRUE when the directory did not exist before flows_library_load(): a first launch. */
+gboolean         flows_library_is_new                     (FlowsLibrary     *self);
+/* Array of FlowsLoadProblem, in file name order. */
+GPtrArray       *flows_library_get_problems               (FlowsLibrary     *self);
+
+/* GListModel of FlowsApp, sorted by name. */
+GListModel      *flows_library_get_apps                   (FlowsLibrary     *self);
+/* By id, then by name. */
+FlowsApp        *flows_library_find_app                   (FlowsLibrary     *self,
+                                                           const char       *id_or_name);
+gboolean         flows_library_add_app                    (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GError          **error);
+gboolean         flows_library_save_app                   (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GError          **error);
+FlowsApp        *flows_library_import_app                 (FlowsLibrary     *self,
+                                                           GFile            *file,
+                                                           GError          **error);
+gboolean         flows_library_export_app                 (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GFile            *file,
+                                                           GError          **error);
+
+/* GListModel of FlowsConnection, in file name order. */
+GListModel      *flows_library_get_connections            (FlowsLibrary     *self);
+FlowsConnection *flows_library_find_connection            (FlowsLibrary     *self,
+                                                           const char       *id);
+gboolean         flows_library_add_connection             (FlowsLibrary     *self,
+                                                           FlowsConnection  *connection,
+                                                           GError          **error);
+gboolean         flows_library_save_connection            (FlowsLibrary     *self,
+                                                           FlowsConnection  *connection,
+                                                           GError          **error);
+/* Removes the connection's secrets from the keyring, then its file. When the keyring cannot be
+ * reached nothing is deleted, so that no secret is left behind without its connection. */
+gboolean         flows_library_delete_connection          (FlowsLibrary     *self,
+                                                           FlowsConnection  *connection,
+                                                           GCancellable     *cancellable,
+                                                           GError          **error);
+
+G_END_DECLS

@@ -1,0 +1,41 @@
+/* flows-validate.h — the checks an App must pass before anything runs: one Trigger per flow,
+ * well-formed and unique stage keys, routes that lead somewhere, settings whose references
+ * parse and name something in scope, Call Flow stages that call a private flow of the App.
+ */
+#pragma once
+
+#include "flows-app.h"
+
+G_BEGIN_DECLS
+
+#define FLOWS_TYPE_PROBLEM (flows_problem_get_type ())
+
+/* One thing wrong, placed as precisely as possible: @stage_id and @stage_name are NULL for a
+ * problem of the flow as a whole; @setting is a path into the stage's settings such as
+ * "query[2].value", or NULL when the problem is not in one setting (a key, a route). */
+typedef struct {
+  char *flow_id;
+  char *flow_name;
+  char *stage_id;
+  char *stage_name;
+  char *setting;
+  char *message;
+} FlowsProblem;
+
+GType               flows_problem_get_type       (void);
+FlowsProblem       *flows_problem_copy           (const FlowsProblem *problem);
+void                flows_problem_free           (FlowsProblem       *problem);
+/* "Flow “X”, stage “Y”, setting fields[0].value: message", omitting what the problem lacks. */
+char               *flows_problem_to_string      (const FlowsProblem *problem);
+
+/* Both return a new array of FlowsProblem (with its free function set), empty when all is well. */
+GPtrArray          *flows_validate_app           (FlowsApp           *app);
+GPtrArray          *flows_validate_flow          (FlowsApp           *app,
+                                                  FlowsFlow          *flow);
+
+/* The names every flow can reference besides parameters, trigger inputs and stages, NULL-terminated. */
+const char * const *flows_validate_builtin_names (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlowsProblem, flows_problem_free)
+
+G_END_DECLS
