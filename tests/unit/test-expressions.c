@@ -628,6 +628,22 @@ test_locate_missing (void)
 }
 
 static void
+test_locate_paths (void)
+{
+  /* Paths are built from names found in files, so a malformed one is just not found. */
+  assert_not_located (locate_document, strlen (locate_document), "flows");
+  assert_not_located (locate_document, strlen (locate_document), "$flows");
+  assert_not_located (locate_document, strlen (locate_document), "$.flows[");
+  assert_not_located (locate_document, strlen (locate_document), "$.flows[x]");
+  assert_not_located (locate_document, strlen (locate_document), "$.flows[-1]");
+  assert_not_located (locate_document, strlen (locate_document), "$.flows[0");
+  assert_not_located (locate_document, strlen (locate_document), "$.flows[99999999999]");
+
+  /* An empty name is a name. */
+  assert_located ("{\"\": {\"\": 1}}", -1, "$..", 1, 11);
+}
+
+static void
 test_locate_malformed (void)
 {
   /* Broken before the target: no answer. */
@@ -706,6 +722,7 @@ main (int   argc,
   g_test_add_func ("/json-locate/escaped-names", test_locate_escaped_names);
   g_test_add_func ("/json-locate/utf8-columns", test_locate_utf8_columns);
   g_test_add_func ("/json-locate/missing", test_locate_missing);
+  g_test_add_func ("/json-locate/paths", test_locate_paths);
   g_test_add_func ("/json-locate/malformed", test_locate_malformed);
   g_test_add_func ("/json-locate/like-json-glib", test_locate_like_json_glib);
   g_test_add_func ("/json-locate/optional-outputs", test_locate_optional_outputs);

@@ -1,2 +1,516 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-validate.c — each validation rule, on small Apps built in code. */
+#include "flows-app-templates.h"
+#include "flows-validate.h"
+
+/* Builds an object from JSON written with single quotes, which reads better in C. */
+static JsonObject *
+parse_settings (const char *single_quoted)
+{
+  g_autofree char *text = g_strdup (single_quoted);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_strdelimit (text, "'", '"');
+  node = json_from_string (text, &error);
+  g_assert_no_error (error);
+
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* Adds a stage to @flow and returns it (owned by the flow). */
+static FlowsStage *
+add_stage (FlowsFlow      *flow,
+           const char     *id,
+           const char     *key,
+           FlowsStageType  stage_type,
+           const char     *name,
+           const char     *settings)
+{
+  g_autoptr(FlowsStage) stage = flows_stage_new (id, key, stage_type, name);
+
+  if (settings != NULL)
+    {
+      g_autoptr(JsonObject) object = parse_settings (settings);
+
+      flows_stage_set_settings (stage, object);
+    }
+
+  flows_flow_add_stage (flow, stage);
+
+  return stage;
+}
+
+/* An App with one parameter and one flow, "Main", that starts at a Trigger with one input. */
+static FlowsApp *
+new_app (FlowsFlow **main_flow)
+{
+  g_autoptr(FlowsApp) app = flows_app_new ("app-1", "Weather", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_autoptr(FlowsParam) param = flows_param_new ("ApiKey", "API key", FLOWS_PARAM_KIND_TEXT);
+  g_autoptr(FlowsFlow) flow = flows_flow_new ("flow-main", "Main");
+
+  flows_app_add_param (app, param);
+  add_stage (flow, "stage-trigger", "trigger", FLOWS_STAGE_TYPE_TRIGGER, "Start",
+             "{'inputs':[{'name':'city','required':true,'default':'','sample':'Oslo'}]}");
+  flows_app_add_flow (app, flow);
+
+  *main_flow = flow;
+  return g_steal_pointer (&app);
+}
+
+static void
+assert_problem (FlowsProblem *problem,
+                const char   *flow_id,
+                const char   *flow_name,
+                const char   *stage_id,
+                const char   *stage_name,
+                const char   *setting,
+                const char   *message)
+{
+  g_assert_nonnull (problem);
+  g_assert_cmpstr (problem->flow_id, ==, flow_id);
+  g_assert_cmpstr (problem->flow_name, ==, flow_name);
+  g_assert_cmpstr (problem->stage_id, ==, stage_id);
+  g_assert_cmpstr (problem->stage_name, ==, stage_name);
+  g_assert_cmpstr (problem->setting, ==, setting);
+  g_assert_cmpstr (problem->message, ==, message);
+}
+
+/* Validates @flow and checks that it has exactly one problem, in "Main" at @stage_id. */
+static void
+assert_one_problem (FlowsApp   *app,
+                    FlowsFlow  *flow,
+                    const char *stage_id,
+                    const char *setting,
+                    const char *message)
+{
+  g_autoptr(GPtrArray) problems = flows_validate_flow (app, flow);
+  FlowsStage *stage = stage_id != NULL ? flows_flow_find_stage (flow, stage_id) : NULL;
+
+  g_assert_cmpuint (problems->len, ==, 1);
+  assert_problem (g_ptr_array_index (problems, 0),
+                  flows_flow_get_id (flow), flows_flow_get_name (flow),
+                  stage_id, stage != NULL ? flows_stage_get_name (stage) : NULL,
+                  setting, message);
+}
+
+static void
+assert_no_problems (FlowsApp  *app,
+                    FlowsFlow *flow)
+{
+  g_autoptr(GPtrArray) problems = flows_validate_flow (app, flow);
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *text = flows_problem_to_string (g_ptr_array_index (problems, i));
+
+      g_test_message ("unexpected problem: %s", text);
+    }
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static void
+test_valid_flow (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  FlowsStage *trigger = flows_flow_find_stage (flow, "stage-trigger");
+  FlowsStage *call;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  call = add_stage (flow, "stage-call", "callApi", FLOWS_STAGE_TYPE_CALL_API, "Get forecast",
+                    "{'method':'GET','uriBase':'https://api.example.com','uriPath':'/v1/<city>',"
+                    "'query':[{'name':'key','value':'<ApiKey>'},{'name':'id','value':'<ConnectionID>'}],"
+                    "'headers':[{'name':'Authorization','value':'Bearer <AccessToken>'}],"
+                    "'body':{'kind':'none'},'timeout':30,'useOAuthToken':false,"
+                    "'successStatus':{'min':200,'max':299},'notes':null}");
+  add_stage (flow, "stage-response", "response", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE, "Answer",
+             "{'fields':[{'name':'temp','value':'<callApi.body.list.0.temp> \\\\<C>','mode':'fixed'},"
+             "{'name':'type','value':'<callApi.headers.content-type>','mode':'dynamic'}]}");
+  flows_stage_set_route (trigger, "success", "stage-call");
+  flows_stage_set_route (call, "success", "stage-response");
+  flows_stage_set_route (call, "fail", "");
+
+  assert_no_problems (app, flow);
+
+  problems = flows_validate_app (app);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static void
+test_templates (void)
+{
+  const FlowsConnectionType types[] = { FLOWS_CONNECTION_TYPE_GENERIC, FLOWS_CONNECTION_TYPE_OAUTH };
+
+  /* What a new App starts with must pass as it is. */
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr(FlowsApp) app = flows_app_new_from_template ("Template", types[i]);
+      g_autoptr(GPtrArray) problems = flows_validate_app (app);
+
+      for (guint j = 0; j < problems->len; j++)
+        {
+          g_autofree char *text = flows_problem_to_string (g_ptr_array_index (problems, j));
+
+          g_test_message ("unexpected problem: %s", text);
+        }
+      g_assert_cmpuint (problems->len, ==, 0);
+    }
+}
+
+static void
+test_trigger_missing (void)
+{
+  g_autoptr(FlowsApp) app = flows_app_new ("app-1", "Weather", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_autoptr(FlowsFlow) flow = flows_flow_new ("flow-main", "Main");
+
+  add_stage (flow, "stage-fields", "fields", FLOWS_STAGE_TYPE_SET_FIELDS, "Fields", "{'fields':[]}");
+  flows_app_add_flow (app, flow);
+
+  assert_one_problem (app, flow, NULL, NULL, "The flow has no Trigger stage to start from");
+}
+
+static void
+test_trigger_second (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+
+  add_stage (flow, "stage-again", "again", FLOWS_STAGE_TYPE_TRIGGER, "Start again", "{'inputs':[]}");
+
+  assert_one_problem (app, flow, "stage-again", NULL,
+                      "A flow has one Trigger stage and this flow already starts at “Start”");
+}
+
+static void
+test_trigger_inputs (void)
+{
+  const struct {
+    const char *settings;
+    const char *setting;
+    const char *message;
+  } cases[] = {
+    { "{'inputs':[{'name':'code'},{'name':'content-type'}]}", "inputs[1].name",
+      "Input name “content-type” cannot be referenced: use letters, digits and “_”, not starting with a digit" },
+    { "{'inputs':[{'name':'code'},{'name':'code'}]}", "inputs[1].name",
+      "Another input is already called “code”" },
+    { "{'inputs':[{'required':true}]}", "inputs[0].name", "The input has no name" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FlowsApp) app = flows_app_new ("app-1", "Weather", FLOWS_CONNECTION_TYPE_GENERIC);
+      g_autoptr(FlowsFlow) flow = flows_flow_new ("flow-main", "Main");
+
+      add_stage (flow, "stage-trigger", "trigger", FLOWS_STAGE_TYPE_TRIGGER, "Start", cases[i].settings);
+      flows_app_add_flow (app, flow);
+
+      assert_one_problem (app, flow, "stage-trigger", cases[i].setting, cases[i].message);
+    }
+}
+
+static void
+test_key_invalid (void)
+{
+  const struct {
+    const char *key;
+    const char *message;
+  } cases[] = {
+    { "call api", "Stage key “call api” cannot be referenced: use letters, digits and “_”, not starting with a digit" },
+    { "2nd", "Stage key “2nd” cannot be referenced: use letters, digits and “_”, not starting with a digit" },
+    { "", "The stage has no key, so its outputs cannot be referenced" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FlowsFlow *flow;
+      g_autoptr(FlowsApp) app = new_app (&flow);
+
+      add_stage (flow, "stage-bad", cases[i].key, FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
+
+      assert_one_problem (app, flow, "stage-bad", NULL, cases[i].message);
+    }
+}
+
+static void
+test_key_duplicate (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+
+  add_stage (flow, "stage-1", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
+  add_stage (flow, "stage-2", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait more", "{'duration':2}");
+
+  assert_one_problem (app, flow, "stage-2", NULL, "Stage key “wait” is already used by stage “Wait”");
+}
+
+static void
+test_key_ambiguous (void)
+{
+  const struct {
+    const char *key;
+    const char *message;
+  } cases[] = {
+    { "ApiKey", "Stage key “ApiKey” is also a connection parameter; choose another so that <ApiKey> means one thing" },
+    { "State", "Stage key “State” is also a built-in name; choose another so that <State> means one thing" },
+    { "city", "Stage key “city” is also a trigger input; choose another so that <city> means one thing" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FlowsFlow *flow;
+      g_autoptr(FlowsApp) app = new_app (&flow);
+
+      add_stage (flow, "stage-bad", cases[i].key, FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
+
+      assert_one_problem (app, flow, "stage-bad", NULL, cases[i].message);
+    }
+}
+
+static void
+test_route_target (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  g_autoptr(FlowsFlow) other = flows_flow_new ("flow-other", "Other");
+  FlowsStage *wait;
+
+  add_stage (other, "stage-elsewhere", "elsewhere", FLOWS_STAGE_TYPE_TRIGGER, "Elsewhere", NULL);
+  flows_app_add_flow (app, other);
+
+  wait = add_stage (flow, "stage-wait", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
+  flows_stage_set_route (flows_flow_find_stage (flow, "stage-trigger"), "success", "stage-wait");
+  /* A stage of another flow is as unreachable as one that does not exist. */
+  flows_stage_set_route (wait, "success", "stage-elsewhere");
+
+  assert_one_problem (app, flow, "stage-wait", NULL,
+                      "The “success” route leads to “stage-elsewhere”, which is not a stage of this flow");
+}
+
+static void
+test_settings_syntax (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+
+  add_stage (flow, "stage-call", "callApi", FLOWS_STAGE_TYPE_CALL_API, "Call",
+             "{'method':'GET','uriBase':'https://x.test/<ApiKey','query':[]}");
+
+  assert_one_problem (app, flow, "stage-call", "uriBase",
+                      "column 16: reference \"<ApiKey\" is not closed; expected \">\"");
+}
+
+static void
+test_settings_unknown_reference (void)
+{
+  const struct {
+    const char *settings;
+    const char *setting;
+    const char *message;
+  } cases[] = {
+    { "{'uriBase':'<Foo>'}", "uriBase",
+      "Unknown reference <Foo>: no connection parameter, built-in, trigger input or stage is called “Foo”" },
+    { "{'query':[{'name':'a','value':'1'},{'name':'b','value':'2'},{'name':'c','value':'<nope.x> <nope.y>'}]}",
+      "query[2].value",
+      "Unknown reference <nope.x>: no connection parameter, built-in, trigger input or stage is called “nope”" },
+    { "{'body':{'kind':'json','fields':[{'name':'k','value':'<other.body.id>'}]}}", "body.fields[0].value",
+      "Unknown reference <other.body.id>: no connection parameter, built-in, trigger input or stage is called “other”" },
+    { "{'uriPath':'/<apikey>'}", "uriPath",
+      "Unknown reference <apikey>: no connection parameter, built-in, trigger input or stage is called “apikey”; did you mean “ApiKey”?" },
+    { "{'matrix':[[1,'ok'],[true,'<Lost>']]}", "matrix[1][1]",
+      "Unknown reference <Lost>: no connection parameter, built-in, trigger input or stage is called “Lost”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FlowsFlow *flow;
+      g_autoptr(FlowsApp) app = new_app (&flow);
+
+      add_stage (flow, "stage-call", "callApi", FLOWS_STAGE_TYPE_CALL_API, "Call", cases[i].settings);
+
+      assert_one_problem (app, flow, "stage-call", cases[i].setting, cases[i].message);
+    }
+}
+
+static void
+test_settings_scope (void)
+{
+  const char * const *builtins = flows_validate_builtin_names ();
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  g_autoptr(GString) value = g_string_new ("<ApiKey><city><early.x><late.body.a-b.0>");
+  g_autofree char *settings = NULL;
+
+  for (guint i = 0; builtins[i] != NULL; i++)
+    g_string_append_printf (value, "<%s>", builtins[i]);
+
+  /* A stage may name itself and stages placed after it: order on the list is not run order. */
+  settings = g_strdup_printf ("{'fields':[{'name':'all','value':'%s'}]}", value->str);
+  add_stage (flow, "stage-early", "early", FLOWS_STAGE_TYPE_SET_FIELDS, "Early", settings);
+  add_stage (flow, "stage-late", "late", FLOWS_STAGE_TYPE_CALL_API, "Late", "{'uriBase':'<early.all>'}");
+
+  assert_no_problems (app, flow);
+}
+
+static void
+test_settings_not_expressions (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+
+  /* These members are names and choices: a "<" in them is neither an error nor a reference. */
+  add_stage (flow, "stage-route", "route", FLOWS_STAGE_TYPE_ROUTE_FLOW, "Check",
+             "{'match':'<all','conditions':[{'field':'<city>','comparator':'<=','value':'x'}],"
+             "'name':'<a b>','flow':'<','kind':'<','method':'<','mode':'<','sample':'<'}");
+
+  assert_no_problems (app, flow);
+}
+
+static void
+test_call_flow (void)
+{
+  const struct {
+    const char *settings;
+    const char *message;
+  } cases[] = {
+    { "{'inputs':[]}", "Choose the flow this stage calls" },
+    { "{'flow':'','inputs':[]}", "Choose the flow this stage calls" },
+    { "{'flow':42}", "Choose the flow this stage calls" },
+    { "{'flow':'flow-missing'}", "No flow of this App has the id “flow-missing”" },
+    { "{'flow':'flow-main'}", "A flow cannot call itself" },
+    { "{'flow':'flow-public'}", "“Public API” is a public flow; a Call Flow stage calls a private flow of the App" },
+    /* By id only: a name is not a reference that survives renaming. */
+    { "{'flow':'Refresh'}", "No flow of this App has the id “Refresh”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FlowsFlow *flow;
+      g_autoptr(FlowsApp) app = new_app (&flow);
+      g_autoptr(FlowsFlow) refresh = flows_flow_new ("flow-refresh", "Refresh");
+      g_autoptr(FlowsFlow) public = flows_flow_new ("flow-public", "Public API");
+
+      flows_flow_set_visibility (public, FLOWS_FLOW_VISIBILITY_PUBLIC);
+      add_stage (refresh, "stage-r", "trigger", FLOWS_STAGE_TYPE_TRIGGER, "Start", NULL);
+      add_stage (public, "stage-p", "trigger", FLOWS_STAGE_TYPE_TRIGGER, "Start", NULL);
+      flows_app_add_flow (app, refresh);
+      flows_app_add_flow (app, public);
+
+      add_stage (flow, "stage-call", "call", FLOWS_STAGE_TYPE_CALL_FLOW, "Call", cases[i].settings);
+
+      assert_one_problem (app, flow, "stage-call", "flow", cases[i].message);
+    }
+}
+
+static void
+test_call_flow_valid (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  g_autoptr(FlowsFlow) refresh = flows_flow_new ("flow-refresh", "Refresh");
+
+  add_stage (refresh, "stage-r", "trigger", FLOWS_STAGE_TYPE_TRIGGER, "Start",
+             "{'inputs':[{'name':'ConnectionID'}]}");
+  flows_app_add_flow (app, refresh);
+  add_stage (flow, "stage-call", "call", FLOWS_STAGE_TYPE_CALL_FLOW, "Call",
+             "{'flow':'flow-refresh','inputs':[{'name':'ConnectionID','value':'<ConnectionID>'}]}");
+
+  assert_no_problems (app, flow);
+  assert_no_problems (app, refresh);
+}
+
+static void
+test_validate_app (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  g_autoptr(FlowsFlow) second = flows_flow_new ("flow-second", "Second");
+  g_autoptr(GPtrArray) problems = NULL;
+
+  add_stage (flow, "stage-call", "callApi", FLOWS_STAGE_TYPE_CALL_API, "Call", "{'uriBase':'<Nope>'}");
+  flows_app_add_flow (app, second);
+
+  /* Problems come flow by flow, in the App's order. */
+  problems = flows_validate_app (app);
+  g_assert_cmpuint (problems->len, ==, 2);
+  assert_problem (g_ptr_array_index (problems, 0), "flow-main", "Main", "stage-call", "Call", "uriBase",
+                  "Unknown reference <Nope>: no connection parameter, built-in, trigger input or stage is called “Nope”");
+  assert_problem (g_ptr_array_index (problems, 1), "flow-second", "Second", NULL, NULL, NULL,
+                  "The flow has no Trigger stage to start from");
+}
+
+static void
+test_problem_to_string (void)
+{
+  FlowsProblem problem = {
+    "flow-1", "Main", "stage-1", "Call API", "fields[0].value", "Something is wrong",
+  };
+  g_autoptr(FlowsProblem) copy = NULL;
+  char *text;
+
+  text = flows_problem_to_string (&problem);
+  g_assert_cmpstr (text, ==, "Flow “Main”, stage “Call API”, setting fields[0].value: Something is wrong");
+  g_free (text);
+
+  problem.setting = NULL;
+  text = flows_problem_to_string (&problem);
+  g_assert_cmpstr (text, ==, "Flow “Main”, stage “Call API”: Something is wrong");
+  g_free (text);
+
+  /* A stage or flow without a name is shown by its id. */
+  problem.stage_name = "";
+  text = flows_problem_to_string (&problem);
+  g_assert_cmpstr (text, ==, "Flow “Main”, stage “stage-1”: Something is wrong");
+  g_free (text);
+
+  problem.stage_id = problem.stage_name = NULL;
+  problem.flow_name = NULL;
+  text = flows_problem_to_string (&problem);
+  g_assert_cmpstr (text, ==, "Flow “flow-1”: Something is wrong");
+  g_free (text);
+
+  copy = g_boxed_copy (FLOWS_TYPE_PROBLEM, &problem);
+  g_assert_true (copy != &problem);
+  g_assert_cmpstr (copy->flow_id, ==, "flow-1");
+  g_assert_null (copy->flow_name);
+  g_assert_null (copy->stage_id);
+  g_assert_cmpstr (copy->message, ==, "Something is wrong");
+}
+
+static void
+test_builtin_names (void)
+{
+  const char * const expected[] = {
+    "ConnectionID", "RedirectURL", "State", "CodeChallenge", "CodeVerifier", "AccessToken",
+    "RefreshToken", NULL,
+  };
+
+  g_assert_true (g_strv_equal ((const char * const *) flows_validate_builtin_names (), expected));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/validate/valid-flow", test_valid_flow);
+  g_test_add_func ("/validate/templates", test_templates);
+  g_test_add_func ("/validate/trigger/missing", test_trigger_missing);
+  g_test_add_func ("/validate/trigger/second", test_trigger_second);
+  g_test_add_func ("/validate/trigger/inputs", test_trigger_inputs);
+  g_test_add_func ("/validate/key/invalid", test_key_invalid);
+  g_test_add_func ("/validate/key/duplicate", test_key_duplicate);
+  g_test_add_func ("/validate/key/ambiguous", test_key_ambiguous);
+  g_test_add_func ("/validate/route/target", test_route_target);
+  g_test_add_func ("/validate/settings/syntax", test_settings_syntax);
+  g_test_add_func ("/validate/settings/unknown-reference", test_settings_unknown_reference);
+  g_test_add_func ("/validate/settings/scope", test_settings_scope);
+  g_test_add_func ("/validate/settings/not-expressions", test_settings_not_expressions);
+  g_test_add_func ("/validate/call-flow/invalid", test_call_flow);
+  g_test_add_func ("/validate/call-flow/valid", test_call_flow_valid);
+  g_test_add_func ("/validate/app", test_validate_app);
+  g_test_add_func ("/validate/problem/to-string", test_problem_to_string);
+  g_test_add_func ("/validate/builtin-names", test_builtin_names);
+
+  return g_test_run ();
+}

@@ -1,0 +1,16 @@
+/* flows-application.h — the Flows Studio application: one instance, one library */
+#pragma once
+
+#include <adwaita.h>
+
+#include "flows-library.h"
+
+G_BEGIN_DECLS
+
+#define FLOWS_TYPE_APPLICATION (flows_application_get_type ())
+G_DECLARE_FINAL_TYPE (FlowsApplication, flows_application, FLOWS, APPLICATION, AdwApplication)
+
+FlowsApplication *flows_application_new         (void);
+FlowsLibrary     *flows_application_get_library (FlowsApplication *self);
+
+G_END_DECLS
