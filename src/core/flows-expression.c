@@ -516,11 +516,8 @@ static char *
 encode (const char     *value,
         FlowsExpansion  context)
 {
-  GString *out;
+  GString *out = g_string_sized_new (strlen (value) + 16);
 
-  g_return_val_if_fail (value != NULL, NULL);
-
-  out = g_string_sized_new (strlen (value) + 16);
   append_encoded (out, value, context);
 
   return g_string_free (out, FALSE);
@@ -529,17 +526,23 @@ encode (const char     *value,
 char *
 flows_encode_url_component (const char *value)
 {
+  g_return_val_if_fail (value != NULL, NULL);
+
   return encode (value, FLOWS_EXPANSION_URL_COMPONENT);
 }
 
 char *
 flows_encode_form (const char *value)
 {
+  g_return_val_if_fail (value != NULL, NULL);
+
   return encode (value, FLOWS_EXPANSION_FORM);
 }
 
 char *
 flows_encode_json_string (const char *value)
 {
+  g_return_val_if_fail (value != NULL, NULL);
+
   return encode (value, FLOWS_EXPANSION_JSON);
 }

@@ -205,8 +205,7 @@ collect_trigger_inputs (Validation *v,
           continue;
         }
 
-      /* An input may share a parameter's or built-in's name (Step 3 receives ConnectionID):
-       * the flow's own input is what the reference means inside the flow. */
+      /* An input may share a parameter's or built-in's name: Step 3 receives ConnectionID. */
       g_hash_table_insert (v->names, (gpointer) name, GINT_TO_POINTER (NAME_INPUT));
     }
 }

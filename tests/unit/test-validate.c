@@ -194,6 +194,7 @@ test_trigger_inputs (void)
     { "{'inputs':[{'name':'code'},{'name':'code'}]}", "inputs[1].name",
       "Another input is already called “code”" },
     { "{'inputs':[{'required':true}]}", "inputs[0].name", "The input has no name" },
+    { "{'inputs':[{'name':7}]}", "inputs[0].name", "The input has no name" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
