@@ -1,7 +1,7 @@
 /* flows-connection.h — an installed instance of an App's connection.
  *
  * It holds the values of the non-sensitive parameters only: sensitive values and OAuth tokens
- * live in the Secret Service (flows-secret-store.h) and never in this object or its file.
+ * live in the Secret Service (flows-secrets.h) and never in this object or its file.
  */
 #pragma once
 

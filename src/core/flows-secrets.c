@@ -2,8 +2,15 @@
  *
  * Every operation first makes sure there is a session bus, so that "no bus" and "no Secret
  * Service on the bus" can both be told apart from a failure of the service itself, then runs the
- * matching secret_password_*() call. Errors from libsecret and GDBus are translated into
- * FLOWS_SECRETS_ERROR with a message that says what was not done and why.
+ * matching secret_password_*v() call.
+ *
+ * A locked keyring needs care: when its unlock prompt is dismissed (or cannot be shown),
+ * libsecret's lookup answers "nothing stored" and its clear "done", while the items are still
+ * there. So a lookup that finds nothing and every clear end with a search, and matching items
+ * that are still locked turn the answer into FLOWS_SECRETS_ERROR_LOCKED.
+ *
+ * Errors from libsecret and GDBus become FLOWS_SECRETS_ERROR with a message that says what was
+ * not done and why. Values never reach a message or a log.
  */
 #include "config.h"
 
@@ -20,11 +27,12 @@ typedef enum {
 
 typedef struct {
   Operation        operation;
-  char            *app_id;
   char            *connection_id;
-  char            *key;   /* NULL for OPERATION_CLEAR_CONNECTION */
-  char            *value; /* OPERATION_STORE only; wiped when freed */
-  GDBusConnection *bus;   /* held so that libsecret finds the same connection */
+  char            *key;        /* NULL for OPERATION_CLEAR_CONNECTION */
+  char            *value;      /* OPERATION_STORE only; wiped when freed */
+  GHashTable      *attributes; /* of the schema: app, connection and (but to clear a
+                                * connection) key */
+  GDBusConnection *bus;        /* held so that libsecret finds the same connection */
 } Request;
 
 G_DEFINE_QUARK (flows-secrets-error-quark, flows_secrets_error)
@@ -55,15 +63,30 @@ flows_secrets_free (char *secret)
   g_free (secret);
 }
 
+static GHashTable *
+make_attributes (const char *app_id,
+                 const char *connection_id,
+                 const char *key)
+{
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (attributes, (char *) "app", g_strdup (app_id));
+  g_hash_table_insert (attributes, (char *) "connection", g_strdup (connection_id));
+  if (key != NULL)
+    g_hash_table_insert (attributes, (char *) "key", g_strdup (key));
+
+  return attributes;
+}
+
 static void
 request_free (gpointer data)
 {
   Request *request = data;
 
-  g_free (request->app_id);
   g_free (request->connection_id);
   g_free (request->key);
   flows_secrets_free (request->value);
+  g_hash_table_unref (request->attributes);
   g_clear_object (&request->bus);
   g_free (request);
 }
@@ -112,8 +135,9 @@ is_service_unreachable (const GError *error)
   return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
 }
 
-/* Takes error and returns the error to report: cancellation unchanged, anything else in
- * FLOWS_SECRETS_ERROR. no_bus: error came from connecting to the session bus. */
+/* Takes error (NULL when libsecret failed without saying why) and returns the error to report:
+ * cancellation unchanged, anything else in FLOWS_SECRETS_ERROR. no_bus: error came from
+ * connecting to the session bus. */
 static GError *
 translate_error (Operation   operation,
                  const char *connection_id,
@@ -125,6 +149,9 @@ translate_error (Operation   operation,
   g_autofree char *what = NULL;
   const char *why;
   FlowsSecretsError code;
+
+  if (cause == NULL)
+    cause = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, _("No reason was given"));
 
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_steal_pointer (&cause);
@@ -174,6 +201,60 @@ translate_error (Operation   operation,
   return g_error_new (FLOWS_SECRETS_ERROR, code, "%s %s (%s)", what, why, cause->message);
 }
 
+/* The items that a search after the operation still found, as the error to report (or NULL
+ * when none of them is locked). */
+static GError *
+locked_items_error (Operation   operation,
+                    const char *connection_id,
+                    const char *key,
+                    GList      *items)
+{
+  guint n_locked = 0;
+
+  for (const GList *l = items; l != NULL; l = l->next)
+    {
+      if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
+        n_locked++;
+    }
+
+  if (n_locked == 0)
+    return NULL;
+
+  return translate_error (operation, connection_id, key,
+                          g_error_new (SECRET_ERROR, SECRET_ERROR_IS_LOCKED,
+                                       g_dngettext (GETTEXT_PACKAGE,
+                                                    "%u stored item is in a locked collection",
+                                                    "%u stored items are in a locked collection",
+                                                    n_locked),
+                                       n_locked),
+                          FALSE);
+}
+
+static void
+on_locked_checked (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autolist(GObject) items = NULL;
+  GError *error = NULL;
+
+  items = secret_password_search_finish (result, &error);
+  if (error == NULL)
+    error = locked_items_error (request->operation, request->connection_id, request->key, items);
+  else
+    error = translate_error (request->operation, request->connection_id, request->key,
+                             error, FALSE);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (request->operation == OPERATION_LOOKUP)
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 static void
 on_operation_done (GObject      *source_object,
                    GAsyncResult *result,
@@ -181,7 +262,7 @@ on_operation_done (GObject      *source_object,
 {
   g_autoptr(GTask) task = user_data;
   Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   char *secret;
 
   switch (request->operation)
@@ -196,7 +277,7 @@ on_operation_done (GObject      *source_object,
 
     case OPERATION_LOOKUP:
       secret = secret_password_lookup_finish (result, &error);
-      if (error == NULL)
+      if (secret != NULL)
         {
           g_task_return_pointer (task, secret, (GDestroyNotify) flows_secrets_free);
           return;
@@ -205,20 +286,26 @@ on_operation_done (GObject      *source_object,
 
     case OPERATION_CLEAR:
     case OPERATION_CLEAR_CONNECTION:
-      /* FALSE without an error: there was nothing to remove. */
-      if (secret_password_clear_finish (result, &error) || error == NULL)
-        {
-          g_task_return_boolean (task, TRUE);
-          return;
-        }
+      /* FALSE without an error only says that nothing was removed. */
+      secret_password_clear_finish (result, &error);
       break;
 
     default:
       g_assert_not_reached ();
     }
 
+  if (error == NULL && request->operation != OPERATION_STORE)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      secret_password_searchv (flows_secrets_get_schema (), request->attributes,
+                               SECRET_SEARCH_ALL, cancellable,
+                               on_locked_checked, g_steal_pointer (&task));
+      return;
+    }
+
   g_task_return_error (task, translate_error (request->operation, request->connection_id,
-                                              request->key, g_steal_pointer (&error), FALSE));
+                                              request->key, error, FALSE));
 }
 
 static void
@@ -245,35 +332,20 @@ on_bus_ready (GObject      *source_object,
     {
     case OPERATION_STORE:
       label = make_label (request->connection_id, request->key);
-      secret_password_store (schema, SECRET_COLLECTION_DEFAULT, label, request->value,
-                             cancellable, on_operation_done, g_steal_pointer (&task),
-                             "app", request->app_id,
-                             "connection", request->connection_id,
-                             "key", request->key,
-                             NULL);
+      secret_password_storev (schema, request->attributes, SECRET_COLLECTION_DEFAULT, label,
+                              request->value, cancellable,
+                              on_operation_done, g_steal_pointer (&task));
       break;
 
     case OPERATION_LOOKUP:
-      secret_password_lookup (schema, cancellable, on_operation_done, g_steal_pointer (&task),
-                              "app", request->app_id,
-                              "connection", request->connection_id,
-                              "key", request->key,
-                              NULL);
+      secret_password_lookupv (schema, request->attributes, cancellable,
+                               on_operation_done, g_steal_pointer (&task));
       break;
 
     case OPERATION_CLEAR:
-      secret_password_clear (schema, cancellable, on_operation_done, g_steal_pointer (&task),
-                             "app", request->app_id,
-                             "connection", request->connection_id,
-                             "key", request->key,
-                             NULL);
-      break;
-
     case OPERATION_CLEAR_CONNECTION:
-      secret_password_clear (schema, cancellable, on_operation_done, g_steal_pointer (&task),
-                             "app", request->app_id,
-                             "connection", request->connection_id,
-                             NULL);
+      secret_password_clearv (schema, request->attributes, cancellable,
+                              on_operation_done, g_steal_pointer (&task));
       break;
 
     default:
@@ -300,10 +372,10 @@ start_request (Operation            operation,
 
   request = g_new0 (Request, 1);
   request->operation = operation;
-  request->app_id = g_strdup (app_id);
   request->connection_id = g_strdup (connection_id);
   request->key = g_strdup (key);
   request->value = g_strdup (value);
+  request->attributes = make_attributes (app_id, connection_id, key);
   g_task_set_task_data (task, request, request_free);
 
   g_bus_get (G_BUS_TYPE_SESSION, cancellable, on_bus_ready, g_steal_pointer (&task));
@@ -311,11 +383,11 @@ start_request (Operation            operation,
 
 /* The session bus, or NULL with the error translated for operation. */
 static GDBusConnection *
-get_bus_sync (Operation     operation,
-              const char   *connection_id,
-              const char   *key,
-              GCancellable *cancellable,
-              GError      **error)
+get_bus_sync (Operation      operation,
+              const char    *connection_id,
+              const char    *key,
+              GCancellable  *cancellable,
+              GError       **error)
 {
   GDBusConnection *bus;
   GError *local_error = NULL;
@@ -325,6 +397,34 @@ get_bus_sync (Operation     operation,
     g_propagate_error (error, translate_error (operation, connection_id, key, local_error, TRUE));
 
   return bus;
+}
+
+/* See on_locked_checked(). */
+static gboolean
+check_locked_sync (Operation      operation,
+                   const char    *connection_id,
+                   const char    *key,
+                   GHashTable    *attributes,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autolist(GObject) items = NULL;
+  GError *local_error = NULL;
+
+  items = secret_password_searchv_sync (flows_secrets_get_schema (), attributes,
+                                        SECRET_SEARCH_ALL, cancellable, &local_error);
+  if (local_error == NULL)
+    local_error = locked_items_error (operation, connection_id, key, items);
+  else
+    local_error = translate_error (operation, connection_id, key, local_error, FALSE);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 void
@@ -366,6 +466,7 @@ flows_secrets_store_sync (const char    *app_id,
                           GError       **error)
 {
   g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
   g_autofree char *label = NULL;
   GError *local_error = NULL;
 
@@ -380,13 +481,11 @@ flows_secrets_store_sync (const char    *app_id,
   if (bus == NULL)
     return FALSE;
 
+  attributes = make_attributes (app_id, connection_id, key);
   label = make_label (connection_id, key);
-  if (!secret_password_store_sync (flows_secrets_get_schema (), SECRET_COLLECTION_DEFAULT,
-                                   label, value, cancellable, &local_error,
-                                   "app", app_id,
-                                   "connection", connection_id,
-                                   "key", key,
-                                   NULL))
+  if (!secret_password_storev_sync (flows_secrets_get_schema (), attributes,
+                                    SECRET_COLLECTION_DEFAULT, label, value,
+                                    cancellable, &local_error))
     {
       g_propagate_error (error, translate_error (OPERATION_STORE, connection_id, key,
                                                  local_error, FALSE));
@@ -432,6 +531,7 @@ flows_secrets_lookup_sync (const char    *app_id,
                            GError       **error)
 {
   g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
   GError *local_error = NULL;
   char *secret;
 
@@ -445,17 +545,18 @@ flows_secrets_lookup_sync (const char    *app_id,
   if (bus == NULL)
     return NULL;
 
-  secret = secret_password_lookup_sync (flows_secrets_get_schema (), cancellable, &local_error,
-                                        "app", app_id,
-                                        "connection", connection_id,
-                                        "key", key,
-                                        NULL);
+  attributes = make_attributes (app_id, connection_id, key);
+  secret = secret_password_lookupv_sync (flows_secrets_get_schema (), attributes,
+                                         cancellable, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, translate_error (OPERATION_LOOKUP, connection_id, key,
                                                  local_error, FALSE));
       return NULL;
     }
+
+  if (secret == NULL)
+    check_locked_sync (OPERATION_LOOKUP, connection_id, key, attributes, cancellable, error);
 
   return secret;
 }
@@ -498,26 +599,17 @@ clear_sync (Operation      operation,
             GError       **error)
 {
   g_autoptr(GDBusConnection) bus = NULL;
-  const SecretSchema *schema = flows_secrets_get_schema ();
+  g_autoptr(GHashTable) attributes = NULL;
   GError *local_error = NULL;
 
   bus = get_bus_sync (operation, connection_id, key, cancellable, error);
   if (bus == NULL)
     return FALSE;
 
-  /* FALSE without an error: there was nothing to remove. */
-  if (key != NULL)
-    secret_password_clear_sync (schema, cancellable, &local_error,
-                                "app", app_id,
-                                "connection", connection_id,
-                                "key", key,
-                                NULL);
-  else
-    secret_password_clear_sync (schema, cancellable, &local_error,
-                                "app", app_id,
-                                "connection", connection_id,
-                                NULL);
-
+  attributes = make_attributes (app_id, connection_id, key);
+  /* FALSE without an error only says that nothing was removed. */
+  secret_password_clearv_sync (flows_secrets_get_schema (), attributes,
+                               cancellable, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, translate_error (operation, connection_id, key,
@@ -525,7 +617,7 @@ clear_sync (Operation      operation,
       return FALSE;
     }
 
-  return TRUE;
+  return check_locked_sync (operation, connection_id, key, attributes, cancellable, error);
 }
 
 gboolean

@@ -6,8 +6,14 @@
  * without a Secret Service, saving fails with FLOWS_SECRETS_ERROR_UNAVAILABLE. Values never
  * appear in messages or logs.
  *
+ * A locked keyring is unlocked on demand, which may show the Secret Service's password prompt,
+ * so an operation can take as long as the user does: use the async functions from the UI. If the
+ * keyring stays locked, every operation fails with FLOWS_SECRETS_ERROR_LOCKED (a locked value is
+ * never reported as "not stored", nor a locked item as removed).
+ *
  * Cancelling an operation reports G_IO_ERROR_CANCELLED unchanged; every other failure is
- * reported in the FLOWS_SECRETS_ERROR domain with a message fit to show the user.
+ * reported in the FLOWS_SECRETS_ERROR domain with a message fit to show the user: what was not
+ * done, why, and the service's own words.
  */
 #pragma once
 

@@ -2,13 +2,17 @@
  *
  * build-aux/test (through build-aux/session) runs the tests inside a private D-Bus session with
  * a disposable, unlocked gnome-keyring-daemon and sets FLOWS_TEST_SECRET_SERVICE=1. Without it
- * the tests that need a keyring skip, so that `meson test` on a desktop never writes into the
- * user's own login keyring. The "unavailable" tests need no keyring: they run a child process
- * on a bus where no Secret Service exists, or with no bus at all.
+ * the tests that need that keyring skip, so that `meson test` on a desktop never writes into
+ * the user's own login keyring. Every test uses its own App and connection ids.
+ *
+ * The error tests need no session keyring: each runs a child process on a bus of its own, one
+ * without a Secret Service, no bus at all, or one with a private keyring that gets locked.
  */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <glib/gstdio.h>
 
@@ -45,7 +49,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  /* Leave nothing behind, even after a failed assertion in a later run of the same keyring. */
+  /* Leave nothing in the keyring that the other tests share. */
   if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
     {
       flows_secrets_clear_connection_sync (fixture->app_id, fixture->connection_id, NULL, &error);
@@ -425,16 +429,143 @@ test_cancelled (Fixture       *fixture,
   g_main_loop_unref (wait.loop);
 }
 
-/* No Secret Service: a child process (this program, running just that test) tries every
- * operation with DBUS_SESSION_BUS_ADDRESS pointing at a bus without one, or at no bus. A
- * launcher gives the child its environment, so this process never changes its own. */
+/* Error cases run in a child process (this program, running just that test, with
+ * FLOWS_TEST_CHILD=1) whose DBUS_SESSION_BUS_ADDRESS points at a bus set up for the case: a bus
+ * without a Secret Service, no bus at all, or a bus with a keyring of its own that gets locked.
+ * A launcher gives the child its environment, so this process never changes its own. */
 
 static char *test_program;
 
-static gboolean
-is_unavailable_child (void)
+/* Helper daemons go when this process goes, even when an assertion aborts it. */
+static void
+die_with_parent (gpointer user_data)
 {
-  return g_strcmp0 (g_getenv ("FLOWS_TEST_UNAVAILABLE_CHILD"), "1") == 0;
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocessLauncher *
+make_launcher (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  return launcher;
+}
+
+static gboolean
+is_child (void)
+{
+  return g_strcmp0 (g_getenv ("FLOWS_TEST_CHILD"), "1") == 0;
+}
+
+/* Runs the current test in a child on bus_address and returns what it printed. */
+static char *
+run_child (const char *bus_address)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  char *output = NULL;
+
+  launcher = make_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus_address, TRUE);
+  g_subprocess_launcher_setenv (launcher, "FLOWS_TEST_CHILD", "1", TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error,
+                                       test_program, "-p", g_test_get_path (), NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_message ("child on %s:\n%s", bus_address, output);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  g_assert_nonnull (strstr (output, "child-done"));
+
+  return output;
+}
+
+/* A private session bus on which nothing can be activated: no Secret Service, no prompter. */
+static GSubprocess *
+start_private_bus (const char  *dir,
+                   char       **address)
+{
+  static const char config_template[] =
+    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+    "<busconfig>\n"
+    "  <type>session</type>\n"
+    "  <listen>unix:dir=%s</listen>\n"
+    "  <auth>EXTERNAL</auth>\n"
+    "  <policy context=\"default\">\n"
+    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+    "    <allow eavesdrop=\"true\"/>\n"
+    "    <allow own=\"*\"/>\n"
+    "  </policy>\n"
+    "</busconfig>\n";
+  g_autofree char *config_path = g_build_filename (dir, "session.conf", NULL);
+  g_autofree char *config = g_strdup_printf (config_template, dir);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) output = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *daemon;
+
+  g_file_set_contents (config_path, config, -1, &error);
+  g_assert_no_error (error);
+
+  launcher = make_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  daemon = g_subprocess_launcher_spawn (launcher, &error,
+                                        "dbus-daemon", "--nofork", "--print-address",
+                                        "--config-file", config_path, NULL);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
+  *address = g_data_input_stream_read_line (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*address);
+
+  return daemon;
+}
+
+static void
+stop_process (GSubprocess *process)
+{
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+    }
+
+  g_remove (path);
+}
+
+static gboolean
+have_programs (const char * const *programs)
+{
+  for (guint i = 0; programs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_find_program_in_path (programs[i]);
+
+      if (path == NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("%s is not installed", programs[i]);
+          g_test_skip (message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }
 
 static void
@@ -494,94 +625,42 @@ check_unavailable_in_child (void)
 }
 
 static void
-run_unavailable_child (const char *bus_address)
+assert_unavailable_output (const char *output)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *output = NULL;
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus_address, TRUE);
-  g_subprocess_launcher_setenv (launcher, "FLOWS_TEST_UNAVAILABLE_CHILD", "1", TRUE);
-  child = g_subprocess_launcher_spawn (launcher, &error,
-                                       test_program, "-p", g_test_get_path (), NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
-  g_assert_no_error (error);
-
-  g_test_message ("child on %s:\n%s", bus_address, output);
-  g_assert_true (g_subprocess_get_if_exited (child));
-  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
   g_assert_true (g_pattern_match_simple ("*store: *was not saved*Secret Service*GNOME Keyring*",
                                          output));
-  g_assert_nonnull (strstr (output, "child-done"));
   g_assert_null (strstr (output, "do-not-print-this-secret"));
 }
 
-/* A session bus on which nothing can be activated, so org.freedesktop.secrets has no owner. */
+/* A session bus where org.freedesktop.secrets has no owner and cannot be activated. */
 static void
 test_unavailable_no_service (void)
 {
-  static const char config_template[] =
-    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-    "<busconfig>\n"
-    "  <type>session</type>\n"
-    "  <listen>unix:dir=%s</listen>\n"
-    "  <auth>EXTERNAL</auth>\n"
-    "  <policy context=\"default\">\n"
-    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-    "    <allow eavesdrop=\"true\"/>\n"
-    "    <allow own=\"*\"/>\n"
-    "  </policy>\n"
-    "</busconfig>\n";
+  static const char * const programs[] = { "dbus-daemon", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *config_path = NULL;
-  g_autofree char *config = NULL;
   g_autofree char *address = NULL;
-  g_autoptr(GSubprocess) daemon = NULL;
-  g_autoptr(GDataInputStream) output = NULL;
-  g_autofree char *dbus_daemon = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GSubprocess) bus = NULL;
 
-  if (is_unavailable_child ())
+  if (is_child ())
     {
       check_unavailable_in_child ();
       return;
     }
 
-  dbus_daemon = g_find_program_in_path ("dbus-daemon");
-  if (dbus_daemon == NULL)
-    {
-      g_test_skip ("dbus-daemon is not installed");
-      return;
-    }
+  if (!have_programs (programs))
+    return;
 
   dir = g_dir_make_tmp ("flows-test-bus-XXXXXX", &error);
   g_assert_no_error (error);
-  config_path = g_build_filename (dir, "session.conf", NULL);
-  config = g_strdup_printf (config_template, dir);
-  g_file_set_contents (config_path, config, -1, &error);
-  g_assert_no_error (error);
+  bus = start_private_bus (dir, &address);
 
-  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error,
-                             dbus_daemon, "--nofork", "--print-address",
-                             "--config-file", config_path, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
-  address = g_data_input_stream_read_line (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (address);
+  output = run_child (address);
+  assert_unavailable_output (output);
 
-  run_unavailable_child (address);
-
-  g_subprocess_force_exit (daemon);
-  g_subprocess_wait (daemon, NULL, NULL);
-  g_remove (config_path);
-  g_rmdir (dir);
+  stop_process (bus);
+  remove_tree (dir);
 }
 
 /* No session bus at all: its socket does not exist. */
@@ -590,9 +669,10 @@ test_unavailable_no_bus (void)
 {
   g_autofree char *dir = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *output = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (is_unavailable_child ())
+  if (is_child ())
     {
       check_unavailable_in_child ();
       return;
@@ -602,9 +682,205 @@ test_unavailable_no_bus (void)
   g_assert_no_error (error);
   address = g_strdup_printf ("unix:path=%s/no-such-socket", dir);
 
-  run_unavailable_child (address);
+  output = run_child (address);
+  assert_unavailable_output (output);
 
-  g_rmdir (dir);
+  remove_tree (dir);
+}
+
+static void
+assert_locked (const GError *error)
+{
+  g_assert_error (error, FLOWS_SECRETS_ERROR, FLOWS_SECRETS_ERROR_LOCKED);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_assert_null (strstr (error->message, "locked-value"));
+}
+
+static void
+check_locked_in_child (void)
+{
+  const char *app = "io.github.flowsstudio.Test";
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  Wait wait = { NULL, NULL };
+  GAsyncResult *result;
+  g_autofree char *collection = NULL;
+  char *secret;
+
+  store (app, "c1", "api_key", "locked-value");
+  store (app, "c1", "oauth:access_token", "locked-value");
+
+  /* Locking needs no prompt; unlocking would, and this bus has no prompter to show one. */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "ReadAlias",
+                                       g_variant_new ("(s)", "default"), G_VARIANT_TYPE ("(o)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(o)", &collection);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "Lock",
+                                       g_variant_new_parsed ("([%o],)", collection), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  /* A locked value is not "not stored". */
+  secret = flows_secrets_lookup_sync (app, "c1", "api_key", NULL, &error);
+  g_assert_null (secret);
+  assert_locked (error);
+  g_print ("lookup: %s\n", error->message);
+  g_clear_error (&error);
+
+  g_assert_false (flows_secrets_store_sync (app, "c1", "api_key", "locked-value", NULL, &error));
+  assert_locked (error);
+  g_print ("store: %s\n", error->message);
+  g_clear_error (&error);
+
+  /* Nothing removed is not "removed". */
+  g_assert_false (flows_secrets_clear_sync (app, "c1", "api_key", NULL, &error));
+  assert_locked (error);
+  g_clear_error (&error);
+  g_assert_false (flows_secrets_clear_connection_sync (app, "c1", NULL, &error));
+  assert_locked (error);
+  g_print ("clear-connection: %s\n", error->message);
+  g_clear_error (&error);
+
+  /* What was never stored is still just not stored. */
+  secret = flows_secrets_lookup_sync (app, "c1", "never_stored", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (secret);
+  g_assert_true (flows_secrets_clear_sync (app, "c2", "api_key", NULL, &error));
+  g_assert_no_error (error);
+
+  wait.loop = g_main_loop_new (NULL, FALSE);
+
+  flows_secrets_lookup_async (app, "c1", "oauth:access_token", NULL, on_ready, &wait);
+  result = wait_for_result (&wait);
+  secret = flows_secrets_lookup_finish (result, &error);
+  g_assert_null (secret);
+  assert_locked (error);
+  g_clear_error (&error);
+  g_object_unref (result);
+
+  flows_secrets_store_async (app, "c1", "oauth:access_token", "locked-value",
+                             NULL, on_ready, &wait);
+  result = wait_for_result (&wait);
+  g_assert_false (flows_secrets_store_finish (result, &error));
+  assert_locked (error);
+  g_clear_error (&error);
+  g_object_unref (result);
+
+  flows_secrets_clear_connection_async (app, "c1", NULL, on_ready, &wait);
+  result = wait_for_result (&wait);
+  g_assert_false (flows_secrets_clear_connection_finish (result, &error));
+  assert_locked (error);
+  g_clear_error (&error);
+  g_object_unref (result);
+
+  flows_secrets_lookup_async (app, "c1", "never_stored", NULL, on_ready, &wait);
+  result = wait_for_result (&wait);
+  secret = flows_secrets_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_null (secret);
+  g_object_unref (result);
+
+  g_main_loop_unref (wait.loop);
+  g_print ("child-done\n");
+}
+
+static gboolean
+name_has_owner (GDBusConnection *bus,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &has_owner);
+
+  return has_owner;
+}
+
+/* A keyring of its own on a private bus, locked by the child after storing. */
+static void
+test_locked (void)
+{
+  static const char * const programs[] = { "dbus-daemon", "gnome-keyring-daemon", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *runtime_dir = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GSubprocess) bus = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) keyring = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  GOutputStream *keyring_input;
+  gint64 deadline;
+
+  if (is_child ())
+    {
+      check_locked_in_child ();
+      return;
+    }
+
+  if (!have_programs (programs))
+    return;
+
+  dir = g_dir_make_tmp ("flows-test-locked-XXXXXX", &error);
+  g_assert_no_error (error);
+  runtime_dir = g_build_filename (dir, "runtime", NULL);
+  data_dir = g_build_filename (dir, "data", NULL);
+  g_assert_cmpint (g_mkdir (runtime_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (data_dir, 0700), ==, 0);
+  bus = start_private_bus (dir, &address);
+
+  launcher = make_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                            G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
+  keyring = g_subprocess_launcher_spawn (launcher, &error,
+                                         "gnome-keyring-daemon", "--foreground", "--unlock",
+                                         "--components=secrets", NULL);
+  g_assert_no_error (error);
+  /* A non-empty password: with an empty one the daemon would prompt to create the keyring. */
+  keyring_input = g_subprocess_get_stdin_pipe (keyring);
+  g_output_stream_write_all (keyring_input, "test-password", 13, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (keyring_input, NULL, &error);
+  g_assert_no_error (error);
+
+  connection = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!name_has_owner (connection, "org.freedesktop.secrets"))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (G_USEC_PER_SEC / 20);
+    }
+
+  output = run_child (address);
+  g_assert_true (g_pattern_match_simple ("*lookup: *could not be read*locked*", output));
+  g_assert_true (g_pattern_match_simple ("*store: *was not saved*locked*", output));
+  g_assert_null (strstr (output, "locked-value"));
+
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+  stop_process (keyring);
+  stop_process (bus);
+  remove_tree (dir);
 }
 
 int
@@ -622,6 +898,7 @@ main (int   argc,
   g_test_add_func ("/secrets/schema", test_schema);
   g_test_add_func ("/secrets/unavailable/no-service", test_unavailable_no_service);
   g_test_add_func ("/secrets/unavailable/no-bus", test_unavailable_no_bus);
+  g_test_add_func ("/secrets/locked", test_locked);
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/secrets/store-lookup", test_store_lookup);
