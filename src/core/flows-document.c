@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -265,6 +266,34 @@ read_element (Reader     *reader,
   return json_node_get_object (node);
 }
 
+/* json-glib's scanner counts columns in bytes, and says 0 at the start of a line. Every other
+ * position we report is 1-based and counts characters (see flows-json-locate.h), as editors do:
+ * convert. Bytes past the end of the line (the scanner looking at the end of the text) count one
+ * column each. */
+static guint
+scanner_column_to_column (Reader *reader,
+                          guint   line,
+                          guint   byte_column)
+{
+  const char *end = reader->text + reader->length;
+  const char *line_start = reader->text;
+  const char *line_end;
+  gsize line_length;
+  guint column;
+
+  for (guint l = 1; l < line && line_start < end; line_start++)
+    if (*line_start == '\n')
+      l++;
+  line_end = memchr (line_start, '\n', end - line_start);
+  line_length = (line_end != NULL ? line_end : end) - line_start;
+
+  if (byte_column <= line_length)
+    column = g_utf8_strlen (line_start, byte_column);
+  else
+    column = g_utf8_strlen (line_start, line_length) + (byte_column - line_length);
+  return MAX (column, 1);
+}
+
 /* Parses @text into its root object and checks "format" and "version", migrating an older
  * version in memory (the file itself is only rewritten when the user saves). */
 static JsonObject *
@@ -301,11 +330,18 @@ read_root (Reader     *reader,
     {
       /* json-glib says "<data>:LINE:COLUMN: Parse error: WHAT"; keep LINE:COLUMN: WHAT. */
       const char *message = parse_error->message;
+      guint line, column;
+      int consumed = 0;
 
       if (g_str_has_prefix (message, "<data>:"))
         message += strlen ("<data>:");
-      g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
-                   _("%s:%s"), reader->source, message);
+      if (sscanf (message, "%u:%u: %n", &line, &column, &consumed) == 2 && consumed > 0)
+        g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
+                     _("%s:%u:%u: %s"), reader->source, line,
+                     scanner_column_to_column (reader, line, column), message + consumed);
+      else
+        g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
+                     _("%s:%s"), reader->source, message);
       return NULL;
     }
 
@@ -992,9 +1028,13 @@ flows_document_write (GFile       *file,
     }
   g_clear_error (&local_error);
 
-  /* g_file_replace_contents() writes a temporary file beside @file and renames it over. */
+  /* g_file_replace_contents() writes a temporary file beside @file and renames it over. It
+   * gives the new file the old one's permissions unless told to replace the destination: a
+   * private document must become private again even if someone opened up the old file. */
   if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
-                                (mode & 0077) == 0 ? G_FILE_CREATE_PRIVATE : G_FILE_CREATE_NONE,
+                                (mode & 0077) == 0
+                                  ? G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION
+                                  : G_FILE_CREATE_NONE,
                                 NULL, NULL, &local_error))
     {
       g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO,

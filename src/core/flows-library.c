@@ -566,7 +566,7 @@ flows_library_delete_connection (FlowsLibrary     *self,
                                             flows_connection_get_id (connection),
                                             cancellable, &local_error))
     {
-      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_NOT_FOUND,
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_SECRETS,
                    _("Connection “%s” was not deleted, because its secrets could not be removed from the keyring: %s"),
                    flows_connection_get_name (connection), local_error->message);
       return FALSE;

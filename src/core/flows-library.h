@@ -19,6 +19,7 @@ typedef enum {
   FLOWS_LIBRARY_ERROR_EXISTS,
   FLOWS_LIBRARY_ERROR_BROKEN_FILE,
   FLOWS_LIBRARY_ERROR_INVALID_ID,
+  FLOWS_LIBRARY_ERROR_SECRETS,
 } FlowsLibraryError;
 
 /* A file of the library that did not load: which one and why (the message starts with the
