@@ -1,0 +1,117 @@
+/* flows-json-util.c — small JSON helpers json-glib 1.6 lacks */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "flows-json-util.h"
+
+JsonNode *
+flows_json_deep_copy (JsonNode *node)
+{
+  JsonNode *copy;
+
+  if (node == NULL)
+    return NULL;
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(JsonObject) object_copy = json_object_new ();
+        g_autoptr(GList) members = json_object_get_members (object);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          json_object_set_member (object_copy, l->data,
+                                  flows_json_deep_copy (json_object_get_member (object, l->data)));
+        copy = json_node_init_object (json_node_alloc (), object_copy);
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        g_autoptr(JsonArray) array_copy = json_array_sized_new (json_array_get_length (array));
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (array_copy, flows_json_deep_copy (json_array_get_element (array, i)));
+        copy = json_node_init_array (json_node_alloc (), array_copy);
+      }
+      break;
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      copy = json_node_copy (node);
+      break;
+    }
+
+  return copy;
+}
+
+JsonNode *
+flows_json_walk (JsonNode   *node,
+                 const char *path)
+{
+  g_auto(GStrv) segments = NULL;
+
+  if (path == NULL || *path == '\0')
+    return node;
+
+  segments = g_strsplit (path, ".", -1);
+  for (guint i = 0; node != NULL && segments[i] != NULL; i++)
+    {
+      const char *segment = segments[i];
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        node = json_object_get_member (json_node_get_object (node), segment);
+      else if (JSON_NODE_HOLDS_ARRAY (node))
+        {
+          JsonArray *array = json_node_get_array (node);
+          char *end = NULL;
+          guint64 index;
+
+          if (!g_ascii_isdigit (segment[0]))
+            return NULL;
+          index = g_ascii_strtoull (segment, &end, 10);
+          if (*end != '\0' || index >= json_array_get_length (array))
+            return NULL;
+          node = json_array_get_element (array, index);
+        }
+      else
+        return NULL;
+    }
+
+  return node;
+}
+
+char *
+flows_json_to_compact (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+char *
+flows_json_to_text (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return g_strdup (json_node_get_string (node));
+        case G_TYPE_BOOLEAN:
+          return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+        case G_TYPE_INT64:
+          return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+        default:
+          break;
+        }
+    }
+
+  return flows_json_to_compact (node);
+}

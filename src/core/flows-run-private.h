@@ -1,0 +1,25 @@
+/* flows-run-private.h — how FlowsRunner fills a FlowsRun */
+#pragma once
+
+#include "flows-run.h"
+
+G_BEGIN_DECLS
+
+FlowsRun *_flows_run_new             (const char      *flow_name,
+                                      gint64           started_at);
+/* Adds a value that must never be shown; empty values are ignored. */
+void      _flows_run_add_secret      (FlowsRun        *self,
+                                      const char      *secret);
+/* Takes @entry; redacts it when the run is finished. */
+void      _flows_run_add_entry       (FlowsRun        *self,
+                                      FlowsTraceEntry *entry);
+void      _flows_run_set_http_status (FlowsRun        *self,
+                                      guint            status);
+/* Ends the run: records its outcome and redacts the trace and the message. */
+void      _flows_run_finish          (FlowsRun        *self,
+                                      JsonObject      *response,
+                                      const char      *error_message,
+                                      const char      *failed_stage_id,
+                                      const char      *failed_stage_name);
+
+G_END_DECLS

@@ -1,0 +1,421 @@
+/* flows-run.c — what one run of a flow did */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "flows-enums.h"
+#include "flows-json-util.h"
+#include "flows-run-private.h"
+
+#define REDACTED "•••"
+
+struct _FlowsRun
+{
+  GObject     parent_instance;
+
+  char       *flow_name;
+  char       *error_message;
+  char       *failed_stage_id;
+  char       *failed_stage_name;
+  JsonObject *response;
+  GPtrArray  *trace;
+  /* Values never to show; wiped when the run is freed. */
+  GPtrArray  *secrets;
+  gint64      started_at;
+  gint64      finished_at;
+  guint       http_status;
+  guint       succeeded : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FlowsRun, flows_run, G_TYPE_OBJECT)
+
+FlowsTraceEntry *
+flows_trace_entry_copy (const FlowsTraceEntry *entry)
+{
+  FlowsTraceEntry *copy = g_new0 (FlowsTraceEntry, 1);
+
+  *copy = *entry;
+  copy->flow_name = g_strdup (entry->flow_name);
+  copy->stage_id = g_strdup (entry->stage_id);
+  copy->stage_key = g_strdup (entry->stage_key);
+  copy->stage_name = g_strdup (entry->stage_name);
+  copy->route = g_strdup (entry->route);
+  copy->settings = entry->settings != NULL ? json_object_ref (entry->settings) : NULL;
+  copy->outputs = entry->outputs != NULL ? json_node_copy (entry->outputs) : NULL;
+  copy->error = g_strdup (entry->error);
+  return copy;
+}
+
+void
+flows_trace_entry_free (FlowsTraceEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->flow_name);
+  g_free (entry->stage_id);
+  g_free (entry->stage_key);
+  g_free (entry->stage_name);
+  g_free (entry->route);
+  g_clear_pointer (&entry->settings, json_object_unref);
+  g_clear_pointer (&entry->outputs, json_node_unref);
+  g_free (entry->error);
+  g_free (entry);
+}
+
+G_DEFINE_BOXED_TYPE (FlowsTraceEntry, flows_trace_entry, flows_trace_entry_copy, flows_trace_entry_free)
+
+static void
+wipe_and_free (gpointer data)
+{
+  char *secret = data;
+
+  memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+flows_run_finalize (GObject *object)
+{
+  FlowsRun *self = (FlowsRun *)object;
+
+  g_clear_pointer (&self->flow_name, g_free);
+  g_clear_pointer (&self->error_message, g_free);
+  g_clear_pointer (&self->failed_stage_id, g_free);
+  g_clear_pointer (&self->failed_stage_name, g_free);
+  g_clear_pointer (&self->response, json_object_unref);
+  g_clear_pointer (&self->trace, g_ptr_array_unref);
+  g_clear_pointer (&self->secrets, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (flows_run_parent_class)->finalize (object);
+}
+
+static void
+flows_run_class_init (FlowsRunClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = flows_run_finalize;
+}
+
+static void
+flows_run_init (FlowsRun *self)
+{
+  self->trace = g_ptr_array_new_with_free_func ((GDestroyNotify)flows_trace_entry_free);
+  self->secrets = g_ptr_array_new_with_free_func (wipe_and_free);
+  self->response = json_object_new ();
+}
+
+FlowsRun *
+_flows_run_new (const char *flow_name,
+                gint64      started_at)
+{
+  FlowsRun *self = g_object_new (FLOWS_TYPE_RUN, NULL);
+
+  self->flow_name = g_strdup (flow_name);
+  self->started_at = started_at;
+  self->finished_at = started_at;
+  return self;
+}
+
+void
+_flows_run_add_secret (FlowsRun   *self,
+                       const char *secret)
+{
+  g_return_if_fail (FLOWS_IS_RUN (self));
+
+  if (secret == NULL || *secret == '\0')
+    return;
+  for (guint i = 0; i < self->secrets->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->secrets, i), secret))
+      return;
+  g_ptr_array_add (self->secrets, g_strdup (secret));
+}
+
+void
+_flows_run_add_entry (FlowsRun        *self,
+                      FlowsTraceEntry *entry)
+{
+  g_return_if_fail (FLOWS_IS_RUN (self));
+  g_ptr_array_add (self->trace, entry);
+}
+
+void
+_flows_run_set_http_status (FlowsRun *self,
+                            guint     status)
+{
+  g_return_if_fail (FLOWS_IS_RUN (self));
+  self->http_status = status;
+}
+
+static int
+compare_longest_first (gconstpointer a,
+                       gconstpointer b)
+{
+  gsize length_a = strlen (*(const char * const *)a);
+  gsize length_b = strlen (*(const char * const *)b);
+
+  return length_a < length_b ? 1 : length_a > length_b ? -1 : 0;
+}
+
+char *
+flows_run_redact (FlowsRun   *self,
+                  const char *text)
+{
+  g_autoptr(GString) redacted = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+
+  if (text == NULL)
+    return NULL;
+
+  redacted = g_string_new (text);
+  /* Longest first, so that a secret containing another is replaced whole. */
+  g_ptr_array_sort (self->secrets, compare_longest_first);
+  for (guint i = 0; i < self->secrets->len; i++)
+    g_string_replace (redacted, g_ptr_array_index (self->secrets, i), REDACTED, 0);
+  return g_string_free (g_steal_pointer (&redacted), FALSE);
+}
+
+/* Redacts every string inside @node, in place. */
+static void
+redact_node (FlowsRun *self,
+             JsonNode *node)
+{
+  if (node == NULL)
+    return;
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          redact_node (self, json_object_get_member (object, l->data));
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          redact_node (self, json_array_get_element (array, i));
+      }
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          g_autofree char *redacted = flows_run_redact (self, json_node_get_string (node));
+          json_node_set_string (node, redacted);
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+static void
+redact_entry (FlowsRun        *self,
+              FlowsTraceEntry *entry)
+{
+  g_autoptr(JsonNode) settings = NULL;
+  char *error;
+
+  if (entry->settings != NULL)
+    {
+      settings = json_node_init_object (json_node_alloc (), entry->settings);
+      redact_node (self, settings);
+    }
+  redact_node (self, entry->outputs);
+  error = flows_run_redact (self, entry->error);
+  g_free (entry->error);
+  entry->error = error;
+}
+
+void
+_flows_run_finish (FlowsRun   *self,
+                   JsonObject *response,
+                   const char *error_message,
+                   const char *failed_stage_id,
+                   const char *failed_stage_name)
+{
+  g_return_if_fail (FLOWS_IS_RUN (self));
+
+  self->finished_at = g_get_real_time ();
+  self->succeeded = error_message == NULL;
+  if (response != NULL)
+    {
+      json_object_unref (self->response);
+      self->response = json_object_ref (response);
+    }
+  self->error_message = flows_run_redact (self, error_message);
+  self->failed_stage_id = g_strdup (failed_stage_id);
+  self->failed_stage_name = g_strdup (failed_stage_name);
+
+  for (guint i = 0; i < self->trace->len; i++)
+    redact_entry (self, g_ptr_array_index (self->trace, i));
+}
+
+const char *
+flows_run_get_flow_name (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+  return self->flow_name;
+}
+
+gboolean
+flows_run_get_succeeded (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), FALSE);
+  return self->succeeded;
+}
+
+const char *
+flows_run_get_error_message (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+  return self->error_message;
+}
+
+const char *
+flows_run_get_failed_stage_id (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+  return self->failed_stage_id;
+}
+
+const char *
+flows_run_get_failed_stage_name (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+  return self->failed_stage_name;
+}
+
+JsonObject *
+flows_run_get_response (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+  return self->response;
+}
+
+GPtrArray *
+flows_run_get_trace (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+  return self->trace;
+}
+
+gint64
+flows_run_get_started_at (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), 0);
+  return self->started_at;
+}
+
+gint64
+flows_run_get_duration (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), 0);
+  return self->finished_at - self->started_at;
+}
+
+guint
+flows_run_get_http_status (FlowsRun *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), 0);
+  return self->http_status;
+}
+
+static JsonNode *
+entry_to_json (const FlowsTraceEntry *entry)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "flow");
+  json_builder_add_string_value (builder, entry->flow_name);
+  json_builder_set_member_name (builder, "depth");
+  json_builder_add_int_value (builder, entry->depth);
+  json_builder_set_member_name (builder, "stageId");
+  json_builder_add_string_value (builder, entry->stage_id);
+  json_builder_set_member_name (builder, "stageKey");
+  json_builder_add_string_value (builder, entry->stage_key);
+  json_builder_set_member_name (builder, "stageName");
+  json_builder_add_string_value (builder, entry->stage_name);
+  json_builder_set_member_name (builder, "stageType");
+  json_builder_add_string_value (builder, flows_enum_to_nick (FLOWS_TYPE_STAGE_TYPE, entry->stage_type));
+  json_builder_set_member_name (builder, "startedAt");
+  json_builder_add_int_value (builder, entry->started_at);
+  json_builder_set_member_name (builder, "durationUs");
+  json_builder_add_int_value (builder, entry->finished_at - entry->started_at);
+  json_builder_set_member_name (builder, "route");
+  if (entry->route != NULL)
+    json_builder_add_string_value (builder, entry->route);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "settings");
+  if (entry->settings != NULL)
+    json_builder_add_value (builder, json_node_init_object (json_node_alloc (), entry->settings));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "outputs");
+  if (entry->outputs != NULL)
+    json_builder_add_value (builder, json_node_copy (entry->outputs));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "error");
+  if (entry->error != NULL)
+    json_builder_add_string_value (builder, entry->error);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+flows_run_to_json (FlowsRun *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) view = NULL;
+  JsonNode *response;
+
+  g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
+
+  /* The response is kept as the flow returned it; what is shown is a redacted copy. */
+  view = json_node_init_object (json_node_alloc (), self->response);
+  response = flows_json_deep_copy (view);
+  redact_node (self, response);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "flow");
+  json_builder_add_string_value (builder, self->flow_name);
+  json_builder_set_member_name (builder, "succeeded");
+  json_builder_add_boolean_value (builder, self->succeeded);
+  json_builder_set_member_name (builder, "error");
+  if (self->error_message != NULL)
+    json_builder_add_string_value (builder, self->error_message);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "failedStage");
+  if (self->failed_stage_name != NULL)
+    json_builder_add_string_value (builder, self->failed_stage_name);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "httpStatus");
+  json_builder_add_int_value (builder, self->http_status);
+  json_builder_set_member_name (builder, "durationUs");
+  json_builder_add_int_value (builder, flows_run_get_duration (self));
+  json_builder_set_member_name (builder, "response");
+  json_builder_add_value (builder, response);
+  json_builder_set_member_name (builder, "trace");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->trace->len; i++)
+    json_builder_add_value (builder, entry_to_json (g_ptr_array_index (self->trace, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
