@@ -290,7 +290,27 @@ flows_cli_connection (FlowsCliInvocation *invocation)
     { "show", "connection show", connection_show },
     { "delete", "connection delete", connection_delete },
   };
-  const char *name = invocation->argv[1];
+  /* The subcommand's own command line: its name first, as GOption expects, then every other word. */
+  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+  const char *name = NULL;
+
+  g_ptr_array_add (words, NULL);
+  /* The subcommand is the first word that is not an option, so that options such as
+   * --data-dir may come before it: "connection --data-dir D list". */
+  for (guint i = 1; invocation->argv[i] != NULL; i++)
+    {
+      const char *word = invocation->argv[i];
+
+      if (name == NULL && word[0] != '-')
+        {
+          name = word;
+          continue;
+        }
+      g_ptr_array_add (words, g_strdup (word));
+      if (name == NULL && g_str_equal (word, "--data-dir") && invocation->argv[i + 1] != NULL)
+        g_ptr_array_add (words, g_strdup (invocation->argv[++i]));
+    }
+  g_ptr_array_add (words, NULL);
 
   for (guint i = 0; name != NULL && i < G_N_ELEMENTS (subcommands); i++)
     {
@@ -299,8 +319,9 @@ flows_cli_connection (FlowsCliInvocation *invocation)
           FlowsCliInvocation sub = *invocation;
           int status;
 
+          g_ptr_array_index (words, 0) = g_strdup (name);
           sub.command = subcommands[i].command;
-          sub.argv = g_strdupv (invocation->argv + 1);
+          sub.argv = (char **)g_ptr_array_free (g_steal_pointer (&words), FALSE);
           status = subcommands[i].run (&sub);
           g_strfreev (sub.argv);
           g_free (sub.data_dir);

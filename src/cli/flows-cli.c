@@ -318,6 +318,8 @@ static const Command commands[] = {
   { "export", N_("Write an App to a file"), command_export },
   { "import", N_("Add an App from a file"), command_import },
   { "connection", N_("Add, list, show and delete connections"), flows_cli_connection },
+  { "run", N_("Run a flow and print its trace"), flows_cli_run },
+  { "test", N_("Test a connection"), flows_cli_test },
 };
 
 static void

@@ -44,5 +44,7 @@ int           flows_cli_usage_error      (FlowsCliInvocation *invocation,
                                           ...) G_GNUC_PRINTF (2, 3);
 
 int           flows_cli_connection       (FlowsCliInvocation *invocation);
+int           flows_cli_run              (FlowsCliInvocation *invocation);
+int           flows_cli_test             (FlowsCliInvocation *invocation);
 
 G_END_DECLS
