@@ -320,6 +320,7 @@ static const Command commands[] = {
   { "connection", N_("Add, list, show and delete connections"), flows_cli_connection },
   { "run", N_("Run a flow and print its trace"), flows_cli_run },
   { "test", N_("Test a connection"), flows_cli_test },
+  { "sandbox", N_("Run the sandbox OAuth provider on this computer"), flows_cli_sandbox },
 };
 
 static void

@@ -46,5 +46,6 @@ int           flows_cli_usage_error      (FlowsCliInvocation *invocation,
 int           flows_cli_connection       (FlowsCliInvocation *invocation);
 int           flows_cli_run              (FlowsCliInvocation *invocation);
 int           flows_cli_test             (FlowsCliInvocation *invocation);
+int           flows_cli_sandbox          (FlowsCliInvocation *invocation);
 
 G_END_DECLS

@@ -1,0 +1,504 @@
+/* flows-oauth.c — OAuth 2.0 pieces that do not depend on a browser */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "flows-json-util.h"
+#include "flows-oauth.h"
+#include "flows-secrets.h"
+
+G_DEFINE_QUARK (flows-oauth-error-quark, flows_oauth_error)
+
+/* Base64url without padding (RFC 4648 §5), as state values and PKCE want. */
+static char *
+base64url (const guint8 *data,
+           gsize         length)
+{
+  char *text = g_base64_encode (data, length);
+  gsize end = strlen (text);
+
+  while (end > 0 && text[end - 1] == '=')
+    end--;
+  text[end] = '\0';
+  g_strdelimit (text, "+", '-');
+  g_strdelimit (text, "/", '_');
+  return text;
+}
+
+char *
+flows_oauth_random_string (gsize    n_bytes,
+                           GError **error)
+{
+  g_autofree guint8 *bytes = g_malloc (n_bytes);
+  gsize filled = 0;
+  char *text;
+
+  /* The kernel's CSPRNG: state and verifiers must not be guessable (never GRand). */
+  while (filled < n_bytes)
+    {
+      ssize_t got = getrandom (bytes + filled, n_bytes - filled, 0);
+
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_RANDOM,
+                       _("The system’s random number source failed: %s"), g_strerror (saved_errno));
+          return NULL;
+        }
+      filled += got;
+    }
+
+  text = base64url (bytes, n_bytes);
+  memset (bytes, 0, n_bytes);
+  return text;
+}
+
+char *
+flows_oauth_code_challenge (const char *verifier)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize digest_length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *)verifier, strlen (verifier));
+  g_checksum_get_digest (checksum, digest, &digest_length);
+  return base64url (digest, digest_length);
+}
+
+gboolean
+flows_oauth_equal_constant_time (const char *a,
+                                 const char *b)
+{
+  gsize length_a, length_b;
+  guint8 difference;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  length_a = strlen (a);
+  length_b = strlen (b);
+  difference = length_a != length_b;
+  /* Every byte of @a is looked at, whatever the first difference. */
+  for (gsize i = 0; i < length_a; i++)
+    difference |= (guint8)a[i] ^ (guint8)(length_b > 0 ? b[i % length_b] : 0);
+  return difference == 0;
+}
+
+/* The port of @uri, with the scheme's default when it names none. */
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+static const char *
+effective_path (GUri *uri)
+{
+  const char *path = g_uri_get_path (uri);
+
+  return *path != '\0' ? path : "/";
+}
+
+gboolean
+flows_oauth_redirect_matches (const char *redirect_url,
+                              const char *uri)
+{
+  g_autoptr(GUri) expected = NULL;
+  g_autoptr(GUri) actual = NULL;
+
+  if (redirect_url == NULL || uri == NULL)
+    return FALSE;
+
+  expected = g_uri_parse (redirect_url, SOUP_HTTP_URI_FLAGS, NULL);
+  actual = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+  if (expected == NULL || actual == NULL)
+    return FALSE;
+
+  /* http://127.0.0.1:8976@evil/ has host "evil"; refusing any user information as well keeps
+   * look-alikes such as http://user@127.0.0.1:8976/… out entirely. */
+  if (g_uri_get_userinfo (actual) != NULL)
+    return FALSE;
+
+  return g_ascii_strcasecmp (g_uri_get_scheme (expected), g_uri_get_scheme (actual)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (expected) != NULL ? g_uri_get_host (expected) : "",
+                             g_uri_get_host (actual) != NULL ? g_uri_get_host (actual) : "") == 0 &&
+         effective_port (expected) == effective_port (actual) &&
+         g_str_equal (effective_path (expected), effective_path (actual));
+}
+
+/* Adds the fields of a form-encoded @part to @fields, keeping fields already there. */
+static void
+add_form_fields (GHashTable *fields,
+                 const char *part)
+{
+  g_autoptr(GHashTable) form = NULL;
+  GHashTableIter iter;
+  gpointer name, value;
+
+  if (part == NULL || *part == '\0')
+    return;
+
+  form = soup_form_decode (part);
+  g_hash_table_iter_init (&iter, form);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    if (!g_hash_table_contains (fields, name))
+      g_hash_table_insert (fields, g_strdup (name), g_strdup (value));
+}
+
+GHashTable *
+flows_oauth_parse_callback (const char  *uri,
+                            GError     **error)
+{
+  g_autoptr(GHashTable) fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* ENCODED keeps the query and fragment as sent, so that they are decoded once, here. */
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+
+  if (parsed == NULL)
+    {
+      g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_BAD_REDIRECT_URL,
+                   _("The provider redirected to an address that cannot be read"));
+      return NULL;
+    }
+
+  add_form_fields (fields, g_uri_get_query (parsed));
+  add_form_fields (fields, g_uri_get_fragment (parsed));
+  return g_steal_pointer (&fields);
+}
+
+gboolean
+flows_oauth_check_callback (GHashTable  *fields,
+                            const char  *expected_state,
+                            GError     **error)
+{
+  const char *provider_error = g_hash_table_lookup (fields, "error");
+  const char *state = g_hash_table_lookup (fields, "state");
+
+  if (provider_error != NULL)
+    {
+      const char *description = g_hash_table_lookup (fields, "error_description");
+
+      g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER,
+                   description != NULL ? _("The provider did not sign you in (%s): %s")
+                                       : _("The provider did not sign you in (%s)"),
+                   provider_error, description);
+      return FALSE;
+    }
+
+  /* Without this check another site could complete a sign-in it started (RFC 6749 §10.12). */
+  if (state == NULL)
+    {
+      g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH,
+                   _("The provider’s answer carries no state, so it cannot be told apart from a forged one: the sign-in was rejected"));
+      return FALSE;
+    }
+  if (!flows_oauth_equal_constant_time (state, expected_state))
+    {
+      g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH,
+                   _("The provider’s answer belongs to another sign-in attempt (its state does not match): the sign-in was rejected"));
+      return FALSE;
+    }
+
+  if (g_hash_table_lookup (fields, "code") == NULL)
+    {
+      g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_CODE,
+                   _("The provider’s answer has no authorisation code"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+flows_oauth_token_needs_refresh (FlowsConnection *connection)
+{
+  gint64 expires_at = flows_connection_get_token_expires_at (connection);
+
+  return expires_at != 0 && expires_at - g_get_real_time () / G_USEC_PER_SEC < FLOWS_OAUTH_REFRESH_MARGIN;
+}
+
+/* Storing tokens ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  FlowsApp        *app;
+  FlowsConnection *connection;
+  FlowsLibrary    *library;
+  char            *access_token;
+  char            *refresh_token;
+  char            *scope;
+  gint64           expires_in;   /* -1 when the provider said nothing */
+} StoreTokens;
+
+static void
+store_tokens_free (StoreTokens *store)
+{
+  g_clear_object (&store->app);
+  g_clear_object (&store->connection);
+  g_clear_object (&store->library);
+  flows_secrets_free (store->access_token);
+  flows_secrets_free (store->refresh_token);
+  g_free (store->scope);
+  g_free (store);
+}
+
+/* What the token endpoint said, for an error message: the last Call API's body, as the trace
+ * has it (redacted). */
+static char *
+describe_provider_answer (FlowsRun *run)
+{
+  GPtrArray *trace = flows_run_get_trace (run);
+
+  for (guint i = trace->len; i > 0; i--)
+    {
+      FlowsTraceEntry *entry = g_ptr_array_index (trace, i - 1);
+      JsonNode *body = entry->outputs != NULL ? flows_json_walk (entry->outputs, "body") : NULL;
+
+      if (body != NULL)
+        {
+          g_autofree char *text = flows_json_to_text (body);
+          return g_strdup (text != NULL && *text != '\0' ? text : _("(an empty body)"));
+        }
+    }
+  return g_strdup (_("(no response was recorded)"));
+}
+
+/* Reads expires_in: a number, or a string of digits (as some providers send it). */
+static gboolean
+read_expires_in (JsonObject  *response,
+                 const char  *flow_name,
+                 gint64      *expires_in,
+                 GError     **error)
+{
+  JsonNode *node = json_object_get_member (response, "expires_in");
+  g_autofree char *text = flows_json_to_text (node);
+  guint64 value;
+
+  *expires_in = -1;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT32, &value, NULL))
+    {
+      g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_BAD_TOKEN_RESPONSE,
+                   _("%s returned expires_in “%s”, which is not a number of seconds"), flow_name, text);
+      return FALSE;
+    }
+  *expires_in = (gint64)value;
+  return TRUE;
+}
+
+static void
+on_tokens_stored (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StoreTokens *store = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) save_error = NULL;
+
+  if (!flows_secrets_store_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The refresh token goes second, once the access token is safe. */
+  if (store->refresh_token != NULL)
+    {
+      char *refresh_token = g_steal_pointer (&store->refresh_token);
+
+      flows_secrets_store_async (flows_app_get_id (store->app), flows_connection_get_id (store->connection),
+                                 FLOWS_OAUTH_REFRESH_TOKEN_KEY, refresh_token,
+                                 g_task_get_cancellable (task), on_tokens_stored, g_steal_pointer (&task));
+      flows_secrets_free (refresh_token);
+      return;
+    }
+
+  g_object_freeze_notify (G_OBJECT (store->connection));
+  flows_connection_set_signed_in (store->connection, TRUE);
+  flows_connection_set_needs_sign_in (store->connection, NULL);
+  flows_connection_set_token_expires_at (store->connection,
+                                         store->expires_in >= 0
+                                           ? g_get_real_time () / G_USEC_PER_SEC + store->expires_in
+                                           : 0);
+  if (store->scope != NULL)
+    flows_connection_set_scope (store->connection, store->scope);
+  g_object_thaw_notify (G_OBJECT (store->connection));
+
+  /* The tokens are stored; a file that cannot be written only loses the expiry time. */
+  if (store->library != NULL && !flows_library_save_connection (store->library, store->connection, &save_error))
+    g_warning ("The tokens are in the keyring, but the connection file was not updated: %s", save_error->message);
+
+  g_task_return_pointer (task, g_steal_pointer (&store->access_token), (GDestroyNotify)flows_secrets_free);
+}
+
+void
+flows_oauth_store_tokens_async (FlowsApp            *app,
+                                FlowsConnection     *connection,
+                                FlowsLibrary        *library,
+                                FlowsRun            *run,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  JsonObject *response = flows_run_get_response (run);
+  const char *flow_name = flows_run_get_flow_name (run);
+  StoreTokens *store = g_new0 (StoreTokens, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *access_token = NULL;
+
+  g_task_set_source_tag (task, flows_oauth_store_tokens_async);
+  g_task_set_task_data (task, store, (GDestroyNotify)store_tokens_free);
+  store->app = g_object_ref (app);
+  store->connection = g_object_ref (connection);
+  store->library = library != NULL ? g_object_ref (library) : NULL;
+
+  if (!flows_run_get_succeeded (run))
+    {
+      g_task_return_new_error (task, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,
+                               _("%s failed at stage “%s”: %s"), flow_name,
+                               flows_run_get_failed_stage_name (run) != NULL ? flows_run_get_failed_stage_name (run) : "",
+                               flows_run_get_error_message (run));
+      return;
+    }
+
+  access_token = flows_json_to_text (json_object_get_member (response, "access_token"));
+  if (access_token == NULL || *access_token == '\0')
+    {
+      g_autofree char *answer = describe_provider_answer (run);
+
+      g_task_return_new_error (task, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_ACCESS_TOKEN,
+                               _("%s returned no access_token. The provider answered: %s"), flow_name, answer);
+      return;
+    }
+  if (!read_expires_in (response, flow_name, &store->expires_in, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  store->access_token = g_steal_pointer (&access_token);
+  store->refresh_token = flows_json_to_text (json_object_get_member (response, "refresh_token"));
+  if (store->refresh_token != NULL && *store->refresh_token == '\0')
+    g_clear_pointer (&store->refresh_token, g_free);
+  store->scope = flows_json_to_text (json_object_get_member (response, "scope"));
+
+  flows_secrets_store_async (flows_app_get_id (app), flows_connection_get_id (connection),
+                             FLOWS_OAUTH_ACCESS_TOKEN_KEY, store->access_token,
+                             cancellable, on_tokens_stored, g_steal_pointer (&task));
+}
+
+char *
+flows_oauth_store_tokens_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Signing out ------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  FlowsConnection *connection;
+  FlowsLibrary    *library;
+  /* The keys still to clear, access token first. */
+  guint            next_key;
+} SignOut;
+
+static const char * const token_keys[] = { FLOWS_OAUTH_ACCESS_TOKEN_KEY, FLOWS_OAUTH_REFRESH_TOKEN_KEY };
+
+static void
+sign_out_free (SignOut *sign_out)
+{
+  g_clear_object (&sign_out->connection);
+  g_clear_object (&sign_out->library);
+  g_free (sign_out);
+}
+
+static void
+clear_next_token (GTask *task);
+
+static void
+on_token_cleared (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignOut *sign_out = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!flows_secrets_clear_finish (result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (sign_out->next_key < G_N_ELEMENTS (token_keys))
+    {
+      clear_next_token (g_steal_pointer (&task));
+      return;
+    }
+
+  flows_connection_set_signed_in (sign_out->connection, FALSE);
+  flows_connection_set_token_expires_at (sign_out->connection, 0);
+  flows_connection_set_scope (sign_out->connection, NULL);
+  if (sign_out->library != NULL &&
+      !flows_library_save_connection (sign_out->library, sign_out->connection, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+clear_next_token (GTask *task)
+{
+  SignOut *sign_out = g_task_get_task_data (task);
+
+  flows_secrets_clear_async (flows_connection_get_app_id (sign_out->connection),
+                             flows_connection_get_id (sign_out->connection),
+                             token_keys[sign_out->next_key++],
+                             g_task_get_cancellable (task), on_token_cleared, task);
+}
+
+void
+flows_oauth_sign_out_async (FlowsConnection     *connection,
+                            FlowsLibrary        *library,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  SignOut *sign_out = g_new0 (SignOut, 1);
+
+  sign_out->connection = g_object_ref (connection);
+  sign_out->library = library != NULL ? g_object_ref (library) : NULL;
+  g_task_set_source_tag (task, flows_oauth_sign_out_async);
+  g_task_set_task_data (task, sign_out, (GDestroyNotify)sign_out_free);
+  clear_next_token (task);
+}
+
+gboolean
+flows_oauth_sign_out_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,61 @@
+/* flows-sign-in.h — one OAuth sign-in attempt for a connection (DESIGN.md §8).
+ *
+ * start() makes the state and the PKCE verifier and runs Step 1 for the authorisation URL; the
+ * caller shows that URL in a browser and hands back the redirect it captured to complete(),
+ * which checks it, runs Step 2 and stores the tokens. The browser is not part of this class:
+ * the app uses an embedded WebKit view, flows-cli and the "system browser" choice use
+ * with_system_browser().
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "flows-library.h"
+#include "flows-runner.h"
+
+G_BEGIN_DECLS
+
+#define FLOWS_TYPE_SIGN_IN (flows_sign_in_get_type ())
+G_DECLARE_FINAL_TYPE (FlowsSignIn, flows_sign_in, FLOWS, SIGN_IN, GObject)
+
+/* @library, when given, saves the connection once the tokens are stored. */
+FlowsSignIn *flows_sign_in_new                       (FlowsRunner          *runner,
+                                                      FlowsLibrary         *library,
+                                                      FlowsApp             *app,
+                                                      FlowsConnection      *connection);
+FlowsConnection *flows_sign_in_get_connection        (FlowsSignIn          *self);
+const char  *flows_sign_in_get_redirect_url          (FlowsSignIn          *self);
+/* TRUE when @uri is the redirect this attempt waits for (scheme, host, port and path). */
+gboolean     flows_sign_in_is_redirect               (FlowsSignIn          *self,
+                                                      const char           *uri);
+
+void         flows_sign_in_start_async               (FlowsSignIn          *self,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+/* The authorisation URL to open. */
+char        *flows_sign_in_start_finish              (FlowsSignIn          *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+void         flows_sign_in_complete_async            (FlowsSignIn          *self,
+                                                      const char           *redirect_uri,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean     flows_sign_in_complete_finish           (FlowsSignIn          *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+/* The whole sign-in with the default browser: listens once on the loopback redirect URL,
+ * opens the authorisation URL, completes with what comes back (or times out). */
+void         flows_sign_in_with_system_browser_async (FlowsSignIn          *self,
+                                                      guint                 timeout_seconds,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+gboolean     flows_sign_in_with_system_browser_finish (FlowsSignIn         *self,
+                                                      GAsyncResult         *result,
+                                                      GError              **error);
+
+G_END_DECLS
