@@ -6,48 +6,91 @@
 
 #include "flows-application.h"
 #include "flows-document.h"
+#include "flows-sandbox-provider.h"
+#include "flows-secrets.h"
 #include "flows-window.h"
 
-#define SAMPLES_PATH "/io/github/flowsstudio/FlowsStudio/samples"
+#define SAMPLE_APPS_PATH "/io/github/flowsstudio/FlowsStudio/samples/apps"
+#define SAMPLE_CONNECTIONS_PATH "/io/github/flowsstudio/FlowsStudio/samples/connections"
+#define SANDBOX_SAMPLE_APP "sandbox-sample"
+#define SANDBOX_SAMPLE_CONNECTION "sandbox-sample-connection"
 
 struct _FlowsApplication
 {
   AdwApplication  parent_instance;
 
-  FlowsLibrary   *library;
+  FlowsLibrary         *library;
+  FlowsSandboxProvider *sandbox;
   /* Why the library could not be read, shown in the window once it exists. */
   char           *library_error;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsApplication, flows_application, ADW_TYPE_APPLICATION)
 
-/* A first launch starts with the sample Apps, so the window has something to show and a
- * newcomer something to learn from. */
+/* The documents under @path in the resources, parsed by @parse and added by @add. */
 static void
-add_sample_apps (FlowsApplication *self)
+add_samples (FlowsApplication *self,
+             const char       *path,
+             gpointer        (*parse) (const char *, gsize, const char *, GError **),
+             gboolean        (*add) (FlowsLibrary *, gpointer, GError **))
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) names = g_resources_enumerate_children (SAMPLES_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_auto(GStrv) names = g_resources_enumerate_children (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
 
   if (names == NULL)
     {
-      g_warning ("No sample Apps in the resources: %s", error->message);
+      g_warning ("No samples at %s in the resources: %s", path, error->message);
       return;
     }
 
   for (guint i = 0; names[i] != NULL; i++)
     {
-      g_autofree char *path = g_build_path ("/", SAMPLES_PATH, names[i], NULL);
-      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
-      g_autoptr(FlowsApp) app = NULL;
+      g_autofree char *resource = g_build_path ("/", path, names[i], NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      g_autoptr(GObject) sample = NULL;
       g_autoptr(GError) sample_error = NULL;
       gsize size;
       const char *text = g_bytes_get_data (bytes, &size);
 
-      if (!(app = flows_document_app_from_json (text, size, path, &sample_error)) ||
-          !flows_library_add_app (self->library, app, &sample_error))
-        g_warning ("Sample App %s not added: %s", names[i], sample_error->message);
+      if (!(sample = parse (text, size, resource, &sample_error)) ||
+          !add (self->library, sample, &sample_error))
+        g_warning ("Sample %s not added: %s", names[i], sample_error->message);
     }
+}
+
+static void
+on_sandbox_secret_stored (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(FlowsApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!flows_secrets_store_finish (result, &error))
+    {
+      FlowsWindow *window = FLOWS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self)));
+      g_autofree char *message = g_strdup_printf (_("The sample sandbox connection has no client secret: %s"), error->message);
+
+      if (window != NULL)
+        flows_window_show_toast (window, message);
+      else
+        g_warning ("%s", message);
+    }
+}
+
+/* A first launch starts with the sample Apps, so the window has something to show and a
+ * newcomer something to learn from; the OAuth sample's connection signs in to the sandbox
+ * provider, whose client secret is a public demo value that still belongs in the keyring. */
+static void
+add_sample_apps (FlowsApplication *self)
+{
+  add_samples (self, SAMPLE_APPS_PATH, (gpointer)flows_document_app_from_json, (gpointer)flows_library_add_app);
+  add_samples (self, SAMPLE_CONNECTIONS_PATH, (gpointer)flows_document_connection_from_json,
+               (gpointer)flows_library_add_connection);
+
+  if (flows_library_find_connection (self->library, SANDBOX_SAMPLE_CONNECTION) != NULL)
+    flows_secrets_store_async (SANDBOX_SAMPLE_APP, SANDBOX_SAMPLE_CONNECTION, "ClientSecret",
+                               FLOWS_SANDBOX_CLIENT_SECRET, NULL, on_sandbox_secret_stored, g_object_ref (self));
 }
 
 static void
@@ -138,6 +181,59 @@ show_about (GSimpleAction *action,
                          NULL);
 }
 
+static guint
+sandbox_port (void)
+{
+  g_autoptr(GSettingsSchema) schema =
+    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  g_autoptr(GSettings) settings = NULL;
+
+  if (schema == NULL)
+    return FLOWS_SANDBOX_DEFAULT_PORT;
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_uint (settings, "sandbox-port");
+}
+
+/* Help ▸ Sandbox Provider: a local OAuth provider to sign in to, offline. */
+static void
+toggle_sandbox (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  FlowsApplication *self = user_data;
+  FlowsWindow *window = get_window (self);
+  gboolean running = self->sandbox != NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (running)
+    {
+      flows_sandbox_provider_stop (self->sandbox);
+      g_clear_object (&self->sandbox);
+      flows_window_show_toast (window, _("The sandbox provider has stopped"));
+    }
+  else
+    {
+      g_autofree char *message = NULL;
+      g_autofree char *url = NULL;
+
+      self->sandbox = flows_sandbox_provider_new ();
+      if (!flows_sandbox_provider_start (self->sandbox, sandbox_port (), &error))
+        {
+          g_clear_object (&self->sandbox);
+          message = g_strdup_printf (_("The sandbox provider could not start: %s"), error->message);
+          flows_window_show_toast (window, message);
+          return;
+        }
+      url = flows_sandbox_provider_get_base_url (self->sandbox);
+      /* Translators: the placeholders are a URL, then the demo user name and password */
+      message = g_strdup_printf (_("The sandbox provider runs at %s — sign in as %s, password %s"),
+                                 url, FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD);
+      flows_window_show_toast (window, message);
+    }
+
+  g_simple_action_set_state (action, g_variant_new_boolean (!running));
+}
+
 static void
 quit (GSimpleAction *action,
       GVariant      *parameter,
@@ -151,6 +247,9 @@ flows_application_dispose (GObject *object)
 {
   FlowsApplication *self = (FlowsApplication *)object;
 
+  if (self->sandbox != NULL)
+    flows_sandbox_provider_stop (self->sandbox);
+  g_clear_object (&self->sandbox);
   g_clear_object (&self->library);
   g_clear_pointer (&self->library_error, g_free);
 
@@ -174,6 +273,7 @@ flows_application_init (FlowsApplication *self)
 {
   static const GActionEntry actions[] = {
     { "about", show_about },
+    { "sandbox", NULL, NULL, "false", toggle_sandbox },
     { "quit", quit },
   };
 
