@@ -70,8 +70,11 @@ print_trace (FlowsRun *run)
       FlowsTraceEntry *entry = g_ptr_array_index (trace, i);
       g_autofree char *duration = format_duration (entry->finished_at - entry->started_at);
       g_autofree char *indent = g_strnfill (2 * entry->depth, ' ');
-      JsonNode *status = entry->outputs != NULL ? flows_json_walk (entry->outputs, "status") : NULL;
-      const char *method = entry->settings != NULL && json_object_has_member (entry->settings, "method")
+      /* Only a Call API stage made a request: the fields of other stages may have any name,
+       * "status" and "method" included. */
+      gboolean is_call = entry->stage_type == FLOWS_STAGE_TYPE_CALL_API;
+      JsonNode *status = is_call && entry->outputs != NULL ? flows_json_walk (entry->outputs, "status") : NULL;
+      const char *method = is_call && entry->settings != NULL && json_object_has_member (entry->settings, "method")
                              ? json_object_get_string_member (entry->settings, "method") : NULL;
 
       g_print ("%s%3u. %-32s %-16s %-9s %10s\n", indent, i + 1,

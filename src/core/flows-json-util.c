@@ -38,6 +38,29 @@ flows_json_deep_copy (JsonNode *node)
       }
       break;
     case JSON_NODE_VALUE:
+      /* json_node_copy() shares the JsonValue, so changing the copy in place (as redaction
+       * does with json_node_set_string()) would change @node too. */
+      copy = json_node_alloc ();
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          json_node_init_string (copy, json_node_get_string (node));
+          break;
+        case G_TYPE_INT64:
+          json_node_init_int (copy, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          json_node_init_double (copy, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          json_node_init_boolean (copy, json_node_get_boolean (node));
+          break;
+        default:
+          json_node_unref (copy);
+          copy = json_node_copy (node);
+          break;
+        }
+      break;
     case JSON_NODE_NULL:
     default:
       copy = json_node_copy (node);

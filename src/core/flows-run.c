@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flows-enums.h"
+#include "flows-expression.h"
 #include "flows-json-util.h"
 #include "flows-run-private.h"
 
@@ -117,18 +118,41 @@ _flows_run_new (const char *flow_name,
   return self;
 }
 
+static void
+add_secret_text (FlowsRun   *self,
+                 const char *text)
+{
+  for (guint i = 0; i < self->secrets->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->secrets, i), text))
+      return;
+  g_ptr_array_add (self->secrets, g_strdup (text));
+}
+
 void
 _flows_run_add_secret (FlowsRun   *self,
                        const char *secret)
 {
+  g_autofree char *url = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *json = NULL;
+
   g_return_if_fail (FLOWS_IS_RUN (self));
 
   if (secret == NULL || *secret == '\0')
     return;
-  for (guint i = 0; i < self->secrets->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->secrets, i), secret))
-      return;
-  g_ptr_array_add (self->secrets, g_strdup (secret));
+  add_secret_text (self, secret);
+
+  /* A secret substituted into a URL, a form or a JSON body is encoded there, and the trace
+   * shows those URLs and bodies: its encoded forms are as secret as it is. */
+  url = flows_encode_url_component (secret);
+  form = flows_encode_form (secret);
+  json = flows_encode_json_string (secret);
+  add_secret_text (self, url);
+  add_secret_text (self, form);
+  add_secret_text (self, json);
+  memset (url, 0, strlen (url));
+  memset (form, 0, strlen (form));
+  memset (json, 0, strlen (json));
 }
 
 void
@@ -220,13 +244,18 @@ static void
 redact_entry (FlowsRun        *self,
               FlowsTraceEntry *entry)
 {
-  g_autoptr(JsonNode) settings = NULL;
   char *error;
 
+  /* The resolved settings may share values with what the run keeps (Add To Response records
+   * the fields it added to the response): redact a copy, never them in place. */
   if (entry->settings != NULL)
     {
-      settings = json_node_init_object (json_node_alloc (), entry->settings);
-      redact_node (self, settings);
+      g_autoptr(JsonNode) settings = json_node_init_object (json_node_alloc (), entry->settings);
+      g_autoptr(JsonNode) redacted = flows_json_deep_copy (settings);
+
+      redact_node (self, redacted);
+      json_object_unref (entry->settings);
+      entry->settings = json_object_ref (json_node_get_object (redacted));
     }
   redact_node (self, entry->outputs);
   error = flows_run_redact (self, entry->error);

@@ -69,6 +69,7 @@ typedef struct
 {
   FlowsStage *stage;
   JsonObject *field;
+  char       *setting; /* "fields[N].value", for the error message */
 } DynamicField;
 
 typedef struct _Run Run;
@@ -338,9 +339,15 @@ expand_with (Run              *run,
              FlowsResolveFunc  resolve,
              GError          **error)
 {
-  g_autoptr(FlowsExpression) expression = flows_expression_parse (text, error);
+  g_autoptr(FlowsExpression) expression = NULL;
   char *value;
 
+  /* Without a "<" a template is all literal text ("\<" needs one too) and expands to itself in
+   * every context: parsing it would only copy it. Most settings are such constants. */
+  if (strchr (text, '<') == NULL)
+    return g_strdup (text);
+
+  expression = flows_expression_parse (text, error);
   if (expression == NULL)
     {
       g_prefix_error (error, _("%s: "), setting);
@@ -405,12 +412,40 @@ evaluate (Run         *run,
 
 /* Stage bookkeeping ------------------------------------------------------------------------ */
 
-/* Cuts, in place, every string below @node longer than the trace keeps. */
-static void
-cut_long_strings (JsonNode *node)
+/* A copy of @node for the trace, with every string longer than the trace keeps cut to an
+ * excerpt. Objects, arrays and strings are new (the run redacts the trace's strings in place,
+ * which must not reach the outputs or the response). One pass, and no member lists: this runs
+ * for every stage of every run. */
+static JsonNode *
+excerpt (JsonNode *node)
 {
+  if (node == NULL)
+    return NULL;
+
   switch (json_node_get_node_type (node))
     {
+    case JSON_NODE_OBJECT:
+      {
+        g_autoptr(JsonObject) copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init_ordered (&iter, json_node_get_object (node));
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          json_object_set_member (copy, name, excerpt (member));
+        return json_node_init_object (json_node_alloc (), copy);
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint length = json_array_get_length (array);
+        g_autoptr(JsonArray) copy = json_array_sized_new (length);
+
+        for (guint i = 0; i < length; i++)
+          json_array_add_element (copy, excerpt (json_array_get_element (array, i)));
+        return json_node_init_array (json_node_alloc (), copy);
+      }
     case JSON_NODE_VALUE:
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         {
@@ -426,42 +461,19 @@ cut_long_strings (JsonNode *node)
               while (end > text && (*end & 0xC0) == 0x80)
                 end--;
               cut = g_strdup_printf (_("%.*s… (%zu bytes in all)"), (int)(end - text), text, length);
-              json_node_set_string (node, cut);
+              return json_node_init_string (json_node_alloc (), cut);
             }
+          /* A new node rather than json_node_copy(), which would share the value (and keep an
+           * immutable one so): redaction changes the trace's strings in place. */
+          return json_node_init_string (json_node_alloc (), text);
         }
-      break;
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        g_autoptr(GList) members = json_object_get_members (object);
-
-        for (GList *l = members; l != NULL; l = l->next)
-          cut_long_strings (json_object_get_member (object, l->data));
-      }
-      break;
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          cut_long_strings (json_array_get_element (array, i));
-      }
-      break;
+      /* Numbers and booleans are never changed in place (redaction and cutting change only
+       * strings), so sharing their value is safe and saves an allocation per value. */
+      return json_node_copy (node);
     case JSON_NODE_NULL:
     default:
-      break;
+      return json_node_copy (node);
     }
-}
-
-/* A copy of @node for the trace, with long strings cut to an excerpt. */
-static JsonNode *
-excerpt (JsonNode *node)
-{
-  JsonNode *copy = flows_json_deep_copy (node);
-
-  if (copy != NULL)
-    cut_long_strings (copy);
-  return copy;
 }
 
 static void
@@ -633,6 +645,11 @@ run_trigger (Run        *run,
                                      _("The required input “%s” has no value"), name_text));
           return;
         }
+
+      /* A declared input that is optional and not given is empty, not missing: <name> gives
+       * "", so that omitWhenEmpty, whenEmpty and IsEmpty work on it. */
+      if (given == NULL && *name_text != '\0')
+        g_hash_table_insert (run->inputs, g_strdup (name_text), g_strdup (""));
     }
 
   /* Every input given is kept, declared or not: a provider's callback may carry more fields
@@ -1009,12 +1026,15 @@ build_body (Run         *run,
   return FALSE;
 }
 
-/* Joins the URI base and path with exactly one slash between them. */
+/* Joins the URI base and path with exactly one slash between them. A query or fragment of the
+ * base stays after the joined path: "https://host/api?key=1" + "items" is
+ * "https://host/api/items?key=1", not a path appended to the query. */
 static char *
 join_uri (const char *base,
           const char *path)
 {
-  gsize base_length = strlen (base);
+  gsize base_length = strcspn (base, "?#");
+  const char *query_and_fragment = base + base_length;
 
   if (*path == '\0')
     return g_strdup (base);
@@ -1022,7 +1042,7 @@ join_uri (const char *base,
     base_length--;
   while (*path == '/')
     path++;
-  return g_strdup_printf ("%.*s/%s", (int)base_length, base, path);
+  return g_strdup_printf ("%.*s/%s%s", (int)base_length, base, path, query_and_fragment);
 }
 
 static const char *
@@ -1135,7 +1155,9 @@ parse_body (CallApi     *call,
 
   if (g_str_equal (media, "application/json") || g_str_has_suffix (media, "+json"))
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      /* Not an immutable parser: json_node_copy() keeps a node immutable, so the trace's copy
+       * of the body could not be redacted or cut (json_node_set_string() refuses). */
+      g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) parse_error = NULL;
 
       if (!json_parser_load_from_data (parser, data, size, &parse_error))
@@ -1149,7 +1171,7 @@ parse_body (CallApi     *call,
                        call->method, call->url, reason);
           return NULL;
         }
-      return json_node_copy (json_parser_get_root (parser));
+      return json_parser_steal_root (parser);
     }
 
   if (g_str_equal (media, "application/x-www-form-urlencoded") && g_utf8_validate_len (data, size, NULL))
@@ -1401,7 +1423,9 @@ run_call_api (Run        *run,
   call->cancellable = g_cancellable_new ();
   call->cancelled_id = g_cancellable_connect (run->shared->cancellable, G_CALLBACK (on_run_cancelled),
                                               g_object_ref (call->cancellable), g_object_unref);
-  call->timeout_id = g_timeout_add_seconds (call->timeout_seconds, on_call_timeout, call);
+  /* Not g_timeout_add_seconds(): it rounds to a whole second and may fire up to a quarter of a
+   * second early, before the time the stage promises to wait. */
+  call->timeout_id = g_timeout_add (call->timeout_seconds * 1000, on_call_timeout, call);
 
   soup_session_send_async (run->shared->runner->session, call->message, G_PRIORITY_DEFAULT,
                            call->cancellable, on_request_sent, call);
@@ -1535,7 +1559,7 @@ run_route_flow (Run        *run,
 
   json_object_set_boolean_member (outputs, "result", passed);
   stage_finished (run, passed ? "pass" : "fail",
-                  json_node_init_object (json_node_alloc (), json_object_ref (outputs)),
+                  json_node_init_object (json_node_alloc (), outputs),
                   json_object_ref (outputs), NULL);
 }
 
@@ -1585,6 +1609,7 @@ run_add_to_response (Run        *run,
           /* Taken when the flow ends, so it can refer to stages that run later. */
           dynamic->stage = g_object_ref (stage);
           dynamic->field = json_object_ref (field);
+          dynamic->setting = g_steal_pointer (&setting);
           g_ptr_array_add (run->dynamic_fields, dynamic);
           json_object_set_string_member (added, name, _("(when the flow ends)"));
           continue;
@@ -1599,7 +1624,7 @@ run_add_to_response (Run        *run,
         json_object_set_member (added, name, json_node_copy (json_object_get_member (run->response, name)));
     }
 
-  stage_finished (run, "success", json_node_init_object (json_node_alloc (), json_object_ref (added)),
+  stage_finished (run, "success", json_node_init_object (json_node_alloc (), added),
                   json_object_ref (added), NULL);
 }
 
@@ -1608,6 +1633,7 @@ dynamic_field_free (DynamicField *dynamic)
 {
   g_object_unref (dynamic->stage);
   json_object_unref (dynamic->field);
+  g_free (dynamic->setting);
   g_free (dynamic);
 }
 
@@ -1763,7 +1789,7 @@ on_called_flow_done (Run      *child,
       return;
     }
 
-  stage_finished (run, "success", json_node_init_object (json_node_alloc (), json_object_ref (child->response)),
+  stage_finished (run, "success", json_node_init_object (json_node_alloc (), child->response),
                   json_object_ref (resolved), NULL);
 }
 
@@ -1875,7 +1901,7 @@ finish (Run *run)
     {
       DynamicField *dynamic = g_ptr_array_index (run->dynamic_fields, i);
 
-      if (!add_response_field (run, dynamic->field, "fields[].value", &run->stop_error))
+      if (!add_response_field (run, dynamic->field, dynamic->setting, &run->stop_error))
         run->failed_stage = dynamic->stage;
     }
 

@@ -35,6 +35,8 @@ typedef struct {
   FlowsFlow  *flow;
   GHashTable *names;    /* parameter keys, built-ins and trigger inputs -> NameKind */
   GHashTable *stages;   /* stage key -> the first FlowsStage with it */
+  GHashTable *ids;      /* the ids of the flow's stages, for routes */
+  GString    *path;     /* the path of the setting being checked, reused for every stage */
   GPtrArray  *problems;
 } Validation;
 
@@ -308,7 +310,7 @@ check_routes (Validation *v,
       if (target == NULL || *target == '\0')
         continue;
 
-      if (flows_flow_find_stage (v->flow, target) == NULL)
+      if (!g_hash_table_contains (v->ids, target))
         add_problem (v, stage, NULL,
                      _("The “%s” route leads to “%s”, which is not a stage of this flow"),
                      outputs[i], target);
@@ -352,14 +354,17 @@ check_template (Validation *v,
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) reported = NULL;
 
+  /* Without a "<" a template is all literal text: it cannot fail to parse ("\<" needs a "<"
+   * too) and names nothing. Most settings are such constants, and this runs before every run. */
+  if (strchr (text, '<') == NULL)
+    return;
+
   expression = flows_expression_parse (text, &error);
   if (expression == NULL)
     {
       add_problem (v, stage, setting, "%s", error->message);
       return;
     }
-
-  reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < flows_expression_get_n_references (expression); i++)
     {
@@ -371,6 +376,8 @@ check_template (Validation *v,
         continue;
 
       /* One problem per unknown name, however often the setting uses it. */
+      if (reported == NULL)
+        reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       if (!g_hash_table_add (reported, g_strdup (name)))
         continue;
 
@@ -386,6 +393,37 @@ check_template (Validation *v,
     }
 }
 
+static void check_settings_node (Validation *v,
+                                 FlowsStage *stage,
+                                 JsonNode   *node,
+                                 GString    *path);
+
+/* @path is the setting's path so far ("body.fields[0]"); it is restored before returning. */
+static void
+check_settings_object (Validation *v,
+                       FlowsStage *stage,
+                       JsonObject *object,
+                       GString    *path)
+{
+  gsize length = path->len;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &value))
+    {
+      if (g_strv_contains (non_expression_settings, member))
+        continue;
+
+      if (path->len > 0)
+        g_string_append_c (path, '.');
+      g_string_append (path, member);
+      check_settings_node (v, stage, value, path);
+      g_string_truncate (path, length);
+    }
+}
+
 /* @path is the setting's path so far ("body.fields[0]"); it is restored before returning. */
 static void
 check_settings_node (Validation *v,
@@ -398,24 +436,7 @@ check_settings_node (Validation *v,
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
-      {
-        JsonObjectIter iter;
-        const char *member;
-        JsonNode *value;
-
-        json_object_iter_init_ordered (&iter, json_node_get_object (node));
-        while (json_object_iter_next_ordered (&iter, &member, &value))
-          {
-            if (g_strv_contains (non_expression_settings, member))
-              continue;
-
-            if (path->len > 0)
-              g_string_append_c (path, '.');
-            g_string_append (path, member);
-            check_settings_node (v, stage, value, path);
-            g_string_truncate (path, length);
-          }
-      }
+      check_settings_object (v, stage, json_node_get_object (node), path);
       break;
 
     case JSON_NODE_ARRAY:
@@ -447,15 +468,12 @@ check_settings (Validation *v,
                 FlowsStage *stage)
 {
   JsonObject *settings = flows_stage_get_settings (stage);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GString) path = NULL;
 
   if (settings == NULL)
     return;
 
-  node = json_node_init_object (json_node_alloc (), settings);
-  path = g_string_new (NULL);
-  check_settings_node (v, stage, node, path);
+  g_string_truncate (v->path, 0);
+  check_settings_object (v, stage, settings, v->path);
 }
 
 static void
@@ -500,9 +518,13 @@ flows_validate_flow (FlowsApp  *app,
 {
   g_autoptr(GHashTable) names = NULL;
   g_autoptr(GHashTable) stages_by_key = NULL;
+  g_autoptr(GHashTable) ids = NULL;
+  g_autoptr(GString) path = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   GListModel *params;
   GListModel *stages;
+  guint n_params;
+  guint n_stages;
   Validation v;
 
   g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
@@ -511,11 +533,14 @@ flows_validate_flow (FlowsApp  *app,
   /* Keys and names are borrowed from the model, which nothing changes while this runs. */
   names = g_hash_table_new (g_str_hash, g_str_equal);
   stages_by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
+  path = g_string_new (NULL);
   problems = g_ptr_array_new_with_free_func ((GDestroyNotify) flows_problem_free);
-  v = (Validation) { app, flow, names, stages_by_key, problems };
+  v = (Validation) { app, flow, names, stages_by_key, ids, path, problems };
 
   params = flows_app_get_params (app);
-  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+  n_params = g_list_model_get_n_items (params);
+  for (guint i = 0; i < n_params; i++)
     {
       g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
       const char *key = flows_param_get_key (param);
@@ -530,15 +555,20 @@ flows_validate_flow (FlowsApp  *app,
   check_triggers (&v);
 
   stages = flows_flow_get_stages (flow);
-  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+  n_stages = g_list_model_get_n_items (stages);
+  for (guint i = 0; i < n_stages; i++)
     {
       g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+      const char *id = flows_stage_get_id (stage);
 
+      /* Routes are checked against this set rather than by searching the flow for each. */
+      if (id != NULL)
+        g_hash_table_add (ids, (gpointer) id);
       check_key (&v, stage);
     }
 
   /* Settings are checked once every key is known: a stage may reference one placed after it. */
-  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+  for (guint i = 0; i < n_stages; i++)
     {
       g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
 

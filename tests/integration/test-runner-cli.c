@@ -1,0 +1,621 @@
+/* test-runner-cli.c — flows-cli run and test end to end: the binary ($FLOWS_CLI, set by
+ * tests/meson.build) runs as a subprocess on a library in a temporary directory, against a
+ * SoupServer on 127.0.0.1 inside this process (the main loop keeps serving while the command
+ * runs). Checks what it prints, its exit status, and what `test` stores in the connection file.
+ *
+ * The cases with an API key need the disposable keyring of build-aux/session
+ * (FLOWS_TEST_SECRET_SERVICE=1) and skip without it.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "flows-app-templates.h"
+#include "flows-document.h"
+#include "flows-library.h"
+#include "flows-secrets.h"
+#include "runner-helpers.h"
+
+#define API_KEY "k&y=#1"
+
+/* Running flows-cli -------------------------------------------------------------------------- */
+
+typedef struct
+{
+  int       status;
+  char     *out;
+  char     *err;
+  gboolean  done;
+} Cli;
+
+static void
+cli_free (Cli *cli)
+{
+  g_free (cli->out);
+  g_free (cli->err);
+  g_free (cli);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Cli, cli_free)
+
+static const char *
+cli_path (void)
+{
+  static char *path = NULL;
+
+  if (path == NULL)
+    {
+      const char *from_env = g_getenv ("FLOWS_CLI");
+
+      if (from_env != NULL && *from_env != '\0')
+        path = g_strdup (from_env);
+      else
+        path = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "flows-cli", NULL);
+    }
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
+  return path;
+}
+
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data;
+
+  g_subprocess_communicate_finish (G_SUBPROCESS (source), result, &out, &err, &error);
+  g_assert_no_error (error);
+  /* A crash or a critical (G_DEBUG=fatal-criticals) is never a valid outcome. */
+  g_assert_true (g_subprocess_get_if_exited (G_SUBPROCESS (source)));
+  cli->status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
+
+  data = g_bytes_get_data (out, &length);
+  cli->out = g_strndup (length > 0 ? data : "", length);
+  g_assert_cmpuint (strlen (cli->out), ==, length);
+  data = g_bytes_get_data (err, &length);
+  cli->err = g_strndup (length > 0 ? data : "", length);
+  g_assert_cmpuint (strlen (cli->err), ==, length);
+  cli->done = TRUE;
+}
+
+static gboolean
+cli_done (gpointer user_data)
+{
+  return ((Cli *)user_data)->done;
+}
+
+/* Runs flows-cli with the NULL-terminated @args while this process's main loop serves. */
+static Cli *
+run_cli (const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) line = g_string_new ("flows-cli");
+  Cli *cli = g_new0 (Cli, 1);
+
+  g_ptr_array_add (argv, (gpointer)cli_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    {
+      g_ptr_array_add (argv, (gpointer)args[i]);
+      g_string_append_printf (line, " %s", args[i]);
+    }
+  g_ptr_array_add (argv, NULL);
+  g_test_message ("$ %s", line->str);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* Messages are UTF-8 text (“quotes”, •): a C locale would turn them into '?'. */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "FLOWS_STUDIO_DATA_DIR");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_async (process, NULL, NULL, on_communicated, cli);
+  test_wait_for (cli_done, cli, 60000);
+
+  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", cli->status, cli->out, cli->err);
+  g_assert_true (g_utf8_validate (cli->out, -1, NULL));
+  g_assert_true (g_utf8_validate (cli->err, -1, NULL));
+  return cli;
+}
+
+#define CLI(...) run_cli ((const char * const []) { __VA_ARGS__, NULL })
+
+/* A library in a temporary directory -------------------------------------------------------- */
+
+typedef struct
+{
+  char         *dir;
+  FlowsLibrary *library;
+} Library;
+
+static void
+remove_tree (const char *path)
+{
+  GStatBuf st;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_assert_cmpint (g_rmdir (path), ==, 0);
+    }
+  else
+    g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
+static Library *
+library_new (void)
+{
+  Library *library = g_new0 (Library, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) directory = NULL;
+
+  library->dir = g_dir_make_tmp ("flows-test-engine-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  directory = g_file_new_for_path (library->dir);
+  library->library = flows_library_new (directory);
+  flows_library_load (library->library, &error);
+  g_assert_no_error (error);
+  return library;
+}
+
+static void
+library_free (Library *library)
+{
+  g_object_unref (library->library);
+  remove_tree (library->dir);
+  g_free (library->dir);
+  g_free (library);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Library, library_free)
+
+/* Whether any file under @path holds @needle. */
+static gboolean
+tree_contains (const char *path,
+               const char *needle)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (tree_contains (child, needle))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  else
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      return g_strstr_len (contents, length, needle) != NULL;
+    }
+}
+
+static gboolean
+have_test_keyring (void)
+{
+  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
+    return TRUE;
+
+  g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
+  return FALSE;
+}
+
+/* `run` ------------------------------------------------------------------------------------ */
+
+static void
+greet (TestServer        *server,
+       SoupServerMessage *msg,
+       TestRequest       *request,
+       gpointer           user_data)
+{
+  g_autoptr(GHashTable) query = soup_form_decode (request->query != NULL ? request->query : "");
+  const char *name = g_hash_table_lookup (query, "name");
+  g_autofree char *text = NULL;
+
+  if (g_strcmp0 (name, "fail") == 0)
+    {
+      soup_server_message_set_status (msg, 500, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "boom", 4);
+      return;
+    }
+  text = g_strdup_printf ("{\"greeting\":\"Hello, %s!\"}", name);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+/* An App "Echo App" with a flow "Echo": Trigger (name) → Call API → Add To Response. */
+static void
+add_echo_app (Library    *library,
+              TestServer *server)
+{
+  g_autoptr(FlowsApp) app = flows_app_new ("echo-app", "Echo App", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_autoptr(GError) error = NULL;
+  FlowsFlow *flow = test_flow_add (app, "Echo");
+  FlowsStage *trigger = test_stage_add (flow, "trigger", FLOWS_STAGE_TYPE_TRIGGER,
+                                        "{'inputs':[{'name':'name','required':true,'default':'','sample':''}]}");
+  FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                     "{'method':'GET','uriBase':'%s','uriPath':'hello','query':[{'name':'name','value':'<name>'}]}",
+                                     server->url);
+  FlowsStage *response = test_stage_add (flow, "response", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE,
+                                         "{'fields':[{'name':'greeting','value':'<call.body.greeting>','mode':'fixed'},"
+                                         "{'name':'status','value':'<call.status>','mode':'fixed'}]}");
+
+  flows_flow_set_visibility (flow, FLOWS_FLOW_VISIBILITY_PUBLIC);
+  test_route (trigger, "success", call);
+  test_route (call, "success", response);
+  flows_library_add_app (library->library, app, &error);
+  g_assert_no_error (error);
+  test_server_handle (server, "/hello", greet, NULL);
+}
+
+static void
+test_cli_run (void)
+{
+  g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(Library) library = library_new ();
+  g_autoptr(Cli) cli = NULL;
+  g_autofree char *url_line = NULL;
+
+  add_echo_app (library, server);
+  cli = CLI ("run", "Echo App", "Echo", "--input", "name=Ada Lovelace", "--data-dir", library->dir);
+
+  g_assert_cmpint (cli->status, ==, 0);
+  g_assert_cmpstr (cli->err, ==, "");
+  g_assert_true (g_str_has_prefix (cli->out, "Response:\n  greeting: Hello, Ada Lovelace!\n  status: 200\nTrace:\n"));
+  /* One line per stage: number, name, type, route; below a call, its request and status. */
+  test_assert_contains (cli->out, "\n  1. trigger stage ");
+  test_assert_contains (cli->out, " trigger ");
+  test_assert_contains (cli->out, "\n  2. call stage ");
+  test_assert_contains (cli->out, " call-api ");
+  test_assert_contains (cli->out, "\n  3. response stage ");
+  test_assert_contains (cli->out, " add-to-response ");
+  url_line = g_strdup_printf ("\n       GET %s/hello?name=Ada%%20Lovelace\n       HTTP 200 OK, application/json\n", server->url);
+  test_assert_contains (cli->out, url_line);
+  g_assert_cmpuint (test_server_n_requests (server), ==, 1);
+  g_assert_cmpstr (test_server_single (server)->query, ==, "name=Ada%20Lovelace");
+}
+
+static void
+test_cli_run_json (void)
+{
+  g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(Library) library = library_new ();
+  g_autoptr(Cli) cli = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *expected_url = NULL;
+  JsonObject *run;
+  JsonArray *trace;
+
+  add_echo_app (library, server);
+  cli = CLI ("run", "echo-app", "flow-Echo", "--input", "name=Ada", "--json", "--data-dir", library->dir);
+  g_assert_cmpint (cli->status, ==, 0);
+  g_assert_cmpstr (cli->err, ==, "");
+
+  root = json_from_string (cli->out, &error);
+  g_assert_no_error (error);
+  run = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (run, "flow"), ==, "Echo");
+  g_assert_true (json_object_get_boolean_member (run, "succeeded"));
+  g_assert_true (json_object_get_null_member (run, "error"));
+  g_assert_cmpint (json_object_get_int_member (run, "httpStatus"), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (run, "response"), "greeting"), ==, "Hello, Ada!");
+  trace = json_object_get_array_member (run, "trace");
+  g_assert_cmpuint (json_array_get_length (trace), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (trace, 1), "stageName"), ==, "call stage");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (trace, 1), "route"), ==, "success");
+  url = test_json_text (json_object_get_member (json_array_get_object_element (trace, 1), "settings"), "url");
+  expected_url = g_strdup_printf ("%s/hello?name=Ada", server->url);
+  g_assert_cmpstr (url, ==, expected_url);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (json_array_get_object_element (trace, 1), "outputs"), "status"), ==, 200);
+}
+
+static void
+test_cli_run_fails (void)
+{
+  g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(Library) library = library_new ();
+  g_autofree char *expected_err = NULL;
+
+  add_echo_app (library, server);
+  expected_err = g_strdup_printf ("flows-cli: “Echo” failed at stage “call stage”: HTTP 500 Internal Server Error "
+                                  "from GET %s/hello?name=fail: boom\n", server->url);
+
+  /* Readable: the trace, then the failure on stderr. */
+  {
+    g_autoptr(Cli) cli = CLI ("run", "Echo App", "Echo", "--input", "name=fail", "--data-dir", library->dir);
+
+    g_assert_cmpint (cli->status, ==, 1);
+    g_assert_cmpstr (cli->err, ==, expected_err);
+    g_assert_true (g_str_has_prefix (cli->out, "Response:\n  (no fields)\nTrace:\n"));
+    test_assert_contains (cli->out, "HTTP 500 Internal Server Error, text/plain\n");
+    test_assert_contains (cli->out, "Error: HTTP 500 Internal Server Error from GET ");
+    test_assert_not_contains (cli->out, "response stage");
+  }
+  /* JSON: the same run, as data. */
+  {
+    g_autoptr(Cli) cli = CLI ("run", "Echo App", "Echo", "--input", "name=fail", "--json", "--data-dir", library->dir);
+    g_autoptr(JsonNode) root = NULL;
+    g_autoptr(GError) error = NULL;
+    JsonObject *run;
+
+    g_assert_cmpint (cli->status, ==, 1);
+    g_assert_cmpstr (cli->err, ==, expected_err);
+    root = json_from_string (cli->out, &error);
+    g_assert_no_error (error);
+    run = json_node_get_object (root);
+    g_assert_false (json_object_get_boolean_member (run, "succeeded"));
+    g_assert_cmpstr (json_object_get_string_member (run, "failedStage"), ==, "call stage");
+    g_assert_cmpint (json_object_get_int_member (run, "httpStatus"), ==, 500);
+    test_assert_contains (json_object_get_string_member (run, "error"), "HTTP 500 Internal Server Error");
+  }
+  /* A required input not given: the Trigger is named. */
+  {
+    g_autoptr(Cli) cli = CLI ("run", "Echo App", "Echo", "--data-dir", library->dir);
+
+    g_assert_cmpint (cli->status, ==, 1);
+    g_assert_cmpstr (cli->err, ==, "flows-cli: “Echo” failed at stage “trigger stage”: The required input “name” has no value\n");
+  }
+  g_assert_cmpuint (test_server_n_requests (server), ==, 2);
+}
+
+/* `test` ----------------------------------------------------------------------------------- */
+
+static void
+check_bearer (TestServer        *server,
+              SoupServerMessage *msg,
+              TestRequest       *request,
+              gpointer           user_data)
+{
+  if (g_strcmp0 (soup_message_headers_get_one (request->headers, "Authorization"), "Bearer " API_KEY) == 0)
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
+    }
+  else
+    {
+      soup_server_message_set_status (msg, 401, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"error\":\"invalid token\"}", 25);
+    }
+}
+
+/* A Generic App from the template and a connection of it whose ApiKey is @key; returns the
+ * connection id. */
+static char *
+add_generic_connection (Library    *library,
+                        TestServer *server,
+                        const char *key,
+                        char      **app_id)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Generic service", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_autofree char *connection_id = g_uuid_string_random ();
+  g_autoptr(FlowsConnection) connection = flows_connection_new (connection_id, flows_app_get_id (app), "Mine");
+  g_autofree char *test_url = test_server_url (server, "/me");
+  g_autoptr(GError) error = NULL;
+
+  flows_library_add_app (library->library, app, &error);
+  g_assert_no_error (error);
+  flows_connection_set_value (connection, "TestURL", test_url);
+  flows_library_add_connection (library->library, connection, &error);
+  g_assert_no_error (error);
+  flows_secrets_store_sync (flows_app_get_id (app), connection_id, "ApiKey", key, NULL, &error);
+  g_assert_no_error (error);
+
+  test_server_handle (server, "/me", check_bearer, NULL);
+  *app_id = g_strdup (flows_app_get_id (app));
+  return g_steal_pointer (&connection_id);
+}
+
+static FlowsConnection *
+load_connection (Library    *library,
+                 const char *connection_id)
+{
+  g_autofree char *basename = g_strconcat (connection_id, ".json", NULL);
+  g_autofree char *path = g_build_filename (library->dir, "connections", basename, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  FlowsConnection *connection = flows_document_load_connection (file, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+clear_keyring (const char *app_id,
+               const char *connection_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  flows_secrets_clear_connection_sync (app_id, connection_id, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_cli_test_pass (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(Cli) cli = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *app_id = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!have_test_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  connection_id = add_generic_connection (library, server, API_KEY, &app_id);
+
+  cli = CLI ("test", connection_id, "--data-dir", library->dir);
+  g_assert_cmpint (cli->status, ==, 0);
+  g_assert_cmpstr (cli->err, ==, "");
+  lines = g_strsplit (cli->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_cmpstr (lines[0], ==, "PASS");
+  g_assert_cmpstr (lines[1], ==, "HTTP status: 200");
+  g_assert_true (g_str_has_prefix (lines[2], "Duration: "));
+  g_assert_true (g_str_has_suffix (lines[2], " ms") || g_str_has_suffix (lines[2], " s"));
+  g_assert_cmpstr (lines[3], ==, "Message: The Connection Test flow ended on a success route.");
+  g_assert_cmpstr (lines[4], ==, "");
+  g_assert_cmpstr (soup_message_headers_get_one (test_server_single (server)->headers, "Authorization"), ==,
+                   "Bearer " API_KEY);
+
+  /* The result is stored with the connection. */
+  connection = load_connection (library, connection_id);
+  g_assert_true (flows_connection_get_last_test_passed (connection));
+  g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 200);
+  g_assert_cmpstr (flows_connection_get_last_test_message (connection), ==,
+                   "The Connection Test flow ended on a success route.");
+  g_assert_cmpint (flows_connection_get_last_test_time (connection), >=, now);
+  g_assert_cmpint (flows_connection_get_last_test_time (connection), <=, now + 60);
+
+  /* The key is in no output and no file. */
+  test_assert_not_contains (cli->out, API_KEY);
+  g_assert_false (tree_contains (library->dir, API_KEY));
+
+  /* `run` of the same flow with the connection shows the key as •••. */
+  {
+    g_autoptr(Cli) run = CLI ("run", app_id, "Connection Test", "--connection", connection_id, "--json",
+                              "--data-dir", library->dir);
+
+    g_assert_cmpint (run->status, ==, 0);
+    test_assert_contains (run->out, "\"Authorization\" : \"Bearer •••\"");
+    test_assert_not_contains (run->out, API_KEY);
+  }
+  clear_keyring (app_id, connection_id);
+}
+
+static void
+test_cli_test_fail (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(Cli) cli = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *app_id = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *message_line = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!have_test_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  connection_id = add_generic_connection (library, server, "wrong&key=#2", &app_id);
+
+  cli = CLI ("test", connection_id, "--data-dir", library->dir);
+  g_assert_cmpint (cli->status, ==, 1);
+  g_assert_cmpstr (cli->err, ==, "");
+  message = g_strdup_printf ("Stage “Call the test endpoint”: HTTP 401 Unauthorized from GET %s/me: {\"error\":\"invalid token\"}",
+                             server->url);
+  message_line = g_strconcat ("Message: ", message, NULL);
+  lines = g_strsplit (cli->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 5);
+  g_assert_cmpstr (lines[0], ==, "FAIL");
+  g_assert_cmpstr (lines[1], ==, "HTTP status: 401");
+  g_assert_true (g_str_has_prefix (lines[2], "Duration: "));
+  g_assert_cmpstr (lines[3], ==, message_line);
+
+  connection = load_connection (library, connection_id);
+  g_assert_false (flows_connection_get_last_test_passed (connection));
+  g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 401);
+  g_assert_cmpstr (flows_connection_get_last_test_message (connection), ==, message);
+  g_assert_cmpint (flows_connection_get_last_test_time (connection), >, 0);
+
+  test_assert_not_contains (cli->out, "wrong&key=#2");
+  g_assert_false (tree_contains (library->dir, "wrong&key=#2"));
+  clear_keyring (app_id, connection_id);
+}
+
+/* A service that is not there: FAIL without an HTTP status. */
+static void
+test_cli_test_unreachable (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(Cli) cli = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *app_id = NULL;
+  g_autofree char *refused_url = NULL;
+  g_auto(GStrv) lines = NULL;
+  FlowsConnection *stored;
+  guint port;
+
+  if (!have_test_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  connection_id = add_generic_connection (library, server, API_KEY, &app_id);
+  port = test_closed_port ();
+  refused_url = g_strdup_printf ("http://127.0.0.1:%u/me", port);
+  stored = flows_library_find_connection (library->library, connection_id);
+  flows_connection_set_value (stored, "TestURL", refused_url);
+  g_assert_true (flows_library_save_connection (library->library, stored, NULL));
+
+  cli = CLI ("test", connection_id, "--data-dir", library->dir);
+  g_assert_cmpint (cli->status, ==, 1);
+  lines = g_strsplit (cli->out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "FAIL");
+  g_assert_cmpstr (lines[1], ==, "HTTP status: none (no request was made)");
+  test_assert_contains (lines[3], "refused the connection");
+
+  connection = load_connection (library, connection_id);
+  g_assert_false (flows_connection_get_last_test_passed (connection));
+  g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 0);
+  clear_keyring (app_id, connection_id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/engine/cli/run", test_cli_run);
+  g_test_add_func ("/engine/cli/run-json", test_cli_run_json);
+  g_test_add_func ("/engine/cli/run-fails", test_cli_run_fails);
+  g_test_add_func ("/engine/cli/test-pass", test_cli_test_pass);
+  g_test_add_func ("/engine/cli/test-fail", test_cli_test_fail);
+  g_test_add_func ("/engine/cli/test-unreachable", test_cli_test_unreachable);
+
+  return g_test_run ();
+}
