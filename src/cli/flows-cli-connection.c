@@ -142,7 +142,17 @@ describe_status (FlowsConnection *connection)
   if (flows_connection_get_needs_sign_in (connection) != NULL)
     return g_strdup_printf (_("needs sign-in: %s"), flows_connection_get_needs_sign_in (connection));
   if (flows_connection_get_last_test_time (connection) == 0)
-    return g_strdup (_("never tested"));
+    {
+      if (flows_connection_get_signed_in (connection) && flows_connection_get_token_expires_at (connection) != 0)
+        {
+          g_autoptr(GDateTime) expires = g_date_time_new_from_unix_local (flows_connection_get_token_expires_at (connection));
+          g_autofree char *expiry = g_date_time_format (expires, "%Y-%m-%d %H:%M");
+          return g_strdup_printf (_("signed in, token expires at %s; never tested"), expiry);
+        }
+      if (flows_connection_get_signed_in (connection))
+        return g_strdup (_("signed in; never tested"));
+      return g_strdup (_("never tested"));
+    }
 
   tested = g_date_time_new_from_unix_local (flows_connection_get_last_test_time (connection));
   when = g_date_time_format (tested, "%Y-%m-%d %H:%M");

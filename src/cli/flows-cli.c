@@ -320,6 +320,9 @@ static const Command commands[] = {
   { "connection", N_("Add, list, show and delete connections"), flows_cli_connection },
   { "run", N_("Run a flow and print its trace"), flows_cli_run },
   { "test", N_("Test a connection"), flows_cli_test },
+  { "sign-in", N_("Sign a connection in to its OAuth provider"), flows_cli_sign_in },
+  { "refresh", N_("Refresh a connection’s access token"), flows_cli_refresh },
+  { "sign-out", N_("Remove a connection’s tokens"), flows_cli_sign_out },
   { "sandbox", N_("Run the sandbox OAuth provider on this computer"), flows_cli_sandbox },
 };
 

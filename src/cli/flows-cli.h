@@ -47,5 +47,8 @@ int           flows_cli_connection       (FlowsCliInvocation *invocation);
 int           flows_cli_run              (FlowsCliInvocation *invocation);
 int           flows_cli_test             (FlowsCliInvocation *invocation);
 int           flows_cli_sandbox          (FlowsCliInvocation *invocation);
+int           flows_cli_sign_in          (FlowsCliInvocation *invocation);
+int           flows_cli_refresh          (FlowsCliInvocation *invocation);
+int           flows_cli_sign_out         (FlowsCliInvocation *invocation);
 
 G_END_DECLS

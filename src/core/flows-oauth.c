@@ -320,10 +320,11 @@ on_tokens_stored (GObject      *source,
   if (store->refresh_token != NULL)
     {
       char *refresh_token = g_steal_pointer (&store->refresh_token);
+      GCancellable *cancellable = g_task_get_cancellable (task);
 
       flows_secrets_store_async (flows_app_get_id (store->app), flows_connection_get_id (store->connection),
                                  FLOWS_OAUTH_REFRESH_TOKEN_KEY, refresh_token,
-                                 g_task_get_cancellable (task), on_tokens_stored, g_steal_pointer (&task));
+                                 cancellable, on_tokens_stored, g_steal_pointer (&task));
       flows_secrets_free (refresh_token);
       return;
     }

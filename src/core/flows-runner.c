@@ -15,6 +15,7 @@
 
 #include "flows-expression.h"
 #include "flows-json-util.h"
+#include "flows-oauth.h"
 #include "flows-run-private.h"
 #include "flows-runner.h"
 #include "flows-secrets.h"
@@ -34,10 +35,13 @@
 
 struct _FlowsRunner
 {
-  GObject      parent_instance;
+  GObject       parent_instance;
 
-  SoupSession *session;
-  gsize        max_response_size;
+  SoupSession  *session;
+  FlowsLibrary *library;
+  /* connection id -> Refresh under way: one per connection, however many runs wait */
+  GHashTable   *refreshes;
+  gsize         max_response_size;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsRunner, flows_runner, G_TYPE_OBJECT)
@@ -106,14 +110,27 @@ flows_runner_dispose (GObject *object)
   FlowsRunner *self = (FlowsRunner *)object;
 
   g_clear_object (&self->session);
+  g_clear_object (&self->library);
 
   G_OBJECT_CLASS (flows_runner_parent_class)->dispose (object);
+}
+
+static void
+flows_runner_finalize (GObject *object)
+{
+  FlowsRunner *self = (FlowsRunner *)object;
+
+  /* Each refresh holds a reference on the runner until it ends. */
+  g_hash_table_unref (self->refreshes);
+
+  G_OBJECT_CLASS (flows_runner_parent_class)->finalize (object);
 }
 
 static void
 flows_runner_class_init (FlowsRunnerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = flows_runner_dispose;
+  G_OBJECT_CLASS (klass)->finalize = flows_runner_finalize;
 }
 
 static void
@@ -124,6 +141,7 @@ flows_runner_init (FlowsRunner *self)
                                                  "max-conns-per-host", 32,
                                                  NULL);
   self->max_response_size = FLOWS_RUNNER_DEFAULT_MAX_RESPONSE_SIZE;
+  self->refreshes = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 FlowsRunner *
@@ -152,6 +170,15 @@ flows_runner_set_max_response_size (FlowsRunner *self,
 {
   g_return_if_fail (FLOWS_IS_RUNNER (self));
   self->max_response_size = max_size;
+}
+
+void
+flows_runner_set_library (FlowsRunner  *self,
+                          FlowsLibrary *library)
+{
+  g_return_if_fail (FLOWS_IS_RUNNER (self));
+  g_return_if_fail (library == NULL || FLOWS_IS_LIBRARY (library));
+  g_set_object (&self->library, library);
 }
 
 /* Settings ---------------------------------------------------------------------------------- */
@@ -290,13 +317,26 @@ resolve_node (Run         *run,
     {
       const char *value = NULL;
 
+      JsonNode *node;
+
       if (flows_param_get_sensitive (param))
-        return secret_node (run, name, error);
-      if (shared->connection != NULL)
-        value = flows_connection_get_value (shared->connection, name);
-      if (value == NULL && *flows_param_get_default (param) != '\0')
-        value = flows_param_get_default (param);
-      return string_node (value);
+        {
+          if ((node = secret_node (run, name, error)) != NULL || (error != NULL && *error != NULL))
+            return node;
+        }
+      else
+        {
+          if (shared->connection != NULL)
+            value = flows_connection_get_value (shared->connection, name);
+          if (value == NULL && *flows_param_get_default (param) != '\0')
+            value = flows_param_get_default (param);
+          if (value != NULL)
+            return string_node (value);
+        }
+
+      /* An optional parameter left empty is "", as a flow expects of a form field; a required
+       * one without a value is an error worth reporting. */
+      return flows_param_get_required (param) ? NULL : string_node ("");
     }
 
   return NULL;
@@ -777,6 +817,7 @@ run_build_url (Run        *run,
 typedef struct
 {
   Run          *run;
+  FlowsStage   *stage;
   SoupMessage  *message;
   GCancellable *cancellable;   /* this request's: cancelled by the run's, or by the timeout */
   gulong        cancelled_id;
@@ -790,7 +831,16 @@ typedef struct
   guint         min_status;
   guint         max_status;
   guint         timed_out : 1;
+  guint         uses_token : 1;
+  guint         after_refresh : 1;  /* a 401 refreshes and retries once, not again */
 } CallApi;
+
+static void send_call_api (Run        *run,
+                           FlowsStage *stage,
+                           gboolean    after_refresh);
+static void refresh_for_run (Run        *run,
+                             CallApi    *call,
+                             FlowsStage *stage);
 
 static void
 call_api_free (CallApi *call)
@@ -1239,6 +1289,14 @@ call_api_complete (CallApi *call)
                            call->method, call->url, excerpt_text);
     }
 
+  /* A token can be revoked or expire early: one refresh, then one retry. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && call->uses_token && !call->after_refresh)
+    {
+      g_clear_pointer (&outputs, json_object_unref);
+      refresh_for_run (call->run, call, call->stage);
+      return;
+    }
+
   call_api_finish (call, "success", json_node_init_object (json_node_alloc (), outputs),
                    g_steal_pointer (&error));
 }
@@ -1322,8 +1380,9 @@ on_run_cancelled (GCancellable *cancellable,
 }
 
 static void
-run_call_api (Run        *run,
-              FlowsStage *stage)
+send_call_api (Run        *run,
+               FlowsStage *stage,
+               gboolean    after_refresh)
 {
   static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", NULL };
   JsonObject *settings = flows_stage_get_settings (stage);
@@ -1343,6 +1402,8 @@ run_call_api (Run        *run,
   double timeout;
 
   call->run = run;
+  call->stage = stage;
+  call->after_refresh = after_refresh;
   call->resolved = json_object_new ();
   call->method = g_ascii_strup (*get_string (settings, "method") != '\0' ? get_string (settings, "method") : "GET", -1);
   call->min_status = (guint)get_number (status_range, "min", 200);
@@ -1384,6 +1445,8 @@ run_call_api (Run        *run,
   if (get_boolean (settings, "useOAuthToken"))
     {
       const char *token = g_hash_table_lookup (run->shared->secrets, ACCESS_TOKEN_KEY);
+
+      call->uses_token = TRUE;
       g_autofree char *authorization = NULL;
 
       if (token == NULL)
@@ -1434,6 +1497,89 @@ run_call_api (Run        *run,
 
 failed:
   call_api_finish (g_steal_pointer (&call), NULL, NULL, g_steal_pointer (&error));
+}
+
+typedef struct
+{
+  Run        *run;
+  FlowsStage *stage;
+  /* Why the refresh happens after a request: the 401's message, kept for the error. */
+  char       *unauthorized;
+} RefreshWait;
+
+static void request_refresh (FlowsRunner         *self,
+                             FlowsApp            *app,
+                             FlowsConnection     *connection,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data);
+
+static void
+on_refreshed_for_run (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  RefreshWait *wait = user_data;
+  Run *run = wait->run;
+  FlowsStage *stage = wait->stage;
+  g_autofree char *unauthorized = g_steal_pointer (&wait->unauthorized);
+  g_autoptr(GError) error = NULL;
+  char *token = g_task_propagate_pointer (G_TASK (result), &error);
+
+  g_free (wait);
+
+  if (token == NULL)
+    {
+      if (unauthorized != NULL)
+        g_prefix_error (&error, _("%s; the token was refreshed for a retry, but that failed: "), unauthorized);
+      else
+        g_prefix_error (&error, _("The access token had expired, and refreshing it failed: "));
+      stage_failed (run, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  _flows_run_add_secret (run->shared->result, token);
+  g_hash_table_replace (run->shared->secrets, g_strdup (ACCESS_TOKEN_KEY), token);
+  send_call_api (run, stage, TRUE);
+}
+
+/* Refreshes the run's connection, then sends the stage's request (again). @call, when given, is
+ * the request that got a 401: it is dropped. */
+static void
+refresh_for_run (Run        *run,
+                 CallApi    *call,
+                 FlowsStage *stage)
+{
+  Shared *shared = run->shared;
+  RefreshWait *wait = g_new0 (RefreshWait, 1);
+
+  wait->run = run;
+  wait->stage = stage;
+  if (call != NULL)
+    {
+      wait->unauthorized = g_strdup_printf (_("HTTP 401 from %s %s"), call->method, call->url);
+      call_api_free (call);
+    }
+
+  request_refresh (shared->runner, shared->app, shared->connection, shared->cancellable,
+                   on_refreshed_for_run, wait);
+}
+
+static void
+run_call_api (Run        *run,
+              FlowsStage *stage)
+{
+  FlowsConnection *connection = run->shared->connection;
+
+  /* A token about to expire is refreshed first, rather than sent to fail. */
+  if (get_boolean (flows_stage_get_settings (stage), "useOAuthToken") &&
+      connection != NULL && flows_oauth_token_needs_refresh (connection))
+    {
+      refresh_for_run (run, NULL, stage);
+      return;
+    }
+
+  send_call_api (run, stage, FALSE);
 }
 
 /* Route Flow ------------------------------------------------------------------------------- */
@@ -2192,4 +2338,209 @@ flows_runner_run_finish (FlowsRunner   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Refreshing tokens -------------------------------------------------------------------------- */
+
+/* One refresh of one connection, and everyone waiting for it. */
+typedef struct
+{
+  FlowsRunner     *runner;
+  FlowsApp        *app;
+  FlowsConnection *connection;
+  char            *connection_id;
+  GPtrArray       *waiters;       /* GTask */
+} Refresh;
+
+static void
+refresh_free (Refresh *refresh)
+{
+  g_clear_object (&refresh->runner);
+  g_clear_object (&refresh->app);
+  g_clear_object (&refresh->connection);
+  g_free (refresh->connection_id);
+  g_ptr_array_unref (refresh->waiters);
+  g_free (refresh);
+}
+
+/* Ends the refresh for everyone: @token (taken) or @error (taken). */
+static void
+refresh_done (Refresh *refresh,
+              char    *token,
+              GError  *error)
+{
+  g_hash_table_remove (refresh->runner->refreshes, refresh->connection_id);
+
+  for (guint i = 0; i < refresh->waiters->len; i++)
+    {
+      GTask *task = g_ptr_array_index (refresh->waiters, i);
+
+      if (error != NULL)
+        g_task_return_error (task, g_error_copy (error));
+      else
+        g_task_return_pointer (task, g_strdup (token), (GDestroyNotify)flows_secrets_free);
+    }
+
+  flows_secrets_free (token);
+  g_clear_error (&error);
+  refresh_free (refresh);
+}
+
+static void
+on_refresh_stored (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  GError *error = NULL;
+  char *token = flows_oauth_store_tokens_finish (result, &error);
+
+  refresh_done (refresh, token, error);
+}
+
+/* The provider's OAuth error in the last response of a failed refresh: "invalid_grant" and its
+ * description, read from the (redacted) trace. */
+static gboolean
+find_provider_error (FlowsRun    *run,
+                     const char **code,
+                     const char **description)
+{
+  GPtrArray *trace = flows_run_get_trace (run);
+
+  for (guint i = trace->len; i > 0; i--)
+    {
+      FlowsTraceEntry *entry = g_ptr_array_index (trace, i - 1);
+      JsonNode *body = entry->outputs != NULL ? flows_json_walk (entry->outputs, "body") : NULL;
+      JsonNode *error_node = body != NULL ? flows_json_walk (body, "error") : NULL;
+      JsonNode *description_node = body != NULL ? flows_json_walk (body, "error_description") : NULL;
+
+      if (error_node == NULL)
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (error_node) || json_node_get_value_type (error_node) != G_TYPE_STRING)
+        return FALSE;
+
+      *code = json_node_get_string (error_node);
+      *description = description_node != NULL && JSON_NODE_HOLDS_VALUE (description_node) &&
+                     json_node_get_value_type (description_node) == G_TYPE_STRING
+                       ? json_node_get_string (description_node) : NULL;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+on_refresh_run (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  GError *error = NULL;
+  g_autoptr(FlowsRun) run = flows_runner_run_finish (FLOWS_RUNNER (source), result, &error);
+  const char *code = NULL, *description = NULL;
+
+  if (run == NULL)
+    {
+      refresh_done (refresh, NULL, error);
+      return;
+    }
+
+  /* The provider no longer honours the refresh token: only signing in again helps. */
+  if (!flows_run_get_succeeded (run) && find_provider_error (run, &code, &description) &&
+      g_str_equal (code, "invalid_grant"))
+    {
+      g_autofree char *reason = description != NULL
+                                  ? g_strdup_printf (_("The provider refused the refresh token (invalid_grant: %s); sign in again"), description)
+                                  : g_strdup (_("The provider refused the refresh token (invalid_grant); sign in again"));
+      g_autoptr(GError) save_error = NULL;
+
+      flows_connection_set_needs_sign_in (refresh->connection, reason);
+      if (refresh->runner->library != NULL &&
+          !flows_library_save_connection (refresh->runner->library, refresh->connection, &save_error))
+        g_warning ("The connection needs sign-in, but its file was not updated: %s", save_error->message);
+
+      refresh_done (refresh, NULL, g_error_new_literal (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN, reason));
+      return;
+    }
+
+  flows_oauth_store_tokens_async (refresh->app, refresh->connection, refresh->runner->library, run,
+                                  NULL, on_refresh_stored, refresh);
+}
+
+/* Like flows_runner_refresh_async(), returning the new access token. */
+static void
+request_refresh (FlowsRunner         *self,
+                 FlowsApp            *app,
+                 FlowsConnection     *connection,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  const char *connection_id = flows_connection_get_id (connection);
+  Refresh *refresh = g_hash_table_lookup (self->refreshes, connection_id);
+  g_autoptr(GHashTable) inputs = NULL;
+  FlowsFlow *flow;
+
+  g_task_set_source_tag (task, request_refresh);
+
+  /* Single flight: a refresh under way serves every caller, so that a provider that rotates
+   * refresh tokens never sees the same one twice. */
+  if (refresh != NULL)
+    {
+      g_ptr_array_add (refresh->waiters, task);
+      return;
+    }
+
+  refresh = g_new0 (Refresh, 1);
+  refresh->runner = g_object_ref (self);
+  refresh->app = g_object_ref (app);
+  refresh->connection = g_object_ref (connection);
+  refresh->connection_id = g_strdup (connection_id);
+  refresh->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (refresh->waiters, task);
+  g_hash_table_insert (self->refreshes, refresh->connection_id, refresh);
+
+  flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
+  if (flow == NULL)
+    {
+      refresh_done (refresh, NULL,
+                    g_error_new (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_FLOW,
+                                 _("“%s” has no OAuth Step 3 flow to refresh tokens with"),
+                                 flows_app_get_name (app)));
+      return;
+    }
+
+  inputs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (inputs, "ConnectionID", (gpointer)connection_id);
+  /* Not cancellable by one waiter: the others still want the tokens. */
+  flows_runner_run_async (self, app, flow, inputs, connection, NULL, NULL, on_refresh_run, refresh);
+}
+
+void
+flows_runner_refresh_async (FlowsRunner         *self,
+                            FlowsApp            *app,
+                            FlowsConnection     *connection,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (FLOWS_IS_RUNNER (self));
+  g_return_if_fail (FLOWS_IS_APP (app));
+  g_return_if_fail (FLOWS_IS_CONNECTION (connection));
+
+  request_refresh (self, app, connection, cancellable, callback, user_data);
+}
+
+gboolean
+flows_runner_refresh_finish (FlowsRunner   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  char *token;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  token = g_task_propagate_pointer (G_TASK (result), error);
+  flows_secrets_free (token);
+  return token != NULL;
 }

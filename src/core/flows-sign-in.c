@@ -252,6 +252,7 @@ on_exchange_run (GObject      *source,
   FlowsSignIn *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(FlowsRun) run = flows_runner_run_finish (FLOWS_RUNNER (source), result, &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (run == NULL)
     {
@@ -260,7 +261,7 @@ on_exchange_run (GObject      *source,
     }
 
   flows_oauth_store_tokens_async (self->app, self->connection, self->library, run,
-                                  g_task_get_cancellable (task), on_tokens_stored, g_steal_pointer (&task));
+                                  cancellable, on_tokens_stored, g_steal_pointer (&task));
 }
 
 void
@@ -341,6 +342,7 @@ on_redirect_received (GObject      *source,
   FlowsSignIn *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = flows_redirect_listener_wait_finish (FLOWS_REDIRECT_LISTENER (source), result, &error);
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   if (uri == NULL)
     {
@@ -348,7 +350,7 @@ on_redirect_received (GObject      *source,
       return;
     }
 
-  flows_sign_in_complete_async (self, uri, g_task_get_cancellable (task),
+  flows_sign_in_complete_async (self, uri, cancellable,
                                 on_system_browser_completed, g_steal_pointer (&task));
 }
 
@@ -362,6 +364,7 @@ on_system_browser_started (GObject      *source,
   SystemBrowser *browser = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *url = flows_sign_in_start_finish (self, result, &error);
+  GCancellable *cancellable;
 
   /* Listen before the browser opens, so that a quick provider cannot arrive first. */
   if (url == NULL ||
@@ -373,9 +376,9 @@ on_system_browser_started (GObject      *source,
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   flows_redirect_listener_wait_async (browser->listener, browser->timeout_seconds,
-                                      g_task_get_cancellable (task), on_redirect_received,
-                                      g_steal_pointer (&task));
+                                      cancellable, on_redirect_received, g_steal_pointer (&task));
 }
 
 void
