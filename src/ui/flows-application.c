@@ -20,6 +20,7 @@ struct _FlowsApplication
   AdwApplication  parent_instance;
 
   FlowsLibrary         *library;
+  FlowsRunner          *runner;
   FlowsSandboxProvider *sandbox;
   /* Why the library could not be read, shown in the window once it exists. */
   char           *library_error;
@@ -107,6 +108,8 @@ flows_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
   self->library = flows_library_new (directory);
+  self->runner = flows_runner_new ();
+  flows_runner_set_library (self->runner, self->library);
   if (!flows_library_load (self->library, &error))
     self->library_error = g_strdup (error->message);
   else if (flows_library_is_new (self->library))
@@ -250,6 +253,7 @@ flows_application_dispose (GObject *object)
   if (self->sandbox != NULL)
     flows_sandbox_provider_stop (self->sandbox);
   g_clear_object (&self->sandbox);
+  g_clear_object (&self->runner);
   g_clear_object (&self->library);
   g_clear_pointer (&self->library_error, g_free);
 
@@ -295,4 +299,11 @@ flows_application_get_library (FlowsApplication *self)
 {
   g_return_val_if_fail (FLOWS_IS_APPLICATION (self), NULL);
   return self->library;
+}
+
+FlowsRunner *
+flows_application_get_runner (FlowsApplication *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APPLICATION (self), NULL);
+  return self->runner;
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "flows-library.h"
+#include "flows-runner.h"
 
 G_BEGIN_DECLS
 
@@ -12,5 +13,7 @@ G_DECLARE_FINAL_TYPE (FlowsApplication, flows_application, FLOWS, APPLICATION, A
 
 FlowsApplication *flows_application_new         (void);
 FlowsLibrary     *flows_application_get_library (FlowsApplication *self);
+/* The runner every flow, test and sign-in of the app goes through (one HTTP session). */
+FlowsRunner      *flows_application_get_runner  (FlowsApplication *self);
 
 G_END_DECLS

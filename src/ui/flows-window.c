@@ -238,6 +238,76 @@ flows_window_show_toast (FlowsWindow *self,
   g_return_if_fail (FLOWS_IS_WINDOW (self));
 
   toast = adw_toast_new (message);
-  adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+on_details_clicked (AdwToast    *toast,
+                    FlowsWindow *self)
+{
+  const char *summary = g_object_get_data (G_OBJECT (toast), "summary");
+  const char *details = g_object_get_data (G_OBJECT (toast), "details");
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), summary, details);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), FALSE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+flows_window_show_error (FlowsWindow *self,
+                         const char  *summary,
+                         const char  *details)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (FLOWS_IS_WINDOW (self));
+
+  toast = adw_toast_new (summary);
+  /* Errors stay until dismissed: they may need reading twice. */
+  adw_toast_set_timeout (toast, 0);
+  if (details != NULL && *details != '\0' && g_strcmp0 (details, summary) != 0)
+    {
+      adw_toast_set_button_label (toast, _("_Details"));
+      g_object_set_data_full (G_OBJECT (toast), "summary", g_strdup (summary), g_free);
+      g_object_set_data_full (G_OBJECT (toast), "details", g_strdup (details), g_free);
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_details_clicked), self, 0);
+    }
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* The main window of @widget: its root, or the window its dialog belongs to. */
+static FlowsWindow *
+find_window (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWindow *window = GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+
+  while (window != NULL && !FLOWS_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  return window != NULL ? FLOWS_WINDOW (window) : NULL;
+}
+
+void
+flows_widget_show_toast (GtkWidget  *widget,
+                         const char *message)
+{
+  FlowsWindow *window = find_window (widget);
+
+  if (window != NULL)
+    flows_window_show_toast (window, message);
+}
+
+void
+flows_widget_show_error (GtkWidget  *widget,
+                         const char *summary,
+                         const char *details)
+{
+  FlowsWindow *window = find_window (widget);
+
+  /* Outside the main window (a test hosting one page) the error still reaches the log. */
+  if (window != NULL)
+    flows_window_show_error (window, summary, details);
+  else
+    g_message ("%s: %s", summary, details != NULL ? details : "");
 }

@@ -12,8 +12,19 @@ G_DECLARE_FINAL_TYPE (FlowsWindow, flows_window, FLOWS, WINDOW, AdwApplicationWi
 
 FlowsWindow *flows_window_new        (AdwApplication *application,
                                       FlowsLibrary   *library);
-/* Shows @message in a toast, for errors that need no decision. */
+/* Shows @message in a toast, for news that needs no decision. */
 void         flows_window_show_toast (FlowsWindow    *self,
                                       const char     *message);
+/* Shows an error in a toast with a Details button that opens @details (the full message: file,
+ * line, HTTP status, what the provider said). @details may be NULL. */
+void         flows_window_show_error (FlowsWindow    *self,
+                                      const char     *summary,
+                                      const char     *details);
+/* The toast helpers for any widget inside a FlowsWindow; they do nothing elsewhere. */
+void         flows_widget_show_toast (GtkWidget      *widget,
+                                      const char     *message);
+void         flows_widget_show_error (GtkWidget      *widget,
+                                      const char     *summary,
+                                      const char     *details);
 
 G_END_DECLS
