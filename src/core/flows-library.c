@@ -22,6 +22,13 @@ struct _FlowsLibrary
   GHashTable *files;
   /* paths of files that failed to load: never written over */
   GHashTable *broken_paths;
+  /* path -> checksum of what this library last wrote there, to tell our own writes from
+   * someone else's when a file monitor reports a change */
+  GHashTable *written;
+  /* App id -> FlowsApp with edits not yet saved */
+  GHashTable *pending_saves;
+  guint       save_source_id;
+  GFileMonitor *monitors[2];
   guint       is_new : 1;
 };
 
@@ -35,6 +42,15 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SAVE_FAILED,
+  PROBLEMS_CHANGED,
+  EXTERNAL_CHANGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 load_problem_free (FlowsLoadProblem *problem)
@@ -55,6 +71,15 @@ flows_library_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->files, g_hash_table_unref);
   g_clear_pointer (&self->broken_paths, g_hash_table_unref);
+  g_clear_pointer (&self->written, g_hash_table_unref);
+  g_clear_pointer (&self->pending_saves, g_hash_table_unref);
+  g_clear_handle_id (&self->save_source_id, g_source_remove);
+  for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
+    {
+      if (self->monitors[i] != NULL)
+        g_file_monitor_cancel (self->monitors[i]);
+      g_clear_object (&self->monitors[i]);
+    }
 
   G_OBJECT_CLASS (flows_library_parent_class)->finalize (object);
 }
@@ -109,6 +134,20 @@ flows_library_class_init (FlowsLibraryClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A queued save of an App failed: the edits are still in memory, and the error says why. */
+  signals[SAVE_FAILED] =
+    g_signal_new ("save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, FLOWS_TYPE_APP, G_TYPE_ERROR);
+  /* The list of files that could not be loaded changed. */
+  signals[PROBLEMS_CHANGED] =
+    g_signal_new ("problems-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  /* Someone else changed the file of an App that has unsaved edits here: the App as it is in
+   * memory and as it is on disk, for the user to choose (flows_library_replace_app()). */
+  signals[EXTERNAL_CHANGE] =
+    g_signal_new ("external-change", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, FLOWS_TYPE_APP, FLOWS_TYPE_APP);
 }
 
 static void
@@ -119,6 +158,8 @@ flows_library_init (FlowsLibrary *self)
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify)load_problem_free);
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->broken_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 FlowsLibrary *
@@ -379,6 +420,23 @@ document_file (FlowsLibrary  *self,
   return g_steal_pointer (&file);
 }
 
+/* Writes through flows_document_write(), remembering what was written so that the file
+ * monitor does not mistake this library's own saves for someone else's. */
+static gboolean
+write_document (FlowsLibrary  *self,
+                GFile         *file,
+                const char    *text,
+                int            mode,
+                GError       **error)
+{
+  if (!flows_document_write (file, text, mode, error))
+    return FALSE;
+
+  g_hash_table_insert (self->written, g_file_get_path (file),
+                       g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1));
+  return TRUE;
+}
+
 gboolean
 flows_library_save_app (FlowsLibrary  *self,
                         FlowsApp      *app,
@@ -394,8 +452,9 @@ flows_library_save_app (FlowsLibrary  *self,
     return FALSE;
 
   text = flows_document_app_to_json (app);
-  if (!flows_document_write (file, text, 0644, error))
+  if (!write_document (self, file, text, 0644, error))
     return FALSE;
+  g_hash_table_remove (self->pending_saves, flows_app_get_id (app));
 
   g_hash_table_insert (self->files, g_strdup (flows_app_get_id (app)), g_steal_pointer (&file));
   return TRUE;
@@ -508,7 +567,7 @@ flows_library_save_connection (FlowsLibrary     *self,
     return FALSE;
 
   /* Connection files say which service a user has access to: readable by the user only. */
-  if (!flows_document_write (file, text, 0600, error))
+  if (!write_document (self, file, text, 0600, error))
     return FALSE;
 
   g_hash_table_insert (self->files, g_strdup (flows_connection_get_id (connection)), g_steal_pointer (&file));
@@ -586,5 +645,303 @@ flows_library_delete_connection (FlowsLibrary     *self,
   hold = g_object_ref (connection);
   g_hash_table_remove (self->files, flows_connection_get_id (connection));
   g_list_store_remove (self->connections, position);
+  return TRUE;
+}
+
+/* Autosave ---------------------------------------------------------------------------------- */
+
+/* Long enough to gather the keystrokes of a word into one write, short enough that a crash
+ * loses almost nothing. */
+#define SAVE_DELAY_MS 300
+
+gboolean
+flows_library_flush (FlowsLibrary  *self,
+                     GError       **error)
+{
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean saved_all = TRUE;
+  GHashTableIter iter;
+  gpointer app;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+
+  /* A copy: saving removes each App from the table. */
+  g_clear_handle_id (&self->save_source_id, g_source_remove);
+  g_hash_table_iter_init (&iter, self->pending_saves);
+  while (g_hash_table_iter_next (&iter, NULL, &app))
+    g_ptr_array_add (apps, g_object_ref (app));
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      FlowsApp *pending = g_ptr_array_index (apps, i);
+      g_autoptr(GError) save_error = NULL;
+
+      if (flows_library_save_app (self, pending, &save_error))
+        continue;
+
+      g_signal_emit (self, signals[SAVE_FAILED], 0, pending, save_error);
+      if (saved_all && error != NULL)
+        *error = g_error_copy (save_error);
+      saved_all = FALSE;
+    }
+
+  return saved_all;
+}
+
+static gboolean
+on_save_timeout (gpointer user_data)
+{
+  FlowsLibrary *self = user_data;
+
+  self->save_source_id = 0;
+  flows_library_flush (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+void
+flows_library_queue_save_app (FlowsLibrary *self,
+                              FlowsApp     *app)
+{
+  g_return_if_fail (FLOWS_IS_LIBRARY (self));
+  g_return_if_fail (FLOWS_IS_APP (app));
+
+  g_hash_table_replace (self->pending_saves, g_strdup (flows_app_get_id (app)), g_object_ref (app));
+  if (self->save_source_id == 0)
+    self->save_source_id = g_timeout_add (SAVE_DELAY_MS, on_save_timeout, self);
+}
+
+gboolean
+flows_library_has_unsaved_edits (FlowsLibrary *self,
+                                 FlowsApp     *app)
+{
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  return g_hash_table_contains (self->pending_saves, flows_app_get_id (app));
+}
+
+/* Watching for changes by others -------------------------------------------------------------- */
+
+void
+flows_library_replace_app (FlowsLibrary *self,
+                           FlowsApp     *app)
+{
+  guint position;
+  FlowsApp *current;
+
+  g_return_if_fail (FLOWS_IS_LIBRARY (self));
+  g_return_if_fail (FLOWS_IS_APP (app));
+
+  g_hash_table_remove (self->pending_saves, flows_app_get_id (app));
+  current = flows_library_find_app (self, flows_app_get_id (app));
+  if (current != NULL && g_list_store_find (self->apps, current, &position))
+    g_list_store_remove (self->apps, position);
+  g_list_store_insert_sorted (self->apps, app, compare_apps, NULL);
+}
+
+/* The id of the App or connection loaded from @file, or NULL. */
+static const char *
+id_of_file (FlowsLibrary *self,
+            GFile        *file)
+{
+  GHashTableIter iter;
+  gpointer id, known;
+
+  g_hash_table_iter_init (&iter, self->files);
+  while (g_hash_table_iter_next (&iter, &id, &known))
+    if (g_file_equal (known, file))
+      return id;
+  return NULL;
+}
+
+static gboolean
+remove_problem (FlowsLibrary *self,
+                GFile        *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  g_hash_table_remove (self->broken_paths, path);
+  for (guint i = 0; i < self->problems->len; i++)
+    {
+      FlowsLoadProblem *problem = g_ptr_array_index (self->problems, i);
+
+      if (g_file_equal (problem->file, file))
+        {
+          g_ptr_array_remove_index (self->problems, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Whether @file holds what this library wrote last (then the change is our own save). */
+static gboolean
+is_own_write (FlowsLibrary *self,
+              GFile        *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+  const char *checksum = g_hash_table_lookup (self->written, path);
+  g_autofree char *contents = NULL;
+  g_autofree char *current = NULL;
+  gsize length;
+
+  if (checksum == NULL || !g_file_load_contents (file, NULL, &contents, &length, NULL, NULL))
+    return FALSE;
+  current = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, length);
+  return g_str_equal (current, checksum);
+}
+
+static void
+reload_app_file (FlowsLibrary *self,
+                 GFile        *file,
+                 gboolean      deleted)
+{
+  const char *id = id_of_file (self, file);
+  FlowsApp *current = id != NULL ? flows_library_find_app (self, id) : NULL;
+  g_autoptr(FlowsApp) on_disk = NULL;
+  GError *error = NULL;
+  gboolean problems_changed = remove_problem (self, file);
+
+  if (deleted)
+    {
+      guint position;
+
+      /* Unsaved edits bring the file back on the next save; otherwise the App goes. */
+      if (current != NULL && !flows_library_has_unsaved_edits (self, current) &&
+          g_list_store_find (self->apps, current, &position))
+        {
+          g_hash_table_remove (self->files, id);
+          g_list_store_remove (self->apps, position);
+        }
+    }
+  else if (!(on_disk = flows_document_load_app (file, &error)))
+    {
+      /* Now broken: shown as a problem and never written over, edits or not. */
+      if (current != NULL)
+        {
+          guint position;
+
+          g_hash_table_remove (self->pending_saves, id);
+          if (g_list_store_find (self->apps, current, &position))
+            g_list_store_remove (self->apps, position);
+          g_hash_table_remove (self->files, id);
+        }
+      add_problem (self, file, error);
+      problems_changed = TRUE;
+    }
+  else if (current != NULL && flows_library_has_unsaved_edits (self, current))
+    g_signal_emit (self, signals[EXTERNAL_CHANGE], 0, current, on_disk);
+  else if (current == NULL && flows_library_find_app (self, flows_app_get_id (on_disk)) != NULL)
+    {
+      g_autofree char *path = g_file_get_parse_name (file);
+      add_problem (self, file,
+                   g_error_new (FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS,
+                                _("%s: has the id of an App already in the library (“%s”)"),
+                                path, flows_app_get_id (on_disk)));
+      problems_changed = TRUE;
+    }
+  else
+    {
+      g_hash_table_insert (self->files, g_strdup (flows_app_get_id (on_disk)), g_object_ref (file));
+      flows_library_replace_app (self, on_disk);
+    }
+
+  if (problems_changed)
+    g_signal_emit (self, signals[PROBLEMS_CHANGED], 0);
+}
+
+static void
+reload_connection_file (FlowsLibrary *self,
+                        GFile        *file,
+                        gboolean      deleted)
+{
+  const char *id = id_of_file (self, file);
+  FlowsConnection *current = id != NULL ? flows_library_find_connection (self, id) : NULL;
+  g_autoptr(FlowsConnection) on_disk = NULL;
+  GError *error = NULL;
+  gboolean problems_changed = remove_problem (self, file);
+  guint position = 0;
+  gboolean found = current != NULL && g_list_store_find (self->connections, current, &position);
+
+  if (!deleted && !(on_disk = flows_document_load_connection (file, &error)))
+    {
+      add_problem (self, file, error);
+      problems_changed = TRUE;
+    }
+
+  if (found)
+    {
+      g_hash_table_remove (self->files, id);
+      g_list_store_remove (self->connections, position);
+    }
+  if (on_disk != NULL && flows_library_find_connection (self, flows_connection_get_id (on_disk)) == NULL)
+    {
+      g_hash_table_insert (self->files, g_strdup (flows_connection_get_id (on_disk)), g_object_ref (file));
+      g_list_store_insert (self->connections, found ? position : g_list_model_get_n_items (G_LIST_MODEL (self->connections)), on_disk);
+    }
+
+  if (problems_changed)
+    g_signal_emit (self, signals[PROBLEMS_CHANGED], 0);
+}
+
+static void
+on_directory_changed (GFileMonitor      *monitor,
+                      GFile             *file,
+                      GFile             *other_file,
+                      GFileMonitorEvent  event,
+                      gpointer           user_data)
+{
+  FlowsLibrary *self = user_data;
+  g_autofree char *name = NULL;
+  gboolean apps = monitor == self->monitors[0];
+  gboolean deleted;
+
+  /* A rename into place (an atomic save) arrives as the new name appearing. */
+  if (event == G_FILE_MONITOR_EVENT_RENAMED || event == G_FILE_MONITOR_EVENT_MOVED_IN)
+    file = other_file != NULL ? other_file : file;
+  else if (event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
+           event != G_FILE_MONITOR_EVENT_CREATED &&
+           event != G_FILE_MONITOR_EVENT_DELETED &&
+           event != G_FILE_MONITOR_EVENT_MOVED_OUT)
+    return;
+
+  name = g_file_get_basename (file);
+  if (name[0] == '.' || !g_str_has_suffix (name, ".json"))
+    return;
+
+  deleted = event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_MOVED_OUT;
+  if (!deleted && is_own_write (self, file))
+    return;
+
+  if (apps)
+    reload_app_file (self, file, deleted);
+  else
+    reload_connection_file (self, file, deleted);
+}
+
+gboolean
+flows_library_watch (FlowsLibrary  *self,
+                     GError       **error)
+{
+  static const char * const subdirectories[] = { "apps", "connections" };
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (subdirectories); i++)
+    {
+      g_autoptr(GFile) directory = g_file_get_child (self->directory, subdirectories[i]);
+      g_autoptr(GError) local_error = NULL;
+
+      if (self->monitors[i] != NULL)
+        continue;
+      if (!g_file_make_directory_with_parents (directory, NULL, &local_error) &&
+          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      self->monitors[i] = g_file_monitor_directory (directory, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
+      if (self->monitors[i] == NULL)
+        return FALSE;
+      g_signal_connect (self->monitors[i], "changed", G_CALLBACK (on_directory_changed), self);
+    }
   return TRUE;
 }

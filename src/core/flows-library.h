@@ -85,4 +85,22 @@ gboolean         flows_library_delete_connection          (FlowsLibrary     *sel
                                                            GCancellable     *cancellable,
                                                            GError          **error);
 
+/* Autosave: saves @app within a moment, gathering quick edits into one write. A failure emits
+ * "save-failed" and keeps the edits. flush() saves everything queued now (before quitting). */
+void             flows_library_queue_save_app             (FlowsLibrary     *self,
+                                                           FlowsApp         *app);
+gboolean         flows_library_has_unsaved_edits          (FlowsLibrary     *self,
+                                                           FlowsApp         *app);
+gboolean         flows_library_flush                      (FlowsLibrary     *self,
+                                                           GError          **error);
+
+/* Watches the directory for changes made by others (another instance, the CLI, git): a changed
+ * App is reloaded (or, with unsaved edits here, "external-change" is emitted), a broken one
+ * becomes a problem ("problems-changed"), connections are reloaded. */
+gboolean         flows_library_watch                      (FlowsLibrary     *self,
+                                                           GError          **error);
+/* Puts @app in the place of the App with its id (reloading it from disk, for example). */
+void             flows_library_replace_app                (FlowsLibrary     *self,
+                                                           FlowsApp         *app);
+
 G_END_DECLS
