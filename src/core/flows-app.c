@@ -2,6 +2,7 @@
 
 #include "flows-app.h"
 #include "flows-enums.h"
+#include "flows-model-private.h"
 
 struct _FlowsApp
 {
@@ -18,6 +19,38 @@ struct _FlowsApp
 };
 
 G_DEFINE_FINAL_TYPE (FlowsApp, flows_app, G_TYPE_OBJECT)
+
+/* The model's revision (see flows-model-private.h). Atomic: objects may be built in any thread,
+ * and a lost increment could bring the count back to a value a cache already holds. */
+static gsize model_revision;
+
+gsize
+_flows_model_get_revision (void)
+{
+  return g_atomic_pointer_get (&model_revision);
+}
+
+void
+_flows_model_changed (void)
+{
+  g_atomic_pointer_add (&model_revision, 1);
+}
+
+static void
+on_list_items_changed (GListModel *list,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       gpointer    user_data)
+{
+  _flows_model_changed ();
+}
+
+void
+_flows_model_watch_list (GListStore *store)
+{
+  g_signal_connect (store, "items-changed", G_CALLBACK (on_list_items_changed), NULL);
+}
 
 enum {
   PROP_0,
@@ -147,6 +180,9 @@ flows_app_init (FlowsApp *self)
   self->redirect_url = g_strdup ("");
   self->params = g_list_store_new (FLOWS_TYPE_PARAM);
   self->flows = g_list_store_new (FLOWS_TYPE_FLOW);
+  _flows_model_watch_list (self->params);
+  _flows_model_watch_list (self->flows);
+  _flows_model_changed ();
 }
 
 FlowsApp *
@@ -176,6 +212,7 @@ set_string (FlowsApp    *self,
     return;
   g_free (*field);
   *field = g_strdup (value);
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
@@ -246,6 +283,7 @@ flows_app_set_connection_type (FlowsApp            *self,
   if (self->connection_type == connection_type)
     return;
   self->connection_type = connection_type;
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_TYPE]);
 }
 

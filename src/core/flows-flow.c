@@ -2,6 +2,7 @@
 
 #include "flows-flow.h"
 #include "flows-enums.h"
+#include "flows-model-private.h"
 
 struct _FlowsFlow
 {
@@ -11,6 +12,10 @@ struct _FlowsFlow
   char                *name;
   char                *description;
   GListStore          *stages;
+  /* stage id -> the first FlowsStage with it (a reference), built when first needed and
+   * dropped when the stages change: a run looks a stage up for every route it takes. Ids are
+   * set when a stage is made, so only adding and removing stages can make it wrong. */
+  GHashTable          *stages_by_id;
   FlowsFlowVisibility  visibility;
   FlowsFlowRole        role;
 };
@@ -30,6 +35,18 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
+on_stages_changed (GListModel *stages,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   gpointer    user_data)
+{
+  FlowsFlow *self = user_data;
+
+  g_clear_pointer (&self->stages_by_id, g_hash_table_unref);
+}
+
+static void
 flows_flow_finalize (GObject *object)
 {
   FlowsFlow *self = (FlowsFlow *)object;
@@ -37,7 +54,10 @@ flows_flow_finalize (GObject *object)
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->description, g_free);
+  /* Whoever still holds the list must not reach this flow through it. */
+  g_signal_handlers_disconnect_by_func (self->stages, on_stages_changed, self);
   g_clear_object (&self->stages);
+  g_clear_pointer (&self->stages_by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (flows_flow_parent_class)->finalize (object);
 }
@@ -132,6 +152,9 @@ flows_flow_init (FlowsFlow *self)
   self->name = g_strdup ("");
   self->description = g_strdup ("");
   self->stages = g_list_store_new (FLOWS_TYPE_STAGE);
+  _flows_model_watch_list (self->stages);
+  g_signal_connect (self->stages, "items-changed", G_CALLBACK (on_stages_changed), self);
+  _flows_model_changed ();
 }
 
 FlowsFlow *
@@ -168,6 +191,7 @@ flows_flow_set_name (FlowsFlow  *self,
     return;
   g_free (self->name);
   self->name = g_strdup (name);
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
@@ -189,6 +213,7 @@ flows_flow_set_description (FlowsFlow  *self,
     return;
   g_free (self->description);
   self->description = g_strdup (description);
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
 }
 
@@ -207,6 +232,7 @@ flows_flow_set_visibility (FlowsFlow           *self,
   if (self->visibility == visibility)
     return;
   self->visibility = visibility;
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBILITY]);
 }
 
@@ -225,6 +251,7 @@ flows_flow_set_role (FlowsFlow     *self,
   if (self->role == role)
     return;
   self->role = role;
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
 }
 
@@ -305,7 +332,30 @@ flows_flow_find_stage (FlowsFlow  *self,
                        const char *id)
 {
   g_return_val_if_fail (FLOWS_IS_FLOW (self), NULL);
-  return find_stage (self, stage_has_id, id);
+
+  /* The index has no NULL key: a NULL id finds a stage without one, if any, by searching. */
+  if (id == NULL)
+    return find_stage (self, stage_has_id, id);
+
+  if (self->stages_by_id == NULL)
+    {
+      GListModel *stages = G_LIST_MODEL (self->stages);
+      guint n = g_list_model_get_n_items (stages);
+
+      self->stages_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+      /* From the last to the first, so that the first of stages with the same id wins. */
+      for (guint i = n; i > 0; i--)
+        {
+          FlowsStage *stage = g_list_model_get_item (stages, i - 1);
+          const char *stage_id = flows_stage_get_id (stage);
+
+          if (stage_id != NULL)
+            g_hash_table_replace (self->stages_by_id, (gpointer)stage_id, stage);
+          else
+            g_object_unref (stage);
+        }
+    }
+  return g_hash_table_lookup (self->stages_by_id, id);
 }
 
 FlowsStage *

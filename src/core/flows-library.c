@@ -600,6 +600,35 @@ flows_library_add_connection (FlowsLibrary     *self,
   return TRUE;
 }
 
+/* The second half of deleting a connection, once its secrets are gone: its file, then the
+ * connection itself. */
+static gboolean
+remove_connection_file (FlowsLibrary     *self,
+                        FlowsConnection  *connection,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(FlowsConnection) hold = g_object_ref (connection);
+  GFile *file = g_hash_table_lookup (self->files, flows_connection_get_id (connection));
+  guint position;
+
+  if (file != NULL && !g_file_delete (file, cancellable, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_set_error (error, G_IO_ERROR, local_error->code,
+                   _("The secrets of connection “%s” were removed, but %s could not be deleted: %s"),
+                   flows_connection_get_name (connection), name, local_error->message);
+      return FALSE;
+    }
+
+  g_hash_table_remove (self->files, flows_connection_get_id (connection));
+  if (g_list_store_find (self->connections, connection, &position))
+    g_list_store_remove (self->connections, position);
+  return TRUE;
+}
+
 gboolean
 flows_library_delete_connection (FlowsLibrary     *self,
                                  FlowsConnection  *connection,
@@ -607,8 +636,6 @@ flows_library_delete_connection (FlowsLibrary     *self,
                                  GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(FlowsConnection) hold = NULL;
-  GFile *file;
   guint position;
 
   g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
@@ -631,21 +658,264 @@ flows_library_delete_connection (FlowsLibrary     *self,
       return FALSE;
     }
 
-  file = g_hash_table_lookup (self->files, flows_connection_get_id (connection));
-  if (file != NULL && !g_file_delete (file, cancellable, &local_error) &&
-      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+  return remove_connection_file (self, connection, cancellable, error);
+}
+
+static void
+on_connection_secrets_cleared (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FlowsLibrary *self = g_task_get_source_object (task);
+  FlowsConnection *connection = g_task_get_task_data (task);
+  g_autoptr(GError) local_error = NULL;
+  GError *error = NULL;
+
+  if (!flows_secrets_clear_connection_finish (result, &local_error))
     {
-      g_autofree char *name = g_file_get_parse_name (file);
-      g_set_error (error, G_IO_ERROR, local_error->code,
-                   _("The secrets of connection “%s” were removed, but %s could not be deleted: %s"),
-                   flows_connection_get_name (connection), name, local_error->message);
-      return FALSE;
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&local_error));
+      else
+        g_task_return_new_error (task, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_SECRETS,
+                                 _("Connection “%s” was not deleted, because its secrets could not be removed from the keyring: %s"),
+                                 flows_connection_get_name (connection), local_error->message);
+      return;
     }
 
-  hold = g_object_ref (connection);
-  g_hash_table_remove (self->files, flows_connection_get_id (connection));
-  g_list_store_remove (self->connections, position);
-  return TRUE;
+  if (!remove_connection_file (self, connection, g_task_get_cancellable (task), &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+flows_library_delete_connection_async (FlowsLibrary        *self,
+                                       FlowsConnection     *connection,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FLOWS_IS_LIBRARY (self));
+  g_return_if_fail (FLOWS_IS_CONNECTION (connection));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, flows_library_delete_connection_async);
+  g_task_set_task_data (task, g_object_ref (connection), g_object_unref);
+
+  if (!g_list_store_find (self->connections, connection, NULL))
+    {
+      g_task_return_new_error (task, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_NOT_FOUND,
+                               _("Connection “%s” is not in the library"), flows_connection_get_name (connection));
+      return;
+    }
+
+  flows_secrets_clear_connection_async (flows_connection_get_app_id (connection),
+                                        flows_connection_get_id (connection),
+                                        cancellable, on_connection_secrets_cleared, g_steal_pointer (&task));
+}
+
+gboolean
+flows_library_delete_connection_finish (FlowsLibrary  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Storing the secrets of a connection, one after the other ------------------------------------- */
+
+typedef struct
+{
+  FlowsConnection *connection;
+  GPtrArray       *keys;      /* sorted, so that a failure is reproducible */
+  GHashTable      *secrets;   /* key -> value, wiped when freed */
+  guint            next;
+  gboolean         add;       /* then add the connection to the library */
+  GError          *error;     /* what stopped the adding, while its secrets are removed */
+} StoreSecrets;
+
+static void
+store_secrets_free (StoreSecrets *store)
+{
+  g_clear_object (&store->connection);
+  g_clear_pointer (&store->keys, g_ptr_array_unref);
+  g_clear_pointer (&store->secrets, g_hash_table_unref);
+  g_clear_error (&store->error);
+  g_free (store);
+}
+
+static void
+on_abandoned_secrets_cleared (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  StoreSecrets *store = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* The connection was not added, so a value left behind is unreachable; the error worth
+   * reporting is the one that stopped the adding. */
+  if (!flows_secrets_clear_connection_finish (result, &error))
+    g_debug ("Secrets of a connection that was not added remain in the keyring: %s", error->message);
+  g_task_return_error (task, g_steal_pointer (&store->error));
+}
+
+/* Finishes @task with @error; when a connection was being added, first removes the values
+ * already stored for it, so that no secret outlives a connection that was never added. */
+static void
+store_secrets_fail (GTask  *task,
+                    GError *error)
+{
+  StoreSecrets *store = g_task_get_task_data (task);
+
+  if (!store->add || store->next == 0)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  store->error = error;
+  /* Not cancellable: the cleanup must happen even when the adding was cancelled. */
+  flows_secrets_clear_connection_async (flows_connection_get_app_id (store->connection),
+                                        flows_connection_get_id (store->connection),
+                                        NULL, on_abandoned_secrets_cleared, task);
+}
+
+static void store_next_secret (GTask *task);
+
+static void
+on_secret_stored (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (!flows_secrets_store_finish (result, &error))
+    store_secrets_fail (task, error);
+  else
+    store_next_secret (task);
+}
+
+static void
+store_next_secret (GTask *task)
+{
+  StoreSecrets *store = g_task_get_task_data (task);
+  FlowsLibrary *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (store->next < store->keys->len)
+    {
+      const char *key = g_ptr_array_index (store->keys, store->next);
+
+      /* Counted before it is stored: a failed store may still have left something behind. */
+      store->next++;
+      flows_secrets_store_async (flows_connection_get_app_id (store->connection),
+                                 flows_connection_get_id (store->connection),
+                                 key, g_hash_table_lookup (store->secrets, key),
+                                 g_task_get_cancellable (task), on_secret_stored, task);
+      return;
+    }
+
+  if (store->add && !flows_library_add_connection (self, store->connection, &error))
+    {
+      store_secrets_fail (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+store_secrets_async (FlowsLibrary        *self,
+                     FlowsConnection     *connection,
+                     GHashTable          *secrets,
+                     gboolean             add,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data,
+                     gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  StoreSecrets *store = g_new0 (StoreSecrets, 1);
+
+  store->connection = g_object_ref (connection);
+  store->keys = g_ptr_array_new_with_free_func (g_free);
+  store->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)flows_secrets_free);
+  store->add = add;
+
+  /* A copy, so that the caller may wipe its values as soon as this returns. */
+  if (secrets != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, secrets);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_ptr_array_add (store->keys, g_strdup (key));
+          g_hash_table_insert (store->secrets, g_strdup (key), g_strdup (value));
+        }
+    }
+  g_ptr_array_sort (store->keys, compare_names);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, store, (GDestroyNotify)store_secrets_free);
+  store_next_secret (task);
+}
+
+void
+flows_library_store_connection_secrets_async (FlowsLibrary        *self,
+                                              FlowsConnection     *connection,
+                                              GHashTable          *secrets,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data)
+{
+  g_return_if_fail (FLOWS_IS_LIBRARY (self));
+  g_return_if_fail (FLOWS_IS_CONNECTION (connection));
+
+  store_secrets_async (self, connection, secrets, FALSE, cancellable, callback, user_data,
+                       flows_library_store_connection_secrets_async);
+}
+
+gboolean
+flows_library_store_connection_secrets_finish (FlowsLibrary  *self,
+                                               GAsyncResult  *result,
+                                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+flows_library_add_connection_with_secrets_async (FlowsLibrary        *self,
+                                                 FlowsConnection     *connection,
+                                                 GHashTable          *secrets,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  g_return_if_fail (FLOWS_IS_LIBRARY (self));
+  g_return_if_fail (FLOWS_IS_CONNECTION (connection));
+
+  store_secrets_async (self, connection, secrets, TRUE, cancellable, callback, user_data,
+                       flows_library_add_connection_with_secrets_async);
+}
+
+gboolean
+flows_library_add_connection_with_secrets_finish (FlowsLibrary  *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Autosave ---------------------------------------------------------------------------------- */

@@ -84,6 +84,36 @@ gboolean         flows_library_delete_connection          (FlowsLibrary     *sel
                                                            FlowsConnection  *connection,
                                                            GCancellable     *cancellable,
                                                            GError          **error);
+void             flows_library_delete_connection_async    (FlowsLibrary     *self,
+                                                           FlowsConnection  *connection,
+                                                           GCancellable     *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer          user_data);
+gboolean         flows_library_delete_connection_finish   (FlowsLibrary     *self,
+                                                           GAsyncResult     *result,
+                                                           GError          **error);
+/* Stores @secrets (parameter key -> value; NULL for none) of @connection in the keyring, one
+ * after the other, and stops at the first that fails. The connection itself is not saved. */
+void             flows_library_store_connection_secrets_async  (FlowsLibrary     *self,
+                                                                FlowsConnection  *connection,
+                                                                GHashTable       *secrets,
+                                                                GCancellable     *cancellable,
+                                                                GAsyncReadyCallback callback,
+                                                                gpointer          user_data);
+gboolean         flows_library_store_connection_secrets_finish (FlowsLibrary     *self,
+                                                                GAsyncResult     *result,
+                                                                GError          **error);
+/* Stores @secrets first, then adds @connection: when the keyring refuses a value no file is
+ * written, and when adding fails the values already stored are removed again. */
+void             flows_library_add_connection_with_secrets_async  (FlowsLibrary     *self,
+                                                                   FlowsConnection  *connection,
+                                                                   GHashTable       *secrets,
+                                                                   GCancellable     *cancellable,
+                                                                   GAsyncReadyCallback callback,
+                                                                   gpointer          user_data);
+gboolean         flows_library_add_connection_with_secrets_finish (FlowsLibrary     *self,
+                                                                   GAsyncResult     *result,
+                                                                   GError          **error);
 
 /* Autosave: saves @app within a moment, gathering quick edits into one write. A failure emits
  * "save-failed" and keeps the edits. flush() saves everything queued now (before quitting). */

@@ -254,25 +254,34 @@ store_tokens_free (StoreTokens *store)
   g_free (store);
 }
 
-/* What the token endpoint said, for an error message: the last Call API's body, as the trace
- * has it (redacted). */
-static char *
-describe_provider_answer (FlowsRun *run)
+/* The last trace entry with a response body (a Call API's), or NULL. */
+static FlowsTraceEntry *
+find_provider_answer (FlowsRun *run)
 {
   GPtrArray *trace = flows_run_get_trace (run);
 
   for (guint i = trace->len; i > 0; i--)
     {
       FlowsTraceEntry *entry = g_ptr_array_index (trace, i - 1);
-      JsonNode *body = entry->outputs != NULL ? flows_json_walk (entry->outputs, "body") : NULL;
 
-      if (body != NULL)
-        {
-          g_autofree char *text = flows_json_to_text (body);
-          return g_strdup (text != NULL && *text != '\0' ? text : _("(an empty body)"));
-        }
+      if (entry->outputs != NULL && flows_json_walk (entry->outputs, "body") != NULL)
+        return entry;
     }
-  return g_strdup (_("(no response was recorded)"));
+  return NULL;
+}
+
+/* What the token endpoint said, for an error message: the last Call API's body, as the trace
+ * has it (redacted). */
+static char *
+describe_provider_answer (FlowsRun *run)
+{
+  FlowsTraceEntry *entry = find_provider_answer (run);
+  g_autofree char *text = NULL;
+
+  if (entry == NULL)
+    return g_strdup (_("(no response was recorded)"));
+  text = flows_json_to_text (flows_json_walk (entry->outputs, "body"));
+  return g_strdup (text != NULL && *text != '\0' ? text : _("(an empty body)"));
 }
 
 /* Reads expires_in: a number, or a string of digits (as some providers send it). */
@@ -371,10 +380,22 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
 
   if (!flows_run_get_succeeded (run))
     {
-      g_task_return_new_error (task, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,
-                               _("%s failed at stage “%s”: %s"), flow_name,
-                               flows_run_get_failed_stage_name (run) != NULL ? flows_run_get_failed_stage_name (run) : "",
-                               flows_run_get_error_message (run));
+      FlowsTraceEntry *answer = find_provider_answer (run);
+      g_autofree char *message = g_strdup_printf (_("%s failed at stage “%s”: %s"), flow_name,
+                                                  flows_run_get_failed_stage_name (run) != NULL ? flows_run_get_failed_stage_name (run) : "",
+                                                  flows_run_get_error_message (run));
+
+      /* A stage after the provider's answer failed (the template's Add To Response finds no
+       * access_token in an HTML page): the answer says why. A failed Call API quotes it itself. */
+      if (answer != NULL && g_strcmp0 (answer->stage_id, flows_run_get_failed_stage_id (run)) != 0)
+        {
+          g_autofree char *answer_text = describe_provider_answer (run);
+          g_autofree char *with_answer = g_strdup_printf (_("%s. The provider answered: %s"), message, answer_text);
+
+          g_task_return_new_error (task, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED, "%s", with_answer);
+          return;
+        }
+      g_task_return_new_error (task, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED, "%s", message);
       return;
     }
 

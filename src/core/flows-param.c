@@ -2,6 +2,7 @@
 
 #include "flows-param.h"
 #include "flows-enums.h"
+#include "flows-model-private.h"
 
 struct _FlowsParam
 {
@@ -157,6 +158,7 @@ flows_param_init (FlowsParam *self)
   self->description = g_strdup ("");
   self->default_value = g_strdup ("");
   self->choices = g_new0 (char *, 1);
+  _flows_model_changed ();
 }
 
 FlowsParam *
@@ -184,6 +186,7 @@ set_string (FlowsParam  *self,
     return;
   g_free (*field);
   *field = g_strdup (value);
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), pspec);
 }
 
@@ -247,6 +250,7 @@ flows_param_set_kind (FlowsParam     *self,
   if (self->kind == kind)
     return;
   self->kind = kind;
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KIND]);
 }
 
@@ -266,6 +270,7 @@ flows_param_set_required (FlowsParam *self,
   if (self->required == (guint)required)
     return;
   self->required = required;
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUIRED]);
 }
 
@@ -300,6 +305,7 @@ flows_param_set_sensitive (FlowsParam *self,
   if (self->sensitive == (guint)sensitive)
     return;
   self->sensitive = sensitive;
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENSITIVE]);
 }
 
@@ -324,5 +330,6 @@ flows_param_set_choices (FlowsParam         *self,
     return;
   g_strfreev (self->choices);
   self->choices = g_strdupv ((char **)choices);
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOICES]);
 }

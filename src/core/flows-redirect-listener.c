@@ -73,7 +73,9 @@ FlowsRedirectListener *
 flows_redirect_listener_new (const char  *redirect_url,
                              GError     **error)
 {
-  g_autoptr(GUri) uri = g_uri_parse (redirect_url, SOUP_HTTP_URI_FLAGS, NULL);
+  /* Without SCHEME_NORMALIZE, which would give a URL without a port the default one (80):
+   * the port must be in the URL. */
+  g_autoptr(GUri) uri = g_uri_parse (redirect_url, SOUP_HTTP_URI_FLAGS & ~G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
   const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
   FlowsRedirectListener *self;
 

@@ -103,7 +103,6 @@ flows_run_init (FlowsRun *self)
 {
   self->trace = g_ptr_array_new_with_free_func ((GDestroyNotify)flows_trace_entry_free);
   self->secrets = g_ptr_array_new_with_free_func (wipe_and_free);
-  self->response = json_object_new ();
 }
 
 FlowsRun *
@@ -118,14 +117,25 @@ _flows_run_new (const char *flow_name,
   return self;
 }
 
+/* Keeps the secrets longest first, so that redaction replaces a secret containing another
+ * whole; sorted here, once, rather than for every string redacted. */
 static void
 add_secret_text (FlowsRun   *self,
                  const char *text)
 {
+  gsize length = strlen (text);
+  guint position = self->secrets->len;
+
   for (guint i = 0; i < self->secrets->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->secrets, i), text))
-      return;
-  g_ptr_array_add (self->secrets, g_strdup (text));
+    {
+      const char *secret = g_ptr_array_index (self->secrets, i);
+
+      if (g_str_equal (secret, text))
+        return;
+      if (position == self->secrets->len && strlen (secret) < length)
+        position = i;
+    }
+  g_ptr_array_insert (self->secrets, position, g_strdup (text));
 }
 
 void
@@ -171,96 +181,158 @@ _flows_run_set_http_status (FlowsRun *self,
   self->http_status = status;
 }
 
-static int
-compare_longest_first (gconstpointer a,
-                       gconstpointer b)
+/* @text with every secret replaced by •••, or NULL when it contains none: most strings do not,
+ * and finding that out costs no copy. The secrets are longest first (see add_secret_text()). */
+static char *
+redact_text (const char *text,
+             gpointer    user_data)
 {
-  gsize length_a = strlen (*(const char * const *)a);
-  gsize length_b = strlen (*(const char * const *)b);
+  FlowsRun *self = user_data;
+  GString *redacted = NULL;
 
-  return length_a < length_b ? 1 : length_a > length_b ? -1 : 0;
+  for (guint i = 0; i < self->secrets->len; i++)
+    {
+      const char *secret = g_ptr_array_index (self->secrets, i);
+
+      if (strstr (redacted != NULL ? redacted->str : text, secret) == NULL)
+        continue;
+      if (redacted == NULL)
+        redacted = g_string_new (text);
+      g_string_replace (redacted, secret, REDACTED, 0);
+    }
+  return redacted != NULL ? g_string_free (redacted, FALSE) : NULL;
 }
 
 char *
 flows_run_redact (FlowsRun   *self,
                   const char *text)
 {
-  g_autoptr(GString) redacted = NULL;
+  char *redacted;
 
   g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
 
   if (text == NULL)
     return NULL;
 
-  redacted = g_string_new (text);
-  /* Longest first, so that a secret containing another is replaced whole. */
-  g_ptr_array_sort (self->secrets, compare_longest_first);
-  for (guint i = 0; i < self->secrets->len; i++)
-    g_string_replace (redacted, g_ptr_array_index (self->secrets, i), REDACTED, 0);
-  return g_string_free (g_steal_pointer (&redacted), FALSE);
+  redacted = redact_text (text, self);
+  return redacted != NULL ? redacted : g_strdup (text);
 }
 
-/* Redacts every string inside @node, in place. */
-static void
-redact_node (FlowsRun *self,
-             JsonNode *node)
+/* The members of @object before the one called @name, shared: the start of a copy of @object
+ * in which that member changes. */
+static JsonObject *
+copy_members_before (JsonObject *object,
+                     const char *name)
 {
-  if (node == NULL)
-    return;
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *member_name;
+  JsonNode *member;
 
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member_name, &member) &&
+         !g_str_equal (member_name, name))
+    json_object_set_member (copy, member_name, json_node_ref (member));
+  return copy;
+}
+
+JsonNode *
+_flows_json_rewrite_strings (JsonNode           *node,
+                             FlowsRewriteFunc    rewrite,
+                             gpointer            user_data)
+{
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
       {
         JsonObject *object = json_node_get_object (node);
-        g_autoptr(GList) members = json_object_get_members (object);
+        g_autoptr(JsonObject) copy = NULL;
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
 
-        for (GList *l = members; l != NULL; l = l->next)
-          redact_node (self, json_object_get_member (object, l->data));
+        json_object_iter_init_ordered (&iter, object);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            JsonNode *rewritten = _flows_json_rewrite_strings (member, rewrite, user_data);
+
+            if (rewritten != NULL && copy == NULL)
+              copy = copy_members_before (object, name);
+            if (copy != NULL)
+              json_object_set_member (copy, name, rewritten != NULL ? rewritten : json_node_ref (member));
+          }
+        return copy != NULL ? json_node_init_object (json_node_alloc (), copy) : NULL;
       }
-      break;
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
+        guint length = json_array_get_length (array);
+        g_autoptr(JsonArray) copy = NULL;
 
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          redact_node (self, json_array_get_element (array, i));
+        for (guint i = 0; i < length; i++)
+          {
+            JsonNode *element = json_array_get_element (array, i);
+            JsonNode *rewritten = _flows_json_rewrite_strings (element, rewrite, user_data);
+
+            if (rewritten != NULL && copy == NULL)
+              {
+                copy = json_array_sized_new (length);
+                for (guint j = 0; j < i; j++)
+                  json_array_add_element (copy, json_node_ref (json_array_get_element (array, j)));
+              }
+            if (copy != NULL)
+              json_array_add_element (copy, rewritten != NULL ? rewritten : json_node_ref (element));
+          }
+        return copy != NULL ? json_node_init_array (json_node_alloc (), copy) : NULL;
       }
-      break;
     case JSON_NODE_VALUE:
       if (json_node_get_value_type (node) == G_TYPE_STRING)
         {
-          g_autofree char *redacted = flows_run_redact (self, json_node_get_string (node));
-          json_node_set_string (node, redacted);
+          g_autofree char *text = rewrite (json_node_get_string (node), user_data);
+
+          return text != NULL ? json_node_init_string (json_node_alloc (), text) : NULL;
         }
-      break;
+      return NULL;
     case JSON_NODE_NULL:
     default:
-      break;
+      return NULL;
     }
 }
 
+/* Redaction makes copies of what it changes: the trace shares the stages' outputs and settings
+ * (see stage_finished() in flows-runner.c), which are never changed in place. */
 static void
 redact_entry (FlowsRun        *self,
               FlowsTraceEntry *entry)
 {
   char *error;
 
-  /* The resolved settings may share values with what the run keeps (Add To Response records
-   * the fields it added to the response): redact a copy, never them in place. */
   if (entry->settings != NULL)
     {
       g_autoptr(JsonNode) settings = json_node_init_object (json_node_alloc (), entry->settings);
-      g_autoptr(JsonNode) redacted = flows_json_deep_copy (settings);
+      g_autoptr(JsonNode) redacted = _flows_json_rewrite_strings (settings, redact_text, self);
 
-      redact_node (self, redacted);
-      json_object_unref (entry->settings);
-      entry->settings = json_object_ref (json_node_get_object (redacted));
+      if (redacted != NULL)
+        {
+          json_object_unref (entry->settings);
+          entry->settings = json_object_ref (json_node_get_object (redacted));
+        }
     }
-  redact_node (self, entry->outputs);
-  error = flows_run_redact (self, entry->error);
-  g_free (entry->error);
-  entry->error = error;
+  if (entry->outputs != NULL)
+    {
+      JsonNode *redacted = _flows_json_rewrite_strings (entry->outputs, redact_text, self);
+
+      if (redacted != NULL)
+        {
+          json_node_unref (entry->outputs);
+          entry->outputs = redacted;
+        }
+    }
+  if (entry->error != NULL && (error = redact_text (entry->error, self)) != NULL)
+    {
+      g_free (entry->error);
+      entry->error = error;
+    }
 }
 
 void
@@ -274,17 +346,16 @@ _flows_run_finish (FlowsRun   *self,
 
   self->finished_at = g_get_real_time ();
   self->succeeded = error_message == NULL;
-  if (response != NULL)
-    {
-      json_object_unref (self->response);
-      self->response = json_object_ref (response);
-    }
+  /* Set here, not when the run is made: a run is only seen once it is finished. */
+  self->response = response != NULL ? json_object_ref (response) : json_object_new ();
   self->error_message = flows_run_redact (self, error_message);
   self->failed_stage_id = g_strdup (failed_stage_id);
   self->failed_stage_name = g_strdup (failed_stage_name);
 
-  for (guint i = 0; i < self->trace->len; i++)
-    redact_entry (self, g_ptr_array_index (self->trace, i));
+  /* Without secrets there is nothing to redact: the trace stays as the stages left it. */
+  if (self->secrets->len > 0)
+    for (guint i = 0; i < self->trace->len; i++)
+      redact_entry (self, g_ptr_array_index (self->trace, i));
 }
 
 const char *
@@ -409,14 +480,16 @@ flows_run_to_json (FlowsRun *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) view = NULL;
+  g_autoptr(JsonNode) redacted = NULL;
   JsonNode *response;
 
   g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
 
-  /* The response is kept as the flow returned it; what is shown is a redacted copy. */
+  /* The response is kept as the flow returned it; what is shown is a redacted copy that shares
+   * nothing with it. */
   view = json_node_init_object (json_node_alloc (), self->response);
-  response = flows_json_deep_copy (view);
-  redact_node (self, response);
+  redacted = _flows_json_rewrite_strings (view, redact_text, self);
+  response = flows_json_deep_copy (redacted != NULL ? redacted : view);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "flow");

@@ -13,7 +13,10 @@
 
 G_BEGIN_DECLS
 
-/* One execution of one stage. Times are g_get_real_time() microseconds. */
+/* One execution of one stage. Times are g_get_real_time() microseconds. A trace is for reading:
+ * entries share nodes with each other and with the run's records of the stages (only what
+ * redaction or cutting changes is copied), so their settings and outputs are never changed in
+ * place. */
 typedef struct
 {
   char           *flow_name;
@@ -45,7 +48,8 @@ gboolean     flows_run_get_succeeded       (FlowsRun   *self);
 const char  *flows_run_get_error_message   (FlowsRun   *self);
 const char  *flows_run_get_failed_stage_id (FlowsRun   *self);
 const char  *flows_run_get_failed_stage_name (FlowsRun *self);
-/* The fields added by Add To Response. Not redacted: for the runtime, not for display. */
+/* The fields added by Add To Response. Not redacted: for the runtime, not for display. It shares
+ * nothing with the trace. */
 JsonObject  *flows_run_get_response        (FlowsRun   *self);
 /* Array of FlowsTraceEntry in execution order. */
 GPtrArray   *flows_run_get_trace           (FlowsRun   *self);

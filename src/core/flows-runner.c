@@ -52,9 +52,13 @@ typedef struct
   FlowsRunner     *runner;
   FlowsApp        *app;
   FlowsConnection *connection;
+  /* The tables are NULL when there is nothing to put in them, which is most runs: builtins
+   * when none were given, secrets and secret_errors without a connection (no keyring lookups,
+   * no tokens). Read them with lookup(). */
   GHashTable      *builtins;      /* name -> value */
   GHashTable      *secrets;       /* keyring key -> value, wiped when freed */
   GHashTable      *secret_errors; /* keyring key -> why it could not be read */
+  /* The caller's; NULL when it gave none, as nothing else cancels a run. */
   GCancellable    *cancellable;
   FlowsRun        *result;
   GTask           *task;
@@ -254,6 +258,14 @@ get_entries (JsonObject *object,
 
 /* References ------------------------------------------------------------------------------- */
 
+/* The value of @key in @table, which may be NULL (see Shared). */
+static gpointer
+lookup (GHashTable *table,
+        const char *key)
+{
+  return table != NULL ? g_hash_table_lookup (table, key) : NULL;
+}
+
 static JsonNode *
 string_node (const char *value)
 {
@@ -265,7 +277,7 @@ secret_node (Run         *run,
              const char  *key,
              GError     **error)
 {
-  const char *failure = g_hash_table_lookup (run->shared->secret_errors, key);
+  const char *failure = lookup (run->shared->secret_errors, key);
 
   if (failure != NULL)
     {
@@ -273,7 +285,7 @@ secret_node (Run         *run,
                    _("“%s” could not be read from the keyring: %s"), key, failure);
       return NULL;
     }
-  return string_node (g_hash_table_lookup (run->shared->secrets, key));
+  return string_node (lookup (run->shared->secrets, key));
 }
 
 /* The value of @reference, or NULL (with @error set when looking it up failed). Stage outputs
@@ -452,68 +464,40 @@ evaluate (Run         *run,
 
 /* Stage bookkeeping ------------------------------------------------------------------------ */
 
-/* A copy of @node for the trace, with every string longer than the trace keeps cut to an
- * excerpt. Objects, arrays and strings are new (the run redacts the trace's strings in place,
- * which must not reach the outputs or the response). One pass, and no member lists: this runs
- * for every stage of every run. */
-static JsonNode *
-excerpt (JsonNode *node)
+/* A string of an output as the trace keeps it: cut to an excerpt when it is longer than that,
+ * otherwise NULL (kept as it is). */
+static char *
+cut_for_trace (const char *text,
+               gpointer    user_data)
 {
-  if (node == NULL)
+  gsize length = strlen (text);
+  const char *end;
+
+  if (length <= TRACE_EXCERPT_SIZE)
     return NULL;
 
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        g_autoptr(JsonObject) copy = json_object_new ();
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
+  /* Cut on a character boundary. */
+  end = text + TRACE_EXCERPT_SIZE;
+  while (end > text && (*end & 0xC0) == 0x80)
+    end--;
+  return g_strdup_printf (_("%.*s… (%zu bytes in all)"), (int)(end - text), text, length);
+}
 
-        json_object_iter_init_ordered (&iter, json_node_get_object (node));
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          json_object_set_member (copy, name, excerpt (member));
-        return json_node_init_object (json_node_alloc (), copy);
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint length = json_array_get_length (array);
-        g_autoptr(JsonArray) copy = json_array_sized_new (length);
+/* @outputs as the trace keeps them, with every string longer than the trace keeps cut to an
+ * excerpt. Copy on write: what needs no cut is shared with @outputs, which is then @outputs
+ * itself for most stages. Sharing is safe because nothing changes outputs in place: the run
+ * reads them, the response takes copies of them (add_response_field()) and redaction copies
+ * what it changes (_flows_run_finish()). Runs for every stage of every run. */
+static JsonNode *
+excerpt (JsonNode *outputs)
+{
+  JsonNode *cut;
 
-        for (guint i = 0; i < length; i++)
-          json_array_add_element (copy, excerpt (json_array_get_element (array, i)));
-        return json_node_init_array (json_node_alloc (), copy);
-      }
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING)
-        {
-          const char *text = json_node_get_string (node);
-          gsize length = strlen (text);
+  if (outputs == NULL)
+    return NULL;
 
-          if (length > TRACE_EXCERPT_SIZE)
-            {
-              const char *end = text + TRACE_EXCERPT_SIZE;
-              g_autofree char *cut = NULL;
-
-              /* Cut on a character boundary. */
-              while (end > text && (*end & 0xC0) == 0x80)
-                end--;
-              cut = g_strdup_printf (_("%.*s… (%zu bytes in all)"), (int)(end - text), text, length);
-              return json_node_init_string (json_node_alloc (), cut);
-            }
-          /* A new node rather than json_node_copy(), which would share the value (and keep an
-           * immutable one so): redaction changes the trace's strings in place. */
-          return json_node_init_string (json_node_alloc (), text);
-        }
-      /* Numbers and booleans are never changed in place (redaction and cutting change only
-       * strings), so sharing their value is safe and saves an allocation per value. */
-      return json_node_copy (node);
-    case JSON_NODE_NULL:
-    default:
-      return json_node_copy (node);
-    }
+  cut = _flows_json_rewrite_strings (outputs, cut_for_trace, NULL);
+  return cut != NULL ? cut : json_node_ref (outputs);
 }
 
 static void
@@ -588,7 +572,8 @@ next_stage (Run        *run,
   return next;
 }
 
-/* Every stage ends here, at once or from a callback. Takes @outputs, @resolved and @error. */
+/* Every stage ends here, at once or from a callback. Takes @outputs, @resolved and @error. The
+ * trace keeps @resolved as it is and shares @outputs (see excerpt()): neither changes after. */
 static void
 stage_finished (Run        *run,
                 const char *route,
@@ -1078,21 +1063,27 @@ build_body (Run         *run,
 
 /* Joins the URI base and path with exactly one slash between them. A query or fragment of the
  * base stays after the joined path: "https://host/api?key=1" + "items" is
- * "https://host/api/items?key=1", not a path appended to the query. */
-static char *
+ * "https://host/api/items?key=1", not a path appended to the query. A GString, which the query
+ * is appended to next. */
+static GString *
 join_uri (const char *base,
           const char *path)
 {
   gsize base_length = strcspn (base, "?#");
   const char *query_and_fragment = base + base_length;
+  GString *url;
 
   if (*path == '\0')
-    return g_strdup (base);
+    return g_string_new (base);
   while (base_length > 0 && base[base_length - 1] == '/')
     base_length--;
   while (*path == '/')
     path++;
-  return g_strdup_printf ("%.*s/%s%s", (int)base_length, base, path, query_and_fragment);
+  url = g_string_new_len (base, base_length);
+  g_string_append_c (url, '/');
+  g_string_append (url, path);
+  g_string_append (url, query_and_fragment);
+  return url;
 }
 
 static const char *
@@ -1154,11 +1145,21 @@ collect_header (const char *name,
                 gpointer    user_data)
 {
   JsonObject *headers = user_data;
-  g_autofree char *key = g_ascii_strdown (name, -1);
+  /* Names are lowered on the stack when they fit, as most do: this runs for every header of
+   * every response. */
+  char small[64];
+  g_autofree char *large = NULL;
+  gsize length = strlen (name);
+  char *key = length < sizeof small ? small : (large = g_malloc (length + 1));
+  JsonNode *previous;
 
-  if (json_object_has_member (headers, key))
+  for (gsize i = 0; i <= length; i++)
+    key[i] = g_ascii_tolower (name[i]);
+
+  previous = json_object_get_member (headers, key);
+  if (previous != NULL)
     {
-      g_autofree char *joined = g_strconcat (json_object_get_string_member (headers, key), ", ", value, NULL);
+      g_autofree char *joined = g_strconcat (json_node_get_string (previous), ", ", value, NULL);
       json_object_set_string_member (headers, key, joined);
     }
   else
@@ -1205,8 +1206,8 @@ parse_body (CallApi     *call,
 
   if (g_str_equal (media, "application/json") || g_str_has_suffix (media, "+json"))
     {
-      /* Not an immutable parser: json_node_copy() keeps a node immutable, so the trace's copy
-       * of the body could not be redacted or cut (json_node_set_string() refuses). */
+      /* Not an immutable parser: sealing walks and hashes the whole tree once more, and nothing
+       * changes it in place anyway (see excerpt()). */
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) parse_error = NULL;
 
@@ -1397,7 +1398,6 @@ send_call_api (Run        *run,
   g_autofree char *base = NULL;
   g_autofree char *path = NULL;
   g_autofree char *content_type = NULL;
-  g_autofree char *joined = NULL;
   JsonObject *resolved_headers = json_object_new ();
   double timeout;
 
@@ -1421,11 +1421,10 @@ send_call_api (Run        *run,
       !(path = expand (run, "uriPath", get_string (settings, "uriPath"), FLOWS_EXPANSION_URL_COMPONENT, &error)))
     goto failed;
 
-  joined = join_uri (base, path);
-  url = g_string_new (joined);
+  url = join_uri (base, path);
   if (!append_query (run, url, settings, &error))
     goto failed;
-  call->url = g_strdup (url->str);
+  call->url = g_string_free (g_steal_pointer (&url), FALSE);
   json_object_set_string_member (call->resolved, "method", call->method);
   json_object_set_string_member (call->resolved, "url", call->url);
 
@@ -1444,14 +1443,14 @@ send_call_api (Run        *run,
 
   if (get_boolean (settings, "useOAuthToken"))
     {
-      const char *token = g_hash_table_lookup (run->shared->secrets, ACCESS_TOKEN_KEY);
+      const char *token = lookup (run->shared->secrets, ACCESS_TOKEN_KEY);
 
       call->uses_token = TRUE;
       g_autofree char *authorization = NULL;
 
       if (token == NULL)
         {
-          const char *failure = g_hash_table_lookup (run->shared->secret_errors, ACCESS_TOKEN_KEY);
+          const char *failure = lookup (run->shared->secret_errors, ACCESS_TOKEN_KEY);
 
           if (failure != NULL)
             error = g_error_new (FLOWS_SECRETS_ERROR, FLOWS_SECRETS_ERROR_FAILED,
@@ -1484,8 +1483,9 @@ send_call_api (Run        *run,
   timeout = get_number (settings, "timeout", 30);
   call->timeout_seconds = (guint)CLAMP (timeout, 1, 3600);
   call->cancellable = g_cancellable_new ();
-  call->cancelled_id = g_cancellable_connect (run->shared->cancellable, G_CALLBACK (on_run_cancelled),
-                                              g_object_ref (call->cancellable), g_object_unref);
+  if (run->shared->cancellable != NULL)
+    call->cancelled_id = g_cancellable_connect (run->shared->cancellable, G_CALLBACK (on_run_cancelled),
+                                                g_object_ref (call->cancellable), g_object_unref);
   /* Not g_timeout_add_seconds(): it rounds to a whole second and may fire up to a quarter of a
    * second early, before the time the stage promises to wait. */
   call->timeout_id = g_timeout_add (call->timeout_seconds * 1000, on_call_timeout, call);
@@ -1711,15 +1711,19 @@ run_route_flow (Run        *run,
 
 /* Add To Response -------------------------------------------------------------------------- */
 
-/* Adds one field to the response. An optional field that resolves to nothing is left out. */
+/* Adds one field to the response. An optional field that resolves to nothing is left out.
+ * The response takes a copy that shares nothing with the stage outputs the value came from: the
+ * trace shares those (see excerpt()), and the response is the caller's, to keep or change. The
+ * value itself, when there is one, goes to @traced for the trace (@traced may be NULL). */
 static gboolean
 add_response_field (Run         *run,
                     JsonObject  *field,
                     const char  *setting,
+                    JsonNode   **traced,
                     GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  JsonNode *value = evaluate (run, setting, get_string (field, "value"), &local_error);
+  g_autoptr(JsonNode) value = evaluate (run, setting, get_string (field, "value"), &local_error);
 
   if (value == NULL)
     {
@@ -1730,7 +1734,9 @@ add_response_field (Run         *run,
       return FALSE;
     }
 
-  json_object_set_member (run->response, get_string (field, "name"), value);
+  json_object_set_member (run->response, get_string (field, "name"), flows_json_deep_copy (value));
+  if (traced != NULL)
+    *traced = g_steal_pointer (&value);
   return TRUE;
 }
 
@@ -1747,6 +1753,7 @@ run_add_to_response (Run        *run,
       const char *name = get_string (field, "name");
       g_autofree char *setting = g_strdup_printf ("fields[%u].value", i);
       g_autoptr(GError) error = NULL;
+      JsonNode *value = NULL;
 
       if (g_str_equal (get_string (field, "mode"), "dynamic"))
         {
@@ -1761,13 +1768,17 @@ run_add_to_response (Run        *run,
           continue;
         }
 
-      if (!add_response_field (run, field, setting, &error))
+      if (!add_response_field (run, field, setting, &value, &error))
         {
           stage_failed (run, json_object_ref (added), g_steal_pointer (&error));
           return;
         }
-      if (json_object_has_member (run->response, name))
-        json_object_set_member (added, name, json_node_copy (json_object_get_member (run->response, name)));
+      /* An optional field left out shows what the response holds under its name, if anything:
+       * a copy, as the response is not the trace's. */
+      if (value == NULL && json_object_has_member (run->response, name))
+        value = flows_json_deep_copy (json_object_get_member (run->response, name));
+      if (value != NULL)
+        json_object_set_member (added, name, value);
     }
 
   stage_finished (run, "success", json_node_init_object (json_node_alloc (), added),
@@ -1846,10 +1857,13 @@ run_sleep (Run        *run,
   sleep->run = run;
   sleep->seconds = CLAMP (get_number (flows_stage_get_settings (stage), "seconds", 1), 0, 24 * 3600);
   sleep->timeout_id = g_timeout_add ((guint)(sleep->seconds * 1000), on_sleep_over, sleep);
-  sleep->cancelled_id = g_signal_connect (run->shared->cancellable, "cancelled",
-                                          G_CALLBACK (on_sleep_cancelled), sleep);
-  if (g_cancellable_is_cancelled (run->shared->cancellable))
-    on_sleep_cancelled (run->shared->cancellable, sleep);
+  if (run->shared->cancellable != NULL)
+    {
+      sleep->cancelled_id = g_signal_connect (run->shared->cancellable, "cancelled",
+                                              G_CALLBACK (on_sleep_cancelled), sleep);
+      if (g_cancellable_is_cancelled (run->shared->cancellable))
+        on_sleep_cancelled (run->shared->cancellable, sleep);
+    }
 }
 
 /* For Each --------------------------------------------------------------------------------- */
@@ -2047,7 +2061,7 @@ finish (Run *run)
     {
       DynamicField *dynamic = g_ptr_array_index (run->dynamic_fields, i);
 
-      if (!add_response_field (run, dynamic->field, dynamic->setting, &run->stop_error))
+      if (!add_response_field (run, dynamic->field, dynamic->setting, NULL, &run->stop_error))
         run->failed_stage = dynamic->stage;
     }
 
@@ -2303,19 +2317,23 @@ flows_runner_run_async (FlowsRunner         *self,
   shared->runner = g_object_ref (self);
   shared->app = g_object_ref (app);
   shared->connection = connection != NULL ? g_object_ref (connection) : NULL;
-  shared->builtins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_secret);
   if (builtins != NULL)
     {
       GHashTableIter iter;
       gpointer name, value;
 
+      shared->builtins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_secret);
       g_hash_table_iter_init (&iter, builtins);
       while (g_hash_table_iter_next (&iter, &name, &value))
         g_hash_table_insert (shared->builtins, g_strdup (name), g_strdup (value));
     }
-  shared->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_secret);
-  shared->secret_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  shared->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  /* Secrets come from the connection's keyring entries and from refreshing its token. */
+  if (connection != NULL)
+    {
+      shared->secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_secret);
+      shared->secret_errors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    }
+  shared->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   shared->result = _flows_run_new (flows_flow_get_name (flow), g_get_real_time ());
   shared->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (shared->task, flows_runner_run_async);
@@ -2323,7 +2341,7 @@ flows_runner_run_async (FlowsRunner         *self,
   g_task_set_check_cancellable (shared->task, FALSE);
 
   /* The PKCE verifier is a secret of the sign-in: never shown. */
-  _flows_run_add_secret (shared->result, g_hash_table_lookup (shared->builtins, FLOWS_BUILTIN_CODE_VERIFIER));
+  _flows_run_add_secret (shared->result, lookup (shared->builtins, FLOWS_BUILTIN_CODE_VERIFIER));
 
   run = run_new (shared, flow, 0, inputs, on_top_run_done, NULL);
   look_up_secrets (run);

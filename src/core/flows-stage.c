@@ -2,6 +2,7 @@
 
 #include "flows-stage.h"
 #include "flows-enums.h"
+#include "flows-model-private.h"
 
 struct _FlowsStage
 {
@@ -169,6 +170,7 @@ flows_stage_init (FlowsStage *self)
   self->name = g_strdup ("");
   self->settings = json_object_new ();
   self->routes = json_object_new ();
+  _flows_model_changed ();
 }
 
 FlowsStage *
@@ -212,6 +214,7 @@ flows_stage_set_key (FlowsStage *self,
     return;
   g_free (self->key);
   self->key = g_strdup (key);
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
 }
 
@@ -240,6 +243,7 @@ flows_stage_set_name (FlowsStage *self,
     return;
   g_free (self->name);
   self->name = g_strdup (name);
+  _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
@@ -268,11 +272,13 @@ flows_stage_set_position (FlowsStage *self,
   if (self->x != x)
     {
       self->x = x;
+      _flows_model_changed ();
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_X]);
     }
   if (self->y != y)
     {
       self->y = y;
+      _flows_model_changed ();
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_Y]);
     }
   g_object_thaw_notify (G_OBJECT (self));
@@ -291,6 +297,9 @@ flows_stage_set_settings (FlowsStage *self,
 {
   g_return_if_fail (FLOWS_IS_STAGE (self));
 
+  /* The same object again may have been changed in place since it was set, which is not how to
+   * change settings but is told to nobody else: the model changed all the same. */
+  _flows_model_changed ();
   if (settings == self->settings)
     return;
   g_clear_pointer (&self->settings, json_object_unref);
@@ -340,6 +349,7 @@ flows_stage_set_route (FlowsStage *self,
   else
     json_object_set_string_member (self->routes, output, target_id);
 
+  _flows_model_changed ();
   g_signal_emit (self, signals[ROUTES_CHANGED], 0);
 }
 

@@ -35,7 +35,8 @@ void            flows_stage_set_position   (FlowsStage     *self,
                                             double          y);
 
 /* The settings object is owned by the stage; change it through flows_stage_set_settings() so
- * that listeners are told. */
+ * that listeners are told and what was computed from the settings (a flow found valid, see
+ * flows-validate.c) is computed again. Never change it in place: nothing would know. */
 JsonObject     *flows_stage_get_settings   (FlowsStage     *self);
 void            flows_stage_set_settings   (FlowsStage     *self,
                                             JsonObject     *settings);

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "flows-expression.h"
+#include "flows-model-private.h"
 #include "flows-validate.h"
 
 /* Settings whose strings are names or choices, never templates: a "<" in them is not a
@@ -512,9 +513,62 @@ check_call_flow (Validation *v,
   add_problem (v, stage, "flow", _("No flow of this App has the id “%s”"), flow_id);
 }
 
+/* The last time a flow was found to have no problems: in which App, at which revision of the
+ * model. Kept on the flow, as qdata. The App is not referenced (it holds the flow: a reference
+ * would be a cycle), only compared: another App at the same address is a newer revision. */
+typedef struct {
+  FlowsApp *app;
+  gsize     revision;
+} CleanValidation;
+
+static GQuark
+clean_validation_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("flows-validate-clean");
+  return quark;
+}
+
+static GPtrArray *validate_flow (FlowsApp  *app,
+                                 FlowsFlow *flow);
+
+/* Every run validates its flow first. Nothing in the result can change while the model's
+ * revision stays the same (see flows-model-private.h), so a flow found without problems is not
+ * checked again until something changes; one with problems is, to list them afresh. */
 GPtrArray *
 flows_validate_flow (FlowsApp  *app,
                      FlowsFlow *flow)
+{
+  gsize revision = _flows_model_get_revision ();
+  CleanValidation *clean;
+  GPtrArray *problems;
+
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+  g_return_val_if_fail (FLOWS_IS_FLOW (flow), NULL);
+
+  clean = g_object_get_qdata (G_OBJECT (flow), clean_validation_quark ());
+  if (clean != NULL && clean->app == app && clean->revision == revision)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) flows_problem_free);
+
+  problems = validate_flow (app, flow);
+  if (problems->len == 0)
+    {
+      if (clean == NULL)
+        {
+          clean = g_new (CleanValidation, 1);
+          g_object_set_qdata_full (G_OBJECT (flow), clean_validation_quark (), clean, g_free);
+        }
+      clean->app = app;
+      clean->revision = revision;
+    }
+  return problems;
+}
+
+static GPtrArray *
+validate_flow (FlowsApp  *app,
+               FlowsFlow *flow)
 {
   g_autoptr(GHashTable) names = NULL;
   g_autoptr(GHashTable) stages_by_key = NULL;
@@ -526,9 +580,6 @@ flows_validate_flow (FlowsApp  *app,
   guint n_params;
   guint n_stages;
   Validation v;
-
-  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
-  g_return_val_if_fail (FLOWS_IS_FLOW (flow), NULL);
 
   /* Keys and names are borrowed from the model, which nothing changes while this runs. */
   names = g_hash_table_new (g_str_hash, g_str_equal);

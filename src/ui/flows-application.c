@@ -6,6 +6,7 @@
 
 #include "flows-application.h"
 #include "flows-document.h"
+#include "flows-preferences-window.h"
 #include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
 #include "flows-window.h"
@@ -102,18 +103,26 @@ flows_application_startup (GApplication *application)
   g_autoptr(GError) error = NULL;
 
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (flows_application_parent_class)->startup (application);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 
   self->library = flows_library_new (directory);
   self->runner = flows_runner_new ();
   flows_runner_set_library (self->runner, self->library);
   if (!flows_library_load (self->library, &error))
     self->library_error = g_strdup (error->message);
-  else if (flows_library_is_new (self->library))
-    add_sample_apps (self);
+  else
+    {
+      if (flows_library_is_new (self->library))
+        add_sample_apps (self);
+      /* Changes made by others (the CLI, git, another instance) show up in the window. */
+      if (!flows_library_watch (self->library, &error))
+        self->library_error = g_strdup_printf (_("changes made by other programs will not show: %s"), error->message);
+    }
 }
 
 static FlowsWindow *
@@ -150,13 +159,7 @@ flows_application_open (GApplication  *application,
   FlowsWindow *window = get_window (self);
 
   for (int i = 0; i < n_files; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(FlowsApp) app = flows_library_import_app (self->library, files[i], &error);
-
-      if (app == NULL)
-        flows_window_show_toast (window, error->message);
-    }
+    flows_window_import (window, files[i]);
 
   gtk_window_present (GTK_WINDOW (window));
 }
@@ -238,6 +241,29 @@ toggle_sandbox (GSimpleAction *action,
 }
 
 static void
+show_preferences (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  FlowsApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (flows_preferences_window_new (GTK_WINDOW (get_window (self)))));
+}
+
+static void
+flows_application_shutdown (GApplication *application)
+{
+  FlowsApplication *self = FLOWS_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
+
+  /* The window saves on close; this catches a quit from elsewhere (Ctrl+Q, the session). */
+  if (self->library != NULL && !flows_library_flush (self->library, &error))
+    g_warning ("Edits could not be saved before quitting: %s", error->message);
+
+  G_APPLICATION_CLASS (flows_application_parent_class)->shutdown (application);
+}
+
+static void
 quit (GSimpleAction *action,
       GVariant      *parameter,
       gpointer       user_data)
@@ -270,6 +296,7 @@ flows_application_class_init (FlowsApplicationClass *klass)
   application_class->startup = flows_application_startup;
   application_class->activate = flows_application_activate;
   application_class->open = flows_application_open;
+  application_class->shutdown = flows_application_shutdown;
 }
 
 static void
@@ -277,6 +304,7 @@ flows_application_init (FlowsApplication *self)
 {
   static const GActionEntry actions[] = {
     { "about", show_about },
+    { "preferences", show_preferences },
     { "sandbox", NULL, NULL, "false", toggle_sandbox },
     { "quit", quit },
   };

@@ -36,7 +36,10 @@ finish_attempt (FlowsSignInWindow *self,
 
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      adw_status_page_set_description (self->error_page, error->message);
+      /* The description is markup, and messages quote references (<Name>) and providers' pages. */
+      g_autofree char *description = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->error_page, description);
       gtk_stack_set_visible_child_name (self->stack, "error");
       if (self->web_view != NULL)
         webkit_web_view_stop_loading (self->web_view);

@@ -1,23 +1,46 @@
-/* flows-window.c — the main window: the Apps of the library */
+/* flows-window.c — the main window: Apps in a sidebar, the selected App in three views */
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "flows-connection-settings-page.h"
+#include "flows-connections-page.h"
+#include "flows-flows-page.h"
+#include "flows-new-app-dialog.h"
 #include "flows-window.h"
 
 struct _FlowsWindow
 {
-  AdwApplicationWindow  parent_instance;
+  AdwApplicationWindow        parent_instance;
 
-  FlowsLibrary         *library;
-  GSettings            *settings;
+  FlowsLibrary               *library;
+  GSettings                  *settings;
+  GtkFilterListModel         *filtered_apps;
+  GtkCustomFilter            *search_filter;
+  FlowsApp                   *app;
+  /* The selected App's id: an App reloaded from disk is a new object with the same id. */
+  char                       *app_id;
+  GtkFileChooserNative       *file_chooser;
 
-  AdwToastOverlay      *toast_overlay;
-  GtkStack             *stack;
-  GtkListBox           *apps_list;
-  GtkWidget            *problems_heading;
-  GtkListBox           *problems_list;
+  AdwToastOverlay            *toast_overlay;
+  AdwLeaflet                 *leaflet;
+  GtkWidget                  *sidebar;
+  GtkWidget                  *content;
+  GtkSearchBar               *search_bar;
+  GtkSearchEntry             *search_entry;
+  GtkListBox                 *apps_list;
+  GtkWidget                  *no_match_label;
+  GtkWidget                  *problems_heading;
+  GtkListBox                 *problems_list;
+  AdwViewSwitcherTitle       *switcher_title;
+  GtkStack                   *content_stack;
+  AdwStatusPage              *empty_page;
+  FlowsConnectionSettingsPage *settings_page;
+  FlowsFlowsPage             *flows_page;
+  FlowsConnectionsPage       *connections_page;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsWindow, flows_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -30,12 +53,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The sidebar ------------------------------------------------------------------------------ */
+
 static char *
 describe_app (FlowsApp *app)
 {
   guint n_flows = g_list_model_get_n_items (flows_app_get_flows (app));
   const char *type = flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
-                       ? _("OAuth connection") : _("Generic connection");
+                       ? _("OAuth") : _("Generic");
   g_autofree char *flows = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u flow", "%u flows", n_flows), n_flows);
 
   return g_strdup_printf ("%s · %s", type, flows);
@@ -51,29 +76,52 @@ create_app_row (gpointer item,
                                                   ? "system-users-symbolic" : "dialog-password-symbolic");
   g_autofree char *subtitle = describe_app (app);
 
-  g_object_bind_property (app, "name", row, "title", G_BINDING_SYNC_CREATE);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  g_object_bind_property (app, "name", row, "title", G_BINDING_SYNC_CREATE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  if (*flows_app_get_description (app) != '\0')
-    gtk_widget_set_tooltip_text (row, flows_app_get_description (app));
+  g_object_set_data_full (G_OBJECT (row), "app-id", g_strdup (flows_app_get_id (app)), g_free);
   return row;
 }
 
-static void
-update_view (FlowsWindow *self)
+static gboolean
+app_matches_search (gpointer item,
+                    gpointer user_data)
 {
-  GListModel *apps = flows_library_get_apps (self->library);
-  GPtrArray *problems = flows_library_get_problems (self->library);
-  gboolean empty = g_list_model_get_n_items (apps) == 0 && problems->len == 0;
+  FlowsWindow *self = user_data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *needle = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
 
-  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "apps");
-  gtk_widget_set_visible (GTK_WIDGET (self->apps_list), g_list_model_get_n_items (apps) > 0);
-  gtk_widget_set_visible (self->problems_heading, problems->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->problems_list), problems->len > 0);
+  if (*text == '\0')
+    return TRUE;
+
+  needle = g_utf8_casefold (text, -1);
+  name = g_utf8_casefold (flows_app_get_name (item), -1);
+  description = g_utf8_casefold (flows_app_get_description (item), -1);
+  return strstr (name, needle) != NULL || strstr (description, needle) != NULL;
 }
 
-/* Files that did not load are shown with their error, so nothing vanishes silently. */
+static void
+on_search_changed (FlowsWindow *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+show_file_clicked (GtkButton   *button,
+                   FlowsWindow *self)
+{
+  GFile *file = g_object_get_data (G_OBJECT (button), "file");
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autofree char *uri = g_file_get_uri (folder);
+
+  /* The folder, where a file manager or an editor takes it from there. */
+  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+}
+
+/* Files that did not load are shown with their error, so that nothing vanishes silently. */
 static void
 fill_problems (FlowsWindow *self)
 {
@@ -89,34 +137,363 @@ fill_problems (FlowsWindow *self)
       g_autofree char *basename = g_file_get_basename (problem->file);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      GtkWidget *button = gtk_button_new_from_icon_name ("folder-open-symbolic");
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), basename);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), problem->error->message);
-      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 6);
       gtk_widget_add_css_class (icon, "error");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Show File"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Show File"), -1);
+      gtk_widget_add_css_class (button, "flat");
+      g_object_set_data_full (G_OBJECT (button), "file", g_object_ref (problem->file), g_object_unref);
+      g_signal_connect (button, "clicked", G_CALLBACK (show_file_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
       gtk_list_box_append (self->problems_list, row);
+    }
+
+  gtk_widget_set_visible (self->problems_heading, problems->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->problems_list), problems->len > 0);
+}
+
+/* Selection --------------------------------------------------------------------------------- */
+
+static void
+show_app (FlowsWindow *self,
+          FlowsApp    *app)
+{
+  if (g_set_object (&self->app, app))
+    {
+      g_object_set (self->settings_page, "app", app, NULL);
+      g_object_set (self->flows_page, "app", app, NULL);
+      g_object_set (self->connections_page, "app", app, NULL);
+    }
+
+  if (app != NULL)
+    {
+      g_free (self->app_id);
+      self->app_id = g_strdup (flows_app_get_id (app));
+      adw_view_switcher_title_set_title (self->switcher_title, flows_app_get_name (app));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, flows_app_get_description (app));
+      gtk_stack_set_visible_child_name (self->content_stack, "app");
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "last-app", self->app_id);
+    }
+  else
+    {
+      adw_view_switcher_title_set_title (self->switcher_title, _("Flows Studio"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      gtk_stack_set_visible_child_name (self->content_stack, "empty");
     }
 }
 
+static GtkListBoxRow *
+find_row (FlowsWindow *self,
+          const char  *app_id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "app-id"), app_id) == 0)
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+void
+flows_window_select_app (FlowsWindow *self,
+                         const char  *app_id)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (FLOWS_IS_WINDOW (self));
+
+  /* A search could hide it: clear the search first. */
+  if ((row = find_row (self, app_id)) == NULL && *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      row = find_row (self, app_id);
+    }
+  if (row != NULL)
+    gtk_list_box_select_row (self->apps_list, row);
+}
+
+static void
+on_row_selected (GtkListBox    *list,
+                 GtkListBoxRow *row,
+                 FlowsWindow   *self)
+{
+  const char *app_id = row != NULL ? g_object_get_data (G_OBJECT (row), "app-id") : NULL;
+
+  if (app_id == NULL)
+    return;
+  show_app (self, flows_library_find_app (self->library, app_id));
+}
+
+static void
+on_row_activated (GtkListBox    *list,
+                  GtkListBoxRow *row,
+                  FlowsWindow   *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+/* The list changed: an App added, removed, renamed, or reloaded from disk as a new object. */
 static void
 on_apps_changed (FlowsWindow *self)
 {
-  update_view (self);
+  GListModel *apps = flows_library_get_apps (self->library);
+  gboolean has_apps = g_list_model_get_n_items (apps) > 0;
+  FlowsApp *current = self->app_id != NULL ? flows_library_find_app (self->library, self->app_id) : NULL;
+
+  gtk_widget_set_visible (self->no_match_label,
+                          has_apps && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0);
+
+  if (current != self->app)
+    show_app (self, current);
+  if (current != NULL)
+    {
+      GtkListBoxRow *row = find_row (self, self->app_id);
+      if (row != NULL && gtk_list_box_get_selected_row (self->apps_list) != row)
+        gtk_list_box_select_row (self->apps_list, row);
+    }
+
+  adw_status_page_set_title (self->empty_page, has_apps ? _("No App Selected") : _("No Apps Yet"));
 }
 
-/* Window size is remembered only when the schema is installed (it is not in a bare build
+/* Saving and outside changes ---------------------------------------------------------------- */
+
+static void
+on_save_failed (FlowsWindow *self,
+                FlowsApp    *app,
+                GError      *error)
+{
+  g_autofree char *summary = g_strdup_printf (_("“%s” could not be saved"), flows_app_get_name (app));
+
+  flows_window_show_error (self, summary, error->message);
+}
+
+static void
+on_external_change_response (AdwMessageDialog *dialog,
+                             const char       *response,
+                             FlowsWindow      *self)
+{
+  FlowsApp *on_disk = g_object_get_data (G_OBJECT (dialog), "on-disk");
+  FlowsApp *current = g_object_get_data (G_OBJECT (dialog), "current");
+
+  if (g_str_equal (response, "reload"))
+    flows_library_replace_app (self->library, on_disk);
+  else
+    /* Keep mine: the next save writes the edits over the other version. */
+    flows_library_queue_save_app (self->library, current);
+}
+
+static void
+on_external_change (FlowsWindow *self,
+                    FlowsApp    *current,
+                    FlowsApp    *on_disk)
+{
+  g_autofree char *heading = g_strdup_printf (_("“%s” Changed on Disk"), flows_app_get_name (current));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                              _("Another program changed this App’s file while you have edits that are not saved yet. Reload the file and lose your edits, or keep your version and save it over the file?"));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Mine"),
+                                    "reload", _("_Reload"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reload", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_object_set_data_full (G_OBJECT (dialog), "on-disk", g_object_ref (on_disk), g_object_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "current", g_object_ref (current), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_external_change_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_close_anyway (AdwMessageDialog *dialog,
+                 const char       *response,
+                 FlowsWindow      *self)
+{
+  if (g_str_equal (response, "close"))
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Nothing is lost on close: queued edits are written first, and a failure keeps the window. */
+static gboolean
+flows_window_close_request (GtkWindow *window)
+{
+  FlowsWindow *self = FLOWS_WINDOW (window);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (flows_library_flush (self->library, &error))
+    return GTK_WINDOW_CLASS (flows_window_parent_class)->close_request (window);
+
+  dialog = adw_message_dialog_new (window, _("Edits Not Saved"), error->message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Open"),
+                                    "close", _("_Close Without Saving"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_close_anyway), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
+/* Actions ------------------------------------------------------------------------------------ */
+
+static void
+on_app_created (FlowsNewAppDialog *dialog,
+                FlowsApp          *app,
+                FlowsWindow       *self)
+{
+  flows_window_select_app (self, flows_app_get_id (app));
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+new_app (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+  GtkWidget *dialog = flows_new_app_dialog_new (GTK_WINDOW (self), self->library);
+
+  g_signal_connect_object (dialog, "created", G_CALLBACK (on_app_created), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GtkFileFilter *
+json_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Flows Studio Apps"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_suffix (filter, "json");
+  return filter;
+}
+
+static void
+on_import_response (GtkNativeDialog *chooser,
+                    int              response,
+                    FlowsWindow     *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    flows_window_import (self, file);
+  g_clear_object (&self->file_chooser);
+}
+
+static void
+import_app (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = json_filter ();
+
+  g_clear_object (&self->file_chooser);
+  self->file_chooser = gtk_file_chooser_native_new (_("Import App"), GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+  g_signal_connect (self->file_chooser, "response", G_CALLBACK (on_import_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+static void
+on_export_response (GtkNativeDialog *chooser,
+                    int              response,
+                    FlowsWindow     *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->app != NULL &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    {
+      if (!flows_library_export_app (self->library, self->app, file, &error))
+        flows_window_show_error (self, _("The App was not exported"), error->message);
+      else
+        {
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *message = g_strdup_printf (_("Exported to %s"), name);
+          flows_window_show_toast (self, message);
+        }
+    }
+  g_clear_object (&self->file_chooser);
+}
+
+static void
+export_app (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = json_filter ();
+  g_autofree char *name = NULL;
+
+  if (self->app == NULL)
+    return;
+
+  g_clear_object (&self->file_chooser);
+  self->file_chooser = gtk_file_chooser_native_new (_("Export App"), GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  name = g_strconcat (flows_app_get_name (self->app), ".json", NULL);
+  g_strdelimit (name, "/", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->file_chooser), name);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+  g_signal_connect (self->file_chooser, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+static void
+show_apps (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+toggle_search (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* Lifecycle --------------------------------------------------------------------------------- */
+
+/* Window state is remembered only when the schema is installed (it is not in a bare build
  * tree run without GSETTINGS_SCHEMA_DIR). */
 static void
 bind_window_state (FlowsWindow *self)
 {
   g_autoptr(GSettingsSchema) schema =
     g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  g_autofree char *last_app = NULL;
 
   if (schema == NULL)
     {
-      g_warning ("GSettings schema %s is not installed: the window size will not be remembered", APP_ID);
+      g_message ("GSettings schema %s is not installed: window size and last App are not remembered", APP_ID);
       return;
     }
 
@@ -124,6 +501,10 @@ bind_window_state (FlowsWindow *self)
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  last_app = g_settings_get_string (self->settings, "last-app");
+  if (*last_app != '\0')
+    flows_window_select_app (self, last_app);
 }
 
 static void
@@ -134,11 +515,28 @@ flows_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (flows_window_parent_class)->constructed (object);
 
-  gtk_list_box_bind_model (self->apps_list, apps, create_app_row, self, NULL);
-  g_signal_connect_object (apps, "items-changed", G_CALLBACK (on_apps_changed), self, G_CONNECT_SWAPPED);
+  g_object_set (self->settings_page, "library", self->library, NULL);
+  g_object_set (self->flows_page, "library", self->library, NULL);
+  g_object_set (self->connections_page, "library", self->library, NULL);
+
+  self->search_filter = gtk_custom_filter_new (app_matches_search, self, NULL);
+  self->filtered_apps = gtk_filter_list_model_new (g_object_ref (apps), GTK_FILTER (g_object_ref (self->search_filter)));
+  gtk_list_box_bind_model (self->apps_list, G_LIST_MODEL (self->filtered_apps), create_app_row, self, NULL);
+  g_signal_connect_object (self->filtered_apps, "items-changed", G_CALLBACK (on_apps_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library, "problems-changed", G_CALLBACK (fill_problems), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library, "save-failed", G_CALLBACK (on_save_failed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library, "external-change", G_CALLBACK (on_external_change), self, G_CONNECT_SWAPPED);
+
   fill_problems (self);
-  update_view (self);
+  on_apps_changed (self);
   bind_window_state (self);
+
+  /* Without a remembered App, the first one: a window that opens on content. */
+  if (self->app == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) > 0)
+    {
+      g_autoptr(FlowsApp) first = g_list_model_get_item (G_LIST_MODEL (self->filtered_apps), 0);
+      flows_window_select_app (self, flows_app_get_id (first));
+    }
 }
 
 static void
@@ -147,7 +545,12 @@ flows_window_dispose (GObject *object)
   FlowsWindow *self = (FlowsWindow *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
+  g_clear_object (&self->file_chooser);
+  g_clear_object (&self->filtered_apps);
+  g_clear_object (&self->search_filter);
   g_clear_object (&self->settings);
+  g_clear_object (&self->app);
+  g_clear_pointer (&self->app_id, g_free);
   g_clear_object (&self->library);
 
   G_OBJECT_CLASS (flows_window_parent_class)->dispose (object);
@@ -194,29 +597,62 @@ flows_window_class_init (FlowsWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = flows_window_constructed;
   object_class->dispose = flows_window_dispose;
   object_class->get_property = flows_window_get_property;
   object_class->set_property = flows_window_set_property;
+  window_class->close_request = flows_window_close_request;
 
   properties[PROP_LIBRARY] =
     g_param_spec_object ("library", NULL, NULL, FLOWS_TYPE_LIBRARY,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (FLOWS_TYPE_CONNECTION_SETTINGS_PAGE);
+  g_type_ensure (FLOWS_TYPE_FLOWS_PAGE);
+  g_type_ensure (FLOWS_TYPE_CONNECTIONS_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, apps_list);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, no_match_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_heading);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_list);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, settings_page);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, flows_page);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, connections_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+
+  gtk_widget_class_install_action (widget_class, "win.new-app", NULL, new_app);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_app);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_app);
+  gtk_widget_class_install_action (widget_class, "win.show-apps", NULL, show_apps);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, toggle_search);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-app", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
 }
 
 static void
 flows_window_init (FlowsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->apps_list));
 }
 
 FlowsWindow *
@@ -227,6 +663,26 @@ flows_window_new (AdwApplication *application,
                        "application", application,
                        "library", library,
                        NULL);
+}
+
+void
+flows_window_import (FlowsWindow *self,
+                     GFile       *file)
+{
+  g_autoptr(GError) error = NULL;
+  FlowsApp *app;
+
+  g_return_if_fail (FLOWS_IS_WINDOW (self));
+
+  if ((app = flows_library_import_app (self->library, file, &error)) == NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *summary = g_strdup_printf (_("%s was not imported"), name);
+
+      flows_window_show_error (self, summary, error->message);
+      return;
+    }
+  flows_window_select_app (self, flows_app_get_id (app));
 }
 
 void

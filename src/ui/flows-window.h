@@ -12,6 +12,12 @@ G_DECLARE_FINAL_TYPE (FlowsWindow, flows_window, FLOWS, WINDOW, AdwApplicationWi
 
 FlowsWindow *flows_window_new        (AdwApplication *application,
                                       FlowsLibrary   *library);
+/* Selects the App @app_id in the sidebar and shows it. */
+void         flows_window_select_app (FlowsWindow    *self,
+                                      const char     *app_id);
+/* Adds the App of @file to the library and shows it; errors in a toast. */
+void         flows_window_import     (FlowsWindow    *self,
+                                      GFile          *file);
 /* Shows @message in a toast, for news that needs no decision. */
 void         flows_window_show_toast (FlowsWindow    *self,
                                       const char     *message);

@@ -439,6 +439,169 @@ test_validate_app (void)
                   "The flow has no Trigger stage to start from");
 }
 
+/* A valid flow for the cache tests: Trigger (input "city") → Call API using <ApiKey> and <city>. */
+static FlowsStage *
+add_valid_call (FlowsFlow *flow)
+{
+  FlowsStage *call = add_stage (flow, "stage-call", "callApi", FLOWS_STAGE_TYPE_CALL_API, "Call",
+                                "{'uriBase':'https://x.test','query':[{'name':'key','value':'<ApiKey>'},"
+                                "{'name':'q','value':'<city>'}]}");
+
+  flows_stage_set_route (flows_flow_find_stage (flow, "stage-trigger"), "success", "stage-call");
+  return call;
+}
+
+/* A flow found valid is not checked again until something changes: every change must be seen. */
+static void
+test_cache_stage_settings (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  FlowsStage *call = add_valid_call (flow);
+  g_autoptr(JsonObject) valid = json_object_ref (flows_stage_get_settings (call));
+  g_autoptr(JsonObject) broken = parse_settings ("{'uriBase':'<Nope>'}");
+
+  assert_no_problems (app, flow);
+  assert_no_problems (app, flow);
+
+  flows_stage_set_settings (call, broken);
+  assert_one_problem (app, flow, "stage-call", "uriBase",
+                      "Unknown reference <Nope>: no connection parameter, built-in, trigger input or stage is called “Nope”");
+
+  flows_stage_set_settings (call, valid);
+  assert_no_problems (app, flow);
+
+  /* Settings are not to be changed in place, but setting the same object again after doing so
+   * is still seen. */
+  json_object_set_string_member (valid, "uriPath", "/<Lost>");
+  flows_stage_set_settings (call, valid);
+  assert_one_problem (app, flow, "stage-call", "uriPath",
+                      "Unknown reference <Lost>: no connection parameter, built-in, trigger input or stage is called “Lost”");
+}
+
+static void
+test_cache_stage_key (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  FlowsStage *call = add_valid_call (flow);
+
+  add_stage (flow, "stage-response", "response", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE, "Answer",
+             "{'fields':[{'name':'status','value':'<callApi.status>','mode':'fixed'}]}");
+  assert_no_problems (app, flow);
+
+  flows_stage_set_key (call, "fetch");
+  assert_one_problem (app, flow, "stage-response", "fields[0].value",
+                      "Unknown reference <callApi.status>: no connection parameter, built-in, trigger input or stage is called “callApi”");
+}
+
+static void
+test_cache_param (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  FlowsParam *param = flows_app_find_param (app, "ApiKey");
+  g_autoptr(FlowsParam) kept = g_object_ref (param);
+  const char *message = "Unknown reference <ApiKey>: no connection parameter, built-in, trigger input or stage is called “ApiKey”";
+
+  add_valid_call (flow);
+  assert_no_problems (app, flow);
+
+  flows_param_set_key (param, "Token");
+  assert_one_problem (app, flow, "stage-call", "query[0].value", message);
+
+  flows_param_set_key (param, "ApiKey");
+  assert_no_problems (app, flow);
+
+  flows_app_remove_param (app, param);
+  assert_one_problem (app, flow, "stage-call", "query[0].value", message);
+
+  flows_app_add_param (app, kept);
+  assert_no_problems (app, flow);
+}
+
+static void
+test_cache_routes (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  FlowsStage *call = add_valid_call (flow);
+
+  assert_no_problems (app, flow);
+
+  flows_stage_set_route (call, "fail", "stage-missing");
+  assert_one_problem (app, flow, "stage-call", NULL,
+                      "The “fail” route leads to “stage-missing”, which is not a stage of this flow");
+
+  flows_stage_set_route (call, "fail", NULL);
+  assert_no_problems (app, flow);
+}
+
+static void
+test_cache_stages (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  GListModel *stages = flows_flow_get_stages (flow);
+  g_autoptr(FlowsStage) call = g_object_ref (add_valid_call (flow));
+
+  assert_no_problems (app, flow);
+
+  /* Straight on the list a getter returns, as well as with flows_flow_remove_stage(). */
+  g_list_store_remove (G_LIST_STORE (stages), g_list_model_get_n_items (stages) - 1);
+  assert_one_problem (app, flow, "stage-trigger", NULL,
+                      "The “success” route leads to “stage-call”, which is not a stage of this flow");
+  g_assert_null (flows_flow_find_stage (flow, "stage-call"));
+
+  flows_flow_add_stage (flow, call);
+  assert_no_problems (app, flow);
+  g_assert_true (flows_flow_find_stage (flow, "stage-call") == call);
+
+  flows_flow_remove_stage (flow, call);
+  assert_one_problem (app, flow, "stage-trigger", NULL,
+                      "The “success” route leads to “stage-call”, which is not a stage of this flow");
+}
+
+static void
+test_cache_called_flow (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  g_autoptr(FlowsFlow) refresh = flows_flow_new ("flow-refresh", "Refresh");
+
+  add_stage (refresh, "stage-r", "trigger", FLOWS_STAGE_TYPE_TRIGGER, "Start", NULL);
+  flows_app_add_flow (app, refresh);
+  add_stage (flow, "stage-call", "call", FLOWS_STAGE_TYPE_CALL_FLOW, "Call", "{'flow':'flow-refresh'}");
+  assert_no_problems (app, flow);
+
+  /* Another flow of the App changes what this one may call. */
+  flows_flow_set_visibility (refresh, FLOWS_FLOW_VISIBILITY_PUBLIC);
+  assert_one_problem (app, flow, "stage-call", "flow",
+                      "“Refresh” is a public flow; a Call Flow stage calls a private flow of the App");
+
+  flows_flow_set_visibility (refresh, FLOWS_FLOW_VISIBILITY_PRIVATE);
+  assert_no_problems (app, flow);
+
+  flows_app_remove_flow (app, refresh);
+  assert_one_problem (app, flow, "stage-call", "flow", "No flow of this App has the id “flow-refresh”");
+}
+
+static void
+test_cache_other_app (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  g_autoptr(FlowsApp) other = flows_app_new ("app-2", "Other", FLOWS_CONNECTION_TYPE_GENERIC);
+
+  add_valid_call (flow);
+  assert_no_problems (app, flow);
+
+  /* Found valid in one App says nothing of another, without the parameter. */
+  assert_one_problem (other, flow, "stage-call", "query[0].value",
+                      "Unknown reference <ApiKey>: no connection parameter, built-in, trigger input or stage is called “ApiKey”");
+  assert_no_problems (app, flow);
+}
+
 static void
 test_problem_to_string (void)
 {
@@ -510,6 +673,13 @@ main (int   argc,
   g_test_add_func ("/validate/call-flow/invalid", test_call_flow);
   g_test_add_func ("/validate/call-flow/valid", test_call_flow_valid);
   g_test_add_func ("/validate/app", test_validate_app);
+  g_test_add_func ("/validate/cache/stage-settings", test_cache_stage_settings);
+  g_test_add_func ("/validate/cache/stage-key", test_cache_stage_key);
+  g_test_add_func ("/validate/cache/param", test_cache_param);
+  g_test_add_func ("/validate/cache/routes", test_cache_routes);
+  g_test_add_func ("/validate/cache/stages", test_cache_stages);
+  g_test_add_func ("/validate/cache/called-flow", test_cache_called_flow);
+  g_test_add_func ("/validate/cache/other-app", test_cache_other_app);
   g_test_add_func ("/validate/problem/to-string", test_problem_to_string);
   g_test_add_func ("/validate/builtin-names", test_builtin_names);
 

@@ -1,0 +1,29 @@
+/* flows-connection-settings-page.h — the Connection view of an App: its connection type, the
+ * parameters editor and, for OAuth, the redirect URL. Every valid edit is saved at once. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "flows-library.h"
+
+G_BEGIN_DECLS
+
+#define FLOWS_TYPE_CONNECTION_SETTINGS_PAGE (flows_connection_settings_page_get_type ())
+G_DECLARE_FINAL_TYPE (FlowsConnectionSettingsPage, flows_connection_settings_page, FLOWS, CONNECTION_SETTINGS_PAGE, AdwBin)
+
+/* Actions, for the window's shortcuts and the tests: "settings.add-param",
+ * "settings.remove-param" (u: index), "settings.undo-remove", "settings.move-param-up" and
+ * "settings.move-param-down" (u), "settings.set-param-sensitive" ((ub): index, sensitive; turning
+ * it off asks first) and "settings.copy-redirect-url". */
+GtkWidget    *flows_connection_settings_page_new         (FlowsLibrary                *library);
+FlowsLibrary *flows_connection_settings_page_get_library (FlowsConnectionSettingsPage *self);
+FlowsApp     *flows_connection_settings_page_get_app     (FlowsConnectionSettingsPage *self);
+/* @app may be NULL: the page then shows that no App is selected. */
+void          flows_connection_settings_page_set_app     (FlowsConnectionSettingsPage *self,
+                                                          FlowsApp                    *app);
+
+/* Why @text cannot be an OAuth redirect URL (an absolute http or https URL without a fragment),
+ * or NULL when it can; the preferences check the default redirect URL with it too. */
+char         *flows_connection_settings_page_check_redirect_url (const char *text);
+
+G_END_DECLS

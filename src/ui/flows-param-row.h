@@ -1,0 +1,32 @@
+/* flows-param-row.h — the editor of one parameter of an App's connection, as an expander row. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "flows-app.h"
+
+G_BEGIN_DECLS
+
+#define FLOWS_TYPE_PARAM_ROW (flows_param_row_get_type ())
+G_DECLARE_FINAL_TYPE (FlowsParamRow, flows_param_row, FLOWS, PARAM_ROW, AdwExpanderRow)
+
+/* @app is where the key must be unique. The row emits "changed" after each valid edit it made
+ * to @param; an invalid key is shown and never reaches the parameter. Reordering, removing and
+ * the sensitive switch go through the page's actions "settings.move-param-up",
+ * "settings.move-param-down", "settings.remove-param" (u: the row's index) and
+ * "settings.set-param-sensitive" ((ub): index, sensitive). */
+GtkWidget  *flows_param_row_new       (FlowsApp      *app,
+                                       FlowsParam    *param);
+FlowsParam *flows_param_row_get_param (FlowsParamRow *self);
+/* Checks the key in the entry again, for when another parameter's key changed. */
+void        flows_param_row_revalidate (FlowsParamRow *self);
+/* Expands the row and puts the focus in the key, ready to be typed over. */
+void        flows_param_row_edit_key  (FlowsParamRow *self);
+/* Puts the focus on the row's header, after the row moved or came back. */
+void        flows_param_row_focus     (FlowsParamRow *self);
+/* While the values of existing connections move between keyring and files, the sensitive
+ * switch waits; when it stops waiting it shows the parameter's state again. */
+void        flows_param_row_set_busy  (FlowsParamRow *self,
+                                       gboolean       busy);
+
+G_END_DECLS

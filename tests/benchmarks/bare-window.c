@@ -1,0 +1,120 @@
+/* bare-window.c — the baseline of the startup benchmark (bench-startup.c).
+ *
+ * What any libadwaita app with a list of 100 items costs to start: an AdwApplication with an
+ * application id of its own (so it registers on the session bus like flows-studio does), one
+ * AdwApplicationWindow of 1200×800 with an AdwHeaderBar above a GtkScrolledWindow holding a
+ * GtkListBox of 100 AdwActionRow (title and subtitle). No GSettings, no data files, no WebKit.
+ *
+ * The first-frame hook is the one in src/ui/main.c, unchanged: with
+ * FLOWS_BENCHMARK_FIRST_FRAME=1 the first "after-paint" of the mapped window's GdkFrameClock
+ * writes `FLOWS_BENCHMARK_FIRST_FRAME <CLOCK_MONOTONIC µs>` to stdout, and the application quits
+ * once stdin is readable or closed.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include <adwaita.h>
+#include <glib-unix.h>
+
+#define N_ROWS 100
+
+/* The startup benchmark hook, as in src/ui/main.c. */
+#define BENCHMARK_ENV "FLOWS_BENCHMARK_FIRST_FRAME"
+
+static gboolean
+benchmark_on_stdin (int           fd,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+benchmark_on_after_paint (GdkFrameClock *clock,
+                          GtkWidget     *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  if (surface == NULL || !gdk_surface_get_mapped (surface))
+    return;
+
+  g_signal_handlers_disconnect_by_func (clock, benchmark_on_after_paint, window);
+  printf (BENCHMARK_ENV " %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+  g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, benchmark_on_stdin,
+                 gtk_window_get_application (GTK_WINDOW (window)));
+}
+
+static void
+benchmark_on_map (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_handlers_disconnect_by_func (window, benchmark_on_map, NULL);
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (benchmark_on_after_paint), window, 0);
+}
+
+static void
+benchmark_on_window_added (GtkApplication *application,
+                           GtkWindow      *window)
+{
+  g_signal_handlers_disconnect_by_func (application, benchmark_on_window_added, NULL);
+  g_signal_connect (window, "map", G_CALLBACK (benchmark_on_map), NULL);
+}
+/* End of the startup benchmark hook. */
+
+static void
+activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+  GtkWidget *box, *header, *scrolled, *list;
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (application)));
+  gtk_window_set_title (window, "Bare Window");
+  gtk_window_set_default_size (window, 1200, 800);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  gtk_box_append (GTK_BOX (box), header);
+
+  list = gtk_list_box_new ();
+  for (int i = 1; i <= N_ROWS; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = g_strdup_printf ("App %03d", i);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), i % 2 ? "Generic · 1 flow" : "OAuth · 4 flows");
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  gtk_window_present (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(AdwApplication) application =
+    adw_application_new ("io.github.flowsstudio.FlowsStudio.BareWindow", G_APPLICATION_DEFAULT_FLAGS);
+
+  if (g_strcmp0 (g_getenv (BENCHMARK_ENV), "1") == 0)
+    g_signal_connect (application, "window-added", G_CALLBACK (benchmark_on_window_added), NULL);
+  g_signal_connect (application, "activate", G_CALLBACK (activate), NULL);
+  return g_application_run (G_APPLICATION (application), argc, argv);
+}

@@ -1,0 +1,790 @@
+/* test-flows-page.c — the Flows view driven through its actions, checked in the saved App file.
+ *
+ * The page is hosted in a plain window with a toast overlay, as in the main window. Edits go
+ * through the "flows.*" actions and the real dialogs (a name typed into the entry and Enter
+ * pressed, a confirmation answered), and every check of an edit reads the App file back from
+ * disk after the library's autosave is flushed: what counts is what was saved.
+ *
+ * flows_widget_show_toast() and flows_widget_show_error() are replaced here by recorders, so
+ * that the page is tested on its own and the refusal to delete a role flow can be seen.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "flows-app-templates.h"
+#include "flows-document.h"
+#include "flows-flow-view.h"
+#include "flows-flows-page.h"
+#include "flows-window.h"
+
+#define STEP1_NAME "OAuth Step 1 - Build Authorisation URL"
+
+static gboolean have_display;
+static GPtrArray *shown_toasts;
+static GPtrArray *shown_errors;
+
+void
+flows_widget_show_toast (GtkWidget  *widget,
+                         const char *message)
+{
+  g_ptr_array_add (shown_toasts, g_strdup (message));
+}
+
+void
+flows_widget_show_error (GtkWidget  *widget,
+                         const char *summary,
+                         const char *details)
+{
+  g_ptr_array_add (shown_errors, g_strdup (summary));
+}
+
+typedef struct
+{
+  char            *data_dir;
+  FlowsLibrary    *library;
+  FlowsApp        *app;
+  GtkWindow       *window;
+  AdwToastOverlay *overlay;
+  FlowsFlowsPage  *page;
+} Fixture;
+
+/* Helpers ---------------------------------------------------------------------------------- */
+
+static void
+wait_idle (void)
+{
+  /* Twice: a dialog mapping or a list rebuilding queues more work from its idle handlers. */
+  for (guint i = 0; i < 2; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!have_display)
+    return;
+
+  g_ptr_array_set_size (shown_toasts, 0);
+  g_ptr_array_set_size (shown_errors, 0);
+
+  fixture->data_dir = g_dir_make_tmp ("flows-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  directory = g_file_new_for_path (fixture->data_dir);
+  fixture->library = flows_library_new (directory);
+  g_assert_true (flows_library_load (fixture->library, &error));
+  g_assert_no_error (error);
+
+  fixture->app = flows_app_new_from_template ("Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
+  g_assert_no_error (error);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 900, 700);
+  fixture->overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  fixture->page = FLOWS_FLOWS_PAGE (flows_flows_page_new ());
+  g_object_set (fixture->page, "library", fixture->library, "app", fixture->app, NULL);
+  adw_toast_overlay_set_child (fixture->overlay, GTK_WIDGET (fixture->page));
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->overlay));
+  gtk_window_present (fixture->window);
+  wait_idle ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (!have_display)
+    return;
+
+  g_clear_pointer (&fixture->window, gtk_window_destroy);
+  wait_idle ();
+  g_clear_object (&fixture->app);
+  g_clear_object (&fixture->library);
+  remove_tree (fixture->data_dir);
+  g_clear_pointer (&fixture->data_dir, g_free);
+}
+
+static gboolean
+need_display (void)
+{
+  if (!have_display)
+    g_test_skip ("no display");
+  return have_display;
+}
+
+/* The App as saved: the autosave is flushed first, then the file is read back. */
+static FlowsApp *
+load_saved_app (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *basename = g_strconcat (flows_app_get_id (fixture->app), ".json", NULL);
+  g_autofree char *path = g_build_filename (fixture->data_dir, "apps", basename, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FlowsApp *saved;
+
+  g_assert_true (flows_library_flush (fixture->library, &error));
+  g_assert_no_error (error);
+  saved = flows_document_load_app (file, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+static FlowsFlow *
+flow_at (FlowsApp *app,
+         guint     index)
+{
+  g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows_app_get_flows (app), index);
+
+  g_assert_nonnull (flow);
+  return flow; /* the App keeps it */
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 gboolean (*match) (GtkWidget *, gconstpointer),
+                 gconstpointer data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_group_titled (GtkWidget     *widget,
+                 gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
+}
+
+/* Not the group's own list, which holds only AdwPreferencesRows added to the group and stays
+ * hidden here. */
+static gboolean
+is_list_box (GtkWidget     *widget,
+             gconstpointer  data)
+{
+  return GTK_IS_LIST_BOX (widget) && gtk_widget_get_visible (widget);
+}
+
+static gboolean
+is_badge (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "flow-role-badge");
+}
+
+static gboolean
+is_text (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  return GTK_IS_TEXT (widget);
+}
+
+/* The list inside the group with this (visible) title. */
+static GtkListBox *
+group_list (GtkWidget  *root,
+            const char *title)
+{
+  GtkWidget *group = find_descendant (root, is_group_titled, title);
+
+  g_assert_nonnull (group);
+  return GTK_LIST_BOX (find_descendant (group, is_list_box, NULL));
+}
+
+static guint
+count_rows (GtkListBox *list)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list, n) != NULL)
+    n++;
+  return n;
+}
+
+static GtkWidget *
+row_at (GtkListBox *list,
+        guint       index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
+
+  g_assert_nonnull (row);
+  return GTK_WIDGET (row);
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  *(gboolean *)data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* An activated button shows itself pressed for a moment before it emits "clicked". */
+static void
+wait_for_dialog_to_close (void)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add_seconds (5, on_timeout, &timed_out);
+
+  while (find_dialog () != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (source);
+  wait_idle ();
+}
+
+/* Types @name into the open name prompt and presses Enter in it. */
+static void
+answer_name_prompt (const char *expected_text,
+                    const char *name)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  wait_idle ();
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_ENTRY (entry));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, expected_text);
+  /* Nothing to create or rename to while the name is blank. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), name);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
+  /* What Enter does: the entry's text widget activates the dialog's default response. */
+  g_signal_emit_by_name (find_descendant (entry, is_text, NULL), "activate");
+  wait_for_dialog_to_close ();
+}
+
+static FlowsFlow *
+find_flow_by_name (FlowsApp   *app,
+                   const char *name)
+{
+  GListModel *flows = flows_app_get_flows (app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (flows); i++)
+    {
+      FlowsFlow *flow = flow_at (app, i);
+
+      if (g_strcmp0 (flows_flow_get_name (flow), name) == 0)
+        return flow;
+    }
+  return NULL;
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action,
+          FlowsFlow  *flow)
+{
+  if (flow != NULL)
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, "s", flows_flow_get_id (flow)));
+  else
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
+  wait_idle ();
+}
+
+/* A new flow through the prompt, returned from the page's App. */
+static FlowsFlow *
+create_flow (Fixture    *fixture,
+             const char *name)
+{
+  FlowsFlow *flow;
+
+  activate (fixture, "flows.new", NULL);
+  answer_name_prompt ("", name);
+  flow = find_flow_by_name (fixture->app, name);
+  g_assert_nonnull (flow);
+  return flow;
+}
+
+/* Tests -------------------------------------------------------------------------------------- */
+
+static void
+test_oauth_app_lists_role_flows (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  static const char * const badges[] = {
+    "Step 1 · Authorise", "Step 2 · Exchange", "Step 3 · Refresh", "Connection Test",
+  };
+  GtkListBox *private_list;
+  GtkListBox *public_list;
+
+  if (!need_display ())
+    return;
+
+  private_list = group_list (GTK_WIDGET (fixture->page), "Private Flows");
+  public_list = group_list (GTK_WIDGET (fixture->page), "Public Flows");
+  g_assert_cmpuint (count_rows (private_list), ==, 4);
+  g_assert_cmpuint (count_rows (public_list), ==, 0);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      GtkWidget *row = row_at (private_list, i);
+      GtkWidget *badge = find_descendant (row, is_badge, NULL);
+      FlowsFlow *flow = flow_at (fixture->app, i);
+
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, flows_flow_get_name (flow));
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, flows_flow_get_description (flow));
+      g_assert_nonnull (badge);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (badge)), ==, badges[i]);
+      g_assert_true (gtk_widget_get_focusable (row));
+      g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+    }
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 0))), ==, STEP1_NAME);
+}
+
+static void
+test_new_and_rename (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(FlowsApp) saved = NULL;
+  g_autoptr(FlowsApp) renamed = NULL;
+  GtkListBox *private_list;
+  FlowsFlow *flow;
+  FlowsFlow *saved_flow;
+  FlowsStage *trigger;
+
+  if (!need_display ())
+    return;
+
+  /* The name is trimmed. */
+  activate (fixture, "flows.new", NULL);
+  answer_name_prompt ("", "  Fetch contacts  ");
+  flow = find_flow_by_name (fixture->app, "Fetch contacts");
+  g_assert_nonnull (flow);
+
+  saved = load_saved_app (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
+  saved_flow = flows_app_find_flow (saved, flows_flow_get_id (flow));
+  g_assert_nonnull (saved_flow);
+  g_assert_cmpstr (flows_flow_get_name (saved_flow), ==, "Fetch contacts");
+  g_assert_cmpint (flows_flow_get_visibility (saved_flow), ==, FLOWS_FLOW_VISIBILITY_PRIVATE);
+  g_assert_cmpint (flows_flow_get_role (saved_flow), ==, FLOWS_FLOW_ROLE_NONE);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_flow_get_stages (saved_flow)), ==, 1);
+  trigger = flows_flow_get_trigger (saved_flow);
+  g_assert_nonnull (trigger);
+  g_assert_true (json_object_has_member (flows_stage_get_settings (trigger), "inputs"));
+
+  /* The new row is there, with the focus on it for the next keystroke. */
+  private_list = group_list (GTK_WIDGET (fixture->page), "Private Flows");
+  g_assert_cmpuint (count_rows (private_list), ==, 5);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 4))), ==, "Fetch contacts");
+  g_assert_true (gtk_widget_has_focus (row_at (private_list, 4)));
+
+  activate (fixture, "flows.rename", flow);
+  answer_name_prompt ("Fetch contacts", "List contacts");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 4))), ==, "List contacts");
+  renamed = load_saved_app (fixture);
+  g_assert_cmpstr (flows_flow_get_name (flows_app_find_flow (renamed, flows_flow_get_id (flow))), ==, "List contacts");
+
+  /* Cancelling the prompt changes nothing. */
+  activate (fixture, "flows.rename", flow);
+  adw_message_dialog_response (find_dialog (), "cancel");
+  gtk_window_destroy (GTK_WINDOW (find_dialog ()));
+  g_assert_cmpstr (flows_flow_get_name (flow), ==, "List contacts");
+  g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
+}
+
+static void
+test_duplicate (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(FlowsApp) saved = NULL;
+  g_autoptr(GHashTable) original_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  GListModel *original_stages = flows_flow_get_stages (step1);
+  FlowsFlow *copy;
+  GListModel *copy_stages;
+  guint n;
+
+  if (!need_display ())
+    return;
+
+  activate (fixture, "flows.duplicate", step1);
+  saved = load_saved_app (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
+
+  /* Right after its original, a flow of its own. */
+  copy = flow_at (saved, 1);
+  g_assert_cmpstr (flows_flow_get_name (copy), ==, STEP1_NAME " (copy)");
+  g_assert_cmpstr (flows_flow_get_id (copy), !=, flows_flow_get_id (step1));
+  g_assert_cmpint (flows_flow_get_role (copy), ==, FLOWS_FLOW_ROLE_NONE);
+  g_assert_cmpint (flows_flow_get_role (flow_at (saved, 0)), ==, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  g_assert_cmpstr (flows_flow_get_description (copy), ==, flows_flow_get_description (step1));
+
+  copy_stages = flows_flow_get_stages (copy);
+  n = g_list_model_get_n_items (original_stages);
+  g_assert_cmpuint (g_list_model_get_n_items (copy_stages), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (original_stages, i);
+
+      g_hash_table_add (original_ids, (gpointer)flows_stage_get_id (stage));
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FlowsStage) original = g_list_model_get_item (original_stages, i);
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (copy_stages, i);
+      g_autofree char *original_settings = NULL;
+      g_autofree char *copy_settings = NULL;
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      const char *next = flows_stage_get_route (stage, "success");
+      const char *original_next = flows_stage_get_route (original, "success");
+
+      g_assert_false (g_hash_table_contains (original_ids, flows_stage_get_id (stage)));
+      g_assert_cmpstr (flows_stage_get_key (stage), ==, flows_stage_get_key (original));
+      g_assert_cmpstr (flows_stage_get_name (stage), ==, flows_stage_get_name (original));
+      g_assert_cmpint (flows_stage_get_stage_type (stage), ==, flows_stage_get_stage_type (original));
+      json_node_set_object (node, flows_stage_get_settings (original));
+      original_settings = json_to_string (node, FALSE);
+      json_node_set_object (node, flows_stage_get_settings (stage));
+      copy_settings = json_to_string (node, FALSE);
+      g_assert_cmpstr (copy_settings, ==, original_settings);
+
+      /* Routes lead to the same stages, by their new ids. */
+      if (original_next == NULL)
+        g_assert_null (next);
+      else
+        {
+          FlowsStage *target = flows_flow_find_stage (copy, next);
+          FlowsStage *original_target = flows_flow_find_stage (step1, original_next);
+
+          g_assert_nonnull (target);
+          g_assert_cmpstr (flows_stage_get_key (target), ==, flows_stage_get_key (original_target));
+        }
+    }
+
+  /* The copy's settings are its own: changing them leaves the original alone. */
+  {
+    g_autoptr(FlowsFlow) live_copy = g_list_model_get_item (flows_app_get_flows (fixture->app), 1);
+    g_autoptr(FlowsStage) stage = g_list_model_get_item (flows_flow_get_stages (live_copy), 1);
+    g_autoptr(FlowsStage) original = g_list_model_get_item (original_stages, 1);
+
+    json_object_set_string_member (flows_stage_get_settings (stage), "probe", "x");
+    g_assert_false (json_object_has_member (flows_stage_get_settings (original), "probe"));
+  }
+}
+
+static void
+test_delete_and_undo (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(FlowsApp) after_delete = NULL;
+  g_autoptr(FlowsApp) after_undo = NULL;
+  GtkListBox *private_list;
+  FlowsFlow *first;
+  FlowsFlow *second;
+  g_autofree char *id = NULL;
+
+  if (!need_display ())
+    return;
+
+  first = create_flow (fixture, "First");
+  second = create_flow (fixture, "Second");
+  id = g_strdup (flows_flow_get_id (first));
+
+  activate (fixture, "flows.delete", first);
+  after_delete = load_saved_app (fixture);
+  g_assert_null (flows_app_find_flow (after_delete, id));
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_delete)), ==, 5);
+  /* The flow after it took its place, and the focus. */
+  g_assert_cmpstr (flows_flow_get_id (flow_at (after_delete, 4)), ==, flows_flow_get_id (second));
+  private_list = group_list (GTK_WIDGET (fixture->page), "Private Flows");
+  g_assert_cmpuint (count_rows (private_list), ==, 5);
+  g_assert_true (gtk_widget_has_focus (row_at (private_list, 4)));
+
+  activate (fixture, "flows.undo-delete", NULL);
+  after_undo = load_saved_app (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_undo)), ==, 6);
+  g_assert_cmpstr (flows_flow_get_id (flow_at (after_undo, 4)), ==, id);
+  g_assert_cmpstr (flows_flow_get_name (flow_at (after_undo, 4)), ==, "First");
+  g_assert_cmpstr (flows_flow_get_id (flow_at (after_undo, 5)), ==, flows_flow_get_id (second));
+  g_assert_cmpuint (count_rows (private_list), ==, 6);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 4))), ==, "First");
+
+  /* Nothing left to undo: a second Undo does nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "flows.undo-delete", NULL));
+  wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (fixture->app)), ==, 6);
+}
+
+static void
+test_delete_role_flow_refused (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(FlowsApp) saved = NULL;
+  FlowsFlow *step2 = flow_at (fixture->app, 1);
+
+  if (!need_display ())
+    return;
+
+  g_assert_cmpint (flows_flow_get_role (step2), ==, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
+  activate (fixture, "flows.delete", step2);
+
+  g_assert_cmpuint (shown_errors->len, ==, 1);
+  g_assert_true (strstr (g_ptr_array_index (shown_errors, 0), "cannot be deleted") != NULL);
+  g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
+  saved = load_saved_app (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 4);
+  g_assert_nonnull (flows_app_find_flow (saved, flows_flow_get_id (step2)));
+  g_assert_cmpuint (count_rows (group_list (GTK_WIDGET (fixture->page), "Private Flows")), ==, 4);
+}
+
+static void
+test_reset_to_template (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(FlowsApp) edited = NULL;
+  g_autoptr(FlowsApp) saved = NULL;
+  g_autoptr(FlowsFlow) template = flows_app_templates_create_flow (FLOWS_CONNECTION_TYPE_OAUTH,
+                                                                   FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  g_autofree char *id = g_strdup (flows_flow_get_id (step1));
+  g_autoptr(FlowsStage) optional = g_list_model_get_item (flows_flow_get_stages (step1), 2);
+  FlowsFlow *saved_flow;
+  GListModel *saved_stages;
+  GListModel *template_stages = flows_flow_get_stages (template);
+  AdwMessageDialog *dialog;
+
+  if (!need_display ())
+    return;
+
+  /* Someone broke the flow: a stage gone and one renamed. */
+  flows_flow_remove_stage (step1, optional);
+  flows_stage_set_name (flows_flow_find_stage_by_key (step1, "settings"), "Mine");
+  flows_library_queue_save_app (fixture->library, fixture->app);
+  edited = load_saved_app (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_flow_get_stages (flow_at (edited, 0))), ==, 4);
+
+  /* Asked first; cancelling keeps the edits. */
+  activate (fixture, "flows.reset", step1);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (flows_flow_get_stages (step1)), ==, 4);
+
+  activate (fixture, "flows.reset", step1);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "reset");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  wait_idle ();
+
+  saved = load_saved_app (fixture);
+  saved_flow = flow_at (saved, 0);
+  g_assert_cmpstr (flows_flow_get_id (saved_flow), ==, id);
+  g_assert_cmpstr (flows_flow_get_name (saved_flow), ==, STEP1_NAME);
+  g_assert_cmpint (flows_flow_get_role (saved_flow), ==, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  saved_stages = flows_flow_get_stages (saved_flow);
+  g_assert_cmpuint (g_list_model_get_n_items (saved_stages), ==, g_list_model_get_n_items (template_stages));
+  for (guint i = 0; i < g_list_model_get_n_items (template_stages); i++)
+    {
+      g_autoptr(FlowsStage) expected = g_list_model_get_item (template_stages, i);
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (saved_stages, i);
+
+      g_assert_cmpstr (flows_stage_get_key (stage), ==, flows_stage_get_key (expected));
+      g_assert_cmpstr (flows_stage_get_name (stage), ==, flows_stage_get_name (expected));
+    }
+  g_assert_cmpuint (shown_toasts->len, ==, 1);
+}
+
+static void
+test_visibility (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(FlowsApp) saved = NULL;
+  GtkListBox *private_list;
+  GtkListBox *public_list;
+  FlowsFlow *flow;
+
+  if (!need_display ())
+    return;
+
+  flow = create_flow (fixture, "Send invoice");
+  activate (fixture, "flows.toggle-visibility", flow);
+  saved = load_saved_app (fixture);
+  g_assert_cmpint (flows_flow_get_visibility (flows_app_find_flow (saved, flows_flow_get_id (flow))), ==,
+                   FLOWS_FLOW_VISIBILITY_PUBLIC);
+
+  private_list = group_list (GTK_WIDGET (fixture->page), "Private Flows");
+  public_list = group_list (GTK_WIDGET (fixture->page), "Public Flows");
+  g_assert_cmpuint (count_rows (private_list), ==, 4);
+  g_assert_cmpuint (count_rows (public_list), ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (public_list, 0))), ==, "Send invoice");
+  g_assert_true (gtk_widget_has_focus (row_at (public_list, 0)));
+
+  /* Role flows stay private. */
+  activate (fixture, "flows.toggle-visibility", flow_at (fixture->app, 3));
+  g_assert_cmpint (flows_flow_get_visibility (flow_at (fixture->app, 3)), ==, FLOWS_FLOW_VISIBILITY_PRIVATE);
+  g_assert_cmpuint (count_rows (private_list), ==, 4);
+}
+
+static gboolean
+is_flow_view (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return FLOWS_IS_FLOW_VIEW (widget);
+}
+
+static void
+test_stage_list (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  GtkWidget *view = find_descendant (GTK_WIDGET (fixture->page), is_flow_view, NULL);
+  GtkStack *stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
+  GtkListBox *stages_list;
+  GtkListBox *unreachable_list;
+  FlowsStage *stage;
+  g_autoptr(FlowsStage) stray = NULL;
+  guint n = 0;
+
+  if (!need_display ())
+    return;
+
+  activate (fixture, "flows.open", step1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "flow");
+  g_assert_true (flows_flow_view_get_flow (FLOWS_FLOW_VIEW (view)) == step1);
+
+  /* One row per stage, in route order from the Trigger, each naming where its route leads. */
+  stages_list = group_list (view, "Stages");
+  for (stage = flows_flow_get_trigger (step1); stage != NULL;
+       stage = flows_flow_find_stage (step1, flows_stage_get_route (stage, "success")))
+    {
+      GtkWidget *row = row_at (stages_list, n++);
+      const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+      const char *next_id = flows_stage_get_route (stage, "success");
+
+      g_assert_true (g_object_get_data (G_OBJECT (row), "flows-stage") == stage);
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, flows_stage_get_name (stage));
+      g_assert_nonnull (strstr (subtitle, flows_stage_get_key (stage)));
+      if (next_id != NULL)
+        {
+          g_autofree char *route = g_strdup_printf ("→ %s", flows_stage_get_name (flows_flow_find_stage (step1, next_id)));
+
+          g_assert_nonnull (strstr (subtitle, route));
+        }
+      else
+        g_assert_nonnull (strstr (subtitle, "Ends the flow"));
+    }
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpuint (count_rows (stages_list), ==, 5);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (stages_list, 0))), ==, "Start");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (stages_list, 3))), ==, "Build authorisation URL");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row_at (stages_list, 3))),
+                            "<settings.AuthURL>?response_type&client_id&redirect_uri&scope&state&code_challenge&code_challenge_method → url"));
+
+  /* A stage no route leads to is listed apart, after a moment (the view gathers changes). */
+  stray = flows_stage_new ("stray-stage", "stray", FLOWS_STAGE_TYPE_SLEEP, "Forgotten pause");
+  flows_flow_add_stage (step1, stray);
+  wait_idle ();
+  unreachable_list = group_list (view, "Not Reachable");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (unreachable_list)));
+  g_assert_cmpuint (count_rows (unreachable_list), ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (unreachable_list, 0))), ==, "Forgotten pause");
+  g_assert_cmpuint (count_rows (stages_list), ==, 5);
+
+  /* Back to the list, on the row of the flow. */
+  activate (fixture, "flows.show-list", NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
+  g_assert_true (gtk_widget_has_focus (row_at (group_list (GTK_WIDGET (fixture->page), "Private Flows"), 0)));
+}
+
+static void
+test_no_app (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkStack *stack;
+
+  if (!need_display ())
+    return;
+
+  stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
+  flows_flows_page_set_app (fixture->page, NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "none");
+  /* No App, no new flow. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->page), "flows.new", NULL);
+  wait_idle ();
+  g_assert_null (find_dialog ());
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* GL under Xvfb costs seconds per window and tests nothing here. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+
+  shown_toasts = g_ptr_array_new_with_free_func (g_free);
+  shown_errors = g_ptr_array_new_with_free_func (g_free);
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/flows-page/oauth-app-role-flows", test_oauth_app_lists_role_flows);
+  ADD ("/flows-page/new-and-rename", test_new_and_rename);
+  ADD ("/flows-page/duplicate", test_duplicate);
+  ADD ("/flows-page/delete-and-undo", test_delete_and_undo);
+  ADD ("/flows-page/delete-role-flow-refused", test_delete_role_flow_refused);
+  ADD ("/flows-page/reset-to-template", test_reset_to_template);
+  ADD ("/flows-page/visibility", test_visibility);
+  ADD ("/flows-page/stage-list", test_stage_list);
+  ADD ("/flows-page/no-app", test_no_app);
+#undef ADD
+
+  return g_test_run ();
+}
