@@ -1,0 +1,261 @@
+/* test-window.c — the main window as a user meets it: the real FlowsApplication on a library in
+ * a temporary folder, driven through its actions and found by what it shows. */
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "flows-application.h"
+#include "flows-app-templates.h"
+#include "flows-document.h"
+#include "flows-window.h"
+
+#define BROKEN_TEXT "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n  \"id\" : \"broken\",\n  \"name\" : "
+
+static char *data_dir;
+static FlowsApplication *application;
+
+static void
+iterate (guint milliseconds)
+{
+  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < until)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+/* Iterates until @done holds, for at most ten seconds (file monitors and frames take turns). */
+static gboolean
+iterate_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    iterate (10);
+  return done (data);
+}
+
+static FlowsWindow *
+window (void)
+{
+  return FLOWS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+}
+
+/* The first AdwPreferencesRow below @widget whose title is @title. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+window_shows_row (gpointer title)
+{
+  return find_row (GTK_WIDGET (window ()), title) != NULL;
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return g_steal_pointer (&text);
+}
+
+static void
+test_broken_file_row (void)
+{
+  g_autofree char *path = g_build_filename (data_dir, "apps", "broken.json", NULL);
+  GtkWidget *row = find_row (GTK_WIDGET (window ()), "broken.json");
+  g_autofree char *after = NULL;
+
+  /* Shown with the parser's file, line and column… */
+  g_assert_nonnull (row);
+  g_assert_true (g_regex_match_simple ("broken\\.json:5:[0-9]+: ", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), 0, 0));
+
+  /* …and never written, whatever the window saves. */
+  g_assert_true (flows_library_flush (flows_application_get_library (application), NULL));
+  after = read_file (path);
+  g_assert_cmpstr (after, ==, BROKEN_TEXT);
+}
+
+static gboolean
+new_app_dialog_open (gpointer unused)
+{
+  /* Owned by GTK. */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), "FlowsNewAppDialog") && gtk_widget_get_mapped (GTK_WIDGET (toplevel)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static GtkWidget *
+find_new_app_dialog (void)
+{
+  /* Owned by GTK. */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), "FlowsNewAppDialog"))
+        return GTK_WIDGET (toplevel);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget  *widget,
+                     GType       type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+flows_view_shows_oauth_flows (gpointer unused)
+{
+  return find_row (GTK_WIDGET (window ()), "OAuth Step 1 - Build Authorisation URL") != NULL &&
+         find_row (GTK_WIDGET (window ()), "OAuth Step 2 - Exchange temporary token for access and refresh token") != NULL &&
+         find_row (GTK_WIDGET (window ()), "OAuth Step 3 - Refresh access token") != NULL &&
+         find_row (GTK_WIDGET (window ()), "Connection Test") != NULL;
+}
+
+static void
+test_new_oauth_app (void)
+{
+  GtkWidget *dialog;
+  GtkWidget *name_row;
+  GtkWidget *oauth_check;
+  GtkWidget *view_stack;
+  FlowsApp *app;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.new-app", NULL));
+  g_assert_true (iterate_until (new_app_dialog_open, NULL));
+  dialog = find_new_app_dialog ();
+
+  /* The first entry row is the name; the OAuth choice is the second check button. */
+  name_row = find_widget_of_type (dialog, ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (name_row);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Calendar Sync");
+  /* The type is a group of check buttons: the one in the row titled OAuth. */
+  oauth_check = find_row (dialog, "OAuth") != NULL
+                  ? find_widget_of_type (find_row (dialog, "OAuth"), GTK_TYPE_CHECK_BUTTON) : NULL;
+  g_assert_nonnull (oauth_check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (oauth_check), TRUE);
+  g_assert_true (gtk_widget_activate_action (dialog, "new-app.create", NULL));
+  iterate (100);
+
+  app = flows_library_find_app (flows_application_get_library (application), "Calendar Sync");
+  g_assert_nonnull (app);
+  g_assert_cmpint (flows_app_get_connection_type (app), ==, FLOWS_CONNECTION_TYPE_OAUTH);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (app)), ==, 4);
+
+  /* The window shows the new App; its Flows view lists the four flows. */
+  view_stack = find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "flows");
+  g_assert_true (iterate_until (flows_view_shows_oauth_flows, NULL));
+}
+
+static void
+test_external_edit_shows (void)
+{
+  FlowsLibrary *library = flows_application_get_library (application);
+  FlowsApp *app = flows_library_find_app (library, "Weather");
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(FlowsApp) copy = NULL;
+  g_autofree char *edited = NULL;
+
+  g_assert_nonnull (app);
+  path = g_strdup_printf ("%s/apps/%s.json", data_dir, flows_app_get_id (app));
+  text = read_file (path);
+  copy = flows_document_app_from_json (text, strlen (text), path, NULL);
+  flows_app_set_name (copy, "Weather, Edited in Git");
+  edited = flows_document_app_to_json (copy);
+
+  /* As another program would: not through the library. */
+  g_assert_true (g_file_set_contents (path, edited, -1, NULL));
+  g_assert_true (iterate_until (window_shows_row, "Weather, Edited in Git"));
+}
+
+static void
+write_library (void)
+{
+  g_autofree char *apps = g_build_filename (data_dir, "apps", NULL);
+  g_autofree char *broken = g_build_filename (apps, "broken.json", NULL);
+  g_autoptr(FlowsApp) weather = flows_app_new_from_template ("Weather", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_autofree char *weather_path = g_strdup_printf ("%s/%s.json", apps, flows_app_get_id (weather));
+  g_autofree char *weather_text = flows_document_app_to_json (weather);
+
+  g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (broken, BROKEN_TEXT, -1, NULL));
+  g_assert_true (g_file_set_contents (weather_path, weather_text, -1, NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return g_test_run ();
+    }
+
+  data_dir = g_dir_make_tmp ("flows-test-window-XXXXXX", NULL);
+  g_setenv ("FLOWS_STUDIO_DATA_DIR", data_dir, TRUE);
+  write_library ();
+
+  /* The real application: its startup loads the library, activate opens the window. */
+  application = flows_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
+  g_application_activate (G_APPLICATION (application));
+  iterate (200);
+  g_assert_nonnull (window ());
+
+  g_test_add_func ("/window/broken-file-row", test_broken_file_row);
+  g_test_add_func ("/window/new-oauth-app", test_new_oauth_app);
+  g_test_add_func ("/window/external-edit", test_external_edit_shows);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window ()));
+  g_clear_object (&application);
+  return status;
+}
