@@ -113,6 +113,17 @@ create (GtkWidget  *widget,
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
+/* Typing can start at once. Not the "focus-widget" property: GTK picks the first focusable
+ * widget (Cancel) when the window maps, over a focus set before. */
+static void
+flows_new_app_dialog_map (GtkWidget *widget)
+{
+  FlowsNewAppDialog *self = FLOWS_NEW_APP_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (flows_new_app_dialog_parent_class)->map (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
 static void
 flows_new_app_dialog_dispose (GObject *object)
 {
@@ -169,6 +180,7 @@ flows_new_app_dialog_class_init (FlowsNewAppDialogClass *klass)
   object_class->dispose = flows_new_app_dialog_dispose;
   object_class->get_property = flows_new_app_dialog_get_property;
   object_class->set_property = flows_new_app_dialog_set_property;
+  widget_class->map = flows_new_app_dialog_map;
 
   properties[PROP_LIBRARY] =
     g_param_spec_object ("library", NULL, NULL, FLOWS_TYPE_LIBRARY,

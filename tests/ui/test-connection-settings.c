@@ -1,0 +1,1192 @@
+/* test-connection-settings.c — the New App dialog, the Connection view and the preferences,
+ * driven through their actions and their real rows, and checked in the saved files and the
+ * keyring.
+ *
+ * What counts is what was saved: every check of an edit flushes the library's autosave and
+ * reads the App file back from disk, and secrets are looked for in the bytes of every file.
+ * flows_widget_show_toast() and flows_widget_show_error() are replaced by recorders, so that a
+ * page can be tested outside the main window and its errors seen. GSettings uses the memory
+ * backend and the schema compiled in the build tree.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "flows-app-templates.h"
+#include "flows-connection-settings-page.h"
+#include "flows-document.h"
+#include "flows-new-app-dialog.h"
+#include "flows-param-row.h"
+#include "flows-preferences-window.h"
+#include "flows-secrets.h"
+#include "flows-window.h"
+
+#define SECRET_MARKER "s3cr3t-marker-"
+
+static gboolean have_display;
+static GPtrArray *shown_errors;
+
+void
+flows_widget_show_toast (GtkWidget  *widget,
+                         const char *message)
+{
+}
+
+void
+flows_widget_show_error (GtkWidget  *widget,
+                         const char *summary,
+                         const char *details)
+{
+  g_ptr_array_add (shown_errors, g_strdup (summary));
+}
+
+typedef struct
+{
+  char                        *data_dir;
+  FlowsLibrary                *library;
+  FlowsApp                    *app;
+  GtkWindow                   *window;
+  FlowsConnectionSettingsPage *page;
+} Fixture;
+
+/* Helpers ---------------------------------------------------------------------------------- */
+
+static void
+wait_idle (void)
+{
+  /* Twice: a list rebuilding or a dialog mapping queues more work from its idle handlers. */
+  for (guint i = 0; i < 2; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @done says so; fails after 20 seconds instead of hanging. */
+static void
+wait_until (gboolean (*done) (gpointer),
+            gpointer  data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (20, on_timeout, &timed_out);
+
+  while (!done (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+  wait_idle ();
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+static FlowsLibrary *
+new_library (char **data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) directory = NULL;
+  FlowsLibrary *library;
+
+  *data_dir = g_dir_make_tmp ("flows-settings-XXXXXX", &error);
+  g_assert_no_error (error);
+  directory = g_file_new_for_path (*data_dir);
+  library = flows_library_new (directory);
+  g_assert_true (flows_library_load (library, &error));
+  g_assert_no_error (error);
+  return library;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  FlowsConnectionType type = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+
+  if (!have_display)
+    return;
+
+  g_ptr_array_set_size (shown_errors, 0);
+  fixture->library = new_library (&fixture->data_dir);
+  fixture->app = flows_app_new_from_template ("Test App", type);
+  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
+  g_assert_no_error (error);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1000, 800);
+  fixture->page = FLOWS_CONNECTION_SETTINGS_PAGE (flows_connection_settings_page_new (fixture->library));
+  g_object_set (fixture->page, "app", fixture->app, NULL);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->window);
+  wait_idle ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (!have_display)
+    return;
+
+  g_clear_pointer (&fixture->window, gtk_window_destroy);
+  wait_idle ();
+  g_clear_object (&fixture->app);
+  g_clear_object (&fixture->library);
+  remove_tree (fixture->data_dir);
+  g_clear_pointer (&fixture->data_dir, g_free);
+}
+
+static gboolean
+need_display (void)
+{
+  if (!have_display)
+    g_test_skip ("no display");
+  return have_display;
+}
+
+static gboolean
+need_schema (void)
+{
+  g_autoptr(GSettingsSchema) schema =
+    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+
+  if (schema == NULL)
+    g_test_skip ("the GSettings schema is not compiled: set GSETTINGS_SCHEMA_DIR");
+  return schema != NULL;
+}
+
+/* Only the disposable keyring of build-aux/session may be written to. */
+static gboolean
+need_keyring (void)
+{
+  if (!need_display ())
+    return FALSE;
+  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") != 0)
+    {
+      g_test_skip ("no disposable keyring: run under build-aux/session");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+app_file_path (Fixture *fixture)
+{
+  g_autofree char *basename = g_strconcat (flows_app_get_id (fixture->app), ".json", NULL);
+
+  return g_build_filename (fixture->data_dir, "apps", basename, NULL);
+}
+
+/* The App as saved: the autosave is flushed first, then the file is read back. */
+static FlowsApp *
+load_saved_app (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = app_file_path (fixture);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FlowsApp *saved;
+
+  g_assert_true (flows_library_flush (fixture->library, &error));
+  g_assert_no_error (error);
+  saved = flows_document_load_app (file, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+/* The keys of the saved App's parameters, in order, joined with spaces. */
+static char *
+saved_keys (Fixture *fixture)
+{
+  g_autoptr(FlowsApp) saved = load_saved_app (fixture);
+  GListModel *params = flows_app_get_params (saved);
+  g_autoptr(GString) keys = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+
+      g_string_append_printf (keys, "%s%s", i > 0 ? " " : "", flows_param_get_key (param));
+    }
+  return g_string_free (g_steal_pointer (&keys), FALSE);
+}
+
+static char *
+current_keys (FlowsApp *app)
+{
+  GListModel *params = flows_app_get_params (app);
+  g_autoptr(GString) keys = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+
+      g_string_append_printf (keys, "%s%s", i > 0 ? " " : "", flows_param_get_key (param));
+    }
+  return g_string_free (g_steal_pointer (&keys), FALSE);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 gboolean (*match) (GtkWidget *, gconstpointer),
+                 gconstpointer data)
+{
+  if (match (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_status_page_titled (GtkWidget     *widget,
+                       gconstpointer  title)
+{
+  return ADW_IS_STATUS_PAGE (widget) &&
+         g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
+static gboolean
+is_param_row_of (GtkWidget     *widget,
+                 gconstpointer  key)
+{
+  return FLOWS_IS_PARAM_ROW (widget) &&
+         g_strcmp0 (flows_param_get_key (flows_param_row_get_param (FLOWS_PARAM_ROW (widget))), key) == 0;
+}
+
+static gboolean
+is_switch (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return GTK_IS_SWITCH (widget);
+}
+
+static gboolean
+is_button_for (GtkWidget     *widget,
+               gconstpointer  action_name)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+static gboolean
+is_spin_button (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_SPIN_BUTTON (widget);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *within,
+             const char *action_name)
+{
+  GtkWidget *button = find_descendant (within, is_button_for, action_name);
+
+  g_assert_nonnull (button);
+  return button;
+}
+
+static GtkWidget *
+find_row (GtkWidget  *within,
+          const char *title)
+{
+  GtkWidget *row = find_descendant (within, is_row_titled, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static FlowsParamRow *
+find_param_row (Fixture    *fixture,
+                const char *key)
+{
+  GtkWidget *row = find_descendant (GTK_WIDGET (fixture->page), is_param_row_of, key);
+
+  g_assert_nonnull (row);
+  return FLOWS_PARAM_ROW (row);
+}
+
+/* The switch of the action row titled @title inside @within. */
+static GtkSwitch *
+find_switch (GtkWidget  *within,
+             const char *title)
+{
+  GtkWidget *toggle = find_descendant (find_row (within, title), is_switch, NULL);
+
+  g_assert_nonnull (toggle);
+  return GTK_SWITCH (toggle);
+}
+
+static void
+type_into (GtkWidget  *within,
+           const char *row_title,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find_row (within, row_title)), text);
+  wait_idle ();
+}
+
+static guint
+index_of_key (FlowsApp   *app,
+              const char *key)
+{
+  GListModel *params = flows_app_get_params (app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+
+      if (g_strcmp0 (flows_param_get_key (param), key) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* Whether @needle is in the bytes of any file under @path. */
+static gboolean
+tree_contains (const char *path,
+               const char *needle)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (tree_contains (child, needle))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  else
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      return g_file_get_contents (path, &contents, &length, NULL) &&
+             g_strstr_len (contents, length, needle) != NULL;
+    }
+}
+
+/* The New App dialog ----------------------------------------------------------------------- */
+
+static void
+on_created (FlowsNewAppDialog *dialog,
+            FlowsApp          *app,
+            FlowsApp         **created)
+{
+  *created = g_object_ref (app);
+}
+
+static void
+test_new_oauth_app (void)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(FlowsLibrary) library = NULL;
+  g_autoptr(FlowsLibrary) reloaded = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(FlowsApp) created = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *redirect_url = "http://127.0.0.1:9123/callback";
+  GtkWidget *dialog;
+  FlowsApp *app;
+  const FlowsFlowRole roles[] = {
+    FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE,
+    FLOWS_FLOW_ROLE_OAUTH_EXCHANGE,
+    FLOWS_FLOW_ROLE_OAUTH_REFRESH,
+    FLOWS_FLOW_ROLE_CONNECTION_TEST,
+  };
+
+  if (!need_display () || !need_schema ())
+    return;
+
+  settings = g_settings_new (APP_ID);
+  g_settings_set_string (settings, "default-redirect-url", redirect_url);
+
+  library = new_library (&data_dir);
+  dialog = flows_new_app_dialog_new (NULL, library);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
+  g_signal_connect (dialog, "created", G_CALLBACK (on_created), &created);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_idle ();
+
+  /* Create waits for a name; blanks are not one. */
+  g_assert_false (gtk_widget_is_sensitive (find_button (dialog, "new-app.create")));
+  type_into (dialog, "Name", "   ");
+  g_assert_false (gtk_widget_is_sensitive (find_button (dialog, "new-app.create")));
+  gtk_widget_activate_action (dialog, "new-app.create", NULL);
+  wait_idle ();
+  g_assert_null (created);
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 0);
+
+  type_into (dialog, "Name", "Acme CRM");
+  g_assert_true (gtk_widget_is_sensitive (find_button (dialog, "new-app.create")));
+  type_into (dialog, "Description (Optional)", "Contacts and deals");
+  /* Activating the row, as a click or Space would, selects its radio button. */
+  gtk_widget_activate (find_row (dialog, "OAuth"));
+  wait_idle ();
+  gtk_widget_activate_action (dialog, "new-app.create", NULL);
+  wait_idle ();
+
+  g_assert_nonnull (created);
+  g_assert_null (dialog); /* it closed */
+  app = flows_library_find_app (library, flows_app_get_id (created));
+  g_assert_true (app == created);
+  g_assert_cmpstr (flows_app_get_name (app), ==, "Acme CRM");
+  g_assert_cmpstr (flows_app_get_description (app), ==, "Contacts and deals");
+  g_assert_cmpint (flows_app_get_connection_type (app), ==, FLOWS_CONNECTION_TYPE_OAUTH);
+  g_assert_cmpstr (flows_app_get_redirect_url (app), ==, redirect_url);
+
+  /* On disk, as a new library sees it: the four flows of an OAuth App, one per role. */
+  directory = g_file_new_for_path (data_dir);
+  reloaded = flows_library_new (directory);
+  g_assert_true (flows_library_load (reloaded, &error));
+  g_assert_no_error (error);
+  app = flows_library_find_app (reloaded, flows_app_get_id (created));
+  g_assert_nonnull (app);
+  g_assert_cmpint (flows_app_get_connection_type (app), ==, FLOWS_CONNECTION_TYPE_OAUTH);
+  g_assert_cmpstr (flows_app_get_redirect_url (app), ==, redirect_url);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (app)), ==, G_N_ELEMENTS (roles));
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    g_assert_nonnull (flows_app_find_flow_by_role (app, roles[i]));
+
+  g_settings_reset (settings, "default-redirect-url");
+  remove_tree (data_dir);
+}
+
+static void
+test_new_generic_app_cancel (void)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(FlowsLibrary) library = NULL;
+  g_autoptr(FlowsApp) created = NULL;
+  GtkWidget *dialog;
+
+  if (!need_display ())
+    return;
+
+  library = new_library (&data_dir);
+  dialog = flows_new_app_dialog_new (NULL, library);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
+  g_signal_connect (dialog, "created", G_CALLBACK (on_created), &created);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_idle ();
+
+  /* Typing can start at once: the name has the focus. */
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (dialog));
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == find_row (dialog, "Name") || gtk_widget_is_ancestor (focus, find_row (dialog, "Name")));
+  }
+  type_into (dialog, "Name", "Weather");
+  gtk_widget_activate_action (dialog, "window.close", NULL);
+  wait_idle ();
+  g_assert_null (dialog);
+  g_assert_null (created);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 0);
+
+  /* Generic is the type unless OAuth is chosen, and gets only the Connection Test flow. */
+  dialog = flows_new_app_dialog_new (NULL, library);
+  g_signal_connect (dialog, "created", G_CALLBACK (on_created), &created);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_idle ();
+  type_into (dialog, "Name", "Weather");
+  gtk_widget_activate_action (dialog, "new-app.create", NULL);
+  wait_idle ();
+  g_assert_nonnull (created);
+  g_assert_cmpint (flows_app_get_connection_type (created), ==, FLOWS_CONNECTION_TYPE_GENERIC);
+  g_assert_nonnull (flows_app_find_flow_by_role (created, FLOWS_FLOW_ROLE_CONNECTION_TEST));
+  g_assert_null (flows_app_find_flow_by_role (created, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE));
+
+  remove_tree (data_dir);
+}
+
+/* The parameters editor -------------------------------------------------------------------- */
+
+static void
+test_add_rename_reorder_remove (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+  g_autofree char *before = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *new_key = NULL;
+  g_autoptr(FlowsApp) saved = NULL;
+  FlowsParamRow *row;
+  guint n;
+
+  if (!need_display ())
+    return;
+
+  before = current_keys (fixture->app);
+  n = g_list_model_get_n_items (flows_app_get_params (fixture->app));
+
+  /* Add: a new parameter with a valid key, saved at once, its row open on the key. */
+  g_assert_true (gtk_widget_activate_action (page, "settings.add-param", NULL));
+  wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->app)), ==, n + 1);
+  new_key = g_strdup_printf ("Parameter%u", n + 1);
+  row = find_param_row (fixture, new_key);
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  keys = saved_keys (fixture);
+  g_assert_true (g_str_has_suffix (keys, new_key));
+  g_clear_pointer (&keys, g_free);
+
+  /* Rename it, and give it a label, a kind and a default, as typed into its rows. */
+  type_into (GTK_WIDGET (row), "Key", "Region");
+  type_into (GTK_WIDGET (row), "Label", "Data region");
+  type_into (GTK_WIDGET (row), "Default Value", "eu");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_CHOICE);
+  wait_idle ();
+  type_into (GTK_WIDGET (row), "Choices, Separated by Commas", "eu, us,, ap");
+  gtk_switch_set_active (find_switch (GTK_WIDGET (row), "Required"), TRUE);
+  wait_idle ();
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Data region");
+
+  saved = load_saved_app (fixture);
+  {
+    FlowsParam *param = flows_app_find_param (saved, "Region");
+    const char * const *choices;
+
+    g_assert_nonnull (param);
+    g_assert_null (flows_app_find_param (saved, new_key));
+    g_assert_cmpstr (flows_param_get_label (param), ==, "Data region");
+    g_assert_cmpstr (flows_param_get_default (param), ==, "eu");
+    g_assert_cmpint (flows_param_get_kind (param), ==, FLOWS_PARAM_KIND_CHOICE);
+    g_assert_true (flows_param_get_required (param));
+    choices = flows_param_get_choices (param);
+    g_assert_nonnull (choices);
+    g_assert_cmpuint (g_strv_length ((char **)choices), ==, 3);
+    g_assert_cmpstr (choices[0], ==, "eu");
+    g_assert_cmpstr (choices[2], ==, "ap");
+  }
+  g_clear_object (&saved);
+
+  /* Reorder: up twice, then down once, through the page's actions. */
+  g_assert_true (gtk_widget_activate_action (page, "settings.move-param-up", "u", n));
+  g_assert_true (gtk_widget_activate_action (page, "settings.move-param-up", "u", n - 1));
+  wait_idle ();
+  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 2);
+  g_assert_true (gtk_widget_activate_action (page, "settings.move-param-down", "u", n - 2));
+  wait_idle ();
+  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 1);
+  {
+    g_autofree char *expected = current_keys (fixture->app);
+
+    keys = saved_keys (fixture);
+    g_assert_cmpstr (keys, ==, expected);
+    g_clear_pointer (&keys, g_free);
+  }
+  /* The ends do not move further, and the row buttons follow. */
+  row = find_param_row (fixture, "Region");
+  g_assert_true (gtk_widget_activate_action (page, "settings.move-param-down", "u", n));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "param.move-up", NULL));
+  wait_idle ();
+  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 2);
+
+  /* Remove, then Undo: back in its place, in the file too. */
+  {
+    g_autofree char *expected = current_keys (fixture->app);
+
+    g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", n - 2));
+    wait_idle ();
+    g_assert_null (flows_app_find_param (fixture->app, "Region"));
+    saved = load_saved_app (fixture);
+    g_assert_null (flows_app_find_param (saved, "Region"));
+    g_clear_object (&saved);
+
+    g_assert_true (gtk_widget_activate_action (page, "settings.undo-remove", NULL));
+    wait_idle ();
+    keys = saved_keys (fixture);
+    g_assert_cmpstr (keys, ==, expected);
+    g_clear_pointer (&keys, g_free);
+  }
+
+  /* Remove for good: the parameters are those the App started with. */
+  g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", index_of_key (fixture->app, "Region")));
+  wait_idle ();
+  keys = saved_keys (fixture);
+  g_assert_cmpstr (keys, ==, before);
+}
+
+static void
+test_invalid_key_not_saved (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const char *bad_keys[] = { "", "9lives", "has space", "dash-ed", "Scopes", "scopes", "<Key>" };
+  g_autoptr(FlowsApp) saved = NULL;
+  FlowsParamRow *row;
+  GtkWidget *key_row;
+
+  if (!need_display ())
+    return;
+
+  /* ClientID and Scopes are parameters of the OAuth template. */
+  row = find_param_row (fixture, "ClientID");
+  key_row = find_row (GTK_WIDGET (row), "Key");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_keys); i++)
+    {
+      g_autofree char *keys = NULL;
+
+      type_into (GTK_WIDGET (row), "Key", bad_keys[i]);
+      g_assert_true (gtk_widget_has_css_class (key_row, "error"));
+      g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
+      saved = load_saved_app (fixture);
+      g_assert_nonnull (flows_app_find_param (saved, "ClientID"));
+      g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (saved)), ==,
+                        g_list_model_get_n_items (flows_app_get_params (fixture->app)));
+      if (*bad_keys[i] != '\0' && strcmp (bad_keys[i], "Scopes") != 0)
+        {
+          g_autofree char *path = app_file_path (fixture);
+          g_autofree char *text = read_file (path);
+          g_autofree char *quoted = g_strdup_printf ("\"%s\"", bad_keys[i]);
+
+          g_assert_null (strstr (text, quoted));
+        }
+      g_clear_object (&saved);
+    }
+
+  /* A valid key clears the error and is saved. */
+  type_into (GTK_WIDGET (row), "Key", "ClientId2");
+  g_assert_false (gtk_widget_has_css_class (key_row, "error"));
+  saved = load_saved_app (fixture);
+  g_assert_nonnull (flows_app_find_param (saved, "ClientId2"));
+  g_assert_null (flows_app_find_param (saved, "ClientID"));
+  g_clear_object (&saved);
+
+  /* A key waiting for another parameter's key goes through once that one is renamed. */
+  type_into (GTK_WIDGET (row), "Key", "TestURL");
+  g_assert_true (gtk_widget_has_css_class (key_row, "error"));
+  type_into (GTK_WIDGET (find_param_row (fixture, "TestURL")), "Key", "ProbeURL");
+  g_assert_false (gtk_widget_has_css_class (key_row, "error"));
+  saved = load_saved_app (fixture);
+  g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
+  g_assert_nonnull (flows_app_find_param (saved, "ProbeURL"));
+  g_assert_null (flows_app_find_param (saved, "ClientId2"));
+}
+
+/* Sensitive values ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  FlowsConnection *mine[2];
+  FlowsConnection *other;
+  FlowsApp        *other_app;
+} Connections;
+
+/* Two connections of the App with a value for Region in their files, and one of another App
+ * with a Region of its own, which must be left alone. */
+static void
+add_connections (Fixture     *fixture,
+                 Connections *connections)
+{
+  g_autoptr(FlowsParam) param = flows_param_new ("Region", "Region", FLOWS_PARAM_KIND_TEXT);
+  g_autoptr(FlowsParam) other_param = flows_param_new ("Region", "Region", FLOWS_PARAM_KIND_TEXT);
+  g_autoptr(GError) error = NULL;
+
+  flows_app_add_param (fixture->app, param);
+  g_assert_true (flows_library_save_app (fixture->library, fixture->app, &error));
+  g_assert_no_error (error);
+
+  connections->other_app = flows_app_new_from_template ("Other", FLOWS_CONNECTION_TYPE_GENERIC);
+  flows_app_add_param (connections->other_app, other_param);
+  g_assert_true (flows_library_add_app (fixture->library, connections->other_app, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *id = flows_new_id ();
+      g_autofree char *value = g_strdup_printf (SECRET_MARKER "%u", i);
+
+      connections->mine[i] = flows_connection_new (id, flows_app_get_id (fixture->app), "Mine");
+      flows_connection_set_value (connections->mine[i], "Region", value);
+      g_assert_true (flows_library_add_connection (fixture->library, connections->mine[i], &error));
+      g_assert_no_error (error);
+    }
+
+  {
+    g_autofree char *id = flows_new_id ();
+
+    connections->other = flows_connection_new (id, flows_app_get_id (connections->other_app), "Other");
+    flows_connection_set_value (connections->other, "Region", "other-region");
+    g_assert_true (flows_library_add_connection (fixture->library, connections->other, &error));
+    g_assert_no_error (error);
+  }
+  wait_idle ();
+}
+
+static void
+clear_connections (Connections *connections)
+{
+  for (guint i = 0; i < 2; i++)
+    {
+      flows_secrets_clear_connection_sync (flows_connection_get_app_id (connections->mine[i]),
+                                           flows_connection_get_id (connections->mine[i]), NULL, NULL);
+      g_clear_object (&connections->mine[i]);
+    }
+  g_clear_object (&connections->other);
+  g_clear_object (&connections->other_app);
+}
+
+static gboolean
+switch_settled (gpointer data)
+{
+  FlowsParamRow *row = data;
+  GtkSwitch *toggle = find_switch (GTK_WIDGET (row), "Sensitive");
+
+  return gtk_widget_is_sensitive (GTK_WIDGET (toggle)) &&
+         gtk_switch_get_active (toggle) == gtk_switch_get_state (toggle);
+}
+
+static void
+assert_saved_sensitive (Fixture    *fixture,
+                        gboolean    sensitive)
+{
+  g_autoptr(FlowsApp) saved = load_saved_app (fixture);
+
+  g_assert_cmpint (flows_param_get_sensitive (flows_app_find_param (saved, "Region")), ==, sensitive);
+}
+
+static void
+test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  Connections connections = { { NULL, NULL }, NULL, NULL };
+  g_autofree char *connections_dir = NULL;
+  FlowsParamRow *row;
+  GtkSwitch *toggle;
+  GtkWidget *dialog = NULL;
+
+  if (!need_keyring ())
+    return;
+
+  add_connections (fixture, &connections);
+  connections_dir = g_build_filename (fixture->data_dir, "connections", NULL);
+  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "0"));
+  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "1"));
+
+  /* On: the values go into the keyring and out of every file. */
+  row = find_param_row (fixture, "Region");
+  toggle = find_switch (GTK_WIDGET (row), "Sensitive");
+  gtk_switch_set_active (toggle, TRUE);
+  wait_until (switch_settled, row);
+  g_assert_cmpuint (shown_errors->len, ==, 0);
+  g_assert_true (gtk_switch_get_active (toggle));
+  assert_saved_sensitive (fixture, TRUE);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = g_strdup_printf (SECRET_MARKER "%u", i);
+      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->app),
+                                                flows_connection_get_id (connections.mine[i]),
+                                                "Region", NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (secret, ==, expected);
+      flows_secrets_free (secret);
+      g_assert_null (flows_connection_get_value (connections.mine[i], "Region"));
+    }
+  g_assert_false (tree_contains (fixture->data_dir, SECRET_MARKER));
+  /* The other App's connection keeps its value. */
+  g_assert_true (tree_contains (connections_dir, "other-region"));
+
+  /* Off: only after confirming; the values come back to the files and leave the keyring. */
+  gtk_switch_set_active (toggle, FALSE);
+  wait_idle ();
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+  g_assert_false (tree_contains (fixture->data_dir, SECRET_MARKER));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "plain-text");
+  wait_until (switch_settled, row);
+  g_assert_cmpuint (shown_errors->len, ==, 0);
+  g_assert_false (gtk_switch_get_active (toggle));
+  assert_saved_sensitive (fixture, FALSE);
+  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "0"));
+  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "1"));
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->app),
+                                                flows_connection_get_id (connections.mine[i]),
+                                                "Region", NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_null (secret);
+    }
+
+  clear_connections (&connections);
+}
+
+static void
+test_sensitive_off_cancelled (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(FlowsParam) param = flows_param_new ("Token", "Token", FLOWS_PARAM_KIND_TEXT);
+  FlowsParamRow *row;
+  GtkSwitch *toggle;
+  GtkWidget *dialog = NULL;
+
+  if (!need_display ())
+    return;
+
+  flows_param_set_sensitive (param, TRUE);
+  flows_app_add_param (fixture->app, param);
+  wait_idle ();
+
+  row = find_param_row (fixture, "Token");
+  toggle = find_switch (GTK_WIDGET (row), "Sensitive");
+  gtk_switch_set_active (toggle, FALSE);
+  wait_idle ();
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      dialog = l->data;
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  wait_until (switch_settled, row);
+  g_assert_true (gtk_switch_get_active (toggle));
+  g_assert_true (flows_param_get_sensitive (param));
+}
+
+/* Without a Secret Service the switch goes back, the files keep their values, and an error
+ * says why. Run in a subprocess whose session bus address leads nowhere. */
+static void
+test_sensitive_on_keyring_failure (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  Connections connections = { { NULL, NULL }, NULL, NULL };
+  g_autofree char *connections_dir = NULL;
+  FlowsParamRow *row;
+  GtkSwitch *toggle;
+
+  if (!need_display ())
+    return;
+
+  /* The child inherits the address from its start, before GTK connects to the bus. */
+  if (!g_test_subprocess ())
+    {
+      g_autofree char *address = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/flows-test-bus", TRUE);
+      /* Without a bus, accessibility has nowhere to go either; it would only warn. */
+      g_setenv ("GTK_A11Y", "none", TRUE);
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      if (address != NULL)
+        g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+      else
+        g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+      g_unsetenv ("GTK_A11Y");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  add_connections (fixture, &connections);
+  connections_dir = g_build_filename (fixture->data_dir, "connections", NULL);
+
+  row = find_param_row (fixture, "Region");
+  toggle = find_switch (GTK_WIDGET (row), "Sensitive");
+  gtk_switch_set_active (toggle, TRUE);
+  wait_until (switch_settled, row);
+
+  g_assert_false (gtk_switch_get_active (toggle));
+  g_assert_false (flows_param_get_sensitive (flows_param_row_get_param (row)));
+  assert_saved_sensitive (fixture, FALSE);
+  g_assert_cmpuint (shown_errors->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (shown_errors, 0), "was not made sensitive"));
+  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "0"));
+  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "1"));
+
+  g_clear_object (&connections.mine[0]);
+  g_clear_object (&connections.mine[1]);
+  g_clear_object (&connections.other);
+  g_clear_object (&connections.other_app);
+}
+
+/* Redirect URL ----------------------------------------------------------------------------- */
+
+static void
+on_text_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **text = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(char **)data != NULL;
+}
+
+static void
+test_redirect_url (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+  const char *url = "http://127.0.0.1:8999/oauth/done";
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (page);
+  g_autoptr(FlowsApp) saved = NULL;
+  g_autofree char *copied = NULL;
+  GtkWidget *row;
+
+  if (!need_display ())
+    return;
+
+  row = find_row (page, "Redirect URL");
+  g_assert_true (gtk_widget_get_mapped (row));
+
+  /* Not a URL, not http(s), or with a fragment: shown, not saved, not copyable. */
+  type_into (page, "Redirect URL", "ftp://127.0.0.1/cb");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  type_into (page, "Redirect URL", "http://127.0.0.1:8999/cb#x");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  type_into (page, "Redirect URL", "not a url");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
+  saved = load_saved_app (fixture);
+  g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, FLOWS_DEFAULT_REDIRECT_URL);
+  g_clear_object (&saved);
+
+  type_into (page, "Redirect URL", url);
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_true (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
+  saved = load_saved_app (fixture);
+  g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, url);
+
+  /* The copy button puts it on the clipboard. */
+  g_assert_true (gtk_widget_activate_action (page, "settings.copy-redirect-url", NULL));
+  gdk_clipboard_read_text_async (clipboard, NULL, on_text_read, &copied);
+  wait_until (is_set, &copied);
+  g_assert_cmpstr (copied, ==, url);
+}
+
+static void
+test_generic_has_no_redirect_url (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+  guint n = g_list_model_get_n_items (flows_app_get_params (fixture->app));
+
+  if (!need_display ())
+    return;
+
+  g_assert_false (gtk_widget_get_mapped (find_row (page, "Redirect URL")));
+  g_assert_true (gtk_widget_get_mapped (find_row (page, "Generic")));
+
+  /* Without an App the page says so, and its actions do nothing. */
+  flows_connection_settings_page_set_app (fixture->page, NULL);
+  wait_idle ();
+  g_assert_true (gtk_widget_get_mapped (find_descendant (page, is_status_page_titled, "No App Selected")));
+  gtk_widget_activate_action (page, "settings.add-param", NULL);
+  wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->app)), ==, n);
+}
+
+/* Preferences ------------------------------------------------------------------------------ */
+
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+  GtkWidget *window;
+  GtkWidget *spin;
+
+  if (!need_display () || !need_schema ())
+    return;
+
+  settings = g_settings_new (APP_ID);
+  window = flows_preferences_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle ();
+
+  /* No application with a "sandbox" action here: its switch is hidden. */
+  g_assert_false (gtk_widget_get_visible (find_row (window, "Run Sandbox Provider")));
+
+  /* The timeout, both ways. */
+  spin = find_descendant (find_row (window, "Request Timeout"), is_spin_button, NULL);
+  g_assert_nonnull (spin);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 30);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 45);
+  g_assert_cmpuint (g_settings_get_uint (settings, "request-timeout"), ==, 45);
+  g_settings_set_uint (settings, "request-timeout", 12);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 12);
+
+  type_into (window, "Default Redirect URL", "mailto:someone");
+  g_assert_true (gtk_widget_has_css_class (find_row (window, "Default Redirect URL"), "error"));
+  {
+    g_autofree char *stored = g_settings_get_string (settings, "default-redirect-url");
+
+    g_assert_cmpstr (stored, ==, FLOWS_DEFAULT_REDIRECT_URL);
+  }
+  type_into (window, "Default Redirect URL", "https://example.com/callback");
+  {
+    g_autofree char *stored = g_settings_get_string (settings, "default-redirect-url");
+
+    g_assert_cmpstr (stored, ==, "https://example.com/callback");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "default-redirect-url");
+  g_settings_reset (settings, "request-timeout");
+}
+
+static gboolean sandbox_can_start;
+
+/* Stands in for app.sandbox of FlowsApplication: starting can fail, as with a port in use. */
+static void
+toggle_sandbox (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_autoptr(GVariant) state = g_action_get_state (G_ACTION (action));
+  gboolean running = g_variant_get_boolean (state);
+
+  if (running || sandbox_can_start)
+    g_simple_action_set_state (action, g_variant_new_boolean (!running));
+}
+
+static void
+test_preferences_sandbox (void)
+{
+  static const GActionEntry entries[] = {
+    { "sandbox", NULL, NULL, "false", toggle_sandbox },
+  };
+  g_autoptr(GApplication) application = NULL;
+  GtkWidget *window;
+  GtkWidget *row;
+  GtkSwitch *toggle;
+  GAction *action;
+
+  if (!need_display () || !need_schema ())
+    return;
+
+  application = g_application_new ("io.github.flowsstudio.FlowsStudio.Test", G_APPLICATION_NON_UNIQUE);
+  g_action_map_add_action_entries (G_ACTION_MAP (application), entries, G_N_ELEMENTS (entries), NULL);
+  g_assert_true (g_application_register (application, NULL, NULL));
+  action = g_action_map_lookup_action (G_ACTION_MAP (application), "sandbox");
+
+  window = flows_preferences_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle ();
+
+  row = find_row (window, "Run Sandbox Provider");
+  g_assert_true (gtk_widget_get_visible (row));
+  toggle = find_switch (window, "Run Sandbox Provider");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Stopped");
+
+  /* Starting fails: the switch goes back. */
+  sandbox_can_start = FALSE;
+  gtk_switch_set_active (toggle, TRUE);
+  wait_idle ();
+  g_assert_false (gtk_switch_get_active (toggle));
+
+  sandbox_can_start = TRUE;
+  gtk_switch_set_active (toggle, TRUE);
+  wait_idle ();
+  g_assert_true (gtk_switch_get_active (toggle));
+  g_assert_true (gtk_switch_get_state (toggle));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "http://127.0.0.1:8977"));
+
+  /* Stopped elsewhere (the primary menu): the switch follows. */
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (FALSE));
+  wait_idle ();
+  g_assert_false (gtk_switch_get_active (toggle));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  wait_idle ();
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* Settings in memory (the schema comes from $GSETTINGS_SCHEMA_DIR): the user's stay as
+   * they are. */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  shown_errors = g_ptr_array_new_with_free_func (g_free);
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add_func ("/connection-settings/new-app/oauth", test_new_oauth_app);
+  g_test_add_func ("/connection-settings/new-app/generic-and-cancel", test_new_generic_app_cancel);
+
+#define ADD(path, type, func) \
+  g_test_add (path, Fixture, GINT_TO_POINTER (type), fixture_set_up, func, fixture_tear_down)
+  ADD ("/connection-settings/params/add-rename-reorder-remove", FLOWS_CONNECTION_TYPE_OAUTH, test_add_rename_reorder_remove);
+  ADD ("/connection-settings/params/invalid-key-not-saved", FLOWS_CONNECTION_TYPE_OAUTH, test_invalid_key_not_saved);
+  ADD ("/connection-settings/sensitive/on-and-off", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_moves_values_to_keyring);
+  ADD ("/connection-settings/sensitive/off-cancelled", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_off_cancelled);
+  ADD ("/connection-settings/sensitive/keyring-failure", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_keyring_failure);
+  ADD ("/connection-settings/redirect-url", FLOWS_CONNECTION_TYPE_OAUTH, test_redirect_url);
+  ADD ("/connection-settings/generic-and-no-app", FLOWS_CONNECTION_TYPE_GENERIC, test_generic_has_no_redirect_url);
+#undef ADD
+
+  g_test_add_func ("/connection-settings/preferences", test_preferences);
+  g_test_add_func ("/connection-settings/preferences-sandbox", test_preferences_sandbox);
+
+  return g_test_run ();
+}
