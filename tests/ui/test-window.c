@@ -209,10 +209,74 @@ test_external_edit_shows (void)
   g_assert_true (iterate_until (window_shows_row, "Weather, Edited in Git"));
 }
 
+/* Saves the window as a PNG, the way it draws itself. */
+static void
+save_screenshot (const char *directory,
+                 const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (window ());
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_build_filename (directory, name, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* The screenshots of the metainfo and the README, taken when FLOWS_SCREENSHOT_DIR is set. */
+static void
+test_screenshots (void)
+{
+  const char *directory = g_getenv ("FLOWS_SCREENSHOT_DIR");
+  static const struct { const char *view; const char *file; } views[] = {
+    { "connection", "library.png" },
+    { "flows", "flows.png" },
+    { "connections", "connections.png" },
+  };
+  GtkWidget *view_stack;
+
+  if (directory == NULL)
+    {
+      g_test_skip ("FLOWS_SCREENSHOT_DIR is not set");
+      return;
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1200, 800);
+  flows_window_select_app (window (), "sandbox-sample");
+  view_stack = find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), views[i].view);
+      iterate (500);
+      save_screenshot (directory, views[i].file);
+    }
+}
+
+static void
+copy_sample (const char *name,
+             const char *subdirectory)
+{
+  g_autofree char *source = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data", "samples", name, NULL);
+  g_autofree char *target = g_build_filename (data_dir, subdirectory, name, NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (target, text, -1, NULL));
+}
+
 static void
 write_library (void)
 {
   g_autofree char *apps = g_build_filename (data_dir, "apps", NULL);
+  g_autofree char *connections = g_build_filename (data_dir, "connections", NULL);
   g_autofree char *broken = g_build_filename (apps, "broken.json", NULL);
   g_autoptr(FlowsApp) weather = flows_app_new_from_template ("Weather", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autofree char *weather_path = g_strdup_printf ("%s/%s.json", apps, flows_app_get_id (weather));
@@ -221,6 +285,12 @@ write_library (void)
   g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
   g_assert_true (g_file_set_contents (broken, BROKEN_TEXT, -1, NULL));
   g_assert_true (g_file_set_contents (weather_path, weather_text, -1, NULL));
+
+  /* The samples, for screenshots that look like a first launch. */
+  g_assert_cmpint (g_mkdir_with_parents (connections, 0700), ==, 0);
+  copy_sample ("sandbox.json", "apps");
+  copy_sample ("todoist.json", "apps");
+  copy_sample ("sandbox-connection.json", "connections");
 }
 
 int
@@ -252,6 +322,7 @@ main (int    argc,
   g_test_add_func ("/window/broken-file-row", test_broken_file_row);
   g_test_add_func ("/window/new-oauth-app", test_new_oauth_app);
   g_test_add_func ("/window/external-edit", test_external_edit_shows);
+  g_test_add_func ("/window/screenshots", test_screenshots);
 
   status = g_test_run ();
 
