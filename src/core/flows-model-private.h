@@ -8,6 +8,10 @@
  * would delay while the change can already be seen. Creating an object counts as a change, so
  * that an object that takes the place (and the address) of a freed one is never mistaken for it.
  * Stage settings are JSON objects, changed with flows_stage_set_settings(), never in place.
+ *
+ * One number for the whole model rather than one per App: a stage, flow or parameter needs no
+ * link to what holds it (and may be held by more than one), and a change is seen wherever it is.
+ * The price, checking again after a change elsewhere, is one validation.
  */
 #pragma once
 

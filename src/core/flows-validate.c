@@ -515,7 +515,8 @@ check_call_flow (Validation *v,
 
 /* The last time a flow was found to have no problems: in which App, at which revision of the
  * model. Kept on the flow, as qdata. The App is not referenced (it holds the flow: a reference
- * would be a cycle), only compared: another App at the same address is a newer revision. */
+ * would be a cycle), only compared: an App made since, even at the same address, comes with a
+ * newer revision, as making one is a change. */
 typedef struct {
   FlowsApp *app;
   gsize     revision;
