@@ -199,22 +199,6 @@ flows_app_new (const char          *id,
                        NULL);
 }
 
-/* Stores @value in *@field and notifies @prop when it changed; NULL is kept as "". */
-static void
-set_string (FlowsApp    *self,
-            char       **field,
-            const char  *value,
-            guint        prop)
-{
-  if (value == NULL)
-    value = "";
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  _flows_model_changed ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
 
 const char *
 flows_app_get_id (FlowsApp *self)
@@ -235,7 +219,7 @@ flows_app_set_name (FlowsApp   *self,
                     const char *name)
 {
   g_return_if_fail (FLOWS_IS_APP (self));
-  set_string (self, &self->name, name, PROP_NAME);
+  _flows_model_set_string (G_OBJECT (self), &self->name, name, properties[PROP_NAME]);
 }
 
 const char *
@@ -250,7 +234,7 @@ flows_app_set_description (FlowsApp   *self,
                            const char *description)
 {
   g_return_if_fail (FLOWS_IS_APP (self));
-  set_string (self, &self->description, description, PROP_DESCRIPTION);
+  _flows_model_set_string (G_OBJECT (self), &self->description, description, properties[PROP_DESCRIPTION]);
 }
 
 const char *
@@ -265,7 +249,7 @@ flows_app_set_icon_name (FlowsApp   *self,
                          const char *icon_name)
 {
   g_return_if_fail (FLOWS_IS_APP (self));
-  set_string (self, &self->icon_name, icon_name, PROP_ICON_NAME);
+  _flows_model_set_string (G_OBJECT (self), &self->icon_name, icon_name, properties[PROP_ICON_NAME]);
 }
 
 FlowsConnectionType
@@ -299,7 +283,7 @@ flows_app_set_redirect_url (FlowsApp   *self,
                             const char *redirect_url)
 {
   g_return_if_fail (FLOWS_IS_APP (self));
-  set_string (self, &self->redirect_url, redirect_url, PROP_REDIRECT_URL);
+  _flows_model_set_string (G_OBJECT (self), &self->redirect_url, redirect_url, properties[PROP_REDIRECT_URL]);
 }
 
 GListModel *
@@ -421,4 +405,20 @@ flows_app_find_flow_by_role (FlowsApp      *self,
         return flow;
     }
   return NULL;
+}
+
+void
+_flows_model_set_string (GObject     *object,
+                         char       **field,
+                         const char  *value,
+                         GParamSpec  *pspec)
+{
+  if (value == NULL)
+    value = "";
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  _flows_model_changed ();
+  g_object_notify_by_pspec (object, pspec);
 }

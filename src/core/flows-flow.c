@@ -185,14 +185,7 @@ flows_flow_set_name (FlowsFlow  *self,
                      const char *name)
 {
   g_return_if_fail (FLOWS_IS_FLOW (self));
-  if (name == NULL)
-    name = "";
-  if (g_strcmp0 (self->name, name) == 0)
-    return;
-  g_free (self->name);
-  self->name = g_strdup (name);
-  _flows_model_changed ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  _flows_model_set_string (G_OBJECT (self), &self->name, name, properties[PROP_NAME]);
 }
 
 const char *
@@ -207,14 +200,7 @@ flows_flow_set_description (FlowsFlow  *self,
                             const char *description)
 {
   g_return_if_fail (FLOWS_IS_FLOW (self));
-  if (description == NULL)
-    description = "";
-  if (g_strcmp0 (self->description, description) == 0)
-    return;
-  g_free (self->description);
-  self->description = g_strdup (description);
-  _flows_model_changed ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DESCRIPTION]);
+  _flows_model_set_string (G_OBJECT (self), &self->description, description, properties[PROP_DESCRIPTION]);
 }
 
 FlowsFlowVisibility

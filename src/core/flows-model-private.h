@@ -24,5 +24,11 @@ void  _flows_model_changed      (void);
 /* Counts every change to the items of @store (added, removed, or in any way, even directly on
  * the store through the GListModel a getter returns) as a change to the model. */
 void  _flows_model_watch_list   (GListStore *store);
+/* The string setter of every model class: stores @value (NULL is kept as "") in *@field and,
+ * when it changed, counts a change and notifies @pspec of @object. */
+void  _flows_model_set_string   (GObject     *object,
+                                 char       **field,
+                                 const char  *value,
+                                 GParamSpec  *pspec);
 
 G_END_DECLS

@@ -173,23 +173,6 @@ flows_param_new (const char     *key,
                        NULL);
 }
 
-/* Stores @value in *@field and notifies @pspec when it changed; NULL is kept as "". */
-static void
-set_string (FlowsParam  *self,
-            char       **field,
-            const char  *value,
-            GParamSpec  *pspec)
-{
-  if (value == NULL)
-    value = "";
-  if (g_strcmp0 (*field, value) == 0)
-    return;
-  g_free (*field);
-  *field = g_strdup (value);
-  _flows_model_changed ();
-  g_object_notify_by_pspec (G_OBJECT (self), pspec);
-}
-
 const char *
 flows_param_get_key (FlowsParam *self)
 {
@@ -202,7 +185,7 @@ flows_param_set_key (FlowsParam *self,
                      const char *key)
 {
   g_return_if_fail (FLOWS_IS_PARAM (self));
-  set_string (self, &self->key, key, properties[PROP_KEY]);
+  _flows_model_set_string (G_OBJECT (self), &self->key, key, properties[PROP_KEY]);
 }
 
 const char *
@@ -217,7 +200,7 @@ flows_param_set_label (FlowsParam *self,
                        const char *label)
 {
   g_return_if_fail (FLOWS_IS_PARAM (self));
-  set_string (self, &self->label, label, properties[PROP_LABEL]);
+  _flows_model_set_string (G_OBJECT (self), &self->label, label, properties[PROP_LABEL]);
 }
 
 const char *
@@ -232,7 +215,7 @@ flows_param_set_description (FlowsParam *self,
                              const char *description)
 {
   g_return_if_fail (FLOWS_IS_PARAM (self));
-  set_string (self, &self->description, description, properties[PROP_DESCRIPTION]);
+  _flows_model_set_string (G_OBJECT (self), &self->description, description, properties[PROP_DESCRIPTION]);
 }
 
 FlowsParamKind
@@ -286,7 +269,7 @@ flows_param_set_default (FlowsParam *self,
                          const char *default_value)
 {
   g_return_if_fail (FLOWS_IS_PARAM (self));
-  set_string (self, &self->default_value, default_value, properties[PROP_DEFAULT]);
+  _flows_model_set_string (G_OBJECT (self), &self->default_value, default_value, properties[PROP_DEFAULT]);
 }
 
 gboolean

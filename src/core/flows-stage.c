@@ -208,14 +208,7 @@ flows_stage_set_key (FlowsStage *self,
                      const char *key)
 {
   g_return_if_fail (FLOWS_IS_STAGE (self));
-  if (key == NULL)
-    key = "";
-  if (g_strcmp0 (self->key, key) == 0)
-    return;
-  g_free (self->key);
-  self->key = g_strdup (key);
-  _flows_model_changed ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+  _flows_model_set_string (G_OBJECT (self), &self->key, key, properties[PROP_KEY]);
 }
 
 FlowsStageType
@@ -237,14 +230,7 @@ flows_stage_set_name (FlowsStage *self,
                       const char *name)
 {
   g_return_if_fail (FLOWS_IS_STAGE (self));
-  if (name == NULL)
-    name = "";
-  if (g_strcmp0 (self->name, name) == 0)
-    return;
-  g_free (self->name);
-  self->name = g_strdup (name);
-  _flows_model_changed ();
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+  _flows_model_set_string (G_OBJECT (self), &self->name, name, properties[PROP_NAME]);
 }
 
 double
