@@ -64,10 +64,14 @@ flows_cli_parse_options (FlowsCliInvocation *invocation,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, positional, NULL, NULL },
     { NULL }
   };
-  g_autofree char *usage = g_strdup_printf ("%s %s", invocation->command, parameters);
-  g_autoptr(GOptionContext) context = g_option_context_new (usage);
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
   guint n_args;
+
+  /* The usage line reads "flows-cli COMMAND [OPTION…] PARAMETERS": GOption takes the program
+   * name from argv[0]. */
+  g_free (invocation->argv[0]);
+  invocation->argv[0] = g_strconcat ("flows-cli ", invocation->command, NULL);
 
   g_option_context_set_summary (context, summary);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
