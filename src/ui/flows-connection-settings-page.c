@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "flows-connection-settings-page.h"
+#include "flows-toast.h"
 #include "flows-param-row.h"
 #include "flows-secrets.h"
 #include "flows-window.h"
@@ -371,7 +372,7 @@ forget_removed (FlowsConnectionSettingsPage *self)
   if (self->undo_toast != NULL)
     {
       AdwToast *toast = g_steal_pointer (&self->undo_toast);
-      adw_toast_dismiss (toast);
+      flows_toast_dismiss_later (toast);
       g_object_unref (toast);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.undo-remove", FALSE);

@@ -7,6 +7,7 @@
 #include "flows-app-templates.h"
 #include "flows-flow-view.h"
 #include "flows-flows-page.h"
+#include "flows-toast.h"
 #include "flows-stage-catalog.h"
 #include "flows-window.h"
 
@@ -612,19 +613,6 @@ update_undo_action (FlowsFlowsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flows.undo-delete", self->deletions->len > 0);
 }
 
-/* libadwaita 1.2 crashes when a toast is dismissed before its show animation has drawn a
- * frame (an Undo right after a Delete, from a shortcut or a test); a dismissal after the show
- * animation is safe. A toast whose own button was pressed is gone already: dismissing it
- * again does nothing. */
-#define TOAST_DISMISS_DELAY_MS 300
-
-static gboolean
-dismiss_toast (gpointer data)
-{
-  adw_toast_dismiss (ADW_TOAST (data));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 undo_deletion (FlowsFlowsPage *self,
                Deletion       *deletion)
@@ -648,8 +636,7 @@ undo_deletion (FlowsFlowsPage *self,
     }
 
   if (deletion->toast != NULL)
-    g_timeout_add_full (G_PRIORITY_DEFAULT, TOAST_DISMISS_DELAY_MS, dismiss_toast,
-                        g_object_ref (deletion->toast), g_object_unref);
+    flows_toast_dismiss_later (deletion->toast);
   deletion_free (deletion);
 }
 
