@@ -79,6 +79,9 @@ create_app_row (gpointer item,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   g_object_bind_property (app, "name", row, "title", G_BINDING_SYNC_CREATE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* One line each: a sidebar row never needs more, and wrapping layout is costly for 100s. */
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   g_object_set_data_full (G_OBJECT (row), "app-id", g_strdup (flows_app_get_id (app)), g_free);
   return row;
@@ -181,8 +184,14 @@ show_app (FlowsWindow *self,
       adw_view_switcher_title_set_title (self->switcher_title, flows_app_get_name (app));
       adw_view_switcher_title_set_subtitle (self->switcher_title, flows_app_get_description (app));
       gtk_stack_set_visible_child_name (self->content_stack, "app");
+      /* Only a real change is written: each write is a round trip to the settings service. */
       if (self->settings != NULL)
-        g_settings_set_string (self->settings, "last-app", self->app_id);
+        {
+          g_autofree char *last_app = g_settings_get_string (self->settings, "last-app");
+
+          if (!g_str_equal (last_app, self->app_id))
+            g_settings_set_string (self->settings, "last-app", self->app_id);
+        }
     }
   else
     {

@@ -20,9 +20,9 @@
  *    (the hook in src/ui/main.c; the same code is in bare-window.c). The program then waits
  *    for its stdin to close, so the benchmark looks at the live process: peak RSS is VmHWM of
  *    /proc/PID/status read as soon as the first-frame line arrives, and one second later every
- *    process descending from PID is listed from /proc, counting those whose name starts with
- *    "WebKit" (WebKitWebProcess, WebKitNetworkProcess). Then stdin is closed and the program
- *    must quit by itself with status 0.
+ *    process descending from PID is listed from /proc, counting those whose command line holds
+ *    "WebKit" (WebKitWebProcess, WebKitNetworkProcess, a bwrap sandboxing one). Then stdin is
+ *    closed and the program must quit by itself with status 0.
  *    The CPU time (user + system, all threads) the process has used by then is read from
  *    /proc/PID/stat at the same moment: on a loaded machine it is steadier than wall-clock time.
  * 4. Prints each launch, then the medians of 10: `startup-ms`, `bare-startup-ms`,
@@ -79,6 +79,8 @@ typedef struct
   GDataInputStream *stdout_stream;
   gint64            first_frame_us;
   gboolean          stdout_done;
+  /* Set with either of the two above. */
+  gboolean          first_frame_or_eof;
   gboolean          exited;
   gboolean          timed_out;
 } LaunchState;
@@ -187,24 +189,31 @@ read_ppid (const char *pid)
   return (GPid)g_ascii_strtoll (end + 4, NULL, 10);
 }
 
+/* The command line of @pid with its arguments joined by spaces, or its (15-character) comm when
+ * it has none (a kernel thread, a zombie). */
 static char *
-read_name (GPid pid)
+read_command_line (GPid pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/cmdline", pid);
   g_autofree char *comm_path = g_strdup_printf ("/proc/%d/comm", pid);
-  g_autofree char *cmdline = NULL;
-  char *comm = NULL;
+  char *text = NULL;
   gsize length;
 
-  /* argv[0]'s base name, or the (15-character) comm of a process without a command line. */
-  if (g_file_get_contents (path, &cmdline, &length, NULL) && length > 0)
-    return g_path_get_basename (cmdline);
-  if (g_file_get_contents (comm_path, &comm, NULL, NULL))
-    return g_strchomp (comm);
+  if (g_file_get_contents (path, &text, &length, NULL) && length > 0)
+    {
+      for (gsize i = 0; i + 1 < length; i++)
+        if (text[i] == '\0')
+          text[i] = ' ';
+      return text;
+    }
+  g_free (text);
+  if (g_file_get_contents (comm_path, &text, NULL, NULL))
+    return g_strchomp (text);
   return g_strdup ("?");
 }
 
-/* Every process that descends from @pid, by name; returns how many are WebKit's. */
+/* Every process that descends from @pid, by name into @names; returns how many belong to
+ * WebKit (their command line holds "WebKit"). */
 static guint
 count_webkit_descendants (GPid      pid,
                           GString  *names)
@@ -235,11 +244,15 @@ count_webkit_descendants (GPid      pid,
         ancestor = GPOINTER_TO_INT (g_hash_table_lookup (parents, GINT_TO_POINTER (ancestor)));
       if (ancestor == pid)
         {
-          g_autofree char *name = read_name (GPOINTER_TO_INT (key));
+          g_autofree char *command_line = read_command_line (GPOINTER_TO_INT (key));
+          g_autofree char *name = g_strndup (command_line, strcspn (command_line, " "));
 
-          if (g_str_has_prefix (name, "WebKit"))
+          /* WebKitWebProcess, WebKitNetworkProcess, and the bwrap that sandboxes them (its
+           * command line names the process it starts). */
+          if (strstr (command_line, "WebKit") != NULL)
             webkit++;
-          g_string_append_printf (names, " %s[%d]", name, GPOINTER_TO_INT (key));
+          g_string_append_printf (names, " %s[%d]", strrchr (name, '/') != NULL ? strrchr (name, '/') + 1 : name,
+                                  GPOINTER_TO_INT (key));
         }
     }
   return webkit;
@@ -262,12 +275,15 @@ on_line (GObject      *source,
     {
       if (error != NULL)
         g_printerr ("  reading the program's output: %s\n", error->message);
-      state->stdout_done = TRUE;
+      state->stdout_done = state->first_frame_or_eof = TRUE;
       return;
     }
 
   if (state->first_frame_us == 0 && g_str_has_prefix (line, FIRST_FRAME_MARKER))
-    state->first_frame_us = g_ascii_strtoll (line + strlen (FIRST_FRAME_MARKER), NULL, 10);
+    {
+      state->first_frame_us = g_ascii_strtoll (line + strlen (FIRST_FRAME_MARKER), NULL, 10);
+      state->first_frame_or_eof = TRUE;
+    }
   else
     g_printerr ("  | %s\n", line);
   read_next_line (state);
@@ -317,12 +333,6 @@ wait_for (LaunchState *state,
 }
 
 static gboolean
-first_frame_or_exit (LaunchState *state)
-{
-  return state->first_frame_us != 0 || state->stdout_done;
-}
-
-static gboolean
 launch (const char  *program,
         const char  *label,
         const char  *scratch,
@@ -338,7 +348,6 @@ launch (const char  *program,
   g_autofree char *config = g_build_filename (scratch, "config-XXXXXX", NULL);
   const char *argv[] = { program, NULL };
   LaunchState state = { 0 };
-  gboolean first_frame_flag = FALSE;
   gboolean ok = TRUE;
   gint64 start_us;
   GPid pid;
@@ -369,19 +378,10 @@ launch (const char  *program,
   read_next_line (&state);
   g_subprocess_wait_async (process, NULL, on_exited, &state);
 
-  /* The first frame; a program that exits or closes its stdout first has failed. */
-  state.timed_out = FALSE;
-  {
-    guint timeout_id = g_timeout_add_seconds (FIRST_FRAME_TIMEOUT_S, on_timeout, &state);
+  /* The first frame; a program that closes its stdout (exits) first has failed. */
+  wait_for (&state, &state.first_frame_or_eof, FIRST_FRAME_TIMEOUT_S);
 
-    while (!first_frame_or_exit (&state) && !state.exited && !state.timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    if (!state.timed_out)
-      g_source_remove (timeout_id);
-  }
-  first_frame_flag = state.first_frame_us != 0;
-
-  if (first_frame_flag)
+  if (state.first_frame_us != 0)
     {
       out->startup_us = state.first_frame_us - start_us;
       out->hwm_kb = read_hwm_kb (pid);
@@ -394,8 +394,9 @@ launch (const char  *program,
     }
   else
     {
-      g_printerr ("%s: no first frame within %d s%s\n", label, FIRST_FRAME_TIMEOUT_S,
-                  state.exited ? " (the program exited)" : "");
+      g_printerr ("%s: no first frame%s\n", label,
+                  state.stdout_done ? ": the program closed its output (exited?) first"
+                                    : " within " G_STRINGIFY (FIRST_FRAME_TIMEOUT_S) " s");
       ok = FALSE;
     }
 
