@@ -700,9 +700,13 @@ flows_window_show_toast (FlowsWindow *self,
 {
   AdwToast *toast;
 
+  g_autofree char *escaped = NULL;
+
   g_return_if_fail (FLOWS_IS_WINDOW (self));
 
-  toast = adw_toast_new (message);
+  /* libadwaita 1.2 reads toast titles as markup; names users type may hold "&" or "<". */
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -726,9 +730,12 @@ flows_window_show_error (FlowsWindow *self,
 {
   AdwToast *toast;
 
+  g_autofree char *escaped = NULL;
+
   g_return_if_fail (FLOWS_IS_WINDOW (self));
 
-  toast = adw_toast_new (summary);
+  escaped = g_markup_escape_text (summary, -1);
+  toast = adw_toast_new (escaped);
   /* Errors stay until dismissed: they may need reading twice. */
   adw_toast_set_timeout (toast, 0);
   if (details != NULL && *details != '\0' && g_strcmp0 (details, summary) != 0)
