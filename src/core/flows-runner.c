@@ -18,6 +18,7 @@
 #include "flows-oauth.h"
 #include "flows-run-private.h"
 #include "flows-runner.h"
+#include "flows-runner-private.h"
 #include "flows-secrets.h"
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
@@ -45,6 +46,14 @@ struct _FlowsRunner
 };
 
 G_DEFINE_FINAL_TYPE (FlowsRunner, flows_runner, G_TYPE_OBJECT)
+
+enum {
+  STAGE_STARTED,
+  STAGE_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* What the flows of one run share, the one that was started and those it calls. */
 typedef struct
@@ -135,6 +144,16 @@ flows_runner_class_init (FlowsRunnerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = flows_runner_dispose;
   G_OBJECT_CLASS (klass)->finalize = flows_runner_finalize;
+
+  signals[STAGE_STARTED] =
+    g_signal_new ("stage-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, FLOWS_TYPE_FLOW, G_TYPE_UINT, G_TYPE_STRING);
+  signals[STAGE_FINISHED] =
+    g_signal_new ("stage-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL,
+                  G_TYPE_NONE, 6, FLOWS_TYPE_FLOW, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_STRING,
+                  G_TYPE_BOOLEAN, G_TYPE_INT64);
 }
 
 static void
@@ -516,6 +535,8 @@ begin_entry (Run        *run,
 
   run->entry = entry;
   _flows_run_add_entry (run->shared->result, entry);
+  g_signal_emit (run->shared->runner, signals[STAGE_STARTED], 0, run->flow, run->depth,
+                 entry->stage_id);
 }
 
 static FlowsStage *
@@ -618,6 +639,11 @@ stage_finished (Run        *run,
       entry->route = g_strdup (route);
       run->current = next_stage (run, stage, route);
     }
+
+  /* Only what cannot carry a secret: the redacted settings and outputs exist when the run ends. */
+  g_signal_emit (run->shared->runner, signals[STAGE_FINISHED], 0, run->flow, run->depth,
+                 entry->stage_id, entry->route, entry->error != NULL,
+                 entry->finished_at - entry->started_at);
 
   if (!run->in_advance)
     advance (run);
@@ -1191,11 +1217,12 @@ body_excerpt (GBytes *body)
 
 /* Reads the body by its content type: JSON into a tree, a form into fields, text as text,
  * anything else by its size only. */
-static JsonNode *
-parse_body (CallApi     *call,
-            GBytes      *body,
-            const char  *media_type,
-            GError     **error)
+JsonNode *
+_flows_runner_parse_body (GBytes      *body,
+                          const char  *media_type,
+                          const char  *method,
+                          const char  *url,
+                          GError     **error)
 {
   gsize size;
   const char *data = g_bytes_get_data (body, &size);
@@ -1219,7 +1246,7 @@ parse_body (CallApi     *call,
             reason += strlen ("<data>:");
           g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                        _("The response of %s %s says it is JSON but is not (%s)"),
-                       call->method, call->url, reason);
+                       method, url, reason);
           return NULL;
         }
       return json_parser_steal_root (parser);
@@ -1272,7 +1299,7 @@ call_api_complete (CallApi *call)
   json_object_set_string_member (outputs, "contentType", media_type != NULL ? media_type : "");
   json_object_set_string_member (outputs, "url", final_url);
 
-  parsed = parse_body (call, body, media_type, &error);
+  parsed = _flows_runner_parse_body (body, media_type, call->method, call->url, &error);
   if (parsed == NULL)
     {
       /* Keep the text, so that a fail route can still look at it. */

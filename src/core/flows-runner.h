@@ -28,6 +28,13 @@ G_BEGIN_DECLS
 #define FLOWS_TYPE_RUNNER (flows_runner_get_type ())
 G_DECLARE_FINAL_TYPE (FlowsRunner, flows_runner, FLOWS, RUNNER, GObject)
 
+/* Signals, for a view that follows a run as it goes (the flow editor's cards):
+ *   ::stage-started (FlowsFlow *flow, guint depth, const char *stage_id)
+ *   ::stage-finished (FlowsFlow *flow, guint depth, const char *stage_id, const char *route,
+ *                     gboolean failed, gint64 duration_us)
+ * @depth is 0 for the flow that was run, 1 inside a Call Flow, …; @route is the route taken,
+ * NULL when the run stopped at the stage. They carry no settings, outputs or messages: those may
+ * hold secrets until the run ends and its trace is redacted (flows_run_get_trace()). */
 FlowsRunner *flows_runner_new                   (void);
 SoupSession *flows_runner_get_session           (FlowsRunner      *self);
 gsize        flows_runner_get_max_response_size (FlowsRunner      *self);
