@@ -45,7 +45,10 @@ reader_fail (Reader             *reader,
   what = g_strdup_vprintf (format, args);
   va_end (args);
 
-  if (flows_json_locate (reader->text, reader->length, path, &line, &column))
+  /* A stage read from an object (flows_document_stage_from_object()) has no text to point in. */
+  if (reader->source == NULL)
+    g_set_error_literal (reader->error, FLOWS_DOCUMENT_ERROR, code, what);
+  else if (flows_json_locate (reader->text, reader->length, path, &line, &column))
     g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, code,
                  "%s:%u:%u: %s", reader->source, line, column, what);
   else
@@ -493,6 +496,22 @@ read_stage (Reader     *reader,
   return g_steal_pointer (&stage);
 }
 
+FlowsStage *
+flows_document_stage_from_object (JsonObject  *object,
+                                  GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Reader reader = { NULL, 0, NULL, &local_error };
+  FlowsStage *stage;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  stage = read_stage (&reader, object, "$");
+  if (stage == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return stage;
+}
+
 static FlowsFlow *
 read_flow (Reader     *reader,
            JsonObject *object,
@@ -756,8 +775,8 @@ round_to_unit (double value)
   return (gint64)(value < 0 ? value - 0.5 : value + 0.5);
 }
 
-static JsonObject *
-stage_to_object (FlowsStage *stage)
+JsonObject *
+flows_document_stage_to_object (FlowsStage *stage)
 {
   JsonObject *object = json_object_new ();
   JsonObject *position = json_object_new ();
@@ -799,7 +818,7 @@ flow_to_object (FlowsFlow *flow)
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(FlowsStage) stage = g_list_model_get_item (model, i);
-      json_array_add_object_element (stages, stage_to_object (stage));
+      json_array_add_object_element (stages, flows_document_stage_to_object (stage));
     }
   json_object_set_array_member (object, "stages", stages);
   return object;

@@ -54,6 +54,13 @@ FlowsConnection *flows_document_connection_from_json (const char     *text,
                                                     const char       *source,
                                                     GError          **error);
 
+/* One stage as the App document writes it (a new object; the settings are shared with the
+ * stage, which never changes them in place), and back: a new stage, or NULL with a
+ * FLOWS_DOCUMENT_ERROR naming what is wrong (without a position: there is no text). */
+JsonObject      *flows_document_stage_to_object    (FlowsStage       *stage);
+FlowsStage      *flows_document_stage_from_object  (JsonObject       *object,
+                                                    GError          **error);
+
 /* Reads a whole document, refusing directories, empty and oversized files. */
 char            *flows_document_read               (GFile            *file,
                                                     gsize            *length,
