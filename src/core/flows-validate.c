@@ -9,6 +9,7 @@
 
 #include "flows-expression.h"
 #include "flows-model-private.h"
+#include "flows-scope-private.h"
 #include "flows-validate.h"
 
 /* Settings whose strings are names or choices, never templates: a "<" in them is not a
@@ -34,7 +35,8 @@ typedef enum {
 typedef struct {
   FlowsApp   *app;
   FlowsFlow  *flow;
-  GHashTable *names;    /* parameter keys, built-ins and trigger inputs -> NameKind */
+  GHashTable *names;    /* parameter keys, built-ins and trigger inputs -> NameKind (shared
+                         * with the insert-reference menu: flows-scope.c) */
   GHashTable *stages;   /* stage key -> the first FlowsStage with it */
   GHashTable *ids;      /* the ids of the flow's stages, for routes */
   GString    *path;     /* the path of the setting being checked, reused for every stage */
@@ -152,65 +154,54 @@ stage_display_name (FlowsStage *stage)
   return display_name (flows_stage_get_name (stage), flows_stage_get_key (stage));
 }
 
-/* Settings come from files people edit by hand, so a member may hold any type. */
-static JsonNode *
-get_member (JsonObject   *object,
-            const char   *name,
-            JsonNodeType  type)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && json_node_get_node_type (node) == type ? node : NULL;
-}
-
-/* The Trigger's settings are {"inputs": [{"name": …, …}, …]}; each name is referenced as <name>. */
+/* Parameters and built-ins go in as they are; each Trigger input is referenced as <name> and
+ * checked first. */
 static void
-collect_trigger_inputs (Validation *v,
-                        FlowsStage *trigger)
+collect_name (FlowsScopeKind  kind,
+              const char     *name,
+              gpointer        object,
+              guint           index,
+              gpointer        user_data)
 {
-  JsonNode *inputs_node = get_member (flows_stage_get_settings (trigger), "inputs", JSON_NODE_ARRAY);
-  JsonArray *inputs;
+  Validation *v = user_data;
+  FlowsStage *trigger;
+  g_autofree char *setting = NULL;
 
-  if (inputs_node == NULL)
-    return;
-
-  inputs = json_node_get_array (inputs_node);
-
-  for (guint i = 0; i < json_array_get_length (inputs); i++)
+  if (kind == FLOWS_SCOPE_PARAMETER)
     {
-      JsonNode *input = json_array_get_element (inputs, i);
-      g_autofree char *setting = g_strdup_printf ("inputs[%u].name", i);
-      JsonNode *name_node;
-      const char *name;
-
-      if (!JSON_NODE_HOLDS_OBJECT (input))
-        continue;
-
-      name_node = get_member (json_node_get_object (input), "name", JSON_NODE_VALUE);
-      name = name_node != NULL ? json_node_get_string (name_node) : NULL;
-      if (name == NULL || *name == '\0')
-        {
-          add_problem (v, trigger, setting, _("The input has no name"));
-          continue;
-        }
-
-      if (!flows_expression_is_identifier (name))
-        {
-          add_problem (v, trigger, setting,
-                       _("Input name “%s” cannot be referenced: use letters, digits and “_”, not starting with a digit"),
-                       name);
-          continue;
-        }
-
-      if (g_hash_table_lookup (v->names, name) == GINT_TO_POINTER (NAME_INPUT))
-        {
-          add_problem (v, trigger, setting, _("Another input is already called “%s”"), name);
-          continue;
-        }
-
-      /* An input may share a parameter's or built-in's name: Step 3 receives ConnectionID. */
-      g_hash_table_insert (v->names, (gpointer) name, GINT_TO_POINTER (NAME_INPUT));
+      g_hash_table_insert (v->names, (gpointer) name, GINT_TO_POINTER (NAME_PARAM));
+      return;
     }
+  if (kind == FLOWS_SCOPE_BUILTIN)
+    {
+      g_hash_table_insert (v->names, (gpointer) name, GINT_TO_POINTER (NAME_BUILTIN));
+      return;
+    }
+
+  trigger = flows_flow_get_trigger (v->flow);
+  setting = g_strdup_printf ("inputs[%u].name", index);
+  if (name == NULL || *name == '\0')
+    {
+      add_problem (v, trigger, setting, _("The input has no name"));
+      return;
+    }
+
+  if (!flows_expression_is_identifier (name))
+    {
+      add_problem (v, trigger, setting,
+                   _("Input name “%s” cannot be referenced: use letters, digits and “_”, not starting with a digit"),
+                   name);
+      return;
+    }
+
+  if (g_hash_table_lookup (v->names, name) == GINT_TO_POINTER (NAME_INPUT))
+    {
+      add_problem (v, trigger, setting, _("Another input is already called “%s”"), name);
+      return;
+    }
+
+  /* An input may share a parameter's or built-in's name: Step 3 receives ConnectionID. */
+  g_hash_table_insert (v->names, (gpointer) name, GINT_TO_POINTER (NAME_INPUT));
 }
 
 static void
@@ -227,10 +218,7 @@ check_triggers (Validation *v)
         continue;
 
       if (first == NULL)
-        {
-          first = stage;
-          collect_trigger_inputs (v, stage);
-        }
+        first = stage;
       else
         {
           add_problem (v, stage, NULL,
@@ -239,6 +227,7 @@ check_triggers (Validation *v)
         }
     }
 
+  _flows_scope_foreach_name (v->app, first, collect_name, v);
   if (first == NULL)
     add_problem (v, NULL, NULL, _("The flow has no Trigger stage to start from"));
 }
@@ -576,9 +565,7 @@ validate_flow (FlowsApp  *app,
   g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GString) path = NULL;
   g_autoptr(GPtrArray) problems = NULL;
-  GListModel *params;
   GListModel *stages;
-  guint n_params;
   guint n_stages;
   Validation v;
 
@@ -589,20 +576,6 @@ validate_flow (FlowsApp  *app,
   path = g_string_new (NULL);
   problems = g_ptr_array_new_with_free_func ((GDestroyNotify) flows_problem_free);
   v = (Validation) { app, flow, names, stages_by_key, ids, path, problems };
-
-  params = flows_app_get_params (app);
-  n_params = g_list_model_get_n_items (params);
-  for (guint i = 0; i < n_params; i++)
-    {
-      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
-      const char *key = flows_param_get_key (param);
-
-      if (key != NULL)
-        g_hash_table_insert (names, (gpointer) key, GINT_TO_POINTER (NAME_PARAM));
-    }
-
-  for (guint i = 0; builtin_names[i] != NULL; i++)
-    g_hash_table_insert (names, (gpointer) builtin_names[i], GINT_TO_POINTER (NAME_BUILTIN));
 
   check_triggers (&v);
 
