@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "flows-document.h"
@@ -1028,6 +1029,47 @@ flows_document_load_connection (GFile   *file,
   return load_document (file, (gpointer)flows_document_connection_from_json, error);
 }
 
+/* Writes a temporary file beside @file and renames it over. Not g_file_replace_contents():
+ * when a write fails half-way (a full disk, a quota), GLib 2.74 still renames the truncated
+ * temporary file over @file (tests/hardening/test-faults.c). A private document (@mode without
+ * bits for others) becomes private again even if someone opened up the old file; a shared one
+ * keeps the permissions it has. */
+static gboolean
+replace_contents (GFile       *file,
+                  const char  *text,
+                  int          mode,
+                  GError     **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GCancellable) abandon = NULL;
+  GStatBuf st;
+
+  if (path != NULL)
+    {
+      if ((mode & 0077) != 0 && g_stat (path, &st) == 0)
+        mode = st.st_mode & 0777;
+      /* It removes its temporary file when a write fails. */
+      return g_file_set_contents_full (path, text, strlen (text), G_FILE_SET_CONTENTS_CONSISTENT, mode, error);
+    }
+
+  /* A file without a local path (GVfs): closing a replace stream with a cancelled cancellable
+   * leaves the destination as it was. */
+  stream = g_file_replace (file, NULL, FALSE,
+                           (mode & 0077) == 0 ? G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION
+                                              : G_FILE_CREATE_NONE,
+                           NULL, error);
+  if (stream == NULL)
+    return FALSE;
+  if (g_output_stream_write_all (G_OUTPUT_STREAM (stream), text, strlen (text), NULL, NULL, error))
+    return g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
+
+  abandon = g_cancellable_new ();
+  g_cancellable_cancel (abandon);
+  g_output_stream_close (G_OUTPUT_STREAM (stream), abandon, NULL);
+  return FALSE;
+}
+
 gboolean
 flows_document_write (GFile       *file,
                       const char  *text,
@@ -1047,14 +1089,7 @@ flows_document_write (GFile       *file,
     }
   g_clear_error (&local_error);
 
-  /* g_file_replace_contents() writes a temporary file beside @file and renames it over. It
-   * gives the new file the old one's permissions unless told to replace the destination: a
-   * private document must become private again even if someone opened up the old file. */
-  if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
-                                (mode & 0077) == 0
-                                  ? G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION
-                                  : G_FILE_CREATE_NONE,
-                                NULL, NULL, &local_error))
+  if (!replace_contents (file, text, mode, &local_error))
     {
       g_set_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO,
                    _("%s: cannot be saved: %s"), name, local_error->message);

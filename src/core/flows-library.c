@@ -27,6 +27,10 @@ struct _FlowsLibrary
   GHashTable *written;
   /* App id -> FlowsApp with edits not yet saved */
   GHashTable *pending_saves;
+  /* App id -> FlowsApp whose unsaved edits met a change on disk ("external-change"): not
+   * autosaved over the other version until someone chooses (queue_save_app() keeps them,
+   * replace_app() drops them) */
+  GHashTable *held_saves;
   guint       save_source_id;
   GFileMonitor *monitors[2];
   guint       is_new : 1;
@@ -73,6 +77,7 @@ flows_library_finalize (GObject *object)
   g_clear_pointer (&self->broken_paths, g_hash_table_unref);
   g_clear_pointer (&self->written, g_hash_table_unref);
   g_clear_pointer (&self->pending_saves, g_hash_table_unref);
+  g_clear_pointer (&self->held_saves, g_hash_table_unref);
   g_clear_handle_id (&self->save_source_id, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
     {
@@ -160,6 +165,7 @@ flows_library_init (FlowsLibrary *self)
   self->broken_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->held_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 FlowsLibrary *
@@ -455,6 +461,7 @@ flows_library_save_app (FlowsLibrary  *self,
   if (!write_document (self, file, text, 0644, error))
     return FALSE;
   g_hash_table_remove (self->pending_saves, flows_app_get_id (app));
+  g_hash_table_remove (self->held_saves, flows_app_get_id (app));
 
   g_hash_table_insert (self->files, g_strdup (flows_app_get_id (app)), g_steal_pointer (&file));
   return TRUE;
@@ -955,6 +962,17 @@ flows_library_flush (FlowsLibrary  *self,
       saved_all = FALSE;
     }
 
+  /* Edits waiting for an answer to "external-change" are not saved, and not lost silently. */
+  g_hash_table_iter_init (&iter, self->held_saves);
+  if (g_hash_table_iter_next (&iter, NULL, &app))
+    {
+      if (saved_all)
+        g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_CONFLICT,
+                     _("“%s” has edits that are not saved, and another program changed its file: keep your version or reload the file first"),
+                     flows_app_get_name (app));
+      saved_all = FALSE;
+    }
+
   return saved_all;
 }
 
@@ -975,6 +993,7 @@ flows_library_queue_save_app (FlowsLibrary *self,
   g_return_if_fail (FLOWS_IS_LIBRARY (self));
   g_return_if_fail (FLOWS_IS_APP (app));
 
+  g_hash_table_remove (self->held_saves, flows_app_get_id (app));
   g_hash_table_replace (self->pending_saves, g_strdup (flows_app_get_id (app)), g_object_ref (app));
   if (self->save_source_id == 0)
     self->save_source_id = g_timeout_add (SAVE_DELAY_MS, on_save_timeout, self);
@@ -985,7 +1004,8 @@ flows_library_has_unsaved_edits (FlowsLibrary *self,
                                  FlowsApp     *app)
 {
   g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
-  return g_hash_table_contains (self->pending_saves, flows_app_get_id (app));
+  return g_hash_table_contains (self->pending_saves, flows_app_get_id (app)) ||
+         g_hash_table_contains (self->held_saves, flows_app_get_id (app));
 }
 
 /* Watching for changes by others -------------------------------------------------------------- */
@@ -1001,6 +1021,7 @@ flows_library_replace_app (FlowsLibrary *self,
   g_return_if_fail (FLOWS_IS_APP (app));
 
   g_hash_table_remove (self->pending_saves, flows_app_get_id (app));
+  g_hash_table_remove (self->held_saves, flows_app_get_id (app));
   current = flows_library_find_app (self, flows_app_get_id (app));
   if (current != NULL && g_list_store_find (self->apps, current, &position))
     g_list_store_remove (self->apps, position);
@@ -1090,6 +1111,7 @@ reload_app_file (FlowsLibrary *self,
           guint position;
 
           g_hash_table_remove (self->pending_saves, id);
+          g_hash_table_remove (self->held_saves, id);
           if (g_list_store_find (self->apps, current, &position))
             g_list_store_remove (self->apps, position);
           g_hash_table_remove (self->files, id);
@@ -1098,7 +1120,17 @@ reload_app_file (FlowsLibrary *self,
       problems_changed = TRUE;
     }
   else if (current != NULL && flows_library_has_unsaved_edits (self, current))
-    g_signal_emit (self, signals[EXTERNAL_CHANGE], 0, current, on_disk);
+    {
+      /* Held, or the autosave would write over the other version before anyone chose. */
+      FlowsApp *pending = g_hash_table_lookup (self->pending_saves, id);
+
+      if (pending != NULL)
+        {
+          g_hash_table_replace (self->held_saves, g_strdup (id), g_object_ref (pending));
+          g_hash_table_remove (self->pending_saves, id);
+        }
+      g_signal_emit (self, signals[EXTERNAL_CHANGE], 0, current, on_disk);
+    }
   else if (current == NULL && flows_library_find_app (self, flows_app_get_id (on_disk)) != NULL)
     {
       g_autofree char *path = g_file_get_parse_name (file);

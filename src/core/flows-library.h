@@ -20,6 +20,7 @@ typedef enum {
   FLOWS_LIBRARY_ERROR_BROKEN_FILE,
   FLOWS_LIBRARY_ERROR_INVALID_ID,
   FLOWS_LIBRARY_ERROR_SECRETS,
+  FLOWS_LIBRARY_ERROR_CONFLICT,   /* unsaved edits wait for an answer to "external-change" */
 } FlowsLibraryError;
 
 /* A file of the library that did not load: which one and why (the message starts with the
@@ -116,7 +117,9 @@ gboolean         flows_library_add_connection_with_secrets_finish (FlowsLibrary 
                                                                    GError          **error);
 
 /* Autosave: saves @app within a moment, gathering quick edits into one write. A failure emits
- * "save-failed" and keeps the edits. flush() saves everything queued now (before quitting). */
+ * "save-failed" and keeps the edits. flush() saves everything queued now (before quitting); it
+ * fails with FLOWS_LIBRARY_ERROR_CONFLICT while edits wait for an answer to "external-change"
+ * (those are held, not autosaved: queue_save_app() keeps them, replace_app() drops them). */
 void             flows_library_queue_save_app             (FlowsLibrary     *self,
                                                            FlowsApp         *app);
 gboolean         flows_library_has_unsaved_edits          (FlowsLibrary     *self,
