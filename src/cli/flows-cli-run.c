@@ -166,12 +166,8 @@ flows_cli_run (FlowsCliInvocation *invocation)
   run_json = flows_run_to_json (run);
   if (as_json)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autofree char *text = NULL;
+      g_autofree char *text = flows_json_generate (run_json, TRUE);
 
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_root (generator, run_json);
-      text = json_generator_to_data (generator, NULL);
       g_print ("%s\n", text);
     }
   else

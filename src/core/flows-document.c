@@ -12,6 +12,7 @@
 #include "flows-document.h"
 #include "flows-enums.h"
 #include "flows-json-locate.h"
+#include "flows-json-util.h"
 
 G_DEFINE_QUARK (flows-document-error-quark, flows_document_error)
 
@@ -298,6 +299,26 @@ scanner_column_to_column (Reader *reader,
   return MAX (column, 1);
 }
 
+/* The line and the column (in characters, from 1) of @position in the text; the bytes before
+ * @position are UTF-8. */
+static void
+locate_pointer (Reader     *reader,
+                const char *position,
+                guint      *line,
+                glong      *column)
+{
+  const char *line_start = reader->text;
+
+  *line = 1;
+  for (const char *p = reader->text; p < position; p++)
+    if (*p == '\n')
+      {
+        (*line)++;
+        line_start = p + 1;
+      }
+  *column = g_utf8_pointer_to_offset (line_start, position) + 1;
+}
+
 /* Parses @text into its root object and checks "format" and "version", migrating an older
  * version in memory (the file itself is only rewritten when the user saves). */
 static JsonObject *
@@ -308,6 +329,7 @@ read_root (Reader     *reader,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) parse_error = NULL;
   const char *invalid_utf8;
+  const char *too_deep;
   const char *format;
   JsonNode *root_node;
   JsonObject *root;
@@ -315,25 +337,35 @@ read_root (Reader     *reader,
 
   if (!g_utf8_validate (reader->text, reader->length, &invalid_utf8))
     {
-      guint line = 1;
-      const char *line_start = reader->text;
+      guint line;
+      glong column;
 
-      for (const char *p = reader->text; p < invalid_utf8; p++)
-        if (*p == '\n')
-          {
-            line++;
-            line_start = p + 1;
-          }
+      locate_pointer (reader, invalid_utf8, &line, &column);
       g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
                    _("%s:%u:%ld: the file is not valid UTF-8 text"),
-                   reader->source, line, g_utf8_pointer_to_offset (line_start, invalid_utf8) + 1);
+                   reader->source, line, column);
+      return NULL;
+    }
+
+  /* json-glib recurses once per level: a deep enough file would overflow the stack. */
+  if ((too_deep = flows_json_find_too_deep (reader->text, reader->length)) != NULL)
+    {
+      guint line;
+      glong column;
+
+      locate_pointer (reader, too_deep, &line, &column);
+      g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
+                   _("%s:%u:%ld: lists and objects are nested more than %d deep here"),
+                   reader->source, line, column, FLOWS_JSON_MAX_DEPTH);
       return NULL;
     }
 
   if (!json_parser_load_from_data (parser, reader->text, reader->length, &parse_error))
     {
-      /* json-glib says "<data>:LINE:COLUMN: Parse error: WHAT"; keep LINE:COLUMN: WHAT. */
-      const char *message = parse_error->message;
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: WHAT"; keep LINE:COLUMN: WHAT. WHAT
+       * quotes the text it choked on, cut at a byte count that can split a character. */
+      g_autofree char *valid = g_utf8_make_valid (parse_error->message, -1);
+      const char *message = valid;
       guint line, column;
       int consumed = 0;
 
@@ -724,14 +756,9 @@ failed:
 static char *
 to_text (JsonObject *root)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), root);
-  g_autofree char *text = NULL;
+  g_autofree char *text = flows_json_generate (node, TRUE);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
   return g_strconcat (text, "\n", NULL);
 }
 

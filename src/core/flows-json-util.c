@@ -5,6 +5,55 @@
 
 #include "flows-json-util.h"
 
+const char *
+flows_json_find_too_deep (const char *data,
+                          gsize       size)
+{
+  guint depth = 0;
+  gsize i = 0;
+
+  /* What json-glib's scanner steps over besides brackets: "strings" with escapes, 'strings'
+   * without, and comments. */
+  while (i < size)
+    {
+      switch (data[i++])
+        {
+        case '"':
+          while (i < size && data[i] != '"')
+            i += data[i] == '\\' ? 2 : 1;
+          i++;
+          break;
+        case '\'':
+          while (i < size && data[i] != '\'')
+            i++;
+          i++;
+          break;
+        case '/':
+          if (i < size && data[i] == '*')
+            {
+              for (i++; i + 1 < size && !(data[i] == '*' && data[i + 1] == '/'); i++)
+                ;
+              i += 2;
+            }
+          break;
+        case '[':
+        case '{':
+          if (++depth > FLOWS_JSON_MAX_DEPTH)
+            return data + i - 1;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+
+  return NULL;
+}
+
 JsonNode *
 flows_json_deep_copy (JsonNode *node)
 {
@@ -106,13 +155,66 @@ flows_json_walk (JsonNode   *node,
   return node;
 }
 
+/* json-glib 1.6 formats a double with "%.17g" and appends ".0" when the result has no ".":
+ * "1e+20.0". Outside strings, ".0" right after an exponent's digits is never JSON: drop it. */
+static char *
+fix_exponents (char *text)
+{
+  char *out = text;
+  gboolean in_string = FALSE;
+
+  for (const char *p = text; *p != '\0'; )
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            *out++ = *p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          *out++ = *p++;
+          continue;
+        }
+
+      if (*p == '"')
+        in_string = TRUE;
+      else if ((*p == 'e' || *p == 'E') && p > text && g_ascii_isdigit (p[-1]))
+        {
+          const char *q = p + 1;
+
+          if (*q == '+' || *q == '-')
+            q++;
+          while (g_ascii_isdigit (*q))
+            q++;
+          if (q[0] == '.' && q[1] == '0' && !g_ascii_isdigit (q[2]))
+            {
+              memmove (out, p, q - p);
+              out += q - p;
+              p = q + 2;
+              continue;
+            }
+        }
+      *out++ = *p++;
+    }
+  *out = '\0';
+  return text;
+}
+
 char *
-flows_json_to_compact (JsonNode *node)
+flows_json_generate (JsonNode *node,
+                     gboolean  pretty)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
 
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
+  return fix_exponents (json_generator_to_data (generator, NULL));
+}
+
+char *
+flows_json_to_compact (JsonNode *node)
+{
+  return flows_json_generate (node, FALSE);
 }
 
 char *

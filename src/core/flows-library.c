@@ -407,14 +407,15 @@ document_file (FlowsLibrary  *self,
   GFile *known = g_hash_table_lookup (self->files, id);
   g_autofree char *basename = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GFile) directory = NULL;
   g_autoptr(GFile) file = NULL;
 
   if (known != NULL)
     return g_object_ref (known);
 
   basename = g_strconcat (id, ".json", NULL);
-  file = g_file_get_child (self->directory, subdirectory);
-  file = g_file_get_child (g_steal_pointer (&file), basename);
+  directory = g_file_get_child (self->directory, subdirectory);
+  file = g_file_get_child (directory, basename);
   path = g_file_get_path (file);
   if (g_hash_table_contains (self->broken_paths, path))
     {
@@ -616,7 +617,8 @@ remove_connection_file (FlowsLibrary     *self,
                         GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(FlowsConnection) hold = g_object_ref (connection);
+  /* Keeps @connection alive past its removal from the store; never read, hence unused. */
+  G_GNUC_UNUSED g_autoptr(FlowsConnection) hold = g_object_ref (connection);
   GFile *file = g_hash_table_lookup (self->files, flows_connection_get_id (connection));
   guint position;
 

@@ -189,11 +189,14 @@ flows_oauth_check_callback (GHashTable  *fields,
   if (provider_error != NULL)
     {
       const char *description = g_hash_table_lookup (fields, "error_description");
+      /* Percent-decoding gives any bytes; the message is shown, so it must be UTF-8. */
+      g_autofree char *valid_error = g_utf8_make_valid (provider_error, -1);
+      g_autofree char *valid_description = description != NULL ? g_utf8_make_valid (description, -1) : NULL;
 
       g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER,
                    description != NULL ? _("The provider did not sign you in (%s): %s")
                                        : _("The provider did not sign you in (%s)"),
-                   provider_error, description);
+                   valid_error, valid_description);
       return FALSE;
     }
 

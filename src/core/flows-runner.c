@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -1004,14 +1005,17 @@ build_body (Run         *run,
               char *end = NULL;
               double number = g_ascii_strtod (value, &end);
 
-              if (*value == '\0' || *end != '\0')
+              /* JSON has no NaN or infinity ("nan", "inf" and "1e999" read as those). */
+              if (*value == '\0' || *end != '\0' || !isfinite (number))
                 {
                   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                _("%s: “%s” is not a number"), setting, value);
                   return FALSE;
                 }
               node = json_node_alloc ();
-              if (number == (gint64)number && strpbrk (value, ".eE") == NULL)
+              /* In range before the cast, which is undefined beyond gint64. */
+              if (number > -9.0e18 && number < 9.0e18 && number == (gint64)number &&
+                  strpbrk (value, ".eE") == NULL)
                 json_node_init_int (node, (gint64)number);
               else
                 json_node_init_double (node, number);
@@ -1030,6 +1034,13 @@ build_body (Run         *run,
             {
               g_autoptr(GError) parse_error = NULL;
 
+              if (flows_json_find_too_deep (value, strlen (value)) != NULL)
+                {
+                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("%s: lists and objects are nested more than %d deep"),
+                               setting, FLOWS_JSON_MAX_DEPTH);
+                  return FALSE;
+                }
               if (!(node = json_from_string (value, &parse_error)))
                 {
                   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -1237,10 +1248,21 @@ _flows_runner_parse_body (GBytes      *body,
        * changes it in place anyway (see excerpt()). */
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) parse_error = NULL;
+      JsonNode *root;
 
+      if (flows_json_find_too_deep (data, size) != NULL)
+        {
+          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                       _("The response of %s %s nests lists and objects more than %d deep"),
+                       method, url, FLOWS_JSON_MAX_DEPTH);
+          return NULL;
+        }
       if (!json_parser_load_from_data (parser, data, size, &parse_error))
         {
-          const char *reason = parse_error->message;
+          /* json-glib quotes the text it choked on, cut at a byte count that can split a
+           * character. */
+          g_autofree char *valid = g_utf8_make_valid (parse_error->message, -1);
+          const char *reason = valid;
 
           if (g_str_has_prefix (reason, "<data>:"))
             reason += strlen ("<data>:");
@@ -1249,7 +1271,9 @@ _flows_runner_parse_body (GBytes      *body,
                        method, url, reason);
           return NULL;
         }
-      return json_parser_steal_root (parser);
+      /* Only white space: no value, as an empty body. */
+      root = json_parser_steal_root (parser);
+      return root != NULL ? root : json_node_init_string (json_node_alloc (), "");
     }
 
   if (g_str_equal (media, "application/x-www-form-urlencoded") && g_utf8_validate_len (data, size, NULL))

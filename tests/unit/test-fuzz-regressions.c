@@ -1,0 +1,301 @@
+/* test-fuzz-regressions.c — one case for every bug that the fuzzers of tests/fuzz and the
+ * sanitizer tree of build-aux/test found, with the input that found it (or its essence).
+ *
+ * The leaks LeakSanitizer found have no case here: the core suite itself, run under it by
+ * build-aux/test, is their regression test.
+ */
+#include <string.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "flows-document.h"
+#include "flows-json-util.h"
+#include "flows-oauth.h"
+#include "flows-runner-private.h"
+#include "runner-helpers.h"
+
+/* json-glib quotes the token it choked on cut after a number of bytes, here in the middle of
+ * the 13th "→" (3 bytes each). */
+#define SPLIT_CHARACTER_JSON "{\"→→→→→→→→→→→→→→→\" 1}"
+
+static char *
+nested (guint       depth,
+        const char *before,
+        const char *after)
+{
+  GString *text = g_string_new (before);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, after);
+  return g_string_free (text, FALSE);
+}
+
+static void
+assert_utf8_message (const GError *error)
+{
+  g_assert_nonnull (error);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
+/* fuzz-app, fuzz-connection: a syntax error quoted half a character. */
+static void
+test_document_error_is_utf8 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+
+  app = flows_document_app_from_json (SPLIT_CHARACTER_JSON, strlen (SPLIT_CHARACTER_JSON), "app.json", &error);
+  g_assert_null (app);
+  g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX);
+  assert_utf8_message (error);
+  g_assert_true (g_str_has_prefix (error->message, "app.json:1:"));
+  g_clear_error (&error);
+
+  connection = flows_document_connection_from_json (SPLIT_CHARACTER_JSON, strlen (SPLIT_CHARACTER_JSON),
+                                                    "connection.json", &error);
+  g_assert_null (connection);
+  g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX);
+  assert_utf8_message (error);
+}
+
+/* json-glib's parser recurses once per level: 100,000 "[" (200 KB) overflowed the stack. */
+static void
+test_document_too_deep (void)
+{
+  static const char before[] =
+    "{\"format\":\"flows-studio/app\",\"version\":1,\"id\":\"deep\",\"name\":\"Deep\","
+    "\"connectionType\":\"generic\",\"flows\":[{\"id\":\"f\",\"name\":\"F\",\"stages\":"
+    "[{\"id\":\"s\",\"type\":\"trigger\",\"settings\":{\"x\":";
+  static const char after[] = "}}]}]}";
+  g_autofree char *deep = nested (100000, before, after);
+  g_autofree char *fine = nested (400, before, after);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsApp) fine_app = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+
+  app = flows_document_app_from_json (deep, strlen (deep), "deep.json", &error);
+  g_assert_null (app);
+  g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX);
+  g_assert_nonnull (strstr (error->message, "nested more than 512 deep"));
+  /* Where the 513th level opens: 7 levels before the settings' first "[". */
+  g_assert_true (g_str_has_prefix (error->message, "deep.json:1:"));
+  g_clear_error (&error);
+
+  /* Deep, but not too deep, still loads. */
+  fine_app = flows_document_app_from_json (fine, strlen (fine), "fine.json", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fine_app);
+
+  connection = flows_document_connection_from_json (deep, strlen (deep), "deep.json", &error);
+  g_assert_null (connection);
+  g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX);
+}
+
+static void
+test_find_too_deep (void)
+{
+  g_autofree char *limit = nested (FLOWS_JSON_MAX_DEPTH, "", "");
+  g_autofree char *over = nested (FLOWS_JSON_MAX_DEPTH + 1, "{\"a\":", "}");
+  g_autofree char *quoted = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *commented = NULL;
+  g_autofree char *brackets = g_strnfill (1000, '[');
+
+  g_assert_null (flows_json_find_too_deep (limit, strlen (limit)));
+  /* The object is one level: the last "[" is the one too deep. */
+  g_assert_true (flows_json_find_too_deep (over, strlen (over)) == over + 5 + FLOWS_JSON_MAX_DEPTH - 1);
+  /* Only the given length counts. */
+  g_assert_null (flows_json_find_too_deep (over, 5 + FLOWS_JSON_MAX_DEPTH - 1));
+
+  /* Brackets inside strings and comments are not nesting. */
+  quoted = g_strconcat ("[\"", brackets, "\", '", brackets, "']", NULL);
+  g_assert_null (flows_json_find_too_deep (quoted, strlen (quoted)));
+  escaped = g_strconcat ("[\"\\\"", brackets, "\"]", NULL);
+  g_assert_null (flows_json_find_too_deep (escaped, strlen (escaped)));
+  commented = g_strconcat ("[/* \" ", brackets, " */ 1]", NULL);
+  g_assert_null (flows_json_find_too_deep (commented, strlen (commented)));
+  /* A quote inside a comment does not hide what follows. */
+  g_free (commented);
+  commented = g_strconcat ("/* \" */", brackets, NULL);
+  g_assert_nonnull (flows_json_find_too_deep (commented, strlen (commented)));
+}
+
+/* json-glib 1.6 writes the double 1e20 as "1e+20.0": an App with such a number in a stage's
+ * settings was saved as a file that does not load. */
+static void
+test_document_exponent_round_trip (void)
+{
+  static const char text[] =
+    "{\"format\":\"flows-studio/app\",\"version\":1,\"id\":\"n\",\"name\":\"N\","
+    "\"connectionType\":\"generic\",\"flows\":[{\"id\":\"f\",\"name\":\"F\",\"stages\":"
+    "[{\"id\":\"s\",\"type\":\"trigger\",\"settings\":{\"big\":1e20,\"small\":-3E-300,"
+    "\"text\":\"1e+20.0\",\"list\":[2e17,1.5e300]}}]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsApp) app = flows_document_app_from_json (text, strlen (text), "n.json", &error);
+  g_autoptr(FlowsApp) again = NULL;
+  g_autofree char *saved = NULL;
+  g_autofree char *saved_again = NULL;
+
+  g_assert_no_error (error);
+  saved = flows_document_app_to_json (app);
+  g_assert_nonnull (strstr (saved, "\"big\" : 1e+20,"));
+  g_assert_nonnull (strstr (saved, "\"text\" : \"1e+20.0\""));
+  g_assert_nonnull (strstr (saved, "2e+17,"));
+  again = flows_document_app_from_json (saved, strlen (saved), "saved.json", &error);
+  g_assert_no_error (error);
+  saved_again = flows_document_app_to_json (again);
+  g_assert_cmpstr (saved_again, ==, saved);
+}
+
+/* fuzz-callback: error=%97 put a byte that is not UTF-8 into the message. */
+static void
+test_callback_error_is_utf8 (void)
+{
+  g_autoptr(GHashTable) fields = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fields = flows_oauth_parse_callback ("http://127.0.0.1:8976/callback?error=%97cV&error_description=a%FFb&state=s",
+                                       &error);
+  g_assert_no_error (error);
+  g_assert_false (flows_oauth_check_callback (fields, "s", &error));
+  g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER);
+  assert_utf8_message (error);
+  g_assert_nonnull (strstr (error->message, "\xEF\xBF\xBD" "cV"));
+  g_assert_nonnull (strstr (error->message, "a\xEF\xBF\xBD" "b"));
+}
+
+static JsonNode *
+parse_body (const char  *media_type,
+            const char  *text,
+            gsize        length,
+            GError     **error)
+{
+  g_autoptr(GBytes) body = g_bytes_new (text, length);
+
+  return _flows_runner_parse_body (body, media_type, "POST", "https://provider.invalid/token", error);
+}
+
+/* fuzz-response-body: the same split character in a JSON response's error; a body of white
+ * space came back as NULL without an error; a deep body overflowed the stack. */
+static void
+test_response_body (void)
+{
+  g_autofree char *deep = nested (100000, "", "");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) broken = NULL;
+  g_autoptr(JsonNode) blank = NULL;
+  g_autoptr(JsonNode) too_deep = NULL;
+
+  broken = parse_body ("application/json", SPLIT_CHARACTER_JSON, strlen (SPLIT_CHARACTER_JSON), &error);
+  g_assert_null (broken);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  assert_utf8_message (error);
+  g_clear_error (&error);
+
+  blank = parse_body ("application/json", "\r\n ", 3, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (blank);
+  g_assert_cmpstr (json_node_get_string (blank), ==, "");
+
+  too_deep = parse_body ("application/problem+json", deep, strlen (deep), &error);
+  g_assert_null (too_deep);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "nests lists and objects more than 512 deep"));
+}
+
+/* A number field of a JSON body was cast to gint64 whatever its size ("1e300": undefined
+ * behaviour), NaN and infinity were sent as "nan" and "inf", and 1e20 as "1e+20.0": none of
+ * them JSON. */
+static void
+test_body_number_field (void)
+{
+  static const struct {
+    const char *value;
+    const char *sent;  /* NULL: refused */
+  } cases[] = {
+    { "nan", NULL },
+    { "inf", NULL },
+    { "-infinity", NULL },
+    { "1e999", NULL },
+    { "99999999999999999999", "{\"v\":1e+20}" },
+    { "-1e300", "{\"v\":-1.0000000000000001e+300}" },
+    { "9007199254740993", "{\"v\":9007199254740992}" },
+  };
+  g_autoptr(TestServer) server = test_server_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FlowsApp) app = test_app_new ();
+      g_autoptr(FlowsRun) run = NULL;
+      FlowsFlow *flow = test_flow_add (app, "number");
+      FlowsStage *trigger = test_trigger_add (flow, NULL);
+      FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                         "{'method':'POST','uriBase':'%s','uriPath':'n','body':{'kind':'json','fields':["
+                                         "{'name':'v','value':'%s','type':'number'}]}}",
+                                         server->url, cases[i].value);
+      guint before = test_server_n_requests (server);
+
+      test_route (trigger, "success", call);
+      run = test_run_with_inputs (app, flow, NULL);
+      if (cases[i].sent == NULL)
+        {
+          g_autofree char *message = g_strdup_printf ("“%s” is not a number", cases[i].value);
+
+          test_assert_failed (run, "call", message, NULL);
+          g_assert_cmpuint (test_server_n_requests (server), ==, before);
+        }
+      else
+        {
+          g_autofree char *body = NULL;
+
+          test_assert_succeeded (run);
+          body = test_request_body_text (test_server_request (server, before));
+          g_assert_cmpstr (body, ==, cases[i].sent);
+        }
+    }
+}
+
+/* A "json" field of a JSON body is parsed by json-glib too: the same depth limit. */
+static void
+test_body_json_field_too_deep (void)
+{
+  g_autofree char *deep = nested (100000, "", "");
+  g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(FlowsApp) app = test_app_new ();
+  g_autoptr(FlowsRun) run = NULL;
+  FlowsFlow *flow = test_flow_add (app, "deep");
+  FlowsStage *trigger = test_trigger_add (flow, "deep", NULL);
+  FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                     "{'method':'POST','uriBase':'%s','uriPath':'j','body':{'kind':'json','fields':["
+                                     "{'name':'v','value':'<deep>','type':'json'}]}}",
+                                     server->url);
+
+  test_route (trigger, "success", call);
+  run = test_run_with_inputs (app, flow, "deep", deep, NULL);
+  test_assert_failed (run, "call", "body.fields[0].value: lists and objects are nested more than 512 deep", NULL);
+  g_assert_cmpuint (test_server_n_requests (server), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/fuzz-regressions/document/error-is-utf8", test_document_error_is_utf8);
+  g_test_add_func ("/fuzz-regressions/document/too-deep", test_document_too_deep);
+  g_test_add_func ("/fuzz-regressions/document/exponent-round-trip", test_document_exponent_round_trip);
+  g_test_add_func ("/fuzz-regressions/json/find-too-deep", test_find_too_deep);
+  g_test_add_func ("/fuzz-regressions/callback/error-is-utf8", test_callback_error_is_utf8);
+  g_test_add_func ("/fuzz-regressions/response-body", test_response_body);
+  g_test_add_func ("/fuzz-regressions/body/number-field", test_body_number_field);
+  g_test_add_func ("/fuzz-regressions/body/json-field-too-deep", test_body_json_field_too_deep);
+
+  return g_test_run ();
+}
