@@ -139,23 +139,50 @@ flows_oauth_redirect_matches (const char *redirect_url,
          g_str_equal (effective_path (expected), effective_path (actual));
 }
 
+/* Fields that may come once (RFC 6749 §3.1): of two, which one counts would depend on who
+ * reads them, and one may not be the provider's (state=forged&state=real). */
+static const char * const single_fields[] = { "code", "state", "error", NULL };
+
 /* Adds the fields of a form-encoded @part to @fields, keeping fields already there. */
-static void
-add_form_fields (GHashTable *fields,
-                 const char *part)
+static gboolean
+add_form_fields (GHashTable  *fields,
+                 const char  *part,
+                 GError     **error)
 {
   g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_auto(GStrv) pairs = NULL;
   GHashTableIter iter;
   gpointer name, value;
 
   if (part == NULL || *part == '\0')
-    return;
+    return TRUE;
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  pairs = g_strsplit (part, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_autofree char *encoded = g_strndup (pairs[i], strcspn (pairs[i], "="));
+      g_autofree char *decoded = g_uri_unescape_string (g_strdelimit (encoded, "+", ' '), NULL);
+
+      if (decoded == NULL || !g_strv_contains (single_fields, decoded))
+        continue;
+      if (g_hash_table_contains (seen, decoded))
+        {
+          g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_BAD_REDIRECT_URL,
+                       _("The provider’s answer carries “%s” more than once, so which one is meant is unclear: the sign-in was rejected"),
+                       decoded);
+          return FALSE;
+        }
+      g_hash_table_add (seen, g_steal_pointer (&decoded));
+    }
 
   form = soup_form_decode (part);
   g_hash_table_iter_init (&iter, form);
   while (g_hash_table_iter_next (&iter, &name, &value))
     if (!g_hash_table_contains (fields, name))
       g_hash_table_insert (fields, g_strdup (name), g_strdup (value));
+  return TRUE;
 }
 
 GHashTable *
@@ -173,8 +200,9 @@ flows_oauth_parse_callback (const char  *uri,
       return NULL;
     }
 
-  add_form_fields (fields, g_uri_get_query (parsed));
-  add_form_fields (fields, g_uri_get_fragment (parsed));
+  if (!add_form_fields (fields, g_uri_get_query (parsed), error) ||
+      !add_form_fields (fields, g_uri_get_fragment (parsed), error))
+    return NULL;
   return g_steal_pointer (&fields);
 }
 
