@@ -376,9 +376,9 @@ add_stage_outputs (GPtrArray  *entries,
       {
         const char *result = flows_stage_get_string_setting (stage, "resultField");
 
+        /* The engine calls an unnamed result "url". */
         fields.format = _("The URL “%s” built by “%s”");
-        if (result != NULL && *result != '\0')
-          add_field (result, &fields);
+        add_field (result != NULL && *result != '\0' ? result : "url", &fields);
       }
       break;
 

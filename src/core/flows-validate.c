@@ -10,6 +10,7 @@
 #include "flows-expression.h"
 #include "flows-model-private.h"
 #include "flows-scope-private.h"
+#include "flows-stage-catalog.h"
 #include "flows-validate.h"
 
 /* Settings whose strings are names or choices, never templates: a "<" in them is not a
@@ -502,6 +503,241 @@ check_call_flow (Validation *v,
   add_problem (v, stage, "flow", _("No flow of this App has the id “%s”"), flow_id);
 }
 
+/* Required settings ---------------------------------------------------------------------- */
+
+/* A string member of @object that is missing, not a string or empty. */
+static gboolean
+is_blank (JsonObject *object,
+          const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  return node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+         *json_node_get_string (node) == '\0';
+}
+
+/* What a stage of each type cannot run without (flows-stage-catalog.h), one problem per
+ * missing setting, at its path. */
+static void
+check_required (Validation *v,
+                FlowsStage *stage)
+{
+  JsonObject *settings = flows_stage_get_settings (stage);
+
+  switch (flows_stage_get_stage_type (stage))
+    {
+    case FLOWS_STAGE_TYPE_BUILD_URL:
+      if (is_blank (settings, "base"))
+        add_problem (v, stage, "base", _("Enter the base URL to build on"));
+      break;
+
+    case FLOWS_STAGE_TYPE_CALL_API:
+      if (is_blank (settings, "uriBase"))
+        add_problem (v, stage, "uriBase", _("Enter the URI base: the address the request goes to"));
+      break;
+
+    case FLOWS_STAGE_TYPE_SLEEP:
+      {
+        JsonNode *seconds = json_object_get_member (settings, "seconds");
+
+        if (seconds == NULL || !JSON_NODE_HOLDS_VALUE (seconds) ||
+            (json_node_get_value_type (seconds) != G_TYPE_INT64 && json_node_get_value_type (seconds) != G_TYPE_DOUBLE))
+          add_problem (v, stage, "seconds", _("Enter how many seconds to wait"));
+        else if (json_node_get_double (seconds) < 0)
+          add_problem (v, stage, "seconds", _("A stage cannot wait a negative number of seconds"));
+      }
+      break;
+
+    case FLOWS_STAGE_TYPE_FOR_EACH:
+      if (is_blank (settings, "list"))
+        add_problem (v, stage, "list", _("Choose the list to go through, such as <callApi.body.items>"));
+      break;
+
+    case FLOWS_STAGE_TYPE_TRIGGER:
+    case FLOWS_STAGE_TYPE_SET_FIELDS:
+    case FLOWS_STAGE_TYPE_ROUTE_FLOW:
+    case FLOWS_STAGE_TYPE_CALL_FLOW:
+    case FLOWS_STAGE_TYPE_ADD_TO_RESPONSE:
+    default:
+      /* Nameless entries are skipped when the stage runs; a Call Flow's flow is checked by
+       * check_call_flow(). */
+      break;
+    }
+}
+
+/* Routes ---------------------------------------------------------------------------------- */
+
+static void
+check_reachable (Validation      *v,
+                 FlowsRouteGraph *graph)
+{
+  g_autofree guint8 *reached = NULL;
+
+  /* Without a Trigger nothing runs, which is reported once for the flow. */
+  if (graph->trigger < 0)
+    return;
+
+  reached = _flows_route_graph_reach (graph, graph->trigger, NULL);
+  for (guint i = 0; i < graph->n_stages; i++)
+    {
+      /* A second Trigger has its own problem. */
+      if (reached[i] || flows_stage_get_stage_type (graph->stages[i]) == FLOWS_STAGE_TYPE_TRIGGER)
+        continue;
+      add_problem (v, graph->stages[i], NULL,
+                   _("No route from the Trigger leads to this stage, so it never runs"));
+    }
+}
+
+/* TRUE when @stage adds @field to the response whatever happens: an Add To Response stage
+ * with that field, not optional (an optional field may be left out). */
+static gboolean
+adds_field (FlowsStage *stage,
+            const char *field)
+{
+  JsonNode *fields;
+
+  if (flows_stage_get_stage_type (stage) != FLOWS_STAGE_TYPE_ADD_TO_RESPONSE)
+    return FALSE;
+
+  fields = json_object_get_member (flows_stage_get_settings (stage), "fields");
+  if (fields == NULL || !JSON_NODE_HOLDS_ARRAY (fields))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (fields)); i++)
+    {
+      JsonNode *element = json_array_get_element (json_node_get_array (fields), i);
+      JsonObject *object;
+      JsonNode *optional;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      object = json_node_get_object (element);
+      optional = json_object_get_member (object, "optional");
+      if (!is_blank (object, "name") && g_str_equal (json_object_get_string_member (object, "name"), field) &&
+          (optional == NULL || !JSON_NODE_HOLDS_VALUE (optional) ||
+           json_node_get_value_type (optional) != G_TYPE_BOOLEAN || !json_node_get_boolean (optional)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The route @output of @stage ends the flow normally when it leads nowhere. An error with no
+ * fail route to take fails the run instead (that is no end to check), and a For Each's
+ * "each" route that leads nowhere only ends an item. */
+static gboolean
+ends_flow (FlowsRouteGraph *graph,
+           FlowsStage      *stage,
+           const char      *output)
+{
+  FlowsStageType type = flows_stage_get_stage_type (stage);
+  const char *target = flows_stage_get_route (stage, output);
+
+  if (g_str_equal (output, "each"))
+    return FALSE;
+  if (g_str_equal (output, "fail") && (type == FLOWS_STAGE_TYPE_CALL_API || type == FLOWS_STAGE_TYPE_CALL_FLOW))
+    return FALSE;
+  return target == NULL || _flows_route_graph_find (graph, target) < 0;
+}
+
+/* The flow's role asks for a field on every way to its end (DESIGN.md §4), or, for the
+ * Connection Test, a way to end on success. Only the stages a run of the flow itself goes
+ * through count: not those of a For Each's body, which may run no time at all. */
+static void
+check_contract (Validation      *v,
+                FlowsRouteGraph *graph)
+{
+  FlowsFlowRole role = flows_flow_get_role (v->flow);
+  const char *field = NULL;
+  g_autofree guint8 *level = NULL;
+  g_autofree guint8 *has = NULL;
+  gboolean changed = TRUE;
+
+  switch (role)
+    {
+    case FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE:
+      field = "authorizeUrl";
+      break;
+    case FLOWS_FLOW_ROLE_OAUTH_EXCHANGE:
+    case FLOWS_FLOW_ROLE_OAUTH_REFRESH:
+      field = "access_token";
+      break;
+    case FLOWS_FLOW_ROLE_CONNECTION_TEST:
+      break;
+    case FLOWS_FLOW_ROLE_NONE:
+    default:
+      return;
+    }
+
+  if (graph->trigger < 0)
+    return;
+
+  level = _flows_route_graph_reach (graph, graph->trigger, "each");
+
+  if (role == FLOWS_FLOW_ROLE_CONNECTION_TEST)
+    {
+      /* A run that only passes the Trigger tested nothing. */
+      for (guint i = 0; i < graph->n_stages; i++)
+        {
+          const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (graph->stages[i]));
+
+          if (!level[i] || (int) i == graph->trigger)
+            continue;
+          for (guint o = 0; info->outputs[o] != NULL; o++)
+            if (!g_str_equal (info->outputs[o], "fail") && ends_flow (graph, graph->stages[i], info->outputs[o]))
+              return;
+        }
+      add_problem (v, NULL, NULL,
+                   _("The Connection Test never ends on a success route: a connection can only pass when a path ends after a stage’s success or pass route"));
+      return;
+    }
+
+  /* has[i]: every way from the Trigger through stage i has added @field. The greatest fixed
+   * point, from "yes" everywhere down, so that loops settle. */
+  has = g_new (guint8, graph->n_stages);
+  for (guint i = 0; i < graph->n_stages; i++)
+    has[i] = TRUE;
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < graph->n_stages; i++)
+        {
+          gboolean before = (int) i != graph->trigger;
+          GArray *edges = graph->in[i];
+          gboolean value;
+
+          for (guint e = 0; e < edges->len && before; e++)
+            {
+              FlowsRouteEdge *edge = &g_array_index (edges, FlowsRouteEdge, e);
+
+              if (level[edge->target] && !g_str_equal (edge->output, "each"))
+                before = has[edge->target];
+            }
+          value = before || adds_field (graph->stages[i], field);
+          if (level[i] && value != has[i])
+            {
+              has[i] = value;
+              changed = TRUE;
+            }
+        }
+    }
+
+  for (guint i = 0; i < graph->n_stages; i++)
+    {
+      const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (graph->stages[i]));
+
+      if (!level[i] || has[i])
+        continue;
+      for (guint o = 0; info->outputs[o] != NULL; o++)
+        if (ends_flow (graph, graph->stages[i], info->outputs[o]))
+          {
+            add_problem (v, graph->stages[i], NULL,
+                         _("The flow can end here, after the “%s” route, without returning “%s”: add it with an Add To Response stage on the way"),
+                         info->outputs[o], field);
+            break;
+          }
+    }
+}
+
 /* The last time a flow was found to have no problems: in which App, at which revision of the
  * model. Kept on the flow, as qdata. The App is not referenced (it holds the flow: a reference
  * would be a cycle), only compared: an App made since, even at the same address, comes with a
@@ -599,11 +835,34 @@ validate_flow (FlowsApp  *app,
 
       check_routes (&v, stage);
       check_settings (&v, stage);
+      check_required (&v, stage);
       if (flows_stage_get_stage_type (stage) == FLOWS_STAGE_TYPE_CALL_FLOW)
         check_call_flow (&v, stage);
     }
 
   return g_steal_pointer (&problems);
+}
+
+GPtrArray *
+flows_validate_flow_full (FlowsApp  *app,
+                          FlowsFlow *flow)
+{
+  g_autoptr(FlowsRouteGraph) graph = NULL;
+  GPtrArray *problems;
+  Validation v = { 0 };
+
+  problems = flows_validate_flow (app, flow);
+  g_return_val_if_fail (problems != NULL, NULL);
+
+  /* What depends on the routes as a whole: a stage never reached, a role's contract. */
+  graph = _flows_route_graph_new (flow);
+  v.app = app;
+  v.flow = flow;
+  v.problems = problems;
+  check_reachable (&v, graph);
+  check_contract (&v, graph);
+
+  return problems;
 }
 
 GPtrArray *
@@ -621,7 +880,7 @@ flows_validate_app (FlowsApp *app)
     {
       g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
 
-      g_ptr_array_extend_and_steal (problems, flows_validate_flow (app, flow));
+      g_ptr_array_extend_and_steal (problems, flows_validate_flow_full (app, flow));
     }
 
   return problems;

@@ -1,6 +1,8 @@
 /* flows-validate.h — the checks an App must pass before anything runs: one Trigger per flow,
  * well-formed and unique stage keys, routes that lead somewhere, settings whose references
- * parse and name something in scope, Call Flow stages that call a private flow of the App.
+ * parse and name something in scope, the settings each stage type needs, Call Flow stages that
+ * call a private flow of the App; and, for the editor, stages nothing reaches and role flows
+ * that can end without their contract's fields.
  */
 #pragma once
 
@@ -28,9 +30,15 @@ void                flows_problem_free           (FlowsProblem       *problem);
 /* "Flow “X”, stage “Y”, setting fields[0].value: message", omitting what the problem lacks. */
 char               *flows_problem_to_string      (const FlowsProblem *problem);
 
-/* Both return a new array of FlowsProblem (with its free function set), empty when all is well. */
+/* Each returns a new array of FlowsProblem (with its free function set), empty when all is well.
+ * flows_validate_flow() lists what stops a run (a run checks it first); _full() adds what does
+ * not stop one but is still wrong — a stage no route from the Trigger reaches, a role flow that
+ * can end without its contract's fields (DESIGN.md §4) — for the editor; the App's list is
+ * every flow's full list. */
 GPtrArray          *flows_validate_app           (FlowsApp           *app);
 GPtrArray          *flows_validate_flow          (FlowsApp           *app,
+                                                  FlowsFlow          *flow);
+GPtrArray          *flows_validate_flow_full     (FlowsApp           *app,
                                                   FlowsFlow          *flow);
 
 /* The names every flow can reference besides parameters, trigger inputs and stages, NULL-terminated. */

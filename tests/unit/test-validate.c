@@ -1,5 +1,6 @@
 /* test-validate.c — each validation rule, on small Apps built in code. */
 #include "flows-app-templates.h"
+#include "flows-stage-catalog.h"
 #include "flows-validate.h"
 
 /* Builds an object from JSON written with single quotes, which reads better in C. */
@@ -17,7 +18,9 @@ parse_settings (const char *single_quoted)
   return json_object_ref (json_node_get_object (node));
 }
 
-/* Adds a stage to @flow and returns it (owned by the flow). */
+/* Adds a stage to @flow and returns it (owned by the flow). Unless it is a Trigger, the first
+ * route of the stage before it leads to it, when free: a stage no route reaches is a problem
+ * of its own (see test_unreachable()). */
 static FlowsStage *
 add_stage (FlowsFlow      *flow,
            const char     *id,
@@ -27,6 +30,17 @@ add_stage (FlowsFlow      *flow,
            const char     *settings)
 {
   g_autoptr(FlowsStage) stage = flows_stage_new (id, key, stage_type, name);
+  GListModel *stages = flows_flow_get_stages (flow);
+  guint n = g_list_model_get_n_items (stages);
+
+  if (n > 0 && stage_type != FLOWS_STAGE_TYPE_TRIGGER)
+    {
+      g_autoptr(FlowsStage) previous = g_list_model_get_item (stages, n - 1);
+      const char *output = flows_stage_catalog_lookup (flows_stage_get_stage_type (previous))->outputs[0];
+
+      if (flows_stage_get_route (previous, output) == NULL)
+        flows_stage_set_route (previous, output, id);
+    }
 
   if (settings != NULL)
     {
@@ -83,7 +97,7 @@ assert_one_problem (FlowsApp   *app,
                     const char *setting,
                     const char *message)
 {
-  g_autoptr(GPtrArray) problems = flows_validate_flow (app, flow);
+  g_autoptr(GPtrArray) problems = flows_validate_flow_full (app, flow);
   FlowsStage *stage = stage_id != NULL ? flows_flow_find_stage (flow, stage_id) : NULL;
 
   g_assert_cmpuint (problems->len, ==, 1);
@@ -97,7 +111,7 @@ static void
 assert_no_problems (FlowsApp  *app,
                     FlowsFlow *flow)
 {
-  g_autoptr(GPtrArray) problems = flows_validate_flow (app, flow);
+  g_autoptr(GPtrArray) problems = flows_validate_flow_full (app, flow);
 
   for (guint i = 0; i < problems->len; i++)
     {
@@ -226,7 +240,7 @@ test_key_invalid (void)
       FlowsFlow *flow;
       g_autoptr(FlowsApp) app = new_app (&flow);
 
-      add_stage (flow, "stage-bad", cases[i].key, FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
+      add_stage (flow, "stage-bad", cases[i].key, FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'seconds':1}");
 
       assert_one_problem (app, flow, "stage-bad", NULL, cases[i].message);
     }
@@ -238,8 +252,8 @@ test_key_duplicate (void)
   FlowsFlow *flow;
   g_autoptr(FlowsApp) app = new_app (&flow);
 
-  add_stage (flow, "stage-1", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
-  add_stage (flow, "stage-2", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait more", "{'duration':2}");
+  add_stage (flow, "stage-1", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'seconds':1}");
+  add_stage (flow, "stage-2", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait more", "{'seconds':2}");
 
   assert_one_problem (app, flow, "stage-2", NULL, "Stage key “wait” is already used by stage “Wait”");
 }
@@ -261,7 +275,7 @@ test_key_ambiguous (void)
       FlowsFlow *flow;
       g_autoptr(FlowsApp) app = new_app (&flow);
 
-      add_stage (flow, "stage-bad", cases[i].key, FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
+      add_stage (flow, "stage-bad", cases[i].key, FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'seconds':1}");
 
       assert_one_problem (app, flow, "stage-bad", NULL, cases[i].message);
     }
@@ -278,7 +292,7 @@ test_route_target (void)
   add_stage (other, "stage-elsewhere", "elsewhere", FLOWS_STAGE_TYPE_TRIGGER, "Elsewhere", NULL);
   flows_app_add_flow (app, other);
 
-  wait = add_stage (flow, "stage-wait", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'duration':1}");
+  wait = add_stage (flow, "stage-wait", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'seconds':1}");
   flows_stage_set_route (flows_flow_find_stage (flow, "stage-trigger"), "success", "stage-wait");
   /* A stage of another flow is as unreachable as one that does not exist. */
   flows_stage_set_route (wait, "success", "stage-elsewhere");
@@ -310,14 +324,14 @@ test_settings_unknown_reference (void)
   } cases[] = {
     { "{'uriBase':'<Foo>'}", "uriBase",
       "Unknown reference <Foo>: no connection parameter, built-in, trigger input or stage is called “Foo”" },
-    { "{'query':[{'name':'a','value':'1'},{'name':'b','value':'2'},{'name':'c','value':'<nope.x> <nope.y>'}]}",
+    { "{'uriBase':'https://x.test','query':[{'name':'a','value':'1'},{'name':'b','value':'2'},{'name':'c','value':'<nope.x> <nope.y>'}]}",
       "query[2].value",
       "Unknown reference <nope.x>: no connection parameter, built-in, trigger input or stage is called “nope”" },
-    { "{'body':{'kind':'json','fields':[{'name':'k','value':'<other.body.id>'}]}}", "body.fields[0].value",
+    { "{'uriBase':'https://x.test','body':{'kind':'json','fields':[{'name':'k','value':'<other.body.id>'}]}}", "body.fields[0].value",
       "Unknown reference <other.body.id>: no connection parameter, built-in, trigger input or stage is called “other”" },
-    { "{'uriPath':'/<apikey>'}", "uriPath",
+    { "{'uriBase':'https://x.test','uriPath':'/<apikey>'}", "uriPath",
       "Unknown reference <apikey>: no connection parameter, built-in, trigger input or stage is called “apikey”; did you mean “ApiKey”?" },
-    { "{'matrix':[[1,'ok'],[true,'<Lost>']]}", "matrix[1][1]",
+    { "{'uriBase':'https://x.test','matrix':[[1,'ok'],[true,'<Lost>']]}", "matrix[1][1]",
       "Unknown reference <Lost>: no connection parameter, built-in, trigger input or stage is called “Lost”" },
   };
 
@@ -603,6 +617,223 @@ test_cache_other_app (void)
 }
 
 static void
+test_unreachable (void)
+{
+  FlowsFlow *flow;
+  g_autoptr(FlowsApp) app = new_app (&flow);
+  g_autoptr(FlowsStage) island_a = flows_stage_new ("stage-a", "a", FLOWS_STAGE_TYPE_SLEEP, "A");
+  g_autoptr(FlowsStage) island_b = flows_stage_new ("stage-b", "b", FLOWS_STAGE_TYPE_SLEEP, "B");
+  g_autoptr(GPtrArray) problems = NULL;
+  FlowsStage *wait;
+
+  wait = add_stage (flow, "stage-wait", "wait", FLOWS_STAGE_TYPE_SLEEP, "Wait", "{'seconds':1}");
+  assert_no_problems (app, flow);
+
+  /* Two stages that lead to each other, and to a reachable one, but that nothing reaches. */
+  flows_stage_set_settings (island_a, flows_stage_get_settings (wait));
+  flows_stage_set_settings (island_b, flows_stage_get_settings (wait));
+  flows_flow_add_stage (flow, island_a);
+  flows_flow_add_stage (flow, island_b);
+  flows_stage_set_route (island_a, "success", "stage-b");
+  flows_stage_set_route (island_b, "success", "stage-a");
+  flows_stage_set_route (wait, "success", "stage-trigger");
+  problems = flows_validate_flow_full (app, flow);
+  g_assert_cmpuint (problems->len, ==, 2);
+  assert_problem (g_ptr_array_index (problems, 0), "flow-main", "Main", "stage-a", "A", NULL,
+                  "No route from the Trigger leads to this stage, so it never runs");
+  assert_problem (g_ptr_array_index (problems, 1), "flow-main", "Main", "stage-b", "B", NULL,
+                  "No route from the Trigger leads to this stage, so it never runs");
+
+  /* A route from the flow makes both reachable. */
+  flows_stage_set_route (wait, "success", "stage-a");
+  assert_no_problems (app, flow);
+}
+
+static void
+test_required_settings (void)
+{
+  const struct {
+    FlowsStageType type;
+    const char *settings;
+    const char *setting;
+    const char *message;
+  } cases[] = {
+    { FLOWS_STAGE_TYPE_CALL_API, "{'method':'GET','uriBase':''}", "uriBase",
+      "Enter the URI base: the address the request goes to" },
+    { FLOWS_STAGE_TYPE_CALL_API, "{'method':'GET'}", "uriBase",
+      "Enter the URI base: the address the request goes to" },
+    { FLOWS_STAGE_TYPE_BUILD_URL, "{'base':'','query':[],'resultField':'url'}", "base",
+      "Enter the base URL to build on" },
+    { FLOWS_STAGE_TYPE_SLEEP, "{}", "seconds", "Enter how many seconds to wait" },
+    { FLOWS_STAGE_TYPE_SLEEP, "{'seconds':'5'}", "seconds", "Enter how many seconds to wait" },
+    { FLOWS_STAGE_TYPE_SLEEP, "{'seconds':-1}", "seconds", "A stage cannot wait a negative number of seconds" },
+    { FLOWS_STAGE_TYPE_FOR_EACH, "{'list':''}", "list",
+      "Choose the list to go through, such as <callApi.body.items>" },
+    { FLOWS_STAGE_TYPE_CALL_FLOW, "{'flow':'','inputs':[]}", "flow", "Choose the flow this stage calls" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FlowsFlow *flow;
+      g_autoptr(FlowsApp) app = new_app (&flow);
+
+      g_test_message ("%s", cases[i].settings);
+      add_stage (flow, "stage-x", "x", cases[i].type, "X", cases[i].settings);
+      assert_one_problem (app, flow, "stage-x", cases[i].setting, cases[i].message);
+    }
+
+  /* The defaults a new stage gets ask for what they lack. */
+  for (FlowsStageType type = FLOWS_STAGE_TYPE_SET_FIELDS; type <= FLOWS_STAGE_TYPE_FOR_EACH; type++)
+    {
+      FlowsFlow *flow;
+      g_autoptr(FlowsApp) app = new_app (&flow);
+      g_autoptr(FlowsStage) stage = flows_stage_new ("stage-new", "fresh", type, "New");
+      g_autoptr(JsonObject) settings = flows_stage_catalog_default_settings (type);
+      g_autoptr(GPtrArray) problems = NULL;
+      const char *expected[] = {
+        [FLOWS_STAGE_TYPE_SET_FIELDS] = NULL, [FLOWS_STAGE_TYPE_BUILD_URL] = "base",
+        [FLOWS_STAGE_TYPE_CALL_API] = "uriBase", [FLOWS_STAGE_TYPE_ROUTE_FLOW] = NULL,
+        [FLOWS_STAGE_TYPE_CALL_FLOW] = "flow", [FLOWS_STAGE_TYPE_ADD_TO_RESPONSE] = NULL,
+        [FLOWS_STAGE_TYPE_SLEEP] = NULL, [FLOWS_STAGE_TYPE_FOR_EACH] = "list",
+      };
+
+      flows_stage_set_settings (stage, settings);
+      flows_flow_add_stage (flow, stage);
+      flows_stage_set_route (flows_flow_find_stage (flow, "stage-trigger"), "success", "stage-new");
+      problems = flows_validate_flow_full (app, flow);
+      g_assert_cmpuint (problems->len, ==, expected[type] != NULL ? 1 : 0);
+      if (expected[type] != NULL)
+        g_assert_cmpstr (((FlowsProblem *) g_ptr_array_index (problems, 0))->setting, ==, expected[type]);
+    }
+}
+
+/* Step 1 must return authorizeUrl on every way to an end. */
+static void
+test_contract_authorize (void)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Contract", FLOWS_CONNECTION_TYPE_OAUTH);
+  FlowsFlow *flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  FlowsStage *build = flows_flow_find_stage_by_key (flow, "authorizeUrl");
+  FlowsStage *response = flows_flow_find_stage_by_key (flow, "response");
+  g_autoptr(FlowsStage) check = flows_stage_new ("stage-check", "check", FLOWS_STAGE_TYPE_ROUTE_FLOW, "Check");
+  g_autoptr(JsonObject) check_settings = parse_settings ("{'match':'all','conditions':[{'field':'<authorizeUrl.url>','comparator':'IsEmpty','value':''}]}");
+  g_autoptr(JsonObject) optional = parse_settings ("{'fields':[{'name':'authorizeUrl','value':'<authorizeUrl.url>','mode':'fixed','optional':true}]}");
+  g_autoptr(JsonObject) dynamic = parse_settings ("{'fields':[{'name':'authorizeUrl','value':'<authorizeUrl.url>','mode':'dynamic'}]}");
+  JsonObject *fixed = json_object_ref (flows_stage_get_settings (response));
+  g_autoptr(GPtrArray) problems = NULL;
+
+  assert_no_problems (app, flow);
+
+  /* build → check: pass → response; fail ends the flow without the URL. */
+  flows_stage_set_settings (check, check_settings);
+  flows_flow_add_stage (flow, check);
+  flows_stage_set_route (build, "success", "stage-check");
+  flows_stage_set_route (check, "pass", flows_stage_get_id (response));
+  problems = flows_validate_flow_full (app, flow);
+  g_assert_cmpuint (problems->len, ==, 1);
+  assert_problem (g_ptr_array_index (problems, 0), flows_flow_get_id (flow), flows_flow_get_name (flow),
+                  "stage-check", "Check", NULL,
+                  "The flow can end here, after the “fail” route, without returning “authorizeUrl”: add it with an Add To Response stage on the way");
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* Both ways through the response: fine; an optional field is no promise, a dynamic one is. */
+  flows_stage_set_route (check, "fail", flows_stage_get_id (response));
+  assert_no_problems (app, flow);
+  flows_stage_set_settings (response, optional);
+  problems = flows_validate_flow_full (app, flow);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_cmpstr (((FlowsProblem *) g_ptr_array_index (problems, 0))->stage_id, ==, flows_stage_get_id (response));
+  flows_stage_set_settings (response, dynamic);
+  assert_no_problems (app, flow);
+  flows_stage_set_settings (response, fixed);
+  json_object_unref (fixed);
+
+  /* Added only inside a For Each's body: the list may be empty. */
+  {
+    g_autoptr(FlowsStage) loop = flows_stage_new ("stage-loop", "loop", FLOWS_STAGE_TYPE_FOR_EACH, "Loop");
+    g_autoptr(JsonObject) loop_settings = parse_settings ("{'list':'<settings.Scopes>'}");
+
+    flows_stage_set_settings (loop, loop_settings);
+    flows_flow_add_stage (flow, loop);
+    flows_stage_set_route (build, "success", "stage-loop");
+    flows_stage_set_route (loop, "each", flows_stage_get_id (response));
+    flows_stage_set_route (check, "pass", NULL);
+    flows_stage_set_route (check, "fail", NULL);
+    flows_stage_set_route (loop, "done", "stage-check");
+    g_clear_pointer (&problems, g_ptr_array_unref);
+    problems = flows_validate_flow_full (app, flow);
+    g_assert_cmpuint (problems->len, ==, 1);
+    g_assert_cmpstr (((FlowsProblem *) g_ptr_array_index (problems, 0))->stage_id, ==, "stage-check");
+    g_assert_true (g_str_has_prefix (((FlowsProblem *) g_ptr_array_index (problems, 0))->message,
+                                     "The flow can end here, after the “pass” route"));
+  }
+}
+
+/* Steps 2 and 3 must return access_token; an error without a fail route is no end. */
+static void
+test_contract_tokens (void)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Contract", FLOWS_CONNECTION_TYPE_OAUTH);
+  FlowsFlow *exchange = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
+  FlowsFlow *refresh = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
+  FlowsStage *call = flows_flow_find_stage_by_key (exchange, "exchange");
+  g_autoptr(FlowsStage) failed = flows_stage_new ("stage-failed", "failed", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE, "Failed");
+  g_autoptr(JsonObject) failed_settings = parse_settings ("{'fields':[{'name':'error','value':'<exchange.status>','mode':'fixed'}]}");
+  g_autoptr(GPtrArray) problems = NULL;
+
+  assert_no_problems (app, exchange);
+  assert_no_problems (app, refresh);
+
+  flows_stage_set_settings (failed, failed_settings);
+  flows_flow_add_stage (exchange, failed);
+  flows_stage_set_route (call, "fail", "stage-failed");
+  problems = flows_validate_flow_full (app, exchange);
+  g_assert_cmpuint (problems->len, ==, 1);
+  assert_problem (g_ptr_array_index (problems, 0), flows_flow_get_id (exchange), flows_flow_get_name (exchange),
+                  "stage-failed", "Failed", NULL,
+                  "The flow can end here, after the “success” route, without returning “access_token”: add it with an Add To Response stage on the way");
+
+  /* Step 3 without its response stage ends right after the call. */
+  flows_flow_remove_stage (refresh, flows_flow_find_stage_by_key (refresh, "response"));
+  flows_stage_set_route (flows_flow_find_stage_by_key (refresh, "refresh"), "success", NULL);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  problems = flows_validate_flow_full (app, refresh);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_assert_cmpstr (((FlowsProblem *) g_ptr_array_index (problems, 0))->stage_id, ==,
+                   flows_stage_get_id (flows_flow_find_stage_by_key (refresh, "refresh")));
+}
+
+/* The Connection Test needs a way to end on success. */
+static void
+test_contract_connection_test (void)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Contract", FLOWS_CONNECTION_TYPE_GENERIC);
+  FlowsFlow *flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  FlowsStage *test = flows_flow_find_stage_by_key (flow, "test");
+  g_autoptr(FlowsStage) check = flows_stage_new ("stage-check", "check", FLOWS_STAGE_TYPE_ROUTE_FLOW, "Check");
+  g_autoptr(JsonObject) check_settings = parse_settings ("{'match':'all','conditions':[{'field':'<test.status>','comparator':'NumberEqual','value':'204'}]}");
+  const char *message = "The Connection Test never ends on a success route: a connection can only pass when a path ends after a stage’s success or pass route";
+
+  assert_no_problems (app, flow);
+
+  /* test → check; pass retries the test, fail ends the flow: no success end. */
+  flows_stage_set_settings (check, check_settings);
+  flows_flow_add_stage (flow, check);
+  flows_stage_set_route (test, "success", "stage-check");
+  flows_stage_set_route (check, "pass", flows_stage_get_id (test));
+  assert_one_problem (app, flow, NULL, NULL, message);
+
+  flows_stage_set_route (check, "pass", NULL);
+  assert_no_problems (app, flow);
+
+  /* A Trigger alone tests nothing. */
+  flows_flow_remove_stage (flow, check);
+  flows_flow_remove_stage (flow, test);
+  flows_stage_set_route (flows_flow_get_trigger (flow), "success", NULL);
+  assert_one_problem (app, flow, NULL, NULL, message);
+}
+
+static void
 test_problem_to_string (void)
 {
   FlowsProblem problem = {
@@ -680,6 +911,11 @@ main (int   argc,
   g_test_add_func ("/validate/cache/stages", test_cache_stages);
   g_test_add_func ("/validate/cache/called-flow", test_cache_called_flow);
   g_test_add_func ("/validate/cache/other-app", test_cache_other_app);
+  g_test_add_func ("/validate/unreachable", test_unreachable);
+  g_test_add_func ("/validate/required-settings", test_required_settings);
+  g_test_add_func ("/validate/contract/authorize", test_contract_authorize);
+  g_test_add_func ("/validate/contract/tokens", test_contract_tokens);
+  g_test_add_func ("/validate/contract/connection-test", test_contract_connection_test);
   g_test_add_func ("/validate/problem/to-string", test_problem_to_string);
   g_test_add_func ("/validate/builtin-names", test_builtin_names);
 
