@@ -31,6 +31,10 @@ typedef struct
 typedef gboolean (*Migration) (JsonObject *root, GError **error);
 static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { NULL };
 
+/* Stage positions are kept within this many canvas units of the origin, far beyond any real
+ * flow: a position such as 1e300 would not fit the integers a canvas or a file uses. */
+#define MAX_POSITION 1e9
+
 G_GNUC_PRINTF (4, 5)
 static gboolean
 reader_fail (Reader             *reader,
@@ -319,6 +323,18 @@ locate_pointer (Reader     *reader,
   *column = g_utf8_pointer_to_offset (line_start, position) + 1;
 }
 
+/* A number of a document as a gint64, saturated: the cast is undefined beyond its range
+ * ("expiresAt": 1e300). */
+static gint64
+to_int64 (double value)
+{
+  if (value <= (double)G_MININT64)
+    return G_MININT64;
+  if (value >= (double)G_MAXINT64)
+    return G_MAXINT64;
+  return (gint64)value;
+}
+
 /* Parses @text into its root object and checks "format" and "version", migrating an older
  * version in memory (the file itself is only rewritten when the user saves). */
 static JsonObject *
@@ -409,7 +425,8 @@ read_root (Reader     *reader,
 
   if (!read_number (reader, root, "$", "version", TRUE, &version))
     return NULL;
-  if (version != (int)version || version < 1)
+  /* In range before the cast, which is undefined beyond int ("version": 1e300). */
+  if (version < 1 || version > G_MAXINT || version != (int)version)
     {
       reader_fail (reader, FLOWS_DOCUMENT_ERROR_OLD_VERSION, "$.version",
                    _("version %g is not a version of the Flows Studio %s format"), version, kind);
@@ -508,7 +525,8 @@ read_stage (Reader     *reader,
     }
 
   stage = flows_stage_new (id, key, stage_type, name);
-  flows_stage_set_position (stage, x, y);
+  flows_stage_set_position (stage, CLAMP (x, -MAX_POSITION, MAX_POSITION),
+                            CLAMP (y, -MAX_POSITION, MAX_POSITION));
   if (settings != NULL)
     flows_stage_set_settings (stage, settings);
 
@@ -724,7 +742,7 @@ flows_document_connection_from_json (const char  *text,
           !read_string (&reader, oauth, "$.oauth", "needsSignIn", FALSE, NULL, &needs_sign_in))
         goto failed;
       flows_connection_set_signed_in (connection, signed_in);
-      flows_connection_set_token_expires_at (connection, (gint64)expires_at);
+      flows_connection_set_token_expires_at (connection, to_int64 (expires_at));
       flows_connection_set_scope (connection, scope);
       flows_connection_set_needs_sign_in (connection, needs_sign_in);
     }
@@ -740,7 +758,7 @@ flows_document_connection_from_json (const char  *text,
           !read_number (&reader, last_test, "$.lastTest", "status", FALSE, &status) ||
           !read_string (&reader, last_test, "$.lastTest", "message", FALSE, "", &message))
         goto failed;
-      flows_connection_set_last_test (connection, (gint64)time, passed,
+      flows_connection_set_last_test (connection, to_int64 (time), passed,
                                       (guint)CLAMP (status, 0, 999), message);
     }
 
@@ -800,6 +818,7 @@ param_to_object (FlowsParam *param)
 static gint64
 round_to_unit (double value)
 {
+  value = CLAMP (value, -MAX_POSITION, MAX_POSITION);
   return (gint64)(value < 0 ? value - 0.5 : value + 0.5);
 }
 

@@ -126,6 +126,51 @@ test_find_too_deep (void)
   g_assert_nonnull (flows_json_find_too_deep (commented, strlen (commented)));
 }
 
+/* UndefinedBehaviorSanitizer in fuzz-app and fuzz-connection: numbers of a document were cast
+ * to int or gint64 whatever their size. */
+static void
+test_document_huge_numbers (void)
+{
+  static const char version[] = "{\"format\":\"flows-studio/app\",\"version\":1e300}";
+  static const char position[] =
+    "{\"format\":\"flows-studio/app\",\"version\":1,\"id\":\"p\",\"name\":\"P\","
+    "\"connectionType\":\"generic\",\"flows\":[{\"id\":\"f\",\"name\":\"F\",\"stages\":"
+    "[{\"id\":\"s\",\"type\":\"trigger\",\"position\":{\"x\":1e300,\"y\":-1e300}}]}]}";
+  static const char times[] =
+    "{\"format\":\"flows-studio/connection\",\"version\":1,\"id\":\"c\",\"app\":\"a\","
+    "\"oauth\":{\"expiresAt\":1e300},\"lastTest\":{\"time\":-1e300,\"passed\":true}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsApp) refused = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autofree char *saved = NULL;
+  FlowsFlow *flow;
+  g_autoptr(FlowsStage) stage = NULL;
+
+  refused = flows_document_app_from_json (version, strlen (version), "v.json", &error);
+  g_assert_null (refused);
+  g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_OLD_VERSION);
+  g_clear_error (&error);
+
+  /* Positions are kept within a billion canvas units. */
+  app = flows_document_app_from_json (position, strlen (position), "p.json", &error);
+  g_assert_no_error (error);
+  flow = flows_app_find_flow (app, "f");
+  stage = g_list_model_get_item (flows_flow_get_stages (flow), 0);
+  g_assert_cmpfloat (flows_stage_get_x (stage), ==, 1e9);
+  g_assert_cmpfloat (flows_stage_get_y (stage), ==, -1e9);
+  flows_stage_set_position (stage, -1e300, 1e300);
+  saved = flows_document_app_to_json (app);
+  g_assert_nonnull (strstr (saved, "\"x\" : -1000000000,"));
+  g_assert_nonnull (strstr (saved, "\"y\" : 1000000000\n"));
+
+  /* Times saturate. */
+  connection = flows_document_connection_from_json (times, strlen (times), "c.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (flows_connection_get_token_expires_at (connection), ==, G_MAXINT64);
+  g_assert_cmpint (flows_connection_get_last_test_time (connection), ==, G_MININT64);
+}
+
 /* json-glib 1.6 writes the double 1e20 as "1e+20.0": an App with such a number in a stage's
  * settings was saved as a file that does not load. */
 static void
@@ -290,6 +335,7 @@ main (int   argc,
 
   g_test_add_func ("/fuzz-regressions/document/error-is-utf8", test_document_error_is_utf8);
   g_test_add_func ("/fuzz-regressions/document/too-deep", test_document_too_deep);
+  g_test_add_func ("/fuzz-regressions/document/huge-numbers", test_document_huge_numbers);
   g_test_add_func ("/fuzz-regressions/document/exponent-round-trip", test_document_exponent_round_trip);
   g_test_add_func ("/fuzz-regressions/json/find-too-deep", test_find_too_deep);
   g_test_add_func ("/fuzz-regressions/callback/error-is-utf8", test_callback_error_is_utf8);
