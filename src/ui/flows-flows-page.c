@@ -5,7 +5,8 @@
 #include <glib/gi18n.h>
 
 #include "flows-app-templates.h"
-#include "flows-flow-view.h"
+#include "flows-flow-editor.h"
+#include "flows-role-badge.h"
 #include "flows-flows-page.h"
 #include "flows-toast.h"
 #include "flows-stage-catalog.h"
@@ -36,7 +37,7 @@ struct _FlowsFlowsPage
   GtkStack           *stack;
   GtkListBox         *private_list;
   GtkListBox         *public_list;
-  FlowsFlowView      *flow_view;
+  FlowsFlowEditor    *flow_editor;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsFlowsPage, flows_flows_page, ADW_TYPE_BIN)
@@ -327,22 +328,22 @@ get_focused_flow (FlowsFlowsPage *self)
 static void
 show_list (FlowsFlowsPage *self)
 {
-  FlowsFlow *shown = flows_flow_view_get_flow (self->flow_view);
+  FlowsFlow *shown = flows_flow_editor_get_flow (self->flow_editor);
 
   gtk_stack_set_visible_child_name (self->stack, self->app != NULL ? "list" : "none");
   /* Back where the user left: on the row of the flow they looked at. */
   if (shown != NULL)
     focus_flow (self, shown);
-  flows_flow_view_set_flow (self->flow_view, NULL);
+  flows_flow_editor_set_flow (self->flow_editor, NULL, NULL);
 }
 
 static void
 show_flow (FlowsFlowsPage *self,
            FlowsFlow      *flow)
 {
-  flows_flow_view_set_flow (self->flow_view, flow);
+  flows_flow_editor_set_flow (self->flow_editor, self->app, flow);
   gtk_stack_set_visible_child_name (self->stack, "flow");
-  gtk_widget_child_focus (GTK_WIDGET (self->flow_view), GTK_DIR_TAB_FORWARD);
+  gtk_widget_grab_focus (GTK_WIDGET (flows_flow_editor_get_canvas (self->flow_editor)));
 }
 
 static gboolean
@@ -378,7 +379,7 @@ static void
 on_flows_changed (FlowsFlowsPage *self)
 {
   GListModel *flows = flows_app_get_flows (self->app);
-  FlowsFlow *shown = flows_flow_view_get_flow (self->flow_view);
+  FlowsFlow *shown = flows_flow_editor_get_flow (self->flow_editor);
   guint n = g_list_model_get_n_items (flows);
   guint position;
 
@@ -966,11 +967,11 @@ flows_flows_page_class_init (FlowsFlowsPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (FLOWS_TYPE_FLOW_VIEW);
+  g_type_ensure (FLOWS_TYPE_FLOW_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-flows-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, private_list);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, public_list);
-  gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, flow_view);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, flow_editor);
 
   gtk_widget_class_install_action (widget_class, "flows.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "flows.open", "s", open_action);
@@ -1034,7 +1035,10 @@ flows_flows_page_set_library (FlowsFlowsPage *self,
   g_return_if_fail (library == NULL || FLOWS_IS_LIBRARY (library));
 
   if (g_set_object (&self->library, library))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
+    {
+      flows_flow_editor_set_library (self->flow_editor, library);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
+    }
 }
 
 FlowsApp *
@@ -1061,8 +1065,7 @@ flows_flows_page_set_app (FlowsFlowsPage *self,
   unwatch_flows (self);
   g_set_object (&self->app, app);
 
-  flows_flow_view_set_flow (self->flow_view, NULL);
-  flows_flow_view_set_app (self->flow_view, app);
+  flows_flow_editor_set_flow (self->flow_editor, NULL, NULL);
   gtk_filter_list_model_set_model (self->private_flows, flows);
   gtk_filter_list_model_set_model (self->public_flows, flows);
   if (app != NULL)

@@ -1,0 +1,2415 @@
+/* flows-canvas.c — a flow's stages as cards on a zoomable, pannable surface
+ *
+ * Coordinates: stages sit at canvas coordinates (pixels at 100 %). The view shows the canvas
+ * scaled by the zoom; the adjustments hold the view's top-left corner in zoomed pixels, so a
+ * widget point (wx, wy) is the canvas point ((wx + h) / zoom, (wy + v) / zoom). The scrollable
+ * area is the stages' bounding box grown by one view on every side, so any card can be brought
+ * to any corner.
+ *
+ * Drawing order: dot grid, routes, cards (child widgets, or plain shapes when zoomed out), ports,
+ * then what a drag in progress shows (a route being drawn, the rubber band).
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "flows-canvas.h"
+#include "flows-enums.h"
+#include "flows-layout.h"
+#include "flows-stage-catalog.h"
+
+#define CARD_WIDTH  FLOWS_LAYOUT_CARD_WIDTH
+#define CARD_HEIGHT FLOWS_LAYOUT_CARD_HEIGHT
+#define GRID        FLOWS_LAYOUT_GRID
+#define PORT_RADIUS 6.0
+/* How close (in widget pixels) a press must be to a port, a route or a route's end. */
+#define HIT_SLOP    9.0
+#define ZOOM_STEP   1.25
+/* The drag-and-drop text of a stage type from the palette. */
+#define STAGE_TYPE_PREFIX "flows-stage-type:"
+
+typedef struct
+{
+  FlowsStage *stage;   /* owned by the flow; we hold a reference while it is shown */
+  GtkWidget  *card;    /* NULL until the stage first comes into view */
+  gboolean    allocated; /* the card was given a place by the last size_allocate */
+  double      x;
+  double      y;
+} Node;
+
+typedef enum {
+  DRAG_NONE,
+  DRAG_MOVE,
+  DRAG_CONNECT,
+  DRAG_RUBBER_BAND,
+  DRAG_PAN,
+} DragKind;
+
+struct _FlowsCanvas
+{
+  GtkWidget      parent_instance;
+
+  FlowsFlow     *flow;
+  FlowsHistory  *history;
+  /* Node*, in the order of the flow's stage list, and by stage id. */
+  GPtrArray     *nodes;
+  GHashTable    *nodes_by_id;
+
+  GtkAdjustment *hadjustment;
+  GtkAdjustment *vadjustment;
+  guint          hscroll_policy : 1;
+  guint          vscroll_policy : 1;
+  double         zoom;
+  /* The stages' bounding box, recomputed when a stage moves, comes or goes. */
+  graphene_rect_t bounds;
+  gboolean       bounds_dirty;
+  /* A fit asked for before the first allocation waits for it. */
+  gboolean       fit_pending;
+  /* Cards are made before layout, never during it (a new child invalidates the layout being
+   * made): an allocation that finds a stage in view without its card asks for this tick. */
+  guint          make_cards_tick;
+  gboolean       cards_missing;
+  /* Set while allocating: what listeners do on a zoom change (a label's new text) must wait,
+   * as a resize queued in the middle of a layout leaves that layout unfinished. */
+  gboolean       in_allocate;
+  guint          notify_zoom_source;
+
+  GHashTable    *selection;        /* stage id → Node*, borrowed */
+  FlowsStage    *selected_route_stage;
+  char          *selected_route_output;
+  /* The last nudged selection, so that consecutive nudges merge into one step. */
+  guint          nudge_serial;
+
+  GHashTable    *problems;         /* stage id → text */
+  GHashTable    *run_states;       /* stage id → GINT_TO_POINTER (FlowsStageRunState) */
+  GHashTable    *run_durations;    /* stage id → gint64*, microseconds */
+  GHashTable    *taken_routes;     /* "id\x1foutput" → NULL */
+
+  /* The drag in progress. */
+  DragKind       drag;
+  double         drag_start_x;     /* canvas coordinates of the press */
+  double         drag_start_y;
+  double         drag_x;           /* canvas coordinates now */
+  double         drag_y;
+  double         drag_dx;          /* a move: the snapped offset of the selection */
+  double         drag_dy;
+  Node          *drag_node;        /* the card pressed, or the route's stage */
+  char          *drag_output;      /* a connection: the output dragged from */
+  double         pan_start_h;
+  double         pan_start_v;
+  gboolean       rubber_extend;
+  gboolean       space_held;
+  double         zoom_gesture_start;
+};
+
+static void flows_canvas_scrollable_init (GtkScrollableInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FlowsCanvas, flows_canvas, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, flows_canvas_scrollable_init))
+
+enum {
+  PROP_0,
+  PROP_ZOOM,
+  N_PROPS,
+  /* GtkScrollable */
+  PROP_HADJUSTMENT,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SELECTION_CHANGED,
+  STAGE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Helpers ---------------------------------------------------------------------------------- */
+
+static double
+snap (double value)
+{
+  return round (value / GRID) * GRID;
+}
+
+static double
+get_h (FlowsCanvas *self)
+{
+  return self->hadjustment != NULL ? gtk_adjustment_get_value (self->hadjustment) : 0;
+}
+
+static double
+get_v (FlowsCanvas *self)
+{
+  return self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
+}
+
+void
+flows_canvas_widget_to_canvas (FlowsCanvas *self,
+                               double       widget_x,
+                               double       widget_y,
+                               double      *x,
+                               double      *y)
+{
+  *x = (widget_x + get_h (self)) / self->zoom;
+  *y = (widget_y + get_v (self)) / self->zoom;
+}
+
+void
+flows_canvas_canvas_to_widget (FlowsCanvas *self,
+                               double       x,
+                               double       y,
+                               double      *widget_x,
+                               double      *widget_y)
+{
+  *widget_x = x * self->zoom - get_h (self);
+  *widget_y = y * self->zoom - get_v (self);
+}
+
+/* The view in canvas coordinates. */
+static graphene_rect_t
+get_view (FlowsCanvas *self)
+{
+  double x, y;
+
+  flows_canvas_widget_to_canvas (self, 0, 0, &x, &y);
+  return GRAPHENE_RECT_INIT (x, y,
+                             gtk_widget_get_width (GTK_WIDGET (self)) / self->zoom,
+                             gtk_widget_get_height (GTK_WIDGET (self)) / self->zoom);
+}
+
+static gboolean
+node_is_moving (FlowsCanvas *self,
+                Node        *node)
+{
+  return self->drag == DRAG_MOVE &&
+         g_hash_table_contains (self->selection, flows_stage_get_id (node->stage));
+}
+
+/* Where a node is drawn: its position, plus the offset of a move in progress. */
+static void
+node_position (FlowsCanvas *self,
+               Node        *node,
+               double      *x,
+               double      *y)
+{
+  gboolean moving = node_is_moving (self, node);
+
+  *x = node->x + (moving ? self->drag_dx : 0);
+  *y = node->y + (moving ? self->drag_dy : 0);
+}
+
+static graphene_rect_t
+node_rect (FlowsCanvas *self,
+           Node        *node)
+{
+  double x, y;
+
+  node_position (self, node, &x, &y);
+  return GRAPHENE_RECT_INIT (x, y, CARD_WIDTH, CARD_HEIGHT);
+}
+
+static const char * const *
+node_outputs (Node *node)
+{
+  return flows_stage_catalog_lookup (flows_stage_get_stage_type (node->stage))->outputs;
+}
+
+static void
+node_output_port (FlowsCanvas *self,
+                  Node        *node,
+                  guint        index,
+                  double      *x,
+                  double      *y)
+{
+  guint n_outputs = g_strv_length ((char **)node_outputs (node));
+
+  node_position (self, node, x, y);
+  *x += CARD_WIDTH;
+  *y += CARD_HEIGHT * (index + 1) / (n_outputs + 1);
+}
+
+static void
+node_input_port (FlowsCanvas *self,
+                 Node        *node,
+                 double      *x,
+                 double      *y)
+{
+  node_position (self, node, x, y);
+  *y += CARD_HEIGHT / 2;
+}
+
+static Node *
+find_node (FlowsCanvas *self,
+           FlowsStage  *stage)
+{
+  return stage != NULL ? g_hash_table_lookup (self->nodes_by_id, flows_stage_get_id (stage)) : NULL;
+}
+
+static gboolean
+shows_cards (FlowsCanvas *self)
+{
+  return self->zoom >= FLOWS_CANVAS_DETAIL_ZOOM;
+}
+
+/* Route colours: success and pass green, fail red, the others neutral. */
+static void
+output_color (const char *output,
+              GdkRGBA    *color)
+{
+  if (g_str_equal (output, "success") || g_str_equal (output, "pass"))
+    gdk_rgba_parse (color, "#2ec27e");
+  else if (g_str_equal (output, "fail"))
+    gdk_rgba_parse (color, "#e01b24");
+  else
+    gdk_rgba_parse (color, "#9a9996");
+}
+
+static char *
+route_key (const char *stage_id,
+           const char *output)
+{
+  return g_strconcat (stage_id, "\x1f", output, NULL);
+}
+
+/* Bounds and adjustments --------------------------------------------------------------------- */
+
+static void
+update_bounds (FlowsCanvas *self)
+{
+  double min_x = 0, min_y = 0, max_x = CARD_WIDTH, max_y = CARD_HEIGHT;
+
+  if (!self->bounds_dirty)
+    return;
+  self->bounds_dirty = FALSE;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      if (i == 0)
+        {
+          min_x = node->x;
+          min_y = node->y;
+          max_x = node->x + CARD_WIDTH;
+          max_y = node->y + CARD_HEIGHT;
+          continue;
+        }
+      min_x = MIN (min_x, node->x);
+      min_y = MIN (min_y, node->y);
+      max_x = MAX (max_x, node->x + CARD_WIDTH);
+      max_y = MAX (max_y, node->y + CARD_HEIGHT);
+    }
+
+  self->bounds = GRAPHENE_RECT_INIT (min_x, min_y, max_x - min_x, max_y - min_y);
+}
+
+static void
+configure_adjustment (GtkAdjustment *adjustment,
+                      double         value,
+                      double         lower,
+                      double         upper,
+                      double         page)
+{
+  if (adjustment == NULL)
+    return;
+  upper = MAX (upper, lower + page);
+  value = CLAMP (value, lower, upper - page);
+  gtk_adjustment_configure (adjustment, value, lower, upper, page * 0.1, page * 0.9, page);
+}
+
+/* Sets the scrollable area for the current zoom and bounds, keeping the view at (h, v) as far as
+ * the new area allows. */
+static void
+configure_adjustments (FlowsCanvas *self,
+                       double       h,
+                       double       v)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double z = self->zoom;
+
+  update_bounds (self);
+  configure_adjustment (self->hadjustment, h,
+                        self->bounds.origin.x * z - width,
+                        (self->bounds.origin.x + self->bounds.size.width) * z + width,
+                        width);
+  configure_adjustment (self->vadjustment, v,
+                        self->bounds.origin.y * z - height,
+                        (self->bounds.origin.y + self->bounds.size.height) * z + height,
+                        height);
+}
+
+static void
+on_adjustment_value_changed (FlowsCanvas *self)
+{
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (FlowsCanvas    *self,
+                GtkAdjustment **slot,
+                GtkAdjustment  *adjustment)
+{
+  if (adjustment == *slot && adjustment != NULL)
+    return;
+  if (*slot != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (*slot, self);
+      g_clear_object (slot);
+    }
+  if (adjustment == NULL)
+    adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  *slot = g_object_ref_sink (adjustment);
+  g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (on_adjustment_value_changed), self);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* Cards ----------------------------------------------------------------------------------------- */
+
+static void
+apply_card_states (FlowsCanvas *self,
+                   Node        *node)
+{
+  const char *id = flows_stage_get_id (node->stage);
+  FlowsStageCard *card = FLOWS_STAGE_CARD (node->card);
+  gint64 *duration = g_hash_table_lookup (self->run_durations, id);
+
+  flows_stage_card_set_selected (card, g_hash_table_contains (self->selection, id));
+  flows_stage_card_set_problems (card, g_hash_table_lookup (self->problems, id));
+  flows_stage_card_set_run_state (card, GPOINTER_TO_INT (g_hash_table_lookup (self->run_states, id)),
+                                  duration != NULL ? *duration : 0);
+}
+
+static void
+ensure_card (FlowsCanvas *self,
+             Node        *node)
+{
+  if (node->card != NULL)
+    return;
+
+  node->card = flows_stage_card_new (node->stage);
+  gtk_widget_set_child_visible (node->card, FALSE);
+  gtk_widget_set_parent (node->card, GTK_WIDGET (self));
+  apply_card_states (self, node);
+}
+
+/* Nodes follow the flow ----------------------------------------------------------------------- */
+
+static void
+on_stage_position_changed (FlowsCanvas *self,
+                           GParamSpec  *pspec,
+                           FlowsStage  *stage)
+{
+  Node *node = find_node (self, stage);
+
+  if (node == NULL)
+    return;
+  node->x = flows_stage_get_x (stage);
+  node->y = flows_stage_get_y (stage);
+  self->bounds_dirty = TRUE;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_stage_routes_changed (FlowsCanvas *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static Node *
+node_new (FlowsCanvas *self,
+          FlowsStage  *stage)
+{
+  Node *node = g_new0 (Node, 1);
+
+  node->stage = g_object_ref (stage);
+  node->x = flows_stage_get_x (stage);
+  node->y = flows_stage_get_y (stage);
+  g_signal_connect_swapped (stage, "notify::x", G_CALLBACK (on_stage_position_changed), self);
+  g_signal_connect_swapped (stage, "notify::y", G_CALLBACK (on_stage_position_changed), self);
+  g_signal_connect_swapped (stage, "routes-changed", G_CALLBACK (on_stage_routes_changed), self);
+  g_hash_table_insert (self->nodes_by_id, g_strdup (flows_stage_get_id (stage)), node);
+
+  return node;
+}
+
+/* Frees @node; TRUE when it was selected, for the caller to announce once the nodes are
+ * consistent again. */
+static gboolean
+node_free (FlowsCanvas *self,
+           Node        *node)
+{
+  const char *id = flows_stage_get_id (node->stage);
+  gboolean was_selected;
+
+  g_signal_handlers_disconnect_by_data (node->stage, self);
+  was_selected = g_hash_table_remove (self->selection, id);
+  if (self->selected_route_stage == node->stage)
+    {
+      self->selected_route_stage = NULL;
+      g_clear_pointer (&self->selected_route_output, g_free);
+      was_selected = TRUE;
+    }
+  if (self->drag_node == node)
+    {
+      self->drag_node = NULL;
+      self->drag = DRAG_NONE;
+    }
+  g_hash_table_remove (self->nodes_by_id, id);
+  g_clear_pointer (&node->card, gtk_widget_unparent);
+  g_object_unref (node->stage);
+  g_free (node);
+  return was_selected;
+}
+
+static void
+on_stages_changed (FlowsCanvas *self,
+                   guint        position,
+                   guint        removed,
+                   guint        added,
+                   GListModel  *stages)
+{
+  gboolean selection_lost = FALSE;
+
+  for (guint i = 0; i < removed; i++)
+    selection_lost |= node_free (self, g_ptr_array_index (self->nodes, position + i));
+  g_ptr_array_remove_range (self->nodes, position, removed);
+
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, position + i);
+
+      g_ptr_array_insert (self->nodes, position + i, node_new (self, stage));
+    }
+
+  self->bounds_dirty = TRUE;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (selection_lost)
+    g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+/* Without a word: the caller says what changed. */
+static void
+clear_nodes (FlowsCanvas *self)
+{
+  for (guint i = 0; i < self->nodes->len; i++)
+    node_free (self, g_ptr_array_index (self->nodes, i));
+  g_ptr_array_set_size (self->nodes, 0);
+}
+
+/* Hit testing --------------------------------------------------------------------------------- */
+
+/* The topmost node whose card holds the canvas point. */
+static Node *
+node_at (FlowsCanvas *self,
+         double       x,
+         double       y)
+{
+  for (guint i = self->nodes->len; i > 0; i--)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i - 1);
+      graphene_rect_t rect = node_rect (self, node);
+
+      if (graphene_rect_contains_point (&rect, &GRAPHENE_POINT_INIT (x, y)))
+        return node;
+    }
+  return NULL;
+}
+
+static Node *
+output_port_at (FlowsCanvas  *self,
+                double        x,
+                double        y,
+                const char  **output)
+{
+  double slop = HIT_SLOP / self->zoom;
+
+  for (guint i = self->nodes->len; i > 0; i--)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i - 1);
+      const char * const *outputs = node_outputs (node);
+      double nx, ny;
+
+      node_position (self, node, &nx, &ny);
+      if (fabs (x - (nx + CARD_WIDTH)) > slop || y < ny || y > ny + CARD_HEIGHT)
+        continue;
+      for (guint j = 0; outputs[j] != NULL; j++)
+        {
+          double px, py;
+
+          node_output_port (self, node, j, &px, &py);
+          if (hypot (x - px, y - py) <= slop)
+            {
+              *output = outputs[j];
+              return node;
+            }
+        }
+    }
+  return NULL;
+}
+
+static void
+route_curve (FlowsCanvas *self,
+             double       x0,
+             double       y0,
+             double       x3,
+             double       y3,
+             double       points[8])
+{
+  /* Horizontal tangents at both ends; a route going back left swings wider. */
+  double reach = MAX (60.0, fabs (x3 - x0) * 0.5);
+
+  points[0] = x0;
+  points[1] = y0;
+  points[2] = x0 + reach;
+  points[3] = y0;
+  points[4] = x3 - reach;
+  points[5] = y3;
+  points[6] = x3;
+  points[7] = y3;
+}
+
+static void
+curve_point (const double points[8],
+             double       t,
+             double      *x,
+             double      *y)
+{
+  double u = 1 - t;
+
+  *x = u * u * u * points[0] + 3 * u * u * t * points[2] + 3 * u * t * t * points[4] + t * t * t * points[6];
+  *y = u * u * u * points[1] + 3 * u * u * t * points[3] + 3 * u * t * t * points[5] + t * t * t * points[7];
+}
+
+/* The route whose curve passes within reach of the canvas point; @near_end tells whether the
+ * point is at its end (the last part, near the target), where a drag re-routes it. */
+static Node *
+route_at (FlowsCanvas  *self,
+          double        x,
+          double        y,
+          const char  **output,
+          gboolean     *near_end)
+{
+  double slop = HIT_SLOP / self->zoom;
+
+  for (guint i = self->nodes->len; i > 0; i--)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i - 1);
+      const char * const *outputs = node_outputs (node);
+
+      for (guint j = 0; outputs[j] != NULL; j++)
+        {
+          const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
+          Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
+          double points[8], x0, y0, x3, y3;
+
+          if (target == NULL)
+            continue;
+          node_output_port (self, node, j, &x0, &y0);
+          node_input_port (self, target, &x3, &y3);
+          if (x < MIN (x0, x3) - 80 - slop || x > MAX (x0, x3) + 80 + slop ||
+              y < MIN (y0, y3) - slop || y > MAX (y0, y3) + slop)
+            continue;
+          route_curve (self, x0, y0, x3, y3, points);
+          for (guint k = 0; k <= 40; k++)
+            {
+              double px, py;
+
+              curve_point (points, k / 40.0, &px, &py);
+              if (hypot (x - px, y - py) <= slop)
+                {
+                  *output = outputs[j];
+                  *near_end = k >= 34;
+                  return node;
+                }
+            }
+        }
+    }
+  return NULL;
+}
+
+/* Selection ------------------------------------------------------------------------------------ */
+
+static void
+update_card_selection (FlowsCanvas *self)
+{
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      if (node->card != NULL)
+        flows_stage_card_set_selected (FLOWS_STAGE_CARD (node->card),
+                                       g_hash_table_contains (self->selection, flows_stage_get_id (node->stage)));
+    }
+}
+
+static void
+selection_changed (FlowsCanvas *self)
+{
+  self->nudge_serial++;
+  update_card_selection (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+static void
+clear_route_selection (FlowsCanvas *self)
+{
+  self->selected_route_stage = NULL;
+  g_clear_pointer (&self->selected_route_output, g_free);
+}
+
+GPtrArray *
+flows_canvas_get_selection (FlowsCanvas *self)
+{
+  GPtrArray *stages = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), stages);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      if (g_hash_table_contains (self->selection, flows_stage_get_id (node->stage)))
+        g_ptr_array_add (stages, g_object_ref (node->stage));
+    }
+  return stages;
+}
+
+gboolean
+flows_canvas_is_selected (FlowsCanvas *self,
+                          FlowsStage  *stage)
+{
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  return stage != NULL && g_hash_table_contains (self->selection, flows_stage_get_id (stage));
+}
+
+void
+flows_canvas_select_stage (FlowsCanvas *self,
+                           FlowsStage  *stage,
+                           gboolean     extend)
+{
+  Node *node;
+
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if ((node = find_node (self, stage)) == NULL)
+    return;
+
+  clear_route_selection (self);
+  if (!extend)
+    g_hash_table_remove_all (self->selection);
+  g_hash_table_insert (self->selection, g_strdup (flows_stage_get_id (stage)), node);
+  flows_canvas_scroll_to_stage (self, stage);
+  ensure_card (self, node);
+  /* Shown now so that it can take the focus; placed by the allocation this queues. */
+  gtk_widget_set_child_visible (node->card, TRUE);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_grab_focus (node->card);
+  selection_changed (self);
+}
+
+void
+flows_canvas_select_stages (FlowsCanvas *self,
+                            GPtrArray   *stages)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  clear_route_selection (self);
+  g_hash_table_remove_all (self->selection);
+  for (guint i = 0; stages != NULL && i < stages->len; i++)
+    {
+      Node *node = find_node (self, g_ptr_array_index (stages, i));
+
+      if (node != NULL)
+        g_hash_table_insert (self->selection, g_strdup (flows_stage_get_id (node->stage)), node);
+    }
+  selection_changed (self);
+}
+
+void
+flows_canvas_select_all (FlowsCanvas *self)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  clear_route_selection (self);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      g_hash_table_insert (self->selection, g_strdup (flows_stage_get_id (node->stage)), node);
+    }
+  selection_changed (self);
+}
+
+void
+flows_canvas_clear_selection (FlowsCanvas *self)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if (g_hash_table_size (self->selection) == 0 && self->selected_route_stage == NULL)
+    return;
+  clear_route_selection (self);
+  g_hash_table_remove_all (self->selection);
+  selection_changed (self);
+}
+
+gboolean
+flows_canvas_get_selected_route (FlowsCanvas  *self,
+                                 FlowsStage  **stage,
+                                 const char  **output)
+{
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  if (self->selected_route_stage == NULL)
+    return FALSE;
+  if (stage != NULL)
+    *stage = self->selected_route_stage;
+  if (output != NULL)
+    *output = self->selected_route_output;
+  return TRUE;
+}
+
+void
+flows_canvas_select_route (FlowsCanvas *self,
+                           FlowsStage  *stage,
+                           const char  *output)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  g_hash_table_remove_all (self->selection);
+  clear_route_selection (self);
+  if (find_node (self, stage) != NULL && output != NULL && flows_stage_get_route (stage, output) != NULL)
+    {
+      self->selected_route_stage = stage;
+      self->selected_route_output = g_strdup (output);
+    }
+  selection_changed (self);
+}
+
+void
+flows_canvas_delete_selection (FlowsCanvas *self)
+{
+  g_autoptr(GPtrArray) stages = NULL;
+
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if (self->history == NULL)
+    return;
+
+  if (self->selected_route_stage != NULL)
+    {
+      g_autofree char *output = g_strdup (self->selected_route_output);
+      FlowsStage *stage = self->selected_route_stage;
+
+      clear_route_selection (self);
+      flows_history_set_route (self->history, stage, output, NULL);
+      selection_changed (self);
+      return;
+    }
+
+  stages = flows_canvas_get_selection (self);
+  if (stages->len > 0)
+    flows_history_remove_stages (self->history, stages);
+}
+
+void
+flows_canvas_nudge_selection (FlowsCanvas *self,
+                              double       dx,
+                              double       dy)
+{
+  g_autoptr(GPtrArray) stages = NULL;
+  g_autofree char *tag = NULL;
+
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  stages = flows_canvas_get_selection (self);
+  if (self->history == NULL || stages->len == 0)
+    return;
+  flows_history_move_stages (self->history, stages, dx, dy);
+  if (stages->len == 1)
+    flows_canvas_scroll_to_stage (self, g_ptr_array_index (stages, 0));
+}
+
+/* Scrolling and zoom ------------------------------------------------------------------------- */
+
+void
+flows_canvas_pan (FlowsCanvas *self,
+                  double       dx,
+                  double       dy)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  configure_adjustments (self, get_h (self) + dx, get_v (self) + dy);
+}
+
+double
+flows_canvas_get_zoom (FlowsCanvas *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), 1.0);
+
+  return self->zoom;
+}
+
+static gboolean
+notify_zoom_cb (gpointer user_data)
+{
+  FlowsCanvas *self = user_data;
+
+  self->notify_zoom_source = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+notify_zoom (FlowsCanvas *self)
+{
+  if (!self->in_allocate)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+  else if (self->notify_zoom_source == 0)
+    self->notify_zoom_source = g_idle_add (notify_zoom_cb, self);
+}
+
+/* Zooms keeping the canvas point under the widget point (@wx, @wy) where it is. */
+static void
+zoom_at (FlowsCanvas *self,
+         double       zoom,
+         double       wx,
+         double       wy)
+{
+  double x, y;
+
+  zoom = CLAMP (zoom, FLOWS_CANVAS_MIN_ZOOM, FLOWS_CANVAS_MAX_ZOOM);
+  if (fabs (zoom - self->zoom) < 1e-6)
+    return;
+
+  flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
+  self->zoom = zoom;
+  configure_adjustments (self, x * zoom - wx, y * zoom - wy);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  notify_zoom (self);
+}
+
+void
+flows_canvas_set_zoom (FlowsCanvas *self,
+                       double       zoom)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  zoom_at (self, zoom, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+           gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
+}
+
+void
+flows_canvas_zoom_in (FlowsCanvas *self)
+{
+  flows_canvas_set_zoom (self, self->zoom * ZOOM_STEP);
+}
+
+void
+flows_canvas_zoom_out (FlowsCanvas *self)
+{
+  flows_canvas_set_zoom (self, self->zoom / ZOOM_STEP);
+}
+
+void
+flows_canvas_fit (FlowsCanvas *self)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  double margin = 2 * GRID;
+  double zoom;
+
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if (width <= 0 || height <= 0)
+    {
+      self->fit_pending = TRUE;
+      return;
+    }
+  self->fit_pending = FALSE;
+
+  self->bounds_dirty = TRUE;
+  update_bounds (self);
+  zoom = MIN (width / (self->bounds.size.width + 2 * margin),
+              height / (self->bounds.size.height + 2 * margin));
+  zoom = CLAMP (zoom, FLOWS_CANVAS_MIN_ZOOM, 1.0);
+  if (fabs (zoom - self->zoom) > 1e-6)
+    {
+      self->zoom = zoom;
+      notify_zoom (self);
+    }
+  configure_adjustments (self,
+                         (self->bounds.origin.x + self->bounds.size.width / 2) * zoom - width / 2,
+                         (self->bounds.origin.y + self->bounds.size.height / 2) * zoom - height / 2);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+flows_canvas_get_view_center (FlowsCanvas *self,
+                              double      *x,
+                              double      *y)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  flows_canvas_widget_to_canvas (self, gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
+                                 gtk_widget_get_height (GTK_WIDGET (self)) / 2.0, x, y);
+  *x = snap (*x - CARD_WIDTH / 2);
+  *y = snap (*y - CARD_HEIGHT / 2);
+}
+
+void
+flows_canvas_scroll_to_stage (FlowsCanvas *self,
+                              FlowsStage  *stage)
+{
+  Node *node;
+  graphene_rect_t view;
+  double h, v, pad = GRID;
+
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if ((node = find_node (self, stage)) == NULL)
+    return;
+
+  view = get_view (self);
+  if (view.size.width <= 0 || view.size.height <= 0)
+    return;
+
+  h = view.origin.x;
+  v = view.origin.y;
+  if (node->x - pad < view.origin.x)
+    h = node->x - pad;
+  else if (node->x + CARD_WIDTH + pad > view.origin.x + view.size.width)
+    h = node->x + CARD_WIDTH + pad - view.size.width;
+  if (node->y - pad < view.origin.y)
+    v = node->y - pad;
+  else if (node->y + CARD_HEIGHT + pad > view.origin.y + view.size.height)
+    v = node->y + CARD_HEIGHT + pad - view.size.height;
+
+  self->bounds_dirty = TRUE;
+  configure_adjustments (self, h * self->zoom, v * self->zoom);
+}
+
+/* Editing ------------------------------------------------------------------------------------- */
+
+void
+flows_canvas_connect (FlowsCanvas *self,
+                      FlowsStage  *stage,
+                      const char  *output,
+                      FlowsStage  *target)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if (self->history == NULL || stage == NULL || output == NULL)
+    return;
+  /* A stage routed to itself would run forever; the run's step limit would stop it, but it is
+   * never what was meant. */
+  if (target == stage)
+    return;
+  if (g_strcmp0 (flows_stage_get_route (stage, output), target != NULL ? flows_stage_get_id (target) : NULL) == 0)
+    return;
+  flows_history_set_route (self->history, stage, output,
+                           target != NULL ? flows_stage_get_id (target) : NULL);
+}
+
+gboolean
+flows_canvas_get_output_port (FlowsCanvas *self,
+                              FlowsStage  *stage,
+                              const char  *output,
+                              double      *x,
+                              double      *y)
+{
+  Node *node;
+  const char * const *outputs;
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  if ((node = find_node (self, stage)) == NULL)
+    return FALSE;
+  outputs = node_outputs (node);
+  for (guint i = 0; outputs[i] != NULL; i++)
+    if (g_str_equal (outputs[i], output))
+      {
+        node_output_port (self, node, i, x, y);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+flows_canvas_get_input_port (FlowsCanvas *self,
+                             FlowsStage  *stage,
+                             double      *x,
+                             double      *y)
+{
+  Node *node;
+
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if ((node = find_node (self, stage)) != NULL)
+    node_input_port (self, node, x, y);
+}
+
+FlowsStageCard *
+flows_canvas_get_card (FlowsCanvas *self,
+                       FlowsStage  *stage)
+{
+  Node *node;
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), NULL);
+
+  if ((node = find_node (self, stage)) == NULL)
+    return NULL;
+  ensure_card (self, node);
+  return FLOWS_STAGE_CARD (node->card);
+}
+
+/* Problems and runs ---------------------------------------------------------------------------- */
+
+void
+flows_canvas_set_problems (FlowsCanvas *self,
+                           GHashTable  *problems)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  g_hash_table_remove_all (self->problems);
+  if (problems != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id, text;
+
+      g_hash_table_iter_init (&iter, problems);
+      while (g_hash_table_iter_next (&iter, &id, &text))
+        g_hash_table_insert (self->problems, g_strdup (id), g_strdup (text));
+    }
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      if (node->card != NULL)
+        flows_stage_card_set_problems (FLOWS_STAGE_CARD (node->card),
+                                       g_hash_table_lookup (self->problems, flows_stage_get_id (node->stage)));
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+apply_run_state (FlowsCanvas *self,
+                 const char  *stage_id)
+{
+  Node *node = g_hash_table_lookup (self->nodes_by_id, stage_id);
+
+  if (node != NULL && node->card != NULL)
+    apply_card_states (self, node);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+flows_canvas_clear_run (FlowsCanvas *self)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  g_hash_table_remove_all (self->run_states);
+  g_hash_table_remove_all (self->run_durations);
+  g_hash_table_remove_all (self->taken_routes);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      if (node->card != NULL)
+        flows_stage_card_set_run_state (FLOWS_STAGE_CARD (node->card), FLOWS_STAGE_RUN_STATE_NONE, 0);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+flows_canvas_set_stage_run_state (FlowsCanvas        *self,
+                                  const char         *stage_id,
+                                  FlowsStageRunState  state,
+                                  gint64              duration_us)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+  g_return_if_fail (stage_id != NULL);
+
+  g_hash_table_insert (self->run_states, g_strdup (stage_id), GINT_TO_POINTER (state));
+  g_hash_table_insert (self->run_durations, g_strdup (stage_id), g_memdup2 (&duration_us, sizeof duration_us));
+  apply_run_state (self, stage_id);
+}
+
+void
+flows_canvas_set_route_taken (FlowsCanvas *self,
+                              const char  *stage_id,
+                              const char  *output)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if (stage_id == NULL || output == NULL)
+    return;
+  g_hash_table_add (self->taken_routes, route_key (stage_id, output));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+flows_canvas_is_route_taken (FlowsCanvas *self,
+                             const char  *stage_id,
+                             const char  *output)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  key = route_key (stage_id, output);
+  return g_hash_table_contains (self->taken_routes, key);
+}
+
+void
+flows_canvas_finish_run (FlowsCanvas *self)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      const char *id = flows_stage_get_id (node->stage);
+      FlowsStageRunState state = GPOINTER_TO_INT (g_hash_table_lookup (self->run_states, id));
+
+      /* A stage still running when the run ended was cancelled with it. */
+      if (state == FLOWS_STAGE_RUN_STATE_NONE || state == FLOWS_STAGE_RUN_STATE_RUNNING)
+        flows_canvas_set_stage_run_state (self, id, FLOWS_STAGE_RUN_STATE_SKIPPED, 0);
+    }
+}
+
+/* Drawing ------------------------------------------------------------------------------------- */
+
+static void
+get_foreground (FlowsCanvas *self,
+                GdkRGBA     *color)
+{
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), color);
+}
+
+static void
+snapshot_grid (FlowsCanvas *self,
+               GtkSnapshot *snapshot,
+               double       width,
+               double       height)
+{
+  GdkRGBA dot;
+  double step = GRID * self->zoom;
+  double radius = MAX (0.75, 1.0 * MIN (self->zoom, 1.0));
+  double offset_x, offset_y;
+  GskRoundedRect circle;
+
+  /* Dots closer than this are noise: draw every second, fourth… grid point instead. */
+  while (step < 12)
+    step *= 2;
+
+  get_foreground (self, &dot);
+  dot.alpha = 0.18;
+  offset_x = -fmod (get_h (self), step);
+  offset_y = -fmod (get_v (self), step);
+  if (offset_x > 0)
+    offset_x -= step;
+  if (offset_y > 0)
+    offset_y -= step;
+
+  gtk_snapshot_push_repeat (snapshot,
+                            &GRAPHENE_RECT_INIT (0, 0, width, height),
+                            &GRAPHENE_RECT_INIT (offset_x, offset_y, step, step));
+  gsk_rounded_rect_init_from_rect (&circle,
+                                   &GRAPHENE_RECT_INIT (offset_x - radius, offset_y - radius, 2 * radius, 2 * radius),
+                                   radius);
+  gtk_snapshot_push_rounded_clip (snapshot, &circle);
+  gtk_snapshot_append_color (snapshot, &dot, &circle.bounds);
+  gtk_snapshot_pop (snapshot);
+  gtk_snapshot_pop (snapshot);
+}
+
+/* Draws a curve given in canvas coordinates into a cairo context set up in widget pixels. */
+static void
+trace_curve (FlowsCanvas *self,
+             cairo_t     *cr,
+             double       points[8])
+{
+  double h = get_h (self), v = get_v (self), z = self->zoom;
+
+  cairo_move_to (cr, points[0] * z - h, points[1] * z - v);
+  cairo_curve_to (cr,
+                  points[2] * z - h, points[3] * z - v,
+                  points[4] * z - h, points[5] * z - v,
+                  points[6] * z - h, points[7] * z - v);
+}
+
+static gboolean
+curve_in_view (const double           points[8],
+               const graphene_rect_t *view)
+{
+  double min_x = MIN (MIN (points[0], points[2]), MIN (points[4], points[6]));
+  double max_x = MAX (MAX (points[0], points[2]), MAX (points[4], points[6]));
+  double min_y = MIN (points[1], points[7]);
+  double max_y = MAX (points[1], points[7]);
+  graphene_rect_t box = GRAPHENE_RECT_INIT (min_x, min_y, max_x - min_x + 1, max_y - min_y + 1);
+
+  return graphene_rect_intersection (&box, view, NULL);
+}
+
+static void
+draw_routes (FlowsCanvas           *self,
+             cairo_t               *cr,
+             const graphene_rect_t *view)
+{
+  gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
+
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      const char * const *outputs = node_outputs (node);
+      const char *id = flows_stage_get_id (node->stage);
+
+      for (guint j = 0; outputs[j] != NULL; j++)
+        {
+          const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
+          Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
+          double points[8], x0, y0, x3, y3;
+          gboolean selected, taken;
+          GdkRGBA color;
+
+          if (target == NULL)
+            continue;
+          /* The route being re-routed follows the pointer instead. */
+          if (self->drag == DRAG_CONNECT && self->drag_node == node && g_strcmp0 (self->drag_output, outputs[j]) == 0)
+            continue;
+          node_output_port (self, node, j, &x0, &y0);
+          node_input_port (self, target, &x3, &y3);
+          route_curve (self, x0, y0, x3, y3, points);
+          if (!curve_in_view (points, view))
+            continue;
+
+          selected = self->selected_route_stage == node->stage &&
+                     g_strcmp0 (self->selected_route_output, outputs[j]) == 0;
+          taken = run_shown && flows_canvas_is_route_taken (self, id, outputs[j]);
+          output_color (outputs[j], &color);
+          if (run_shown && !taken)
+            color.alpha = 0.35;
+          trace_curve (self, cr, points);
+          if (selected)
+            {
+              cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
+              cairo_set_line_width (cr, 8 * MIN (self->zoom, 1.0) + 2);
+              cairo_stroke_preserve (cr);
+            }
+          gdk_cairo_set_source_rgba (cr, &color);
+          cairo_set_line_width (cr, (taken ? 4.0 : 2.0) * MAX (self->zoom, 0.5));
+          cairo_stroke (cr);
+        }
+    }
+}
+
+/* Zoomed out, a card is a rounded shape in the colour of what matters most about it. */
+static void
+draw_simple_cards (FlowsCanvas           *self,
+                   cairo_t               *cr,
+                   const graphene_rect_t *view)
+{
+  double h = get_h (self), v = get_v (self), z = self->zoom;
+  GdkRGBA fg;
+
+  get_foreground (self, &fg);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      graphene_rect_t rect = node_rect (self, node);
+      const char *id = flows_stage_get_id (node->stage);
+      FlowsStageRunState state = GPOINTER_TO_INT (g_hash_table_lookup (self->run_states, id));
+      double x, y, w, hh, r = 12 * z;
+
+      if (!graphene_rect_intersection (&rect, view, NULL))
+        continue;
+      x = rect.origin.x * z - h;
+      y = rect.origin.y * z - v;
+      w = CARD_WIDTH * z;
+      hh = CARD_HEIGHT * z;
+
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
+      cairo_arc (cr, x + w - r, y + hh - r, r, 0, G_PI / 2);
+      cairo_arc (cr, x + r, y + hh - r, r, G_PI / 2, G_PI);
+      cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
+      cairo_close_path (cr);
+
+      if (state == FLOWS_STAGE_RUN_STATE_SUCCEEDED)
+        cairo_set_source_rgba (cr, 0.18, 0.76, 0.49, 0.55);
+      else if (state == FLOWS_STAGE_RUN_STATE_FAILED || g_hash_table_contains (self->problems, id))
+        cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.55);
+      else if (state == FLOWS_STAGE_RUN_STATE_RUNNING)
+        cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.55);
+      else
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, state == FLOWS_STAGE_RUN_STATE_SKIPPED ? 0.06 : 0.12);
+      cairo_fill_preserve (cr);
+
+      if (g_hash_table_contains (self->selection, id))
+        {
+          cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 1);
+          cairo_set_line_width (cr, 2);
+        }
+      else
+        {
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.3);
+          cairo_set_line_width (cr, 1);
+        }
+      cairo_stroke (cr);
+    }
+}
+
+static void
+draw_ports (FlowsCanvas           *self,
+            cairo_t               *cr,
+            const graphene_rect_t *view)
+{
+  double h = get_h (self), v = get_v (self), z = self->zoom;
+  double radius = PORT_RADIUS * MIN (z, 1.0) + 1;
+  GdkRGBA fg;
+
+  get_foreground (self, &fg);
+  cairo_set_line_width (cr, 1.5);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      graphene_rect_t rect = node_rect (self, node);
+      const char * const *outputs = node_outputs (node);
+      double px, py;
+
+      graphene_rect_inset (&rect, -PORT_RADIUS, -PORT_RADIUS);
+      if (!graphene_rect_intersection (&rect, view, NULL))
+        continue;
+
+      if (flows_stage_get_stage_type (node->stage) != FLOWS_STAGE_TYPE_TRIGGER)
+        {
+          node_input_port (self, node, &px, &py);
+          cairo_arc (cr, px * z - h, py * z - v, radius, 0, 2 * G_PI);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+          cairo_fill (cr);
+        }
+
+      for (guint j = 0; outputs[j] != NULL; j++)
+        {
+          GdkRGBA color;
+
+          output_color (outputs[j], &color);
+          node_output_port (self, node, j, &px, &py);
+          cairo_arc (cr, px * z - h, py * z - v, radius, 0, 2 * G_PI);
+          gdk_cairo_set_source_rgba (cr, &color);
+          /* A port with a route is filled; an open one is a ring. */
+          if (flows_stage_get_route (node->stage, outputs[j]) != NULL)
+            cairo_fill (cr);
+          else
+            {
+              cairo_stroke_preserve (cr);
+              cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.0);
+              cairo_fill (cr);
+            }
+        }
+    }
+}
+
+static void
+draw_drag (FlowsCanvas *self,
+           cairo_t     *cr)
+{
+  double h = get_h (self), v = get_v (self), z = self->zoom;
+
+  if (self->drag == DRAG_CONNECT && self->drag_node != NULL)
+    {
+      double points[8], x0, y0;
+      GdkRGBA color;
+
+      flows_canvas_get_output_port (self, self->drag_node->stage, self->drag_output, &x0, &y0);
+      route_curve (self, x0, y0, self->drag_x, self->drag_y, points);
+      output_color (self->drag_output, &color);
+      trace_curve (self, cr, points);
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_set_line_width (cr, 2.5 * MAX (z, 0.5));
+      cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+    }
+  else if (self->drag == DRAG_RUBBER_BAND)
+    {
+      double x = MIN (self->drag_start_x, self->drag_x) * z - h;
+      double y = MIN (self->drag_start_y, self->drag_y) * z - v;
+      double w = fabs (self->drag_x - self->drag_start_x) * z;
+      double hh = fabs (self->drag_y - self->drag_start_y) * z;
+
+      cairo_rectangle (cr, x + 0.5, y + 0.5, w, hh);
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.15);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+    }
+}
+
+static void
+flows_canvas_snapshot (GtkWidget   *widget,
+                       GtkSnapshot *snapshot)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+  graphene_rect_t view = get_view (self);
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  gtk_snapshot_push_clip (snapshot, &bounds);
+  snapshot_grid (self, snapshot, width, height);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  draw_routes (self, cr, &view);
+  if (!shows_cards (self))
+    draw_simple_cards (self, cr, &view);
+  cairo_destroy (cr);
+
+  if (shows_cards (self))
+    for (guint i = 0; i < self->nodes->len; i++)
+      {
+        Node *node = g_ptr_array_index (self->nodes, i);
+
+        if (node->card != NULL && node->allocated && gtk_widget_get_child_visible (node->card))
+          gtk_widget_snapshot_child (widget, node->card, snapshot);
+      }
+
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  if (shows_cards (self))
+    draw_ports (self, cr, &view);
+  draw_drag (self, cr);
+  cairo_destroy (cr);
+
+  gtk_snapshot_pop (snapshot);
+}
+
+/* Layout ------------------------------------------------------------------------------------- */
+
+static void
+flows_canvas_measure (GtkWidget      *widget,
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
+{
+  *minimum = 0;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 600 : 400;
+}
+
+/* The part of the canvas whose cards are placed: the view, and a margin around it so that a
+ * little panning shows no gap. */
+static graphene_rect_t
+get_allocation_view (FlowsCanvas *self)
+{
+  graphene_rect_t view = get_view (self);
+
+  graphene_rect_inset (&view, -CARD_WIDTH / 2, -CARD_HEIGHT / 2);
+  return view;
+}
+
+/* In the frame's update phase, before its layout: the cards the last allocation missed. */
+static gboolean
+make_cards_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (widget);
+  graphene_rect_t view = get_allocation_view (self);
+
+  self->make_cards_tick = 0;
+  if (shows_cards (self))
+    for (guint i = 0; i < self->nodes->len; i++)
+      {
+        Node *node = g_ptr_array_index (self->nodes, i);
+        graphene_rect_t rect = node_rect (self, node);
+
+        if (node->card == NULL && graphene_rect_intersection (&rect, &view, NULL))
+          ensure_card (self, node);
+      }
+  gtk_widget_queue_allocate (widget);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+flows_canvas_is_settled (FlowsCanvas *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  return !self->cards_missing && self->make_cards_tick == 0;
+}
+
+guint
+flows_canvas_get_n_cards (FlowsCanvas *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), 0);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    n += ((Node *)g_ptr_array_index (self->nodes, i))->card != NULL;
+  return n;
+}
+
+static void
+flows_canvas_size_allocate (GtkWidget *widget,
+                            int        width,
+                            int        height,
+                            int        baseline)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (widget);
+  graphene_rect_t view;
+  GtkWidget *focus;
+  double h, v;
+
+  self->in_allocate = TRUE;
+  if (self->fit_pending)
+    flows_canvas_fit (self);
+  else
+    configure_adjustments (self, get_h (self), get_v (self));
+  self->in_allocate = FALSE;
+
+  h = get_h (self);
+  v = get_v (self);
+  view = get_allocation_view (self);
+  focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  self->cards_missing = FALSE;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      graphene_rect_t rect = node_rect (self, node);
+      gboolean focused = node->card != NULL && focus != NULL &&
+                         (focus == node->card || gtk_widget_is_ancestor (focus, node->card));
+      gboolean in_view = graphene_rect_intersection (&rect, &view, NULL);
+      GskTransform *transform;
+      int min;
+
+      /* A focused card stays allocated out of view: hiding it would take the focus away. */
+      node->allocated = FALSE;
+      if (!focused && (!in_view || !shows_cards (self)))
+        {
+          if (node->card != NULL)
+            gtk_widget_set_child_visible (node->card, FALSE);
+          continue;
+        }
+
+      if (node->card == NULL)
+        {
+          self->cards_missing = TRUE;
+          continue;
+        }
+      gtk_widget_set_child_visible (node->card, TRUE);
+      gtk_widget_measure (node->card, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      gtk_widget_measure (node->card, GTK_ORIENTATION_VERTICAL, (int)CARD_WIDTH, &min, NULL, NULL, NULL);
+      transform = gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (rect.origin.x * self->zoom - h,
+                                                                       rect.origin.y * self->zoom - v));
+      transform = gsk_transform_scale (transform, self->zoom, self->zoom);
+      gtk_widget_allocate (node->card, (int)CARD_WIDTH, (int)CARD_HEIGHT, -1, transform);
+      node->allocated = TRUE;
+    }
+
+  if (self->cards_missing && self->make_cards_tick == 0)
+    self->make_cards_tick = gtk_widget_add_tick_callback (widget, make_cards_cb, NULL, NULL);
+}
+
+/* Focus: Tab and Shift+Tab go through the stages in the flow's order ------------------------- */
+
+static Node *
+focused_node (FlowsCanvas *self,
+              guint       *index)
+{
+  GtkWidget *focus = gtk_widget_get_focus_child (GTK_WIDGET (self));
+
+  for (guint i = 0; focus != NULL && i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      if (node->card == focus)
+        {
+          if (index != NULL)
+            *index = i;
+          return node;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+flows_canvas_focus (GtkWidget        *widget,
+                    GtkDirectionType  direction)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (widget);
+  guint index = 0;
+  Node *current = focused_node (self, &index);
+  int next;
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return current != NULL || gtk_widget_grab_focus (widget);
+
+  if (self->nodes->len == 0)
+    {
+      if (gtk_widget_is_focus (widget))
+        return FALSE;
+      return gtk_widget_grab_focus (widget);
+    }
+
+  if (current == NULL)
+    next = direction == GTK_DIR_TAB_FORWARD ? 0 : (int)self->nodes->len - 1;
+  else
+    next = (int)index + (direction == GTK_DIR_TAB_FORWARD ? 1 : -1);
+
+  if (next < 0 || next >= (int)self->nodes->len)
+    return FALSE;
+
+  flows_canvas_select_stage (self, ((Node *)g_ptr_array_index (self->nodes, next))->stage, FALSE);
+  return TRUE;
+}
+
+/* Arrow keys follow routes: Right to where the first route of the stage leads, Left back to a
+ * stage that leads here; Up and Down go to the nearest stage above or below. */
+static Node *
+neighbour (FlowsCanvas *self,
+           Node        *from,
+           guint        keyval)
+{
+  const char *from_id = flows_stage_get_id (from->stage);
+  Node *best = NULL;
+  double best_distance = G_MAXDOUBLE;
+
+  if (keyval == GDK_KEY_Right)
+    {
+      const char * const *outputs = node_outputs (from);
+
+      for (guint i = 0; outputs[i] != NULL; i++)
+        {
+          const char *target = flows_stage_get_route (from->stage, outputs[i]);
+
+          if (target != NULL && (best = g_hash_table_lookup (self->nodes_by_id, target)) != NULL)
+            return best;
+        }
+      return NULL;
+    }
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      double distance;
+
+      if (node == from)
+        continue;
+
+      if (keyval == GDK_KEY_Left)
+        {
+          const char * const *outputs = node_outputs (node);
+          gboolean leads_here = FALSE;
+
+          for (guint j = 0; outputs[j] != NULL && !leads_here; j++)
+            leads_here = g_strcmp0 (flows_stage_get_route (node->stage, outputs[j]), from_id) == 0;
+          if (!leads_here)
+            continue;
+        }
+      else if ((keyval == GDK_KEY_Up && node->y >= from->y) ||
+               (keyval == GDK_KEY_Down && node->y <= from->y))
+        continue;
+
+      distance = hypot (node->x - from->x, (node->y - from->y) * 0.5);
+      if (distance < best_distance)
+        {
+          best_distance = distance;
+          best = node;
+        }
+    }
+  return best;
+}
+
+static gboolean
+on_key_pressed (FlowsCanvas           *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  GdkModifierType modifiers = state & gtk_accelerator_get_default_mod_mask ();
+  gboolean arrow = keyval == GDK_KEY_Left || keyval == GDK_KEY_Right ||
+                   keyval == GDK_KEY_Up || keyval == GDK_KEY_Down;
+  Node *current = focused_node (self, NULL);
+
+  if (keyval == GDK_KEY_space && modifiers == 0 && self->drag == DRAG_NONE)
+    {
+      self->space_held = TRUE;
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grab");
+      return TRUE;
+    }
+
+  if (arrow && modifiers == GDK_ALT_MASK)
+    {
+      double dx = keyval == GDK_KEY_Left ? -GRID : keyval == GDK_KEY_Right ? GRID : 0;
+      double dy = keyval == GDK_KEY_Up ? -GRID : keyval == GDK_KEY_Down ? GRID : 0;
+
+      flows_canvas_nudge_selection (self, dx, dy);
+      return TRUE;
+    }
+
+  if (arrow && modifiers == 0)
+    {
+      Node *next;
+
+      if (current == NULL)
+        {
+          if (self->nodes->len == 0)
+            return FALSE;
+          next = g_ptr_array_index (self->nodes, 0);
+        }
+      else if ((next = neighbour (self, current, keyval)) == NULL)
+        return TRUE;
+      flows_canvas_select_stage (self, next->stage, FALSE);
+      return TRUE;
+    }
+
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) && modifiers == 0 && current != NULL)
+    {
+      g_signal_emit (self, signals[STAGE_ACTIVATED], 0, current->stage);
+      return TRUE;
+    }
+
+  if ((keyval == GDK_KEY_Delete || keyval == GDK_KEY_KP_Delete || keyval == GDK_KEY_BackSpace) && modifiers == 0)
+    {
+      flows_canvas_delete_selection (self);
+      return TRUE;
+    }
+
+  if (keyval == GDK_KEY_Escape && self->drag != DRAG_NONE)
+    {
+      self->drag = DRAG_NONE;
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+on_key_released (FlowsCanvas           *self,
+                 guint                  keyval,
+                 guint                  keycode,
+                 GdkModifierType        state,
+                 GtkEventControllerKey *controller)
+{
+  if (keyval == GDK_KEY_space)
+    {
+      self->space_held = FALSE;
+      gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+    }
+}
+
+/* Pointer ------------------------------------------------------------------------------------ */
+
+static void
+on_drag_begin (FlowsCanvas    *self,
+               double          wx,
+               double          wy,
+               GtkGestureDrag *gesture)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
+  const char *output = NULL;
+  gboolean near_end = FALSE;
+  double x, y;
+  Node *node;
+
+  flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
+  self->drag_start_x = self->drag_x = x;
+  self->drag_start_y = self->drag_y = y;
+  self->drag_dx = self->drag_dy = 0;
+  self->drag_node = NULL;
+  g_clear_pointer (&self->drag_output, g_free);
+
+  if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && self->space_held))
+    {
+      self->drag = DRAG_PAN;
+      self->pan_start_h = get_h (self);
+      self->pan_start_v = get_v (self);
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      return;
+    }
+  if (button != GDK_BUTTON_PRIMARY)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+
+  if (shows_cards (self) && (node = output_port_at (self, x, y, &output)) != NULL)
+    {
+      /* From a port: draw a new route, or take the existing one along to re-route it. */
+      self->drag = DRAG_CONNECT;
+      self->drag_node = node;
+      self->drag_output = g_strdup (output);
+    }
+  else if ((node = node_at (self, x, y)) != NULL)
+    {
+      const char *id = flows_stage_get_id (node->stage);
+
+      if (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK))
+        {
+          clear_route_selection (self);
+          if (!g_hash_table_remove (self->selection, id))
+            g_hash_table_insert (self->selection, g_strdup (id), node);
+          selection_changed (self);
+          self->drag = DRAG_NONE;
+        }
+      else
+        {
+          if (!g_hash_table_contains (self->selection, id))
+            flows_canvas_select_stage (self, node->stage, FALSE);
+          else if (node->card != NULL)
+            gtk_widget_grab_focus (node->card);
+          self->drag = DRAG_MOVE;
+          self->drag_node = node;
+        }
+    }
+  else if ((node = route_at (self, x, y, &output, &near_end)) != NULL)
+    {
+      flows_canvas_select_route (self, node->stage, output);
+      if (near_end)
+        {
+          self->drag = DRAG_CONNECT;
+          self->drag_node = node;
+          self->drag_output = g_strdup (output);
+        }
+      else
+        self->drag = DRAG_NONE;
+    }
+  else
+    {
+      self->drag = DRAG_RUBBER_BAND;
+      self->rubber_extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
+      if (!self->rubber_extend)
+        flows_canvas_clear_selection (self);
+    }
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_drag_update (FlowsCanvas    *self,
+                double          offset_x,
+                double          offset_y,
+                GtkGestureDrag *gesture)
+{
+  double start_wx, start_wy;
+
+  gtk_gesture_drag_get_start_point (gesture, &start_wx, &start_wy);
+
+  if (self->drag == DRAG_PAN)
+    {
+      configure_adjustments (self, self->pan_start_h - offset_x, self->pan_start_v - offset_y);
+      return;
+    }
+
+  flows_canvas_widget_to_canvas (self, start_wx + offset_x, start_wy + offset_y,
+                                 &self->drag_x, &self->drag_y);
+
+  if (self->drag == DRAG_MOVE && self->drag_node != NULL)
+    {
+      GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+      double dx = self->drag_x - self->drag_start_x;
+      double dy = self->drag_y - self->drag_start_y;
+
+      /* The grabbed card lands on the grid and the others keep their place relative to it;
+       * Alt places it freely. */
+      if (!(state & GDK_ALT_MASK))
+        {
+          dx = snap (self->drag_node->x + dx) - self->drag_node->x;
+          dy = snap (self->drag_node->y + dy) - self->drag_node->y;
+        }
+      self->drag_dx = dx;
+      self->drag_dy = dy;
+      gtk_widget_queue_allocate (GTK_WIDGET (self));
+    }
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+finish_rubber_band (FlowsCanvas *self)
+{
+  graphene_rect_t band = GRAPHENE_RECT_INIT (MIN (self->drag_start_x, self->drag_x),
+                                             MIN (self->drag_start_y, self->drag_y),
+                                             fabs (self->drag_x - self->drag_start_x),
+                                             fabs (self->drag_y - self->drag_start_y));
+
+  if (band.size.width < 2 && band.size.height < 2)
+    return;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      graphene_rect_t rect = node_rect (self, node);
+
+      if (graphene_rect_intersection (&rect, &band, NULL))
+        g_hash_table_insert (self->selection, g_strdup (flows_stage_get_id (node->stage)), node);
+    }
+  selection_changed (self);
+}
+
+static void
+on_drag_end (FlowsCanvas    *self,
+             double          offset_x,
+             double          offset_y,
+             GtkGestureDrag *gesture)
+{
+  DragKind drag = self->drag;
+  double dx = self->drag_dx, dy = self->drag_dy;
+  Node *drag_node = self->drag_node;
+  g_autofree char *output = g_steal_pointer (&self->drag_output);
+
+  self->drag = DRAG_NONE;
+  self->drag_node = NULL;
+  self->drag_dx = self->drag_dy = 0;
+
+  switch (drag)
+    {
+    case DRAG_MOVE:
+      if ((dx != 0 || dy != 0) && self->history != NULL)
+        {
+          g_autoptr(GPtrArray) stages = flows_canvas_get_selection (self);
+
+          flows_history_move_stages (self->history, stages, dx, dy);
+        }
+      break;
+
+    case DRAG_CONNECT:
+      if (drag_node != NULL)
+        {
+          Node *target = node_at (self, self->drag_x, self->drag_y);
+
+          /* Dropped on a stage: the route leads there. Dropped on nothing: a route that was
+           * taken along is removed; a new one is not made. */
+          if (target != NULL)
+            flows_canvas_connect (self, drag_node->stage, output, target->stage);
+          else if (hypot (offset_x, offset_y) > HIT_SLOP &&
+                   flows_stage_get_route (drag_node->stage, output) != NULL)
+            flows_canvas_connect (self, drag_node->stage, output, NULL);
+        }
+      break;
+
+    case DRAG_RUBBER_BAND:
+      finish_rubber_band (self);
+      break;
+
+    case DRAG_PAN:
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), self->space_held ? "grab" : NULL);
+      break;
+
+    case DRAG_NONE:
+    default:
+      break;
+    }
+
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+on_click_pressed (FlowsCanvas     *self,
+                  int              n_press,
+                  double           wx,
+                  double           wy,
+                  GtkGestureClick *gesture)
+{
+  double x, y;
+  Node *node;
+
+  if (n_press != 2)
+    return;
+  flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
+  if ((node = node_at (self, x, y)) != NULL)
+    g_signal_emit (self, signals[STAGE_ACTIVATED], 0, node->stage);
+}
+
+static gboolean
+on_scroll (FlowsCanvas              *self,
+           double                    dx,
+           double                    dy,
+           GtkEventControllerScroll *controller)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GdkEvent *event;
+  double wx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+  double wy = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+
+  /* Without Ctrl the scrolled window around us pans. */
+  if (!(state & GDK_CONTROL_MASK))
+    return FALSE;
+
+  event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+  if (event != NULL)
+    {
+      double sx, sy;
+      graphene_point_t point;
+      GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+
+      gdk_event_get_position (event, &sx, &sy);
+      /* The event is in the surface's coordinates; ours differ by where we sit in it. */
+      if (native != NULL)
+        {
+          double nx, ny;
+
+          gtk_native_get_surface_transform (native, &nx, &ny);
+          sx -= nx;
+          sy -= ny;
+          if (gtk_widget_compute_point (GTK_WIDGET (native), GTK_WIDGET (self),
+                                        &GRAPHENE_POINT_INIT (sx, sy), &point))
+            {
+              wx = point.x;
+              wy = point.y;
+            }
+        }
+    }
+
+  zoom_at (self, self->zoom * pow (ZOOM_STEP, -dy), wx, wy);
+  return TRUE;
+}
+
+static void
+on_zoom_begin (FlowsCanvas    *self,
+               GdkEventSequence *sequence,
+               GtkGestureZoom *gesture)
+{
+  self->zoom_gesture_start = self->zoom;
+}
+
+static void
+on_zoom_scale_changed (FlowsCanvas    *self,
+                       double          scale,
+                       GtkGestureZoom *gesture)
+{
+  double wx, wy;
+
+  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &wx, &wy))
+    {
+      wx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
+      wy = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
+    }
+  zoom_at (self, self->zoom_gesture_start * scale, wx, wy);
+}
+
+/* A stage type dropped from the palette is a new stage where it fell. */
+static gboolean
+on_drop (FlowsCanvas   *self,
+         const GValue  *value,
+         double         wx,
+         double         wy,
+         GtkDropTarget *target)
+{
+  const char *text = g_value_get_string (value);
+  GEnumClass *enum_class;
+  GEnumValue *enum_value;
+  FlowsStage *stage;
+  double x, y;
+
+  if (self->history == NULL || text == NULL || !g_str_has_prefix (text, STAGE_TYPE_PREFIX))
+    return FALSE;
+
+  enum_class = g_type_class_ref (FLOWS_TYPE_STAGE_TYPE);
+  enum_value = g_enum_get_value_by_nick (enum_class, text + strlen (STAGE_TYPE_PREFIX));
+  g_type_class_unref (enum_class);
+  if (enum_value == NULL)
+    return FALSE;
+
+  flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
+  stage = flows_history_add_stage (self->history, enum_value->value,
+                                   snap (x - CARD_WIDTH / 2), snap (y - CARD_HEIGHT / 2));
+  flows_canvas_select_stage (self, stage, FALSE);
+  return TRUE;
+}
+
+/* GObject ------------------------------------------------------------------------------------ */
+
+static void
+flows_canvas_dispose (GObject *object)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (object);
+
+  g_clear_handle_id (&self->notify_zoom_source, g_source_remove);
+  if (self->make_cards_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->make_cards_tick);
+      self->make_cards_tick = 0;
+    }
+  if (self->flow != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (flows_flow_get_stages (self->flow), self);
+      clear_nodes (self);
+    }
+  g_clear_object (&self->flow);
+  g_clear_object (&self->history);
+  if (self->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->hadjustment, self);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->hadjustment);
+  g_clear_object (&self->vadjustment);
+
+  G_OBJECT_CLASS (flows_canvas_parent_class)->dispose (object);
+}
+
+static void
+flows_canvas_finalize (GObject *object)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (object);
+
+  g_ptr_array_unref (self->nodes);
+  g_hash_table_unref (self->nodes_by_id);
+  g_hash_table_unref (self->selection);
+  g_hash_table_unref (self->problems);
+  g_hash_table_unref (self->run_states);
+  g_hash_table_unref (self->run_durations);
+  g_hash_table_unref (self->taken_routes);
+  g_free (self->selected_route_output);
+  g_free (self->drag_output);
+
+  G_OBJECT_CLASS (flows_canvas_parent_class)->finalize (object);
+}
+
+static void
+flows_canvas_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (object);
+
+  switch (prop_id)
+    {
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    case PROP_HADJUSTMENT:
+      g_value_set_object (value, self->hadjustment);
+      break;
+    case PROP_VADJUSTMENT:
+      g_value_set_object (value, self->vadjustment);
+      break;
+    case PROP_HSCROLL_POLICY:
+      g_value_set_enum (value, self->hscroll_policy);
+      break;
+    case PROP_VSCROLL_POLICY:
+      g_value_set_enum (value, self->vscroll_policy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+flows_canvas_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (object);
+
+  switch (prop_id)
+    {
+    case PROP_ZOOM:
+      flows_canvas_set_zoom (self, g_value_get_double (value));
+      break;
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+      break;
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+      break;
+    case PROP_HSCROLL_POLICY:
+      self->hscroll_policy = g_value_get_enum (value);
+      break;
+    case PROP_VSCROLL_POLICY:
+      self->vscroll_policy = g_value_get_enum (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+flows_canvas_get_border (GtkScrollable *scrollable,
+                         GtkBorder     *border)
+{
+  return FALSE;
+}
+
+static void
+flows_canvas_scrollable_init (GtkScrollableInterface *iface)
+{
+  iface->get_border = flows_canvas_get_border;
+}
+
+static void
+flows_canvas_class_init (FlowsCanvasClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = flows_canvas_dispose;
+  object_class->finalize = flows_canvas_finalize;
+  object_class->get_property = flows_canvas_get_property;
+  object_class->set_property = flows_canvas_set_property;
+
+  widget_class->snapshot = flows_canvas_snapshot;
+  widget_class->measure = flows_canvas_measure;
+  widget_class->size_allocate = flows_canvas_size_allocate;
+  widget_class->focus = flows_canvas_focus;
+
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL,
+                         FLOWS_CANVAS_MIN_ZOOM, FLOWS_CANVAS_MAX_ZOOM, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
+
+  signals[SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[STAGE_ACTIVATED] =
+    g_signal_new ("stage-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, FLOWS_TYPE_STAGE);
+
+  gtk_widget_class_set_css_name (widget_class, "flowcanvas");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+flows_canvas_init (FlowsCanvas *self)
+{
+  GtkGesture *drag, *click, *zoom;
+  GtkEventController *key, *scroll;
+  GtkDropTarget *drop;
+
+  self->zoom = 1.0;
+  self->nodes = g_ptr_array_new ();
+  self->nodes_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->run_states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->run_durations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->taken_routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->bounds_dirty = TRUE;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Flow canvas"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _("Tab moves through the stages, arrow keys follow routes, Alt and an arrow key moves the selection"),
+                                  -1);
+
+  drag = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), 0);
+  g_signal_connect_swapped (drag, "drag-begin", G_CALLBACK (on_drag_begin), self);
+  g_signal_connect_swapped (drag, "drag-update", G_CALLBACK (on_drag_update), self);
+  g_signal_connect_swapped (drag, "drag-end", G_CALLBACK (on_drag_end), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  zoom = gtk_gesture_zoom_new ();
+  g_signal_connect_swapped (zoom, "begin", G_CALLBACK (on_zoom_begin), self);
+  g_signal_connect_swapped (zoom, "scale-changed", G_CALLBACK (on_zoom_scale_changed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (zoom));
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect_swapped (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  key = gtk_event_controller_key_new ();
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  g_signal_connect_swapped (key, "key-released", G_CALLBACK (on_key_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+
+  drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
+  g_signal_connect_swapped (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+}
+
+GtkWidget *
+flows_canvas_new (void)
+{
+  return g_object_new (FLOWS_TYPE_CANVAS, NULL);
+}
+
+void
+flows_canvas_set_flow (FlowsCanvas  *self,
+                       FlowsFlow    *flow,
+                       FlowsHistory *history)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+
+  if (self->flow != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (flows_flow_get_stages (self->flow), self);
+      clear_nodes (self);
+    }
+  g_set_object (&self->flow, flow);
+  g_set_object (&self->history, history);
+  clear_route_selection (self);
+  g_hash_table_remove_all (self->selection);
+  g_hash_table_remove_all (self->problems);
+  flows_canvas_clear_run (self);
+
+  if (flow != NULL)
+    {
+      GListModel *stages = flows_flow_get_stages (flow);
+
+      g_signal_connect_swapped (stages, "items-changed", G_CALLBACK (on_stages_changed), self);
+      on_stages_changed (self, 0, 0, g_list_model_get_n_items (stages), stages);
+      self->fit_pending = TRUE;
+    }
+
+  self->bounds_dirty = TRUE;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+FlowsFlow *
+flows_canvas_get_flow (FlowsCanvas *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), NULL);
+
+  return self->flow;
+}

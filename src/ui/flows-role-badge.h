@@ -1,0 +1,15 @@
+/* flows-role-badge.h — the pill beside a flow's name that says what the runtime uses it for */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "flows-types.h"
+
+G_BEGIN_DECLS
+
+/* The badge text of a role ("Step 1 · Authorise"), translated; NULL for FLOWS_FLOW_ROLE_NONE. */
+const char *flows_flow_role_badge     (FlowsFlowRole role);
+/* A pill label showing @role's badge, styled by flows-flows-page.css. */
+GtkWidget  *flows_flow_role_badge_new (FlowsFlowRole role);
+
+G_END_DECLS

@@ -1,0 +1,270 @@
+/* flows-stage-card.c — one stage on the flow editor's canvas */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "flows-layout.h"
+#include "flows-stage-card.h"
+#include "flows-stage-catalog.h"
+
+struct _FlowsStageCard
+{
+  GtkWidget           parent_instance;
+
+  FlowsStage         *stage;
+  char               *problems;
+  FlowsStageRunState  run_state;
+  gint64              duration_us;
+
+  GtkWidget          *content;
+  GtkImage           *icon;
+  GtkLabel           *name_label;
+  GtkLabel           *type_label;
+  GtkWidget          *problem_badge;
+  GtkWidget          *status_box;
+  GtkSpinner         *spinner;
+  GtkImage           *status_icon;
+  GtkLabel           *duration_label;
+};
+
+G_DEFINE_FINAL_TYPE (FlowsStageCard, flows_stage_card, GTK_TYPE_WIDGET)
+
+static const char * const run_state_classes[] = {
+  [FLOWS_STAGE_RUN_STATE_NONE] = NULL,
+  [FLOWS_STAGE_RUN_STATE_RUNNING] = "running",
+  [FLOWS_STAGE_RUN_STATE_SUCCEEDED] = "succeeded",
+  [FLOWS_STAGE_RUN_STATE_FAILED] = "failed",
+  [FLOWS_STAGE_RUN_STATE_SKIPPED] = "skipped",
+};
+
+static const char *
+run_state_description (FlowsStageRunState state)
+{
+  switch (state)
+    {
+    case FLOWS_STAGE_RUN_STATE_RUNNING:
+      return _("Running");
+    case FLOWS_STAGE_RUN_STATE_SUCCEEDED:
+      return _("Succeeded");
+    case FLOWS_STAGE_RUN_STATE_FAILED:
+      return _("Failed");
+    case FLOWS_STAGE_RUN_STATE_SKIPPED:
+      return _("Skipped");
+    case FLOWS_STAGE_RUN_STATE_NONE:
+    default:
+      return NULL;
+    }
+}
+
+static char *
+format_duration (gint64 duration_us)
+{
+  if (duration_us < 1000 * G_TIME_SPAN_MILLISECOND)
+    /* Translators: a stage's duration in milliseconds, on a canvas card. */
+    return g_strdup_printf (_("%.0f ms"), duration_us / 1000.0);
+  /* Translators: a stage's duration in seconds, on a canvas card. */
+  return g_strdup_printf (_("%.1f s"), duration_us / (double)G_TIME_SPAN_SECOND);
+}
+
+/* What a screen reader says for the card, and its tooltip: everything the card shows. */
+static void
+update_description (FlowsStageCard *self)
+{
+  const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (self->stage));
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *state = run_state_description (self->run_state);
+
+  /* Translators: the accessible name of a stage card: its type, then its name. */
+  g_string_printf (text, _("%s stage “%s”"), info->name, flows_stage_get_name (self->stage));
+  if (state != NULL)
+    g_string_append_printf (text, ", %s", state);
+  if (self->problems != NULL)
+    g_string_append_printf (text, ", %s", self->problems);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text->str,
+                                  -1);
+}
+
+static void
+update_labels (FlowsStageCard *self)
+{
+  const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (self->stage));
+  const char *name = flows_stage_get_name (self->stage);
+
+  gtk_image_set_from_icon_name (self->icon, info->icon_name);
+  gtk_label_set_text (self->name_label, *name != '\0' ? name : info->name);
+  gtk_label_set_text (self->type_label, info->name);
+  update_description (self);
+}
+
+static void
+on_stage_name_changed (FlowsStageCard *self)
+{
+  update_labels (self);
+}
+
+static void
+flows_stage_card_dispose (GObject *object)
+{
+  FlowsStageCard *self = FLOWS_STAGE_CARD (object);
+
+  if (self->stage != NULL)
+    g_signal_handlers_disconnect_by_data (self->stage, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_STAGE_CARD);
+  g_clear_object (&self->stage);
+
+  G_OBJECT_CLASS (flows_stage_card_parent_class)->dispose (object);
+}
+
+static void
+flows_stage_card_finalize (GObject *object)
+{
+  FlowsStageCard *self = FLOWS_STAGE_CARD (object);
+
+  g_free (self->problems);
+
+  G_OBJECT_CLASS (flows_stage_card_parent_class)->finalize (object);
+}
+
+static void
+flows_stage_card_class_init (FlowsStageCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = flows_stage_card_dispose;
+  object_class->finalize = flows_stage_card_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-stage-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, content);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, icon);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, name_label);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, type_label);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, problem_badge);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, status_box);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageCard, duration_label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "stagecard");
+}
+
+static void
+flows_stage_card_init (FlowsStageCard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_size_request (GTK_WIDGET (self),
+                               (int)FLOWS_LAYOUT_CARD_WIDTH, (int)FLOWS_LAYOUT_CARD_HEIGHT);
+}
+
+GtkWidget *
+flows_stage_card_new (FlowsStage *stage)
+{
+  FlowsStageCard *self;
+
+  g_return_val_if_fail (FLOWS_IS_STAGE (stage), NULL);
+
+  self = g_object_new (FLOWS_TYPE_STAGE_CARD, NULL);
+  self->stage = g_object_ref (stage);
+  g_signal_connect_swapped (stage, "notify::name", G_CALLBACK (on_stage_name_changed), self);
+  update_labels (self);
+
+  return GTK_WIDGET (self);
+}
+
+FlowsStage *
+flows_stage_card_get_stage (FlowsStageCard *self)
+{
+  g_return_val_if_fail (FLOWS_IS_STAGE_CARD (self), NULL);
+
+  return self->stage;
+}
+
+void
+flows_stage_card_set_selected (FlowsStageCard *self,
+                               gboolean        selected)
+{
+  g_return_if_fail (FLOWS_IS_STAGE_CARD (self));
+
+  if (selected)
+    gtk_widget_set_state_flags (GTK_WIDGET (self), GTK_STATE_FLAG_SELECTED, FALSE);
+  else
+    gtk_widget_unset_state_flags (GTK_WIDGET (self), GTK_STATE_FLAG_SELECTED);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_SELECTED, selected, -1);
+}
+
+void
+flows_stage_card_set_problems (FlowsStageCard *self,
+                               const char     *problems)
+{
+  g_return_if_fail (FLOWS_IS_STAGE_CARD (self));
+
+  if (problems != NULL && *problems == '\0')
+    problems = NULL;
+  if (g_strcmp0 (problems, self->problems) == 0)
+    return;
+
+  g_free (self->problems);
+  self->problems = g_strdup (problems);
+  gtk_widget_set_visible (self->problem_badge, problems != NULL);
+  gtk_widget_set_tooltip_text (self->problem_badge, problems);
+  if (problems != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "has-problems");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "has-problems");
+  update_description (self);
+}
+
+gboolean
+flows_stage_card_has_problems (FlowsStageCard *self)
+{
+  g_return_val_if_fail (FLOWS_IS_STAGE_CARD (self), FALSE);
+
+  return self->problems != NULL;
+}
+
+void
+flows_stage_card_set_run_state (FlowsStageCard     *self,
+                                FlowsStageRunState  state,
+                                gint64              duration_us)
+{
+  g_autofree char *duration = NULL;
+  gboolean finished = state == FLOWS_STAGE_RUN_STATE_SUCCEEDED || state == FLOWS_STAGE_RUN_STATE_FAILED;
+
+  g_return_if_fail (FLOWS_IS_STAGE_CARD (self));
+
+  if (state == self->run_state && duration_us == self->duration_us)
+    return;
+
+  if (run_state_classes[self->run_state] != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), run_state_classes[self->run_state]);
+  self->run_state = state;
+  self->duration_us = duration_us;
+  if (run_state_classes[state] != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), run_state_classes[state]);
+
+  gtk_widget_set_visible (self->status_box, state == FLOWS_STAGE_RUN_STATE_RUNNING || finished);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == FLOWS_STAGE_RUN_STATE_RUNNING);
+  gtk_spinner_set_spinning (self->spinner, state == FLOWS_STAGE_RUN_STATE_RUNNING);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_icon), finished);
+  gtk_image_set_from_icon_name (self->status_icon,
+                                state == FLOWS_STAGE_RUN_STATE_FAILED ? "process-stop-symbolic"
+                                                                      : "object-select-symbolic");
+  gtk_widget_set_visible (GTK_WIDGET (self->duration_label), finished);
+  if (finished)
+    duration = format_duration (duration_us);
+  gtk_label_set_text (self->duration_label, duration != NULL ? duration : "");
+  gtk_widget_set_tooltip_text (self->status_box, run_state_description (state));
+  update_description (self);
+}
+
+FlowsStageRunState
+flows_stage_card_get_run_state (FlowsStageCard *self)
+{
+  g_return_val_if_fail (FLOWS_IS_STAGE_CARD (self), FLOWS_STAGE_RUN_STATE_NONE);
+
+  return self->run_state;
+}

@@ -1,0 +1,360 @@
+/* bench-canvas.c — the flow editor on a flow of 1,000 stages and 1,200 routes (issue 6, item 7)
+ *
+ * In a 1200×800 window under the X server of build-aux/session:
+ *   - opening: from flows_flow_editor_set_flow() to the end of the first frame painted after it,
+ *     median of 5 opens;
+ *   - frames: 300 frames panning across the flow and zooming through it (25 %–200 %), each
+ *     frame's cost read off the GdkFrameClock: from the start of its update phase to the end of
+ *     its paint;
+ *   - memory: the process's resident memory grown by opening the flow and going through it.
+ * The baseline, measured in the same run and the same way, is the editor on a flow of one stage.
+ * Prints "canvas-open-ms: N", "canvas-frame-p50-ms: N", "canvas-frame-p95-ms: N" (target ≤ 16),
+ * "canvas-memory-kb: N" and the baseline's figures.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "flows-application.h"
+#include "flows-flow-editor.h"
+#include "flows-layout.h"
+#include "flows-stage-catalog.h"
+#include "flows-window.h"
+
+#define N_STAGES 1000
+#define N_ROUTES 1200
+#define N_FRAMES 300
+#define N_OPENS  5
+
+/* The editor asks for the application's runner only to run; nothing runs here. */
+GType
+flows_application_get_type (void)
+{
+  return G_TYPE_INVALID;
+}
+
+FlowsRunner *
+flows_application_get_runner (FlowsApplication *self)
+{
+  g_assert_not_reached ();
+}
+
+void
+flows_widget_show_toast (GtkWidget  *widget,
+                         const char *message)
+{
+}
+
+void
+flows_widget_show_error (GtkWidget  *widget,
+                         const char *summary,
+                         const char *details)
+{
+}
+
+typedef struct
+{
+  GtkWindow       *window;
+  FlowsFlowEditor *editor;
+  FlowsCanvas     *canvas;
+  GdkFrameClock   *clock;
+  gint64           update_started;
+  /* Opening */
+  gint64           open_started;
+  gint64           open_finished;
+  /* Frames */
+  GArray          *frame_costs;     /* double, ms */
+  guint            frame;
+  gboolean         recording;
+  double           start_h;
+  double           start_v;
+} Bench;
+
+static void
+on_update (GdkFrameClock *clock,
+           Bench         *bench)
+{
+  bench->update_started = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Bench         *bench)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (bench->open_started != 0 && bench->open_finished == 0)
+    bench->open_finished = now;
+  if (bench->recording && bench->update_started != 0)
+    {
+      double cost = (now - bench->update_started) / 1000.0;
+
+      g_array_append_val (bench->frame_costs, cost);
+    }
+}
+
+static long
+rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? strtol (line + strlen ("VmRSS:"), NULL, 10) : 0;
+}
+
+static void
+wait_idle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* A flow like a large real one: a chain from the Trigger through every stage, Call API and
+ * Route Flow stages whose fail routes jump ahead, laid out by the editor's own layout. */
+static FlowsFlow *
+make_flow (guint n_stages,
+           guint n_routes)
+{
+  FlowsFlow *flow = flows_flow_new ("bench-flow", "Benchmark");
+  g_autoptr(GPtrArray) stages = g_ptr_array_new ();
+  g_autoptr(GHashTable) positions = NULL;
+  GRand *rand = g_rand_new_with_seed (1000);
+  guint routes = 0;
+
+  for (guint i = 0; i < n_stages; i++)
+    {
+      static const FlowsStageType types[] = {
+        FLOWS_STAGE_TYPE_CALL_API, FLOWS_STAGE_TYPE_SET_FIELDS, FLOWS_STAGE_TYPE_ROUTE_FLOW,
+        FLOWS_STAGE_TYPE_BUILD_URL, FLOWS_STAGE_TYPE_CALL_API, FLOWS_STAGE_TYPE_ADD_TO_RESPONSE,
+      };
+      FlowsStageType type = i == 0 ? FLOWS_STAGE_TYPE_TRIGGER : types[i % G_N_ELEMENTS (types)];
+      g_autofree char *id = g_strdup_printf ("stage-%04u", i);
+      g_autofree char *key = g_strdup_printf ("stage%u", i);
+      g_autofree char *name = g_strdup_printf ("%s %u", flows_stage_catalog_lookup (type)->name, i);
+      g_autoptr(FlowsStage) stage = flows_stage_new (id, key, type, name);
+      g_autoptr(JsonObject) settings = flows_stage_catalog_default_settings (type);
+
+      flows_stage_set_settings (stage, settings);
+      flows_flow_add_stage (flow, stage);
+      g_ptr_array_add (stages, stage);
+    }
+
+  /* The chain: each stage's first route to the next. */
+  for (guint i = 0; i + 1 < n_stages && routes < n_routes; i++, routes++)
+    {
+      FlowsStage *stage = g_ptr_array_index (stages, i);
+      const char *output = flows_stage_catalog_lookup (flows_stage_get_stage_type (stage))->outputs[0];
+
+      flows_stage_set_route (stage, output, flows_stage_get_id (g_ptr_array_index (stages, i + 1)));
+    }
+  /* The rest: fail routes jumping a little ahead. */
+  for (guint i = 1; routes < n_routes && i < n_stages; i++)
+    {
+      FlowsStage *stage = g_ptr_array_index (stages, i);
+      FlowsStageType type = flows_stage_get_stage_type (stage);
+      guint target = MIN (n_stages - 1, i + 2 + g_rand_int_range (rand, 0, 6));
+
+      if ((type == FLOWS_STAGE_TYPE_CALL_API || type == FLOWS_STAGE_TYPE_ROUTE_FLOW) && target != i)
+        {
+          flows_stage_set_route (stage, "fail", flows_stage_get_id (g_ptr_array_index (stages, target)));
+          routes++;
+        }
+    }
+
+  positions = flows_layout_compute (flow);
+  for (guint i = 0; i < stages->len; i++)
+    {
+      FlowsStage *stage = g_ptr_array_index (stages, i);
+      FlowsPoint *point = g_hash_table_lookup (positions, flows_stage_get_id (stage));
+
+      flows_stage_set_position (stage, point->x, point->y);
+    }
+
+  g_rand_free (rand);
+  return flow;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_autoptr(GArray) sorted = g_array_copy (values);
+  guint index;
+
+  if (sorted->len == 0)
+    return 0;
+  g_array_sort (sorted, compare_doubles);
+  index = (guint)ceil (p / 100.0 * sorted->len) - 1;
+  return g_array_index (sorted, double, MIN (index, sorted->len - 1));
+}
+
+static double
+open_flow (Bench     *bench,
+           FlowsApp  *app,
+           FlowsFlow *flow)
+{
+  flows_flow_editor_set_flow (bench->editor, NULL, NULL);
+  wait_idle ();
+  bench->open_finished = 0;
+  bench->open_started = g_get_monotonic_time ();
+  flows_flow_editor_set_flow (bench->editor, app, flow);
+  gtk_widget_queue_draw (GTK_WIDGET (bench->canvas));
+  while (bench->open_finished == 0)
+    g_main_context_iteration (NULL, TRUE);
+  wait_idle ();
+  return (bench->open_finished - bench->open_started) / 1000.0;
+}
+
+static double
+median_open (Bench     *bench,
+             FlowsApp  *app,
+             FlowsFlow *flow)
+{
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < N_OPENS; i++)
+    {
+      double ms = open_flow (bench, app, flow);
+
+      g_array_append_val (times, ms);
+    }
+  return percentile (times, 50);
+}
+
+/* Each frame: the first half pans across the flow at 100 %, the second half zooms out to 25 %
+ * and in to 200 % around the middle of the view, panning on. */
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  Bench *bench = user_data;
+  GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (bench->canvas));
+  GtkAdjustment *v = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench->canvas));
+  guint frame = bench->frame++;
+
+  if (frame >= N_FRAMES)
+    {
+      bench->recording = FALSE;
+      return G_SOURCE_REMOVE;
+    }
+
+  bench->recording = TRUE;
+  if (frame < N_FRAMES / 2)
+    {
+      gtk_adjustment_set_value (h, bench->start_h + frame * 37.0);
+      gtk_adjustment_set_value (v, bench->start_v + 600 * sin (frame / 15.0));
+    }
+  else
+    {
+      double phase = (frame - N_FRAMES / 2) / (double)(N_FRAMES / 2);
+      /* 100 % → 25 % → 200 % → 100 %, at an even pace on a log scale */
+      double level = phase < 1 / 3.0 ? -2 * phase * 3
+                   : phase < 2 / 3.0 ? -2 + 3 * (phase - 1 / 3.0) * 3
+                   : 1 - (phase - 2 / 3.0) * 3;
+      double zoom = pow (2, level);
+
+      flows_canvas_set_zoom (bench->canvas, CLAMP (zoom, FLOWS_CANVAS_MIN_ZOOM, FLOWS_CANVAS_MAX_ZOOM));
+      flows_canvas_pan (bench->canvas, 11, 3);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_frames (Bench *bench)
+{
+  g_array_set_size (bench->frame_costs, 0);
+  bench->frame = 0;
+  flows_canvas_set_zoom (bench->canvas, 1.0);
+  wait_idle ();
+  bench->start_h = gtk_adjustment_get_value (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (bench->canvas)));
+  bench->start_v = gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench->canvas)));
+  gtk_widget_add_tick_callback (GTK_WIDGET (bench->canvas), tick_cb, bench, NULL);
+  while (bench->frame < N_FRAMES || bench->recording)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  Bench bench = { 0 };
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsFlow) big = NULL;
+  g_autoptr(FlowsFlow) small = NULL;
+  g_autoptr(GArray) baseline_costs = NULL;
+  double open_ms, baseline_open_ms;
+  long rss_before, rss_after;
+
+  /* The renderer the tests use under Xvfb, unless the caller chose one. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  if (!gtk_init_check ())
+    {
+      g_print ("bench-canvas: no display; run it under build-aux/session\n");
+      return 77;
+    }
+  adw_init ();
+
+  app = flows_app_new ("bench-app", "Benchmark", FLOWS_CONNECTION_TYPE_GENERIC);
+  big = make_flow (N_STAGES, N_ROUTES);
+  small = make_flow (1, 0);
+
+  bench.frame_costs = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (bench.window, 1200, 800);
+  bench.editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
+  bench.canvas = flows_flow_editor_get_canvas (bench.editor);
+  gtk_window_set_child (bench.window, GTK_WIDGET (bench.editor));
+  gtk_window_present (bench.window);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (bench.window)))
+    g_main_context_iteration (NULL, TRUE);
+  wait_idle ();
+
+  bench.clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
+  g_signal_connect (bench.clock, "update", G_CALLBACK (on_update), &bench);
+  g_signal_connect (bench.clock, "after-paint", G_CALLBACK (on_after_paint), &bench);
+
+  /* The baseline first, so that the large flow finds nothing warmed up for it but GTK itself. */
+  baseline_open_ms = median_open (&bench, app, small);
+  run_frames (&bench);
+  baseline_costs = g_array_copy (bench.frame_costs);
+
+  rss_before = rss_kb ();
+  open_ms = median_open (&bench, app, big);
+  run_frames (&bench);
+  rss_after = rss_kb ();
+
+  g_print ("renderer: %s\n", g_getenv ("GSK_RENDERER"));
+  g_print ("stages: %u, routes: %u, frames: %u\n", N_STAGES, N_ROUTES, bench.frame_costs->len);
+  g_print ("canvas-open-ms: %.1f\n", open_ms);
+  g_print ("baseline-open-ms: %.1f\n", baseline_open_ms);
+  g_print ("canvas-frame-p50-ms: %.2f\n", percentile (bench.frame_costs, 50));
+  g_print ("canvas-frame-p95-ms: %.2f\n", percentile (bench.frame_costs, 95));
+  g_print ("canvas-frame-max-ms: %.2f\n", percentile (bench.frame_costs, 100));
+  g_print ("baseline-frame-p50-ms: %.2f\n", percentile (baseline_costs, 50));
+  g_print ("baseline-frame-p95-ms: %.2f\n", percentile (baseline_costs, 95));
+  g_print ("canvas-frame-p95-ratio: %.2f\n",
+           percentile (bench.frame_costs, 95) / MAX (percentile (baseline_costs, 95), 0.01));
+  g_print ("canvas-memory-kb: %ld\n", rss_after - rss_before);
+
+  gtk_window_destroy (bench.window);
+  g_array_unref (bench.frame_costs);
+  return 0;
+}

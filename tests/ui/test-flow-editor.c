@@ -1,0 +1,1081 @@
+/* test-flow-editor.c — the flow editor in a real window under Xvfb
+ *
+ * Edits are made the way a user makes them: through the editor's actions, and through the
+ * pointer and the keyboard of the X server (XTest), so that the canvas's own gestures and key
+ * handling do the work. The file the library saves is the measure of every edit: undo and redo
+ * must give back exactly the bytes saved at each step. Runs go to a SoupServer of the test's.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+
+#include "flows-app-templates.h"
+#include "flows-application.h"
+#include "flows-document.h"
+#include "flows-flow-editor.h"
+#include "flows-layout.h"
+#include "flows-stage-catalog.h"
+#include "flows-validate.h"
+#include "flows-window.h"
+
+static gboolean have_display;
+
+/* The editor asks for the application's shared runner; there is none in this process, so it
+ * makes its own. */
+GType
+flows_application_get_type (void)
+{
+  return G_TYPE_INVALID;
+}
+
+FlowsRunner *
+flows_application_get_runner (FlowsApplication *self)
+{
+  g_assert_not_reached ();
+}
+
+void
+flows_widget_show_toast (GtkWidget  *widget,
+                         const char *message)
+{
+  g_test_message ("toast: %s", message);
+}
+
+void
+flows_widget_show_error (GtkWidget  *widget,
+                         const char *summary,
+                         const char *details)
+{
+  g_test_message ("error: %s: %s", summary, details);
+}
+
+typedef struct
+{
+  char            *data_dir;
+  FlowsLibrary    *library;
+  FlowsApp        *app;
+  GtkWindow       *window;
+  FlowsFlowEditor *editor;
+  SoupServer      *server;
+  char            *server_url;
+  guint            requests;
+} Fixture;
+
+/* Helpers ---------------------------------------------------------------------------------- */
+
+static void
+wait_idle (void)
+{
+  for (guint i = 0; i < 3; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the main loop run for @ms, so that frames are drawn and events delivered. */
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  wait_idle ();
+}
+
+static gboolean
+count_frame_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  (*(guint *)user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static GtkWidget *frame_widget;
+
+/* GTK hands input to widgets at the start of a frame: after the X server has taken an event
+ * (XSync), two frames later it has been handled, however loaded the machine is. */
+static void
+settle (void)
+{
+  guint frames = 0;
+  guint tick;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
+
+  XSync (gdk_x11_display_get_xdisplay (gdk_display_get_default ()), False);
+  wait_idle ();
+  if (frame_widget == NULL)
+    return;
+  tick = gtk_widget_add_tick_callback (frame_widget, count_frame_cb, &frames, NULL);
+  while (frames < 2 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_widget_remove_tick_callback (frame_widget, tick);
+  wait_idle ();
+}
+
+static Display *
+x_display (void)
+{
+  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+}
+
+/* Where a point of @widget is on the X screen. */
+static void
+widget_to_screen (GtkWidget *widget,
+                  double     x,
+                  double     y,
+                  int       *screen_x,
+                  int       *screen_y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  graphene_point_t point;
+  double surface_x, surface_y;
+  int origin_x, origin_y;
+  Window child;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+  XTranslateCoordinates (x_display (), gdk_x11_surface_get_xid (surface),
+                         DefaultRootWindow (x_display ()), 0, 0, &origin_x, &origin_y, &child);
+  *screen_x = origin_x + (int)(surface_x + point.x);
+  *screen_y = origin_y + (int)(surface_y + point.y);
+}
+
+static void
+pointer_move_to (GtkWidget *widget,
+                 double     x,
+                 double     y)
+{
+  int screen_x, screen_y;
+
+  widget_to_screen (widget, x, y, &screen_x, &screen_y);
+  XTestFakeMotionEvent (x_display (), -1, screen_x, screen_y, CurrentTime);
+  settle ();
+}
+
+static void
+pointer_button (guint    button,
+                gboolean press)
+{
+  XTestFakeButtonEvent (x_display (), button, press, CurrentTime);
+  settle ();
+}
+
+/* A press at one point of @widget, a drag through a few points, a release at another. */
+static void
+pointer_drag (GtkWidget *widget,
+              double     from_x,
+              double     from_y,
+              double     to_x,
+              double     to_y)
+{
+  pointer_move_to (widget, from_x, from_y);
+  pointer_button (1, TRUE);
+  for (guint i = 1; i <= 5; i++)
+    pointer_move_to (widget, from_x + (to_x - from_x) * i / 5, from_y + (to_y - from_y) * i / 5);
+  pointer_button (1, FALSE);
+}
+
+static void
+key_event (KeySym   keysym,
+           gboolean press)
+{
+  XTestFakeKeyEvent (x_display (), XKeysymToKeycode (x_display (), keysym), press, CurrentTime);
+  XSync (x_display (), False);
+}
+
+/* Presses @keysym with the modifiers (XK_ keysyms, 0-terminated) held. */
+static void
+press_key (KeySym keysym,
+           ...)
+{
+  KeySym modifiers[4];
+  guint n = 0;
+  va_list args;
+  KeySym modifier;
+
+  va_start (args, keysym);
+  while (n < G_N_ELEMENTS (modifiers) && (modifier = va_arg (args, KeySym)) != 0)
+    modifiers[n++] = modifier;
+  va_end (args);
+
+  for (guint i = 0; i < n; i++)
+    key_event (modifiers[i], TRUE);
+  key_event (keysym, TRUE);
+  key_event (keysym, FALSE);
+  for (guint i = n; i > 0; i--)
+    key_event (modifiers[i - 1], FALSE);
+  settle ();
+}
+
+static FlowsFlow *
+find_flow (FlowsApp      *app,
+           FlowsFlowRole  role)
+{
+  GListModel *flows = flows_app_get_flows (app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (flows); i++)
+    {
+      g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
+
+      if (flows_flow_get_role (flow) == role)
+        return flow;
+    }
+  g_assert_not_reached ();
+}
+
+static FlowsStage *
+stage_by_name (FlowsFlow  *flow,
+               const char *name)
+{
+  GListModel *stages = flows_flow_get_stages (flow);
+
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+
+      if (g_str_equal (flows_stage_get_name (stage), name))
+        return stage;
+    }
+  return NULL;
+}
+
+static guint
+n_stages (FlowsFlow *flow)
+{
+  return g_list_model_get_n_items (flows_flow_get_stages (flow));
+}
+
+/* The App's file as the library saved it after everything queued so far. */
+static char *
+saved_file (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  char *contents = NULL;
+
+  wait_idle ();
+  g_assert_true (flows_library_flush (fixture->library, &error));
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->data_dir, "apps", flows_app_get_id (fixture->app), NULL);
+  {
+    g_autofree char *file = g_strconcat (path, ".json", NULL);
+
+    g_assert_true (g_file_get_contents (file, &contents, NULL, &error));
+    g_assert_no_error (error);
+  }
+  return contents;
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action,
+          GVariant   *parameter)
+{
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->editor), action, parameter));
+  wait_idle ();
+}
+
+static void
+open_flow (Fixture   *fixture,
+           FlowsFlow *flow)
+{
+  flows_flow_editor_set_flow (fixture->editor, fixture->app, flow);
+  wait_idle ();
+  spin (50);
+}
+
+/* The loopback service: /ok answers 200 with JSON, /slow answers after a while, anything else
+ * 404. */
+static gboolean
+answer_later_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+server_callback (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  static const char body[] = "{\"id\": 7, \"name\": \"Ada\"}";
+
+  fixture->requests++;
+  if (g_str_equal (path, "/ok"))
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
+    }
+  else if (g_str_equal (path, "/slow"))
+    {
+      soup_server_message_pause (msg);
+      g_timeout_add (3000, answer_later_cb, g_object_ref (msg));
+    }
+  else
+    soup_server_message_set_status (msg, 404, NULL);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+
+  if (!have_display)
+    return;
+
+  fixture->data_dir = g_dir_make_tmp ("flow-editor-XXXXXX", &error);
+  g_assert_no_error (error);
+  directory = g_file_new_for_path (fixture->data_dir);
+  fixture->library = flows_library_new (directory);
+  g_assert_true (flows_library_load (fixture->library, &error));
+  g_assert_no_error (error);
+
+  fixture->app = flows_app_new_from_template ("Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
+  g_assert_no_error (error);
+
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, NULL, server_callback, fixture, NULL);
+  g_assert_true (soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  fixture->server_url = g_uri_to_string (uris->data);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1200, 800);
+  fixture->editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
+  flows_flow_editor_set_library (fixture->editor, fixture->library);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->editor));
+  gtk_window_present (fixture->window);
+  frame_widget = GTK_WIDGET (fixture->window);
+  spin (100);
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (!have_display)
+    return;
+
+  frame_widget = NULL;
+  g_clear_pointer (&fixture->window, gtk_window_destroy);
+  wait_idle ();
+  g_clear_object (&fixture->app);
+  g_clear_object (&fixture->library);
+  g_clear_object (&fixture->server);
+  g_free (fixture->server_url);
+  remove_tree (fixture->data_dir);
+  g_free (fixture->data_dir);
+}
+
+static gboolean
+need_display (void)
+{
+  if (!have_display)
+    g_test_skip ("no display");
+  return have_display;
+}
+
+/* Canvas geometry ------------------------------------------------------------------------------ */
+
+static void
+stage_widget_point (Fixture    *fixture,
+                    FlowsStage *stage,
+                    double      dx,
+                    double      dy,
+                    double     *x,
+                    double     *y)
+{
+  FlowsCanvas *canvas = flows_flow_editor_get_canvas (fixture->editor);
+
+  flows_canvas_canvas_to_widget (canvas, flows_stage_get_x (stage) + dx, flows_stage_get_y (stage) + dy, x, y);
+}
+
+/* Tests ------------------------------------------------------------------------------------ */
+
+static void
+test_template_on_canvas (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  GListModel *stages;
+
+  if (!need_display ())
+    return;
+
+  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  open_flow (fixture, step1);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  stages = flows_flow_get_stages (step1);
+
+  /* Fit to view at first: every card is in view, and shown. */
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+      FlowsStageCard *card = flows_canvas_get_card (canvas, stage);
+      double x, y;
+
+      stage_widget_point (fixture, stage, 0, 0, &x, &y);
+      g_assert_cmpfloat (x, >=, 0);
+      g_assert_cmpfloat (y, >=, 0);
+      g_assert_cmpfloat (x, <, gtk_widget_get_width (GTK_WIDGET (canvas)));
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (card)));
+      g_assert_false (flows_stage_card_has_problems (card));
+    }
+
+  /* Zoom: bounded, stepped by the actions. */
+  activate (fixture, "editor.zoom-reset", NULL);
+  g_assert_cmpfloat (flows_canvas_get_zoom (canvas), ==, 1.0);
+  activate (fixture, "editor.zoom-in", NULL);
+  g_assert_cmpfloat (flows_canvas_get_zoom (canvas), >, 1.0);
+  for (guint i = 0; i < 10; i++)
+    activate (fixture, "editor.zoom-out", NULL);
+  g_assert_cmpfloat (flows_canvas_get_zoom (canvas), ==, FLOWS_CANVAS_MIN_ZOOM);
+  for (guint i = 0; i < 10; i++)
+    activate (fixture, "editor.zoom-in", NULL);
+  g_assert_cmpfloat (flows_canvas_get_zoom (canvas), ==, FLOWS_CANVAS_MAX_ZOOM);
+  activate (fixture, "editor.fit", NULL);
+  g_assert_cmpfloat (flows_canvas_get_zoom (canvas), <=, 1.0);
+}
+
+static void
+test_gestures (Fixture       *fixture,
+               gconstpointer  data)
+{
+  FlowsFlow *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *sleep_stage, *trigger;
+  g_autoptr(GPtrArray) selection = NULL;
+  double x0, y0, x, y, px, py, start_x, start_y;
+  g_autofree char *before = NULL;
+
+  if (!need_display ())
+    return;
+
+  test_flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  open_flow (fixture, test_flow);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  activate (fixture, "editor.zoom-reset", NULL);
+  trigger = flows_flow_get_trigger (test_flow);
+
+  /* A new stage from the palette's action, at the middle of the view, selected. */
+  activate (fixture, "editor.add-stage", g_variant_new_string ("sleep"));
+  sleep_stage = stage_by_name (test_flow, flows_stage_catalog_lookup (FLOWS_STAGE_TYPE_SLEEP)->name);
+  g_assert_nonnull (sleep_stage);
+  g_assert_true (flows_canvas_is_selected (canvas, sleep_stage));
+  spin (50);
+
+  /* Drag the card by its title: it moves by the drag, on the grid. */
+  start_x = flows_stage_get_x (sleep_stage);
+  start_y = flows_stage_get_y (sleep_stage);
+  stage_widget_point (fixture, sleep_stage, 60, 20, &x0, &y0);
+  pointer_drag (GTK_WIDGET (canvas), x0, y0, x0 + 103, y0 + 41);
+  g_assert_cmpfloat (flows_stage_get_x (sleep_stage), ==, start_x + 100);
+  g_assert_cmpfloat (flows_stage_get_y (sleep_stage), ==, start_y + 40);
+
+  /* One step to undo it. */
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpfloat (flows_stage_get_x (sleep_stage), ==, start_x);
+  activate (fixture, "editor.redo", NULL);
+  g_assert_cmpfloat (flows_stage_get_x (sleep_stage), ==, start_x + 100);
+  spin (50);
+
+  /* Connect: from the Trigger's port onto the new card. */
+  g_assert_true (flows_canvas_get_output_port (canvas, trigger, "success", &px, &py));
+  flows_canvas_canvas_to_widget (canvas, px, py, &x0, &y0);
+  stage_widget_point (fixture, sleep_stage, FLOWS_LAYOUT_CARD_WIDTH / 2, FLOWS_LAYOUT_CARD_HEIGHT / 2, &x, &y);
+  pointer_drag (GTK_WIDGET (canvas), x0, y0, x, y);
+  g_assert_cmpstr (flows_stage_get_route (trigger, "success"), ==, flows_stage_get_id (sleep_stage));
+
+  /* Rubber band around both cards selects them. */
+  before = saved_file (fixture);
+  {
+    double tx, ty, sx, sy;
+
+    stage_widget_point (fixture, trigger, -10, -10, &tx, &ty);
+    stage_widget_point (fixture, sleep_stage, FLOWS_LAYOUT_CARD_WIDTH + 10, FLOWS_LAYOUT_CARD_HEIGHT + 10, &sx, &sy);
+    /* Start on empty canvas, left of and above everything. */
+    pointer_drag (GTK_WIDGET (canvas), MIN (tx, sx) - 30, MIN (ty, sy) - 30, MAX (tx, sx) + 10, MAX (ty, sy) + 10);
+  }
+  selection = flows_canvas_get_selection (canvas);
+  g_assert_cmpuint (selection->len, >=, 2);
+  g_assert_true (flows_canvas_is_selected (canvas, trigger));
+  g_assert_true (flows_canvas_is_selected (canvas, sleep_stage));
+  /* Selecting changes nothing in the file. */
+  {
+    g_autofree char *after = saved_file (fixture);
+
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  /* Click a route to select it; Delete removes it. */
+  flows_canvas_select_stage (canvas, sleep_stage, FALSE);
+  spin (30);
+  {
+    double points_x, points_y, tx, ty;
+
+    flows_canvas_get_output_port (canvas, trigger, "success", &px, &py);
+    flows_canvas_get_input_port (canvas, sleep_stage, &tx, &ty);
+    /* The middle of the curve is the middle of its ends. */
+    flows_canvas_canvas_to_widget (canvas, (px + tx) / 2, (py + ty) / 2, &points_x, &points_y);
+    pointer_move_to (GTK_WIDGET (canvas), points_x, points_y);
+    pointer_button (1, TRUE);
+    pointer_button (1, FALSE);
+  }
+  g_assert_true (flows_canvas_get_selected_route (canvas, NULL, NULL));
+  press_key (XK_Delete, 0);
+  g_assert_null (flows_stage_get_route (trigger, "success"));
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpstr (flows_stage_get_route (trigger, "success"), ==, flows_stage_get_id (sleep_stage));
+
+  /* Ctrl+scroll zooms; without Ctrl the view scrolls. */
+  {
+    double zoom = flows_canvas_get_zoom (canvas);
+
+    pointer_move_to (GTK_WIDGET (canvas), 300, 300);
+    key_event (XK_Control_L, TRUE);
+    settle ();
+    pointer_button (4, TRUE);
+    pointer_button (4, FALSE);
+    key_event (XK_Control_L, FALSE);
+    settle ();
+    g_assert_cmpfloat (flows_canvas_get_zoom (canvas), >, zoom);
+  }
+}
+
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger, *second;
+  double x, y, old_x;
+  GtkWidget *focus;
+
+  if (!need_display ())
+    return;
+
+  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  open_flow (fixture, step1);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  trigger = flows_flow_get_trigger (step1);
+  second = flows_flow_find_stage (step1, flows_stage_get_route (trigger, "success"));
+
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  stage_widget_point (fixture, trigger, 10, 10, &x, &y);
+  pointer_move_to (GTK_WIDGET (canvas), x, y);
+  gtk_widget_grab_focus (GTK_WIDGET (canvas));
+  spin (30);
+
+  /* Tab goes to the first stage; Right follows its route. */
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (canvas), GTK_DIR_TAB_FORWARD));
+  g_assert_true (flows_canvas_is_selected (canvas, trigger));
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (focus == GTK_WIDGET (flows_canvas_get_card (canvas, trigger)));
+  press_key (XK_Right, 0);
+  g_assert_true (flows_canvas_is_selected (canvas, second));
+  press_key (XK_Left, 0);
+  g_assert_true (flows_canvas_is_selected (canvas, trigger));
+
+  /* Alt+Right nudges by a grid step; Ctrl+Z puts it back. */
+  old_x = flows_stage_get_x (trigger);
+  press_key (XK_Right, XK_Alt_L, 0);
+  g_assert_cmpfloat (flows_stage_get_x (trigger), ==, old_x + FLOWS_LAYOUT_GRID);
+  press_key (XK_z, XK_Control_L, 0);
+  g_assert_cmpfloat (flows_stage_get_x (trigger), ==, old_x);
+  press_key (XK_z, XK_Control_L, XK_Shift_L, 0);
+  g_assert_cmpfloat (flows_stage_get_x (trigger), ==, old_x + FLOWS_LAYOUT_GRID);
+
+  /* Ctrl+A selects all; Delete removes them; Ctrl+Z brings them back. */
+  press_key (XK_a, XK_Control_L, 0);
+  {
+    g_autoptr(GPtrArray) selection = flows_canvas_get_selection (canvas);
+
+    g_assert_cmpuint (selection->len, ==, n_stages (step1));
+  }
+  press_key (XK_Delete, 0);
+  g_assert_cmpuint (n_stages (step1), ==, 0);
+  press_key (XK_z, XK_Control_L, 0);
+  g_assert_cmpuint (n_stages (step1), ==, 5);
+
+  /* Ctrl+F finds a stage by name. */
+  press_key (XK_f, XK_Control_L, 0);
+  {
+    GtkWidget *entry = gtk_root_get_focus (GTK_ROOT (fixture->window));
+    const char *name = flows_stage_get_name (second);
+    g_autofree char *part = g_utf8_substring (name, 1, 5);
+
+    g_assert_true (GTK_IS_TEXT (entry));
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY)), part);
+    spin (300);
+    g_assert_true (flows_canvas_is_selected (canvas, flows_flow_find_stage (step1, flows_stage_get_id (second))));
+  }
+}
+
+/* The undo history, measured on the saved file: 50 mixed edits, then undo to the start and redo
+ * to the end, with the file compared at every step. */
+static void
+test_undo_redo_file (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  FlowsFlow *flow;
+  FlowsCanvas *canvas;
+  FlowsHistory *history;
+  g_autoptr(GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
+  GRand *rand = g_rand_new_with_seed (4242);
+  static const char * const types[] = { "sleep", "set-fields", "call-api", "route-flow", "build-url" };
+
+  if (!need_display ())
+    return;
+
+  flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
+  open_flow (fixture, flow);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  history = flows_flow_editor_get_history (fixture->editor);
+  g_ptr_array_add (saved, saved_file (fixture));
+
+  for (guint step = 0; step < 50; step++)
+    {
+      guint n = n_stages (flow);
+      g_autoptr(FlowsStage) some = g_list_model_get_item (flows_flow_get_stages (flow), g_rand_int_range (rand, 0, n));
+      g_autoptr(FlowsStage) other = g_list_model_get_item (flows_flow_get_stages (flow), g_rand_int_range (rand, 0, n));
+
+      switch (step % 8)
+        {
+        case 0:
+          activate (fixture, "editor.add-stage", g_variant_new_string (types[g_rand_int_range (rand, 0, G_N_ELEMENTS (types))]));
+          break;
+        case 1:
+          flows_canvas_select_stage (canvas, some, FALSE);
+          flows_canvas_nudge_selection (canvas, FLOWS_LAYOUT_GRID, -FLOWS_LAYOUT_GRID);
+          break;
+        case 2:
+          {
+            const char * const *outputs = flows_stage_catalog_lookup (flows_stage_get_stage_type (some))->outputs;
+
+            if (outputs[0] != NULL && some != other)
+              flows_canvas_connect (canvas, some, outputs[0], other);
+            else
+              flows_history_set_name (history, some, "Renamed on the way");
+          }
+          break;
+        case 3:
+          flows_canvas_select_stage (canvas, some, FALSE);
+          activate (fixture, "editor.duplicate", NULL);
+          break;
+        case 4:
+          {
+            g_autofree char *name = g_strdup_printf ("Stage %u", step);
+
+            flows_history_set_name (history, some, name);
+          }
+          break;
+        case 5:
+          if (flows_stage_get_stage_type (some) != FLOWS_STAGE_TYPE_TRIGGER)
+            {
+              flows_canvas_select_stage (canvas, some, FALSE);
+              activate (fixture, "editor.delete", NULL);
+            }
+          else
+            flows_history_set_position (history, some, 0, 0);
+          break;
+        case 6:
+          activate (fixture, "editor.auto-layout", NULL);
+          break;
+        case 7:
+          {
+            g_autoptr(JsonObject) settings = json_object_new ();
+            JsonObject *old = flows_stage_get_settings (some);
+            GList *members = old != NULL ? json_object_get_members (old) : NULL;
+
+            for (GList *l = members; l != NULL; l = l->next)
+              json_object_set_member (settings, l->data, json_node_copy (json_object_get_member (old, l->data)));
+            g_list_free (members);
+            json_object_set_string_member (settings, "note", "edited");
+            flows_history_set_settings (history, some, settings, NULL);
+          }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      wait_idle ();
+      {
+        char *now = saved_file (fixture);
+
+        /* An edit that changed nothing (a duplicate route, a layout already in place) saves
+         * nothing new and leaves no step. */
+        if (g_strcmp0 (now, g_ptr_array_index (saved, saved->len - 1)) != 0)
+          g_ptr_array_add (saved, now);
+        else
+          g_free (now);
+      }
+    }
+
+  g_assert_cmpuint (saved->len, >, 40);
+
+  for (guint i = saved->len - 1; i > 0; i--)
+    {
+      g_autofree char *now = NULL;
+
+      activate (fixture, "editor.undo", NULL);
+      now = saved_file (fixture);
+      g_assert_cmpstr (now, ==, g_ptr_array_index (saved, i - 1));
+    }
+  g_assert_false (flows_history_get_can_undo (history));
+
+  for (guint i = 1; i < saved->len; i++)
+    {
+      g_autofree char *now = NULL;
+
+      activate (fixture, "editor.redo", NULL);
+      now = saved_file (fixture);
+      g_assert_cmpstr (now, ==, g_ptr_array_index (saved, i));
+    }
+  g_assert_false (flows_history_get_can_redo (history));
+  g_rand_free (rand);
+}
+
+static void
+wait_for_clipboard (void)
+{
+  /* The clipboard answers through the X server, even to ourselves. */
+  spin (150);
+}
+
+static void
+test_copy_paste_between_flows (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  FlowsFlow *step1, *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger, *second;
+  g_autoptr(GPtrArray) copied = g_ptr_array_new ();
+  g_autoptr(GPtrArray) pasted = NULL;
+  guint before;
+
+  if (!need_display ())
+    return;
+
+  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  test_flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  open_flow (fixture, step1);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+
+  /* Two stages joined by a route, and a third that leads outside them. */
+  trigger = flows_flow_get_trigger (step1);
+  second = flows_flow_find_stage (step1, flows_stage_get_route (trigger, "success"));
+  g_ptr_array_add (copied, trigger);
+  g_ptr_array_add (copied, second);
+  flows_canvas_select_stages (canvas, copied);
+  activate (fixture, "editor.copy", NULL);
+  wait_for_clipboard ();
+
+  open_flow (fixture, test_flow);
+  before = n_stages (test_flow);
+  activate (fixture, "editor.paste", NULL);
+  wait_for_clipboard ();
+  g_assert_cmpuint (n_stages (test_flow), ==, before + 2);
+
+  /* The pasted stages are selected; the route between them is kept, with new ids. */
+  pasted = flows_canvas_get_selection (canvas);
+  g_assert_cmpuint (pasted->len, ==, 2);
+  {
+    FlowsStage *a = g_ptr_array_index (pasted, 0);
+    FlowsStage *b = g_ptr_array_index (pasted, 1);
+    FlowsStage *from = flows_stage_get_stage_type (a) == FLOWS_STAGE_TYPE_TRIGGER ? a : b;
+    FlowsStage *to = from == a ? b : a;
+
+    g_assert_cmpstr (flows_stage_get_id (from), !=, flows_stage_get_id (trigger));
+    g_assert_cmpstr (flows_stage_get_route (from, "success"), ==, flows_stage_get_id (to));
+    g_assert_cmpstr (flows_stage_get_name (to), ==, flows_stage_get_name (second));
+  }
+
+  /* One undo step takes the paste away. */
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpuint (n_stages (test_flow), ==, before);
+
+  /* Cut removes; paste into the same flow again gives unique keys. */
+  open_flow (fixture, step1);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  flows_canvas_select_stage (canvas, second, FALSE);
+  activate (fixture, "editor.duplicate", NULL);
+  {
+    g_autoptr(GPtrArray) duplicate = flows_canvas_get_selection (canvas);
+
+    g_assert_cmpuint (duplicate->len, ==, 1);
+    g_assert_cmpstr (flows_stage_get_key (g_ptr_array_index (duplicate, 0)), !=, flows_stage_get_key (second));
+  }
+}
+
+static void
+test_validation_badges (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsHistory *history;
+  FlowsStage *stage, *trigger, *second;
+  GPtrArray *problems;
+
+  if (!need_display ())
+    return;
+
+  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  open_flow (fixture, step1);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  history = flows_flow_editor_get_history (fixture->editor);
+  g_assert_cmpuint (flows_flow_editor_get_problems (fixture->editor)->len, ==, 0);
+  trigger = flows_flow_get_trigger (step1);
+  second = flows_flow_find_stage (step1, flows_stage_get_route (trigger, "success"));
+
+  /* Unreachable: a stage no route leads to. */
+  stage = flows_history_add_stage (history, FLOWS_STAGE_TYPE_SLEEP, 0, 400);
+  flows_flow_editor_validate (fixture->editor);
+  g_assert_true (flows_stage_card_has_problems (flows_canvas_get_card (canvas, stage)));
+
+  /* Unknown reference. */
+  {
+    g_autoptr(JsonObject) settings = json_object_new ();
+    g_autoptr(JsonArray) fields = json_array_new ();
+    JsonObject *field = json_object_new ();
+
+    json_object_set_string_member (field, "name", "x");
+    json_object_set_string_member (field, "value", "<NoSuchThing>");
+    json_array_add_object_element (fields, field);
+    json_object_set_array_member (settings, "fields", json_array_ref (fields));
+    stage = flows_history_add_stage (history, FLOWS_STAGE_TYPE_SET_FIELDS, 0, 600);
+    flows_history_set_settings (history, stage, settings, NULL);
+    flows_history_set_route (history, second, "success", flows_stage_get_id (stage));
+  }
+  flows_flow_editor_validate (fixture->editor);
+  problems = flows_flow_editor_get_problems (fixture->editor);
+  {
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < problems->len; i++)
+      {
+        FlowsProblem *problem = g_ptr_array_index (problems, i);
+
+        if (g_strcmp0 (problem->stage_id, flows_stage_get_id (stage)) == 0 && strstr (problem->message, "NoSuchThing"))
+          found = TRUE;
+      }
+    g_assert_true (found);
+  }
+  g_assert_true (flows_stage_card_has_problems (flows_canvas_get_card (canvas, stage)));
+
+  /* Missing required setting: a Call API with no URI base. */
+  {
+    FlowsStage *call = flows_history_add_stage (history, FLOWS_STAGE_TYPE_CALL_API, 300, 600);
+    g_autoptr(JsonObject) settings = flows_stage_catalog_default_settings (FLOWS_STAGE_TYPE_CALL_API);
+
+    json_object_set_string_member (settings, "uriBase", "");
+    flows_history_set_settings (history, call, settings, NULL);
+    flows_history_set_route (history, stage, "success", flows_stage_get_id (call));
+    flows_flow_editor_validate (fixture->editor);
+    g_assert_true (flows_stage_card_has_problems (flows_canvas_get_card (canvas, call)));
+  }
+
+  /* The role contract: Step 1 that can end without authorizeUrl. Cutting the route into the
+   * stage that adds it leaves a path ending early. */
+  while (flows_history_get_can_undo (history))
+    activate (fixture, "editor.undo", NULL);
+  flows_flow_editor_validate (fixture->editor);
+  g_assert_cmpuint (flows_flow_editor_get_problems (fixture->editor)->len, ==, 0);
+  flows_history_set_route (history, second, "success", NULL);
+  flows_flow_editor_validate (fixture->editor);
+  problems = flows_flow_editor_get_problems (fixture->editor);
+  g_assert_cmpuint (problems->len, >, 0);
+  {
+    gboolean contract = FALSE;
+
+    for (guint i = 0; i < problems->len; i++)
+      if (strstr (((FlowsProblem *)g_ptr_array_index (problems, i))->message, "authorizeUrl") != NULL)
+        contract = TRUE;
+    g_assert_true (contract);
+  }
+}
+
+static void
+wait_run (Fixture *fixture)
+{
+  for (guint i = 0; i < 500 && flows_flow_editor_is_running (fixture->editor); i++)
+    spin (10);
+  g_assert_false (flows_flow_editor_is_running (fixture->editor));
+}
+
+static void
+test_run_on_cards (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(GError) error = NULL;
+  FlowsFlow *flow;
+  FlowsCanvas *canvas;
+  FlowsHistory *history;
+  FlowsStage *trigger, *call, *sleep_stage;
+  GListModel *stages;
+  g_autofree char *ok_url = NULL;
+  g_autofree char *slow_url = NULL;
+
+  if (!need_display ())
+    return;
+
+  /* A Generic App whose Connection Test calls the loopback server. */
+  app = flows_app_new_from_template ("Run Test", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_assert_true (flows_library_add_app (fixture->library, app, &error));
+  g_assert_no_error (error);
+  g_set_object (&fixture->app, app);
+  flow = find_flow (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  open_flow (fixture, flow);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  history = flows_flow_editor_get_history (fixture->editor);
+  trigger = flows_flow_get_trigger (flow);
+
+  /* Trigger → Call API (the server's /ok) → end; and a Sleep stage nothing reaches on success. */
+  stages = flows_flow_get_stages (flow);
+  call = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+
+      if (flows_stage_get_stage_type (stage) == FLOWS_STAGE_TYPE_CALL_API)
+        call = stage;
+    }
+  g_assert_nonnull (call);
+  ok_url = g_strconcat (fixture->server_url, "ok", NULL);
+  {
+    g_autoptr(JsonObject) settings = flows_stage_catalog_default_settings (FLOWS_STAGE_TYPE_CALL_API);
+
+    json_object_set_string_member (settings, "uriBase", ok_url);
+    flows_history_set_settings (history, call, settings, NULL);
+  }
+  sleep_stage = flows_history_add_stage (history, FLOWS_STAGE_TYPE_SLEEP, 400, 400);
+  flows_history_set_route (history, call, "fail", flows_stage_get_id (sleep_stage));
+
+  flows_flow_editor_run (fixture->editor, NULL, NULL);
+  g_assert_true (flows_flow_editor_is_running (fixture->editor));
+  wait_run (fixture);
+
+  g_assert_nonnull (flows_flow_editor_get_last_run (fixture->editor));
+  g_assert_true (flows_run_get_succeeded (flows_flow_editor_get_last_run (fixture->editor)));
+  g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, trigger)), ==, FLOWS_STAGE_RUN_STATE_SUCCEEDED);
+  g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, call)), ==, FLOWS_STAGE_RUN_STATE_SUCCEEDED);
+  g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, sleep_stage)), ==, FLOWS_STAGE_RUN_STATE_SKIPPED);
+  g_assert_true (flows_canvas_is_route_taken (canvas, flows_stage_get_id (trigger), "success"));
+  g_assert_false (flows_canvas_is_route_taken (canvas, flows_stage_get_id (call), "fail"));
+  g_assert_cmpuint (fixture->requests, ==, 1);
+
+  /* A 404 takes the fail route into the Sleep stage. */
+  {
+    g_autofree char *missing = g_strconcat (fixture->server_url, "missing", NULL);
+    g_autoptr(JsonObject) settings = json_object_ref (flows_stage_get_settings (call));
+    g_autoptr(JsonObject) changed = json_object_new ();
+    GList *members = json_object_get_members (settings);
+
+    for (GList *l = members; l != NULL; l = l->next)
+      json_object_set_member (changed, l->data, json_node_copy (json_object_get_member (settings, l->data)));
+    g_list_free (members);
+    json_object_set_string_member (changed, "uriBase", missing);
+    flows_history_set_settings (history, call, changed, NULL);
+  }
+  flows_flow_editor_run (fixture->editor, NULL, NULL);
+  wait_run (fixture);
+  /* The stage failed, and its fail route carried the run on. */
+  g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, call)), ==, FLOWS_STAGE_RUN_STATE_FAILED);
+  g_assert_true (flows_canvas_is_route_taken (canvas, flows_stage_get_id (call), "fail"));
+  g_assert_false (flows_canvas_is_route_taken (canvas, flows_stage_get_id (call), "success"));
+  g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, sleep_stage)), ==, FLOWS_STAGE_RUN_STATE_SUCCEEDED);
+
+  /* Stop: a slow answer, the run cancelled while the card shows it running. */
+  slow_url = g_strconcat (fixture->server_url, "slow", NULL);
+  {
+    g_autoptr(JsonObject) settings = flows_stage_catalog_default_settings (FLOWS_STAGE_TYPE_CALL_API);
+
+    json_object_set_string_member (settings, "uriBase", slow_url);
+    flows_history_set_settings (history, call, settings, NULL);
+  }
+  flows_flow_editor_run (fixture->editor, NULL, NULL);
+  for (guint i = 0; i < 200 && flows_stage_card_get_run_state (flows_canvas_get_card (canvas, call)) != FLOWS_STAGE_RUN_STATE_RUNNING; i++)
+    spin (10);
+  g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, call)), ==, FLOWS_STAGE_RUN_STATE_RUNNING);
+  activate (fixture, "editor.cancel-run", NULL);
+  wait_run (fixture);
+  g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, call)), !=, FLOWS_STAGE_RUN_STATE_RUNNING);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* GL under Xvfb costs seconds per window and tests nothing here; XTest needs X11. */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  have_display = gtk_init_check () && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+  if (have_display)
+    adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/flow-editor/template-on-canvas", test_template_on_canvas);
+  ADD ("/flow-editor/gestures", test_gestures);
+  ADD ("/flow-editor/keyboard", test_keyboard);
+  ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
+  ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);
+  ADD ("/flow-editor/validation-badges", test_validation_badges);
+  ADD ("/flow-editor/run-on-cards", test_run_on_cards);
+#undef ADD
+
+  return g_test_run ();
+}
