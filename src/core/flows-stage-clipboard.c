@@ -96,7 +96,7 @@ rewrite_node (JsonNode   *node,
     {
     case JSON_NODE_OBJECT:
       {
-        JsonObject *copy = json_object_new ();
+        g_autoptr(JsonObject) copy = json_object_new ();
         JsonObjectIter iter;
         const char *member;
         JsonNode *value;
@@ -112,7 +112,7 @@ rewrite_node (JsonNode   *node,
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
-        JsonArray *copy = json_array_sized_new (json_array_get_length (array));
+        g_autoptr(JsonArray) copy = json_array_sized_new (json_array_get_length (array));
 
         for (guint i = 0; i < json_array_get_length (array); i++)
           json_array_add_element (copy, rewrite_node (json_array_get_element (array, i), renamed));

@@ -9,7 +9,7 @@
 #include "flows-connection-editor.h"
 #include "flows-connections-page.h"
 #include "flows-oauth.h"
-#include "flows-sign-in-window.h"
+#include "flows-sign-in-loader.h"
 #include "flows-sign-in.h"
 #include "flows-test-result.h"
 #include "flows-window.h"
@@ -717,7 +717,9 @@ on_signed_in (GObject      *source,
   g_autoptr(Operation) operation = user_data;
   g_autoptr(FlowsConnectionsPage) self = g_weak_ref_get (&operation->page);
   g_autoptr(GError) error = NULL;
-  gboolean signed_in = flows_sign_in_window_run_finish (FLOWS_SIGN_IN_WINDOW (source), result, &error);
+  /* Loaded: the window that finished came from it. */
+  const FlowsSignInModule *module = flows_sign_in_loader_load (NULL);
+  gboolean signed_in = module->run_finish (GTK_WINDOW (source), result, &error);
 
   if (self == NULL)
     return;
@@ -753,19 +755,28 @@ sign_in (GtkWidget  *widget,
   FlowsConnectionsPage *self = FLOWS_CONNECTIONS_PAGE (widget);
   FlowsConnection *connection = find_connection (self, parameter);
   g_autoptr(FlowsSignIn) attempt = NULL;
-  FlowsSignInWindow *window;
+  g_autoptr(GError) error = NULL;
+  const FlowsSignInModule *module;
+  GtkWindow *window;
   Operation *operation;
 
   if (connection == NULL || !is_oauth (self))
     return;
 
+  /* The window is loaded with WebKit on the first sign-in, not at start-up. */
+  if ((module = flows_sign_in_loader_load (&error)) == NULL)
+    {
+      flows_widget_show_error (GTK_WIDGET (self), _("Signing in failed"), error->message);
+      return;
+    }
+
   attempt = flows_sign_in_new (get_runner (self), self->library, self->app, connection);
-  window = flows_sign_in_window_new (get_window (self), attempt);
+  window = module->new_window (get_window (self), attempt);
   operation = begin_sign_in (self, connection);
   /* Closing the window is how this attempt is cancelled: a newer attempt closes it. */
   g_signal_connect_object (operation->cancellable, "cancelled", G_CALLBACK (gtk_window_close), window,
                            G_CONNECT_SWAPPED);
-  flows_sign_in_window_run_async (window, on_signed_in, operation);
+  module->run_async (window, on_signed_in, operation);
 }
 
 static void

@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "flows-sign-in-loader.h"
 #include "flows-sign-in-window.h"
 
 struct _FlowsSignInWindow
@@ -337,4 +338,43 @@ flows_sign_in_window_run_finish (FlowsSignInWindow  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The module's entry point (flows-sign-in-loader.h): flows-studio loads this window only for a
+ * sign-in, and reaches it through these. */
+
+static GtkWindow *
+module_new_window (GtkWindow   *parent,
+                   FlowsSignIn *sign_in)
+{
+  return GTK_WINDOW (flows_sign_in_window_new (parent, sign_in));
+}
+
+static void
+module_run_async (GtkWindow           *window,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  flows_sign_in_window_run_async (FLOWS_SIGN_IN_WINDOW (window), callback, user_data);
+}
+
+static gboolean
+module_run_finish (GtkWindow     *window,
+                   GAsyncResult  *result,
+                   GError       **error)
+{
+  return flows_sign_in_window_run_finish (FLOWS_SIGN_IN_WINDOW (window), result, error);
+}
+
+const FlowsSignInModule *
+flows_sign_in_window_get_module (void)
+{
+  static const FlowsSignInModule module = {
+    FLOWS_SIGN_IN_MODULE_ABI,
+    module_new_window,
+    module_run_async,
+    module_run_finish,
+  };
+
+  return &module;
 }

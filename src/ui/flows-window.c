@@ -19,6 +19,7 @@ struct _FlowsWindow
   FlowsLibrary               *library;
   GSettings                  *settings;
   GtkFilterListModel         *filtered_apps;
+  GtkSingleSelection         *apps_selection;
   GtkCustomFilter            *search_filter;
   FlowsApp                   *app;
   /* The selected App's id: an App reloaded from disk is a new object with the same id. */
@@ -31,13 +32,16 @@ struct _FlowsWindow
   GtkWidget                  *content;
   GtkSearchBar               *search_bar;
   GtkSearchEntry             *search_entry;
-  GtkListBox                 *apps_list;
+  GtkListView                *apps_list;
+  GtkWidget                  *apps_scroller;
   GtkWidget                  *no_match_label;
   GtkWidget                  *problems_heading;
   GtkListBox                 *problems_list;
+  GtkWidget                  *problems_scroller;
   AdwViewSwitcherTitle       *switcher_title;
   GtkStack                   *content_stack;
   AdwStatusPage              *empty_page;
+  AdwViewStack               *view_stack;
   FlowsConnectionSettingsPage *settings_page;
   FlowsFlowsPage             *flows_page;
   FlowsConnectionsPage       *connections_page;
@@ -66,25 +70,63 @@ describe_app (FlowsApp *app)
   return g_strdup_printf ("%s · %s", type, flows);
 }
 
-static GtkWidget *
-create_app_row (gpointer item,
-                gpointer user_data)
+/* Sidebar rows are recycled (GtkListView): only those on screen exist, whatever the size of
+ * the library. A row is an icon, the App's name and a one-line description. */
+static void
+setup_app_row (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               FlowsWindow              *self)
 {
-  FlowsApp *app = item;
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
-                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
-  g_autofree char *subtitle = describe_app (app);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
 
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  g_object_bind_property (app, "name", row, "title", G_BINDING_SYNC_CREATE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  /* One line each: a sidebar row never needs more, and wrapping layout is costly for 100s. */
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  g_object_set_data_full (G_OBJECT (row), "app-id", g_strdup (flows_app_get_id (app)), g_free);
-  return row;
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (row, 6);
+  gtk_widget_set_margin_bottom (row, 6);
+  /* One line each: a sidebar row never needs more. */
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_box_append (GTK_BOX (row), gtk_image_new ());
+  gtk_box_append (GTK_BOX (row), labels);
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+bind_app_row (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              FlowsWindow              *self)
+{
+  FlowsApp *app = gtk_list_item_get_item (item);
+  GtkWidget *row = gtk_list_item_get_child (item);
+  GtkWidget *icon = gtk_widget_get_first_child (row);
+  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_last_child (row));
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  g_autofree char *description = describe_app (app);
+  GBinding *name_binding = g_object_bind_property (app, "name", title, "label", G_BINDING_SYNC_CREATE);
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
+                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
+  gtk_label_set_text (GTK_LABEL (subtitle), description);
+  g_object_set_data (G_OBJECT (item), "name-binding", name_binding);
+}
+
+static void
+unbind_app_row (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                FlowsWindow              *self)
+{
+  GBinding *name_binding = g_object_steal_data (G_OBJECT (item), "name-binding");
+
+  if (name_binding != NULL)
+    g_binding_unbind (name_binding);
 }
 
 static gboolean
@@ -161,21 +203,40 @@ fill_problems (FlowsWindow *self)
     }
 
   gtk_widget_set_visible (self->problems_heading, problems->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->problems_list), problems->len > 0);
+  gtk_widget_set_visible (self->problems_scroller, problems->len > 0);
 }
 
 /* Selection --------------------------------------------------------------------------------- */
+
+/* Only the view on screen is given the App; the others get it when they are shown, so that
+ * starting or choosing an App builds one view, not three. Hidden views let go of an App that is
+ * no longer the window's, and keep theirs (an open flow, say) while it still is. */
+static void
+update_view (FlowsWindow *self,
+             GtkWidget   *view)
+{
+  gboolean shown = adw_view_stack_get_visible_child (self->view_stack) == view;
+  g_autoptr(FlowsApp) app = NULL;
+
+  g_object_get (view, "app", &app, NULL);
+  if (app != self->app)
+    g_object_set (view, "app", shown ? self->app : NULL, NULL);
+}
+
+static void
+update_views (FlowsWindow *self)
+{
+  update_view (self, GTK_WIDGET (self->settings_page));
+  update_view (self, GTK_WIDGET (self->flows_page));
+  update_view (self, GTK_WIDGET (self->connections_page));
+}
 
 static void
 show_app (FlowsWindow *self,
           FlowsApp    *app)
 {
   if (g_set_object (&self->app, app))
-    {
-      g_object_set (self->settings_page, "app", app, NULL);
-      g_object_set (self->flows_page, "app", app, NULL);
-      g_object_set (self->connections_page, "app", app, NULL);
-    }
+    update_views (self);
 
   if (app != NULL)
     {
@@ -201,54 +262,91 @@ show_app (FlowsWindow *self,
     }
 }
 
-static GtkListBoxRow *
-find_row (FlowsWindow *self,
-          const char  *app_id)
+/* The position of @app_id among the Apps the sidebar shows, or GTK_INVALID_LIST_POSITION. */
+static guint
+find_position (FlowsWindow *self,
+               const char  *app_id)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (g_strcmp0 (g_object_get_data (G_OBJECT (child), "app-id"), app_id) == 0)
-      return GTK_LIST_BOX_ROW (child);
-  return NULL;
+  GListModel *apps = G_LIST_MODEL (self->filtered_apps);
+
+  for (guint i = 0; i < g_list_model_get_n_items (apps); i++)
+    {
+      g_autoptr(FlowsApp) app = g_list_model_get_item (apps, i);
+
+      if (g_strcmp0 (flows_app_get_id (app), app_id) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* Selects the row at @position without taking the user to the content, and scrolls to it. */
+static void
+select_position (FlowsWindow *self,
+                 guint        position)
+{
+  if (position == GTK_INVALID_LIST_POSITION || gtk_single_selection_get_selected (self->apps_selection) == position)
+    return;
+  gtk_single_selection_set_selected (self->apps_selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->apps_list), "list.scroll-to-item", "u", position);
 }
 
 void
 flows_window_select_app (FlowsWindow *self,
                          const char  *app_id)
 {
-  GtkListBoxRow *row;
+  guint position;
 
   g_return_if_fail (FLOWS_IS_WINDOW (self));
 
   /* A search could hide it: clear the search first. */
-  if ((row = find_row (self, app_id)) == NULL && *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+  if ((position = find_position (self, app_id)) == GTK_INVALID_LIST_POSITION &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
     {
       gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-      row = find_row (self, app_id);
+      on_search_changed (self);
+      position = find_position (self, app_id);
     }
-  if (row != NULL)
-    gtk_list_box_select_row (self->apps_list, row);
+  select_position (self, position);
 }
 
 static void
-on_row_selected (GtkListBox    *list,
-                 GtkListBoxRow *row,
-                 FlowsWindow   *self)
+on_selection_changed (FlowsWindow *self)
 {
-  const char *app_id = row != NULL ? g_object_get_data (G_OBJECT (row), "app-id") : NULL;
+  FlowsApp *app = gtk_single_selection_get_selected_item (self->apps_selection);
 
-  if (app_id == NULL)
+  /* Nothing selected: a search hid the App, which stays on show. */
+  if (app == NULL)
     return;
-  show_app (self, flows_library_find_app (self->library, app_id));
+  show_app (self, app);
+}
+
+/* A row chosen with a click or Enter shows the App, also when the sidebar covers the window;
+ * moving through the rows with the arrow keys only selects. */
+static void
+show_content (FlowsWindow *self)
+{
+  if (gtk_single_selection_get_selected_item (self->apps_selection) != NULL)
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static gboolean
+show_content_after_click (gpointer user_data)
+{
+  show_content (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-on_row_activated (GtkListBox    *list,
-                  GtkListBoxRow *row,
-                  FlowsWindow   *self)
+on_apps_clicked (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 FlowsWindow     *self)
 {
-  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  /* The row selects itself as the click ends, after this (capture) handler: the App is shown
+   * once it has. */
+  if (adw_leaflet_get_folded (self->leaflet))
+    g_idle_add_full (G_PRIORITY_HIGH_IDLE, show_content_after_click, g_object_ref (self), g_object_unref);
 }
 
 /* The list changed: an App added, removed, renamed, or reloaded from disk as a new object. */
@@ -259,17 +357,15 @@ on_apps_changed (FlowsWindow *self)
   gboolean has_apps = g_list_model_get_n_items (apps) > 0;
   FlowsApp *current = self->app_id != NULL ? flows_library_find_app (self->library, self->app_id) : NULL;
 
-  gtk_widget_set_visible (self->no_match_label,
-                          has_apps && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0);
+  gboolean no_match = has_apps && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0;
+
+  gtk_widget_set_visible (self->no_match_label, no_match);
+  gtk_widget_set_visible (self->apps_scroller, !no_match);
 
   if (current != self->app)
     show_app (self, current);
   if (current != NULL)
-    {
-      GtkListBoxRow *row = find_row (self, self->app_id);
-      if (row != NULL && gtk_list_box_get_selected_row (self->apps_list) != row)
-        gtk_list_box_select_row (self->apps_list, row);
-    }
+    select_position (self, find_position (self, self->app_id));
 
   adw_status_page_set_title (self->empty_page, has_apps ? _("No App Selected") : _("No Apps Yet"));
 }
@@ -530,7 +626,13 @@ flows_window_constructed (GObject *object)
 
   self->search_filter = gtk_custom_filter_new (app_matches_search, self, NULL);
   self->filtered_apps = gtk_filter_list_model_new (g_object_ref (apps), GTK_FILTER (g_object_ref (self->search_filter)));
-  gtk_list_box_bind_model (self->apps_list, G_LIST_MODEL (self->filtered_apps), create_app_row, self, NULL);
+  self->apps_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered_apps)));
+  gtk_single_selection_set_autoselect (self->apps_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->apps_selection, TRUE);
+  gtk_single_selection_set_selected (self->apps_selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (self->apps_selection, "notify::selected-item", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_view_set_model (self->apps_list, GTK_SELECTION_MODEL (self->apps_selection));
   g_signal_connect_object (self->filtered_apps, "items-changed", G_CALLBACK (on_apps_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "problems-changed", G_CALLBACK (fill_problems), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "save-failed", G_CALLBACK (on_save_failed), self, G_CONNECT_SWAPPED);
@@ -555,6 +657,7 @@ flows_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
   g_clear_object (&self->file_chooser);
+  g_clear_object (&self->apps_selection);
   g_clear_object (&self->filtered_apps);
   g_clear_object (&self->search_filter);
   g_clear_object (&self->settings);
@@ -631,18 +734,25 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, apps_list);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, apps_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, no_match_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_heading);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_list);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, flows_page);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, connections_page);
-  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, setup_app_row);
+  gtk_widget_class_bind_template_callback (widget_class, bind_app_row);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_app_row);
+  gtk_widget_class_bind_template_callback (widget_class, show_content);
+  gtk_widget_class_bind_template_callback (widget_class, on_apps_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, update_views);
 
   gtk_widget_class_install_action (widget_class, "win.new-app", NULL, new_app);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_app);

@@ -63,10 +63,66 @@ find_row (GtkWidget  *widget,
   return NULL;
 }
 
-static gboolean
-window_shows_row (gpointer title)
+/* The first GtkLabel on screen below @widget that reads @text. */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
 {
-  return find_row (GTK_WIDGET (window ()), title) != NULL;
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget  *widget,
+                     GType       type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The sidebar of Apps: a GtkListView whose rows are recycled. */
+static GtkWidget *
+find_sidebar (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget) && gtk_widget_has_css_class (widget, "navigation-sidebar"))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_sidebar (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+sidebar_shows_app (gpointer name)
+{
+  GtkWidget *sidebar = find_sidebar (GTK_WIDGET (window ()));
+
+  return sidebar != NULL && find_label (sidebar, name) != NULL;
+}
+
+static gboolean
+window_shows_label (gpointer text)
+{
+  return find_label (GTK_WIDGET (window ()), text) != NULL;
 }
 
 static char *
@@ -123,21 +179,6 @@ find_new_app_dialog (void)
 
       if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), "FlowsNewAppDialog"))
         return GTK_WIDGET (toplevel);
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_widget_of_type (GtkWidget  *widget,
-                     GType       type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-      if (found != NULL)
-        return found;
     }
   return NULL;
 }
@@ -206,7 +247,75 @@ test_external_edit_shows (void)
 
   /* As another program would: not through the library. */
   g_assert_true (g_file_set_contents (path, edited, -1, NULL));
-  g_assert_true (iterate_until (window_shows_row, "Weather, Edited in Git"));
+  g_assert_true (iterate_until (sidebar_shows_app, "Weather, Edited in Git"));
+}
+
+/* A toplevel of the type named @type_name (the sign-in window's type is in a module). */
+static GtkWindow *
+find_toplevel (const char *type_name)
+{
+  /* Owned by GTK. */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (toplevel), type_name) && gtk_widget_get_mapped (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+sign_in_window_open (gpointer unused)
+{
+  return find_toplevel ("FlowsSignInWindow") != NULL;
+}
+
+/* Signs in to the sample sandbox connection from its row in the Connections view. */
+static void
+sign_in_to_sample (void)
+{
+  GtkWidget *view_stack = find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  GtkWidget *page;
+
+  flows_window_select_app (window (), "sandbox-sample");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "connections");
+  iterate (100);
+  page = adw_view_stack_get_visible_child (ADW_VIEW_STACK (view_stack));
+  g_assert_true (gtk_widget_activate_action (page, "connection.sign-in", "s", "sandbox-sample-connection"));
+}
+
+/* flows-studio does not link WebKit: the sign-in window is a module loaded on the first Sign
+ * in. Without it, the user is told, and nothing else happens. */
+static void
+test_sign_in_module_missing (void)
+{
+  g_autofree char *module = g_strdup (g_getenv ("FLOWS_SIGN_IN_MODULE"));
+  g_autofree char *missing = g_build_filename (data_dir, "no-such-module.so", NULL);
+
+  g_assert_nonnull (module);
+  g_setenv ("FLOWS_SIGN_IN_MODULE", missing, TRUE);
+  sign_in_to_sample ();
+  g_assert_true (iterate_until (window_shows_label, "Signing in failed"));
+  g_assert_false (sign_in_window_open (NULL));
+  g_setenv ("FLOWS_SIGN_IN_MODULE", module, TRUE);
+}
+
+/* With the module, Sign in opens the embedded window; closing it cancels. */
+static void
+test_sign_in_module (void)
+{
+  GtkWindow *sign_in_window;
+
+  sign_in_to_sample ();
+  g_assert_true (iterate_until (sign_in_window_open, NULL));
+  sign_in_window = find_toplevel ("FlowsSignInWindow");
+  g_assert_true (gtk_window_get_transient_for (sign_in_window) == GTK_WINDOW (window ()));
+  gtk_window_close (sign_in_window);
+  iterate (200);
+  g_assert_false (sign_in_window_open (NULL));
 }
 
 /* Saves the window as a PNG, the way it draws itself. */
@@ -322,6 +431,8 @@ main (int    argc,
   g_test_add_func ("/window/broken-file-row", test_broken_file_row);
   g_test_add_func ("/window/new-oauth-app", test_new_oauth_app);
   g_test_add_func ("/window/external-edit", test_external_edit_shows);
+  g_test_add_func ("/window/sign-in-module-missing", test_sign_in_module_missing);
+  g_test_add_func ("/window/sign-in-module", test_sign_in_module);
   g_test_add_func ("/window/screenshots", test_screenshots);
 
   status = g_test_run ();
