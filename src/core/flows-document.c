@@ -346,6 +346,7 @@ read_root (Reader     *reader,
   g_autoptr(GError) parse_error = NULL;
   const char *invalid_utf8;
   const char *too_deep;
+  const char *surrogate;
   const char *format;
   JsonNode *root_node;
   JsonObject *root;
@@ -373,6 +374,19 @@ read_root (Reader     *reader,
       g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
                    _("%s:%u:%ld: lists and objects are nested more than %d deep here"),
                    reader->source, line, column, FLOWS_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  /* json-glib would turn it into text that is not UTF-8: saved, the file would not load. */
+  if ((surrogate = flows_json_find_lone_surrogate (reader->text, reader->length)) != NULL)
+    {
+      guint line;
+      glong column;
+
+      locate_pointer (reader, surrogate, &line, &column);
+      g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
+                   _("%s:%u:%ld: “%.6s” is half of a UTF-16 surrogate pair, not a character"),
+                   reader->source, line, column, surrogate);
       return NULL;
     }
 

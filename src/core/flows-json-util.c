@@ -54,6 +54,73 @@ flows_json_find_too_deep (const char *data,
   return NULL;
 }
 
+/* The value of the \uXXXX escape at @p, or -1 when there is none. */
+static int
+unicode_escape (const char *p,
+                const char *end)
+{
+  int value = 0;
+
+  if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+    return -1;
+  for (int i = 2; i < 6; i++)
+    {
+      if (!g_ascii_isxdigit (p[i]))
+        return -1;
+      value = value * 16 + g_ascii_xdigit_value (p[i]);
+    }
+  return value;
+}
+
+const char *
+flows_json_find_lone_surrogate (const char *data,
+                                gsize       size)
+{
+  const char *end = data + size;
+  const char *p = data;
+
+  while (p < end)
+    {
+      if (*p == '/' && p + 1 < end && p[1] == '*')
+        {
+          for (p += 2; p + 1 < end && !(p[0] == '*' && p[1] == '/'); p++)
+            ;
+          p += 2;
+        }
+      else if (*p == '\'')
+        {
+          for (p++; p < end && *p != '\''; p++)
+            ;
+          p++;
+        }
+      else if (*p == '"')
+        {
+          for (p++; p < end && *p != '"'; )
+            {
+              int unit = unicode_escape (p, end);
+
+              if (unit >= 0xD800 && unit <= 0xDBFF)
+                {
+                  int low = unicode_escape (p + 6, end);
+
+                  if (low < 0xDC00 || low > 0xDFFF)
+                    return p;
+                  p += 12;
+                }
+              else if (unit >= 0xDC00 && unit <= 0xDFFF)
+                return p;
+              else
+                p += *p == '\\' ? 2 : 1;
+            }
+          p++;
+        }
+      else
+        p++;
+    }
+
+  return NULL;
+}
+
 JsonNode *
 flows_json_deep_copy (JsonNode *node)
 {

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
  * do not count. */
 const char *flows_json_find_too_deep (const char *data,
                                       gsize       size);
+/* The first \u escape of the JSON text @data that is half of a UTF-16 surrogate pair (a high
+ * surrogate without a low one after it, or a low one alone), or NULL. json-glib 1.6 turns it
+ * into bytes that are not UTF-8, which no file or trace may hold. */
+const char *flows_json_find_lone_surrogate (const char *data,
+                                            gsize       size);
 /* A copy that shares nothing with @node (json_node_copy() shares objects and arrays). */
 JsonNode *flows_json_deep_copy  (JsonNode   *node);
 /* The value at @path below @node: dot-separated member names and array indexes

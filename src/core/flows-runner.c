@@ -1033,12 +1033,20 @@ build_body (Run         *run,
           else if (g_str_equal (type, "json"))
             {
               g_autoptr(GError) parse_error = NULL;
+              const char *surrogate;
 
               if (flows_json_find_too_deep (value, strlen (value)) != NULL)
                 {
                   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                _("%s: lists and objects are nested more than %d deep"),
                                setting, FLOWS_JSON_MAX_DEPTH);
+                  return FALSE;
+                }
+              if ((surrogate = flows_json_find_lone_surrogate (value, strlen (value))) != NULL)
+                {
+                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("%s: “%.6s” is half of a UTF-16 surrogate pair, not a character"),
+                               setting, surrogate);
                   return FALSE;
                 }
               if (!(node = json_from_string (value, &parse_error)))
@@ -1248,6 +1256,7 @@ _flows_runner_parse_body (GBytes      *body,
        * changes it in place anyway (see excerpt()). */
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) parse_error = NULL;
+      const char *surrogate;
       JsonNode *root;
 
       if (flows_json_find_too_deep (data, size) != NULL)
@@ -1255,6 +1264,14 @@ _flows_runner_parse_body (GBytes      *body,
           g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                        _("The response of %s %s nests lists and objects more than %d deep"),
                        method, url, FLOWS_JSON_MAX_DEPTH);
+          return NULL;
+        }
+      /* json-glib would turn it into a string that is not UTF-8, in every trace and export. */
+      if ((surrogate = flows_json_find_lone_surrogate (data, size)) != NULL)
+        {
+          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                       _("The response of %s %s holds “%.6s”, half of a UTF-16 surrogate pair, not a character"),
+                       method, url, surrogate);
           return NULL;
         }
       if (!json_parser_load_from_data (parser, data, size, &parse_error))
@@ -1283,8 +1300,14 @@ _flows_runner_parse_body (GBytes      *body,
       g_autoptr(JsonObject) fields = json_object_new ();
       g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (form), (GCompareFunc)strcmp);
 
+      /* Percent-decoding gives any bytes; a trace holds UTF-8. */
       for (GList *l = keys; l != NULL; l = l->next)
-        json_object_set_string_member (fields, l->data, g_hash_table_lookup (form, l->data));
+        {
+          g_autofree char *name = g_utf8_make_valid (l->data, -1);
+          g_autofree char *value = g_utf8_make_valid (g_hash_table_lookup (form, l->data), -1);
+
+          json_object_set_string_member (fields, name, value);
+        }
       return json_node_init_object (json_node_alloc (), fields);
     }
 

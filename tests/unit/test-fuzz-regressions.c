@@ -198,6 +198,61 @@ test_document_exponent_round_trip (void)
   g_assert_cmpstr (saved_again, ==, saved);
 }
 
+static JsonNode *
+parse_body (const char  *media_type,
+            const char  *text,
+            gsize        length,
+            GError     **error)
+{
+  g_autoptr(GBytes) body = g_bytes_new (text, length);
+
+  return _flows_runner_parse_body (body, media_type, "POST", "https://provider.invalid/token", error);
+}
+
+/* fuzz-connection: json-glib reads "\ud83d" without its low half as bytes that are not UTF-8,
+ * so the connection was saved as a file that does not load. */
+static void
+test_lone_surrogate (void)
+{
+  static const char connection_text[] =
+    "{\"format\":\"flows-studio/connection\",\"version\":1,\"id\":\"c\",\"app\":\"a\",\n"
+    "\"name\":\"Work \\ud83dude00\"}";
+  static const char pair[] = "[\"\\ud83d\\ude00\", \"\\uD83D\\uDE00\", \"\\\\ud83d\", '\\ud83d', \"\\u00e9\"]";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  connection = flows_document_connection_from_json (connection_text, strlen (connection_text), "c.json", &error);
+  g_assert_null (connection);
+  g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, "c.json:2:14: “\\ud83d” is half of a UTF-16 surrogate pair, not a character");
+  g_clear_error (&error);
+
+  g_assert_nonnull (flows_json_find_lone_surrogate ("\"\\udc00\"", 8));
+  g_assert_nonnull (flows_json_find_lone_surrogate ("\"\\ud800\\u0041\"", 14));
+  /* A whole pair, an escaped backslash, a single-quoted string: none. */
+  g_assert_null (flows_json_find_lone_surrogate (pair, strlen (pair)));
+
+  body = parse_body ("application/json", connection_text, strlen (connection_text), &error);
+  g_assert_null (body);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "half of a UTF-16 surrogate pair"));
+}
+
+/* fuzz-response-body: "%cc" in a form body decoded to a byte that is not UTF-8, in a trace. */
+static void
+test_form_body_is_utf8 (void)
+{
+  static const char form[] = "access_token=a%CCb&sc%FFope=r";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) body = parse_body ("application/x-www-form-urlencoded", form, strlen (form), &error);
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  text = flows_json_to_compact (body);
+  g_assert_cmpstr (text, ==, "{\"access_token\":\"a\xEF\xBF\xBD" "b\",\"sc\xEF\xBF\xBD" "ope\":\"r\"}");
+}
+
 /* fuzz-callback: error=%97 put a byte that is not UTF-8 into the message. */
 static void
 test_callback_error_is_utf8 (void)
@@ -213,17 +268,6 @@ test_callback_error_is_utf8 (void)
   assert_utf8_message (error);
   g_assert_nonnull (strstr (error->message, "\xEF\xBF\xBD" "cV"));
   g_assert_nonnull (strstr (error->message, "a\xEF\xBF\xBD" "b"));
-}
-
-static JsonNode *
-parse_body (const char  *media_type,
-            const char  *text,
-            gsize        length,
-            GError     **error)
-{
-  g_autoptr(GBytes) body = g_bytes_new (text, length);
-
-  return _flows_runner_parse_body (body, media_type, "POST", "https://provider.invalid/token", error);
 }
 
 /* fuzz-response-body: the same split character in a JSON response's error; a body of white
@@ -339,6 +383,8 @@ main (int   argc,
   g_test_add_func ("/fuzz-regressions/document/exponent-round-trip", test_document_exponent_round_trip);
   g_test_add_func ("/fuzz-regressions/json/find-too-deep", test_find_too_deep);
   g_test_add_func ("/fuzz-regressions/callback/error-is-utf8", test_callback_error_is_utf8);
+  g_test_add_func ("/fuzz-regressions/json/lone-surrogate", test_lone_surrogate);
+  g_test_add_func ("/fuzz-regressions/response-body/form-is-utf8", test_form_body_is_utf8);
   g_test_add_func ("/fuzz-regressions/response-body", test_response_body);
   g_test_add_func ("/fuzz-regressions/body/number-field", test_body_number_field);
   g_test_add_func ("/fuzz-regressions/body/json-field-too-deep", test_body_json_field_too_deep);
