@@ -412,6 +412,12 @@ read_root (Reader     *reader,
     }
 
   root_node = json_parser_get_root (parser);
+  if (root_node != NULL && !flows_json_is_utf8 (root_node))
+    {
+      g_set_error (reader->error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX,
+                   _("%s: a \\u escape in the file does not make a character"), reader->source);
+      return NULL;
+    }
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
       reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, "$",

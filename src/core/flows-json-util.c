@@ -121,6 +121,41 @@ flows_json_find_lone_surrogate (const char *data,
   return NULL;
 }
 
+gboolean
+flows_json_is_utf8 (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          if (!g_utf8_validate (name, -1, NULL) || !flows_json_is_utf8 (member))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!flows_json_is_utf8 (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_STRING ||
+             g_utf8_validate (json_node_get_string (node), -1, NULL);
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 JsonNode *
 flows_json_deep_copy (JsonNode *node)
 {
@@ -223,7 +258,8 @@ flows_json_walk (JsonNode   *node,
 }
 
 /* json-glib 1.6 formats a double with "%.17g" and appends ".0" when the result has no ".":
- * "1e+20.0". Outside strings, ".0" right after an exponent's digits is never JSON: drop it. */
+ * "1e+20.0", "inf.0". Outside strings, ".0" right after an exponent's digits is never JSON:
+ * drop it; infinity and NaN become null. */
 static char *
 fix_exponents (char *text)
 {
@@ -244,6 +280,15 @@ fix_exponents (char *text)
 
       if (*p == '"')
         in_string = TRUE;
+      else if (g_str_has_prefix (p, "inf.0") || g_str_has_prefix (p, "nan.0") ||
+               g_str_has_prefix (p, "-inf.0") || g_str_has_prefix (p, "-nan.0"))
+        {
+          /* json-glib reads 1.7976931348623157e308 as infinity, and JSON has none: null. */
+          memcpy (out, "null", 4);
+          out += 4;
+          p += *p == '-' ? 6 : 5;
+          continue;
+        }
       else if ((*p == 'e' || *p == 'E') && p > text && g_ascii_isdigit (p[-1]))
         {
           const char *q = p + 1;

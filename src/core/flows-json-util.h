@@ -20,6 +20,9 @@ const char *flows_json_find_too_deep (const char *data,
  * into bytes that are not UTF-8, which no file or trace may hold. */
 const char *flows_json_find_lone_surrogate (const char *data,
                                             gsize       size);
+/* TRUE when every string and member name below @node is UTF-8: json-glib 1.6 decodes some
+ * \u escapes, even of whole surrogate pairs, into bytes that are not. */
+gboolean    flows_json_is_utf8             (JsonNode   *node);
 /* A copy that shares nothing with @node (json_node_copy() shares objects and arrays). */
 JsonNode *flows_json_deep_copy  (JsonNode   *node);
 /* The value at @path below @node: dot-separated member names and array indexes

@@ -1288,8 +1288,16 @@ _flows_runner_parse_body (GBytes      *body,
                        method, url, reason);
           return NULL;
         }
-      /* Only white space: no value, as an empty body. */
       root = json_parser_steal_root (parser);
+      if (root != NULL && !flows_json_is_utf8 (root))
+        {
+          json_node_unref (root);
+          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                       _("The response of %s %s holds a \\u escape that does not make a character"),
+                       method, url);
+          return NULL;
+        }
+      /* Only white space: no value, as an empty body. */
       return root != NULL ? root : json_node_init_string (json_node_alloc (), "");
     }
 

@@ -292,6 +292,21 @@ test_response_body (void)
   g_assert_nonnull (blank);
   g_assert_cmpstr (json_node_get_string (blank), ==, "");
 
+  /* json-glib reads the largest double as infinity, and wrote it back as "inf.0". */
+  {
+    static const char largest[] = "{\"max\":1.7976931348623157e308,\"big\":1e20}";
+    g_autoptr(JsonNode) node = parse_body ("application/json", largest, strlen (largest), &error);
+    g_autofree char *text = NULL;
+    g_autoptr(JsonNode) again = NULL;
+
+    g_assert_no_error (error);
+    text = flows_json_to_compact (node);
+    again = json_from_string (text, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (again);
+    g_assert_nonnull (strstr (text, "\"big\":1e+20"));
+  }
+
   too_deep = parse_body ("application/problem+json", deep, strlen (deep), &error);
   g_assert_null (too_deep);
   g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
