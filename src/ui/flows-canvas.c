@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -28,6 +29,8 @@
 /* How close (in widget pixels) a press must be to a port, a route or a route's end. */
 #define HIT_SLOP    9.0
 #define ZOOM_STEP   1.25
+/* Up to this many routes in view are drawn each on a surface of its own size. */
+#define MAX_SEPARATE_ROUTES 48
 /* The drag-and-drop text of a stage type from the palette. */
 #define STAGE_TYPE_PREFIX "flows-stage-type:"
 
@@ -72,6 +75,9 @@ struct _FlowsCanvas
    * made): an allocation that finds a stage in view without its card asks for this tick. */
   guint          make_cards_tick;
   gboolean       cards_missing;
+  /* Cards of stages gone out of view, hidden, for the next stages that come into it. */
+  GPtrArray     *spare_cards;
+  guint          n_cards;
   /* Set while allocating: what listeners do on a zoom change (a label's new text) must wait,
    * as a resize queued in the middle of a layout leaves that layout unfinished. */
   gboolean       in_allocate;
@@ -130,6 +136,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void ensure_cards_in_view (FlowsCanvas *self);
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
@@ -350,6 +358,7 @@ configure_adjustments (FlowsCanvas *self,
 static void
 on_adjustment_value_changed (FlowsCanvas *self)
 {
+  ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -388,6 +397,19 @@ apply_card_states (FlowsCanvas *self,
                                   duration != NULL ? *duration : 0);
 }
 
+/* The part of the canvas whose cards are placed: the view, and a margin around it so that a
+ * little panning shows no gap. */
+static graphene_rect_t
+get_allocation_view (FlowsCanvas *self)
+{
+  graphene_rect_t view = get_view (self);
+
+  graphene_rect_inset (&view, -CARD_WIDTH / 2, -CARD_HEIGHT / 2);
+  return view;
+}
+
+/* Gives @node a card: one that another stage left when it went out of view, or a new one.
+ * Never while allocating: a card taking its stage's text asks for a new layout. */
 static void
 ensure_card (FlowsCanvas *self,
              Node        *node)
@@ -395,10 +417,54 @@ ensure_card (FlowsCanvas *self,
   if (node->card != NULL)
     return;
 
-  node->card = flows_stage_card_new (node->stage);
-  gtk_widget_set_child_visible (node->card, FALSE);
-  gtk_widget_set_parent (node->card, GTK_WIDGET (self));
+  if (self->spare_cards->len > 0)
+    {
+      node->card = g_ptr_array_steal_index_fast (self->spare_cards, self->spare_cards->len - 1);
+      flows_stage_card_set_stage (FLOWS_STAGE_CARD (node->card), node->stage);
+    }
+  else
+    {
+      node->card = flows_stage_card_new (node->stage);
+      gtk_widget_set_child_visible (node->card, FALSE);
+      gtk_widget_set_parent (node->card, GTK_WIDGET (self));
+      self->n_cards++;
+    }
   apply_card_states (self, node);
+}
+
+/* The card of a stage out of view goes to the spares, hidden. */
+static void
+release_card (FlowsCanvas *self,
+              Node        *node)
+{
+  if (node->card == NULL)
+    return;
+  gtk_widget_set_child_visible (node->card, FALSE);
+  g_ptr_array_add (self->spare_cards, g_steal_pointer (&node->card));
+  node->allocated = FALSE;
+}
+
+/* Cards for every stage in (or just around) the view, before the layout that places them. */
+static void
+ensure_cards_in_view (FlowsCanvas *self)
+{
+  graphene_rect_t view;
+
+  if (self->in_allocate || !shows_cards (self) || gtk_widget_get_width (GTK_WIDGET (self)) <= 0)
+    return;
+
+  view = get_allocation_view (self);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      graphene_rect_t rect;
+
+      if (node->card != NULL)
+        continue;
+      rect = node_rect (self, node);
+      if (graphene_rect_intersection (&rect, &view, NULL))
+        ensure_card (self, node);
+    }
 }
 
 /* Nodes follow the flow ----------------------------------------------------------------------- */
@@ -465,7 +531,12 @@ node_free (FlowsCanvas *self,
       self->drag = DRAG_NONE;
     }
   g_hash_table_remove (self->nodes_by_id, id);
-  g_clear_pointer (&node->card, gtk_widget_unparent);
+  if (node->card != NULL)
+    {
+      /* A card is never left showing a stage that is gone. */
+      gtk_widget_unparent (g_steal_pointer (&node->card));
+      self->n_cards--;
+    }
   g_object_unref (node->stage);
   g_free (node);
   return was_selected;
@@ -897,6 +968,7 @@ zoom_at (FlowsCanvas *self,
   flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
   self->zoom = zoom;
   configure_adjustments (self, x * zoom - wx, y * zoom - wy);
+  ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
   notify_zoom (self);
@@ -954,6 +1026,7 @@ flows_canvas_fit (FlowsCanvas *self)
   configure_adjustments (self,
                          (self->bounds.origin.x + self->bounds.size.width / 2) * zoom - width / 2,
                          (self->bounds.origin.y + self->bounds.size.height / 2) * zoom - height / 2);
+  ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1202,6 +1275,8 @@ get_foreground (FlowsCanvas *self,
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), color);
 }
 
+/* The dot grid: one dot, repeated. (A texture of the whole grid, placed each frame, cost
+ * several times more with the software renderer: bench-canvas.) */
 static void
 snapshot_grid (FlowsCanvas *self,
                GtkSnapshot *snapshot,
@@ -1210,7 +1285,7 @@ snapshot_grid (FlowsCanvas *self,
 {
   GdkRGBA dot;
   double step = GRID * self->zoom;
-  double radius = MAX (0.75, 1.0 * MIN (self->zoom, 1.0));
+  double radius = MAX (0.9, 1.3 * MIN (self->zoom, 1.0));
   double offset_x, offset_y;
   GskRoundedRect circle;
 
@@ -1219,7 +1294,7 @@ snapshot_grid (FlowsCanvas *self,
     step *= 2;
 
   get_foreground (self, &dot);
-  dot.alpha = 0.18;
+  dot.alpha = 0.25;
   offset_x = -fmod (get_h (self), step);
   offset_y = -fmod (get_v (self), step);
   if (offset_x > 0)
@@ -1227,11 +1302,16 @@ snapshot_grid (FlowsCanvas *self,
   if (offset_y > 0)
     offset_y -= step;
 
+  /* The dot sits on the grid point at the tile's top-left corner; the tile is drawn from half a
+   * step before it so that the whole dot is inside. */
+  offset_x -= step / 2;
+  offset_y -= step / 2;
   gtk_snapshot_push_repeat (snapshot,
                             &GRAPHENE_RECT_INIT (0, 0, width, height),
                             &GRAPHENE_RECT_INIT (offset_x, offset_y, step, step));
   gsk_rounded_rect_init_from_rect (&circle,
-                                   &GRAPHENE_RECT_INIT (offset_x - radius, offset_y - radius, 2 * radius, 2 * radius),
+                                   &GRAPHENE_RECT_INIT (offset_x + step / 2 - radius, offset_y + step / 2 - radius,
+                                                        2 * radius, 2 * radius),
                                    radius);
   gtk_snapshot_push_rounded_clip (snapshot, &circle);
   gtk_snapshot_append_color (snapshot, &dot, &circle.bounds);
@@ -1267,14 +1347,34 @@ curve_in_view (const double           points[8],
   return graphene_rect_intersection (&box, view, NULL);
 }
 
+/* One cairo node per route, as small as the curve: a view-sized cairo surface costs a clear and
+ * a blend of every pixel of the view each frame, most of it empty (measured with bench-canvas). */
 static void
-draw_routes (FlowsCanvas           *self,
-             cairo_t               *cr,
-             const graphene_rect_t *view)
+snapshot_routes (FlowsCanvas           *self,
+                 GtkSnapshot           *snapshot,
+                 const graphene_rect_t *view)
 {
   gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
+  double h = get_h (self), v = get_v (self), z = self->zoom;
+  graphene_rect_t widget_bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                                                      gtk_widget_get_height (GTK_WIDGET (self)));
 
-  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  /* Many routes in view (zoomed out): one cairo node for all of them, as many small surfaces
+   * would then cover the view several times over. */
+  cairo_t *shared = NULL;
+  guint n_in_view = 0;
+
+  for (guint i = 0; i < self->nodes->len && n_in_view <= MAX_SEPARATE_ROUTES; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      graphene_rect_t rect = node_rect (self, node);
+
+      if (graphene_rect_intersection (&rect, view, NULL))
+        n_in_view += g_strv_length ((char **)node_outputs (node));
+    }
+  if (n_in_view > MAX_SEPARATE_ROUTES)
+    shared = gtk_snapshot_append_cairo (snapshot, &widget_bounds);
+
   for (guint i = 0; i < self->nodes->len; i++)
     {
       Node *node = g_ptr_array_index (self->nodes, i);
@@ -1285,9 +1385,11 @@ draw_routes (FlowsCanvas           *self,
         {
           const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
           Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
-          double points[8], x0, y0, x3, y3;
+          double points[8], x0, y0, x3, y3, width, min_x, max_x, min_y, max_y;
           gboolean selected, taken;
+          graphene_rect_t bounds;
           GdkRGBA color;
+          cairo_t *cr;
 
           if (target == NULL)
             continue;
@@ -1303,90 +1405,127 @@ draw_routes (FlowsCanvas           *self,
           selected = self->selected_route_stage == node->stage &&
                      g_strcmp0 (self->selected_route_output, outputs[j]) == 0;
           taken = run_shown && flows_canvas_is_route_taken (self, id, outputs[j]);
+          width = (taken ? 4.0 : 2.0) * MAX (z, 0.5);
+          if (selected)
+            width = 8 * MIN (z, 1.0) + 2;
+
+          /* The curve stays within the box of its four points. */
+          min_x = MIN (MIN (points[0], points[2]), MIN (points[4], points[6])) * z - h;
+          max_x = MAX (MAX (points[0], points[2]), MAX (points[4], points[6])) * z - h;
+          min_y = MIN (points[1], points[7]) * z - v;
+          max_y = MAX (points[1], points[7]) * z - v;
+          bounds = GRAPHENE_RECT_INIT (floor (min_x - width), floor (min_y - width),
+                                       ceil (max_x - min_x + 2 * width + 1), ceil (max_y - min_y + 2 * width + 1));
+          if (!graphene_rect_intersection (&bounds, &widget_bounds, &bounds))
+            continue;
+
           output_color (outputs[j], &color);
           if (run_shown && !taken)
             color.alpha = 0.35;
+
+          cr = shared != NULL ? cairo_reference (shared) : gtk_snapshot_append_cairo (snapshot, &bounds);
+          cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
           trace_curve (self, cr, points);
           if (selected)
             {
               cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
-              cairo_set_line_width (cr, 8 * MIN (self->zoom, 1.0) + 2);
+              cairo_set_line_width (cr, width);
               cairo_stroke_preserve (cr);
             }
           gdk_cairo_set_source_rgba (cr, &color);
-          cairo_set_line_width (cr, (taken ? 4.0 : 2.0) * MAX (self->zoom, 0.5));
+          cairo_set_line_width (cr, (taken ? 4.0 : 2.0) * MAX (z, 0.5));
           cairo_stroke (cr);
+          cairo_destroy (cr);
         }
     }
+
+  g_clear_pointer (&shared, cairo_destroy);
 }
 
 /* Zoomed out, a card is a rounded shape in the colour of what matters most about it. */
 static void
-draw_simple_cards (FlowsCanvas           *self,
-                   cairo_t               *cr,
-                   const graphene_rect_t *view)
+snapshot_simple_cards (FlowsCanvas           *self,
+                       GtkSnapshot           *snapshot,
+                       const graphene_rect_t *view)
 {
   double h = get_h (self), v = get_v (self), z = self->zoom;
-  GdkRGBA fg;
+  GdkRGBA fg, fill, border, accent;
 
   get_foreground (self, &fg);
+  gdk_rgba_parse (&accent, "#3584e4");
   for (guint i = 0; i < self->nodes->len; i++)
     {
       Node *node = g_ptr_array_index (self->nodes, i);
       graphene_rect_t rect = node_rect (self, node);
       const char *id = flows_stage_get_id (node->stage);
       FlowsStageRunState state = GPOINTER_TO_INT (g_hash_table_lookup (self->run_states, id));
-      double x, y, w, hh, r = 12 * z;
+      gboolean selected = g_hash_table_contains (self->selection, id);
+      float border_width = selected ? 2 : 1;
+      GskRoundedRect shape;
 
       if (!graphene_rect_intersection (&rect, view, NULL))
         continue;
-      x = rect.origin.x * z - h;
-      y = rect.origin.y * z - v;
-      w = CARD_WIDTH * z;
-      hh = CARD_HEIGHT * z;
-
-      cairo_new_sub_path (cr);
-      cairo_arc (cr, x + w - r, y + r, r, -G_PI / 2, 0);
-      cairo_arc (cr, x + w - r, y + hh - r, r, 0, G_PI / 2);
-      cairo_arc (cr, x + r, y + hh - r, r, G_PI / 2, G_PI);
-      cairo_arc (cr, x + r, y + r, r, G_PI, 3 * G_PI / 2);
-      cairo_close_path (cr);
 
       if (state == FLOWS_STAGE_RUN_STATE_SUCCEEDED)
-        cairo_set_source_rgba (cr, 0.18, 0.76, 0.49, 0.55);
+        gdk_rgba_parse (&fill, "rgba(46,194,126,0.55)");
       else if (state == FLOWS_STAGE_RUN_STATE_FAILED || g_hash_table_contains (self->problems, id))
-        cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.55);
+        gdk_rgba_parse (&fill, "rgba(224,27,36,0.55)");
       else if (state == FLOWS_STAGE_RUN_STATE_RUNNING)
-        cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.55);
+        gdk_rgba_parse (&fill, "rgba(53,132,228,0.55)");
       else
-        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, state == FLOWS_STAGE_RUN_STATE_SKIPPED ? 0.06 : 0.12);
-      cairo_fill_preserve (cr);
+        fill = (GdkRGBA) { fg.red, fg.green, fg.blue, state == FLOWS_STAGE_RUN_STATE_SKIPPED ? 0.06 : 0.12 };
+      border = selected ? accent : (GdkRGBA) { fg.red, fg.green, fg.blue, 0.3 };
 
-      if (g_hash_table_contains (self->selection, id))
-        {
-          cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 1);
-          cairo_set_line_width (cr, 2);
-        }
-      else
-        {
-          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.3);
-          cairo_set_line_width (cr, 1);
-        }
-      cairo_stroke (cr);
+      gsk_rounded_rect_init_from_rect (&shape,
+                                       &GRAPHENE_RECT_INIT (rect.origin.x * z - h, rect.origin.y * z - v,
+                                                            CARD_WIDTH * z, CARD_HEIGHT * z),
+                                       12 * z);
+      gtk_snapshot_push_rounded_clip (snapshot, &shape);
+      gtk_snapshot_append_color (snapshot, &fill, &shape.bounds);
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_append_border (snapshot, &shape,
+                                  (float[4]) { border_width, border_width, border_width, border_width },
+                                  (GdkRGBA[4]) { border, border, border, border });
     }
 }
 
+/* Ports are render nodes rather than cairo drawing: a few small shapes cost far less than a
+ * second view-sized cairo surface would. */
 static void
-draw_ports (FlowsCanvas           *self,
-            cairo_t               *cr,
-            const graphene_rect_t *view)
+snapshot_port (GtkSnapshot   *snapshot,
+               double         x,
+               double         y,
+               double         radius,
+               const GdkRGBA *color,
+               gboolean       filled)
+{
+  GskRoundedRect circle;
+
+  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius),
+                                   radius);
+  if (filled)
+    {
+      gtk_snapshot_push_rounded_clip (snapshot, &circle);
+      gtk_snapshot_append_color (snapshot, color, &circle.bounds);
+      gtk_snapshot_pop (snapshot);
+    }
+  else
+    gtk_snapshot_append_border (snapshot, &circle,
+                                (float[4]) { 1.5, 1.5, 1.5, 1.5 },
+                                (GdkRGBA[4]) { *color, *color, *color, *color });
+}
+
+static void
+snapshot_ports (FlowsCanvas           *self,
+                GtkSnapshot           *snapshot,
+                const graphene_rect_t *view)
 {
   double h = get_h (self), v = get_v (self), z = self->zoom;
   double radius = PORT_RADIUS * MIN (z, 1.0) + 1;
-  GdkRGBA fg;
+  GdkRGBA input_color;
 
-  get_foreground (self, &fg);
-  cairo_set_line_width (cr, 1.5);
+  get_foreground (self, &input_color);
+  input_color.alpha = 0.55;
   for (guint i = 0; i < self->nodes->len; i++)
     {
       Node *node = g_ptr_array_index (self->nodes, i);
@@ -1401,28 +1540,18 @@ draw_ports (FlowsCanvas           *self,
       if (flows_stage_get_stage_type (node->stage) != FLOWS_STAGE_TYPE_TRIGGER)
         {
           node_input_port (self, node, &px, &py);
-          cairo_arc (cr, px * z - h, py * z - v, radius, 0, 2 * G_PI);
-          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
-          cairo_fill (cr);
+          snapshot_port (snapshot, px * z - h, py * z - v, radius, &input_color, TRUE);
         }
 
+      /* A port with a route is filled; an open one is a ring. */
       for (guint j = 0; outputs[j] != NULL; j++)
         {
           GdkRGBA color;
 
           output_color (outputs[j], &color);
           node_output_port (self, node, j, &px, &py);
-          cairo_arc (cr, px * z - h, py * z - v, radius, 0, 2 * G_PI);
-          gdk_cairo_set_source_rgba (cr, &color);
-          /* A port with a route is filled; an open one is a ring. */
-          if (flows_stage_get_route (node->stage, outputs[j]) != NULL)
-            cairo_fill (cr);
-          else
-            {
-              cairo_stroke_preserve (cr);
-              cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.0);
-              cairo_fill (cr);
-            }
+          snapshot_port (snapshot, px * z - h, py * z - v, radius, &color,
+                         flows_stage_get_route (node->stage, outputs[j]) != NULL);
         }
     }
 }
@@ -1481,11 +1610,9 @@ flows_canvas_snapshot (GtkWidget   *widget,
   gtk_snapshot_push_clip (snapshot, &bounds);
   snapshot_grid (self, snapshot, width, height);
 
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
-  draw_routes (self, cr, &view);
+  snapshot_routes (self, snapshot, &view);
   if (!shows_cards (self))
-    draw_simple_cards (self, cr, &view);
-  cairo_destroy (cr);
+    snapshot_simple_cards (self, snapshot, &view);
 
   if (shows_cards (self))
     for (guint i = 0; i < self->nodes->len; i++)
@@ -1496,11 +1623,15 @@ flows_canvas_snapshot (GtkWidget   *widget,
           gtk_widget_snapshot_child (widget, node->card, snapshot);
       }
 
-  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
   if (shows_cards (self))
-    draw_ports (self, cr, &view);
-  draw_drag (self, cr);
-  cairo_destroy (cr);
+    snapshot_ports (self, snapshot, &view);
+
+  if (self->drag == DRAG_CONNECT || self->drag == DRAG_RUBBER_BAND)
+    {
+      cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+      draw_drag (self, cr);
+      cairo_destroy (cr);
+    }
 
   gtk_snapshot_pop (snapshot);
 }
@@ -1520,17 +1651,6 @@ flows_canvas_measure (GtkWidget      *widget,
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 600 : 400;
 }
 
-/* The part of the canvas whose cards are placed: the view, and a margin around it so that a
- * little panning shows no gap. */
-static graphene_rect_t
-get_allocation_view (FlowsCanvas *self)
-{
-  graphene_rect_t view = get_view (self);
-
-  graphene_rect_inset (&view, -CARD_WIDTH / 2, -CARD_HEIGHT / 2);
-  return view;
-}
-
 /* In the frame's update phase, before its layout: the cards the last allocation missed. */
 static gboolean
 make_cards_cb (GtkWidget     *widget,
@@ -1538,18 +1658,9 @@ make_cards_cb (GtkWidget     *widget,
                gpointer       user_data)
 {
   FlowsCanvas *self = FLOWS_CANVAS (widget);
-  graphene_rect_t view = get_allocation_view (self);
 
   self->make_cards_tick = 0;
-  if (shows_cards (self))
-    for (guint i = 0; i < self->nodes->len; i++)
-      {
-        Node *node = g_ptr_array_index (self->nodes, i);
-        graphene_rect_t rect = node_rect (self, node);
-
-        if (node->card == NULL && graphene_rect_intersection (&rect, &view, NULL))
-          ensure_card (self, node);
-      }
+  ensure_cards_in_view (self);
   gtk_widget_queue_allocate (widget);
   return G_SOURCE_REMOVE;
 }
@@ -1565,13 +1676,9 @@ flows_canvas_is_settled (FlowsCanvas *self)
 guint
 flows_canvas_get_n_cards (FlowsCanvas *self)
 {
-  guint n = 0;
-
   g_return_val_if_fail (FLOWS_IS_CANVAS (self), 0);
 
-  for (guint i = 0; i < self->nodes->len; i++)
-    n += ((Node *)g_ptr_array_index (self->nodes, i))->card != NULL;
-  return n;
+  return self->n_cards;
 }
 
 static void
@@ -1612,8 +1719,7 @@ flows_canvas_size_allocate (GtkWidget *widget,
       node->allocated = FALSE;
       if (!focused && (!in_view || !shows_cards (self)))
         {
-          if (node->card != NULL)
-            gtk_widget_set_child_visible (node->card, FALSE);
+          release_card (self, node);
           continue;
         }
 
@@ -1986,10 +2092,18 @@ on_drag_end (FlowsCanvas    *self,
              double          offset_y,
              GtkGestureDrag *gesture)
 {
-  DragKind drag = self->drag;
-  double dx = self->drag_dx, dy = self->drag_dy;
-  Node *drag_node = self->drag_node;
-  g_autofree char *output = g_steal_pointer (&self->drag_output);
+  DragKind drag;
+  double dx, dy;
+  Node *drag_node;
+  g_autofree char *output = NULL;
+
+  /* Where the button was released counts, whatever motion was seen before it. */
+  on_drag_update (self, offset_x, offset_y, gesture);
+  drag = self->drag;
+  dx = self->drag_dx;
+  dy = self->drag_dy;
+  drag_node = self->drag_node;
+  output = g_steal_pointer (&self->drag_output);
 
   self->drag = DRAG_NONE;
   self->drag_node = NULL;
@@ -2172,6 +2286,9 @@ flows_canvas_dispose (GObject *object)
     }
   g_clear_object (&self->flow);
   g_clear_object (&self->history);
+  for (guint i = 0; i < self->spare_cards->len; i++)
+    gtk_widget_unparent (g_ptr_array_index (self->spare_cards, i));
+  g_ptr_array_set_size (self->spare_cards, 0);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_data (self->hadjustment, self);
   if (self->vadjustment != NULL)
@@ -2188,6 +2305,7 @@ flows_canvas_finalize (GObject *object)
   FlowsCanvas *self = FLOWS_CANVAS (object);
 
   g_ptr_array_unref (self->nodes);
+  g_ptr_array_unref (self->spare_cards);
   g_hash_table_unref (self->nodes_by_id);
   g_hash_table_unref (self->selection);
   g_hash_table_unref (self->problems);
@@ -2320,6 +2438,7 @@ flows_canvas_init (FlowsCanvas *self)
 
   self->zoom = 1.0;
   self->nodes = g_ptr_array_new ();
+  self->spare_cards = g_ptr_array_new ();
   self->nodes_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

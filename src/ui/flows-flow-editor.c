@@ -52,6 +52,7 @@ struct _FlowsFlowEditor
   GtkWidget            *run_button;
   GtkWidget            *cancel_button;
   GtkToggleButton      *properties_button;
+  GtkRevealer          *properties_revealer;
   GtkSearchBar         *find_bar;
   GtkSearchEntry       *find_entry;
   FlowsStagePalette    *palette;
@@ -324,6 +325,16 @@ on_selection_changed (FlowsFlowEditor *self)
 {
   show_stage_details (self);
   update_actions (self);
+}
+
+/* The panel takes room from the canvas: the stage it shows stays in view. */
+static void
+on_properties_revealed (FlowsFlowEditor *self)
+{
+  FlowsStage *stage = flows_stage_properties_get_stage (self->properties);
+
+  if (stage != NULL && gtk_revealer_get_child_revealed (self->properties_revealer))
+    flows_canvas_scroll_to_stage (self->canvas, stage);
 }
 
 static void
@@ -1045,6 +1056,7 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, run_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_revealer);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_bar);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_entry);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, palette);
@@ -1113,6 +1125,7 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   g_signal_connect_swapped (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->canvas, "stage-activated", G_CALLBACK (on_stage_activated), self);
   g_signal_connect_swapped (self->palette, "stage-type-activated", G_CALLBACK (on_palette_activated), self);
+  g_signal_connect_swapped (self->properties_revealer, "notify::child-revealed", G_CALLBACK (on_properties_revealed), self);
 
   on_zoom_changed (self);
   update_actions (self);

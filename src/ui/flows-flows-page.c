@@ -37,7 +37,10 @@ struct _FlowsFlowsPage
   GtkStack           *stack;
   GtkListBox         *private_list;
   GtkListBox         *public_list;
+  /* Made when a flow is first opened: most sessions start elsewhere, and the editor is the
+   * heaviest view to build. */
   FlowsFlowEditor    *flow_editor;
+  AdwBin             *flow_editor_slot;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsFlowsPage, flows_flows_page, ADW_TYPE_BIN)
@@ -325,22 +328,35 @@ get_focused_flow (FlowsFlowsPage *self)
 
 /* Views -------------------------------------------------------------------------------------- */
 
+static FlowsFlow *
+get_shown_flow (FlowsFlowsPage *self)
+{
+  return self->flow_editor != NULL ? flows_flow_editor_get_flow (self->flow_editor) : NULL;
+}
+
 static void
 show_list (FlowsFlowsPage *self)
 {
-  FlowsFlow *shown = flows_flow_editor_get_flow (self->flow_editor);
+  FlowsFlow *shown = get_shown_flow (self);
 
   gtk_stack_set_visible_child_name (self->stack, self->app != NULL ? "list" : "none");
   /* Back where the user left: on the row of the flow they looked at. */
   if (shown != NULL)
     focus_flow (self, shown);
-  flows_flow_editor_set_flow (self->flow_editor, NULL, NULL);
+  if (self->flow_editor != NULL)
+    flows_flow_editor_set_flow (self->flow_editor, NULL, NULL);
 }
 
 static void
 show_flow (FlowsFlowsPage *self,
            FlowsFlow      *flow)
 {
+  if (self->flow_editor == NULL)
+    {
+      self->flow_editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
+      flows_flow_editor_set_library (self->flow_editor, self->library);
+      adw_bin_set_child (self->flow_editor_slot, GTK_WIDGET (self->flow_editor));
+    }
   flows_flow_editor_set_flow (self->flow_editor, self->app, flow);
   gtk_stack_set_visible_child_name (self->stack, "flow");
   gtk_widget_grab_focus (GTK_WIDGET (flows_flow_editor_get_canvas (self->flow_editor)));
@@ -379,7 +395,7 @@ static void
 on_flows_changed (FlowsFlowsPage *self)
 {
   GListModel *flows = flows_app_get_flows (self->app);
-  FlowsFlow *shown = flows_flow_editor_get_flow (self->flow_editor);
+  FlowsFlow *shown = get_shown_flow (self);
   guint n = g_list_model_get_n_items (flows);
   guint position;
 
@@ -967,11 +983,10 @@ flows_flows_page_class_init (FlowsFlowsPageClass *klass)
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (FLOWS_TYPE_FLOW_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-flows-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, private_list);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, public_list);
-  gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, flow_editor);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowsPage, flow_editor_slot);
 
   gtk_widget_class_install_action (widget_class, "flows.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "flows.open", "s", open_action);
@@ -1036,7 +1051,8 @@ flows_flows_page_set_library (FlowsFlowsPage *self,
 
   if (g_set_object (&self->library, library))
     {
-      flows_flow_editor_set_library (self->flow_editor, library);
+      if (self->flow_editor != NULL)
+        flows_flow_editor_set_library (self->flow_editor, library);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
     }
 }
@@ -1065,7 +1081,8 @@ flows_flows_page_set_app (FlowsFlowsPage *self,
   unwatch_flows (self);
   g_set_object (&self->app, app);
 
-  flows_flow_editor_set_flow (self->flow_editor, NULL, NULL);
+  if (self->flow_editor != NULL)
+    flows_flow_editor_set_flow (self->flow_editor, NULL, NULL);
   gtk_filter_list_model_set_model (self->private_flows, flows);
   gtk_filter_list_model_set_model (self->public_flows, flows);
   if (app != NULL)

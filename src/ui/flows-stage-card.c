@@ -175,6 +175,21 @@ flows_stage_card_new (FlowsStage *stage)
   return GTK_WIDGET (self);
 }
 
+void
+flows_stage_card_set_stage (FlowsStageCard *self,
+                            FlowsStage     *stage)
+{
+  g_return_if_fail (FLOWS_IS_STAGE_CARD (self));
+  g_return_if_fail (FLOWS_IS_STAGE (stage));
+
+  if (stage == self->stage)
+    return;
+  g_signal_handlers_disconnect_by_data (self->stage, self);
+  g_set_object (&self->stage, stage);
+  g_signal_connect_swapped (stage, "notify::name", G_CALLBACK (on_stage_name_changed), self);
+  update_labels (self);
+}
+
 FlowsStage *
 flows_stage_card_get_stage (FlowsStageCard *self)
 {

@@ -697,7 +697,7 @@ test_open_in_editor (Fixture       *fixture,
                      gconstpointer  data)
 {
   FlowsFlow *step1 = flow_at (fixture->app, 0);
-  GtkWidget *editor = find_descendant (GTK_WIDGET (fixture->page), is_flow_editor, NULL);
+  GtkWidget *editor;
   GtkStack *stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
   GListModel *stages = flows_flow_get_stages (step1);
   FlowsCanvas *canvas;
@@ -706,7 +706,11 @@ test_open_in_editor (Fixture       *fixture,
   if (!need_display ())
     return;
 
+  /* The editor is made when a flow is first opened. */
+  g_assert_null (find_descendant (GTK_WIDGET (fixture->page), is_flow_editor, NULL));
   activate (fixture, "flows.open", step1);
+  editor = find_descendant (GTK_WIDGET (fixture->page), is_flow_editor, NULL);
+  g_assert_nonnull (editor);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "flow");
   g_assert_true (flows_flow_editor_get_flow (FLOWS_FLOW_EDITOR (editor)) == step1);
   g_assert_true (flows_flow_editor_get_app (FLOWS_FLOW_EDITOR (editor)) == fixture->app);
