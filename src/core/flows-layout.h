@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 /* The canvas's geometry in canvas units (pixels at 100 %): every card has this size, sits on
  * this grid. */
 #define FLOWS_LAYOUT_GRID        20.0
-#define FLOWS_LAYOUT_CARD_WIDTH  200.0
+#define FLOWS_LAYOUT_CARD_WIDTH  240.0
 #define FLOWS_LAYOUT_CARD_HEIGHT 80.0
 
 typedef struct {

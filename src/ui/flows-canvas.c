@@ -137,7 +137,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void ensure_cards_in_view (FlowsCanvas *self);
+static void     ensure_cards_in_view (FlowsCanvas           *self);
+static gboolean curve_in_view        (const double           points[8],
+                                      const graphene_rect_t *view);
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
@@ -637,15 +639,20 @@ route_curve (FlowsCanvas *self,
              double       y3,
              double       points[8])
 {
-  /* Horizontal tangents at both ends; a route going back left swings wider. */
+  /* Horizontal tangents at both ends. A route going back left would cut across the cards
+   * between its ends: it swings out below its source and its target instead. */
   double reach = MAX (60.0, fabs (x3 - x0) * 0.5);
+  gboolean backwards = x3 < x0 + 40;
+  double drop = backwards ? CARD_HEIGHT * 1.2 + fabs (y3 - y0) * 0.25 : 0;
 
+  if (backwards)
+    reach = MAX (120.0, fabs (x3 - x0) * 0.35);
   points[0] = x0;
   points[1] = y0;
   points[2] = x0 + reach;
-  points[3] = y0;
+  points[3] = y0 + drop;
   points[4] = x3 - reach;
-  points[5] = y3;
+  points[5] = y3 + drop;
   points[6] = x3;
   points[7] = y3;
 }
@@ -688,10 +695,9 @@ route_at (FlowsCanvas  *self,
             continue;
           node_output_port (self, node, j, &x0, &y0);
           node_input_port (self, target, &x3, &y3);
-          if (x < MIN (x0, x3) - 80 - slop || x > MAX (x0, x3) + 80 + slop ||
-              y < MIN (y0, y3) - slop || y > MAX (y0, y3) + slop)
-            continue;
           route_curve (self, x0, y0, x3, y3, points);
+          if (!curve_in_view (points, &GRAPHENE_RECT_INIT (x - slop, y - slop, 2 * slop, 2 * slop)))
+            continue;
           for (guint k = 0; k <= 40; k++)
             {
               double px, py;
@@ -922,6 +928,7 @@ flows_canvas_pan (FlowsCanvas *self,
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
+  self->fit_pending = FALSE;
   configure_adjustments (self, get_h (self) + dx, get_v (self) + dy);
 }
 
@@ -961,6 +968,8 @@ zoom_at (FlowsCanvas *self,
 {
   double x, y;
 
+  /* A view chosen now wins over the fit a new flow was waiting for. */
+  self->fit_pending = FALSE;
   zoom = CLAMP (zoom, FLOWS_CANVAS_MIN_ZOOM, FLOWS_CANVAS_MAX_ZOOM);
   if (fabs (zoom - self->zoom) < 1e-6)
     return;
@@ -1120,6 +1129,30 @@ flows_canvas_get_output_port (FlowsCanvas *self,
         return TRUE;
       }
   return FALSE;
+}
+
+gboolean
+flows_canvas_get_route_point (FlowsCanvas *self,
+                              FlowsStage  *stage,
+                              const char  *output,
+                              double       t,
+                              double      *x,
+                              double      *y)
+{
+  Node *target;
+  const char *target_id;
+  double points[8], x0, y0, x3, y3;
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  target_id = stage != NULL && output != NULL ? flows_stage_get_route (stage, output) : NULL;
+  target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
+  if (target == NULL || !flows_canvas_get_output_port (self, stage, output, &x0, &y0))
+    return FALSE;
+  node_input_port (self, target, &x3, &y3);
+  route_curve (self, x0, y0, x3, y3, points);
+  curve_point (points, CLAMP (t, 0, 1), x, y);
+  return TRUE;
 }
 
 void
@@ -1340,8 +1373,8 @@ curve_in_view (const double           points[8],
 {
   double min_x = MIN (MIN (points[0], points[2]), MIN (points[4], points[6]));
   double max_x = MAX (MAX (points[0], points[2]), MAX (points[4], points[6]));
-  double min_y = MIN (points[1], points[7]);
-  double max_y = MAX (points[1], points[7]);
+  double min_y = MIN (MIN (points[1], points[3]), MIN (points[5], points[7]));
+  double max_y = MAX (MAX (points[1], points[3]), MAX (points[5], points[7]));
   graphene_rect_t box = GRAPHENE_RECT_INIT (min_x, min_y, max_x - min_x + 1, max_y - min_y + 1);
 
   return graphene_rect_intersection (&box, view, NULL);
@@ -1412,8 +1445,8 @@ snapshot_routes (FlowsCanvas           *self,
           /* The curve stays within the box of its four points. */
           min_x = MIN (MIN (points[0], points[2]), MIN (points[4], points[6])) * z - h;
           max_x = MAX (MAX (points[0], points[2]), MAX (points[4], points[6])) * z - h;
-          min_y = MIN (points[1], points[7]) * z - v;
-          max_y = MAX (points[1], points[7]) * z - v;
+          min_y = MIN (MIN (points[1], points[3]), MIN (points[5], points[7])) * z - v;
+          max_y = MAX (MAX (points[1], points[3]), MAX (points[5], points[7])) * z - v;
           bounds = GRAPHENE_RECT_INIT (floor (min_x - width), floor (min_y - width),
                                        ceil (max_x - min_x + 2 * width + 1), ceil (max_y - min_y + 2 * width + 1));
           if (!graphene_rect_intersection (&bounds, &widget_bounds, &bounds))
@@ -1449,10 +1482,13 @@ snapshot_simple_cards (FlowsCanvas           *self,
                        const graphene_rect_t *view)
 {
   double h = get_h (self), v = get_v (self), z = self->zoom;
-  GdkRGBA fg, fill, border, accent;
+  GdkRGBA fg, fill, border, accent, card_background;
 
   get_foreground (self, &fg);
   gdk_rgba_parse (&accent, "#3584e4");
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (self)), "card_bg_color",
+                                       &card_background))
+    gdk_rgba_parse (&card_background, "white");
   for (guint i = 0; i < self->nodes->len; i++)
     {
       Node *node = g_ptr_array_index (self->nodes, i);
@@ -1473,14 +1509,16 @@ snapshot_simple_cards (FlowsCanvas           *self,
       else if (state == FLOWS_STAGE_RUN_STATE_RUNNING)
         gdk_rgba_parse (&fill, "rgba(53,132,228,0.55)");
       else
-        fill = (GdkRGBA) { fg.red, fg.green, fg.blue, state == FLOWS_STAGE_RUN_STATE_SKIPPED ? 0.06 : 0.12 };
+        fill = (GdkRGBA) { fg.red, fg.green, fg.blue, state == FLOWS_STAGE_RUN_STATE_SKIPPED ? 0.04 : 0.10 };
       border = selected ? accent : (GdkRGBA) { fg.red, fg.green, fg.blue, 0.3 };
 
       gsk_rounded_rect_init_from_rect (&shape,
                                        &GRAPHENE_RECT_INIT (rect.origin.x * z - h, rect.origin.y * z - v,
                                                             CARD_WIDTH * z, CARD_HEIGHT * z),
                                        12 * z);
+      /* Opaque, as the cards are: nothing behind shows through. */
       gtk_snapshot_push_rounded_clip (snapshot, &shape);
+      gtk_snapshot_append_color (snapshot, &card_background, &shape.bounds);
       gtk_snapshot_append_color (snapshot, &fill, &shape.bounds);
       gtk_snapshot_pop (snapshot);
       gtk_snapshot_append_border (snapshot, &shape,

@@ -137,6 +137,13 @@ gboolean      flows_canvas_get_output_port    (FlowsCanvas        *self,
                                                const char         *output,
                                                double             *x,
                                                double             *y);
+/* The point at @t (0 at the port, 1 at the target) along the route of @stage's @output. */
+gboolean      flows_canvas_get_route_point    (FlowsCanvas        *self,
+                                               FlowsStage         *stage,
+                                               const char         *output,
+                                               double              t,
+                                               double             *x,
+                                               double             *y);
 void          flows_canvas_get_input_port     (FlowsCanvas        *self,
                                                FlowsStage         *stage,
                                                double             *x,

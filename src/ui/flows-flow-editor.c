@@ -588,8 +588,10 @@ on_run_finished (GObject      *source,
       double ms = flows_run_get_duration (run) / 1000.0;
 
       g_set_object (&self->last_run, run);
-      if (flows_run_get_succeeded (run))
+      if (flows_run_get_succeeded (run) && ms < 1000)
         text = g_strdup_printf (_("Succeeded in %.0f ms"), ms);
+      else if (flows_run_get_succeeded (run))
+        text = g_strdup_printf (_("Succeeded in %.1f s"), ms / 1000);
       else if (flows_run_get_failed_stage_name (run) != NULL)
         text = g_strdup_printf (_("Failed at “%s”: %s"), flows_run_get_failed_stage_name (run),
                                 flows_run_get_error_message (run));

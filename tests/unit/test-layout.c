@@ -1,5 +1,8 @@
 /* test-layout.c — auto layout: columns by distance from the Trigger, on the grid, no overlaps. */
 #include "flows-layout.h"
+
+/* One column of the layout: a card and the gap after it. */
+#define COLUMN_PITCH (FLOWS_LAYOUT_CARD_WIDTH + 80)
 #include "flows-stage-catalog.h"
 
 static FlowsStage *
@@ -89,13 +92,13 @@ test_small (void)
   assert_placed (flow, points);
 
   g_assert_cmpfloat (point_of (points, trigger)->x, ==, 0);
-  g_assert_cmpfloat (point_of (points, call)->x, ==, 280);
-  g_assert_cmpfloat (point_of (points, loop)->x, ==, 560);
-  g_assert_cmpfloat (point_of (points, fail)->x, ==, 560);
-  g_assert_cmpfloat (point_of (points, body)->x, ==, 840);
-  g_assert_cmpfloat (point_of (points, end)->x, ==, 840);
+  g_assert_cmpfloat (point_of (points, call)->x, ==, 1 * COLUMN_PITCH);
+  g_assert_cmpfloat (point_of (points, loop)->x, ==, 2 * COLUMN_PITCH);
+  g_assert_cmpfloat (point_of (points, fail)->x, ==, 2 * COLUMN_PITCH);
+  g_assert_cmpfloat (point_of (points, body)->x, ==, 3 * COLUMN_PITCH);
+  g_assert_cmpfloat (point_of (points, end)->x, ==, 3 * COLUMN_PITCH);
   /* Unreachable: a column of its own, after the rest. */
-  g_assert_cmpfloat (point_of (points, lonely)->x, ==, 1120);
+  g_assert_cmpfloat (point_of (points, lonely)->x, ==, 4 * COLUMN_PITCH);
 
   flows_stage_set_position (lonely, 0, 20);
   g_assert_false (flows_layout_needs_positions (flow));
