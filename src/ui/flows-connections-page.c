@@ -12,6 +12,7 @@
 #include "flows-sign-in-loader.h"
 #include "flows-sign-in.h"
 #include "flows-test-result.h"
+#include "flows-ui-shared.h"
 #include "flows-window.h"
 
 /* How long "Sign in with system browser" waits for the browser to come back. */
@@ -132,23 +133,7 @@ get_window (FlowsConnectionsPage *self)
 static FlowsRunner *
 get_runner (FlowsConnectionsPage *self)
 {
-  GApplication *application;
-
-  if (self->runner != NULL)
-    return self->runner;
-
-  /* One HTTP session and one token refresh at a time for the whole application. */
-  application = g_application_get_default ();
-  if (FLOWS_IS_APPLICATION (application))
-    return flows_application_get_runner (FLOWS_APPLICATION (application));
-
-  /* Outside Flows Studio's application (a previewer, say). */
-  if (self->own_runner == NULL)
-    {
-      self->own_runner = flows_runner_new ();
-      flows_runner_set_library (self->own_runner, self->library);
-    }
-  return self->own_runner;
+  return self->runner != NULL ? self->runner : flows_shared_runner (&self->own_runner, self->library);
 }
 
 /* Status ------------------------------------------------------------------------------------- */

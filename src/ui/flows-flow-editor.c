@@ -4,7 +4,6 @@
 
 #include <glib/gi18n.h>
 
-#include "flows-application.h"
 #include "flows-flow-editor.h"
 #include "flows-role-badge.h"
 #include "flows-layout.h"
@@ -13,6 +12,7 @@
 #include "flows-stage-clipboard.h"
 #include "flows-stage-palette.h"
 #include "flows-stage-properties.h"
+#include "flows-ui-shared.h"
 #include "flows-validate.h"
 #include "flows-window.h"
 
@@ -73,44 +73,10 @@ static GParamSpec *properties[N_PROPS];
 static void update_actions (FlowsFlowEditor *self);
 static void show_stage_details (FlowsFlowEditor *self);
 
-/* The stylesheet of cards and canvas, loaded once for the display with the first editor. */
-static void
-ensure_css (void)
-{
-  static gsize loaded;
-
-  if (g_once_init_enter (&loaded))
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-      GdkDisplay *display = gdk_display_get_default ();
-
-      gtk_css_provider_load_from_resource (provider, "/io/github/flowsstudio/FlowsStudio/flows-flow-editor.css");
-      if (display != NULL)
-        gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                    GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&loaded, 1);
-    }
-}
-
 static FlowsRunner *
 get_runner (FlowsFlowEditor *self)
 {
-  GApplication *application;
-
-  if (self->runner != NULL)
-    return self->runner;
-
-  /* One HTTP session and one token refresh at a time for the whole application. */
-  application = g_application_get_default ();
-  if (FLOWS_IS_APPLICATION (application))
-    return flows_application_get_runner (FLOWS_APPLICATION (application));
-
-  if (self->own_runner == NULL)
-    {
-      self->own_runner = flows_runner_new ();
-      flows_runner_set_library (self->own_runner, self->library);
-    }
-  return self->own_runner;
+  return self->runner != NULL ? self->runner : flows_shared_runner (&self->own_runner, self->library);
 }
 
 static GPtrArray *
@@ -1115,7 +1081,10 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
 static void
 flows_flow_editor_init (FlowsFlowEditor *self)
 {
-  ensure_css ();
+  /* The stylesheet of cards and canvas, for the display, with the first editor. */
+  static gsize css_loaded;
+
+  flows_load_css_once (&css_loaded, "/io/github/flowsstudio/FlowsStudio/flows-flow-editor.css");
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_search_bar_connect_entry (self->find_bar, GTK_EDITABLE (self->find_entry));

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "flows-role-badge.h"
+#include "flows-ui-shared.h"
 
 const char *
 flows_flow_role_badge (FlowsFlowRole role)
@@ -25,26 +26,6 @@ flows_flow_role_badge (FlowsFlowRole role)
     }
 }
 
-/* The pill style is ours, not libadwaita's; it is loaded with the first badge so that any view
- * showing one gets it. */
-static void
-ensure_badge_css (void)
-{
-  static gsize loaded;
-
-  if (g_once_init_enter (&loaded))
-    {
-      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-      GdkDisplay *display = gdk_display_get_default ();
-
-      gtk_css_provider_load_from_resource (provider, "/io/github/flowsstudio/FlowsStudio/flows-flows-page.css");
-      if (display != NULL)
-        gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                                    GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-      g_once_init_leave (&loaded, 1);
-    }
-}
-
 GtkWidget *
 flows_flow_role_badge_new (FlowsFlowRole role)
 {
@@ -53,7 +34,11 @@ flows_flow_role_badge_new (FlowsFlowRole role)
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  ensure_badge_css ();
+  /* The pill style is ours, not libadwaita's; it is loaded with the first badge so that any
+   * view showing one gets it. */
+  static gsize css_loaded;
+
+  flows_load_css_once (&css_loaded, "/io/github/flowsstudio/FlowsStudio/flows-flows-page.css");
   label = gtk_label_new (text);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (label, "flow-role-badge");

@@ -1,0 +1,53 @@
+/* flows-ui-shared.h — what several views need the same way, written once
+ *
+ * Header-only, so that every program and test that compiles a view gets them without one more
+ * source file to list.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "flows-application.h"
+
+G_BEGIN_DECLS
+
+/* The runner for a view's runs: the application's, so that the whole application has one HTTP
+ * session and one token refresh at a time; outside Flows Studio's application (a test, a
+ * previewer), one of the view's own in *@own_runner, saving connections to @library. */
+static inline FlowsRunner *
+flows_shared_runner (FlowsRunner  **own_runner,
+                     FlowsLibrary  *library)
+{
+  GApplication *application = g_application_get_default ();
+
+  if (FLOWS_IS_APPLICATION (application))
+    return flows_application_get_runner (FLOWS_APPLICATION (application));
+
+  if (*own_runner == NULL)
+    {
+      *own_runner = flows_runner_new ();
+      flows_runner_set_library (*own_runner, library);
+    }
+  return *own_runner;
+}
+
+/* Loads a stylesheet of ours from the resources for the display, the first time a view that
+ * uses it is made; @loaded is that view's static flag. */
+static inline void
+flows_load_css_once (gsize      *loaded,
+                     const char *resource_path)
+{
+  if (g_once_init_enter (loaded))
+    {
+      g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+      GdkDisplay *display = gdk_display_get_default ();
+
+      gtk_css_provider_load_from_resource (provider, resource_path);
+      if (display != NULL)
+        gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                                    GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      g_once_init_leave (loaded, 1);
+    }
+}
+
+G_END_DECLS
