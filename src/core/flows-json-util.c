@@ -263,7 +263,7 @@ flows_json_walk (JsonNode   *node,
 static char *
 fix_exponents (char *text)
 {
-  char *out = text;
+  GString *out = g_string_sized_new (strlen (text));
   gboolean in_string = FALSE;
 
   for (const char *p = text; *p != '\0'; )
@@ -271,22 +271,22 @@ fix_exponents (char *text)
       if (in_string)
         {
           if (*p == '\\' && p[1] != '\0')
-            *out++ = *p++;
+            g_string_append_c (out, *p++);
           else if (*p == '"')
             in_string = FALSE;
-          *out++ = *p++;
+          g_string_append_c (out, *p++);
           continue;
         }
 
       if (*p == '"')
         in_string = TRUE;
-      else if (g_str_has_prefix (p, "inf.0") || g_str_has_prefix (p, "nan.0") ||
-               g_str_has_prefix (p, "-inf.0") || g_str_has_prefix (p, "-nan.0"))
+      else if (g_str_has_prefix (p + (*p == '-'), "inf") || g_str_has_prefix (p + (*p == '-'), "nan"))
         {
-          /* json-glib reads 1.7976931348623157e308 as infinity, and JSON has none: null. */
-          memcpy (out, "null", 4);
-          out += 4;
-          p += *p == '-' ? 6 : 5;
+          /* json-glib reads 1.7976931348623157e308 as infinity, and JSON has none: null, in
+           * place of the whole token ("inf.0", "-nan.0"…). */
+          g_string_append (out, "null");
+          for (p += (*p == '-') + 3; *p == '.' || g_ascii_isdigit (*p); p++)
+            ;
           continue;
         }
       else if ((*p == 'e' || *p == 'E') && p > text && g_ascii_isdigit (p[-1]))
@@ -299,16 +299,15 @@ fix_exponents (char *text)
             q++;
           if (q[0] == '.' && q[1] == '0' && !g_ascii_isdigit (q[2]))
             {
-              memmove (out, p, q - p);
-              out += q - p;
+              g_string_append_len (out, p, q - p);
               p = q + 2;
               continue;
             }
         }
-      *out++ = *p++;
+      g_string_append_c (out, *p++);
     }
-  *out = '\0';
-  return text;
+  g_free (text);
+  return g_string_free (out, FALSE);
 }
 
 char *
