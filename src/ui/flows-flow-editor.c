@@ -99,10 +99,11 @@ on_problem_row_activated (FlowsFlowEditor *self,
     flows_canvas_select_stage (self->canvas, stage, FALSE);
 }
 
+/* The rows of the Problems list, made when the list is shown: a large flow can have hundreds of
+ * problems, and rows nobody looks at cost more than the validation itself. */
 static void
-fill_problems (FlowsFlowEditor *self)
+fill_problem_rows (FlowsFlowEditor *self)
 {
-  g_autoptr(GHashTable) by_stage = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   GtkWidget *child;
   guint n = self->problems != NULL ? self->problems->len : 0;
 
@@ -116,29 +117,42 @@ fill_problems (FlowsFlowEditor *self)
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
 
-      if (problem->stage_id != NULL)
-        {
-          char *text = g_hash_table_lookup (by_stage, problem->stage_id);
-
-          g_hash_table_replace (by_stage, problem->stage_id,
-                                text != NULL ? g_strconcat (text, "\n", problem->message, NULL)
-                                             : g_strdup (problem->message));
-        }
-
+      /* Row titles and subtitles are markup in libadwaita 1.2; a message quotes the user's own
+       * text. */
       title = problem->stage_name != NULL ? g_markup_escape_text (problem->stage_name, -1)
                                           : g_markup_escape_text (_("The flow"), -1);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      /* Row titles and subtitles are markup in libadwaita 1.2; a message quotes the user's
-       * own text. */
       subtitle = g_markup_escape_text (problem->message, -1);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       g_object_set_data_full (G_OBJECT (row), "stage-id", g_strdup (problem->stage_id), g_free);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), problem->stage_id != NULL);
       gtk_list_box_append (self->problems_list, row);
     }
+}
+
+static void
+fill_problems (FlowsFlowEditor *self)
+{
+  g_autoptr(GHashTable) by_stage = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  guint n = self->problems != NULL ? self->problems->len : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      FlowsProblem *problem = g_ptr_array_index (self->problems, i);
+      char *text;
+
+      if (problem->stage_id == NULL)
+        continue;
+      text = g_hash_table_lookup (by_stage, problem->stage_id);
+      g_hash_table_replace (by_stage, problem->stage_id,
+                            text != NULL ? g_strconcat (text, "\n", problem->message, NULL)
+                                         : g_strdup (problem->message));
+    }
 
   flows_canvas_set_problems (self->canvas, by_stage);
   flows_stage_properties_set_problems (self->properties, self->problems);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->problems_popover)))
+    fill_problem_rows (self);
 
   gtk_widget_set_visible (GTK_WIDGET (self->problems_button), n > 0);
   if (n > 0)
@@ -1092,6 +1106,7 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   g_signal_connect_swapped (self->find_entry, "next-match", G_CALLBACK (on_find_next), self);
   g_signal_connect_swapped (self->find_entry, "activate", G_CALLBACK (on_find_activate), self);
   g_signal_connect_swapped (self->problems_list, "row-activated", G_CALLBACK (on_problem_row_activated), self);
+  g_signal_connect_swapped (self->problems_popover, "show", G_CALLBACK (fill_problem_rows), self);
   g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self);
   g_signal_connect_swapped (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->canvas, "stage-activated", G_CALLBACK (on_stage_activated), self);
