@@ -639,20 +639,19 @@ route_curve (FlowsCanvas *self,
              double       y3,
              double       points[8])
 {
-  /* Horizontal tangents at both ends. A route going back left would cut across the cards
-   * between its ends: it swings out below its source and its target instead. */
-  double reach = MAX (60.0, fabs (x3 - x0) * 0.5);
-  gboolean backwards = x3 < x0 + 40;
-  double drop = backwards ? CARD_HEIGHT * 1.2 + fabs (y3 - y0) * 0.25 : 0;
+  /* Horizontal tangents at both ends, pulled no further than half the way across so that a
+   * short route stays a gentle curve. A route going back left would cut across the cards
+   * between its ends: it swings out below both its ends' cards instead. */
+  gboolean backwards = x3 < x0 + 2 * GRID;
+  double reach = backwards ? MAX (120.0, fabs (x3 - x0) * 0.35) : CLAMP ((x3 - x0) * 0.5, 2 * GRID, 200.0);
+  double below = MAX (y0, y3) + CARD_HEIGHT * 1.5;
 
-  if (backwards)
-    reach = MAX (120.0, fabs (x3 - x0) * 0.35);
   points[0] = x0;
   points[1] = y0;
   points[2] = x0 + reach;
-  points[3] = y0 + drop;
+  points[3] = backwards ? below : y0;
   points[4] = x3 - reach;
-  points[5] = y3 + drop;
+  points[5] = backwards ? below : y3;
   points[6] = x3;
   points[7] = y3;
 }
@@ -1010,7 +1009,8 @@ flows_canvas_fit (FlowsCanvas *self)
 {
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
-  double margin = 2 * GRID;
+  /* Room around the cards for the ports and for routes that swing out. */
+  double margin = 4 * GRID;
   double zoom;
 
   g_return_if_fail (FLOWS_IS_CANVAS (self));

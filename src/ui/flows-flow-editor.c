@@ -1207,6 +1207,8 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
       g_signal_connect_swapped (flow, "notify::name", G_CALLBACK (update_title), self);
     }
 
+  /* A flow opens with nothing selected: the panel would only say so, in the canvas's room. */
+  gtk_toggle_button_set_active (self->properties_button, FALSE);
   flows_canvas_set_flow (self->canvas, flow, self->history);
   flows_stage_properties_set_context (self->properties, app, flow, self->history);
   flows_stage_properties_set_last_run (self->properties, NULL);
