@@ -29,8 +29,6 @@
 /* How close (in widget pixels) a press must be to a port, a route or a route's end. */
 #define HIT_SLOP    9.0
 #define ZOOM_STEP   1.25
-/* Up to this many routes in view are drawn each on a surface of its own size. */
-#define MAX_SEPARATE_ROUTES 48
 /* The drag-and-drop text of a stage type from the palette. */
 #define STAGE_TYPE_PREFIX "flows-stage-type:"
 
@@ -1380,8 +1378,20 @@ curve_in_view (const double           points[8],
   return graphene_rect_intersection (&box, view, NULL);
 }
 
-/* One cairo node per route, as small as the curve: a view-sized cairo surface costs a clear and
- * a blend of every pixel of the view each frame, most of it empty (measured with bench-canvas). */
+typedef struct
+{
+  Node            *node;
+  const char      *output;
+  double           points[8];
+  graphene_rect_t  bounds;   /* widget pixels, within the widget */
+  gboolean         selected;
+  gboolean         taken;
+} VisibleRoute;
+
+/* Each route in view on a cairo surface of its own size, or, when those would add up to more
+ * than half the view (many routes, or long ones swinging around cards), all of them on one
+ * surface the size of the view: every cairo surface costs a clear and a blend of each of its
+ * pixels, every frame (measured with bench-canvas). */
 static void
 snapshot_routes (FlowsCanvas           *self,
                  GtkSnapshot           *snapshot,
@@ -1391,22 +1401,9 @@ snapshot_routes (FlowsCanvas           *self,
   double h = get_h (self), v = get_v (self), z = self->zoom;
   graphene_rect_t widget_bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
                                                       gtk_widget_get_height (GTK_WIDGET (self)));
-
-  /* Many routes in view (zoomed out): one cairo node for all of them, as many small surfaces
-   * would then cover the view several times over. */
+  g_autoptr(GArray) routes = g_array_new (FALSE, FALSE, sizeof (VisibleRoute));
+  double total_area = 0;
   cairo_t *shared = NULL;
-  guint n_in_view = 0;
-
-  for (guint i = 0; i < self->nodes->len && n_in_view <= MAX_SEPARATE_ROUTES; i++)
-    {
-      Node *node = g_ptr_array_index (self->nodes, i);
-      graphene_rect_t rect = node_rect (self, node);
-
-      if (graphene_rect_intersection (&rect, view, NULL))
-        n_in_view += g_strv_length ((char **)node_outputs (node));
-    }
-  if (n_in_view > MAX_SEPARATE_ROUTES)
-    shared = gtk_snapshot_append_cairo (snapshot, &widget_bounds);
 
   for (guint i = 0; i < self->nodes->len; i++)
     {
@@ -1418,11 +1415,8 @@ snapshot_routes (FlowsCanvas           *self,
         {
           const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
           Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
-          double points[8], x0, y0, x3, y3, width, min_x, max_x, min_y, max_y;
-          gboolean selected, taken;
-          graphene_rect_t bounds;
-          GdkRGBA color;
-          cairo_t *cr;
+          VisibleRoute route = { node, outputs[j] };
+          double x0, y0, x3, y3, width, min_x, max_x, min_y, max_y;
 
           if (target == NULL)
             continue;
@@ -1431,45 +1425,53 @@ snapshot_routes (FlowsCanvas           *self,
             continue;
           node_output_port (self, node, j, &x0, &y0);
           node_input_port (self, target, &x3, &y3);
-          route_curve (self, x0, y0, x3, y3, points);
-          if (!curve_in_view (points, view))
+          route_curve (self, x0, y0, x3, y3, route.points);
+          if (!curve_in_view (route.points, view))
             continue;
 
-          selected = self->selected_route_stage == node->stage &&
-                     g_strcmp0 (self->selected_route_output, outputs[j]) == 0;
-          taken = run_shown && flows_canvas_is_route_taken (self, id, outputs[j]);
-          width = (taken ? 4.0 : 2.0) * MAX (z, 0.5);
-          if (selected)
-            width = 8 * MIN (z, 1.0) + 2;
+          route.selected = self->selected_route_stage == node->stage &&
+                           g_strcmp0 (self->selected_route_output, outputs[j]) == 0;
+          route.taken = run_shown && flows_canvas_is_route_taken (self, id, outputs[j]);
+          width = route.selected ? 8 * MIN (z, 1.0) + 2 : (route.taken ? 4.0 : 2.0) * MAX (z, 0.5);
 
           /* The curve stays within the box of its four points. */
-          min_x = MIN (MIN (points[0], points[2]), MIN (points[4], points[6])) * z - h;
-          max_x = MAX (MAX (points[0], points[2]), MAX (points[4], points[6])) * z - h;
-          min_y = MIN (MIN (points[1], points[3]), MIN (points[5], points[7])) * z - v;
-          max_y = MAX (MAX (points[1], points[3]), MAX (points[5], points[7])) * z - v;
-          bounds = GRAPHENE_RECT_INIT (floor (min_x - width), floor (min_y - width),
-                                       ceil (max_x - min_x + 2 * width + 1), ceil (max_y - min_y + 2 * width + 1));
-          if (!graphene_rect_intersection (&bounds, &widget_bounds, &bounds))
+          min_x = MIN (MIN (route.points[0], route.points[2]), MIN (route.points[4], route.points[6])) * z - h;
+          max_x = MAX (MAX (route.points[0], route.points[2]), MAX (route.points[4], route.points[6])) * z - h;
+          min_y = MIN (MIN (route.points[1], route.points[3]), MIN (route.points[5], route.points[7])) * z - v;
+          max_y = MAX (MAX (route.points[1], route.points[3]), MAX (route.points[5], route.points[7])) * z - v;
+          route.bounds = GRAPHENE_RECT_INIT (floor (min_x - width), floor (min_y - width),
+                                             ceil (max_x - min_x + 2 * width + 1), ceil (max_y - min_y + 2 * width + 1));
+          if (!graphene_rect_intersection (&route.bounds, &widget_bounds, &route.bounds))
             continue;
-
-          output_color (outputs[j], &color);
-          if (run_shown && !taken)
-            color.alpha = 0.35;
-
-          cr = shared != NULL ? cairo_reference (shared) : gtk_snapshot_append_cairo (snapshot, &bounds);
-          cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-          trace_curve (self, cr, points);
-          if (selected)
-            {
-              cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
-              cairo_set_line_width (cr, width);
-              cairo_stroke_preserve (cr);
-            }
-          gdk_cairo_set_source_rgba (cr, &color);
-          cairo_set_line_width (cr, (taken ? 4.0 : 2.0) * MAX (z, 0.5));
-          cairo_stroke (cr);
-          cairo_destroy (cr);
+          total_area += route.bounds.size.width * route.bounds.size.height;
+          g_array_append_val (routes, route);
         }
+    }
+
+  if (total_area > 0.5 * widget_bounds.size.width * widget_bounds.size.height)
+    shared = gtk_snapshot_append_cairo (snapshot, &widget_bounds);
+
+  for (guint i = 0; i < routes->len; i++)
+    {
+      VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
+      GdkRGBA color;
+      cairo_t *cr = shared != NULL ? cairo_reference (shared) : gtk_snapshot_append_cairo (snapshot, &route->bounds);
+
+      output_color (route->output, &color);
+      if (run_shown && !route->taken)
+        color.alpha = 0.35;
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      trace_curve (self, cr, route->points);
+      if (route->selected)
+        {
+          cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
+          cairo_set_line_width (cr, 8 * MIN (z, 1.0) + 2);
+          cairo_stroke_preserve (cr);
+        }
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_set_line_width (cr, (route->taken ? 4.0 : 2.0) * MAX (z, 0.5));
+      cairo_stroke (cr);
+      cairo_destroy (cr);
     }
 
   g_clear_pointer (&shared, cairo_destroy);

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 
 #define FLOWS_CANVAS_MIN_ZOOM    0.25
 #define FLOWS_CANVAS_MAX_ZOOM    2.0
-#define FLOWS_CANVAS_DETAIL_ZOOM 0.45
+#define FLOWS_CANVAS_DETAIL_ZOOM 0.5
 
 #define FLOWS_TYPE_CANVAS (flows_canvas_get_type ())
 G_DECLARE_FINAL_TYPE (FlowsCanvas, flows_canvas, FLOWS, CANVAS, GtkWidget)
