@@ -213,11 +213,8 @@ flows_cli_test (FlowsCliInvocation *invocation)
   if (!(run = run_and_wait (app, flow, NULL, connection, &error)))
     return flows_cli_fail ("%s", error->message);
 
-  passed = flows_run_get_succeeded (run);
+  passed = flows_run_judge_connection_test (run, &message);
   duration = format_duration (flows_run_get_duration (run));
-  message = passed ? g_strdup (_("The Connection Test flow ended on a success route."))
-                   : g_strdup_printf (_("Stage “%s”: %s"), flows_run_get_failed_stage_name (run),
-                                      flows_run_get_error_message (run));
 
   g_print ("%s\n", passed ? "PASS" : "FAIL");
   if (flows_run_get_http_status (run) != 0)

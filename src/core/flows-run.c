@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "flows-enums.h"
@@ -356,6 +358,46 @@ _flows_run_finish (FlowsRun   *self,
   if (self->secrets->len > 0)
     for (guint i = 0; i < self->trace->len; i++)
       redact_entry (self, g_ptr_array_index (self->trace, i));
+}
+
+gboolean
+flows_run_judge_connection_test (FlowsRun  *self,
+                                 char     **message)
+{
+  FlowsTraceEntry *failed = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_RUN (self), FALSE);
+
+  if (!self->succeeded)
+    {
+      if (message != NULL)
+        *message = self->failed_stage_name != NULL
+                   ? g_strdup_printf (_("Stage “%s”: %s"), self->failed_stage_name, self->error_message)
+                   : g_strdup (self->error_message);
+      return FALSE;
+    }
+
+  /* The first stage of the test flow itself that took its fail route. */
+  for (guint i = 0; i < self->trace->len && failed == NULL; i++)
+    {
+      FlowsTraceEntry *entry = g_ptr_array_index (self->trace, i);
+
+      if (entry->depth == 0 && g_strcmp0 (entry->route, "fail") == 0)
+        failed = entry;
+    }
+
+  if (failed == NULL)
+    {
+      if (message != NULL)
+        *message = g_strdup (_("The Connection Test flow ended on a success route."));
+      return TRUE;
+    }
+
+  if (message != NULL)
+    *message = failed->error != NULL
+               ? g_strdup_printf (_("Stage “%s”: %s"), failed->stage_name, failed->error)
+               : g_strdup_printf (_("Stage “%s” took its fail route."), failed->stage_name);
+  return FALSE;
 }
 
 const char *

@@ -594,13 +594,7 @@ on_test_finished (GObject      *source,
     }
 
   /* Judged and worded as `flows-cli test` does, so that both agree on every connection. */
-  passed = flows_run_get_succeeded (run);
-  if (passed)
-    message = g_strdup (_("The Connection Test flow ended on a success route."));
-  else
-    message = g_strdup_printf (_("Stage “%s”: %s"),
-                               flows_run_get_failed_stage_name (run) != NULL ? flows_run_get_failed_stage_name (run) : "",
-                               flows_run_get_error_message (run));
+  passed = flows_run_judge_connection_test (run, &message);
 
   connection = flows_library_find_connection (self->library, operation->connection_id);
   if (connection != NULL)

@@ -327,21 +327,13 @@ flows_test_result_set_run (FlowsTestResult *self,
   if (run == NULL)
     return;
 
-  passed = flows_run_get_succeeded (run);
+  passed = flows_run_judge_connection_test (run, &message);
   started = g_date_time_new_from_unix_local (flows_run_get_started_at (run) / G_USEC_PER_SEC);
   /* Translators: the time of day a test ran, see g_date_time_format() */
   time = g_date_time_format (started, _("%H:%M:%S"));
   /* Translators: a connection's name, then the time of day */
   summary = g_strdup_printf (_("“%s”, tested at %s"), connection_name, time);
 
-  /* The same words as `flows-cli test`, so the two read alike. */
-  if (passed)
-    message = g_strdup (_("The Connection Test flow ended on a success route."));
-  else if (flows_run_get_failed_stage_name (run) != NULL)
-    message = g_strdup_printf (_("Stage “%s”: %s"), flows_run_get_failed_stage_name (run),
-                               flows_run_get_error_message (run));
-  else
-    message = g_strdup (flows_run_get_error_message (run));
 
   /* Not translated: the verdict is the same word in the CLI, logs and bug reports. */
   gtk_label_set_text (self->verdict_label, passed ? "PASS" : "FAIL");
