@@ -109,3 +109,21 @@ flows_stage_catalog_comparator_is_numeric (const char *comparator)
 {
   return comparator != NULL && g_strv_contains (comparators + FIRST_NUMERIC, comparator);
 }
+
+const char *
+flows_stage_catalog_output_label (const char *output)
+{
+  g_return_val_if_fail (output != NULL, NULL);
+
+  if (g_str_equal (output, "success"))
+    return C_("route", "success");
+  if (g_str_equal (output, "fail"))
+    return C_("route", "fail");
+  if (g_str_equal (output, "pass"))
+    return C_("route", "pass");
+  if (g_str_equal (output, "each"))
+    return C_("route", "each");
+  if (g_str_equal (output, "done"))
+    return C_("route", "done");
+  return output;
+}

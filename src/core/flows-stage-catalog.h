@@ -59,5 +59,8 @@ gboolean              flows_stage_catalog_has_output        (FlowsStageType stag
 /* String comparators of Route Flow conditions, then the numeric ones. */
 const char * const   *flows_stage_catalog_comparators       (void);
 gboolean              flows_stage_catalog_comparator_is_numeric (const char *comparator);
+/* A route's name for people ("success" → "success", translated); @output itself when it is
+ * not one of the catalogue's. */
+const char           *flows_stage_catalog_output_label        (const char *output);
 
 G_END_DECLS

@@ -732,7 +732,7 @@ check_contract (Validation      *v,
           {
             add_problem (v, graph->stages[i], NULL,
                          _("The flow can end here, after the “%s” route, without returning “%s”: add it with an Add To Response stage on the way"),
-                         info->outputs[o], field);
+                         flows_stage_catalog_output_label (info->outputs[o]), field);
             break;
           }
     }

@@ -1698,10 +1698,12 @@ show_trace_entry (FlowsStageProperties *self)
     return;
 
   if (entry->error != NULL)
-    status = entry->route != NULL ? g_strdup_printf (_("Failed, took the “%s” route"), entry->route)
+    status = entry->route != NULL ? g_strdup_printf (_("Failed, took the “%s” route"),
+                                                                    flows_stage_catalog_output_label (entry->route))
                                   : g_strdup (_("Failed; the run stopped here"));
   else
-    status = entry->route != NULL ? g_strdup_printf (_("Succeeded, took the “%s” route"), entry->route)
+    status = entry->route != NULL ? g_strdup_printf (_("Succeeded, took the “%s” route"),
+                                                                    flows_stage_catalog_output_label (entry->route))
                                   : g_strdup (_("Succeeded; the run ended here"));
   adw_action_row_set_subtitle (self->status_row, status);
 
