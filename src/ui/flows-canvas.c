@@ -72,7 +72,6 @@ struct _FlowsCanvas
   /* Cards are made before layout, never during it (a new child invalidates the layout being
    * made): an allocation that finds a stage in view without its card asks for this tick. */
   guint          make_cards_tick;
-  gboolean       cards_missing;
   /* Cards of stages gone out of view, hidden, for the next stages that come into it. */
   GPtrArray     *spare_cards;
   guint          n_cards;
@@ -84,8 +83,6 @@ struct _FlowsCanvas
   GHashTable    *selection;        /* stage id → Node*, borrowed */
   FlowsStage    *selected_route_stage;
   char          *selected_route_output;
-  /* The last nudged selection, so that consecutive nudges merge into one step. */
-  guint          nudge_serial;
 
   GHashTable    *problems;         /* stage id → text */
   GHashTable    *run_states;       /* stage id → GINT_TO_POINTER (FlowsStageRunState) */
@@ -730,7 +727,6 @@ update_card_selection (FlowsCanvas *self)
 static void
 selection_changed (FlowsCanvas *self)
 {
-  self->nudge_serial++;
   update_card_selection (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
@@ -904,7 +900,6 @@ flows_canvas_nudge_selection (FlowsCanvas *self,
                               double       dy)
 {
   g_autoptr(GPtrArray) stages = NULL;
-  g_autofree char *tag = NULL;
 
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -1705,14 +1700,6 @@ make_cards_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-flows_canvas_is_settled (FlowsCanvas *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
-
-  return !self->cards_missing && self->make_cards_tick == 0;
-}
-
 guint
 flows_canvas_get_n_cards (FlowsCanvas *self)
 {
@@ -1730,6 +1717,7 @@ flows_canvas_size_allocate (GtkWidget *widget,
   FlowsCanvas *self = FLOWS_CANVAS (widget);
   graphene_rect_t view;
   GtkWidget *focus;
+  gboolean cards_missing;
   double h, v;
 
   self->in_allocate = TRUE;
@@ -1743,7 +1731,7 @@ flows_canvas_size_allocate (GtkWidget *widget,
   v = get_v (self);
   view = get_allocation_view (self);
   focus = gtk_root_get_focus (gtk_widget_get_root (widget));
-  self->cards_missing = FALSE;
+  cards_missing = FALSE;
 
   for (guint i = 0; i < self->nodes->len; i++)
     {
@@ -1765,7 +1753,7 @@ flows_canvas_size_allocate (GtkWidget *widget,
 
       if (node->card == NULL)
         {
-          self->cards_missing = TRUE;
+          cards_missing = TRUE;
           continue;
         }
       gtk_widget_set_child_visible (node->card, TRUE);
@@ -1778,7 +1766,7 @@ flows_canvas_size_allocate (GtkWidget *widget,
       node->allocated = TRUE;
     }
 
-  if (self->cards_missing && self->make_cards_tick == 0)
+  if (cards_missing && self->make_cards_tick == 0)
     self->make_cards_tick = gtk_widget_add_tick_callback (widget, make_cards_cb, NULL, NULL);
 }
 

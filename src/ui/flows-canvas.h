@@ -89,8 +89,7 @@ void          flows_canvas_select_route       (FlowsCanvas        *self,
                                                const char         *output);
 /* Deletes the selected route, or the selected stages; one undo step. */
 void          flows_canvas_delete_selection   (FlowsCanvas        *self);
-/* Moves the selected stages by one grid step (or @steps) in a direction; merges into one undo
- * step while the same selection keeps moving. */
+/* Moves the selected stages by (@dx, @dy), as one undo step. */
 void          flows_canvas_nudge_selection    (FlowsCanvas        *self,
                                                double              dx,
                                                double              dy);
@@ -99,8 +98,6 @@ void          flows_canvas_nudge_selection    (FlowsCanvas        *self,
 FlowsStageCard *flows_canvas_get_card         (FlowsCanvas        *self,
                                                FlowsStage         *stage);
 
-/* TRUE when every card in view is made and placed: what is on screen is the whole picture. */
-gboolean      flows_canvas_is_settled         (FlowsCanvas        *self);
 /* How many cards have been made so far (cards are made when their stage first comes into
  * view). */
 guint         flows_canvas_get_n_cards        (FlowsCanvas        *self);
