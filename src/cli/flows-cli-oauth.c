@@ -2,21 +2,22 @@
 
 #include "config.h"
 
-#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "flows-cli.h"
 #include "flows-oauth.h"
 #include "flows-redirect-listener.h"
 #include "flows-runner.h"
-#include "flows-sign-in-window.h"
+#include "flows-sign-in-loader.h"
 #include "flows-sign-in.h"
 
 typedef struct
 {
-  GMainLoop *loop;
-  gboolean   succeeded;
-  GError    *error;
+  GMainLoop               *loop;
+  gboolean                 succeeded;
+  GError                  *error;
+  /* The sign-in window's module, for an embedded sign-in. */
+  const FlowsSignInModule *window_module;
 } Waiter;
 
 /* Finds an OAuth connection and its App, printing why when there is none. */
@@ -48,7 +49,7 @@ on_window_done (GObject      *source,
 {
   Waiter *waiter = user_data;
 
-  waiter->succeeded = flows_sign_in_window_run_finish (FLOWS_SIGN_IN_WINDOW (source), result, &waiter->error);
+  waiter->succeeded = waiter->window_module->run_finish (source, result, &waiter->error);
   g_main_loop_quit (waiter->loop);
 }
 
@@ -90,8 +91,14 @@ flows_cli_sign_in (FlowsCliInvocation *invocation)
       !find_oauth_connection (library, args[0], &connection, &app))
     return FLOWS_CLI_EXIT_FAILED;
 
-  if (!system_browser && !gtk_init_check ())
-    return flows_cli_fail (_("the sign-in window needs a display; on a machine without one, use --system-browser"));
+  /* flows-cli links no GTK: the window, and GTK with it, come from the sign-in module. */
+  if (!system_browser)
+    {
+      if ((waiter.window_module = flows_sign_in_loader_load (&error)) == NULL)
+        return flows_cli_fail (_("%s; use --system-browser to sign in with the default browser"), error->message);
+      if (!waiter.window_module->init_display ())
+        return flows_cli_fail (_("the sign-in window needs a display; on a machine without one, use --system-browser"));
+    }
 
   runner = flows_runner_new ();
   sign_in = flows_sign_in_new (runner, library, app, connection);
@@ -107,11 +114,9 @@ flows_cli_sign_in (FlowsCliInvocation *invocation)
     }
   else
     {
-      FlowsSignInWindow *window;
+      GObject *window = waiter.window_module->new_window (NULL, sign_in);
 
-      adw_init ();
-      window = flows_sign_in_window_new (NULL, sign_in);
-      flows_sign_in_window_run_async (window, on_window_done, &waiter);
+      waiter.window_module->run_async (window, on_window_done, &waiter);
     }
   g_main_loop_run (loop);
 

@@ -698,7 +698,7 @@ on_signed_in (GObject      *source,
   g_autoptr(GError) error = NULL;
   /* Loaded: the window that finished came from it. */
   const FlowsSignInModule *module = flows_sign_in_loader_load (NULL);
-  gboolean signed_in = module->run_finish (GTK_WINDOW (source), result, &error);
+  gboolean signed_in = module->run_finish (source, result, &error);
 
   if (self == NULL)
     return;
@@ -750,12 +750,12 @@ sign_in (GtkWidget  *widget,
     }
 
   attempt = flows_sign_in_new (get_runner (self), self->library, self->app, connection);
-  window = module->new_window (get_window (self), attempt);
+  window = GTK_WINDOW (module->new_window (G_OBJECT (get_window (self)), attempt));
   operation = begin_sign_in (self, connection);
   /* Closing the window is how this attempt is cancelled: a newer attempt closes it. */
   g_signal_connect_object (operation->cancellable, "cancelled", G_CALLBACK (gtk_window_close), window,
                            G_CONNECT_SWAPPED);
-  module->run_async (window, on_signed_in, operation);
+  module->run_async (G_OBJECT (window), on_signed_in, operation);
 }
 
 static void

@@ -40,9 +40,10 @@ find_in_program (void)
   return entry;
 }
 
-/* Where the module may be, in order: built next to the program (an uninstalled build), the
- * installation the program belongs to (found from the program, so that a relocated or
- * `meson install --destdir` tree works too), and the configured installation directory. */
+/* Where the module may be, in order: the build tree's, when the program runs uninstalled from
+ * that build tree; the installation the program belongs to (found from the program, so that a
+ * relocated or `meson install --destdir` tree works too); the configured installation
+ * directory. */
 static GPtrArray *
 list_candidates (void)
 {
@@ -53,7 +54,8 @@ list_candidates (void)
     {
       g_autofree char *directory = g_path_get_dirname (program);
 
-      g_ptr_array_add (candidates, g_build_filename (directory, SIGN_IN_MODULE_NAME, NULL));
+      if (g_str_has_prefix (program, SIGN_IN_MODULE_BUILD_ROOT G_DIR_SEPARATOR_S))
+        g_ptr_array_add (candidates, g_strdup (SIGN_IN_MODULE_BUILD_PATH));
       g_ptr_array_add (candidates, g_build_filename (directory, SIGN_IN_MODULE_DIR_FROM_BINDIR,
                                                      SIGN_IN_MODULE_NAME, NULL));
     }

@@ -340,18 +340,27 @@ flows_sign_in_window_run_finish (FlowsSignInWindow  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* The module's entry point (flows-sign-in-loader.h): flows-studio loads this window only for a
- * sign-in, and reaches it through these. */
+/* The module's entry point (flows-sign-in-loader.h): flows-studio and flows-cli load this window
+ * only for a sign-in, and reach it through these. */
 
-static GtkWindow *
-module_new_window (GtkWindow   *parent,
+static gboolean
+module_init_display (void)
+{
+  if (!gtk_is_initialized () && !gtk_init_check ())
+    return FALSE;
+  adw_init ();
+  return TRUE;
+}
+
+static GObject *
+module_new_window (GObject     *parent,
                    FlowsSignIn *sign_in)
 {
-  return GTK_WINDOW (flows_sign_in_window_new (parent, sign_in));
+  return G_OBJECT (flows_sign_in_window_new (parent != NULL ? GTK_WINDOW (parent) : NULL, sign_in));
 }
 
 static void
-module_run_async (GtkWindow           *window,
+module_run_async (GObject             *window,
                   GAsyncReadyCallback  callback,
                   gpointer             user_data)
 {
@@ -359,7 +368,7 @@ module_run_async (GtkWindow           *window,
 }
 
 static gboolean
-module_run_finish (GtkWindow     *window,
+module_run_finish (GObject       *window,
                    GAsyncResult  *result,
                    GError       **error)
 {
@@ -371,6 +380,7 @@ flows_sign_in_window_get_module (void)
 {
   static const FlowsSignInModule module = {
     FLOWS_SIGN_IN_MODULE_ABI,
+    module_init_display,
     module_new_window,
     module_run_async,
     module_run_finish,
