@@ -1,4 +1,5 @@
-/* flows-oauth.h — the pieces of OAuth 2.0 sign-in that do not depend on a browser (DESIGN.md §8):
+/* flows-oauth.h — the pieces of OAuth 2.0 sign-in that do not depend on a browser
+ * (docs/ARCHITECTURE.md, "OAuth sequence"):
  * state and PKCE from the OS random source, matching and reading the provider's redirect,
  * reading and storing tokens, and refreshing them once for everyone who waits.
  */
@@ -31,7 +32,7 @@ typedef enum {
   FLOWS_OAUTH_ERROR_TIMED_OUT,
 } FlowsOAuthError;
 
-/* Keyring keys of the tokens (DESIGN.md §5). */
+/* Keyring keys of the tokens (docs/ARCHITECTURE.md, "Secret Service schema"). */
 #define FLOWS_OAUTH_ACCESS_TOKEN_KEY  "oauth:access_token"
 #define FLOWS_OAUTH_REFRESH_TOKEN_KEY "oauth:refresh_token"
 

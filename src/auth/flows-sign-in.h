@@ -1,4 +1,5 @@
-/* flows-sign-in.h — one OAuth sign-in attempt for a connection (DESIGN.md §8).
+/* flows-sign-in.h — one OAuth sign-in attempt for a connection (docs/ARCHITECTURE.md,
+ * "OAuth sequence").
  *
  * start() makes the state and the PKCE verifier and runs Step 1 for the authorisation URL; the
  * caller shows that URL in a browser and hands back the redirect it captured to complete(),

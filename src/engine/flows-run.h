@@ -58,10 +58,10 @@ gint64       flows_run_get_duration        (FlowsRun   *self);
 /* The status of the last HTTP response of the run; 0 when it made no request. */
 guint        flows_run_get_http_status     (FlowsRun   *self);
 
-/* The verdict on a run of a Connection Test flow (DESIGN §4): it passes when it ends on a success
- * route, and fails on an error or when a stage of the flow took its fail route on the way,
- * whatever the flow did after. *@message (may be NULL) gets the words for the connection's
- * status, redacted, the same for the app and flows-cli. */
+/* The verdict on a run of a Connection Test flow (docs/ARCHITECTURE.md, "Flow roles"): it
+ * passes when it ends on a success route, and fails on an error or when a stage of the flow
+ * took its fail route on the way, whatever the flow did after. *@message (may be NULL) gets the
+ * words for the connection's status, redacted, the same for the app and flows-cli. */
 gboolean     flows_run_judge_connection_test (FlowsRun  *self,
                                               char     **message);
 /* The whole run for display or export, with secrets redacted. */

@@ -1,4 +1,4 @@
-/* flows-runner.h — runs flows (DESIGN.md §7).
+/* flows-runner.h — runs flows (docs/ARCHITECTURE.md, "Runs and errors").
  *
  * A runner owns one SoupSession shared by all its runs, so connections to a service are reused.
  * Runs are asynchronous and never block the main loop; many can run at once on one runner.

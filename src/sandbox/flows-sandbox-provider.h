@@ -1,4 +1,5 @@
-/* flows-sandbox-provider.h — a small OAuth 2.0 authorization server on loopback (issue 4).
+/* flows-sandbox-provider.h — a small OAuth 2.0 authorization server on loopback
+ * (docs/ARCHITECTURE.md, "The sandbox provider").
  *
  * It lets a newcomer sign in end to end without an account anywhere or a network, and lets the
  * tests make a provider misbehave on purpose (FlowsSandboxFault). It listens on 127.0.0.1 only,

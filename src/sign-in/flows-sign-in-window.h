@@ -1,4 +1,5 @@
-/* flows-sign-in-window.h — the embedded browser of an OAuth sign-in (DESIGN.md §8.3–4).
+/* flows-sign-in-window.h — the embedded browser of an OAuth sign-in (docs/ARCHITECTURE.md,
+ * "OAuth sequence", steps 3 and 4).
  *
  * A WebKitWebView on a network session of its own that keeps nothing (no cookie survives the
  * attempt), a header that shows the page's host and whether the connection is secure, TLS

@@ -1,4 +1,5 @@
-/* flows-expression.h — the `<Name>` reference syntax of stage settings (DESIGN.md §6).
+/* flows-expression.h — the `<Name>` reference syntax of stage settings (docs/ARCHITECTURE.md,
+ * "References").
  *
  * A setting is a template: literal text with references such as `<ApiKey>` or
  * `<exchange.body.access_token>`. `\<` writes a literal "<". Parsing happens once (for validation

@@ -1,4 +1,4 @@
-/* flows-stage-catalog.c — the stage types of DESIGN.md §7 */
+/* flows-stage-catalog.c — the stage types (docs/ARCHITECTURE.md, "Stage types") */
 
 #include "config.h"
 

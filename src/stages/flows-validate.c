@@ -639,7 +639,7 @@ ends_flow (FlowsRouteGraph *graph,
   return target == NULL || _flows_route_graph_find (graph, target) < 0;
 }
 
-/* The flow's role asks for a field on every way to its end (DESIGN.md §4), or, for the
+/* The flow's role asks for a field on every way to its end (docs/ARCHITECTURE.md, "Flow roles"), or, for the
  * Connection Test, a way to end on success. Only the stages a run of the flow itself goes
  * through count: not those of a For Each's body, which may run no time at all. */
 static void

@@ -33,7 +33,7 @@ char               *flows_problem_to_string      (const FlowsProblem *problem);
 /* Each returns a new array of FlowsProblem (with its free function set), empty when all is well.
  * flows_validate_flow() lists what stops a run (a run checks it first); _full() adds what does
  * not stop one but is still wrong — a stage no route from the Trigger reaches, a role flow that
- * can end without its contract's fields (DESIGN.md §4) — for the editor; the App's list is
+ * can end without its contract's fields (docs/ARCHITECTURE.md, "Flow roles") — for the editor; the App's list is
  * every flow's full list. */
 GPtrArray          *flows_validate_app           (FlowsApp           *app);
 GPtrArray          *flows_validate_flow          (FlowsApp           *app,

@@ -1,4 +1,4 @@
-/* flows-app-templates.h — what a new App starts with (DESIGN.md §4): the connection parameters
+/* flows-app-templates.h — what a new App starts with (docs/ARCHITECTURE.md, "Flow roles"): the connection parameters
  * of its type, and the private flows of the OAuth steps and the Connection Test as real stage
  * graphs that the engine runs unchanged. */
 #pragma once

@@ -1,4 +1,4 @@
-/* flows-document.h — the App and connection file formats (DESIGN.md §5).
+/* flows-document.h — the App and connection file formats (docs/ARCHITECTURE.md, "File format").
  *
  * Every document is one JSON object carrying "format" and "version". Text produced here is
  * canonical: loading it and saving it again gives the same bytes. Readers never modify the file

@@ -1,4 +1,5 @@
-/* flows-secrets.h — sensitive values in the Secret Service (DESIGN.md §5).
+/* flows-secrets.h — sensitive values in the Secret Service (docs/ARCHITECTURE.md,
+ * "Secret Service schema").
  *
  * Sensitive parameter values and OAuth tokens are stored with libsecret in the default
  * collection, one item per (app, connection, key), where key is a parameter key or

@@ -1,4 +1,4 @@
-/* bench-canvas.c — the flow editor on a flow of 1,000 stages and 1,200 routes (issue 6, item 7)
+/* bench-canvas.c — the flow editor on a flow of 1,000 stages and 1,200 routes
  *
  * In a 1200×800 window under the X server of build-aux/session:
  *   - opening: from flows_flow_editor_set_flow() to the end of the first frame painted after it,

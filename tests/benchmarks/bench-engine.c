@@ -1,6 +1,6 @@
 /* bench-engine.c — what the flow engine costs on top of the HTTP request it makes.
  *
- * Issue 3, §6. In one process, a SoupServer on 127.0.0.1 serves a small JSON document and the
+ * In one process, a SoupServer on 127.0.0.1 serves a small JSON document and the
  * same URL is fetched
  *
  *   engine: by a flow Trigger → Call API (GET the URL) → Add To Response (name = <call.body.name>)

@@ -1,5 +1,4 @@
-/* bench-signin.c — how long an OAuth sign-in takes, from starting it to the tokens in the keyring
- * (issue 4, item 7).
+/* bench-signin.c — how long an OAuth sign-in takes, from starting it to the tokens in the keyring.
  *
  * The provider is the sandbox provider on 127.0.0.1 with auto-consent, so no page waits for a
  * person: the time is Step 1, the real sign-in window (a new WebKit view on a new ephemeral

@@ -1,5 +1,5 @@
 /* bench-startup.c — how long flows-studio takes to show its first frame, and how much memory it
- * needs for it, against a bare libadwaita window (issue 5, §9).
+ * needs for it, against a bare libadwaita window.
  *
  * usage: bench-startup FLOWS_STUDIO BARE_WINDOW SCHEMA_DIR [--launches N] [--apps N]
  *        bench-startup --make-library DIR [--apps N]   (only writes the library, for profiling)

@@ -1,4 +1,4 @@
-/* hardening-helpers.h — what the hardening tests (issue 7) share: looking for secret bytes in
+/* hardening-helpers.h — what the hardening tests share: looking for secret bytes in
  * every encoding they could take, running flows-cli, private D-Bus buses with or without a
  * keyring of their own, and giving up root's power to ignore file permissions.
  */

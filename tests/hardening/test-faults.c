@@ -1,4 +1,4 @@
-/* test-faults.c — what goes wrong around the studio, done on purpose (issue 7, item 3).
+/* test-faults.c — what goes wrong around the studio, done on purpose.
  *
  * The keyring cases run in a child process on a private D-Bus bus: one without a Secret
  * Service, one with a GNOME Keyring of its own that the child locks (the keyring of

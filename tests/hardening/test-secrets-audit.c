@@ -1,4 +1,4 @@
-/* test-secrets-audit.c — no secret byte anywhere but in the keyring (issue 7, item 4).
+/* test-secrets-audit.c — no secret byte anywhere but in the keyring.
  *
  * A loopback OAuth provider in this process (PKCE S256, client_secret_post, refresh with
  * rotation) with distinctive values: a client secret, a sensitive API key, and the access and

@@ -1,4 +1,4 @@
-/* test-sign-in-hardening.c — the sign-in's defences (issue 7, item 5), attacked.
+/* test-sign-in-hardening.c — the sign-in's defences, attacked.
  *
  * The redirect capture against look-alike URLs; the state check, its answers and its timing;
  * the system-browser listener against a second connection, a forged Host, an idle connection

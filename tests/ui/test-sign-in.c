@@ -1,6 +1,7 @@
-/* test-sign-in.c — OAuth sign-in end to end with the real WebKit sign-in window (DESIGN.md §8).
+/* test-sign-in.c — OAuth sign-in end to end with the real WebKit sign-in window (docs/ARCHITECTURE.md,
+ * "OAuth sequence").
  *
- * The provider is the sandbox provider (src/core/flows-sandbox-provider.c), started in this
+ * The provider is the sandbox provider (src/sandbox/flows-sandbox-provider.c), started in this
  * process on a free port with its fault modes, or, for what the sandbox cannot do (redirecting
  * to look-alikes of the redirect URL, a bad certificate), a SoupServer of runner-helpers. The
  * App is the unchanged OAuth template with its connection's values pointing at the provider, the

@@ -1,4 +1,4 @@
-/* test-connection-verdict.c — when a run of a Connection Test flow passes (DESIGN §4)
+/* test-connection-verdict.c — when a run of a Connection Test flow passes (docs/ARCHITECTURE.md, "Flow roles")
  *
  * The runs are put together as the runner records them, so that each way a test flow can end is
  * judged exactly: the app's Connections view, its result panel and `flows-cli test` all take
