@@ -2,8 +2,8 @@
  * the routes that leave it.
  *
  * Settings are kept as a JSON object because every stage type has its own shape (see
- * flows-stage-catalog.h); the file format stores them as they are. Routes map an output name
- * ("success", "fail", "pass", "each", "done") to the id of the next stage.
+ * docs/ARCHITECTURE.md, "Stage types"); the file format stores them as they are. Routes map an
+ * output name ("success", "fail", "pass", "each", "done") to the id of the next stage.
  */
 #pragma once
 

@@ -60,4 +60,18 @@ void             _flows_scope_foreach_name    (FlowsApp           *app,
                                                FlowsScopeNameFunc  func,
                                                gpointer            user_data);
 
+/* The outputs of one upstream stage, as its type adds them to a scope (flows-stage-kind.h). */
+typedef struct _FlowsScopeOutputs FlowsScopeOutputs;
+
+/* Adds <key.@field>, described by @format: a translated text with %s for @field, then %s for
+ * the stage. A path already added, or one that cannot be referenced ("a b"), is left out. */
+void             flows_scope_outputs_add_field (FlowsScopeOutputs *outputs,
+                                                const char        *field,
+                                                const char        *format);
+/* Adds <key>, the stage's outputs as a whole. */
+void             flows_scope_outputs_add_all   (FlowsScopeOutputs *outputs,
+                                                const char        *description);
+/* TRUE until a field was added. */
+gboolean         flows_scope_outputs_is_empty  (FlowsScopeOutputs *outputs);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "flows-expression.h"
 #include "flows-scope-private.h"
+#include "flows-stage-registry.h"
 #include "flows-validate.h"
 
 /* Route graph ------------------------------------------------------------------------------ */
@@ -280,32 +281,6 @@ collect_name (FlowsScopeKind  kind,
   add_entry (collection->entries, kind, g_strdup (name), description, NULL);
 }
 
-/* The "name" of each object in the list member @member of @settings, in order. */
-static void
-foreach_named (JsonObject *settings,
-               const char *member,
-               void      (*func) (const char *name, gpointer data),
-               gpointer    data)
-{
-  JsonNode *node = settings != NULL ? json_object_get_member (settings, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return;
-
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-    {
-      JsonNode *element = json_array_get_element (json_node_get_array (node), i);
-      JsonNode *name;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      name = json_object_get_member (json_node_get_object (element), "name");
-      if (name != NULL && JSON_NODE_HOLDS_VALUE (name) && json_node_get_value_type (name) == G_TYPE_STRING &&
-          *json_node_get_string (name) != '\0')
-        func (json_node_get_string (name), data);
-    }
-}
-
 /* TRUE when "<@path>" is a reference to exactly @path: a field called "a b" cannot be named. */
 static gboolean
 reference_is (const char *path)
@@ -317,125 +292,69 @@ reference_is (const char *path)
          g_str_equal (flows_expression_get_reference (expression, 0), path);
 }
 
-typedef struct {
+struct _FlowsScopeOutputs {
   GPtrArray  *entries;
   FlowsStage *stage;
   GHashTable *seen;     /* paths already listed for this stage */
-  const char *format;   /* the description, with %s for the field and then the stage */
-} FieldCollection;
+};
 
-static void
-add_field (const char *name,
-           gpointer    data)
+void
+flows_scope_outputs_add_field (FlowsScopeOutputs *outputs,
+                               const char        *field,
+                               const char        *format)
 {
-  FieldCollection *fields = data;
-  const char *stage_name = flows_stage_get_name (fields->stage);
+  const char *stage_name;
   char *path;
 
-  path = g_strdup_printf ("%s.%s", flows_stage_get_key (fields->stage), name);
-  if (!reference_is (path) || g_hash_table_contains (fields->seen, path))
+  g_return_if_fail (outputs != NULL);
+  g_return_if_fail (field != NULL && format != NULL);
+
+  stage_name = flows_stage_get_name (outputs->stage);
+  path = g_strdup_printf ("%s.%s", flows_stage_get_key (outputs->stage), field);
+  if (!reference_is (path) || g_hash_table_contains (outputs->seen, path))
     {
       g_free (path);
       return;
     }
-  g_hash_table_add (fields->seen, path);
-  add_entry (fields->entries, FLOWS_SCOPE_STAGE_OUTPUT, g_strdup (path),
-             g_strdup_printf (fields->format, name,
-                              *stage_name != '\0' ? stage_name : flows_stage_get_key (fields->stage)),
-             fields->stage);
+  g_hash_table_add (outputs->seen, path);
+  add_entry (outputs->entries, FLOWS_SCOPE_STAGE_OUTPUT, g_strdup (path),
+             g_strdup_printf (format, field, *stage_name != '\0' ? stage_name : flows_stage_get_key (outputs->stage)),
+             outputs->stage);
 }
 
-/* The outputs a stage of each type is known to give (flows-stage-catalog.h). */
+void
+flows_scope_outputs_add_all (FlowsScopeOutputs *outputs,
+                             const char        *description)
+{
+  g_return_if_fail (outputs != NULL);
+
+  add_entry (outputs->entries, FLOWS_SCOPE_STAGE_OUTPUT, g_strdup (flows_stage_get_key (outputs->stage)),
+             g_strdup (description), outputs->stage);
+}
+
+gboolean
+flows_scope_outputs_is_empty (FlowsScopeOutputs *outputs)
+{
+  g_return_val_if_fail (outputs != NULL, TRUE);
+
+  return g_hash_table_size (outputs->seen) == 0;
+}
+
+/* The outputs a stage of each type is known to give (flows-stage-kind.h). */
 static void
 add_stage_outputs (GPtrArray  *entries,
                    FlowsApp   *app,
                    FlowsStage *stage)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  /* Translators: a field a stage gives; the first %s is the field, the second the stage. */
-  FieldCollection fields = { entries, stage, seen, _("Field “%s” of “%s”") };
-  JsonObject *settings = flows_stage_get_settings (stage);
-  const char *key = flows_stage_get_key (stage);
+  g_autoptr(GHashTable) seen = NULL;
+  FlowsScopeOutputs outputs;
 
-  if (!flows_expression_is_identifier (key))
+  if (!flows_expression_is_identifier (flows_stage_get_key (stage)))
     return;
 
-  switch (flows_stage_get_stage_type (stage))
-    {
-    case FLOWS_STAGE_TYPE_TRIGGER:
-      fields.format = _("Input “%s” of “%s”");
-      foreach_named (settings, "inputs", add_field, &fields);
-      break;
-
-    case FLOWS_STAGE_TYPE_SET_FIELDS:
-    case FLOWS_STAGE_TYPE_ADD_TO_RESPONSE:
-      foreach_named (settings, "fields", add_field, &fields);
-      break;
-
-    case FLOWS_STAGE_TYPE_BUILD_URL:
-      {
-        const char *result = flows_stage_get_string_setting (stage, "resultField");
-
-        /* The engine calls an unnamed result "url". */
-        fields.format = _("The URL “%s” built by “%s”");
-        add_field (result != NULL && *result != '\0' ? result : "url", &fields);
-      }
-      break;
-
-    case FLOWS_STAGE_TYPE_CALL_API:
-      fields.format = _("The HTTP status code (%s) of “%s”");
-      add_field ("status", &fields);
-      fields.format = _("The response headers (%s.NAME, lower case) of “%s”");
-      add_field ("headers", &fields);
-      fields.format = _("The response body (%s, with .field paths when JSON) of “%s”");
-      add_field ("body", &fields);
-      fields.format = _("The size of the response body (%s) of “%s”");
-      add_field ("size", &fields);
-      fields.format = _("The content type (%s) of the response of “%s”");
-      add_field ("contentType", &fields);
-      break;
-
-    case FLOWS_STAGE_TYPE_ROUTE_FLOW:
-      fields.format = _("Whether the conditions held (%s) in “%s”");
-      add_field ("result", &fields);
-      break;
-
-    case FLOWS_STAGE_TYPE_CALL_FLOW:
-      {
-        const char *flow_id = flows_stage_get_string_setting (stage, "flow");
-        FlowsFlow *called = flow_id != NULL ? flows_app_find_flow (app, flow_id) : NULL;
-
-        /* The response of the called flow: the fields its Add To Response stages add. */
-        fields.format = _("Response field “%s” of “%s”");
-        if (called != NULL)
-          {
-            GListModel *stages = flows_flow_get_stages (called);
-
-            for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
-              {
-                g_autoptr(FlowsStage) other = g_list_model_get_item (stages, i);
-
-                if (flows_stage_get_stage_type (other) == FLOWS_STAGE_TYPE_ADD_TO_RESPONSE)
-                  foreach_named (flows_stage_get_settings (other), "fields", add_field, &fields);
-              }
-          }
-        if (g_hash_table_size (seen) == 0)
-          add_entry (entries, FLOWS_SCOPE_STAGE_OUTPUT, g_strdup (key),
-                     g_strdup_printf (_("The response of “%s”"), flows_stage_get_name (stage)), stage);
-      }
-      break;
-
-    case FLOWS_STAGE_TYPE_FOR_EACH:
-      fields.format = _("The current item (%s) of “%s”");
-      add_field ("item", &fields);
-      fields.format = _("The index of the current item (%s) of “%s”");
-      add_field ("index", &fields);
-      break;
-
-    case FLOWS_STAGE_TYPE_SLEEP:
-    default:
-      break;
-    }
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  outputs = (FlowsScopeOutputs) { entries, stage, seen };
+  flows_stage_kind_add_to_scope (flows_stage_registry_for_stage (stage), stage, app, &outputs);
 }
 
 GHashTable *

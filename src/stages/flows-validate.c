@@ -10,16 +10,8 @@
 #include "flows-expression.h"
 #include "flows-model-private.h"
 #include "flows-scope-private.h"
-#include "flows-stage-catalog.h"
+#include "flows-stage-registry.h"
 #include "flows-validate.h"
-
-/* Settings whose strings are names or choices, never templates: a "<" in them is not a
- * reference and they are not expanded. "name" names a field, input, header or query parameter;
- * "flow" is the id of the flow a Call Flow stage calls; "kind", "method", "match", "comparator"
- * and "mode" pick from fixed lists; "sample" is test data for a Trigger input, typed as is. */
-static const char * const non_expression_settings[] = {
-  "name", "flow", "kind", "method", "match", "comparator", "mode", "sample", NULL,
-};
 
 static const char * const builtin_names[] = {
   "ConnectionID", "RedirectURL", "State", "CodeChallenge", "CodeVerifier", "AccessToken",
@@ -33,7 +25,10 @@ typedef enum {
   NAME_INPUT,
 } NameKind;
 
-typedef struct {
+/* One validation of one flow; the stage types see it as a FlowsStageCheck (flows-validate.h). */
+typedef struct _FlowsStageCheck Validation;
+
+struct _FlowsStageCheck {
   FlowsApp   *app;
   FlowsFlow  *flow;
   GHashTable *names;    /* parameter keys, built-ins and trigger inputs -> NameKind (shared
@@ -42,7 +37,7 @@ typedef struct {
   GHashTable *ids;      /* the ids of the flow's stages, for routes */
   GString    *path;     /* the path of the setting being checked, reused for every stage */
   GPtrArray  *problems;
-} Validation;
+};
 
 G_DEFINE_BOXED_TYPE (FlowsProblem, flows_problem, flows_problem_copy, flows_problem_free)
 
@@ -147,6 +142,41 @@ add_problem (Validation *v,
   va_end (args);
 
   g_ptr_array_add (v->problems, problem);
+}
+
+FlowsApp *
+flows_stage_check_get_app (FlowsStageCheck *check)
+{
+  g_return_val_if_fail (check != NULL, NULL);
+
+  return check->app;
+}
+
+FlowsFlow *
+flows_stage_check_get_flow (FlowsStageCheck *check)
+{
+  g_return_val_if_fail (check != NULL, NULL);
+
+  return check->flow;
+}
+
+void
+flows_stage_check_add_problem (FlowsStageCheck *check,
+                               FlowsStage      *stage,
+                               const char      *setting,
+                               const char      *format,
+                               ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  g_return_if_fail (check != NULL);
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  add_problem (check, stage, setting, "%s", message);
 }
 
 static const char *
@@ -404,7 +434,8 @@ check_settings_object (Validation *v,
   json_object_iter_init_ordered (&iter, object);
   while (json_object_iter_next_ordered (&iter, &member, &value))
     {
-      if (g_strv_contains (non_expression_settings, member))
+      /* A name or a choice, in any stage type's description: "<" in it is no reference. */
+      if (flows_stage_registry_is_literal_setting (member))
         continue;
 
       if (path->len > 0)
@@ -467,108 +498,10 @@ check_settings (Validation *v,
   check_settings_object (v, stage, settings, v->path);
 }
 
-static void
-check_call_flow (Validation *v,
-                 FlowsStage *stage)
-{
-  const char *flow_id = flows_stage_get_string_setting (stage, "flow");
-  GListModel *flows = flows_app_get_flows (v->app);
-
-  if (flow_id == NULL || *flow_id == '\0')
-    {
-      add_problem (v, stage, "flow", _("Choose the flow this stage calls"));
-      return;
-    }
-
-  if (g_strcmp0 (flow_id, flows_flow_get_id (v->flow)) == 0)
-    {
-      add_problem (v, stage, "flow", _("A flow cannot call itself"));
-      return;
-    }
-
-  for (guint i = 0; i < g_list_model_get_n_items (flows); i++)
-    {
-      g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
-
-      if (g_strcmp0 (flows_flow_get_id (flow), flow_id) != 0)
-        continue;
-
-      if (flows_flow_get_visibility (flow) != FLOWS_FLOW_VISIBILITY_PRIVATE)
-        add_problem (v, stage, "flow",
-                     _("“%s” is a public flow; a Call Flow stage calls a private flow of the App"),
-                     display_name (flows_flow_get_name (flow), flow_id));
-      return;
-    }
-
-  add_problem (v, stage, "flow", _("No flow of this App has the id “%s”"), flow_id);
-}
-
-/* Required settings ---------------------------------------------------------------------- */
-
-/* A string member of @object that is missing, not a string or empty. */
-static gboolean
-is_blank (JsonObject *object,
-          const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-         *json_node_get_string (node) == '\0';
-}
-
-/* What a stage of each type cannot run without (flows-stage-catalog.h), one problem per
- * missing setting, at its path. */
-static void
-check_required (Validation *v,
-                FlowsStage *stage)
-{
-  JsonObject *settings = flows_stage_get_settings (stage);
-
-  switch (flows_stage_get_stage_type (stage))
-    {
-    case FLOWS_STAGE_TYPE_BUILD_URL:
-      if (is_blank (settings, "base"))
-        add_problem (v, stage, "base", _("Enter the base URL to build on"));
-      break;
-
-    case FLOWS_STAGE_TYPE_CALL_API:
-      if (is_blank (settings, "uriBase"))
-        add_problem (v, stage, "uriBase", _("Enter the URI base: the address the request goes to"));
-      break;
-
-    case FLOWS_STAGE_TYPE_SLEEP:
-      {
-        JsonNode *seconds = json_object_get_member (settings, "seconds");
-
-        if (seconds == NULL || !JSON_NODE_HOLDS_VALUE (seconds) ||
-            (json_node_get_value_type (seconds) != G_TYPE_INT64 && json_node_get_value_type (seconds) != G_TYPE_DOUBLE))
-          add_problem (v, stage, "seconds", _("Enter how many seconds to wait"));
-        else if (json_node_get_double (seconds) < 0)
-          add_problem (v, stage, "seconds", _("A stage cannot wait a negative number of seconds"));
-      }
-      break;
-
-    case FLOWS_STAGE_TYPE_FOR_EACH:
-      if (is_blank (settings, "list"))
-        add_problem (v, stage, "list", _("Choose the list to go through, such as <callApi.body.items>"));
-      break;
-
-    case FLOWS_STAGE_TYPE_TRIGGER:
-    case FLOWS_STAGE_TYPE_SET_FIELDS:
-    case FLOWS_STAGE_TYPE_ROUTE_FLOW:
-    case FLOWS_STAGE_TYPE_CALL_FLOW:
-    case FLOWS_STAGE_TYPE_ADD_TO_RESPONSE:
-    default:
-      /* Nameless entries are skipped when the stage runs; a Call Flow's flow is checked by
-       * check_call_flow(). */
-      break;
-    }
-}
-
 /* Routes ---------------------------------------------------------------------------------- */
 
 static void
-check_reachable (Validation      *v,
+check_reachable (Validation *v,
                  FlowsRouteGraph *graph)
 {
   g_autofree guint8 *reached = NULL;
@@ -588,53 +521,44 @@ check_reachable (Validation      *v,
     }
 }
 
-/* TRUE when @stage adds @field to the response whatever happens: an Add To Response stage
- * with that field, not optional (an optional field may be left out). */
+typedef struct {
+  const char *field;
+  gboolean    found;
+} FieldSearch;
+
+static void
+find_field (const char *name,
+            gboolean    optional,
+            gpointer    user_data)
+{
+  FieldSearch *search = user_data;
+
+  search->found |= !optional && g_str_equal (name, search->field);
+}
+
+/* TRUE when @stage adds @field to the response whatever happens: not as an optional field,
+ * which may be left out. */
 static gboolean
 adds_field (FlowsStage *stage,
             const char *field)
 {
-  JsonNode *fields;
+  FieldSearch search = { field, FALSE };
 
-  if (flows_stage_get_stage_type (stage) != FLOWS_STAGE_TYPE_ADD_TO_RESPONSE)
-    return FALSE;
-
-  fields = json_object_get_member (flows_stage_get_settings (stage), "fields");
-  if (fields == NULL || !JSON_NODE_HOLDS_ARRAY (fields))
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (fields)); i++)
-    {
-      JsonNode *element = json_array_get_element (json_node_get_array (fields), i);
-      JsonObject *object;
-      JsonNode *optional;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      object = json_node_get_object (element);
-      optional = json_object_get_member (object, "optional");
-      if (!is_blank (object, "name") && g_str_equal (json_object_get_string_member (object, "name"), field) &&
-          (optional == NULL || !JSON_NODE_HOLDS_VALUE (optional) ||
-           json_node_get_value_type (optional) != G_TYPE_BOOLEAN || !json_node_get_boolean (optional)))
-        return TRUE;
-    }
-  return FALSE;
+  flows_stage_kind_foreach_response_field (flows_stage_registry_for_stage (stage), stage, find_field, &search);
+  return search.found;
 }
 
 /* The route @output of @stage ends the flow normally when it leads nowhere. An error with no
  * fail route to take fails the run instead (that is no end to check), and a For Each's
  * "each" route that leads nowhere only ends an item. */
 static gboolean
-ends_flow (FlowsRouteGraph *graph,
-           FlowsStage      *stage,
-           const char      *output)
+ends_flow (FlowsRouteGraph       *graph,
+           FlowsStage            *stage,
+           const FlowsStageRoute *route)
 {
-  FlowsStageType type = flows_stage_get_stage_type (stage);
-  const char *target = flows_stage_get_route (stage, output);
+  const char *target = flows_stage_get_route (stage, route->name);
 
-  if (g_str_equal (output, "each"))
-    return FALSE;
-  if (g_str_equal (output, "fail") && (type == FLOWS_STAGE_TYPE_CALL_API || type == FLOWS_STAGE_TYPE_CALL_FLOW))
+  if (g_str_equal (route->name, "each") || route->on_error)
     return FALSE;
   return target == NULL || _flows_route_graph_find (graph, target) < 0;
 }
@@ -643,7 +567,7 @@ ends_flow (FlowsRouteGraph *graph,
  * Connection Test, a way to end on success. Only the stages a run of the flow itself goes
  * through count: not those of a For Each's body, which may run no time at all. */
 static void
-check_contract (Validation      *v,
+check_contract (Validation *v,
                 FlowsRouteGraph *graph)
 {
   FlowsFlowRole role = flows_flow_get_role (v->flow);
@@ -678,12 +602,12 @@ check_contract (Validation      *v,
       /* A run that only passes the Trigger tested nothing. */
       for (guint i = 0; i < graph->n_stages; i++)
         {
-          const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (graph->stages[i]));
+          const FlowsStageRoute *routes = flows_stage_kind_get_routes (flows_stage_registry_for_stage (graph->stages[i]));
 
           if (!level[i] || (int) i == graph->trigger)
             continue;
-          for (guint o = 0; info->outputs[o] != NULL; o++)
-            if (!g_str_equal (info->outputs[o], "fail") && ends_flow (graph, graph->stages[i], info->outputs[o]))
+          for (const FlowsStageRoute *route = routes; route->name != NULL; route++)
+            if (!g_str_equal (route->name, "fail") && ends_flow (graph, graph->stages[i], route))
               return;
         }
       add_problem (v, NULL, NULL,
@@ -723,16 +647,16 @@ check_contract (Validation      *v,
 
   for (guint i = 0; i < graph->n_stages; i++)
     {
-      const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (graph->stages[i]));
+      const FlowsStageRoute *routes = flows_stage_kind_get_routes (flows_stage_registry_for_stage (graph->stages[i]));
 
       if (!level[i] || has[i])
         continue;
-      for (guint o = 0; info->outputs[o] != NULL; o++)
-        if (ends_flow (graph, graph->stages[i], info->outputs[o]))
+      for (const FlowsStageRoute *route = routes; route->name != NULL; route++)
+        if (ends_flow (graph, graph->stages[i], route))
           {
             add_problem (v, graph->stages[i], NULL,
                          _("The flow can end here, after the “%s” route, without returning “%s”: add it with an Add To Response stage on the way"),
-                         flows_stage_catalog_output_label (info->outputs[o]), field);
+                         flows_stage_route_get_label (route), field);
             break;
           }
     }
@@ -835,9 +759,8 @@ validate_flow (FlowsApp  *app,
 
       check_routes (&v, stage);
       check_settings (&v, stage);
-      check_required (&v, stage);
-      if (flows_stage_get_stage_type (stage) == FLOWS_STAGE_TYPE_CALL_FLOW)
-        check_call_flow (&v, stage);
+      /* What the stage's type asks of its settings (flows-stage-kind.h). */
+      flows_stage_kind_validate (flows_stage_registry_for_stage (stage), stage, &v);
     }
 
   return g_steal_pointer (&problems);

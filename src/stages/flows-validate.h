@@ -44,6 +44,19 @@ GPtrArray          *flows_validate_flow_full     (FlowsApp           *app,
 /* The names every flow can reference besides parameters, trigger inputs and stages, NULL-terminated. */
 const char * const *flows_validate_builtin_names (void);
 
+/* The validation of one flow, as a stage type sees it when it checks a stage of its own
+ * (flows-stage-kind.h). */
+typedef struct _FlowsStageCheck FlowsStageCheck;
+
+FlowsApp           *flows_stage_check_get_app     (FlowsStageCheck    *check);
+FlowsFlow          *flows_stage_check_get_flow    (FlowsStageCheck    *check);
+/* A problem of @stage; @setting is its path, or NULL. */
+void                flows_stage_check_add_problem (FlowsStageCheck    *check,
+                                                   FlowsStage         *stage,
+                                                   const char         *setting,
+                                                   const char         *format,
+                                                   ...) G_GNUC_PRINTF (4, 5);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlowsProblem, flows_problem_free)
 
 G_END_DECLS

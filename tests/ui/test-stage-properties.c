@@ -526,6 +526,81 @@ test_name_and_key (Fixture       *fixture,
   g_assert_false (flows_history_get_can_undo (fixture->history));
 }
 
+/* The JSON of member @member of @stage's settings, compact. */
+static char *
+setting_json (FlowsStage *stage,
+              const char *member)
+{
+  return json_to_string (json_object_get_member (flows_stage_get_settings (stage), member), FALSE);
+}
+
+/* The JSON of the last item of the list @array of @stage's settings, compact. */
+static char *
+last_item_json (FlowsStage *stage,
+                const char *array)
+{
+  JsonArray *items = json_object_get_array_member (flows_stage_get_settings (stage), array);
+
+  return json_to_string (json_array_get_element (items, json_array_get_length (items) - 1), FALSE);
+}
+
+static void
+test_new_items_and_body_kinds (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  FlowsStage *stage;
+  GtkWidget *kind;
+  g_autofree char *form_fields = NULL;
+  char *json;
+
+  if (!need_display ())
+    return;
+
+  /* A new item has every member of its kind of list but the optional ones, in file order. */
+  stage = show_stage (fixture, STEP2_NAME, "trigger");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.add-item", "s", "inputs");
+  wait_idle ();
+  json = last_item_json (stage, "inputs");
+  g_assert_cmpstr (json, ==, "{\"name\":\"\",\"required\":false,\"default\":\"\",\"sample\":\"\"}");
+  g_free (json);
+  g_assert_true (GTK_IS_CHECK_BUTTON (flows_stage_properties_get_setting_widget (fixture->properties, "inputs[2].required")));
+
+  stage = show_stage (fixture, STEP2_NAME, "response");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.add-item", "s", "fields");
+  wait_idle ();
+  json = last_item_json (stage, "fields");
+  g_assert_cmpstr (json, ==, "{\"name\":\"\",\"value\":\"\",\"mode\":\"fixed\"}");
+  g_free (json);
+
+  /* Another body kind is another object: the fields carry over from a form to JSON, a raw body
+   * starts as JSON text, no body keeps nothing. */
+  stage = show_stage (fixture, STEP2_NAME, "exchange");
+  form_fields = json_to_string (json_object_get_member (json_object_get_object_member (flows_stage_get_settings (stage), "body"), "fields"), FALSE);
+  kind = flows_stage_properties_get_setting_widget (fixture->properties, "body.kind");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 1); /* json */
+  wait_idle ();
+  json = setting_json (stage, "body");
+  g_assert_true (g_str_has_prefix (json, "{\"kind\":\"json\",\"fields\":"));
+  g_assert_nonnull (strstr (json, form_fields));
+  g_free (json);
+  g_assert_true (GTK_IS_DROP_DOWN (flows_stage_properties_get_setting_widget (fixture->properties, "body.fields[0].type")));
+
+  kind = flows_stage_properties_get_setting_widget (fixture->properties, "body.kind");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 3); /* raw */
+  wait_idle ();
+  json = setting_json (stage, "body");
+  g_assert_cmpstr (json, ==, "{\"kind\":\"raw\",\"contentType\":\"application/json\",\"text\":\"\"}");
+  g_free (json);
+
+  kind = flows_stage_properties_get_setting_widget (fixture->properties, "body.kind");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 0); /* none */
+  wait_idle ();
+  json = setting_json (stage, "body");
+  g_assert_cmpstr (json, ==, "{\"kind\":\"none\"}");
+  g_free (json);
+  g_assert_null (flows_stage_properties_get_setting_widget (fixture->properties, "body.contentType"));
+}
+
 /* The palette ------------------------------------------------------------------------------------ */
 
 static void
@@ -747,6 +822,7 @@ main (int    argc,
   ADD ("/stage-properties/reference-menu-last-run", test_reference_menu_last_run);
   ADD ("/stage-properties/problem-marks-row", test_problem_marks_row);
   ADD ("/stage-properties/name-and-key", test_name_and_key);
+  ADD ("/stage-properties/new-items-and-body-kinds", test_new_items_and_body_kinds);
 #undef ADD
   g_test_add_func ("/stage-palette/search-and-activate", test_palette);
   g_test_add_func ("/run-dialog/remembers-inputs", test_run_dialog_remembers);

@@ -9,6 +9,7 @@
 #include "flows-enums.h"
 #include "flows-stage-catalog.h"
 #include "flows-stage-palette.h"
+#include "flows-stage-registry.h"
 
 struct _FlowsStagePalette
 {
@@ -331,7 +332,7 @@ flows_stage_palette_init (FlowsStagePalette *self)
   gtk_widget_add_css_class (placeholder, "dim-label");
   gtk_list_box_set_placeholder (self->list_box, placeholder);
 
-  for (FlowsStageType type = FLOWS_STAGE_TYPE_TRIGGER; type <= FLOWS_STAGE_TYPE_FOR_EACH; type++)
-    gtk_list_box_append (self->list_box, create_row (type));
+  for (guint i = 0; i < flows_stage_registry_get_n_kinds (); i++)
+    gtk_list_box_append (self->list_box, create_row (flows_stage_kind_get_stage_type (flows_stage_registry_get_nth_kind (i))));
   gtk_list_box_set_filter_func (self->list_box, filter_row, self, NULL);
 }

@@ -12,6 +12,7 @@
 #include "flows-scope.h"
 #include "flows-stage-catalog.h"
 #include "flows-stage-properties.h"
+#include "flows-stage-registry.h"
 #include "flows-validate.h"
 
 /* Output paths of a last run offered per upstream stage, and how deep they go: enough for a
@@ -37,120 +38,11 @@ typedef struct
   char       *tooltip;    /* the tooltip of @marked when it shows no problem */
   char       *subtitle;   /* action rows: the subtitle a problem's message takes the place of */
   GStrv       choices;    /* FIELD_CHOICE: the JSON values, in the order of the drop-down */
+  const FlowsSettingSpec *spec;    /* FIELD_CHOICE: the choice described, when it is one */
+  const FlowsSettingSpec *members; /* FIELD_CHOICE: the members of the object it is in */
   double      fallback;   /* FIELD_NUMBER: shown when the setting is missing */
   guint       integer : 1;
 } Field;
-
-/* A member of the items of a list setting. */
-typedef struct
-{
-  const char         *member;
-  FieldKind           kind;
-  const char         *label;        /* placeholder, check button label, accessible name */
-  gboolean            references;
-  const char * const *choices;      /* FIELD_CHOICE; NULL: the catalogue's comparators */
-  const char * const *choice_labels;
-} ItemSpec;
-
-typedef struct
-{
-  const char     *title;
-  const char     *description;
-  const char     *add_label;
-  const char     *item_noun;    /* the accessible name of an item, with its number */
-  const char     *new_item;     /* JSON of an added item */
-  const ItemSpec *items;        /* up to the one with a NULL member */
-} ListSpec;
-
-static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", NULL };
-static const char * const body_kinds[] = { "none", "json", "form", "raw", NULL };
-static const char * const body_kind_labels[] = { N_("None"), N_("JSON Fields"), N_("Form Fields"), N_("Raw Text"), NULL };
-static const char * const match_values[] = { "all", "any", NULL };
-static const char * const match_labels[] = { N_("All Conditions (AND)"), N_("Any Condition (OR)"), NULL };
-static const char * const json_types[] = { "string", "number", "boolean", "json", NULL };
-static const char * const json_type_labels[] = { N_("Text"), N_("Number"), N_("Yes or No"), N_("JSON"), NULL };
-static const char * const modes[] = { "fixed", "dynamic", NULL };
-static const char * const mode_labels[] = { N_("Fixed: Value When the Stage Runs"), N_("Dynamic: Value When the Flow Ends"), NULL };
-
-static const ItemSpec input_items[] = {
-  { "name", FIELD_TEXT, N_("Name"), FALSE, NULL, NULL },
-  { "default", FIELD_TEXT, N_("Default value"), TRUE, NULL, NULL },
-  { "sample", FIELD_TEXT, N_("Sample value for test runs"), FALSE, NULL, NULL },
-  { "required", FIELD_BOOLEAN, N_("Required"), FALSE, NULL, NULL },
-  { NULL, 0, NULL, FALSE, NULL, NULL },
-};
-static const ItemSpec set_field_items[] = {
-  { "name", FIELD_TEXT, N_("Name"), FALSE, NULL, NULL },
-  { "value", FIELD_TEXT, N_("Value"), TRUE, NULL, NULL },
-  { "whenEmpty", FIELD_TEXT, N_("Value when that is empty"), TRUE, NULL, NULL },
-  { NULL, 0, NULL, FALSE, NULL, NULL },
-};
-static const ItemSpec query_items[] = {
-  { "name", FIELD_TEXT, N_("Name"), FALSE, NULL, NULL },
-  { "value", FIELD_TEXT, N_("Value"), TRUE, NULL, NULL },
-  { "omitWhenEmpty", FIELD_BOOLEAN, N_("Omit when empty"), FALSE, NULL, NULL },
-  { NULL, 0, NULL, FALSE, NULL, NULL },
-};
-static const ItemSpec name_value_items[] = {
-  { "name", FIELD_TEXT, N_("Name"), FALSE, NULL, NULL },
-  { "value", FIELD_TEXT, N_("Value"), TRUE, NULL, NULL },
-  { NULL, 0, NULL, FALSE, NULL, NULL },
-};
-static const ItemSpec json_field_items[] = {
-  { "name", FIELD_TEXT, N_("Name"), FALSE, NULL, NULL },
-  { "value", FIELD_TEXT, N_("Value"), TRUE, NULL, NULL },
-  { "type", FIELD_CHOICE, N_("Type"), FALSE, json_types, json_type_labels },
-  { NULL, 0, NULL, FALSE, NULL, NULL },
-};
-static const ItemSpec condition_items[] = {
-  { "field", FIELD_TEXT, N_("Field"), TRUE, NULL, NULL },
-  { "comparator", FIELD_CHOICE, N_("Comparator"), FALSE, NULL, NULL },
-  { "value", FIELD_TEXT, N_("Value"), TRUE, NULL, NULL },
-  { NULL, 0, NULL, FALSE, NULL, NULL },
-};
-static const ItemSpec response_items[] = {
-  { "name", FIELD_TEXT, N_("Name"), FALSE, NULL, NULL },
-  { "value", FIELD_TEXT, N_("Value"), TRUE, NULL, NULL },
-  { "mode", FIELD_CHOICE, N_("When the value is taken"), FALSE, modes, mode_labels },
-  { "optional", FIELD_BOOLEAN, N_("Optional"), FALSE, NULL, NULL },
-  { NULL, 0, NULL, FALSE, NULL, NULL },
-};
-
-static const ListSpec inputs_list = {
-  N_("Inputs"), N_("What a run of the flow is given; each is referenced as <name>."),
-  N_("Add Input"), N_("Input %u"),
-  "{\"name\":\"\",\"required\":false,\"default\":\"\",\"sample\":\"\"}", input_items,
-};
-static const ListSpec set_fields_list = {
-  N_("Fields"), N_("Each is referenced as <key.name> by the stages that follow."),
-  N_("Add Field"), N_("Field %u"), "{\"name\":\"\",\"value\":\"\"}", set_field_items,
-};
-static const ListSpec query_list = {
-  N_("Query Parameters"), NULL, N_("Add Query Parameter"), N_("Query parameter %u"),
-  "{\"name\":\"\",\"value\":\"\",\"omitWhenEmpty\":false}", query_items,
-};
-static const ListSpec headers_list = {
-  N_("Headers"), NULL, N_("Add Header"), N_("Header %u"), "{\"name\":\"\",\"value\":\"\"}", name_value_items,
-};
-static const ListSpec json_fields_list = {
-  N_("JSON Fields"), N_("Sent as a JSON object; values are escaped."),
-  N_("Add JSON Field"), N_("JSON field %u"), "{\"name\":\"\",\"value\":\"\",\"type\":\"string\"}", json_field_items,
-};
-static const ListSpec form_fields_list = {
-  N_("Form Fields"), N_("Sent as application/x-www-form-urlencoded; values are encoded."),
-  N_("Add Form Field"), N_("Form field %u"), "{\"name\":\"\",\"value\":\"\"}", name_value_items,
-};
-static const ListSpec conditions_list = {
-  N_("Conditions"), NULL, N_("Add Condition"), N_("Condition %u"),
-  "{\"field\":\"\",\"comparator\":\"Equal\",\"value\":\"\"}", condition_items,
-};
-static const ListSpec flow_inputs_list = {
-  N_("Inputs of the Called Flow"), NULL, N_("Add Input"), N_("Input %u"), "{\"name\":\"\",\"value\":\"\"}", name_value_items,
-};
-static const ListSpec response_list = {
-  N_("Response Fields"), N_("What the flow returns."), N_("Add Response Field"), N_("Response field %u"),
-  "{\"name\":\"\",\"value\":\"\",\"mode\":\"fixed\"}", response_items,
-};
 
 struct _FlowsStageProperties
 {
@@ -166,12 +58,14 @@ struct _FlowsStageProperties
 
   GPtrArray           *fields;        /* Field, owned */
   GHashTable          *fields_by_path;
-  GHashTable          *lists;         /* array path → ListSpec */
+  GHashTable          *lists;         /* array path → its FlowsSettingSpec */
   GHashTable          *add_buttons;   /* array path → its add button */
   GPtrArray           *problem_rows;
   char                *shape;         /* what the widgets were built for, see settings_shape() */
   char                *pending_focus; /* the setting to focus once the widgets are rebuilt */
   guint                rebuild_source;
+  /* The widgets list the App's flows (a Call Flow's flow): rebuilt when they change. */
+  guint                lists_flows : 1;
 
   /* Set while widgets are filled from the stage, so that doing so is not an edit. */
   guint                syncing : 1;
@@ -354,12 +248,39 @@ array_length (JsonObject *settings,
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_array_get_length (json_node_get_array (node)) : 0;
 }
 
-/* What decides which widgets there are: the length of every list and every body "kind". When it
- * stays the same, an edit or an undo only changes values in the widgets there are. */
+/* TRUE for a choice whose values bring members of their own: the body "kind" of a Call API. */
+static gboolean
+is_kind_choice (const FlowsSettingSpec *spec)
+{
+  for (const FlowsSettingChoice *choice = spec->choices; choice != NULL && choice->value != NULL; choice++)
+    if (choice->members != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds to @names the kind choices of @specs, at any depth. */
+static void
+collect_kind_choices (const FlowsSettingSpec *specs,
+                      GHashTable             *names)
+{
+  for (const FlowsSettingSpec *spec = specs; spec != NULL && spec->member != NULL; spec++)
+    {
+      if (is_kind_choice (spec))
+        g_hash_table_add (names, (gpointer) spec->member);
+      collect_kind_choices (spec->members, names);
+      for (const FlowsSettingChoice *choice = spec->choices; choice != NULL && choice->value != NULL; choice++)
+        collect_kind_choices (choice->members, names);
+    }
+}
+
+/* What decides which widgets there are: the length of every list and the value of every choice
+ * that brings members (@kinds). When it stays the same, an edit or an undo only changes values
+ * in the widgets there are. */
 static void
 append_shape (GString    *shape,
               JsonNode   *node,
-              const char *member)
+              const char *member,
+              GHashTable *kinds)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -370,8 +291,8 @@ append_shape (GString    *shape,
       g_string_append_c (shape, '{');
       json_object_iter_init_ordered (&iter, json_node_get_object (node));
       while (json_object_iter_next_ordered (&iter, &name, &value))
-        if (JSON_NODE_HOLDS_OBJECT (value) || JSON_NODE_HOLDS_ARRAY (value) || g_str_equal (name, "kind"))
-          append_shape (shape, value, name);
+        if (JSON_NODE_HOLDS_OBJECT (value) || JSON_NODE_HOLDS_ARRAY (value) || g_hash_table_contains (kinds, name))
+          append_shape (shape, value, name, kinds);
       g_string_append_c (shape, '}');
     }
   else if (JSON_NODE_HOLDS_ARRAY (node))
@@ -380,7 +301,7 @@ append_shape (GString    *shape,
 
       g_string_append_printf (shape, "%s[%u", member, json_array_get_length (array));
       for (guint i = 0; i < json_array_get_length (array); i++)
-        append_shape (shape, json_array_get_element (array, i), NULL);
+        append_shape (shape, json_array_get_element (array, i), NULL, kinds);
       g_string_append_c (shape, ']');
     }
   else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
@@ -391,10 +312,12 @@ static char *
 settings_shape (FlowsStage *stage)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GHashTable) kinds = g_hash_table_new (g_str_hash, g_str_equal);
   GString *shape = g_string_new (flows_stage_get_id (stage));
 
+  collect_kind_choices (flows_stage_kind_get_settings (flows_stage_registry_for_stage (stage)), kinds);
   json_node_set_object (node, flows_stage_get_settings (stage));
-  append_shape (shape, node, NULL);
+  append_shape (shape, node, NULL, kinds);
   return g_string_free (shape, FALSE);
 }
 
@@ -605,6 +528,68 @@ on_spin_value_changed (GtkSpinButton        *spin,
   write_field (self, field, value, TRUE);
 }
 
+/* Whether @previous, the value a member had under another kind, is one for @spec to keep: a list,
+ * a text that is not empty, a value of its type. */
+static gboolean
+carries_over (const FlowsSettingSpec *spec,
+              JsonNode               *previous)
+{
+  if (previous == NULL)
+    return FALSE;
+  switch (spec->type)
+    {
+    case FLOWS_SETTING_LIST:
+      return JSON_NODE_HOLDS_ARRAY (previous);
+    case FLOWS_SETTING_OBJECT:
+      return JSON_NODE_HOLDS_OBJECT (previous);
+    case FLOWS_SETTING_TEXT:
+    case FLOWS_SETTING_CHOICE:
+      return *node_string (previous) != '\0';
+    case FLOWS_SETTING_BOOLEAN:
+      return JSON_NODE_HOLDS_VALUE (previous) && json_node_get_value_type (previous) == G_TYPE_BOOLEAN;
+    case FLOWS_SETTING_NUMBER:
+    default:
+      return JSON_NODE_HOLDS_VALUE (previous) && (json_node_get_value_type (previous) == G_TYPE_INT64 ||
+                                                  json_node_get_value_type (previous) == G_TYPE_DOUBLE);
+    }
+}
+
+/* @old, of the members @members, with @kind_spec set to @value: another kind is another object.
+ * The members the new kind brings keep their values from @old where they fit (fields carry over
+ * between JSON and form bodies) and take their defaults otherwise; those of other kinds are
+ * left out. */
+static JsonObject *
+switch_kind (JsonObject             *old,
+             const FlowsSettingSpec *members,
+             const FlowsSettingSpec *kind_spec,
+             const char             *value)
+{
+  const FlowsSettingChoice *chosen = flows_setting_spec_find_choice (kind_spec, value);
+  JsonObject *object = json_object_new ();
+
+  for (const FlowsSettingSpec *spec = members; spec->member != NULL; spec++)
+    {
+      JsonNode *previous = json_object_get_member (old, spec->member);
+
+      if (spec != kind_spec)
+        {
+          if (previous != NULL)
+            json_object_set_member (object, spec->member, json_node_ref (previous));
+          continue;
+        }
+
+      json_object_set_string_member (object, spec->member, value);
+      for (const FlowsSettingSpec *brought = chosen->members; brought != NULL && brought->member != NULL; brought++)
+        {
+          previous = json_object_get_member (old, brought->member);
+          json_object_set_member (object, brought->member,
+                                  carries_over (brought, previous) ? json_node_ref (previous)
+                                                                   : flows_setting_spec_new_default (brought));
+        }
+    }
+  return object;
+}
+
 static void
 on_choice_selected (GtkWidget            *widget,
                     GParamSpec           *pspec,
@@ -623,29 +608,27 @@ on_choice_selected (GtkWidget            *widget,
 
   settings = copy_settings (self->stage);
 
-  /* Another body kind is another object: fields carry over between JSON and form bodies, and
-   * what a kind does not use is left out. */
-  if (g_str_equal (field->path, "body.kind"))
+  /* A choice whose values bring members of their own (a body's kind) makes another object. */
+  if (field->spec != NULL && is_kind_choice (field->spec))
     {
-      const char *kind = field->choices[selected];
-      JsonNode *old_fields = lookup_setting (settings, "body.fields");
-      JsonNode *old_content_type = lookup_setting (settings, "body.contentType");
-      JsonNode *old_text = lookup_setting (settings, "body.text");
-      g_autoptr(JsonObject) body = json_object_new ();
+      const char *dot = strrchr (field->path, '.');
+      g_autofree char *object_path = dot != NULL ? g_strndup (field->path, dot - field->path) : NULL;
+      JsonNode *old = object_path != NULL ? lookup_setting (settings, object_path) : NULL;
+      g_autoptr(JsonObject) none = json_object_new ();
+      g_autoptr(JsonObject) switched = NULL;
+      g_autoptr(JsonNode) object = NULL;
 
-      json_object_set_string_member (body, "kind", kind);
-      if (g_str_equal (kind, "json") || g_str_equal (kind, "form"))
-        json_object_set_member (body, "fields",
-                                old_fields != NULL && JSON_NODE_HOLDS_ARRAY (old_fields) ? json_node_ref (old_fields)
-                                                                                       : json_node_init_array (json_node_alloc (), json_array_new ()));
-      else if (g_str_equal (kind, "raw"))
+      /* A stage saved without the object gets one. */
+      switched = switch_kind (object_path == NULL ? settings : old != NULL && JSON_NODE_HOLDS_OBJECT (old) ? json_node_get_object (old) : none,
+                              field->members, field->spec, field->choices[selected]);
+      if (object_path == NULL)
         {
-          json_object_set_string_member (body, "contentType",
-                                         *node_string (old_content_type) != '\0' ? node_string (old_content_type) : "application/json");
-          json_object_set_string_member (body, "text", node_string (old_text));
+          write_settings (self, switched, NULL);
+          return;
         }
-      json_object_set_object_member (settings, "body", g_steal_pointer (&body));
-      write_settings (self, settings, NULL);
+      object = json_node_init_object (json_node_alloc (), switched);
+      if (store_setting (settings, object_path, object))
+        write_settings (self, settings, NULL);
       return;
     }
 
@@ -721,7 +704,8 @@ add_group (FlowsStageProperties *self,
 {
   GtkWidget *group = adw_preferences_group_new ();
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  if (title != NULL)
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
   /* libadwaita 1.2 reads descriptions as markup; ours show <key.name> literally. */
   if (description != NULL)
     {
@@ -733,20 +717,27 @@ add_group (FlowsStageProperties *self,
   return group;
 }
 
-static void
-add_text_row (FlowsStageProperties *self,
-              GtkWidget            *group,
-              const char           *path,
-              const char           *title,
-              gboolean              references)
+/* A translated text of a setting's description, which may have none. */
+static const char *
+translated (const char *text)
 {
+  return text != NULL ? _(text) : NULL;
+}
+
+static void
+add_text_row (FlowsStageProperties   *self,
+              GtkWidget              *group,
+              const char             *path,
+              const FlowsSettingSpec *spec)
+{
+  const char *title = _(spec->label);
   GtkWidget *row = adw_entry_row_new ();
 
   /* Before the title: it is plain text, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_entry_row_set_input_hints (ADW_ENTRY_ROW (row), GTK_INPUT_HINT_NO_SPELLCHECK);
-  if (references)
+  if (spec->flags & FLOWS_SETTING_REFERENCES)
     adw_entry_row_add_suffix (ADW_ENTRY_ROW (row), reference_button_new (path, title));
   add_field (self, path, FIELD_TEXT, row, row);
   g_signal_connect (row, "changed", G_CALLBACK (on_text_changed), self);
@@ -754,11 +745,12 @@ add_text_row (FlowsStageProperties *self,
 }
 
 static void
-add_multiline_row (FlowsStageProperties *self,
-                   GtkWidget            *group,
-                   const char           *path,
-                   const char           *title)
+add_multiline_row (FlowsStageProperties   *self,
+                   GtkWidget              *group,
+                   const char             *path,
+                   const FlowsSettingSpec *spec)
 {
+  const char *title = _(spec->label);
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *view = gtk_text_view_new ();
@@ -803,13 +795,13 @@ action_row_new (const char *title,
 }
 
 static void
-add_switch_row (FlowsStageProperties *self,
-                GtkWidget            *group,
-                const char           *path,
-                const char           *title,
-                const char           *subtitle)
+add_switch_row (FlowsStageProperties   *self,
+                GtkWidget              *group,
+                const char             *path,
+                const FlowsSettingSpec *spec)
 {
-  GtkWidget *row = action_row_new (title, subtitle);
+  const char *title = _(spec->label);
+  GtkWidget *row = action_row_new (title, translated (spec->description));
   GtkWidget *toggle = gtk_switch_new ();
 
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
@@ -821,78 +813,234 @@ add_switch_row (FlowsStageProperties *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
+/* The default is shown when the setting is missing. */
 static GtkWidget *
-spin_button_new (FlowsStageProperties *self,
-                 const char           *path,
-                 const char           *label,
-                 double                min,
-                 double                max,
-                 guint                 digits,
-                 double                fallback,
-                 GtkWidget            *marked)
+spin_button_new (FlowsStageProperties   *self,
+                 const char             *path,
+                 const FlowsSettingSpec *spec,
+                 GtkWidget              *marked)
 {
-  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, digits == 0 ? 1 : 0.5);
+  GtkWidget *spin = gtk_spin_button_new_with_range (spec->minimum, spec->maximum, spec->digits == 0 ? 1 : 0.5);
   Field *field;
 
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), digits);
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), spec->digits);
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _(spec->label), -1);
   field = add_field (self, path, FIELD_NUMBER, spin, marked != NULL ? marked : spin);
-  field->fallback = fallback;
-  field->integer = digits == 0;
+  field->fallback = spec->default_number;
+  field->integer = spec->digits == 0;
   g_signal_connect (spin, "value-changed", G_CALLBACK (on_spin_value_changed), self);
   return spin;
 }
 
 static void
-add_number_row (FlowsStageProperties *self,
-                GtkWidget            *group,
-                const char           *path,
-                const char           *title,
-                const char           *subtitle,
-                double                min,
-                double                max,
-                guint                 digits,
-                double                fallback)
+add_number_row (FlowsStageProperties   *self,
+                GtkWidget              *group,
+                const char             *path,
+                const FlowsSettingSpec *spec)
 {
-  GtkWidget *row = action_row_new (title, subtitle);
-  GtkWidget *spin = spin_button_new (self, path, title, min, max, digits, fallback, row);
+  GtkWidget *row = action_row_new (_(spec->label), translated (spec->description));
+  GtkWidget *spin = spin_button_new (self, path, spec, row);
 
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
-/* @labels are translated here; NULL shows the values themselves (HTTP methods). */
-static void
-add_choice_row (FlowsStageProperties *self,
-                GtkWidget            *group,
-                const char           *path,
-                const char           *title,
-                const char * const   *values,
-                const char * const   *labels)
+/* The values and the labels of @spec's choices, in order; a choice without a label shows its
+ * value (HTTP methods). */
+static GtkStringList *
+choices_model (const FlowsSettingSpec  *spec,
+               GStrv                   *values)
+{
+  GtkStringList *model = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (const FlowsSettingChoice *choice = spec->choices; choice->value != NULL; choice++)
+    {
+      gtk_string_list_append (model, choice->label != NULL ? _(choice->label) : choice->value);
+      g_strv_builder_add (builder, choice->value);
+    }
+  *values = g_strv_builder_end (builder);
+  return model;
+}
+
+/* @members: those of the object @spec is a member of. */
+static Field *
+add_choice_row (FlowsStageProperties   *self,
+                GtkWidget              *group,
+                const char             *path,
+                const FlowsSettingSpec *spec,
+                const FlowsSettingSpec *members)
 {
   GtkWidget *row = adw_combo_row_new ();
-  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_auto(GStrv) values = NULL;
+  g_autoptr(GtkStringList) model = choices_model (spec, &values);
   Field *field;
 
-  for (guint i = 0; values[i] != NULL; i++)
-    gtk_string_list_append (model, labels != NULL ? _(labels[i]) : values[i]);
   /* Before the title: it is plain text, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(spec->label));
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
   field = add_field (self, path, FIELD_CHOICE, row, row);
-  field->choices = g_strdupv ((char **) values);
+  field->choices = g_steal_pointer (&values);
+  field->spec = spec;
+  field->members = members;
   g_signal_connect (row, "notify::selected", G_CALLBACK (on_choice_selected), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  return field;
 }
+
+static GtkWidget *
+item_row_new (FlowsStageProperties   *self,
+              const char             *array_path,
+              const FlowsSettingSpec *spec,
+              guint                   index)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *options = NULL;
+  g_autofree char *noun = g_strdup_printf (_(spec->item_noun), index + 1);
+  g_autoptr(GPtrArray) switches = g_ptr_array_new ();
+  gboolean first_text = TRUE;
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 8);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, noun, -1);
+
+  for (const FlowsSettingSpec *item = spec->members; item->member != NULL; item++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s[%u].%s", array_path, index, item->member);
+      /* Translators: the accessible name of one field of a list item: "Query parameter 2: Value" */
+      g_autofree char *accessible = g_strdup_printf (_("%s: %s"), noun, _(item->label));
+
+      if (item->type == FLOWS_SETTING_TEXT)
+        {
+          GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+          GtkWidget *entry = gtk_entry_new ();
+
+          options = NULL;
+          gtk_widget_set_hexpand (entry, TRUE);
+          gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _(item->label));
+          gtk_entry_set_input_hints (GTK_ENTRY (entry), GTK_INPUT_HINT_NO_SPELLCHECK);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+          gtk_box_append (GTK_BOX (line), entry);
+          if (item->flags & FLOWS_SETTING_REFERENCES)
+            gtk_box_append (GTK_BOX (line), reference_button_new (path, accessible));
+          add_field (self, path, FIELD_TEXT, entry, entry);
+          g_signal_connect (entry, "changed", G_CALLBACK (on_text_changed), self);
+
+          if (first_text)
+            {
+              GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+              g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), noun);
+
+              gtk_widget_add_css_class (remove, "flat");
+              gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+              gtk_widget_set_tooltip_text (remove, _("Remove"));
+              gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+              gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "properties.remove-item");
+              gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "(su)", array_path, index);
+              gtk_box_append (GTK_BOX (line), remove);
+              first_text = FALSE;
+            }
+          gtk_box_append (GTK_BOX (box), line);
+          continue;
+        }
+
+      if (item->type == FLOWS_SETTING_BOOLEAN)
+        {
+          GtkWidget *check = gtk_check_button_new_with_label (_(item->label));
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+          add_field (self, path, FIELD_BOOLEAN, check, check);
+          g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
+          g_ptr_array_add (switches, check);
+        }
+      else if (item->type == FLOWS_SETTING_CHOICE)
+        {
+          g_auto(GStrv) values = NULL;
+          g_autoptr(GtkStringList) model = choices_model (item, &values);
+          GtkWidget *drop_down = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (model)), NULL);
+          Field *field;
+
+          /* Choices share a line below the texts before them. */
+          if (options == NULL)
+            {
+              options = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+              gtk_box_append (GTK_BOX (box), options);
+            }
+          gtk_widget_set_tooltip_text (drop_down, _(item->label));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+          field = add_field (self, path, FIELD_CHOICE, drop_down, drop_down);
+          field->choices = g_steal_pointer (&values);
+          g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_choice_selected), self);
+          gtk_box_append (GTK_BOX (options), drop_down);
+        }
+    }
+
+  /* The check buttons of an item go last, on the line of its last choices or one of their own:
+   * they qualify the item as a whole. */
+  if (switches->len > 0 && options == NULL)
+    {
+      options = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      gtk_box_append (GTK_BOX (box), options);
+    }
+  for (guint i = 0; i < switches->len; i++)
+    gtk_box_append (GTK_BOX (options), g_ptr_array_index (switches, i));
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+/* A list setting: a group whose header has the add button, with a row per item. */
+static void
+add_list (FlowsStageProperties   *self,
+          const char             *path,
+          const FlowsSettingSpec *spec)
+{
+  GtkWidget *group = add_group (self, _(spec->label), translated (spec->description));
+  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *placeholder = gtk_label_new (_("None"));
+  guint n_items = array_length (flows_stage_get_settings (self->stage), path);
+
+  gtk_widget_add_css_class (add, "flat");
+  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (add, _(spec->add_label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL, _(spec->add_label), -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "properties.add-item");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (add), "s", path);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
+
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 12);
+  gtk_widget_set_margin_bottom (placeholder, 12);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (list), placeholder);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, _(spec->label), -1);
+  for (guint i = 0; i < n_items; i++)
+    gtk_list_box_append (GTK_LIST_BOX (list), item_row_new (self, path, spec, i));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
+
+  g_hash_table_insert (self->lists, g_strdup (path), (gpointer) spec);
+  g_hash_table_insert (self->add_buttons, g_strdup (path), add);
+}
+
+/* Settings with widgets of their own -------------------------------------------------------- */
 
 /* A Call Flow stage calls a private flow of the App other than its own. */
 static void
-add_flow_choice_row (FlowsStageProperties *self,
-                     GtkWidget            *group)
+add_flow_choice_row (FlowsStageProperties   *self,
+                     GtkWidget              *group,
+                     const char             *path,
+                     const FlowsSettingSpec *spec)
 {
   GListModel *flows = flows_app_get_flows (self->app);
   g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
@@ -920,268 +1068,177 @@ add_flow_choice_row (FlowsStageProperties *self,
 
   /* Before the title: it is plain text, not markup. */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Flow"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("A private flow of the App"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(spec->label));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(spec->description));
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
-  field = add_field (self, "flow", FIELD_CHOICE, row, row);
+  field = add_field (self, path, FIELD_CHOICE, row, row);
   field->choices = g_steal_pointer (&value_list);
   g_signal_connect (row, "notify::selected", G_CALLBACK (on_choice_selected), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  self->lists_flows = TRUE;
 }
 
-static const char *
-comparator_label (const char *comparator)
+/* A Call API's success range is one row: two numbers that mean something only together. */
+static void
+add_range_row (FlowsStageProperties   *self,
+               GtkWidget              *group,
+               const char             *path,
+               const FlowsSettingSpec *spec)
 {
-  static const struct { const char *comparator; const char *label; } labels[] = {
-    { "Equal", N_("Is equal to") },
-    { "NotEqual", N_("Is not equal to") },
-    { "Contains", N_("Contains") },
-    { "DoesNotContain", N_("Does not contain") },
-    { "StartsWith", N_("Starts with") },
-    { "EndsWith", N_("Ends with") },
-    { "IsEmpty", N_("Is empty") },
-    { "IsNotEmpty", N_("Is not empty") },
-    { "NumberEqual", N_("Number is equal to") },
-    { "NumberNotEqual", N_("Number is not equal to") },
-    { "GreaterThan", N_("Number is greater than") },
-    { "GreaterThanEqual", N_("Number is at least") },
-    { "LessThan", N_("Number is less than") },
-    { "LessThanEqual", N_("Number is at most") },
-  };
+  GtkWidget *row = action_row_new (_(spec->label), translated (spec->description));
+  GtkWidget *range = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_str_equal (labels[i].comparator, comparator))
-      return _(labels[i].label);
-  return comparator;
-}
-
-static GtkWidget *
-item_row_new (FlowsStageProperties *self,
-              const char           *array_path,
-              const ListSpec       *spec,
-              guint                 index)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *options = NULL;
-  g_autofree char *noun = g_strdup_printf (_(spec->item_noun), index + 1);
-  gboolean first_text = TRUE;
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_focusable (row, FALSE);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 8);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, noun, -1);
-
-  for (const ItemSpec *item = spec->items; item->member != NULL; item++)
+  for (const FlowsSettingSpec *bound = spec->members; bound->member != NULL; bound++)
     {
-      g_autofree char *path = g_strdup_printf ("%s[%u].%s", array_path, index, item->member);
-      /* Translators: the accessible name of one field of a list item: "Query parameter 2: Value" */
-      g_autofree char *accessible = g_strdup_printf (_("%s: %s"), noun, _(item->label));
+      g_autofree char *bound_path = g_strdup_printf ("%s.%s", path, bound->member);
 
-      if (item->kind == FIELD_TEXT)
+      if (bound != spec->members)
+        gtk_box_append (GTK_BOX (range), gtk_label_new ("–"));
+      gtk_box_append (GTK_BOX (range), spin_button_new (self, bound_path, bound, NULL));
+    }
+  gtk_widget_set_valign (range, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), range);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
+typedef void (*BuildSetting) (FlowsStageProperties   *self,
+                              GtkWidget              *group,
+                              const char             *path,
+                              const FlowsSettingSpec *spec);
+
+/* The settings whose widgets are not those of their description's type, by stage type and path. */
+static const struct {
+  const char   *stage_type;
+  const char   *path;
+  BuildSetting  build;
+} special_settings[] = {
+  { "call-api", "successStatus", add_range_row },
+  { "call-flow", "flow", add_flow_choice_row },
+};
+
+static BuildSetting
+find_special_setting (FlowsStageKind *kind,
+                      const char     *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (special_settings); i++)
+    if (g_str_equal (special_settings[i].stage_type, flows_stage_kind_get_name (kind)) &&
+        g_str_equal (special_settings[i].path, path))
+      return special_settings[i].build;
+  return NULL;
+}
+
+/* Building from the description ------------------------------------------------------------- */
+
+typedef struct
+{
+  FlowsStageKind *kind;
+  GHashTable     *groups;  /* the untranslated title of each group made -> the group */
+  GtkWidget      *group;   /* the group rows without one of their own go to */
+} Building;
+
+/* The group for a row of @spec: its own, made where it first appears, or the current one. */
+static GtkWidget *
+group_for (FlowsStageProperties   *self,
+           Building               *building,
+           const FlowsSettingSpec *spec)
+{
+  if (spec->group != NULL)
+    {
+      GtkWidget *group = g_hash_table_lookup (building->groups, spec->group);
+
+      if (group == NULL)
         {
-          GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-          GtkWidget *entry = gtk_entry_new ();
+          group = add_group (self, _(spec->group), translated (spec->group_description));
+          g_hash_table_insert (building->groups, (gpointer) spec->group, group);
+        }
+      building->group = group;
+    }
+  else if (building->group == NULL)
+    building->group = add_group (self, NULL, NULL);
+  return building->group;
+}
 
-          options = NULL;
-          gtk_widget_set_hexpand (entry, TRUE);
-          gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _(item->label));
-          gtk_entry_set_input_hints (GTK_ENTRY (entry), GTK_INPUT_HINT_NO_SPELLCHECK);
-          gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-          gtk_box_append (GTK_BOX (line), entry);
-          if (item->references)
-            gtk_box_append (GTK_BOX (line), reference_button_new (path, accessible));
-          add_field (self, path, FIELD_TEXT, entry, entry);
-          g_signal_connect (entry, "changed", G_CALLBACK (on_text_changed), self);
+/* The widgets of the members @specs of the object at @prefix ("" for the settings, "body."). */
+static void
+add_settings (FlowsStageProperties   *self,
+              Building               *building,
+              const FlowsSettingSpec *specs,
+              const char             *prefix)
+{
+  JsonObject *settings = flows_stage_get_settings (self->stage);
 
-          if (first_text)
-            {
-              GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-              g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), noun);
+  for (const FlowsSettingSpec *spec = specs; spec != NULL && spec->member != NULL; spec++)
+    {
+      g_autofree char *path = g_strconcat (prefix, spec->member, NULL);
+      BuildSetting special = find_special_setting (building->kind, path);
+      GtkWidget *group;
 
-              gtk_widget_add_css_class (remove, "flat");
-              gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-              gtk_widget_set_tooltip_text (remove, _("Remove"));
-              gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-              gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "properties.remove-item");
-              gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "(su)", array_path, index);
-              gtk_box_append (GTK_BOX (line), remove);
-              first_text = FALSE;
-            }
-          gtk_box_append (GTK_BOX (box), line);
+      /* A list is a group of its own, and the rows after it start another. */
+      if (spec->type == FLOWS_SETTING_LIST)
+        {
+          add_list (self, path, spec);
+          building->group = NULL;
           continue;
         }
 
-      /* Switches and choices of an item share a line below its texts. */
-      if (options == NULL)
+      group = group_for (self, building, spec);
+      if (special != NULL)
         {
-          options = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-          gtk_box_append (GTK_BOX (box), options);
+          special (self, group, path, spec);
+          continue;
         }
 
-      if (item->kind == FIELD_BOOLEAN)
+      switch (spec->type)
         {
-          GtkWidget *check = gtk_check_button_new_with_label (_(item->label));
+        case FLOWS_SETTING_TEXT:
+          if (spec->flags & FLOWS_SETTING_MULTILINE)
+            add_multiline_row (self, group, path, spec);
+          else
+            add_text_row (self, group, path, spec);
+          break;
 
-          gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-          add_field (self, path, FIELD_BOOLEAN, check, check);
-          g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
-          gtk_box_append (GTK_BOX (options), check);
-        }
-      else if (item->kind == FIELD_CHOICE)
-        {
-          const char * const *values = item->choices != NULL ? item->choices : flows_stage_catalog_comparators ();
-          g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
-          GtkWidget *drop_down;
-          Field *field;
+        case FLOWS_SETTING_NUMBER:
+          add_number_row (self, group, path, spec);
+          break;
 
-          for (guint i = 0; values[i] != NULL; i++)
-            gtk_string_list_append (model, item->choice_labels != NULL ? _(item->choice_labels[i]) : comparator_label (values[i]));
-          drop_down = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (model)), NULL);
-          gtk_widget_set_tooltip_text (drop_down, _(item->label));
-          gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-          field = add_field (self, path, FIELD_CHOICE, drop_down, drop_down);
-          field->choices = g_strdupv ((char **) values);
-          g_signal_connect (drop_down, "notify::selected", G_CALLBACK (on_choice_selected), self);
-          gtk_box_append (GTK_BOX (options), drop_down);
+        case FLOWS_SETTING_BOOLEAN:
+          add_switch_row (self, group, path, spec);
+          break;
+
+        case FLOWS_SETTING_CHOICE:
+          {
+            const FlowsSettingChoice *chosen;
+
+            add_choice_row (self, group, path, spec, specs);
+            /* The members the chosen value brings, after it (a body's fields). */
+            chosen = flows_setting_spec_find_choice (spec, node_string (lookup_setting (settings, path)));
+            if (chosen != NULL)
+              add_settings (self, building, chosen->members, prefix);
+          }
+          break;
+
+        case FLOWS_SETTING_OBJECT:
+          {
+            g_autofree char *member_prefix = g_strconcat (path, ".", NULL);
+
+            add_settings (self, building, spec->members, member_prefix);
+          }
+          break;
+
+        case FLOWS_SETTING_LIST:
+        default:
+          g_assert_not_reached ();
         }
     }
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  return row;
-}
-
-/* A list setting: a group whose header has the add button, with a row per item. */
-static void
-add_list (FlowsStageProperties *self,
-          const char           *path,
-          const ListSpec       *spec)
-{
-  GtkWidget *group = add_group (self, _(spec->title), spec->description != NULL ? _(spec->description) : NULL);
-  GtkWidget *add = gtk_button_new_from_icon_name ("list-add-symbolic");
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *placeholder = gtk_label_new (_("None"));
-  guint n_items = array_length (flows_stage_get_settings (self->stage), path);
-
-  gtk_widget_add_css_class (add, "flat");
-  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (add, _(spec->add_label));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (add), GTK_ACCESSIBLE_PROPERTY_LABEL, _(spec->add_label), -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "properties.add-item");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (add), "s", path);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), add);
-
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 12);
-  gtk_widget_set_margin_bottom (placeholder, 12);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (list), placeholder);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, _(spec->title), -1);
-  for (guint i = 0; i < n_items; i++)
-    gtk_list_box_append (GTK_LIST_BOX (list), item_row_new (self, path, spec, i));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), list);
-
-  g_hash_table_insert (self->lists, g_strdup (path), (gpointer) spec);
-  g_hash_table_insert (self->add_buttons, g_strdup (path), add);
 }
 
 static void
 build_settings (FlowsStageProperties *self)
 {
-  GtkWidget *group;
+  g_autoptr(GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
+  Building building = { flows_stage_registry_for_stage (self->stage), groups, NULL };
 
-  switch (flows_stage_get_stage_type (self->stage))
-    {
-    case FLOWS_STAGE_TYPE_TRIGGER:
-      add_list (self, "inputs", &inputs_list);
-      break;
-
-    case FLOWS_STAGE_TYPE_SET_FIELDS:
-      add_list (self, "fields", &set_fields_list);
-      break;
-
-    case FLOWS_STAGE_TYPE_BUILD_URL:
-      group = add_group (self, _("URL"), NULL);
-      add_text_row (self, group, "base", _("Base URL"), TRUE);
-      add_text_row (self, group, "resultField", _("Result Field"), FALSE);
-      add_list (self, "query", &query_list);
-      break;
-
-    case FLOWS_STAGE_TYPE_CALL_API:
-      {
-        const char *kind = node_string (lookup_setting (flows_stage_get_settings (self->stage), "body.kind"));
-        GtkWidget *row;
-        GtkWidget *range;
-
-        group = add_group (self, _("Request"), NULL);
-        add_choice_row (self, group, "method", _("Method"), methods, NULL);
-        add_text_row (self, group, "uriBase", _("URI Base"), TRUE);
-        add_text_row (self, group, "uriPath", _("URI Path"), TRUE);
-        add_list (self, "query", &query_list);
-        add_list (self, "headers", &headers_list);
-
-        group = add_group (self, _("Body"), NULL);
-        add_choice_row (self, group, "body.kind", _("Kind"), body_kinds, body_kind_labels);
-        if (g_str_equal (kind, "json"))
-          add_list (self, "body.fields", &json_fields_list);
-        else if (g_str_equal (kind, "form"))
-          add_list (self, "body.fields", &form_fields_list);
-        else if (g_str_equal (kind, "raw"))
-          {
-            add_text_row (self, group, "body.contentType", _("Content Type"), TRUE);
-            add_multiline_row (self, group, "body.text", _("Body Text"));
-          }
-
-        group = add_group (self, _("Response"), NULL);
-        add_number_row (self, group, "timeout", _("Timeout"), _("Seconds to wait for the response"), 1, 3600, 0, 30);
-        add_switch_row (self, group, "useOAuthToken", _("Use the Connection’s OAuth Token"),
-                        _("Sends the signed-in connection’s access token, refreshed when it expires"));
-
-        /* The success range is one row: two numbers that mean something only together. */
-        row = action_row_new (_("Success Status"), _("A response in this range takes the success route"));
-        range = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-        gtk_box_append (GTK_BOX (range), spin_button_new (self, "successStatus.min", _("Lowest success status"), 100, 599, 0, 200, NULL));
-        gtk_box_append (GTK_BOX (range), gtk_label_new ("–"));
-        gtk_box_append (GTK_BOX (range), spin_button_new (self, "successStatus.max", _("Highest success status"), 100, 599, 0, 299, NULL));
-        gtk_widget_set_valign (range, GTK_ALIGN_CENTER);
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), range);
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-      }
-      break;
-
-    case FLOWS_STAGE_TYPE_ROUTE_FLOW:
-      group = add_group (self, _("Route"), _("The pass route is taken when the conditions hold, the fail route otherwise."));
-      add_choice_row (self, group, "match", _("Pass When"), match_values, match_labels);
-      add_list (self, "conditions", &conditions_list);
-      break;
-
-    case FLOWS_STAGE_TYPE_CALL_FLOW:
-      group = add_group (self, _("Called Flow"), NULL);
-      add_flow_choice_row (self, group);
-      add_list (self, "inputs", &flow_inputs_list);
-      break;
-
-    case FLOWS_STAGE_TYPE_ADD_TO_RESPONSE:
-      add_list (self, "fields", &response_list);
-      break;
-
-    case FLOWS_STAGE_TYPE_SLEEP:
-      group = add_group (self, _("Wait"), NULL);
-      add_number_row (self, group, "seconds", _("Duration"), _("Seconds"), 0, 3600, 1, 1);
-      break;
-
-    case FLOWS_STAGE_TYPE_FOR_EACH:
-      group = add_group (self, _("Items"), _("The each route runs once per item, with <key.item> and <key.index>; then the done route."));
-      add_text_row (self, group, "list", _("List"), TRUE);
-      break;
-
-    default:
-      break;
-    }
+  add_settings (self, &building, flows_stage_kind_get_settings (building.kind), "");
 }
 
 /* Rebuilding ---------------------------------------------------------------------------------- */
@@ -1214,6 +1271,7 @@ clear_settings_widgets (FlowsStageProperties *self)
   g_hash_table_remove_all (self->fields_by_path);
   g_hash_table_remove_all (self->lists);
   g_hash_table_remove_all (self->add_buttons);
+  self->lists_flows = FALSE;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->settings_box))) != NULL)
     gtk_box_remove (self->settings_box, child);
   g_ptr_array_set_size (self->fields, 0);
@@ -1312,7 +1370,7 @@ on_settings_changed (FlowsStageProperties *self)
 static void
 on_app_flows_changed (FlowsStageProperties *self)
 {
-  if (self->stage != NULL && flows_stage_get_stage_type (self->stage) == FLOWS_STAGE_TYPE_CALL_FLOW)
+  if (self->stage != NULL && self->lists_flows)
     rebuild (self);
 }
 
@@ -1325,9 +1383,10 @@ add_item (GtkWidget  *widget,
 {
   FlowsStageProperties *self = FLOWS_STAGE_PROPERTIES (widget);
   const char *path = g_variant_get_string (parameter, NULL);
-  const ListSpec *spec = g_hash_table_lookup (self->lists, path);
+  const FlowsSettingSpec *spec = g_hash_table_lookup (self->lists, path);
   g_autoptr(JsonObject) settings = NULL;
-  g_autoptr(JsonNode) item = NULL;
+  g_autoptr(JsonObject) defaults = NULL;
+  JsonNode *item;
   JsonNode *array;
 
   if (spec == NULL || self->stage == NULL)
@@ -1345,11 +1404,12 @@ add_item (GtkWidget  *widget,
   if (array == NULL || !JSON_NODE_HOLDS_ARRAY (array))
     return;
 
-  item = json_from_string (spec->new_item, NULL);
+  defaults = flows_setting_spec_new_defaults (spec->members);
+  item = json_node_init_object (json_node_alloc (), defaults);
   g_free (self->pending_focus);
   self->pending_focus = g_strdup_printf ("%s[%u].%s", path, json_array_get_length (json_node_get_array (array)),
-                                         spec->items[0].member);
-  json_array_add_element (json_node_get_array (array), g_steal_pointer (&item));
+                                         spec->members[0].member);
+  json_array_add_element (json_node_get_array (array), item);
   write_settings (self, settings, NULL);
 }
 
@@ -1359,7 +1419,7 @@ remove_item (GtkWidget  *widget,
              GVariant   *parameter)
 {
   FlowsStageProperties *self = FLOWS_STAGE_PROPERTIES (widget);
-  const ListSpec *spec;
+  const FlowsSettingSpec *spec;
   const char *path;
   guint index;
   guint length;
@@ -1381,7 +1441,7 @@ remove_item (GtkWidget  *widget,
   length = json_array_get_length (json_node_get_array (array));
   g_free (self->pending_focus);
   if (length > 1)
-    self->pending_focus = g_strdup_printf ("%s[%u].%s", path, MIN (index, length - 2), spec->items[0].member);
+    self->pending_focus = g_strdup_printf ("%s[%u].%s", path, MIN (index, length - 2), spec->members[0].member);
   else
     self->pending_focus = g_strdup (path);
   json_array_remove_element (json_node_get_array (array), index);
@@ -1878,13 +1938,13 @@ flows_stage_properties_set_stage (FlowsStageProperties *self,
 
   if (stage != NULL)
     {
-      const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (stage));
+      FlowsStageKind *kind = flows_stage_registry_for_stage (stage);
 
       g_signal_connect_object (stage, "notify::settings", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (stage, "notify::name", G_CALLBACK (show_name_and_key), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (stage, "notify::key", G_CALLBACK (show_name_and_key), self, G_CONNECT_SWAPPED);
-      gtk_image_set_from_icon_name (self->type_icon, info->icon_name);
-      gtk_label_set_text (self->type_label, info->name);
+      gtk_image_set_from_icon_name (self->type_icon, flows_stage_kind_get_icon_name (kind));
+      gtk_label_set_text (self->type_label, flows_stage_kind_get_display_name (kind));
       gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), self->history != NULL);
       gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), self->history != NULL);
       show_name_and_key (self);
