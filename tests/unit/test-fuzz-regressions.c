@@ -12,7 +12,7 @@
 #include "flows-document.h"
 #include "flows-json-util.h"
 #include "flows-oauth.h"
-#include "flows-runner-private.h"
+#include "flows-http-call-private.h"
 #include "runner-helpers.h"
 
 /* json-glib quotes the token it choked on cut after a number of bytes, here in the middle of
@@ -206,7 +206,7 @@ parse_body (const char  *media_type,
 {
   g_autoptr(GBytes) body = g_bytes_new (text, length);
 
-  return _flows_runner_parse_body (body, media_type, "POST", "https://provider.invalid/token", error);
+  return _flows_http_parse_body (body, media_type, "POST", "https://provider.invalid/token", error);
 }
 
 /* fuzz-connection: json-glib reads "\ud83d" without its low half as bytes that are not UTF-8,
