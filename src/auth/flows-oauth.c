@@ -131,6 +131,11 @@ flows_oauth_redirect_matches (const char *redirect_url,
    * look-alikes such as http://user@127.0.0.1:8976/… out entirely. */
   if (g_uri_get_userinfo (actual) != NULL)
     return FALSE;
+  /* A redirect URL names a place to come back to: one with user information or without a host
+   * ("h://u:@", "h:") matches nothing, not even itself, rather than every other hostless URI. */
+  if (g_uri_get_userinfo (expected) != NULL ||
+      g_uri_get_host (expected) == NULL || *g_uri_get_host (expected) == '\0')
+    return FALSE;
 
   return g_ascii_strcasecmp (g_uri_get_scheme (expected), g_uri_get_scheme (actual)) == 0 &&
          g_ascii_strcasecmp (g_uri_get_host (expected) != NULL ? g_uri_get_host (expected) : "",

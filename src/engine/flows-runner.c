@@ -1114,7 +1114,7 @@ on_http_call_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   GError *response_error = NULL;
   guint status = 0;
-  JsonObject *outputs = flows_http_call_finish (result, &status, &response_error, &error);
+  g_autoptr(JsonObject) outputs = flows_http_call_finish (result, &status, &response_error, &error);
 
   if (outputs == NULL)
     {
@@ -1126,7 +1126,6 @@ on_http_call_done (GObject      *source,
   /* A token can be revoked or expire early: one refresh, then one retry. */
   if (status == SOUP_STATUS_UNAUTHORIZED && call->uses_token && !call->after_refresh)
     {
-      json_object_unref (outputs);
       g_clear_error (&response_error);
       refresh_for_run (call->run, call, call->stage);
       return;
