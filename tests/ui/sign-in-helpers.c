@@ -119,7 +119,7 @@ test_oauth_app_new (const char *redirect_url,
     }
 
   oauth_app->runner = flows_runner_new ();
-  flows_runner_set_library (oauth_app->runner, oauth_app->library);
+  oauth_app->refresher = flows_token_refresher_attach (oauth_app->runner, oauth_app->library);
   return oauth_app;
 }
 
@@ -249,7 +249,7 @@ on_refresh_done (GObject      *source,
 {
   Wait *wait = user_data;
 
-  wait->refreshed = flows_runner_refresh_finish (FLOWS_RUNNER (source), result, &wait->error);
+  wait->refreshed = flows_token_refresher_refresh_finish (FLOWS_TOKEN_REFRESHER (source), result, &wait->error);
   wait->done = TRUE;
 }
 
@@ -259,8 +259,8 @@ test_oauth_app_refresh (TestOAuthApp  *oauth_app,
 {
   Wait wait = { 0 };
 
-  flows_runner_refresh_async (oauth_app->runner, oauth_app->app, oauth_app->connection, NULL,
-                              on_refresh_done, &wait);
+  flows_token_refresher_refresh_async (oauth_app->refresher, oauth_app->app, oauth_app->connection, NULL,
+                                       on_refresh_done, &wait);
   test_wait_for (wait_done, &wait, SIGN_IN_TIMEOUT_MS);
   g_assert_true (wait.refreshed == (wait.error == NULL));
   if (wait.error != NULL)

@@ -472,7 +472,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->server = test_server_new ();
   test_server_handle (fixture->server, "/me", on_test_request, NULL);
   fixture->runner = flows_runner_new ();
-  flows_runner_set_library (fixture->runner, fixture->library);
+  flows_token_refresher_attach (fixture->runner, fixture->library);
 
   /* A header bar as in the main window, so that screenshots look like the app. */
   fixture->window = GTK_WINDOW (adw_window_new ());

@@ -1140,7 +1140,7 @@ flows_flow_editor_set_library (FlowsFlowEditor *self,
   if (g_set_object (&self->library, library))
     {
       if (self->own_runner != NULL)
-        flows_runner_set_library (self->own_runner, library);
+        flows_token_refresher_attach (self->own_runner, library);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
     }
 }
