@@ -1,15 +1,15 @@
 /* flows-runner.c — runs flows
  *
- * A run walks the flow from its Trigger: each stage resolves its settings (references expanded
- * for the place each value goes), does its work, records a trace entry and names the route it
- * takes. Stages that wait (Call API, Sleep, Call Flow) finish from a callback; the others finish
- * at once, and advance() runs them in a loop rather than by recursion, so a long flow or a large
- * For Each cannot exhaust the stack.
+ * A run walks the flow from its Trigger: each stage's type (flows-stage-kind.h) resolves its
+ * settings (references expanded for the place each value goes), does its work and names the
+ * route it takes, through the run's FlowsStageContext (flows-stage-context.h), which this file
+ * implements; the runner records the trace entry and goes on. Stages that wait (Call API, Sleep,
+ * Call Flow) finish from a callback; the others finish at once, and advance() runs them in a loop
+ * rather than by recursion, so a long flow or a large For Each cannot exhaust the stack.
  */
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -20,8 +20,8 @@
 #include "flows-run-private.h"
 #include "flows-runner.h"
 #include "flows-secrets.h"
+#include "flows-stage-registry.h"
 #include "flows-token-source.h"
-#include "flows-stage-catalog.h"
 #include "flows-validate.h"
 
 /* A run stops after this many stage executions: a route that leads back to an earlier stage
@@ -78,35 +78,39 @@ typedef struct
   guint       index;
 } Loop;
 
+/* Work a stage left for when its flow ends (flows_stage_context_at_flow_end()). */
 typedef struct
 {
-  FlowsStage *stage;
-  JsonObject *field;
-  char       *setting; /* "fields[N].value", for the error message */
-} DynamicField;
+  FlowsStage        *stage;
+  FlowsStageEndFunc  func;
+  gpointer           user_data;
+  GDestroyNotify     destroy;
+} FlowEnd;
 
 typedef struct _Run Run;
 typedef void (*RunDone) (Run *run, gpointer user_data);
 
-/* One flow being run: the started one, or one called by a Call Flow stage. */
+/* One flow being run: the started one, or one called by a Call Flow stage. It is the context its
+ * stages execute with: the first member, so that the one is the other. */
 struct _Run
 {
-  Shared          *shared;
-  FlowsFlow       *flow;
-  guint            depth;
-  GHashTable      *inputs;         /* trigger input name -> value */
-  GHashTable      *outputs;        /* stage key -> JsonNode */
-  JsonObject      *response;
-  GPtrArray       *dynamic_fields; /* DynamicField */
-  GArray          *loops;          /* Loop, innermost last */
-  FlowsStage      *current;
-  FlowsTraceEntry *entry;          /* the current stage's, owned by the result */
-  GError          *stop_error;     /* why the run stops early */
-  FlowsStage      *failed_stage;
-  RunDone          done;
-  gpointer         done_data;
-  guint            in_advance : 1;
-  guint            waiting : 1;
+  FlowsStageContext  context;
+  Shared            *shared;
+  FlowsFlow         *flow;
+  guint              depth;
+  GHashTable        *inputs;         /* trigger input name -> value */
+  GHashTable        *outputs;        /* stage key -> JsonNode */
+  JsonObject        *response;
+  GPtrArray         *flow_ends;      /* FlowEnd */
+  GArray            *loops;          /* Loop, innermost last */
+  FlowsStage        *current;
+  FlowsTraceEntry   *entry;          /* the current stage's, owned by the result */
+  GError            *stop_error;     /* why the run stops early */
+  FlowsStage        *failed_stage;
+  RunDone            done;
+  gpointer           done_data;
+  guint              in_advance : 1;
+  guint              waiting : 1;
 };
 
 static void advance (Run *run);
@@ -192,77 +196,6 @@ flows_runner_get_token_source (FlowsRunner *self)
 {
   g_return_val_if_fail (FLOWS_IS_RUNNER (self), NULL);
   return self->token_source;
-}
-
-/* Settings ---------------------------------------------------------------------------------- */
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_boolean (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
-}
-
-static double
-get_number (JsonObject *object,
-            const char *member,
-            double      fallback)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return fallback;
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_INT64:
-    case G_TYPE_DOUBLE:
-      return json_node_get_double (node);
-    case G_TYPE_STRING:
-      {
-        char *end = NULL;
-        double value = g_ascii_strtod (json_node_get_string (node), &end);
-        return end != json_node_get_string (node) && *end == '\0' ? value : fallback;
-      }
-    default:
-      return fallback;
-    }
-}
-
-/* The objects of the list @member; elements that are not objects are skipped. */
-static GPtrArray *
-get_entries (JsonObject *object,
-             const char *member)
-{
-  GPtrArray *entries = g_ptr_array_new ();
-  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (element))
-            g_ptr_array_add (entries, json_node_get_object (element));
-        }
-    }
-  return entries;
 }
 
 /* References ------------------------------------------------------------------------------- */
@@ -363,114 +296,6 @@ resolve_node (Run         *run,
   return NULL;
 }
 
-static char *
-resolve_text (const char  *reference,
-              gpointer     user_data,
-              GError     **error)
-{
-  g_autoptr(JsonNode) node = resolve_node (user_data, reference, error);
-
-  return flows_json_to_text (node);
-}
-
-/* Like resolve_text(), but a reference that resolves to nothing gives "": for conditions
- * that ask whether something is empty. */
-static char *
-resolve_text_or_empty (const char  *reference,
-                       gpointer     user_data,
-                       GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  char *text = resolve_text (reference, user_data, &local_error);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  return text != NULL ? text : g_strdup ("");
-}
-
-/* Expands the template @text of setting @setting for @context; errors name the setting. */
-static char *
-expand_with (Run              *run,
-             const char       *setting,
-             const char       *text,
-             FlowsExpansion    context,
-             FlowsResolveFunc  resolve,
-             GError          **error)
-{
-  g_autoptr(FlowsExpression) expression = NULL;
-  char *value;
-
-  /* Without a "<" a template is all literal text ("\<" needs one too) and expands to itself in
-   * every context: parsing it would only copy it. Most settings are such constants. */
-  if (strchr (text, '<') == NULL)
-    return g_strdup (text);
-
-  expression = flows_expression_parse (text, error);
-  if (expression == NULL)
-    {
-      g_prefix_error (error, _("%s: "), setting);
-      return NULL;
-    }
-
-  value = flows_expression_expand (expression, context, resolve, run, error);
-  if (value == NULL)
-    g_prefix_error (error, _("%s: "), setting);
-  return value;
-}
-
-static char *
-expand (Run            *run,
-        const char     *setting,
-        const char     *text,
-        FlowsExpansion  context,
-        GError        **error)
-{
-  return expand_with (run, setting, text, context, resolve_text, error);
-}
-
-/* When @text is exactly one reference, its value as JSON (keeping numbers, objects and lists
- * as they are); otherwise NULL and the caller expands it as text. */
-static gboolean
-is_single_reference (const char *text)
-{
-  gsize length = strlen (text);
-
-  return length > 2 && text[0] == '<' && text[length - 1] == '>' &&
-         strchr (text + 1, '<') == NULL && strchr (text + 1, '>') == text + length - 1;
-}
-
-/* The value of a setting for the response or a loop: JSON when it is one reference. */
-static JsonNode *
-evaluate (Run         *run,
-          const char  *setting,
-          const char  *text,
-          GError     **error)
-{
-  if (is_single_reference (text))
-    {
-      g_autofree char *reference = g_strndup (text + 1, strlen (text) - 2);
-      g_autoptr(GError) local_error = NULL;
-      JsonNode *node = resolve_node (run, reference, &local_error);
-
-      if (node == NULL)
-        {
-          if (local_error == NULL)
-            local_error = g_error_new (FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED,
-                                       _("%s resolves to nothing"), text);
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("%s: "), setting);
-        }
-      return node;
-    }
-  else
-    {
-      char *value = expand (run, setting, text, FLOWS_EXPANSION_TEXT, error);
-      return value != NULL ? json_node_init_string (json_node_alloc (), value) : NULL;
-    }
-}
-
 /* Stage bookkeeping ------------------------------------------------------------------------ */
 
 /* A string of an output as the trace keeps it: cut to an excerpt when it is longer than that,
@@ -495,7 +320,7 @@ cut_for_trace (const char *text,
 /* @outputs as the trace keeps them, with every string longer than the trace keeps cut to an
  * excerpt. Copy on write: what needs no cut is shared with @outputs, which is then @outputs
  * itself for most stages. Sharing is safe because nothing changes outputs in place: the run
- * reads them, the response takes copies of them (add_response_field()) and redaction copies
+ * reads them, the response takes copies of them (Add To Response) and redaction copies
  * what it changes (_flows_run_finish()). Runs for every stage of every run. */
 static JsonNode *
 excerpt (JsonNode *outputs)
@@ -639,1038 +464,7 @@ stage_finished (Run        *run,
     advance (run);
 }
 
-static void
-stage_failed (Run        *run,
-              JsonObject *resolved,
-              GError     *error)
-{
-  stage_finished (run, NULL, NULL, resolved, error);
-}
-
-/* Trigger, Set Fields, Build URL ---------------------------------------------------------- */
-
-static void
-run_trigger (Run        *run,
-             FlowsStage *stage)
-{
-  g_autoptr(GPtrArray) inputs = get_entries (flows_stage_get_settings (stage), "inputs");
-  g_autoptr(JsonObject) outputs = json_object_new ();
-  GHashTableIter iter;
-  gpointer name, value;
-
-  for (guint i = 0; i < inputs->len; i++)
-    {
-      JsonObject *input = g_ptr_array_index (inputs, i);
-      const char *name_text = get_string (input, "name");
-      const char *given = g_hash_table_lookup (run->inputs, name_text);
-      g_autofree char *fallback = NULL;
-
-      if ((given == NULL || *given == '\0') && *get_string (input, "default") != '\0')
-        {
-          g_autoptr(GError) error = NULL;
-          g_autofree char *setting = g_strdup_printf ("inputs[%u].default", i);
-
-          if (!(fallback = expand (run, setting, get_string (input, "default"), FLOWS_EXPANSION_TEXT, &error)))
-            {
-              stage_failed (run, NULL, g_steal_pointer (&error));
-              return;
-            }
-          g_hash_table_insert (run->inputs, g_strdup (name_text), g_strdup (fallback));
-          given = fallback;
-        }
-
-      if ((given == NULL || *given == '\0') && get_boolean (input, "required"))
-        {
-          stage_failed (run, NULL,
-                        g_error_new (FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED,
-                                     _("The required input “%s” has no value"), name_text));
-          return;
-        }
-
-      /* A declared input that is optional and not given is empty, not missing: <name> gives
-       * "", so that omitWhenEmpty, whenEmpty and IsEmpty work on it. */
-      if (given == NULL && *name_text != '\0')
-        g_hash_table_insert (run->inputs, g_strdup (name_text), g_strdup (""));
-    }
-
-  /* Every input given is kept, declared or not: a provider's callback may carry more fields
-   * than the Trigger lists. */
-  g_hash_table_iter_init (&iter, run->inputs);
-  while (g_hash_table_iter_next (&iter, &name, &value))
-    json_object_set_string_member (outputs, name, value);
-
-  stage_finished (run, "success", json_node_init_object (json_node_alloc (), outputs),
-                  json_object_ref (outputs), NULL);
-}
-
-static void
-run_set_fields (Run        *run,
-                FlowsStage *stage)
-{
-  g_autoptr(GPtrArray) fields = get_entries (flows_stage_get_settings (stage), "fields");
-  g_autoptr(JsonObject) outputs = json_object_new ();
-
-  for (guint i = 0; i < fields->len; i++)
-    {
-      JsonObject *field = g_ptr_array_index (fields, i);
-      g_autofree char *setting = g_strdup_printf ("fields[%u].value", i);
-      g_autoptr(GError) error = NULL;
-      g_autofree char *value = expand (run, setting, get_string (field, "value"), FLOWS_EXPANSION_TEXT, &error);
-
-      if (value != NULL && *value == '\0' && *get_string (field, "whenEmpty") != '\0')
-        {
-          g_free (setting);
-          g_free (value);
-          setting = g_strdup_printf ("fields[%u].whenEmpty", i);
-          value = expand (run, setting, get_string (field, "whenEmpty"), FLOWS_EXPANSION_TEXT, &error);
-        }
-      if (value == NULL)
-        {
-          stage_failed (run, json_object_ref (outputs), g_steal_pointer (&error));
-          return;
-        }
-      json_object_set_string_member (outputs, get_string (field, "name"), value);
-    }
-
-  stage_finished (run, "success", json_node_init_object (json_node_alloc (), outputs),
-                  json_object_ref (outputs), NULL);
-}
-
-/* Appends percent-encoded query parameters to @url (a GString), before any fragment. Returns
- * FALSE with @error set when a name or value cannot be resolved. */
-static gboolean
-append_query (Run        *run,
-              GString    *url,
-              JsonObject *settings,
-              GError    **error)
-{
-  g_autoptr(GPtrArray) query = get_entries (settings, "query");
-  g_autofree char *fragment = NULL;
-  const char *hash = strchr (url->str, '#');
-  gboolean has_query;
-
-  if (hash != NULL)
-    {
-      fragment = g_strdup (hash);
-      g_string_truncate (url, hash - url->str);
-    }
-  has_query = strchr (url->str, '?') != NULL;
-
-  for (guint i = 0; i < query->len; i++)
-    {
-      JsonObject *parameter = g_ptr_array_index (query, i);
-      g_autofree char *name_setting = g_strdup_printf ("query[%u].name", i);
-      g_autofree char *value_setting = g_strdup_printf ("query[%u].value", i);
-      g_autofree char *name = NULL;
-      g_autofree char *value = NULL;
-      g_autofree char *encoded_name = NULL;
-      g_autofree char *encoded_value = NULL;
-
-      if (!(name = expand (run, name_setting, get_string (parameter, "name"), FLOWS_EXPANSION_TEXT, error)) ||
-          !(value = expand (run, value_setting, get_string (parameter, "value"), FLOWS_EXPANSION_TEXT, error)))
-        return FALSE;
-      if (*value == '\0' && get_boolean (parameter, "omitWhenEmpty"))
-        continue;
-
-      encoded_name = flows_encode_url_component (name);
-      encoded_value = flows_encode_url_component (value);
-      g_string_append_c (url, has_query ? '&' : '?');
-      g_string_append_printf (url, "%s=%s", encoded_name, encoded_value);
-      has_query = TRUE;
-    }
-
-  if (fragment != NULL)
-    g_string_append (url, fragment);
-  return TRUE;
-}
-
-static void
-run_build_url (Run        *run,
-               FlowsStage *stage)
-{
-  JsonObject *settings = flows_stage_get_settings (stage);
-  g_autoptr(JsonObject) outputs = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *base = expand (run, "base", get_string (settings, "base"), FLOWS_EXPANSION_TEXT, &error);
-  const char *result_field = get_string (settings, "resultField");
-  g_autoptr(GString) url = NULL;
-
-  if (base == NULL)
-    {
-      stage_failed (run, NULL, g_steal_pointer (&error));
-      return;
-    }
-
-  url = g_string_new (base);
-  if (!append_query (run, url, settings, &error))
-    {
-      stage_failed (run, NULL, g_steal_pointer (&error));
-      return;
-    }
-
-  json_object_set_string_member (outputs, *result_field != '\0' ? result_field : "url", url->str);
-  stage_finished (run, "success", json_node_init_object (json_node_alloc (), outputs),
-                  json_object_ref (outputs), NULL);
-}
-
-/* Call API --------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  Run          *run;
-  FlowsStage   *stage;
-  SoupMessage  *message;
-  JsonObject   *resolved;
-  char         *method;
-  char         *url;
-  guint         uses_token : 1;
-  guint         after_refresh : 1;  /* a 401 refreshes and retries once, not again */
-} CallApi;
-
-static void send_call_api (Run        *run,
-                           FlowsStage *stage,
-                           gboolean    after_refresh);
-static void refresh_for_run (Run        *run,
-                             CallApi    *call,
-                             FlowsStage *stage);
-
-static void
-call_api_free (CallApi *call)
-{
-  g_clear_object (&call->message);
-  g_clear_pointer (&call->resolved, json_object_unref);
-  g_free (call->method);
-  g_free (call->url);
-  g_free (call);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallApi, call_api_free)
-
-static void
-call_api_finish (CallApi    *call,
-                 const char *route,
-                 JsonNode   *outputs,
-                 GError     *error)
-{
-  Run *run = call->run;
-  JsonObject *resolved = g_steal_pointer (&call->resolved);
-
-  call_api_free (call);
-  stage_finished (run, route, outputs, resolved, error);
-}
-
-static gboolean
-is_token_char (char c)
-{
-  return g_ascii_isalnum (c) || strchr ("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-/* Adds the request headers; a name that is not an HTTP token or a value with a line break is
- * refused, so a value can never add headers of its own. */
-static gboolean
-add_headers (Run         *run,
-             CallApi     *call,
-             JsonObject  *settings,
-             JsonObject  *resolved_headers,
-             GError     **error)
-{
-  g_autoptr(GPtrArray) headers = get_entries (settings, "headers");
-  SoupMessageHeaders *request_headers = soup_message_get_request_headers (call->message);
-
-  for (guint i = 0; i < headers->len; i++)
-    {
-      JsonObject *header = g_ptr_array_index (headers, i);
-      g_autofree char *name_setting = g_strdup_printf ("headers[%u].name", i);
-      g_autofree char *value_setting = g_strdup_printf ("headers[%u].value", i);
-      g_autofree char *name = NULL;
-      g_autofree char *value = NULL;
-
-      if (!(name = expand (run, name_setting, get_string (header, "name"), FLOWS_EXPANSION_TEXT, error)) ||
-          !(value = expand (run, value_setting, get_string (header, "value"), FLOWS_EXPANSION_TEXT, error)))
-        return FALSE;
-
-      if (*name == '\0')
-        continue;
-      for (const char *p = name; *p != '\0'; p++)
-        if (!is_token_char (*p))
-          {
-            g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                         _("%s: “%s” is not a valid header name"), name_setting, name);
-            return FALSE;
-          }
-      if (strpbrk (value, "\r\n") != NULL)
-        {
-          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                       _("%s: the value of header “%s” contains a line break"), value_setting, name);
-          return FALSE;
-        }
-
-      soup_message_headers_append (request_headers, name, value);
-      json_object_set_string_member (resolved_headers, name, value);
-    }
-
-  return TRUE;
-}
-
-/* The request body, as bytes and a content type; NULL bytes for none. */
-static gboolean
-build_body (Run         *run,
-            JsonObject  *settings,
-            GBytes     **bytes,
-            char       **content_type,
-            GError     **error)
-{
-  JsonNode *body_node = json_object_get_member (settings, "body");
-  JsonObject *body = body_node != NULL && JSON_NODE_HOLDS_OBJECT (body_node) ? json_node_get_object (body_node) : NULL;
-  const char *kind = get_string (body, "kind");
-  g_autoptr(GPtrArray) fields = get_entries (body, "fields");
-
-  *bytes = NULL;
-  *content_type = NULL;
-
-  if (*kind == '\0' || g_str_equal (kind, "none"))
-    return TRUE;
-
-  if (g_str_equal (kind, "form"))
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-
-      for (guint i = 0; i < fields->len; i++)
-        {
-          JsonObject *field = g_ptr_array_index (fields, i);
-          g_autofree char *setting = g_strdup_printf ("body.fields[%u].value", i);
-          g_autofree char *value = expand (run, setting, get_string (field, "value"), FLOWS_EXPANSION_TEXT, error);
-          g_autofree char *encoded_name = flows_encode_form (get_string (field, "name"));
-          g_autofree char *encoded_value = NULL;
-
-          if (value == NULL)
-            return FALSE;
-          encoded_value = flows_encode_form (value);
-          g_string_append_printf (text, "%s%s=%s", i > 0 ? "&" : "", encoded_name, encoded_value);
-        }
-      *content_type = g_strdup ("application/x-www-form-urlencoded");
-      *bytes = g_string_free_to_bytes (g_steal_pointer (&text));
-      return TRUE;
-    }
-
-  if (g_str_equal (kind, "json"))
-    {
-      g_autoptr(JsonObject) object = json_object_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
-
-      for (guint i = 0; i < fields->len; i++)
-        {
-          JsonObject *field = g_ptr_array_index (fields, i);
-          const char *type = get_string (field, "type");
-          g_autofree char *setting = g_strdup_printf ("body.fields[%u].value", i);
-          /* A "json" field is a JSON text with references inside its strings, so values are
-           * escaped for a JSON string; the others are plain text. */
-          g_autofree char *value = expand (run, setting, get_string (field, "value"),
-                                           g_str_equal (type, "json") ? FLOWS_EXPANSION_JSON : FLOWS_EXPANSION_TEXT,
-                                           error);
-          JsonNode *node;
-
-          if (value == NULL)
-            return FALSE;
-
-          if (g_str_equal (type, "number"))
-            {
-              char *end = NULL;
-              double number = g_ascii_strtod (value, &end);
-
-              /* JSON has no NaN or infinity ("nan", "inf" and "1e999" read as those). */
-              if (*value == '\0' || *end != '\0' || !isfinite (number))
-                {
-                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                               _("%s: “%s” is not a number"), setting, value);
-                  return FALSE;
-                }
-              node = json_node_alloc ();
-              /* In range before the cast, which is undefined beyond gint64. */
-              if (number > -9.0e18 && number < 9.0e18 && number == (gint64)number &&
-                  strpbrk (value, ".eE") == NULL)
-                json_node_init_int (node, (gint64)number);
-              else
-                json_node_init_double (node, number);
-            }
-          else if (g_str_equal (type, "boolean"))
-            {
-              if (!g_str_equal (value, "true") && !g_str_equal (value, "false"))
-                {
-                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                               _("%s: “%s” is not true or false"), setting, value);
-                  return FALSE;
-                }
-              node = json_node_init_boolean (json_node_alloc (), g_str_equal (value, "true"));
-            }
-          else if (g_str_equal (type, "json"))
-            {
-              g_autoptr(GError) parse_error = NULL;
-              const char *surrogate;
-
-              if (flows_json_find_too_deep (value, strlen (value)) != NULL)
-                {
-                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                               _("%s: lists and objects are nested more than %d deep"),
-                               setting, FLOWS_JSON_MAX_DEPTH);
-                  return FALSE;
-                }
-              if ((surrogate = flows_json_find_lone_surrogate (value, strlen (value))) != NULL)
-                {
-                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                               _("%s: “%.6s” is half of a UTF-16 surrogate pair, not a character"),
-                               setting, surrogate);
-                  return FALSE;
-                }
-              if (!(node = json_from_string (value, &parse_error)))
-                {
-                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                               _("%s: not valid JSON: %s"), setting,
-                               parse_error != NULL ? parse_error->message : _("empty"));
-                  return FALSE;
-                }
-            }
-          else
-            node = json_node_init_string (json_node_alloc (), value);
-
-          json_object_set_member (object, get_string (field, "name"), node);
-        }
-
-      root = json_node_init_object (json_node_alloc (), object);
-      text = flows_json_to_compact (root);
-      *content_type = g_strdup ("application/json");
-      *bytes = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
-      return TRUE;
-    }
-
-  if (g_str_equal (kind, "raw"))
-    {
-      g_autofree char *type = expand (run, "body.contentType", get_string (body, "contentType"),
-                                      FLOWS_EXPANSION_TEXT, error);
-      g_autofree char *media = NULL;
-      FlowsExpansion context = FLOWS_EXPANSION_TEXT;
-      char *text;
-
-      if (type == NULL)
-        return FALSE;
-      if (*type == '\0')
-        {
-          g_free (type);
-          type = g_strdup ("text/plain; charset=utf-8");
-        }
-
-      /* References inside a raw JSON or form body are encoded for it. */
-      media = g_ascii_strdown (type, strcspn (type, ";"));
-      g_strstrip (media);
-      if (g_str_equal (media, "application/json") || g_str_has_suffix (media, "+json"))
-        context = FLOWS_EXPANSION_JSON;
-      else if (g_str_equal (media, "application/x-www-form-urlencoded"))
-        context = FLOWS_EXPANSION_FORM;
-
-      if (!(text = expand (run, "body.text", get_string (body, "text"), context, error)))
-        return FALSE;
-      *content_type = g_steal_pointer (&type);
-      *bytes = g_bytes_new_take (text, strlen (text));
-      return TRUE;
-    }
-
-  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
-               _("body.kind: “%s” is not a body kind; use none, json, form or raw"), kind);
-  return FALSE;
-}
-
-/* Joins the URI base and path with exactly one slash between them. A query or fragment of the
- * base stays after the joined path: "https://host/api?key=1" + "items" is
- * "https://host/api/items?key=1", not a path appended to the query. A GString, which the query
- * is appended to next. */
-static GString *
-join_uri (const char *base,
-          const char *path)
-{
-  gsize base_length = strcspn (base, "?#");
-  const char *query_and_fragment = base + base_length;
-  GString *url;
-
-  if (*path == '\0')
-    return g_string_new (base);
-  while (base_length > 0 && base[base_length - 1] == '/')
-    base_length--;
-  while (*path == '/')
-    path++;
-  url = g_string_new_len (base, base_length);
-  g_string_append_c (url, '/');
-  g_string_append (url, path);
-  g_string_append (url, query_and_fragment);
-  return url;
-}
-
-static void
-on_http_call_done (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  CallApi *call = user_data;
-  g_autoptr(GError) error = NULL;
-  GError *response_error = NULL;
-  guint status = 0;
-  g_autoptr(JsonObject) outputs = flows_http_call_finish (result, &status, &response_error, &error);
-
-  if (outputs == NULL)
-    {
-      call_api_finish (call, NULL, NULL, g_steal_pointer (&error));
-      return;
-    }
-  _flows_run_set_http_status (call->run->shared->result, status);
-
-  /* A token can be revoked or expire early: one refresh, then one retry. */
-  if (status == SOUP_STATUS_UNAUTHORIZED && call->uses_token && !call->after_refresh)
-    {
-      g_clear_error (&response_error);
-      refresh_for_run (call->run, call, call->stage);
-      return;
-    }
-
-  call_api_finish (call, "success", json_node_init_object (json_node_alloc (), outputs), response_error);
-}
-
-static void
-send_call_api (Run        *run,
-               FlowsStage *stage,
-               gboolean    after_refresh)
-{
-  static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", NULL };
-  JsonObject *settings = flows_stage_get_settings (stage);
-  JsonNode *status_node = json_object_get_member (settings, "successStatus");
-  JsonObject *status_range = status_node != NULL && JSON_NODE_HOLDS_OBJECT (status_node)
-                               ? json_node_get_object (status_node) : NULL;
-  g_autoptr(CallApi) call = g_new0 (CallApi, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) url = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *content_type = NULL;
-  JsonObject *resolved_headers = json_object_new ();
-  FlowsHttpRequest request = { 0 };
-  SoupMessage *message;
-  double timeout;
-
-  call->run = run;
-  call->stage = stage;
-  call->after_refresh = after_refresh;
-  call->resolved = json_object_new ();
-  call->method = g_ascii_strup (*get_string (settings, "method") != '\0' ? get_string (settings, "method") : "GET", -1);
-  request.min_status = (guint)get_number (status_range, "min", 200);
-  request.max_status = (guint)get_number (status_range, "max", 299);
-  json_object_set_object_member (call->resolved, "headers", resolved_headers);
-
-  if (!g_strv_contains (methods, call->method))
-    {
-      error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
-                           _("method: “%s” is not one of GET, POST, PUT, PATCH, DELETE and HEAD"), call->method);
-      goto failed;
-    }
-
-  if (!(base = expand (run, "uriBase", get_string (settings, "uriBase"), FLOWS_EXPANSION_TEXT, &error)) ||
-      !(path = expand (run, "uriPath", get_string (settings, "uriPath"), FLOWS_EXPANSION_URL_COMPONENT, &error)))
-    goto failed;
-
-  url = join_uri (base, path);
-  if (!append_query (run, url, settings, &error))
-    goto failed;
-  call->url = g_string_free (g_steal_pointer (&url), FALSE);
-  json_object_set_string_member (call->resolved, "method", call->method);
-  json_object_set_string_member (call->resolved, "url", call->url);
-
-  uri = g_uri_parse (call->url, SOUP_HTTP_URI_FLAGS, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
-    {
-      error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_URL,
-                           _("“%s” is not an http or https URL (from uriBase and uriPath)"), call->url);
-      goto failed;
-    }
-
-  call->message = soup_message_new_from_uri (call->method, uri);
-  if (!add_headers (run, call, settings, resolved_headers, &error))
-    goto failed;
-
-  if (get_boolean (settings, "useOAuthToken"))
-    {
-      const char *token = lookup (run->shared->secrets, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
-
-      call->uses_token = TRUE;
-      g_autofree char *authorization = NULL;
-
-      if (token == NULL)
-        {
-          const char *failure = lookup (run->shared->secret_errors, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
-
-          if (failure != NULL)
-            error = g_error_new (FLOWS_SECRETS_ERROR, FLOWS_SECRETS_ERROR_FAILED,
-                                 _("The access token could not be read from the keyring: %s"), failure);
-          else if (run->shared->connection == NULL)
-            error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NOT_SIGNED_IN,
-                                 _("This stage uses the connection’s OAuth token, but the run has no connection"));
-          else
-            error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NOT_SIGNED_IN,
-                                 _("Connection “%s” is not signed in: it has no access token"),
-                                 flows_connection_get_name (run->shared->connection));
-          goto failed;
-        }
-      authorization = g_strconcat ("Bearer ", token, NULL);
-      soup_message_headers_replace (soup_message_get_request_headers (call->message), "Authorization", authorization);
-      json_object_set_string_member (resolved_headers, "Authorization", authorization);
-    }
-
-  if (!build_body (run, settings, &body, &content_type, &error))
-    goto failed;
-  if (body != NULL)
-    {
-      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-
-      soup_message_set_request_body_from_bytes (call->message, content_type, body);
-      json_object_set_string_member (call->resolved, "contentType", content_type);
-      json_object_set_string_member (call->resolved, "body", text);
-    }
-
-  timeout = get_number (settings, "timeout", 30);
-  request.method = call->method;
-  request.url = call->url;
-  request.timeout_seconds = (guint)CLAMP (timeout, 1, 3600);
-  request.max_response_size = run->shared->runner->max_response_size;
-  message = call->message;
-  flows_http_call_async (run->shared->runner->session, message, &request, run->shared->cancellable,
-                         on_http_call_done, g_steal_pointer (&call));
-  return;
-
-failed:
-  call_api_finish (g_steal_pointer (&call), NULL, NULL, g_steal_pointer (&error));
-}
-
-typedef struct
-{
-  Run        *run;
-  FlowsStage *stage;
-  /* Why the refresh happens after a request: the 401's message, kept for the error. */
-  char       *unauthorized;
-} RefreshWait;
-
-static void
-on_refreshed_for_run (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  RefreshWait *wait = user_data;
-  Run *run = wait->run;
-  FlowsStage *stage = wait->stage;
-  g_autofree char *unauthorized = g_steal_pointer (&wait->unauthorized);
-  g_autoptr(GError) error = NULL;
-  char *token = flows_token_source_refresh_finish (FLOWS_TOKEN_SOURCE (source), result, &error);
-
-  g_free (wait);
-
-  if (token == NULL)
-    {
-      if (unauthorized != NULL)
-        g_prefix_error (&error, _("%s; the token was refreshed for a retry, but that failed: "), unauthorized);
-      else
-        g_prefix_error (&error, _("The access token had expired, and refreshing it failed: "));
-      stage_failed (run, NULL, g_steal_pointer (&error));
-      return;
-    }
-
-  _flows_run_add_secret (run->shared->result, token);
-  g_hash_table_replace (run->shared->secrets, g_strdup (FLOWS_SECRETS_ACCESS_TOKEN_KEY), token);
-  send_call_api (run, stage, TRUE);
-}
-
-/* Refreshes the run's connection, then sends the stage's request (again). @call, when given, is
- * the request that got a 401: it is dropped. */
-static void
-refresh_for_run (Run        *run,
-                 CallApi    *call,
-                 FlowsStage *stage)
-{
-  Shared *shared = run->shared;
-  RefreshWait *wait = g_new0 (RefreshWait, 1);
-
-  wait->run = run;
-  wait->stage = stage;
-  if (call != NULL)
-    {
-      wait->unauthorized = g_strdup_printf (_("HTTP 401 from %s %s"), call->method, call->url);
-      call_api_free (call);
-    }
-
-  if (shared->runner->token_source == NULL)
-    {
-      g_autofree char *unauthorized = g_steal_pointer (&wait->unauthorized);
-
-      g_free (wait);
-      stage_failed (run, NULL,
-                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NO_TOKEN_SOURCE,
-                                 _("%s: the access token must be refreshed, and this program cannot refresh tokens"),
-                                 unauthorized != NULL ? unauthorized : _("The access token has expired")));
-      return;
-    }
-  flows_token_source_refresh_async (shared->runner->token_source, shared->app, shared->connection,
-                                    shared->cancellable, on_refreshed_for_run, wait);
-}
-
-static void
-run_call_api (Run        *run,
-              FlowsStage *stage)
-{
-  FlowsConnection *connection = run->shared->connection;
-
-  /* A token about to expire is refreshed first, rather than sent to fail. */
-  if (get_boolean (flows_stage_get_settings (stage), "useOAuthToken") &&
-      connection != NULL && run->shared->runner->token_source != NULL &&
-      flows_token_source_needs_refresh (run->shared->runner->token_source, connection))
-    {
-      refresh_for_run (run, NULL, stage);
-      return;
-    }
-
-  send_call_api (run, stage, FALSE);
-}
-
-/* Route Flow ------------------------------------------------------------------------------- */
-
-static gboolean
-parse_number (const char  *text,
-              const char  *setting,
-              double      *number,
-              GError     **error)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (text));
-  char *end = NULL;
-
-  *number = g_ascii_strtod (trimmed, &end);
-  if (*trimmed == '\0' || *end != '\0')
-    {
-      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                   _("%s: “%s” is not a number"), setting, text);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Whether one condition holds; FALSE with @error set when it cannot be evaluated. */
-static gboolean
-evaluate_condition (Run         *run,
-                    JsonObject  *condition,
-                    guint        index,
-                    gboolean    *holds,
-                    GError     **error)
-{
-  const char *comparator = get_string (condition, "comparator");
-  gboolean about_emptiness = g_str_equal (comparator, "IsEmpty") || g_str_equal (comparator, "IsNotEmpty");
-  g_autofree char *field_setting = g_strdup_printf ("conditions[%u].field", index);
-  g_autofree char *value_setting = g_strdup_printf ("conditions[%u].value", index);
-  g_autofree char *field = NULL;
-  g_autofree char *value = NULL;
-
-  /* "Is it empty?" is also the way to ask whether something exists at all. */
-  field = expand_with (run, field_setting, get_string (condition, "field"), FLOWS_EXPANSION_TEXT,
-                       about_emptiness ? resolve_text_or_empty : resolve_text, error);
-  if (field == NULL)
-    return FALSE;
-
-  if (about_emptiness)
-    {
-      *holds = (*field == '\0') == g_str_equal (comparator, "IsEmpty");
-      return TRUE;
-    }
-
-  if (!(value = expand (run, value_setting, get_string (condition, "value"), FLOWS_EXPANSION_TEXT, error)))
-    return FALSE;
-
-  if (flows_stage_catalog_comparator_is_numeric (comparator))
-    {
-      double a, b;
-
-      if (!parse_number (field, field_setting, &a, error) || !parse_number (value, value_setting, &b, error))
-        return FALSE;
-
-      if (g_str_equal (comparator, "NumberEqual"))
-        *holds = a == b;
-      else if (g_str_equal (comparator, "NumberNotEqual"))
-        *holds = a != b;
-      else if (g_str_equal (comparator, "GreaterThan"))
-        *holds = a > b;
-      else if (g_str_equal (comparator, "GreaterThanEqual"))
-        *holds = a >= b;
-      else if (g_str_equal (comparator, "LessThan"))
-        *holds = a < b;
-      else
-        *holds = a <= b;
-      return TRUE;
-    }
-
-  if (g_str_equal (comparator, "Equal"))
-    *holds = g_str_equal (field, value);
-  else if (g_str_equal (comparator, "NotEqual"))
-    *holds = !g_str_equal (field, value);
-  else if (g_str_equal (comparator, "Contains"))
-    *holds = strstr (field, value) != NULL;
-  else if (g_str_equal (comparator, "DoesNotContain"))
-    *holds = strstr (field, value) == NULL;
-  else if (g_str_equal (comparator, "StartsWith"))
-    *holds = g_str_has_prefix (field, value);
-  else if (g_str_equal (comparator, "EndsWith"))
-    *holds = g_str_has_suffix (field, value);
-  else
-    {
-      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
-                   _("conditions[%u].comparator: “%s” is not a comparator"), index, comparator);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-run_route_flow (Run        *run,
-                FlowsStage *stage)
-{
-  JsonObject *settings = flows_stage_get_settings (stage);
-  g_autoptr(GPtrArray) conditions = get_entries (settings, "conditions");
-  gboolean any = g_str_equal (get_string (settings, "match"), "any");
-  g_autoptr(JsonObject) outputs = json_object_new ();
-  JsonArray *results = json_array_new ();
-  /* All of none holds; any of none does not. */
-  gboolean passed = !any;
-
-  json_object_set_array_member (outputs, "conditions", results);
-  for (guint i = 0; i < conditions->len; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      gboolean holds;
-
-      if (!evaluate_condition (run, g_ptr_array_index (conditions, i), i, &holds, &error))
-        {
-          stage_failed (run, NULL, g_steal_pointer (&error));
-          return;
-        }
-      json_array_add_boolean_element (results, holds);
-      passed = any ? (passed || holds) : (passed && holds);
-    }
-
-  json_object_set_boolean_member (outputs, "result", passed);
-  stage_finished (run, passed ? "pass" : "fail",
-                  json_node_init_object (json_node_alloc (), outputs),
-                  json_object_ref (outputs), NULL);
-}
-
-/* Add To Response -------------------------------------------------------------------------- */
-
-/* Adds one field to the response. An optional field that resolves to nothing is left out.
- * The response takes a copy that shares nothing with the stage outputs the value came from: the
- * trace shares those (see excerpt()), and the response is the caller's, to keep or change. The
- * value itself, when there is one, goes to @traced for the trace (@traced may be NULL). */
-static gboolean
-add_response_field (Run         *run,
-                    JsonObject  *field,
-                    const char  *setting,
-                    JsonNode   **traced,
-                    GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) value = evaluate (run, setting, get_string (field, "value"), &local_error);
-
-  if (value == NULL)
-    {
-      if (get_boolean (field, "optional") &&
-          g_error_matches (local_error, FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  json_object_set_member (run->response, get_string (field, "name"), flows_json_deep_copy (value));
-  if (traced != NULL)
-    *traced = g_steal_pointer (&value);
-  return TRUE;
-}
-
-static void
-run_add_to_response (Run        *run,
-                     FlowsStage *stage)
-{
-  g_autoptr(GPtrArray) fields = get_entries (flows_stage_get_settings (stage), "fields");
-  g_autoptr(JsonObject) added = json_object_new ();
-
-  for (guint i = 0; i < fields->len; i++)
-    {
-      JsonObject *field = g_ptr_array_index (fields, i);
-      const char *name = get_string (field, "name");
-      g_autofree char *setting = g_strdup_printf ("fields[%u].value", i);
-      g_autoptr(GError) error = NULL;
-      JsonNode *value = NULL;
-
-      if (g_str_equal (get_string (field, "mode"), "dynamic"))
-        {
-          DynamicField *dynamic = g_new0 (DynamicField, 1);
-
-          /* Taken when the flow ends, so it can refer to stages that run later. */
-          dynamic->stage = g_object_ref (stage);
-          dynamic->field = json_object_ref (field);
-          dynamic->setting = g_steal_pointer (&setting);
-          g_ptr_array_add (run->dynamic_fields, dynamic);
-          json_object_set_string_member (added, name, _("(when the flow ends)"));
-          continue;
-        }
-
-      if (!add_response_field (run, field, setting, &value, &error))
-        {
-          stage_failed (run, json_object_ref (added), g_steal_pointer (&error));
-          return;
-        }
-      /* An optional field left out shows what the response holds under its name, if anything:
-       * a copy, as the response is not the trace's. */
-      if (value == NULL && json_object_has_member (run->response, name))
-        value = flows_json_deep_copy (json_object_get_member (run->response, name));
-      if (value != NULL)
-        json_object_set_member (added, name, value);
-    }
-
-  stage_finished (run, "success", json_node_init_object (json_node_alloc (), added),
-                  json_object_ref (added), NULL);
-}
-
-static void
-dynamic_field_free (DynamicField *dynamic)
-{
-  g_object_unref (dynamic->stage);
-  json_object_unref (dynamic->field);
-  g_free (dynamic->setting);
-  g_free (dynamic);
-}
-
-/* Sleep ------------------------------------------------------------------------------------ */
-
-typedef struct
-{
-  Run          *run;
-  guint         timeout_id;
-  gulong        cancelled_id;
-  double        seconds;
-} Sleep;
-
-static void
-sleep_done (Sleep  *sleep,
-            GError *error)
-{
-  Run *run = sleep->run;
-  g_autoptr(JsonObject) resolved = json_object_new ();
-
-  g_clear_handle_id (&sleep->timeout_id, g_source_remove);
-  /* Disconnecting from inside the cancelled handler would deadlock; it is done from an idle. */
-  if (sleep->cancelled_id != 0)
-    g_signal_handler_disconnect (run->shared->cancellable, sleep->cancelled_id);
-  json_object_set_double_member (resolved, "seconds", sleep->seconds);
-  g_free (sleep);
-
-  stage_finished (run, "success", NULL, json_object_ref (resolved), error);
-}
-
-static gboolean
-on_sleep_over (gpointer user_data)
-{
-  Sleep *sleep = user_data;
-
-  sleep->timeout_id = 0;
-  sleep_done (sleep, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_sleep_cancelled_idle (gpointer user_data)
-{
-  sleep_done (user_data, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The run was cancelled")));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_sleep_cancelled (GCancellable *cancellable,
-                    gpointer      user_data)
-{
-  Sleep *sleep = user_data;
-
-  g_clear_handle_id (&sleep->timeout_id, g_source_remove);
-  g_idle_add (on_sleep_cancelled_idle, sleep);
-}
-
-static void
-run_sleep (Run        *run,
-           FlowsStage *stage)
-{
-  Sleep *sleep = g_new0 (Sleep, 1);
-
-  sleep->run = run;
-  sleep->seconds = CLAMP (get_number (flows_stage_get_settings (stage), "seconds", 1), 0, 24 * 3600);
-  sleep->timeout_id = g_timeout_add ((guint)(sleep->seconds * 1000), on_sleep_over, sleep);
-  if (run->shared->cancellable != NULL)
-    {
-      sleep->cancelled_id = g_signal_connect (run->shared->cancellable, "cancelled",
-                                              G_CALLBACK (on_sleep_cancelled), sleep);
-      if (g_cancellable_is_cancelled (run->shared->cancellable))
-        on_sleep_cancelled (run->shared->cancellable, sleep);
-    }
-}
-
-/* For Each --------------------------------------------------------------------------------- */
-
-static void
-run_for_each (Run        *run,
-              FlowsStage *stage)
-{
-  const char *list_text = get_string (flows_stage_get_settings (stage), "list");
-  g_autoptr(JsonObject) resolved = json_object_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) list = NULL;
-  Loop loop = { stage, NULL, 0 };
-
-  if (!is_single_reference (list_text))
-    {
-      stage_failed (run, NULL,
-                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
-                                 _("list: name one list with a single reference, such as <call.body.items>")));
-      return;
-    }
-  if (!(list = evaluate (run, "list", list_text, &error)))
-    {
-      stage_failed (run, NULL, g_steal_pointer (&error));
-      return;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (list))
-    {
-      g_autofree char *text = flows_json_to_text (list);
-      stage_failed (run, NULL,
-                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                                 _("list: %s is not a list but “%s”"), list_text, text != NULL ? text : "null"));
-      return;
-    }
-
-  loop.items = json_array_ref (json_node_get_array (list));
-  json_object_set_int_member (resolved, "count", json_array_get_length (loop.items));
-
-  if (json_array_get_length (loop.items) == 0 || flows_stage_get_route (stage, "each") == NULL)
-    {
-      json_array_unref (loop.items);
-      stage_finished (run, "done", NULL, json_object_ref (resolved), NULL);
-      return;
-    }
-
-  g_array_append_val (run->loops, loop);
-  set_loop_outputs (run, &loop);
-  stage_finished (run, "each", NULL, json_object_ref (resolved), NULL);
-}
-
-/* Call Flow -------------------------------------------------------------------------------- */
+/* The stage context ------------------------------------------------------------------------ */
 
 static Run *run_new (Shared     *shared,
                      FlowsFlow  *flow,
@@ -1680,119 +474,378 @@ static Run *run_new (Shared     *shared,
                      gpointer    done_data);
 static void start (Run *run);
 
+static Run *
+run_of (FlowsStageContext *context)
+{
+  return (Run *) context;
+}
+
+static JsonNode *
+context_resolve (FlowsStageContext  *context,
+                 const char         *reference,
+                 GError            **error)
+{
+  return resolve_node (run_of (context), reference, error);
+}
+
+static GHashTable *
+context_get_inputs (FlowsStageContext *context)
+{
+  return run_of (context)->inputs;
+}
+
+static JsonObject *
+context_get_response (FlowsStageContext *context)
+{
+  return run_of (context)->response;
+}
+
+static FlowsApp *
+context_get_app (FlowsStageContext *context)
+{
+  return run_of (context)->shared->app;
+}
+
+static GCancellable *
+context_get_cancellable (FlowsStageContext *context)
+{
+  return run_of (context)->shared->cancellable;
+}
+
+static void
+context_finish (FlowsStageContext *context,
+                const char        *route,
+                JsonNode          *outputs,
+                JsonObject        *resolved,
+                GError            *error)
+{
+  stage_finished (run_of (context), route, outputs, resolved, error);
+}
+
+static void
+flow_end_free (FlowEnd *end)
+{
+  if (end->destroy != NULL)
+    end->destroy (end->user_data);
+  g_object_unref (end->stage);
+  g_free (end);
+}
+
+static void
+context_at_flow_end (FlowsStageContext *context,
+                     FlowsStageEndFunc  func,
+                     gpointer           user_data,
+                     GDestroyNotify     destroy)
+{
+  Run *run = run_of (context);
+  FlowEnd *end = g_new0 (FlowEnd, 1);
+
+  /* The stage that left the work is the one the run fails at when it fails. */
+  end->stage = g_object_ref (run->current);
+  end->func = func;
+  end->user_data = user_data;
+  end->destroy = destroy;
+  g_ptr_array_add (run->flow_ends, end);
+}
+
+static void
+context_start_loop (FlowsStageContext *context,
+                    JsonArray         *items)
+{
+  Run *run = run_of (context);
+  Loop loop = { run->current, json_array_ref (items), 0 };
+
+  g_array_append_val (run->loops, loop);
+  set_loop_outputs (run, &loop);
+}
+
+static gboolean
+context_may_run_flow (FlowsStageContext  *context,
+                      FlowsFlow          *flow,
+                      GError            **error)
+{
+  if (run_of (context)->depth + 1 < FLOWS_RUNNER_MAX_DEPTH)
+    return TRUE;
+
+  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+               _("Flows are nested more than %d deep: does “%s” end up calling itself?"),
+               FLOWS_RUNNER_MAX_DEPTH, flows_flow_get_name (flow));
+  return FALSE;
+}
+
+/* A flow run by a stage of another. */
+typedef struct
+{
+  Run                *caller;
+  FlowsStageFlowDone  done;
+  gpointer            user_data;
+} CalledFlow;
+
 static void
 on_called_flow_done (Run      *child,
                      gpointer  user_data)
 {
-  Run *run = user_data;
-  g_autoptr(JsonObject) resolved = json_object_new ();
+  CalledFlow *called = user_data;
 
-  json_object_set_string_member (resolved, "flow", flows_flow_get_name (child->flow));
-
-  if (child->stop_error != NULL)
-    {
-      GError *error;
-
-      if (g_error_matches (child->stop_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        error = g_error_copy (child->stop_error);
-      else
-        error = g_error_new (child->stop_error->domain, child->stop_error->code,
-                             _("Flow “%s” failed at stage “%s”: %s"),
-                             flows_flow_get_name (child->flow),
-                             child->failed_stage != NULL ? flows_stage_get_name (child->failed_stage) : "",
-                             child->stop_error->message);
-      stage_failed (run, json_object_ref (resolved), error);
-      return;
-    }
-
-  stage_finished (run, "success", json_node_init_object (json_node_alloc (), child->response),
-                  json_object_ref (resolved), NULL);
+  called->done (&called->caller->context, child->flow, child->response, child->stop_error, child->failed_stage,
+                called->user_data);
+  g_free (called);
 }
 
 static void
-run_call_flow (Run        *run,
-               FlowsStage *stage)
+context_run_flow (FlowsStageContext  *context,
+                  FlowsFlow          *flow,
+                  GHashTable         *inputs,
+                  FlowsStageFlowDone  done,
+                  gpointer            user_data)
 {
-  JsonObject *settings = flows_stage_get_settings (stage);
-  FlowsFlow *flow = flows_app_find_flow (run->shared->app, get_string (settings, "flow"));
-  g_autoptr(GPtrArray) inputs = get_entries (settings, "inputs");
-  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(JsonObject) resolved = json_object_new ();
+  Run *run = run_of (context);
+  CalledFlow *called = g_new0 (CalledFlow, 1);
 
-  if (flow == NULL)
-    {
-      stage_failed (run, NULL,
-                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NO_SUCH_FLOW,
-                                 _("flow: the App has no flow “%s”"), get_string (settings, "flow")));
-      return;
-    }
-  if (run->depth + 1 >= FLOWS_RUNNER_MAX_DEPTH)
-    {
-      stage_failed (run, NULL,
-                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
-                                 _("Flows are nested more than %d deep: does “%s” end up calling itself?"),
-                                 FLOWS_RUNNER_MAX_DEPTH, flows_flow_get_name (flow)));
-      return;
-    }
-
-  for (guint i = 0; i < inputs->len; i++)
-    {
-      JsonObject *input = g_ptr_array_index (inputs, i);
-      g_autofree char *setting = g_strdup_printf ("inputs[%u].value", i);
-      g_autoptr(GError) error = NULL;
-      char *value = expand (run, setting, get_string (input, "value"), FLOWS_EXPANSION_TEXT, &error);
-
-      if (value == NULL)
-        {
-          stage_failed (run, NULL, g_steal_pointer (&error));
-          return;
-        }
-      json_object_set_string_member (resolved, get_string (input, "name"), value);
-      g_hash_table_insert (values, g_strdup (get_string (input, "name")), value);
-    }
-
-  start (run_new (run->shared, flow, run->depth + 1, values, on_called_flow_done, run));
+  called->caller = run;
+  called->done = done;
+  called->user_data = user_data;
+  start (run_new (run->shared, flow, run->depth + 1, inputs, on_called_flow_done, called));
 }
+
+static const char *
+context_get_access_token (FlowsStageContext  *context,
+                          GError            **error)
+{
+  Shared *shared = run_of (context)->shared;
+  const char *token = lookup (shared->secrets, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  const char *failure;
+
+  if (token != NULL)
+    return token;
+
+  failure = lookup (shared->secret_errors, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  if (failure != NULL)
+    g_set_error (error, FLOWS_SECRETS_ERROR, FLOWS_SECRETS_ERROR_FAILED,
+                 _("The access token could not be read from the keyring: %s"), failure);
+  else if (shared->connection == NULL)
+    g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NOT_SIGNED_IN,
+                 _("This stage uses the connection’s OAuth token, but the run has no connection"));
+  else
+    g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NOT_SIGNED_IN,
+                 _("Connection “%s” is not signed in: it has no access token"),
+                 flows_connection_get_name (shared->connection));
+  return NULL;
+}
+
+/* Requests --------------------------------------------------------------------------------- */
+
+/* One request of a stage, sent again once after a 401 when it uses the connection's token. */
+typedef struct
+{
+  Run                    *run;
+  FlowsStageBuildRequest  build;
+  FlowsStageResponseFunc  done;
+  gpointer                user_data;
+  JsonObject             *resolved;     /* the settings of the request last built */
+  char                   *method;       /* of the request sent, for the 401's message */
+  char                   *url;
+  guint                   uses_token : 1;
+  guint                   after_refresh : 1;  /* a 401 refreshes and retries once, not again */
+} Request;
+
+static void send_request (Request *request);
+
+static void
+request_free (Request *request)
+{
+  g_clear_pointer (&request->resolved, json_object_unref);
+  g_free (request->method);
+  g_free (request->url);
+  g_free (request);
+}
+
+/* Hands the outcome to the stage: takes @error. */
+static void
+request_done (Request    *request,
+              JsonObject *outputs,
+              GError     *error)
+{
+  FlowsStageContext *context = &request->run->context;
+  FlowsStageResponseFunc done = request->done;
+  gpointer user_data = request->user_data;
+  JsonObject *resolved = g_steal_pointer (&request->resolved);
+
+  request_free (request);
+  done (context, outputs, resolved, error, user_data);
+}
+
+static void
+on_refreshed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Request *request = user_data;
+  Shared *shared = request->run->shared;
+  g_autoptr(GError) error = NULL;
+  char *token = flows_token_source_refresh_finish (FLOWS_TOKEN_SOURCE (source), result, &error);
+
+  if (token == NULL)
+    {
+      if (request->after_refresh)
+        {
+          g_autofree char *unauthorized = g_strdup_printf (_("HTTP 401 from %s %s"), request->method, request->url);
+
+          g_prefix_error (&error, _("%s; the token was refreshed for a retry, but that failed: "), unauthorized);
+        }
+      else
+        g_prefix_error (&error, _("The access token had expired, and refreshing it failed: "));
+      request_done (request, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  _flows_run_add_secret (shared->result, token);
+  g_hash_table_replace (shared->secrets, g_strdup (FLOWS_SECRETS_ACCESS_TOKEN_KEY), token);
+  request->after_refresh = TRUE;
+  send_request (request);
+}
+
+/* Refreshes the run's connection, then builds and sends the request again: before it is sent,
+ * or after it got a 401 (@request->after_refresh set). */
+static void
+refresh_token (Request *request)
+{
+  Shared *shared = request->run->shared;
+
+  if (shared->runner->token_source == NULL)
+    {
+      g_autofree char *unauthorized = request->after_refresh
+                                        ? g_strdup_printf (_("HTTP 401 from %s %s"), request->method, request->url)
+                                        : g_strdup (_("The access token has expired"));
+
+      request_done (request, NULL,
+                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NO_TOKEN_SOURCE,
+                                 _("%s: the access token must be refreshed, and this program cannot refresh tokens"),
+                                 unauthorized));
+      return;
+    }
+  flows_token_source_refresh_async (shared->runner->token_source, shared->app, shared->connection,
+                                    shared->cancellable, on_refreshed, request);
+}
+
+static void
+on_http_call_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Request *request = user_data;
+  g_autoptr(GError) error = NULL;
+  GError *response_error = NULL;
+  guint status = 0;
+  g_autoptr(JsonObject) outputs = flows_http_call_finish (result, &status, &response_error, &error);
+
+  if (outputs == NULL)
+    {
+      request_done (request, NULL, g_steal_pointer (&error));
+      return;
+    }
+  _flows_run_set_http_status (request->run->shared->result, status);
+
+  /* A token can be revoked or expire early: one refresh, then one retry. */
+  if (status == SOUP_STATUS_UNAUTHORIZED && request->uses_token && !request->after_refresh)
+    {
+      g_clear_error (&response_error);
+      g_clear_pointer (&request->resolved, json_object_unref);
+      request->after_refresh = TRUE;
+      refresh_token (request);
+      return;
+    }
+
+  request_done (request, outputs, response_error);
+}
+
+static void
+send_request (Request *request)
+{
+  Run *run = request->run;
+  FlowsRunner *runner = run->shared->runner;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsStageRequest) built = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  SoupMessageHeaders *headers;
+  FlowsHttpRequest http = { 0 };
+
+  g_clear_pointer (&request->resolved, json_object_unref);
+  built = request->build (&run->context, request->user_data, &request->resolved, &error);
+  if (built == NULL)
+    {
+      request_done (request, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  message = soup_message_new_from_uri (built->method, built->uri);
+  headers = soup_message_get_request_headers (message);
+  for (guint i = 0; i < built->headers->len; i++)
+    {
+      FlowsStageHeader *header = g_ptr_array_index (built->headers, i);
+
+      soup_message_headers_append (headers, header->name, header->value);
+    }
+  if (built->body != NULL)
+    soup_message_set_request_body_from_bytes (message, built->content_type, built->body);
+
+  g_free (request->method);
+  g_free (request->url);
+  request->method = g_strdup (built->method);
+  request->url = g_strdup (built->url);
+  http.method = built->method;
+  http.url = built->url;
+  http.timeout_seconds = built->timeout_seconds;
+  http.max_response_size = runner->max_response_size;
+  http.min_status = built->min_status;
+  http.max_status = built->max_status;
+  flows_http_call_async (runner->session, message, &http, run->shared->cancellable, on_http_call_done, request);
+}
+
+static void
+context_send_request (FlowsStageContext      *context,
+                      gboolean                uses_token,
+                      FlowsStageBuildRequest  build,
+                      FlowsStageResponseFunc  done,
+                      gpointer                user_data)
+{
+  Run *run = run_of (context);
+  Shared *shared = run->shared;
+  Request *request = g_new0 (Request, 1);
+
+  request->run = run;
+  request->build = build;
+  request->done = done;
+  request->user_data = user_data;
+  request->uses_token = uses_token;
+
+  /* A token about to expire is refreshed first, rather than sent to fail. */
+  if (uses_token && shared->connection != NULL && shared->runner->token_source != NULL &&
+      flows_token_source_needs_refresh (shared->runner->token_source, shared->connection))
+    {
+      refresh_token (request);
+      return;
+    }
+
+  send_request (request);
+}
+
+static const FlowsStageContextFuncs context_funcs = {
+  .resolve = context_resolve,
+  .get_inputs = context_get_inputs,
+  .get_response = context_get_response,
+  .get_app = context_get_app,
+  .get_cancellable = context_get_cancellable,
+  .finish = context_finish,
+  .at_flow_end = context_at_flow_end,
+  .start_loop = context_start_loop,
+  .may_run_flow = context_may_run_flow,
+  .run_flow = context_run_flow,
+  .get_access_token = context_get_access_token,
+  .send_request = context_send_request,
+};
 
 /* Running ---------------------------------------------------------------------------------- */
-
-static void
-execute (Run        *run,
-         FlowsStage *stage)
-{
-  switch (flows_stage_get_stage_type (stage))
-    {
-    case FLOWS_STAGE_TYPE_TRIGGER:
-      run_trigger (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_SET_FIELDS:
-      run_set_fields (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_BUILD_URL:
-      run_build_url (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_CALL_API:
-      run_call_api (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_ROUTE_FLOW:
-      run_route_flow (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_CALL_FLOW:
-      run_call_flow (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_ADD_TO_RESPONSE:
-      run_add_to_response (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_SLEEP:
-      run_sleep (run, stage);
-      break;
-    case FLOWS_STAGE_TYPE_FOR_EACH:
-      run_for_each (run, stage);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
 
 static void
 run_free (Run *run)
@@ -1803,22 +856,23 @@ run_free (Run *run)
   g_hash_table_unref (run->inputs);
   g_hash_table_unref (run->outputs);
   json_object_unref (run->response);
-  g_ptr_array_unref (run->dynamic_fields);
+  g_ptr_array_unref (run->flow_ends);
   g_object_unref (run->flow);
   g_clear_error (&run->stop_error);
   g_free (run);
 }
 
-/* Ends the run: takes the dynamic response fields, then reports to whoever started it. */
+/* Ends the run: does the work its stages left for the end (the dynamic response fields), then
+ * reports to whoever started it. */
 static void
 finish (Run *run)
 {
-  for (guint i = 0; run->stop_error == NULL && i < run->dynamic_fields->len; i++)
+  for (guint i = 0; run->stop_error == NULL && i < run->flow_ends->len; i++)
     {
-      DynamicField *dynamic = g_ptr_array_index (run->dynamic_fields, i);
+      FlowEnd *end = g_ptr_array_index (run->flow_ends, i);
 
-      if (!add_response_field (run, dynamic->field, dynamic->setting, NULL, &run->stop_error))
-        run->failed_stage = dynamic->stage;
+      if (!end->func (&run->context, end->user_data, &run->stop_error))
+        run->failed_stage = end->stage;
     }
 
   run->done (run, run->done_data);
@@ -1848,7 +902,7 @@ advance (Run *run)
 
       begin_entry (run, stage);
       run->waiting = TRUE;
-      execute (run, stage);
+      flows_stage_kind_execute (flows_stage_registry_for_stage (stage), stage, &run->context);
       if (run->waiting)
         {
           /* The stage finishes from a callback, which calls advance() again. */
@@ -1871,6 +925,7 @@ run_new (Shared     *shared,
 {
   Run *run = g_new0 (Run, 1);
 
+  run->context.funcs = &context_funcs;
   run->shared = shared;
   run->flow = g_object_ref (flow);
   run->depth = depth;
@@ -1886,7 +941,7 @@ run_new (Shared     *shared,
     }
   run->outputs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_node_unref);
   run->response = json_object_new ();
-  run->dynamic_fields = g_ptr_array_new_with_free_func ((GDestroyNotify)dynamic_field_free);
+  run->flow_ends = g_ptr_array_new_with_free_func ((GDestroyNotify)flow_end_free);
   run->loops = g_array_new (FALSE, FALSE, sizeof (Loop));
   run->done = done;
   run->done_data = done_data;

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include "flows-stage-catalog.h"
-#include "flows-stage-kind-route-flow.h"
 #include "flows-stage-registry.h"
 
 const FlowsStageInfo *
@@ -21,12 +20,6 @@ flows_stage_catalog_default_settings (FlowsStageType stage_type)
   FlowsStageKind *kind = flows_stage_registry_lookup (stage_type);
 
   return kind != NULL ? flows_stage_kind_new_default_settings (kind) : NULL;
-}
-
-gboolean
-flows_stage_catalog_comparator_is_numeric (const char *comparator)
-{
-  return flows_stage_kind_route_flow_comparator_is_numeric (comparator);
 }
 
 const char *

@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 const FlowsStageInfo *flows_stage_catalog_lookup           (FlowsStageType  stage_type);
 /* Settings for a new stage of @stage_type: every member present, empty lists. */
 JsonObject           *flows_stage_catalog_default_settings (FlowsStageType  stage_type);
-/* TRUE for the numeric comparators of Route Flow conditions. */
-gboolean              flows_stage_catalog_comparator_is_numeric (const char *comparator);
 /* A route's name for people ("success" → "success", translated); @output itself when it is
  * not a route of any stage type. */
 const char           *flows_stage_catalog_output_label     (const char     *output);

@@ -230,6 +230,18 @@ flows_stage_kind_new_default_settings (FlowsStageKind *self)
 }
 
 void
+flows_stage_kind_execute (FlowsStageKind    *self,
+                          FlowsStage        *stage,
+                          FlowsStageContext *context)
+{
+  g_return_if_fail (FLOWS_IS_STAGE_KIND (self));
+  g_return_if_fail (FLOWS_IS_STAGE (stage));
+  g_return_if_fail (context != NULL);
+
+  FLOWS_STAGE_KIND_GET_CLASS (self)->execute (self, stage, context);
+}
+
+void
 flows_stage_kind_validate (FlowsStageKind  *self,
                            FlowsStage      *stage,
                            FlowsStageCheck *check)

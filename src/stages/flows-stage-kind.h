@@ -5,14 +5,16 @@
  * enumeration of flows-types.h whose nicks are the stored names.) A subclass sets, in its
  * class_init, its stored name, display name, icon, description, routes and the description of
  * its settings, from which its defaults are derived; and overrides the virtual functions for what
- * is its own: the problems validation reports beyond the required settings, the outputs it adds
- * to the scope of the stages after it, the fields it adds to its flow's response.
+ * is its own: what a stage of the type does when it runs, the problems validation reports beyond
+ * the required settings, the outputs it adds to the scope of the stages after it, the fields it
+ * adds to its flow's response.
  */
 #pragma once
 
 #include "flows-app.h"
 #include "flows-scope-private.h"
 #include "flows-setting-spec.h"
+#include "flows-stage-context.h"
 #include "flows-validate.h"
 
 G_BEGIN_DECLS
@@ -52,6 +54,11 @@ struct _FlowsStageKindClass
 {
   GObjectClass parent_class;
 
+  /* Runs @stage: reads its settings, does its work through @context and ends it there, at once
+   * or from a callback (flows-stage-context.h). Required. */
+  void (*execute)                (FlowsStageKind         *self,
+                                  FlowsStage             *stage,
+                                  FlowsStageContext      *context);
   /* Reports what is wrong with @stage's settings besides a required one left blank, which the
    * base class reports: subclasses chain up first. */
   void (*validate)               (FlowsStageKind         *self,
@@ -112,6 +119,9 @@ const FlowsSettingSpec *flows_stage_kind_get_settings           (FlowsStageKind 
 /* Settings for a new stage: every member but the optional ones, lists empty. */
 JsonObject             *flows_stage_kind_new_default_settings   (FlowsStageKind         *self);
 
+void                    flows_stage_kind_execute                (FlowsStageKind         *self,
+                                                                 FlowsStage             *stage,
+                                                                 FlowsStageContext      *context);
 void                    flows_stage_kind_validate               (FlowsStageKind         *self,
                                                                  FlowsStage             *stage,
                                                                  FlowsStageCheck        *check);

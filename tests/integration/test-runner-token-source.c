@@ -274,15 +274,56 @@ static const struct
   { "/token-source/none", { TRUE, FALSE, NULL, FALSE, 1, 0, "this program cannot refresh tokens" } },
 };
 
+/* The stage's own Authorization header gives way to the connection's token, in the request sent
+ * first and in the one built again after the 401; its other headers go with both. */
+static void
+test_own_authorization_header (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *settings_text = NULL;
+  g_autofree char *shown = NULL;
+  g_autoptr(JsonNode) settings = NULL;
+  g_autoptr(FlowsRun) run = NULL;
+
+  if (fixture->runner == NULL)
+    return;
+
+  url = test_server_url (fixture->server, "/me");
+  settings_text = g_strdup_printf ("{\"method\": \"GET\", \"uriBase\": \"%s\", \"useOAuthToken\": true,"
+                                   " \"headers\": [{\"name\": \"authorization\", \"value\": \"Basic c2VjcmV0\"},"
+                                   " {\"name\": \"X-Trace\", \"value\": \"42\"}]}", url);
+  settings = json_from_string (settings_text, NULL);
+  flows_stage_set_settings (flows_flow_find_stage_by_key (fixture->flow, "me"), json_node_get_object (settings));
+
+  run = test_run (fixture->runner, fixture->app, fixture->flow, NULL, fixture->connection);
+  test_assert_succeeded (run);
+  g_assert_cmpuint (test_server_n_requests (fixture->server), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      TestRequest *request = test_server_request (fixture->server, i);
+      const char *authorization = soup_message_headers_get_list (request->headers, "Authorization");
+
+      g_assert_cmpstr (authorization, ==, i == 0 ? "Bearer " OLD_TOKEN : "Bearer " NEW_TOKEN);
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, "X-Trace"), ==, "42");
+    }
+  shown = test_entry_setting (test_trace_entry (run, "me", 0), "headers.Authorization");
+  g_assert_cmpstr (shown, ==, "Bearer •••");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  static const Case own_header_case = { FALSE, TRUE, NULL, TRUE, 2, 1, NULL };
+
   g_test_init (&argc, &argv, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add (cases[i].path, Fixture, &cases[i].test_case, fixture_set_up, test_token_source,
                 fixture_tear_down);
+  g_test_add ("/token-source/own-authorization-header", Fixture, &own_header_case, fixture_set_up,
+              test_own_authorization_header, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -7,7 +7,8 @@
 #include "flows-stage-registry.h"
 #include "flows-validate.h"
 
-/* The stored name leads to the type and back, by name and by FlowsStageType. */
+/* The stored name leads to the type and back, by name and by FlowsStageType; the type has what
+ * the palette shows and can run. */
 static void
 test_name_round_trip (gconstpointer data)
 {
@@ -25,6 +26,8 @@ test_name_round_trip (gconstpointer data)
   g_assert_cmpstr (flows_stage_kind_get_display_name (kind), !=, "");
   g_assert_cmpstr (flows_stage_kind_get_description (kind), !=, "");
   g_assert_true (g_str_has_suffix (flows_stage_kind_get_icon_name (kind), "-symbolic"));
+  /* Every type can run. */
+  g_assert_nonnull (FLOWS_STAGE_KIND_GET_CLASS (kind)->execute);
 }
 
 /* A stage with the defaults, after a Trigger, has no problem but the required texts its

@@ -10,6 +10,7 @@
 
 #include "flows-stage-kind-build-url.h"
 #include "flows-stage-query.h"
+#include "flows-stage-settings.h"
 
 struct _FlowsStageKindBuildUrl
 {
@@ -33,6 +34,37 @@ static const FlowsSettingSpec settings[] = {
 };
 
 static void
+flows_stage_kind_build_url_execute (FlowsStageKind    *kind,
+                                    FlowsStage        *stage,
+                                    FlowsStageContext *context)
+{
+  JsonObject *settings = flows_stage_get_settings (stage);
+  g_autoptr(JsonObject) outputs = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = flows_stage_context_expand (context, "base", flows_settings_get_string (settings, "base"),
+                                                      FLOWS_EXPANSION_TEXT, &error);
+  const char *result_field = flows_settings_get_string (settings, "resultField");
+  g_autoptr(GString) url = NULL;
+
+  if (base == NULL)
+    {
+      flows_stage_context_fail (context, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  url = g_string_new (base);
+  if (!flows_stage_query_append (context, url, settings, &error))
+    {
+      flows_stage_context_fail (context, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  json_object_set_string_member (outputs, *result_field != '\0' ? result_field : "url", url->str);
+  flows_stage_context_finish (context, "success", json_node_init_object (json_node_alloc (), outputs),
+                              json_object_ref (outputs), NULL);
+}
+
+static void
 flows_stage_kind_build_url_add_to_scope (FlowsStageKind    *kind,
                                          FlowsStage        *stage,
                                          FlowsApp          *app,
@@ -50,6 +82,7 @@ flows_stage_kind_build_url_class_init (FlowsStageKindBuildUrlClass *klass)
 {
   FlowsStageKindClass *kind_class = FLOWS_STAGE_KIND_CLASS (klass);
 
+  kind_class->execute = flows_stage_kind_build_url_execute;
   kind_class->add_to_scope = flows_stage_kind_build_url_add_to_scope;
 
   flows_stage_kind_class_set_metadata (kind_class, "build-url", N_("Build URL"), "insert-link-symbolic",

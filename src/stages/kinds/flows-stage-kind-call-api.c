@@ -13,10 +13,20 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
+#include "flows-json-util.h"
 #include "flows-stage-kind-call-api.h"
 #include "flows-stage-query.h"
+#include "flows-stage-settings.h"
+
+/* How libsoup reads an http URL (SOUP_HTTP_URI_FLAGS); the engine makes the message of the
+ * GUri parsed here. */
+#define HTTP_URI_FLAGS (G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED_PATH | G_URI_FLAGS_ENCODED_QUERY | \
+                        G_URI_FLAGS_ENCODED_FRAGMENT | G_URI_FLAGS_SCHEME_NORMALIZE)
 
 struct _FlowsStageKindCallApi
 {
@@ -101,7 +111,7 @@ static const FlowsSettingSpec status_members[] = {
   { NULL },
 };
 
-static const FlowsSettingSpec settings[] = {
+static const FlowsSettingSpec settings_spec[] = {
   { .member = "method", .type = FLOWS_SETTING_CHOICE, .flags = FLOWS_SETTING_LITERAL, .label = N_("Method"),
     .group = N_("Request"), .choices = methods },
   { .member = "uriBase", .type = FLOWS_SETTING_TEXT, .flags = FLOWS_SETTING_REFERENCES | FLOWS_SETTING_REQUIRED,
@@ -126,6 +136,384 @@ static const FlowsSettingSpec settings[] = {
   { NULL },
 };
 
+/* Running ----------------------------------------------------------------------------------- */
+
+static gboolean
+is_token_char (char c)
+{
+  return g_ascii_isalnum (c) || strchr ("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Adds the request headers; a name that is not an HTTP token or a value with a line break is
+ * refused, so a value can never add headers of its own. */
+static gboolean
+add_headers (FlowsStageContext  *context,
+             FlowsStageRequest  *request,
+             JsonObject         *settings,
+             JsonObject         *resolved_headers,
+             GError            **error)
+{
+  g_autoptr(GPtrArray) headers = flows_settings_get_entries (settings, "headers");
+
+  for (guint i = 0; i < headers->len; i++)
+    {
+      JsonObject *header = g_ptr_array_index (headers, i);
+      g_autofree char *name_setting = g_strdup_printf ("headers[%u].name", i);
+      g_autofree char *value_setting = g_strdup_printf ("headers[%u].value", i);
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      if (!(name = flows_stage_context_expand (context, name_setting, flows_settings_get_string (header, "name"),
+                                               FLOWS_EXPANSION_TEXT, error)) ||
+          !(value = flows_stage_context_expand (context, value_setting, flows_settings_get_string (header, "value"),
+                                                FLOWS_EXPANSION_TEXT, error)))
+        return FALSE;
+
+      if (*name == '\0')
+        continue;
+      for (const char *p = name; *p != '\0'; p++)
+        if (!is_token_char (*p))
+          {
+            g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                         _("%s: “%s” is not a valid header name"), name_setting, name);
+            return FALSE;
+          }
+      if (strpbrk (value, "\r\n") != NULL)
+        {
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                       _("%s: the value of header “%s” contains a line break"), value_setting, name);
+          return FALSE;
+        }
+
+      flows_stage_request_add_header (request, name, value, FALSE);
+      json_object_set_string_member (resolved_headers, name, value);
+    }
+
+  return TRUE;
+}
+
+/* One field of a JSON body, its value expanded, as the JSON its "type" says. */
+static JsonNode *
+json_field_value (const char  *type,
+                  const char  *setting,
+                  const char  *value,
+                  GError     **error)
+{
+  if (g_str_equal (type, "number"))
+    {
+      char *end = NULL;
+      double number = g_ascii_strtod (value, &end);
+      JsonNode *node;
+
+      /* JSON has no NaN or infinity ("nan", "inf" and "1e999" read as those). */
+      if (*value == '\0' || *end != '\0' || !isfinite (number))
+        {
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                       _("%s: “%s” is not a number"), setting, value);
+          return NULL;
+        }
+      node = json_node_alloc ();
+      /* In range before the cast, which is undefined beyond gint64. */
+      if (number > -9.0e18 && number < 9.0e18 && number == (gint64)number &&
+          strpbrk (value, ".eE") == NULL)
+        json_node_init_int (node, (gint64)number);
+      else
+        json_node_init_double (node, number);
+      return node;
+    }
+
+  if (g_str_equal (type, "boolean"))
+    {
+      if (!g_str_equal (value, "true") && !g_str_equal (value, "false"))
+        {
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                       _("%s: “%s” is not true or false"), setting, value);
+          return NULL;
+        }
+      return json_node_init_boolean (json_node_alloc (), g_str_equal (value, "true"));
+    }
+
+  if (g_str_equal (type, "json"))
+    {
+      g_autoptr(GError) parse_error = NULL;
+      const char *surrogate;
+      JsonNode *node;
+
+      if (flows_json_find_too_deep (value, strlen (value)) != NULL)
+        {
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                       _("%s: lists and objects are nested more than %d deep"),
+                       setting, FLOWS_JSON_MAX_DEPTH);
+          return NULL;
+        }
+      if ((surrogate = flows_json_find_lone_surrogate (value, strlen (value))) != NULL)
+        {
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                       _("%s: “%.6s” is half of a UTF-16 surrogate pair, not a character"),
+                       setting, surrogate);
+          return NULL;
+        }
+      if (!(node = json_from_string (value, &parse_error)))
+        {
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                       _("%s: not valid JSON: %s"), setting,
+                       parse_error != NULL ? parse_error->message : _("empty"));
+          return NULL;
+        }
+      return node;
+    }
+
+  return json_node_init_string (json_node_alloc (), value);
+}
+
+/* The request body, as bytes and a content type; NULL bytes for none. */
+static gboolean
+build_body (FlowsStageContext  *context,
+            JsonObject         *settings,
+            GBytes            **bytes,
+            char              **content_type,
+            GError            **error)
+{
+  JsonNode *body_node = json_object_get_member (settings, "body");
+  JsonObject *body = body_node != NULL && JSON_NODE_HOLDS_OBJECT (body_node) ? json_node_get_object (body_node) : NULL;
+  const char *kind = flows_settings_get_string (body, "kind");
+  g_autoptr(GPtrArray) fields = flows_settings_get_entries (body, "fields");
+
+  *bytes = NULL;
+  *content_type = NULL;
+
+  if (*kind == '\0' || g_str_equal (kind, "none"))
+    return TRUE;
+
+  if (g_str_equal (kind, "form"))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          JsonObject *field = g_ptr_array_index (fields, i);
+          g_autofree char *setting = g_strdup_printf ("body.fields[%u].value", i);
+          g_autofree char *value = flows_stage_context_expand (context, setting, flows_settings_get_string (field, "value"),
+                                                               FLOWS_EXPANSION_TEXT, error);
+          g_autofree char *encoded_name = flows_encode_form (flows_settings_get_string (field, "name"));
+          g_autofree char *encoded_value = NULL;
+
+          if (value == NULL)
+            return FALSE;
+          encoded_value = flows_encode_form (value);
+          g_string_append_printf (text, "%s%s=%s", i > 0 ? "&" : "", encoded_name, encoded_value);
+        }
+      *content_type = g_strdup ("application/x-www-form-urlencoded");
+      *bytes = g_string_free_to_bytes (g_steal_pointer (&text));
+      return TRUE;
+    }
+
+  if (g_str_equal (kind, "json"))
+    {
+      g_autoptr(JsonObject) object = json_object_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          JsonObject *field = g_ptr_array_index (fields, i);
+          const char *type = flows_settings_get_string (field, "type");
+          g_autofree char *setting = g_strdup_printf ("body.fields[%u].value", i);
+          /* A "json" field is a JSON text with references inside its strings, so values are
+           * escaped for a JSON string; the others are plain text. */
+          g_autofree char *value = flows_stage_context_expand (context, setting, flows_settings_get_string (field, "value"),
+                                                               g_str_equal (type, "json") ? FLOWS_EXPANSION_JSON : FLOWS_EXPANSION_TEXT,
+                                                               error);
+          JsonNode *node;
+
+          if (value == NULL || !(node = json_field_value (type, setting, value, error)))
+            return FALSE;
+          json_object_set_member (object, flows_settings_get_string (field, "name"), node);
+        }
+
+      root = json_node_init_object (json_node_alloc (), object);
+      text = flows_json_to_compact (root);
+      *content_type = g_strdup ("application/json");
+      *bytes = g_bytes_new_take (g_steal_pointer (&text), strlen (text));
+      return TRUE;
+    }
+
+  if (g_str_equal (kind, "raw"))
+    {
+      g_autofree char *type = flows_stage_context_expand (context, "body.contentType",
+                                                          flows_settings_get_string (body, "contentType"),
+                                                          FLOWS_EXPANSION_TEXT, error);
+      g_autofree char *media = NULL;
+      FlowsExpansion place = FLOWS_EXPANSION_TEXT;
+      char *text;
+
+      if (type == NULL)
+        return FALSE;
+      if (*type == '\0')
+        {
+          g_free (type);
+          type = g_strdup ("text/plain; charset=utf-8");
+        }
+
+      /* References inside a raw JSON or form body are encoded for it. */
+      media = g_ascii_strdown (type, strcspn (type, ";"));
+      g_strstrip (media);
+      if (g_str_equal (media, "application/json") || g_str_has_suffix (media, "+json"))
+        place = FLOWS_EXPANSION_JSON;
+      else if (g_str_equal (media, "application/x-www-form-urlencoded"))
+        place = FLOWS_EXPANSION_FORM;
+
+      if (!(text = flows_stage_context_expand (context, "body.text", flows_settings_get_string (body, "text"), place, error)))
+        return FALSE;
+      *content_type = g_steal_pointer (&type);
+      *bytes = g_bytes_new_take (text, strlen (text));
+      return TRUE;
+    }
+
+  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
+               _("body.kind: “%s” is not a body kind; use none, json, form or raw"), kind);
+  return FALSE;
+}
+
+/* Joins the URI base and path with exactly one slash between them. A query or fragment of the
+ * base stays after the joined path: "https://host/api?key=1" + "items" is
+ * "https://host/api/items?key=1", not a path appended to the query. A GString, which the query
+ * is appended to next. */
+static GString *
+join_uri (const char *base,
+          const char *path)
+{
+  gsize base_length = strcspn (base, "?#");
+  const char *query_and_fragment = base + base_length;
+  GString *url;
+
+  if (*path == '\0')
+    return g_string_new (base);
+  while (base_length > 0 && base[base_length - 1] == '/')
+    base_length--;
+  while (*path == '/')
+    path++;
+  url = g_string_new_len (base, base_length);
+  g_string_append_c (url, '/');
+  g_string_append (url, path);
+  g_string_append (url, query_and_fragment);
+  return url;
+}
+
+/* The request of the Call API stage @user_data, from its settings as they expand now: again
+ * for a retry, with the refreshed token. */
+static FlowsStageRequest *
+build_request (FlowsStageContext  *context,
+               gpointer            user_data,
+               JsonObject        **resolved,
+               GError            **error)
+{
+  FlowsStage *stage = user_data;
+  JsonObject *settings = flows_stage_get_settings (stage);
+  const FlowsSettingSpec *method_spec = flows_setting_spec_find (settings_spec, "method");
+  const FlowsSettingSpec *status_spec = flows_setting_spec_find (settings_spec, "successStatus");
+  JsonNode *status_node = json_object_get_member (settings, "successStatus");
+  JsonObject *status_range = status_node != NULL && JSON_NODE_HOLDS_OBJECT (status_node)
+                               ? json_node_get_object (status_node) : NULL;
+  const char *method = flows_settings_get_string (settings, "method");
+  g_autoptr(FlowsStageRequest) request = flows_stage_request_new ();
+  g_autoptr(GString) url = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *resolved_headers = json_object_new ();
+
+  *resolved = json_object_new ();
+  json_object_set_object_member (*resolved, "headers", resolved_headers);
+  /* A stage saved without a method, a range or a timeout has the defaults. */
+  request->method = g_ascii_strup (*method != '\0' ? method : method_spec->choices[0].value, -1);
+  request->min_status = (guint)flows_settings_get_number (status_range, "min",
+                                                         flows_setting_spec_find (status_spec->members, "min")->default_number);
+  request->max_status = (guint)flows_settings_get_number (status_range, "max",
+                                                         flows_setting_spec_find (status_spec->members, "max")->default_number);
+
+  if (flows_setting_spec_find_choice (method_spec, request->method) == NULL)
+    {
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
+                   _("method: “%s” is not one of GET, POST, PUT, PATCH, DELETE and HEAD"), request->method);
+      return NULL;
+    }
+
+  if (!(base = flows_stage_context_expand (context, "uriBase", flows_settings_get_string (settings, "uriBase"),
+                                           FLOWS_EXPANSION_TEXT, error)) ||
+      !(path = flows_stage_context_expand (context, "uriPath", flows_settings_get_string (settings, "uriPath"),
+                                           FLOWS_EXPANSION_URL_COMPONENT, error)))
+    return NULL;
+
+  url = join_uri (base, path);
+  if (!flows_stage_query_append (context, url, settings, error))
+    return NULL;
+  request->url = g_string_free (g_steal_pointer (&url), FALSE);
+  json_object_set_string_member (*resolved, "method", request->method);
+  json_object_set_string_member (*resolved, "url", request->url);
+
+  request->uri = g_uri_parse (request->url, HTTP_URI_FLAGS, NULL);
+  if (request->uri == NULL || g_uri_get_host (request->uri) == NULL || *g_uri_get_host (request->uri) == '\0' ||
+      (g_strcmp0 (g_uri_get_scheme (request->uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (request->uri), "https") != 0))
+    {
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_URL,
+                   _("“%s” is not an http or https URL (from uriBase and uriPath)"), request->url);
+      return NULL;
+    }
+
+  if (!add_headers (context, request, settings, resolved_headers, error))
+    return NULL;
+
+  if (flows_settings_get_boolean (settings, "useOAuthToken"))
+    {
+      const char *token = flows_stage_context_get_access_token (context, error);
+      g_autofree char *authorization = NULL;
+
+      if (token == NULL)
+        return NULL;
+      authorization = g_strconcat ("Bearer ", token, NULL);
+      flows_stage_request_add_header (request, "Authorization", authorization, TRUE);
+      json_object_set_string_member (resolved_headers, "Authorization", authorization);
+    }
+
+  if (!build_body (context, settings, &request->body, &request->content_type, error))
+    return NULL;
+  if (request->body != NULL)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (request->body, NULL), g_bytes_get_size (request->body));
+
+      json_object_set_string_member (*resolved, "contentType", request->content_type);
+      json_object_set_string_member (*resolved, "body", text);
+    }
+
+  request->timeout_seconds = (guint)CLAMP (flows_settings_get_number (settings, "timeout",
+                                                                      flows_setting_spec_find (settings_spec, "timeout")->default_number),
+                                           1, 3600);
+  return g_steal_pointer (&request);
+}
+
+static void
+on_response (FlowsStageContext *context,
+             JsonObject        *outputs,
+             JsonObject        *resolved,
+             GError            *error,
+             gpointer           user_data)
+{
+  /* A response outside the success range comes with outputs and an error: the fail route can
+   * look at it. */
+  flows_stage_context_finish (context, outputs != NULL ? "success" : NULL,
+                              outputs != NULL ? json_node_init_object (json_node_alloc (), outputs) : NULL,
+                              resolved, error);
+}
+
+static void
+flows_stage_kind_call_api_execute (FlowsStageKind    *kind,
+                                   FlowsStage        *stage,
+                                   FlowsStageContext *context)
+{
+  flows_stage_context_send_request (context, flows_settings_get_boolean (flows_stage_get_settings (stage), "useOAuthToken"),
+                                    build_request, on_response, stage);
+}
+
 static void
 flows_stage_kind_call_api_add_to_scope (FlowsStageKind    *kind,
                                         FlowsStage        *stage,
@@ -144,12 +532,13 @@ flows_stage_kind_call_api_class_init (FlowsStageKindCallApiClass *klass)
 {
   FlowsStageKindClass *kind_class = FLOWS_STAGE_KIND_CLASS (klass);
 
+  kind_class->execute = flows_stage_kind_call_api_execute;
   kind_class->add_to_scope = flows_stage_kind_call_api_add_to_scope;
 
   flows_stage_kind_class_set_metadata (kind_class, "call-api", N_("Call API"), "network-transmit-receive-symbolic",
                                        N_("Sends an HTTP request and reads the response"));
   flows_stage_kind_class_set_routes (kind_class, routes);
-  flows_stage_kind_class_set_settings (kind_class, settings);
+  flows_stage_kind_class_set_settings (kind_class, settings_spec);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "flows-stage-kind-call-flow.h"
 #include "flows-stage-registry.h"
+#include "flows-stage-settings.h"
 
 struct _FlowsStageKindCallFlow
 {
@@ -83,6 +84,80 @@ flows_stage_kind_call_flow_validate (FlowsStageKind  *kind,
 }
 
 static void
+on_called_flow_done (FlowsStageContext *context,
+                     FlowsFlow         *flow,
+                     JsonObject        *response,
+                     const GError      *error,
+                     FlowsStage        *failed_stage,
+                     gpointer           user_data)
+{
+  g_autoptr(JsonObject) resolved = json_object_new ();
+
+  json_object_set_string_member (resolved, "flow", flows_flow_get_name (flow));
+
+  if (error != NULL)
+    {
+      GError *stage_error;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        stage_error = g_error_copy (error);
+      else
+        stage_error = g_error_new (error->domain, error->code, _("Flow “%s” failed at stage “%s”: %s"),
+                                   flows_flow_get_name (flow),
+                                   failed_stage != NULL ? flows_stage_get_name (failed_stage) : "",
+                                   error->message);
+      flows_stage_context_fail (context, json_object_ref (resolved), stage_error);
+      return;
+    }
+
+  flows_stage_context_finish (context, "success", json_node_init_object (json_node_alloc (), response),
+                              json_object_ref (resolved), NULL);
+}
+
+static void
+flows_stage_kind_call_flow_execute (FlowsStageKind    *kind,
+                                    FlowsStage        *stage,
+                                    FlowsStageContext *context)
+{
+  JsonObject *settings = flows_stage_get_settings (stage);
+  const char *flow_id = flows_settings_get_string (settings, "flow");
+  FlowsFlow *flow = flows_app_find_flow (flows_stage_context_get_app (context), flow_id);
+  g_autoptr(GPtrArray) inputs = flows_settings_get_entries (settings, "inputs");
+  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+
+  if (flow == NULL)
+    {
+      flows_stage_context_fail (context, NULL,
+                                g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NO_SUCH_FLOW,
+                                             _("flow: the App has no flow “%s”"), flow_id));
+      return;
+    }
+  if (!flows_stage_context_may_run_flow (context, flow, &error))
+    {
+      flows_stage_context_fail (context, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      JsonObject *input = g_ptr_array_index (inputs, i);
+      g_autofree char *setting = g_strdup_printf ("inputs[%u].value", i);
+      char *value = flows_stage_context_expand (context, setting, flows_settings_get_string (input, "value"),
+                                                FLOWS_EXPANSION_TEXT, &error);
+
+      if (value == NULL)
+        {
+          flows_stage_context_fail (context, NULL, g_steal_pointer (&error));
+          return;
+        }
+      g_hash_table_insert (values, g_strdup (flows_settings_get_string (input, "name")), value);
+    }
+
+  flows_stage_context_run_flow (context, flow, values, on_called_flow_done, NULL);
+}
+
+static void
 add_response_field (const char *name,
                     gboolean    optional,
                     gpointer    user_data)
@@ -125,6 +200,7 @@ flows_stage_kind_call_flow_class_init (FlowsStageKindCallFlowClass *klass)
 {
   FlowsStageKindClass *kind_class = FLOWS_STAGE_KIND_CLASS (klass);
 
+  kind_class->execute = flows_stage_kind_call_flow_execute;
   kind_class->validate = flows_stage_kind_call_flow_validate;
   kind_class->add_to_scope = flows_stage_kind_call_flow_add_to_scope;
 

@@ -8,7 +8,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "flows-json-util.h"
 #include "flows-stage-kind-for-each.h"
+#include "flows-stage-settings.h"
 
 struct _FlowsStageKindForEach
 {
@@ -32,6 +34,52 @@ static const FlowsSettingSpec settings[] = {
 };
 
 static void
+flows_stage_kind_for_each_execute (FlowsStageKind    *kind,
+                                   FlowsStage        *stage,
+                                   FlowsStageContext *context)
+{
+  const char *list_text = flows_settings_get_string (flows_stage_get_settings (stage), "list");
+  g_autoptr(JsonObject) resolved = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  JsonArray *items;
+
+  if (!flows_stage_context_is_single_reference (list_text))
+    {
+      flows_stage_context_fail (context, NULL,
+                                g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
+                                             _("list: name one list with a single reference, such as <call.body.items>")));
+      return;
+    }
+  if (!(list = flows_stage_context_evaluate (context, "list", list_text, &error)))
+    {
+      flows_stage_context_fail (context, NULL, g_steal_pointer (&error));
+      return;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (list))
+    {
+      g_autofree char *text = flows_json_to_text (list);
+
+      flows_stage_context_fail (context, NULL,
+                                g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                                             _("list: %s is not a list but “%s”"), list_text, text != NULL ? text : "null"));
+      return;
+    }
+
+  items = json_node_get_array (list);
+  json_object_set_int_member (resolved, "count", json_array_get_length (items));
+
+  if (json_array_get_length (items) == 0 || flows_stage_get_route (stage, "each") == NULL)
+    {
+      flows_stage_context_finish (context, "done", NULL, json_object_ref (resolved), NULL);
+      return;
+    }
+
+  flows_stage_context_start_loop (context, items);
+  flows_stage_context_finish (context, "each", NULL, json_object_ref (resolved), NULL);
+}
+
+static void
 flows_stage_kind_for_each_add_to_scope (FlowsStageKind    *kind,
                                         FlowsStage        *stage,
                                         FlowsApp          *app,
@@ -46,6 +94,7 @@ flows_stage_kind_for_each_class_init (FlowsStageKindForEachClass *klass)
 {
   FlowsStageKindClass *kind_class = FLOWS_STAGE_KIND_CLASS (klass);
 
+  kind_class->execute = flows_stage_kind_for_each_execute;
   kind_class->add_to_scope = flows_stage_kind_for_each_add_to_scope;
 
   flows_stage_kind_class_set_metadata (kind_class, "for-each", N_("For Each"), "view-list-symbolic",

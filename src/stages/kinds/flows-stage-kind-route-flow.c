@@ -9,7 +9,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "flows-stage-kind-route-flow.h"
+#include "flows-stage-settings.h"
 
 struct _FlowsStageKindRouteFlow
 {
@@ -68,8 +71,9 @@ static const FlowsSettingSpec settings[] = {
   { NULL },
 };
 
-gboolean
-flows_stage_kind_route_flow_comparator_is_numeric (const char *comparator)
+/* TRUE for the comparators that compare numbers. */
+static gboolean
+comparator_is_numeric (const char *comparator)
 {
   if (comparator == NULL)
     return FALSE;
@@ -77,6 +81,134 @@ flows_stage_kind_route_flow_comparator_is_numeric (const char *comparator)
     if (g_str_equal (comparators[i].value, comparator))
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+parse_number (const char  *text,
+              const char  *setting,
+              double      *number,
+              GError     **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text));
+  char *end = NULL;
+
+  *number = g_ascii_strtod (trimmed, &end);
+  if (*trimmed == '\0' || *end != '\0')
+    {
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                   _("%s: “%s” is not a number"), setting, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether one condition holds; FALSE with @error set when it cannot be evaluated. */
+static gboolean
+evaluate_condition (FlowsStageContext  *context,
+                    JsonObject         *condition,
+                    guint               index,
+                    gboolean           *holds,
+                    GError            **error)
+{
+  const char *comparator = flows_settings_get_string (condition, "comparator");
+  const char *field_text = flows_settings_get_string (condition, "field");
+  gboolean about_emptiness = g_str_equal (comparator, "IsEmpty") || g_str_equal (comparator, "IsNotEmpty");
+  g_autofree char *field_setting = g_strdup_printf ("conditions[%u].field", index);
+  g_autofree char *value_setting = g_strdup_printf ("conditions[%u].value", index);
+  g_autofree char *field = NULL;
+  g_autofree char *value = NULL;
+
+  /* "Is it empty?" is also the way to ask whether something exists at all. */
+  field = about_emptiness ? flows_stage_context_expand_or_empty (context, field_setting, field_text, error)
+                          : flows_stage_context_expand (context, field_setting, field_text, FLOWS_EXPANSION_TEXT, error);
+  if (field == NULL)
+    return FALSE;
+
+  if (about_emptiness)
+    {
+      *holds = (*field == '\0') == g_str_equal (comparator, "IsEmpty");
+      return TRUE;
+    }
+
+  if (!(value = flows_stage_context_expand (context, value_setting, flows_settings_get_string (condition, "value"),
+                                            FLOWS_EXPANSION_TEXT, error)))
+    return FALSE;
+
+  if (comparator_is_numeric (comparator))
+    {
+      double a, b;
+
+      if (!parse_number (field, field_setting, &a, error) || !parse_number (value, value_setting, &b, error))
+        return FALSE;
+
+      if (g_str_equal (comparator, "NumberEqual"))
+        *holds = a == b;
+      else if (g_str_equal (comparator, "NumberNotEqual"))
+        *holds = a != b;
+      else if (g_str_equal (comparator, "GreaterThan"))
+        *holds = a > b;
+      else if (g_str_equal (comparator, "GreaterThanEqual"))
+        *holds = a >= b;
+      else if (g_str_equal (comparator, "LessThan"))
+        *holds = a < b;
+      else
+        *holds = a <= b;
+      return TRUE;
+    }
+
+  if (g_str_equal (comparator, "Equal"))
+    *holds = g_str_equal (field, value);
+  else if (g_str_equal (comparator, "NotEqual"))
+    *holds = !g_str_equal (field, value);
+  else if (g_str_equal (comparator, "Contains"))
+    *holds = strstr (field, value) != NULL;
+  else if (g_str_equal (comparator, "DoesNotContain"))
+    *holds = strstr (field, value) == NULL;
+  else if (g_str_equal (comparator, "StartsWith"))
+    *holds = g_str_has_prefix (field, value);
+  else if (g_str_equal (comparator, "EndsWith"))
+    *holds = g_str_has_suffix (field, value);
+  else
+    {
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
+                   _("conditions[%u].comparator: “%s” is not a comparator"), index, comparator);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+flows_stage_kind_route_flow_execute (FlowsStageKind    *kind,
+                                     FlowsStage        *stage,
+                                     FlowsStageContext *context)
+{
+  JsonObject *settings = flows_stage_get_settings (stage);
+  g_autoptr(GPtrArray) conditions = flows_settings_get_entries (settings, "conditions");
+  gboolean any = g_str_equal (flows_settings_get_string (settings, "match"), "any");
+  g_autoptr(JsonObject) outputs = json_object_new ();
+  JsonArray *results = json_array_new ();
+  /* All of none holds; any of none does not. */
+  gboolean passed = !any;
+
+  json_object_set_array_member (outputs, "conditions", results);
+  for (guint i = 0; i < conditions->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean holds;
+
+      if (!evaluate_condition (context, g_ptr_array_index (conditions, i), i, &holds, &error))
+        {
+          flows_stage_context_fail (context, NULL, g_steal_pointer (&error));
+          return;
+        }
+      json_array_add_boolean_element (results, holds);
+      passed = any ? (passed || holds) : (passed && holds);
+    }
+
+  json_object_set_boolean_member (outputs, "result", passed);
+  flows_stage_context_finish (context, passed ? "pass" : "fail",
+                              json_node_init_object (json_node_alloc (), outputs),
+                              json_object_ref (outputs), NULL);
 }
 
 static void
@@ -93,6 +225,7 @@ flows_stage_kind_route_flow_class_init (FlowsStageKindRouteFlowClass *klass)
 {
   FlowsStageKindClass *kind_class = FLOWS_STAGE_KIND_CLASS (klass);
 
+  kind_class->execute = flows_stage_kind_route_flow_execute;
   kind_class->add_to_scope = flows_stage_kind_route_flow_add_to_scope;
 
   flows_stage_kind_class_set_metadata (kind_class, "route-flow", N_("Route Flow"), "media-playlist-shuffle-symbolic",

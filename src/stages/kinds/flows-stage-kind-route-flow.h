@@ -8,7 +8,4 @@ G_BEGIN_DECLS
 #define FLOWS_TYPE_STAGE_KIND_ROUTE_FLOW (flows_stage_kind_route_flow_get_type ())
 G_DECLARE_FINAL_TYPE (FlowsStageKindRouteFlow, flows_stage_kind_route_flow, FLOWS, STAGE_KIND_ROUTE_FLOW, FlowsStageKind)
 
-/* TRUE for the comparators of conditions that compare numbers ("GreaterThan", …). */
-gboolean flows_stage_kind_route_flow_comparator_is_numeric (const char *comparator);
-
 G_END_DECLS

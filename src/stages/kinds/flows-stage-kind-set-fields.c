@@ -40,6 +40,42 @@ static const FlowsSettingSpec settings[] = {
 };
 
 static void
+flows_stage_kind_set_fields_execute (FlowsStageKind    *kind,
+                                     FlowsStage        *stage,
+                                     FlowsStageContext *context)
+{
+  g_autoptr(GPtrArray) fields = flows_settings_get_entries (flows_stage_get_settings (stage), "fields");
+  g_autoptr(JsonObject) outputs = json_object_new ();
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      JsonObject *field = g_ptr_array_index (fields, i);
+      const char *when_empty = flows_settings_get_string (field, "whenEmpty");
+      g_autofree char *setting = g_strdup_printf ("fields[%u].value", i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *value = flows_stage_context_expand (context, setting, flows_settings_get_string (field, "value"),
+                                                           FLOWS_EXPANSION_TEXT, &error);
+
+      if (value != NULL && *value == '\0' && *when_empty != '\0')
+        {
+          g_free (setting);
+          g_free (value);
+          setting = g_strdup_printf ("fields[%u].whenEmpty", i);
+          value = flows_stage_context_expand (context, setting, when_empty, FLOWS_EXPANSION_TEXT, &error);
+        }
+      if (value == NULL)
+        {
+          flows_stage_context_fail (context, json_object_ref (outputs), g_steal_pointer (&error));
+          return;
+        }
+      json_object_set_string_member (outputs, flows_settings_get_string (field, "name"), value);
+    }
+
+  flows_stage_context_finish (context, "success", json_node_init_object (json_node_alloc (), outputs),
+                              json_object_ref (outputs), NULL);
+}
+
+static void
 add_field (const char *name,
            gpointer    user_data)
 {
@@ -61,6 +97,7 @@ flows_stage_kind_set_fields_class_init (FlowsStageKindSetFieldsClass *klass)
 {
   FlowsStageKindClass *kind_class = FLOWS_STAGE_KIND_CLASS (klass);
 
+  kind_class->execute = flows_stage_kind_set_fields_execute;
   kind_class->add_to_scope = flows_stage_kind_set_fields_add_to_scope;
 
   flows_stage_kind_class_set_metadata (kind_class, "set-fields", N_("Set Fields"), "document-edit-symbolic",
