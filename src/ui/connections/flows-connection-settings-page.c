@@ -1157,17 +1157,3 @@ flows_connection_settings_page_new (FlowsLibrary *library)
                        "library", library,
                        NULL);
 }
-
-FlowsLibrary *
-flows_connection_settings_page_get_library (FlowsConnectionSettingsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTION_SETTINGS_PAGE (self), NULL);
-  return self->library;
-}
-
-FlowsApp *
-flows_connection_settings_page_get_app (FlowsConnectionSettingsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTION_SETTINGS_PAGE (self), NULL);
-  return self->app;
-}

@@ -967,13 +967,6 @@ flows_connections_page_new (void)
   return g_object_new (FLOWS_TYPE_CONNECTIONS_PAGE, NULL);
 }
 
-FlowsLibrary *
-flows_connections_page_get_library (FlowsConnectionsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTIONS_PAGE (self), NULL);
-  return self->library;
-}
-
 void
 flows_connections_page_set_library (FlowsConnectionsPage *self,
                                     FlowsLibrary         *library)
@@ -992,13 +985,6 @@ flows_connections_page_set_library (FlowsConnectionsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
 }
 
-FlowsApp *
-flows_connections_page_get_app (FlowsConnectionsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTIONS_PAGE (self), NULL);
-  return self->app;
-}
-
 void
 flows_connections_page_set_app (FlowsConnectionsPage *self,
                                 FlowsApp             *app)
@@ -1014,13 +1000,6 @@ flows_connections_page_set_app (FlowsConnectionsPage *self,
   close_result (self);
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP]);
-}
-
-FlowsRunner *
-flows_connections_page_get_runner (FlowsConnectionsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTIONS_PAGE (self), NULL);
-  return self->runner;
 }
 
 void

@@ -1148,20 +1148,6 @@ flows_canvas_get_route_point (FlowsCanvas *self,
   return TRUE;
 }
 
-void
-flows_canvas_get_input_port (FlowsCanvas *self,
-                             FlowsStage  *stage,
-                             double      *x,
-                             double      *y)
-{
-  Node *node;
-
-  g_return_if_fail (FLOWS_IS_CANVAS (self));
-
-  if ((node = find_node (self, stage)) != NULL)
-    node_input_port (self, node, x, y);
-}
-
 FlowsStageCard *
 flows_canvas_get_card (FlowsCanvas *self,
                        FlowsStage  *stage)
@@ -1375,7 +1361,6 @@ curve_in_view (const double           points[8],
 
 typedef struct
 {
-  Node            *node;
   const char      *output;
   double           points[8];
   graphene_rect_t  bounds;   /* widget pixels, within the widget */
@@ -1410,7 +1395,7 @@ snapshot_routes (FlowsCanvas           *self,
         {
           const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
           Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
-          VisibleRoute route = { node, outputs[j] };
+          VisibleRoute route = { .output = outputs[j] };
           double x0, y0, x3, y3, width, min_x, max_x, min_y, max_y;
 
           if (target == NULL)
@@ -2513,12 +2498,6 @@ flows_canvas_init (FlowsCanvas *self)
   drop = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY);
   g_signal_connect_swapped (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
-}
-
-GtkWidget *
-flows_canvas_new (void)
-{
-  return g_object_new (FLOWS_TYPE_CANVAS, NULL);
 }
 
 void

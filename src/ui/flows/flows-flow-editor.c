@@ -1124,14 +1124,6 @@ flows_flow_editor_new (void)
   return g_object_new (FLOWS_TYPE_FLOW_EDITOR, NULL);
 }
 
-FlowsLibrary *
-flows_flow_editor_get_library (FlowsFlowEditor *self)
-{
-  g_return_val_if_fail (FLOWS_IS_FLOW_EDITOR (self), NULL);
-
-  return self->library;
-}
-
 void
 flows_flow_editor_set_library (FlowsFlowEditor *self,
                                FlowsLibrary    *library)

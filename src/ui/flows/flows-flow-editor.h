@@ -21,7 +21,6 @@ G_DECLARE_FINAL_TYPE (FlowsFlowEditor, flows_flow_editor, FLOWS, FLOW_EDITOR, Ad
 
 GtkWidget    *flows_flow_editor_new          (void);
 /* The library saves the edits and lists the connections a run can use. */
-FlowsLibrary *flows_flow_editor_get_library  (FlowsFlowEditor *self);
 void          flows_flow_editor_set_library  (FlowsFlowEditor *self,
                                               FlowsLibrary    *library);
 /* Shows @flow of @app (both NULL: nothing). A new flow starts a new undo history. */

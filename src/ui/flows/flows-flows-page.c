@@ -1038,13 +1038,6 @@ flows_flows_page_new (void)
   return g_object_new (FLOWS_TYPE_FLOWS_PAGE, NULL);
 }
 
-FlowsLibrary *
-flows_flows_page_get_library (FlowsFlowsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_FLOWS_PAGE (self), NULL);
-  return self->library;
-}
-
 void
 flows_flows_page_set_library (FlowsFlowsPage *self,
                               FlowsLibrary   *library)
@@ -1058,13 +1051,6 @@ flows_flows_page_set_library (FlowsFlowsPage *self,
         flows_flow_editor_set_library (self->flow_editor, library);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
     }
-}
-
-FlowsApp *
-flows_flows_page_get_app (FlowsFlowsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_FLOWS_PAGE (self), NULL);
-  return self->app;
 }
 
 void

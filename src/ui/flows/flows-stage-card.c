@@ -191,14 +191,6 @@ flows_stage_card_set_stage (FlowsStageCard *self,
   update_labels (self);
 }
 
-FlowsStage *
-flows_stage_card_get_stage (FlowsStageCard *self)
-{
-  g_return_val_if_fail (FLOWS_IS_STAGE_CARD (self), NULL);
-
-  return self->stage;
-}
-
 void
 flows_stage_card_set_selected (FlowsStageCard *self,
                                gboolean        selected)
