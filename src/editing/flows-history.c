@@ -554,7 +554,6 @@ end (FlowsHistory *self,
      const char   *merge_tag,
      FlowsStage   *merge_stage)
 {
-  g_autoptr(GPtrArray) dropped = NULL;
   Step *step;
   Step *last;
   State old;

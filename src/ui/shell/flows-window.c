@@ -71,7 +71,8 @@ describe_app (FlowsApp *app)
 }
 
 /* Sidebar rows are recycled (GtkListView): only those on screen exist, whatever the size of
- * the library. A row is an icon, the App's name and a one-line description. */
+ * the library. A row is an icon, the App's name and a one-line description; the name follows
+ * the App the row shows through the row's binding group. */
 static void
 setup_app_row (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -81,6 +82,7 @@ setup_app_row (GtkSignalListItemFactory *factory,
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
+  GBindingGroup *app_bindings = g_binding_group_new ();
 
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (row, 6);
@@ -97,6 +99,8 @@ setup_app_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row), gtk_image_new ());
   gtk_box_append (GTK_BOX (row), labels);
   gtk_list_item_set_child (item, row);
+  g_binding_group_bind (app_bindings, "name", title, "label", G_BINDING_SYNC_CREATE);
+  g_object_set_data_full (G_OBJECT (item), "app-bindings", app_bindings, g_object_unref);
 }
 
 static void
@@ -110,12 +114,11 @@ bind_app_row (GtkSignalListItemFactory *factory,
   GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_last_child (row));
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
   g_autofree char *description = describe_app (app);
-  GBinding *name_binding = g_object_bind_property (app, "name", title, "label", G_BINDING_SYNC_CREATE);
 
+  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
                                                   ? "system-users-symbolic" : "dialog-password-symbolic");
   gtk_label_set_text (GTK_LABEL (subtitle), description);
-  g_object_set_data (G_OBJECT (item), "name-binding", name_binding);
 }
 
 static void
@@ -123,10 +126,7 @@ unbind_app_row (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 FlowsWindow              *self)
 {
-  GBinding *name_binding = g_object_steal_data (G_OBJECT (item), "name-binding");
-
-  if (name_binding != NULL)
-    g_binding_unbind (name_binding);
+  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), NULL);
 }
 
 static gboolean
