@@ -823,8 +823,8 @@ flows_canvas_select_all (FlowsCanvas *self)
   selection_changed (self);
 }
 
-void
-flows_canvas_clear_selection (FlowsCanvas *self)
+static void
+clear_selection (FlowsCanvas *self)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -851,10 +851,10 @@ flows_canvas_get_selected_route (FlowsCanvas  *self,
   return TRUE;
 }
 
-void
-flows_canvas_select_route (FlowsCanvas *self,
-                           FlowsStage  *stage,
-                           const char  *output)
+static void
+select_route (FlowsCanvas *self,
+              FlowsStage  *stage,
+              const char  *output)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -2016,7 +2016,7 @@ on_drag_begin (FlowsCanvas    *self,
     }
   else if ((node = route_at (self, x, y, &output, &near_end)) != NULL)
     {
-      flows_canvas_select_route (self, node->stage, output);
+      select_route (self, node->stage, output);
       if (near_end)
         {
           self->drag = DRAG_CONNECT;
@@ -2031,7 +2031,7 @@ on_drag_begin (FlowsCanvas    *self,
       self->drag = DRAG_RUBBER_BAND;
       self->rubber_extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
       if (!self->rubber_extend)
-        flows_canvas_clear_selection (self);
+        clear_selection (self);
     }
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);

@@ -78,14 +78,10 @@ void          flows_canvas_select_stage       (FlowsCanvas        *self,
 void          flows_canvas_select_stages      (FlowsCanvas        *self,
                                                GPtrArray          *stages);
 void          flows_canvas_select_all         (FlowsCanvas        *self);
-void          flows_canvas_clear_selection    (FlowsCanvas        *self);
 /* The selected route, if a route rather than stages is selected. */
 gboolean      flows_canvas_get_selected_route (FlowsCanvas        *self,
                                                FlowsStage        **stage,
                                                const char        **output);
-void          flows_canvas_select_route       (FlowsCanvas        *self,
-                                               FlowsStage         *stage,
-                                               const char         *output);
 /* Deletes the selected route, or the selected stages; one undo step. */
 void          flows_canvas_delete_selection   (FlowsCanvas        *self);
 /* Moves the selected stages by (@dx, @dy), as one undo step. */

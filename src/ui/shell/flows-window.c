@@ -12,6 +12,10 @@
 #include "flows-new-app-dialog.h"
 #include "flows-window.h"
 
+static void show_error (FlowsWindow *self,
+                        const char  *summary,
+                        const char  *details);
+
 struct _FlowsWindow
 {
   AdwApplicationWindow        parent_instance;
@@ -379,7 +383,7 @@ on_save_failed (FlowsWindow *self,
 {
   g_autofree char *summary = g_strdup_printf (_("“%s” could not be saved"), flows_app_get_name (app));
 
-  flows_window_show_error (self, summary, error->message);
+  show_error (self, summary, error->message);
 }
 
 static void
@@ -528,7 +532,7 @@ on_export_response (GtkNativeDialog *chooser,
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
     {
       if (!flows_library_export_app (self->library, self->app, file, &error))
-        flows_window_show_error (self, _("The App was not exported"), error->message);
+        show_error (self, _("The App was not exported"), error->message);
       else
         {
           g_autofree char *name = g_file_get_basename (file);
@@ -798,7 +802,7 @@ flows_window_import (FlowsWindow *self,
       g_autofree char *name = g_file_get_basename (file);
       g_autofree char *summary = g_strdup_printf (_("%s was not imported"), name);
 
-      flows_window_show_error (self, summary, error->message);
+      show_error (self, summary, error->message);
       return;
     }
   flows_window_select_app (self, flows_app_get_id (app));
@@ -833,10 +837,12 @@ on_details_clicked (AdwToast    *toast,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-void
-flows_window_show_error (FlowsWindow *self,
-                         const char  *summary,
-                         const char  *details)
+/* Shows an error in a toast with a Details button that opens @details (the full message: file,
+ * line, HTTP status, what the provider said). @details may be NULL. */
+static void
+show_error (FlowsWindow *self,
+            const char  *summary,
+            const char  *details)
 {
   AdwToast *toast;
 
@@ -889,7 +895,7 @@ flows_widget_show_error (GtkWidget  *widget,
 
   /* Outside the main window (a test hosting one page) the error still reaches the log. */
   if (window != NULL)
-    flows_window_show_error (window, summary, details);
+    show_error (window, summary, details);
   else
     g_message ("%s: %s", summary, details != NULL ? details : "");
 }
