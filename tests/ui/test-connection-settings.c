@@ -680,8 +680,6 @@ test_invalid_key_not_saved (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_keys); i++)
     {
-      g_autofree char *keys = NULL;
-
       type_into (GTK_WIDGET (row), "Key", bad_keys[i]);
       g_assert_true (gtk_widget_has_css_class (key_row, "error"));
       g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");

@@ -656,8 +656,10 @@ on_connected (GObject      *source,
               gpointer      user_data)
 {
   ConnectWait *wait = user_data;
-  g_autoptr(GSocketConnection) connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &wait->error);
+  GSocketConnection *connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &wait->error);
 
+  /* Whether it connected is all the test asks: wait->error says. */
+  g_clear_object (&connection);
   wait->done = TRUE;
 }
 
@@ -1940,8 +1942,10 @@ on_fetched (GObject      *source,
             gpointer      user_data)
 {
   Fetch *fetch = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &fetch->error);
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &fetch->error);
 
+  /* The status and the headers are what the test reads, from the message. */
+  g_clear_pointer (&body, g_bytes_unref);
   fetch->done = TRUE;
 }
 
