@@ -52,7 +52,12 @@ flows_setting_spec_new_default (const FlowsSettingSpec *spec)
       return json_node_init_string (json_node_alloc (), spec->choices[0].value);
 
     case FLOWS_SETTING_LIST:
-      return json_node_init_array (json_node_alloc (), json_array_new ());
+      {
+        JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+        json_node_take_array (node, json_array_new ());
+        return node;
+      }
 
     case FLOWS_SETTING_OBJECT:
       {

@@ -204,7 +204,7 @@ flows_stage_context_evaluate (FlowsStageContext  *context,
     }
   else
     {
-      char *value = flows_stage_context_expand (context, setting, text, FLOWS_EXPANSION_TEXT, error);
+      g_autofree char *value = flows_stage_context_expand (context, setting, text, FLOWS_EXPANSION_TEXT, error);
 
       return value != NULL ? json_node_init_string (json_node_alloc (), value) : NULL;
     }

@@ -1396,8 +1396,9 @@ add_item (GtkWidget  *widget,
   array = lookup_setting (settings, path);
   if (array == NULL)
     {
-      g_autoptr(JsonNode) empty = json_node_init_array (json_node_alloc (), json_array_new ());
+      g_autoptr(JsonNode) empty = json_node_new (JSON_NODE_ARRAY);
 
+      json_node_take_array (empty, json_array_new ());
       store_setting (settings, path, empty);
       array = lookup_setting (settings, path);
     }
