@@ -17,6 +17,7 @@
 #include "hardening-helpers.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-session.h"
 
 /* The redirect match ---------------------------------------------------------------------------- */
 
@@ -517,7 +518,7 @@ test_listener_single_use (void)
   test_assert_not_contains (wait.uri, "second");
 
   /* …and a new connection is refused: the socket is closed. */
-  hardening_spin (100);
+  test_spin (100);
   assert_refused (port);
   g_free (wait.uri);
 }
@@ -616,38 +617,6 @@ test_listener_loopback_only (void)
 
 /* The sign-in window and certificates --------------------------------------------------------------- */
 
-/* A self-signed certificate for 127.0.0.1, made for this run. */
-static GTlsCertificate *
-make_self_signed_certificate (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *directory = hardening_make_dir ("flows-tls-XXXXXX");
-  g_autofree char *cert_path = g_build_filename (directory, "cert.pem", NULL);
-  g_autofree char *key_path = g_build_filename (directory, "key.pem", NULL);
-  g_autofree char *err = NULL;
-  GTlsCertificate *certificate;
-  int status;
-
-  if (openssl == NULL)
-    g_error ("openssl is not installed (build-aux/deps test installs it)");
-  {
-    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
-                           "-keyout", key_path, "-out", cert_path, NULL };
-
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
-    g_assert_no_error (error);
-  }
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("could not make a certificate: %s\n%s", error->message, err);
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  hardening_remove_tree (directory);
-  return certificate;
-}
-
 /* The provider's own page is plain HTTP on loopback and sends the browser on to a sign-in page
  * behind a certificate nobody vouches for: the window stops there, before the page is asked
  * for, and says why, on screen until it is closed. */
@@ -666,12 +635,12 @@ test_window_refuses_untrusted_certificate (void)
   g_autofree char *file_after = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     g_error ("GIO has no TLS backend: install glib-networking");
 
-  certificate = make_self_signed_certificate ();
+  certificate = test_certificate_new_self_signed ();
   impostor = test_server_new_tls (certificate);
   test_server_respond (impostor, "/login", 200, "text/html",
                        "<html><body><form><input id='username'><input id='password'></form></body></html>", -1);
@@ -718,11 +687,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
   ui_test_init (&argc, &argv);
-  hardening_test_program = g_file_read_link ("/proc/self/exe", &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/sign-in-hardening/redirect/look-alikes", test_redirect_look_alikes);
   g_test_add_func ("/sign-in-hardening/state/refused", test_state_refused);

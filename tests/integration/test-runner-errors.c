@@ -113,71 +113,9 @@ test_timeout (void)
   g_assert_cmpuint (test_server_n_requests (server), ==, 2);
 }
 
-/* A self-signed certificate for 127.0.0.1, made for this run. */
-static GTlsCertificate *
-make_self_signed_certificate (char **directory)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *certtool = g_find_program_in_path ("certtool");
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  GTlsCertificate *certificate;
-  int status;
-
-  *directory = g_dir_make_tmp ("flows-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  cert_path = g_build_filename (*directory, "cert.pem", NULL);
-  key_path = g_build_filename (*directory, "key.pem", NULL);
-
-  if (openssl != NULL)
-    {
-      const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                             "-subj", "/CN=127.0.0.1", "-days", "1",
-                             "-keyout", key_path, "-out", cert_path, NULL };
-
-      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-      g_assert_no_error (error);
-    }
-  else if (certtool != NULL)
-    {
-      g_autofree char *template_path = g_build_filename (*directory, "template", NULL);
-      const char *key_argv[] = { certtool, "--generate-privkey", "--outfile", key_path, NULL };
-      const char *cert_argv[] = { certtool, "--generate-self-signed", "--load-privkey", key_path,
-                                  "--template", template_path, "--outfile", cert_path, NULL };
-
-      g_file_set_contents (template_path, "cn = 127.0.0.1\nip_address = 127.0.0.1\nexpiration_days = 1\ntls_www_server\n",
-                           -1, &error);
-      g_assert_no_error (error);
-      g_spawn_sync (NULL, (char **)key_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-      g_assert_no_error (error);
-      g_spawn_check_wait_status (status, &error);
-      g_assert_no_error (error);
-      g_clear_pointer (&out, g_free);
-      g_clear_pointer (&err, g_free);
-      g_spawn_sync (NULL, (char **)cert_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-      g_assert_no_error (error);
-      g_unlink (template_path);
-    }
-  else
-    g_error ("neither openssl nor certtool is installed (build-aux/deps test installs openssl)");
-
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("could not make a certificate: %s\n%s", error->message, err);
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  g_unlink (cert_path);
-  g_unlink (key_path);
-  return certificate;
-}
-
 static void
 test_tls_untrusted (void)
 {
-  g_autofree char *directory = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(TestServer) server = NULL;
   g_autofree char *url = NULL;
@@ -188,8 +126,7 @@ test_tls_untrusted (void)
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     g_error ("GIO has no TLS backend: install glib-networking");
 
-  certificate = make_self_signed_certificate (&directory);
-  g_rmdir (directory);
+  certificate = test_certificate_new_self_signed ();
   server = test_server_new_tls (certificate);
   g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
 

@@ -10,66 +10,24 @@
 #include "flows-stage.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-files.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
 
-static gboolean have_display;
-
 gboolean
 ui_test_init (int    *argc,
               char ***argv)
 {
-  g_test_init (argc, argv, NULL);
-
   /* Xvfb has no DRM device: there, WebKit's DMA-BUF renderer leaves the page blank (the tests
    * still pass, the screenshot shows nothing). Shared-memory rendering shows it. */
   g_setenv ("WEBKIT_DISABLE_DMABUF_RENDERER", "1", FALSE);
 
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
-  return have_display;
-}
-
-gboolean
-ui_test_need_display (void)
-{
-  if (have_display)
-    return TRUE;
-  g_test_skip ("no display: run under build-aux/session (Xvfb) for the real sign-in window");
-  return FALSE;
-}
-
-gboolean
-ui_test_need_keyring (void)
-{
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
-    return TRUE;
-  g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
-  return FALSE;
+  return test_ui_init (argc, argv);
 }
 
 /* The App and its connection ---------------------------------------------------------------- */
-
-static void
-remove_recursively (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                        NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
-        remove_recursively (child);
-    }
-  g_file_delete (file, NULL, NULL);
-}
 
 TestOAuthApp *
 test_oauth_app_new (const char *redirect_url,
@@ -81,17 +39,11 @@ test_oauth_app_new (const char *redirect_url,
                     const char *scopes)
 {
   TestOAuthApp *oauth_app = g_new0 (TestOAuthApp, 1);
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *connection_id = g_uuid_string_random ();
   g_autofree char *default_redirect = NULL;
 
-  oauth_app->data_dir = g_dir_make_tmp ("flows-sign-in-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (oauth_app->data_dir);
-  oauth_app->library = flows_library_new (directory);
-  flows_library_load (oauth_app->library, &error);
-  g_assert_no_error (error);
+  oauth_app->library = test_library_new_temp ("flows-sign-in-XXXXXX", &oauth_app->data_dir);
 
   /* The template as a developer creates it: its flows are not touched. */
   oauth_app->app = flows_app_new_from_template ("Sign-in test", FLOWS_CONNECTION_TYPE_OAUTH);
@@ -127,12 +79,11 @@ void
 test_oauth_app_free (TestOAuthApp *oauth_app)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) directory = g_file_new_for_path (oauth_app->data_dir);
 
   flows_secrets_clear_connection_sync (flows_app_get_id (oauth_app->app),
                                        flows_connection_get_id (oauth_app->connection), NULL, &error);
   g_assert_no_error (error);
-  remove_recursively (directory);
+  test_remove_tree (oauth_app->data_dir);
 
   g_clear_object (&oauth_app->runner);
   g_clear_object (&oauth_app->connection);
@@ -498,27 +449,10 @@ sign_in_window_is_open (FlowsSignInWindow *window)
   return FALSE;
 }
 
-/* The first widget of @type below @root, depth first. */
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 const char *
 sign_in_window_page (FlowsSignInWindow *window)
 {
-  GtkWidget *stack = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK);
+  GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK);
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
@@ -527,7 +461,7 @@ sign_in_window_page (FlowsSignInWindow *window)
 const char *
 sign_in_window_error_text (FlowsSignInWindow *window)
 {
-  GtkWidget *stack = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK);
+  GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK);
   GtkWidget *page;
 
   g_assert_nonnull (stack);
@@ -540,11 +474,11 @@ sign_in_window_error_text (FlowsSignInWindow *window)
 static AdwWindowTitle *
 window_title (FlowsSignInWindow *window)
 {
-  GtkWidget *header = find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  GtkWidget *header = test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
   GtkWidget *title;
 
   g_assert_nonnull (header);
-  title = find_widget (header, ADW_TYPE_WINDOW_TITLE);
+  title = test_find_widget_of_type (header, ADW_TYPE_WINDOW_TITLE);
   g_assert_nonnull (title);
   return ADW_WINDOW_TITLE (title);
 }
@@ -565,7 +499,7 @@ const char *
 sign_in_window_security_icon (FlowsSignInWindow *window)
 {
   GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (window_title (window)));
-  GtkWidget *image = find_widget (box, GTK_TYPE_IMAGE);
+  GtkWidget *image = test_find_widget_of_type (box, GTK_TYPE_IMAGE);
 
   g_assert_nonnull (image);
   return gtk_image_get_icon_name (GTK_IMAGE (image));
@@ -576,24 +510,7 @@ sign_in_window_close (FlowsSignInWindow *window)
 {
   if (window != NULL && sign_in_window_is_open (window))
     gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (50);
-}
-
-static gboolean
-on_spin_elapsed (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-ui_test_spin (guint ms)
-{
-  gboolean elapsed = FALSE;
-
-  g_timeout_add (ms, on_spin_elapsed, &elapsed);
-  while (!elapsed)
-    g_main_context_iteration (NULL, TRUE);
+  test_spin (50);
 }
 
 /* What the X server shows of @window (the web page included: WebKit draws it in a process of
@@ -636,36 +553,13 @@ ui_test_save_screenshot (GtkWidget   *window,
                          const char  *path,
                          GError     **error)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GError) x11_error = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
 
   if (save_x11_screenshot (window, path, &x11_error))
     return TRUE;
   if (x11_error != NULL)
     g_test_message ("no X11 screenshot (%s): a GTK snapshot instead", x11_error->message);
-
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL || renderer == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window drew nothing");
-      return FALSE;
-    }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
-      return FALSE;
-    }
-  return TRUE;
+  return test_save_snapshot (window, path, error);
 }
 
 /* Secrets audit --------------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
-/* sign-in-helpers.h — what the OAuth sign-in tests share: the display and keyring checks, an
- * App from the unchanged OAuth template in a library of its own, the real sign-in window driven
- * through the provider's pages with JavaScript, and the secrets audit.
+/* sign-in-helpers.h — what the OAuth sign-in tests share: an App from the unchanged OAuth
+ * template in a library of its own, the real sign-in window driven through the provider's pages
+ * with JavaScript, and the secrets audit.
  */
 #pragma once
 
@@ -12,19 +12,17 @@
 #include "flows-runner.h"
 #include "flows-sign-in-window.h"
 #include "flows-sign-in.h"
+#include "test-session.h"
+#include "test-ui.h"
 
 G_BEGIN_DECLS
 
 /* No single sign-in should take this long; a hang fails instead of blocking. */
 #define SIGN_IN_TIMEOUT_MS 60000
 
-/* g_test_init(), then GTK and libadwaita when there is a display. Returns whether there is. */
+/* test_ui_init() with WebKit set up for Xvfb. Returns whether there is a display. */
 gboolean     ui_test_init            (int          *argc,
                                       char       ***argv);
-/* Skip the current test (TRUE: go on) without a display or without the disposable keyring of
- * build-aux/session (FLOWS_TEST_SECRET_SERVICE=1). */
-gboolean     ui_test_need_display    (void);
-gboolean     ui_test_need_keyring    (void);
 
 /* An OAuth App from the unchanged template and one connection, saved in a library in a new
  * temporary data directory. */
@@ -144,9 +142,6 @@ const char   *sign_in_window_security    (FlowsSignInWindow *window);
 const char   *sign_in_window_security_icon (FlowsSignInWindow *window);
 /* Destroys the window when still open and lets everything settle. */
 void          sign_in_window_close       (FlowsSignInWindow *window);
-
-/* Runs the default main context for @ms milliseconds. */
-void          ui_test_spin               (guint ms);
 
 /* Saves what @window shows (the web page included) as a PNG. */
 gboolean      ui_test_save_screenshot    (GtkWidget   *window,

@@ -56,7 +56,7 @@ static struct
 static gboolean
 need_provider (gboolean need_sign_in)
 {
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return FALSE;
   if (interop.skip_reason != NULL)
     {
@@ -178,7 +178,7 @@ test_provider_starts (void)
   g_autoptr(GMatchInfo) match = NULL;
   ReadLine read = { 0 };
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   if (interop_dir == NULL)
@@ -261,7 +261,7 @@ on_interop_page (SignInDrive *drive,
   if (interop.screenshot_path == NULL)
     return;
   /* Let the page paint before the picture is taken. */
-  ui_test_spin (1000);
+  test_spin (1000);
   if (!ui_test_save_screenshot (GTK_WIDGET (drive->window), interop.screenshot_path, &error))
     g_error ("no screenshot: %s", error->message);
   g_test_message ("screenshot of the sign-in window: %s", interop.screenshot_path);
@@ -501,7 +501,7 @@ test_provider_stops (void)
   g_autoptr(GError) error = NULL;
   Exit exit = { 0 };
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
   if (interop.provider == NULL)
     {

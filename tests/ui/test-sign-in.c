@@ -574,7 +574,7 @@ test_listener_one_request (void)
   g_assert_cmpstr (code, ==, "a+b/c=");
 
   /* One request only: the socket closes after it. */
-  ui_test_spin (100);
+  test_spin (100);
   assert_port_closed (port);
   g_free (wait.uri);
 }
@@ -815,7 +815,7 @@ test_sign_in_success (void)
   SignInDrive drive;
   gint64 before;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -906,7 +906,7 @@ test_sign_in_wrong_password_first (void)
   SignInDrive drive;
   g_autofree char *right_script = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -929,7 +929,7 @@ test_sign_in_access_denied (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -948,7 +948,7 @@ test_sign_in_user_denies (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -968,7 +968,7 @@ test_sign_in_wrong_state (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -988,7 +988,7 @@ test_sign_in_missing_code (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1007,7 +1007,7 @@ test_sign_in_token_server_error (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1029,7 +1029,7 @@ test_sign_in_token_html (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1051,7 +1051,7 @@ test_sign_in_expires_in_string (void)
   SignInDrive drive;
   gint64 before;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1071,7 +1071,7 @@ test_sign_in_special_character_codes (void)
   g_autoptr(Sandbox) sandbox = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1113,7 +1113,7 @@ test_sign_in_slow_token_endpoint (void)
   TokenWatch watch = { 0 };
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1134,7 +1134,7 @@ test_sign_in_slow_token_endpoint (void)
   g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 1);
 
   /* When the provider answers at last, nothing changes. */
-  ui_test_spin (3500);
+  test_spin (3500);
   assert_not_signed_in (sandbox->oauth_app, NULL);
   sign_in_drive_clear (&drive);
 }
@@ -1146,7 +1146,7 @@ test_sign_in_close_on_login_page (void)
   g_autofree char *file_before = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1194,7 +1194,7 @@ test_sign_in_close_while_exchanging (void)
   CloseWhenExchanging close = { 0 };
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1211,7 +1211,7 @@ test_sign_in_close_while_exchanging (void)
   g_assert_false (sign_in_window_is_open (drive.window));
 
   /* The provider answers after the window closed: the tokens are not stored. */
-  ui_test_spin (2500);
+  test_spin (2500);
   assert_not_signed_in (sandbox->oauth_app, file_before);
   sign_in_drive_clear (&drive);
 }
@@ -1223,7 +1223,7 @@ test_sign_in_bad_authorize_url (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -1240,45 +1240,6 @@ test_sign_in_bad_authorize_url (void)
 
 /* A certificate the system does not trust --------------------------------------------------- */
 
-/* A self-signed certificate for 127.0.0.1, made for this run. */
-static GTlsCertificate *
-make_self_signed_certificate (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *directory = NULL;
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
-  g_autofree char *err = NULL;
-  GTlsCertificate *certificate;
-  int status;
-
-  if (openssl == NULL)
-    g_error ("openssl is not installed (build-aux/deps test installs it)");
-
-  directory = g_dir_make_tmp ("flows-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  cert_path = g_build_filename (directory, "cert.pem", NULL);
-  key_path = g_build_filename (directory, "key.pem", NULL);
-  {
-    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
-                           "-keyout", key_path, "-out", cert_path, NULL };
-
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
-    g_assert_no_error (error);
-  }
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("could not make a certificate: %s\n%s", error->message, err);
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  g_unlink (cert_path);
-  g_unlink (key_path);
-  g_rmdir (directory);
-  return certificate;
-}
-
 static void
 test_sign_in_tls_error (void)
 {
@@ -1290,12 +1251,12 @@ test_sign_in_tls_error (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     g_error ("GIO has no TLS backend: install glib-networking");
 
-  certificate = make_self_signed_certificate ();
+  certificate = test_certificate_new_self_signed ();
   server = test_server_new_tls (certificate);
   test_server_respond (server, "/authorize", 200, "text/html",
                        "<html><body><form><input id='username'></form></body></html>", -1);
@@ -1415,7 +1376,7 @@ test_sign_in_look_alikes (void)
   const char *paths[] = { "/oauth/callback/evil", "/oauth/callback.evil", "/oauth/Callback", "/oauth",
                           "/oauth/callbac" };
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   server = test_server_new ();
@@ -1529,7 +1490,7 @@ test_sign_in_look_alike_userinfo_host (void)
   EvilWatch watch = { 0 };
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   server = test_server_new ();
@@ -1638,7 +1599,7 @@ test_system_browser (void)
   SystemBrowserWait wrong = { 0 };
   g_autofree char *file_before = NULL;
 
-  if (!ui_test_need_keyring () || !install_curl_browser ())
+  if (!test_need_keyring () || !install_curl_browser ())
     return;
 
   sandbox = sandbox_new ();
@@ -1652,7 +1613,7 @@ test_system_browser (void)
 
   /* The listener is gone. */
   redirect = g_uri_parse (flows_app_get_redirect_url (sandbox->oauth_app->app), G_URI_FLAGS_NONE, NULL);
-  ui_test_spin (100);
+  test_spin (100);
   assert_port_closed (g_uri_get_port (redirect));
 
   /* The same checks as in the window: an answer with another state is rejected. */
@@ -1710,7 +1671,7 @@ test_refresh_invalid_grant (void)
   g_autoptr(FlowsRun) run = NULL;
   g_autofree char *access_token = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_signed_in (3600);
@@ -1761,7 +1722,7 @@ check_refresh_rotation (gboolean rotate)
   g_autofree char *new_refresh_token = NULL;
   gint64 before;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_signed_in (3600);
@@ -1823,7 +1784,7 @@ test_refresh_expired_before_call (void)
   g_autofree char *new_access_token = NULL;
   g_autofree char *refresh_token = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* The token the sign-in stored expired when it was issued. */
@@ -1874,7 +1835,7 @@ test_refresh_after_401 (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *access_token = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* The connection believes in its token for an hour; the provider has revoked it. */
@@ -1902,7 +1863,7 @@ test_refresh_after_401_once_only (void)
   g_autoptr(FlowsRun) run = NULL;
   g_autofree char *service_url = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* A service that refuses every token. */
@@ -1997,7 +1958,7 @@ test_step_traces (void)
   Fetch fetch = { 0 };
   StoreWait stored = { 0 };
 
-  if (!ui_test_need_keyring ())
+  if (!test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -2108,7 +2069,7 @@ test_refresh_single_flight (void)
   FlowsFlow *flow;
   Concurrent concurrent = { 0 };
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* The token expired; the provider is slow to refresh, so that every run asks meanwhile. */

@@ -1,6 +1,6 @@
-/* runner-helpers.h — what the engine's integration tests share: a SoupServer on 127.0.0.1 that
- * records every request byte for byte, Apps and flows built in code, and runs waited for in a
- * main loop.
+/* runner-helpers.h — a SoupServer on 127.0.0.1 that records every request byte for byte (over
+ * TLS with a self-signed certificate too), Apps and flows built in code, and runs waited for in
+ * a main loop: the engine's tests and every other test that runs flows.
  */
 #pragma once
 
@@ -13,6 +13,7 @@
 #include "flows-json-util.h"
 #include "flows-run.h"
 #include "flows-runner.h"
+#include "test-wait.h"
 
 G_BEGIN_DECLS
 
@@ -78,14 +79,14 @@ TestRequest *test_server_request      (TestServer      *server,
 TestRequest *test_server_single       (TestServer      *server);
 /* The body of @request as a string (asserts it holds no NUL). */
 char        *test_request_body_text   (TestRequest     *request);
-/* Runs the default main context until @condition is TRUE, failing after @timeout_ms. */
-void         test_wait_for            (gboolean       (*condition) (gpointer),
-                                       gpointer         user_data,
-                                       guint            timeout_ms);
-/* Iterates the default main context without blocking until nothing is pending. */
-void         test_drain_main_context  (void);
+/* A self-signed certificate for 127.0.0.1 (subject and IP address), made for this run with
+ * openssl or certtool, for test_server_new_tls(). */
+GTlsCertificate *test_certificate_new_self_signed (void);
 
 /* Apps and flows ---------------------------------------------------------------------------- */
+
+/* A JSON object written with single quotes, which reads better in C: every ' stands for ". */
+JsonObject  *test_parse_settings      (const char      *single_quoted);
 
 /* A Generic App with no parameters and no flows. */
 FlowsApp    *test_app_new             (void);

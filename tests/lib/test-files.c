@@ -1,0 +1,132 @@
+/* test-files.c — temporary directories and files for the tests */
+
+#define _GNU_SOURCE /* memmem() */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "test-files.h"
+
+char *
+test_make_temp_dir (const char *template_name)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (template_name, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+test_remove_tree (const char *path)
+{
+  GStatBuf st;
+  int result;
+
+  if (g_lstat (path, &st) != 0)
+    return;
+
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = NULL;
+      const char *name;
+
+      /* A test may have made it read-only. */
+      g_chmod (path, 0700);
+      dir = g_dir_open (path, 0, NULL);
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          test_remove_tree (child);
+        }
+      result = g_rmdir (path);
+    }
+  else
+    result = g_unlink (path);
+
+  if (result != 0)
+    g_error ("could not remove %s: %s", path, g_strerror (errno));
+}
+
+char *
+test_read_text (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+void
+test_write_text (const char *path,
+                 const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+gboolean
+test_tree_contains (const char *path,
+                    const char *needle)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (test_tree_contains (child, needle))
+            return TRUE;
+        }
+      return FALSE;
+    }
+  if (S_ISREG (st.st_mode))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_file_get_contents (path, &contents, &length, &error);
+      g_assert_no_error (error);
+      return memmem (contents, length, needle, strlen (needle)) != NULL;
+    }
+  return FALSE;
+}
+
+FlowsLibrary *
+test_library_open (const char *data_dir)
+{
+  g_autoptr(GFile) directory = g_file_new_for_path (data_dir);
+  g_autoptr(GError) error = NULL;
+  FlowsLibrary *library = flows_library_new (directory);
+
+  g_assert_true (flows_library_load (library, &error));
+  g_assert_no_error (error);
+  return library;
+}
+
+FlowsLibrary *
+test_library_new_temp (const char  *template_name,
+                       char       **data_dir)
+{
+  *data_dir = test_make_temp_dir (template_name);
+  return test_library_open (*data_dir);
+}

@@ -1,0 +1,35 @@
+/* test-files.h — temporary directories and the files in them: made, read, written, searched and
+ * removed, failing the test on any error; and a library in a new temporary data directory.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "flows-library.h"
+
+G_BEGIN_DECLS
+
+/* A new directory (0700) from g_dir_make_tmp()'s @template_name ("flows-what-XXXXXX"). */
+char         *test_make_temp_dir    (const char  *template_name);
+/* Removes @path and everything below it; symbolic links are removed, not followed, and a
+ * directory a test made read-only is made writable first. A path that does not exist is fine;
+ * one that stays fails the test. */
+void          test_remove_tree      (const char  *path);
+/* The contents of @path as a string. */
+char         *test_read_text        (const char  *path);
+/* Writes @text to @path, making the directories above it (0700). */
+void          test_write_text       (const char  *path,
+                                     const char  *text);
+/* Whether any regular file below @path (or @path itself) holds the bytes of @needle, NULs in
+ * the files included. */
+gboolean      test_tree_contains    (const char  *path,
+                                     const char  *needle);
+
+/* A library loaded from @data_dir (its files may have problems: see flows_library_get_problems()). */
+FlowsLibrary *test_library_open     (const char  *data_dir);
+/* A library in a new temporary data directory (@template_name as for test_make_temp_dir()),
+ * whose path goes to @data_dir; remove it with test_remove_tree(). */
+FlowsLibrary *test_library_new_temp (const char  *template_name,
+                                     char       **data_dir);
+
+G_END_DECLS
