@@ -18,47 +18,15 @@
 #include "flows-app-templates.h"
 #include "flows-document.h"
 #include "flows-library.h"
+#include "test-files.h"
 
 /* A time no save made by a test can produce: a rewrite would set the mtime to now. */
 #define OLD_MTIME 1000000000
 
+/* Every temporary directory of these tests. */
+#define TEMP_DIR "flows-test-documents-XXXXXX"
+
 /* Files and directories ------------------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    {
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-}
-
-static char *
-make_temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("flows-test-documents-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
 
 static char *
 read_text (const char *path,
@@ -543,7 +511,7 @@ test_connection_refuses_secret (void)
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Generic", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsConnection) connection = flows_connection_new ("conn-1", flows_app_get_id (app), "Mine");
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autoptr(GFile) directory = g_file_new_for_path (dir);
   g_autoptr(FlowsLibrary) library = flows_library_new (directory);
   g_autofree char *connections_dir = g_build_filename (dir, "connections", NULL);
@@ -578,7 +546,7 @@ test_connection_refuses_secret (void)
   g_assert_true (flows_library_add_connection (library, connection, &error));
   g_assert_no_error (error);
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* The library ------------------------------------------------------------------------------ */
@@ -624,7 +592,7 @@ assert_file_is_app (const char *path,
 static void
 test_library_save_reload (void)
 {
-  g_autofree char *top = make_temp_dir ();
+  g_autofree char *top = test_make_temp_dir (TEMP_DIR);
   g_autofree char *dir = g_build_filename (top, "library", NULL);
   g_autoptr(FlowsLibrary) library = open_library (dir);
   g_autoptr(FlowsLibrary) reloaded = NULL;
@@ -714,13 +682,13 @@ test_library_save_reload (void)
       g_assert_cmpstr (after, ==, before);
     }
 
-  remove_tree (top);
+  test_remove_tree (top);
 }
 
 static void
 test_library_items_changed (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autoptr(FlowsLibrary) library = open_library (dir);
   g_autoptr(FlowsApp) b = flows_app_new_from_template ("B", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsApp) a = flows_app_new_from_template ("A", FLOWS_CONNECTION_TYPE_GENERIC);
@@ -755,13 +723,13 @@ test_library_items_changed (void)
 
   g_signal_handlers_disconnect_by_data (flows_library_get_apps (library), &apps_changed);
   g_signal_handlers_disconnect_by_data (flows_library_get_connections (library), &connections_changed);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_library_atomic_writes (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autoptr(FlowsLibrary) library = open_library (dir);
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Generic", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsConnection) connection = flows_connection_new ("conn-1", flows_app_get_id (app), "Mine");
@@ -810,15 +778,15 @@ test_library_atomic_writes (void)
   g_assert_no_error (error);
   g_assert_cmpuint (file_mode (connection_file), ==, 0600);
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_library_import_export (void)
 {
-  g_autofree char *dir_a = make_temp_dir ();
-  g_autofree char *dir_b = make_temp_dir ();
-  g_autofree char *outside = make_temp_dir ();
+  g_autofree char *dir_a = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *dir_b = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
   g_autoptr(FlowsLibrary) a = open_library (dir_a);
   g_autoptr(FlowsLibrary) b = open_library (dir_b);
   g_autoptr(FlowsApp) every = new_every_kind_app ();
@@ -861,16 +829,16 @@ test_library_import_export (void)
     g_assert_cmpuint (flows_library_get_problems (again)->len, ==, 0);
   }
 
-  remove_tree (dir_a);
-  remove_tree (dir_b);
-  remove_tree (outside);
+  test_remove_tree (dir_a);
+  test_remove_tree (dir_b);
+  test_remove_tree (outside);
 }
 
 static void
 test_library_import_exists (void)
 {
-  g_autofree char *dir = make_temp_dir ();
-  g_autofree char *outside = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
   g_autoptr(FlowsLibrary) library = open_library (dir);
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Original", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsApp) copy = NULL;
@@ -916,15 +884,15 @@ test_library_import_exists (void)
     snapshot_assert_unchanged (before);
   }
 
-  remove_tree (dir);
-  remove_tree (outside);
+  test_remove_tree (dir);
+  test_remove_tree (outside);
 }
 
 static void
 test_library_import_bad_id (void)
 {
-  g_autofree char *dir = make_temp_dir ();
-  g_autofree char *outside = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
   g_autoptr(FlowsLibrary) library = open_library (dir);
   g_autoptr(FlowsApp) app = flows_app_new ("../../escape", "Escape", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autofree char *text = flows_document_app_to_json (app);
@@ -946,8 +914,8 @@ test_library_import_bad_id (void)
   listing = list_dir (outside);
   g_assert_cmpstr (listing, ==, "escape.json");
 
-  remove_tree (dir);
-  remove_tree (outside);
+  test_remove_tree (dir);
+  test_remove_tree (outside);
 }
 
 /* Bad files -------------------------------------------------------------------------------- */
@@ -968,7 +936,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(FlowsLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
 
-  fixture->dir = make_temp_dir ();
+  fixture->dir = test_make_temp_dir (TEMP_DIR);
   fixture->apps_dir = g_build_filename (fixture->dir, "apps", NULL);
   fixture->oauth = flows_app_new_from_template ("Good OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
   fixture->generic = flows_app_new_from_template ("Good Generic", FLOWS_CONNECTION_TYPE_GENERIC);
@@ -986,7 +954,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  remove_tree (fixture->dir);
+  test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->apps_dir);
   g_clear_object (&fixture->oauth);
@@ -1308,7 +1276,7 @@ test_bad_save_refused (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   g_autofree char *path = g_build_filename (fixture->apps_dir, "broken-id.json", NULL);
-  g_autofree char *outside = make_temp_dir ();
+  g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
   g_autofree char *import_path = g_build_filename (outside, "import.json", NULL);
   g_autoptr(GFile) import_file = g_file_new_for_path (import_path);
   g_autoptr(FlowsLibrary) library = NULL;
@@ -1345,7 +1313,7 @@ test_bad_save_refused (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 2);
   g_assert_null (flows_library_find_app (library, "broken-id"));
 
-  remove_tree (outside);
+  test_remove_tree (outside);
 }
 
 /* A broken connection file is reported the same way, and the good connection loads. */

@@ -2,21 +2,7 @@
 #include "flows-app-templates.h"
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
-
-/* Builds an object from JSON written with single quotes, which reads better in C. */
-static JsonObject *
-parse_settings (const char *single_quoted)
-{
-  g_autofree char *text = g_strdup (single_quoted);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_strdelimit (text, "'", '"');
-  node = json_from_string (text, &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_node_get_object (node));
-}
+#include "runner-helpers.h"
 
 /* Adds a stage to @flow and returns it (owned by the flow). Unless it is a Trigger, the first
  * route of the stage before it leads to it, when free: a stage no route reaches is a problem
@@ -44,7 +30,7 @@ add_stage (FlowsFlow      *flow,
 
   if (settings != NULL)
     {
-      g_autoptr(JsonObject) object = parse_settings (settings);
+      g_autoptr(JsonObject) object = test_parse_settings (settings);
 
       flows_stage_set_settings (stage, object);
     }
@@ -473,7 +459,7 @@ test_cache_stage_settings (void)
   g_autoptr(FlowsApp) app = new_app (&flow);
   FlowsStage *call = add_valid_call (flow);
   g_autoptr(JsonObject) valid = json_object_ref (flows_stage_get_settings (call));
-  g_autoptr(JsonObject) broken = parse_settings ("{'uriBase':'<Nope>'}");
+  g_autoptr(JsonObject) broken = test_parse_settings ("{'uriBase':'<Nope>'}");
 
   assert_no_problems (app, flow);
   assert_no_problems (app, flow);
@@ -716,9 +702,9 @@ test_contract_authorize (void)
   FlowsStage *build = flows_flow_find_stage_by_key (flow, "authorizeUrl");
   FlowsStage *response = flows_flow_find_stage_by_key (flow, "response");
   g_autoptr(FlowsStage) check = flows_stage_new ("stage-check", "check", FLOWS_STAGE_TYPE_ROUTE_FLOW, "Check");
-  g_autoptr(JsonObject) check_settings = parse_settings ("{'match':'all','conditions':[{'field':'<authorizeUrl.url>','comparator':'IsEmpty','value':''}]}");
-  g_autoptr(JsonObject) optional = parse_settings ("{'fields':[{'name':'authorizeUrl','value':'<authorizeUrl.url>','mode':'fixed','optional':true}]}");
-  g_autoptr(JsonObject) dynamic = parse_settings ("{'fields':[{'name':'authorizeUrl','value':'<authorizeUrl.url>','mode':'dynamic'}]}");
+  g_autoptr(JsonObject) check_settings = test_parse_settings ("{'match':'all','conditions':[{'field':'<authorizeUrl.url>','comparator':'IsEmpty','value':''}]}");
+  g_autoptr(JsonObject) optional = test_parse_settings ("{'fields':[{'name':'authorizeUrl','value':'<authorizeUrl.url>','mode':'fixed','optional':true}]}");
+  g_autoptr(JsonObject) dynamic = test_parse_settings ("{'fields':[{'name':'authorizeUrl','value':'<authorizeUrl.url>','mode':'dynamic'}]}");
   JsonObject *fixed = json_object_ref (flows_stage_get_settings (response));
   g_autoptr(GPtrArray) problems = NULL;
 
@@ -751,7 +737,7 @@ test_contract_authorize (void)
   /* Added only inside a For Each's body: the list may be empty. */
   {
     g_autoptr(FlowsStage) loop = flows_stage_new ("stage-loop", "loop", FLOWS_STAGE_TYPE_FOR_EACH, "Loop");
-    g_autoptr(JsonObject) loop_settings = parse_settings ("{'list':'<settings.Scopes>'}");
+    g_autoptr(JsonObject) loop_settings = test_parse_settings ("{'list':'<settings.Scopes>'}");
 
     flows_stage_set_settings (loop, loop_settings);
     flows_flow_add_stage (flow, loop);
@@ -778,7 +764,7 @@ test_contract_tokens (void)
   FlowsFlow *refresh = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
   FlowsStage *call = flows_flow_find_stage_by_key (exchange, "exchange");
   g_autoptr(FlowsStage) failed = flows_stage_new ("stage-failed", "failed", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE, "Failed");
-  g_autoptr(JsonObject) failed_settings = parse_settings ("{'fields':[{'name':'error','value':'<exchange.status>','mode':'fixed'}]}");
+  g_autoptr(JsonObject) failed_settings = test_parse_settings ("{'fields':[{'name':'error','value':'<exchange.status>','mode':'fixed'}]}");
   g_autoptr(GPtrArray) problems = NULL;
 
   assert_no_problems (app, exchange);
@@ -811,7 +797,7 @@ test_contract_connection_test (void)
   FlowsFlow *flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   FlowsStage *test = flows_flow_find_stage_by_key (flow, "test");
   g_autoptr(FlowsStage) check = flows_stage_new ("stage-check", "check", FLOWS_STAGE_TYPE_ROUTE_FLOW, "Check");
-  g_autoptr(JsonObject) check_settings = parse_settings ("{'match':'all','conditions':[{'field':'<test.status>','comparator':'NumberEqual','value':'204'}]}");
+  g_autoptr(JsonObject) check_settings = test_parse_settings ("{'match':'all','conditions':[{'field':'<test.status>','comparator':'NumberEqual','value':'204'}]}");
   const char *message = "The Connection Test never ends on a success route: a connection can only pass when a path ends after a stage’s success or pass route";
 
   assert_no_problems (app, flow);
