@@ -152,7 +152,7 @@ check_no_secret_service_in_child (void)
   {
     const char *argv[] = { "connection", "add", "--data-dir", dir, "Fault App", "CLI", "--set", "ApiKey=-", "--set", "TestURL=http://127.0.0.1:9/", NULL };
 
-    cli = test_cli_run (argv, NULL, API_KEY "\n", 30000);
+    cli = test_cli_exec (argv, NULL, API_KEY "\n", 30000);
   }
   g_print ("cli: %s", cli->err);
   g_assert_cmpint (cli->status, ==, 1);
@@ -406,7 +406,7 @@ check_read_only_in_child (void)
   {
     const char *argv[] = { "new-app", "--data-dir", dir, "--type", "generic", "CLI App", NULL };
 
-    cli = test_cli_run (argv, NULL, NULL, 30000);
+    cli = test_cli_exec (argv, NULL, NULL, 30000);
   }
   g_print ("cli: %s", cli->err);
   g_assert_cmpint (cli->status, ==, 1);
@@ -563,7 +563,7 @@ check_write_fails_in_child (void)
     const char *argv[] = { "export", "--data-dir", dir, flows_app_get_id (app), export_path, NULL };
 
     flows_library_save_app (library, app, NULL);
-    cli = test_cli_run (argv, NULL, NULL, 30000);
+    cli = test_cli_exec (argv, NULL, NULL, 30000);
   }
   after = test_read_text (export_path);
   assert_same_text (after, export_before);
@@ -658,14 +658,14 @@ test_thousand_stages (void)
   {
     const char *argv[] = { "import", "--data-dir", dir_c, export_path, NULL };
 
-    cli = test_cli_run (argv, NULL, NULL, 60000);
+    cli = test_cli_exec (argv, NULL, NULL, 60000);
     g_assert_cmpint (cli->status, ==, 0);
   }
   g_clear_pointer (&cli, test_cli_free);
   {
     const char *argv[] = { "export", "--data-dir", dir_c, flows_app_get_id (app), cli_export_path, NULL };
 
-    cli = test_cli_run (argv, NULL, NULL, 60000);
+    cli = test_cli_exec (argv, NULL, NULL, 60000);
     g_assert_cmpint (cli->status, ==, 0);
   }
   g_clear_pointer (&again, g_free);

@@ -265,7 +265,7 @@ audit_cli (Audit              *audit,
            int                 expected_status,
            const char * const *argv)
 {
-  TestCli *result = test_cli_run (argv, (const char * const *)audit->env, input, 90000);
+  TestCli *result = test_cli_exec (argv, (const char * const *)audit->env, input, 90000);
   g_autofree char *command = g_strjoinv (" ", (char **)argv);
 
   g_test_message ("flows-cli %s: exit %d\n%s%s", command, result->status, result->out, result->err);

@@ -24,6 +24,7 @@ typedef struct
   TestHandler  handler;
   gpointer     user_data;
   gboolean     hold;
+  char        *bearer;    /* "Bearer TOKEN" that requests must send; NULL: any */
 } Route;
 
 static void
@@ -31,6 +32,7 @@ route_free (Route *route)
 {
   g_free (route->content_type);
   g_clear_pointer (&route->body, g_bytes_unref);
+  g_free (route->bearer);
   g_free (route);
 }
 
@@ -99,6 +101,15 @@ on_request (SoupServer        *soup,
     {
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"ok\":true}", 11);
+      return;
+    }
+
+  if (route->bearer != NULL &&
+      g_strcmp0 (soup_message_headers_get_one (request->headers, "Authorization"), route->bearer) != 0)
+    {
+      soup_server_message_set_status (msg, 401, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"error\":\"invalid token\"}", 25);
       return;
     }
 
@@ -235,6 +246,17 @@ test_server_handle (TestServer  *server,
   route->user_data = user_data;
   if (route->status == 0)
     route->status = 200;
+}
+
+void
+test_server_require_bearer (TestServer *server,
+                            const char *path,
+                            const char *token)
+{
+  Route *route = route_for (server, path);
+
+  g_free (route->bearer);
+  route->bearer = g_strconcat ("Bearer ", token, NULL);
 }
 
 void

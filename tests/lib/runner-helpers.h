@@ -69,6 +69,11 @@ void         test_server_handle       (TestServer      *server,
                                        const char      *path,
                                        TestHandler      handler,
                                        gpointer         user_data);
+/* Requests to @path without "Authorization: Bearer @token" get 401 with
+ * {"error":"invalid token"}; the others go on as the route says. */
+void         test_server_require_bearer (TestServer *server,
+                                         const char *path,
+                                         const char *token);
 /* Requests to @path are paused and never answered. */
 void         test_server_hold         (TestServer      *server,
                                        const char      *path);

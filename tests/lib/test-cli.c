@@ -75,7 +75,7 @@ output_text (GBytes     *bytes,
 }
 
 TestCli *
-test_cli_run (const char * const *args,
+test_cli_exec (const char * const *args,
               const char * const *env,
               const char         *input,
               guint               timeout_ms)

@@ -24,7 +24,7 @@ const char *test_cli_path (void);
  * context keeps running meanwhile, so that servers inside the test answer. A crash, a critical
  * (G_DEBUG=fatal-criticals), output that is not UTF-8 or a run longer than @timeout_ms fails the
  * test. */
-TestCli    *test_cli_run  (const char * const *args,
+TestCli    *test_cli_exec (const char * const *args,
                            const char * const *env,
                            const char         *input,
                            guint               timeout_ms);

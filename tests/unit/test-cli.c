@@ -33,8 +33,8 @@
 /* Every temporary directory of these tests. */
 #define TEMP_DIR "flows-test-cli-XXXXXX"
 
-#define CLI(...) test_cli_run ((const char * const []) { __VA_ARGS__, NULL }, NULL, NULL, CLI_TIMEOUT_MS)
-#define CLI_INPUT(input, ...) test_cli_run ((const char * const []) { __VA_ARGS__, NULL }, NULL, (input), CLI_TIMEOUT_MS)
+#define CLI(...) test_cli_exec ((const char * const []) { __VA_ARGS__, NULL }, NULL, NULL, CLI_TIMEOUT_MS)
+#define CLI_INPUT(input, ...) test_cli_exec ((const char * const []) { __VA_ARGS__, NULL }, NULL, (input), CLI_TIMEOUT_MS)
 
 /* The last line of @text, without its line break. */
 static char *
@@ -193,7 +193,7 @@ static void
 test_no_command (void)
 {
   g_autoptr(TestCli) run = CLI ("--data-dir", "/nonexistent");
-  g_autoptr(TestCli) none = test_cli_run ((const char * const []) { NULL }, NULL, NULL, CLI_TIMEOUT_MS);
+  g_autoptr(TestCli) none = test_cli_exec ((const char * const []) { NULL }, NULL, NULL, CLI_TIMEOUT_MS);
 
   assert_usage (none, "Usage: flows-cli COMMAND");
   /* An option is not a command. */
