@@ -21,44 +21,15 @@
 #include <X11/keysym.h>
 
 #include "flows-app-templates.h"
-#include "flows-application.h"
 #include "flows-document.h"
 #include "flows-flow-editor.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
-#include "flows-window.h"
-
-static gboolean have_display;
-
-/* The editor asks for the application's shared runner; there is none in this process, so it
- * makes its own. */
-GType
-flows_application_get_type (void)
-{
-  return G_TYPE_INVALID;
-}
-
-FlowsRunner *
-flows_application_get_runner (FlowsApplication *self)
-{
-  g_assert_not_reached ();
-}
-
-void
-flows_widget_show_toast (GtkWidget  *widget,
-                         const char *message)
-{
-  g_test_message ("toast: %s", message);
-}
-
-void
-flows_widget_show_error (GtkWidget  *widget,
-                         const char *summary,
-                         const char *details)
-{
-  g_test_message ("error: %s: %s", summary, details);
-}
+#include "test-files.h"
+#include "test-ui-host.h"
+#include "test-ui.h"
+#include "test-wait.h"
 
 typedef struct
 {
@@ -74,31 +45,12 @@ typedef struct
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
-static void
-wait_idle (void)
-{
-  for (guint i = 0; i < 3; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Lets the main loop run for @ms, so that frames are drawn and events delivered. */
 static void
 spin (guint ms)
 {
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  wait_idle ();
+  test_spin (ms);
+  test_wait_idle ();
 }
 
 static gboolean
@@ -122,14 +74,14 @@ settle (void)
   gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
 
   XSync (gdk_x11_display_get_xdisplay (gdk_display_get_default ()), False);
-  wait_idle ();
+  test_wait_idle ();
   if (frame_widget == NULL)
     return;
   tick = gtk_widget_add_tick_callback (frame_widget, count_frame_cb, &frames, NULL);
   while (frames < 2 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   gtk_widget_remove_tick_callback (frame_widget, tick);
-  wait_idle ();
+  test_wait_idle ();
 }
 
 static Display *
@@ -274,7 +226,7 @@ saved_file (Fixture *fixture)
   g_autofree char *path = NULL;
   char *contents = NULL;
 
-  wait_idle ();
+  test_wait_idle ();
   g_assert_true (flows_library_flush (fixture->library, &error));
   g_assert_no_error (error);
   path = g_build_filename (fixture->data_dir, "apps", flows_app_get_id (fixture->app), NULL);
@@ -293,7 +245,7 @@ activate (Fixture    *fixture,
           GVariant   *parameter)
 {
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->editor), action, parameter));
-  wait_idle ();
+  test_wait_idle ();
 }
 
 static void
@@ -349,19 +301,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSList) uris = NULL;
 
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
-  fixture->data_dir = g_dir_make_tmp ("flow-editor-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (fixture->data_dir);
-  fixture->library = flows_library_new (directory);
-  g_assert_true (flows_library_load (fixture->library, &error));
-  g_assert_no_error (error);
+  test_ui_host_reset ();
+  fixture->library = test_library_new_temp ("flow-editor-XXXXXX", &fixture->data_dir);
 
   fixture->app = flows_app_new_from_template ("Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
   g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
@@ -375,58 +322,28 @@ fixture_set_up (Fixture       *fixture,
   fixture->server_url = g_uri_to_string (uris->data);
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
 
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1200, 800);
   fixture->editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
   flows_flow_editor_set_library (fixture->editor, fixture->library);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->editor));
-  gtk_window_present (fixture->window);
+  fixture->window = test_window_new (GTK_WIDGET (fixture->editor), 1200, 800);
   frame_widget = GTK_WIDGET (fixture->window);
   spin (100);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
   frame_widget = NULL;
-  g_clear_pointer (&fixture->window, gtk_window_destroy);
-  wait_idle ();
+  g_clear_pointer (&fixture->window, test_window_destroy);
   g_clear_object (&fixture->app);
   g_clear_object (&fixture->library);
   g_clear_object (&fixture->server);
   g_free (fixture->server_url);
-  remove_tree (fixture->data_dir);
+  test_remove_tree (fixture->data_dir);
   g_free (fixture->data_dir);
-}
-
-static gboolean
-need_display (void)
-{
-  if (!have_display)
-    g_test_skip ("no display");
-  return have_display;
 }
 
 /* Canvas geometry ------------------------------------------------------------------------------ */
@@ -454,7 +371,7 @@ test_template_on_canvas (Fixture       *fixture,
   FlowsCanvas *canvas;
   GListModel *stages;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
@@ -503,7 +420,7 @@ test_gestures (Fixture       *fixture,
   double x0, y0, x, y, px, py, start_x, start_y;
   g_autofree char *before = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   test_flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
@@ -605,7 +522,7 @@ test_keyboard (Fixture       *fixture,
   double x, y, old_x;
   GtkWidget *focus;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
@@ -678,7 +595,7 @@ test_undo_redo_file (Fixture       *fixture,
   GRand *rand = g_rand_new_with_seed (4242);
   static const char * const types[] = { "sleep", "set-fields", "call-api", "route-flow", "build-url" };
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
@@ -751,7 +668,7 @@ test_undo_redo_file (Fixture       *fixture,
         default:
           g_assert_not_reached ();
         }
-      wait_idle ();
+      test_wait_idle ();
       {
         char *now = saved_file (fixture);
 
@@ -806,7 +723,7 @@ test_copy_paste_between_flows (Fixture       *fixture,
   g_autoptr(GPtrArray) pasted = NULL;
   guint before;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
@@ -870,7 +787,7 @@ test_validation_badges (Fixture       *fixture,
   FlowsStage *stage, *trigger, *second;
   GPtrArray *problems;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
@@ -970,7 +887,7 @@ test_run_on_cards (Fixture       *fixture,
   g_autofree char *ok_url = NULL;
   g_autofree char *slow_url = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* A Generic App whose Connection Test calls the loopback server. */
@@ -1060,14 +977,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  /* GL under Xvfb costs seconds per window and tests nothing here; XTest needs X11. */
+  /* GL under Xvfb costs seconds per window and tests nothing here; XTest needs X11, the only
+   * display GTK may then open. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GDK_BACKEND", "x11", TRUE);
-  have_display = gtk_init_check () && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-  if (have_display)
-    adw_init ();
+  test_ui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/flow-editor/template-on-canvas", test_template_on_canvas);
