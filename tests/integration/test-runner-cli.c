@@ -52,9 +52,7 @@ library_new (void)
 static void
 library_free (Library *library)
 {
-  g_object_unref (library->library);
-  test_remove_tree (library->dir);
-  g_free (library->dir);
+  test_library_remove_temp (&library->library, &library->dir);
   g_free (library);
 }
 

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "flows-document.h"
 #include "test-files.h"
 
 char *
@@ -129,4 +130,53 @@ test_library_new_temp (const char  *template_name,
 {
   *data_dir = test_make_temp_dir (template_name);
   return test_library_open (*data_dir);
+}
+
+void
+test_library_remove_temp (FlowsLibrary **library,
+                          char         **data_dir)
+{
+  g_clear_object (library);
+  if (*data_dir != NULL)
+    test_remove_tree (*data_dir);
+  g_clear_pointer (data_dir, g_free);
+}
+
+FlowsApp *
+test_library_add_template (FlowsLibrary        *library,
+                           const char          *name,
+                           FlowsConnectionType  type)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template (name, type);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (flows_library_add_app (library, app, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&app);
+}
+
+char *
+test_library_app_path (FlowsLibrary *library,
+                       FlowsApp     *app)
+{
+  g_autofree char *directory = g_file_get_path (flows_library_get_directory (library));
+  g_autofree char *basename = g_strconcat (flows_app_get_id (app), ".json", NULL);
+
+  return g_build_filename (directory, "apps", basename, NULL);
+}
+
+FlowsApp *
+test_library_load_saved (FlowsLibrary *library,
+                         FlowsApp     *app)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = test_library_app_path (library, app);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  FlowsApp *saved;
+
+  g_assert_true (flows_library_flush (library, &error));
+  g_assert_no_error (error);
+  saved = flows_document_load_app (file, &error);
+  g_assert_no_error (error);
+  return saved;
 }

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 
+#include "flows-app-templates.h"
 #include "flows-library.h"
 
 G_BEGIN_DECLS
@@ -26,10 +27,25 @@ gboolean      test_tree_contains    (const char  *path,
                                      const char  *needle);
 
 /* A library loaded from @data_dir (its files may have problems: see flows_library_get_problems()). */
-FlowsLibrary *test_library_open     (const char  *data_dir);
+FlowsLibrary *test_library_open         (const char           *data_dir);
 /* A library in a new temporary data directory (@template_name as for test_make_temp_dir()),
- * whose path goes to @data_dir; remove it with test_remove_tree(). */
-FlowsLibrary *test_library_new_temp (const char  *template_name,
-                                     char       **data_dir);
+ * whose path goes to @data_dir. */
+FlowsLibrary *test_library_new_temp     (const char           *template_name,
+                                         char                **data_dir);
+/* The end of test_library_new_temp(): drops @library, removes @data_dir with everything in it
+ * and frees it; both are left NULL. */
+void          test_library_remove_temp  (FlowsLibrary        **library,
+                                         char                **data_dir);
+/* Adds an App named @name, made from the template of @type, to @library and saves it; returns
+ * a reference to it. */
+FlowsApp     *test_library_add_template (FlowsLibrary         *library,
+                                         const char           *name,
+                                         FlowsConnectionType   type);
+/* The path of the file in which @library saves @app. */
+char         *test_library_app_path     (FlowsLibrary         *library,
+                                         FlowsApp             *app);
+/* @app as saved: the library's autosave is flushed, then the App's file is loaded anew. */
+FlowsApp     *test_library_load_saved   (FlowsLibrary         *library,
+                                         FlowsApp             *app);
 
 G_END_DECLS

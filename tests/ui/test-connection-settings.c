@@ -48,16 +48,13 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   FlowsConnectionType type = GPOINTER_TO_INT (data);
-  g_autoptr(GError) error = NULL;
 
   if (!test_ui_have_display ())
     return;
 
   test_ui_host_reset ();
   fixture->library = test_library_new_temp ("flows-settings-XXXXXX", &fixture->data_dir);
-  fixture->app = flows_app_new_from_template ("Test App", type);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
+  fixture->app = test_library_add_template (fixture->library, "Test App", type);
 
   fixture->page = FLOWS_CONNECTION_SETTINGS_PAGE (flows_connection_settings_page_new (fixture->library));
   g_object_set (fixture->page, "app", fixture->app, NULL);
@@ -73,9 +70,7 @@ fixture_tear_down (Fixture       *fixture,
 
   g_clear_pointer (&fixture->window, test_window_destroy);
   g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  test_remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
+  test_library_remove_temp (&fixture->library, &fixture->data_dir);
 }
 
 static gboolean
@@ -89,35 +84,11 @@ need_schema (void)
   return schema != NULL;
 }
 
-static char *
-app_file_path (Fixture *fixture)
-{
-  g_autofree char *basename = g_strconcat (flows_app_get_id (fixture->app), ".json", NULL);
-
-  return g_build_filename (fixture->data_dir, "apps", basename, NULL);
-}
-
-/* The App as saved: the autosave is flushed first, then the file is read back. */
-static FlowsApp *
-load_saved_app (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = app_file_path (fixture);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  FlowsApp *saved;
-
-  g_assert_true (flows_library_flush (fixture->library, &error));
-  g_assert_no_error (error);
-  saved = flows_document_load_app (file, &error);
-  g_assert_no_error (error);
-  return saved;
-}
-
 /* The keys of the saved App's parameters, in order, joined with spaces. */
 static char *
 saved_keys (Fixture *fixture)
 {
-  g_autoptr(FlowsApp) saved = load_saved_app (fixture);
+  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->library, fixture->app);
   GListModel *params = flows_app_get_params (saved);
   g_autoptr(GString) keys = g_string_new (NULL);
 
@@ -427,7 +398,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   test_wait_idle ();
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Data region");
 
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   {
     FlowsParam *param = flows_app_find_param (saved, "Region");
     const char * const *choices;
@@ -475,7 +446,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
     g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", n - 2));
     test_wait_idle ();
     g_assert_null (flows_app_find_param (fixture->app, "Region"));
-    saved = load_saved_app (fixture);
+    saved = test_library_load_saved (fixture->library, fixture->app);
     g_assert_null (flows_app_find_param (saved, "Region"));
     g_clear_object (&saved);
 
@@ -516,13 +487,13 @@ test_invalid_key_not_saved (Fixture       *fixture,
       type_into (GTK_WIDGET (row), "Key", bad_keys[i]);
       g_assert_true (gtk_widget_has_css_class (key_row, "error"));
       g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
-      saved = load_saved_app (fixture);
+      saved = test_library_load_saved (fixture->library, fixture->app);
       g_assert_nonnull (flows_app_find_param (saved, "ClientID"));
       g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (saved)), ==,
                         g_list_model_get_n_items (flows_app_get_params (fixture->app)));
       if (*bad_keys[i] != '\0' && strcmp (bad_keys[i], "Scopes") != 0)
         {
-          g_autofree char *path = app_file_path (fixture);
+          g_autofree char *path = test_library_app_path (fixture->library, fixture->app);
           g_autofree char *text = test_read_text (path);
           g_autofree char *quoted = g_strdup_printf ("\"%s\"", bad_keys[i]);
 
@@ -534,7 +505,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   /* A valid key clears the error and is saved. */
   type_into (GTK_WIDGET (row), "Key", "ClientId2");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_nonnull (flows_app_find_param (saved, "ClientId2"));
   g_assert_null (flows_app_find_param (saved, "ClientID"));
   g_clear_object (&saved);
@@ -544,7 +515,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (key_row, "error"));
   type_into (GTK_WIDGET (find_param_row (fixture, "TestURL")), "Key", "ProbeURL");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_nonnull (flows_app_find_param (saved, "ProbeURL"));
   g_assert_null (flows_app_find_param (saved, "ClientId2"));
@@ -627,7 +598,7 @@ static void
 assert_saved_sensitive (Fixture    *fixture,
                         gboolean    sensitive)
 {
-  g_autoptr(FlowsApp) saved = load_saved_app (fixture);
+  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->library, fixture->app);
 
   g_assert_cmpint (flows_param_get_sensitive (flows_app_find_param (saved, "Region")), ==, sensitive);
 }
@@ -838,14 +809,14 @@ test_redirect_url (Fixture       *fixture,
   type_into (page, "Redirect URL", "not a url");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_false (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, FLOWS_DEFAULT_REDIRECT_URL);
   g_clear_object (&saved);
 
   type_into (page, "Redirect URL", url);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_true (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, url);
 
   /* The copy button puts it on the clipboard. */

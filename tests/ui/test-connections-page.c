@@ -262,7 +262,6 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   AdwToastOverlay *overlay;
   GtkWidget *header_bar;
   GtkWidget *box;
@@ -273,9 +272,7 @@ fixture_set_up (Fixture       *fixture,
   test_ui_host_reset ();
   fixture->library = test_library_new_temp ("flows-connections-XXXXXX", &fixture->data_dir);
 
-  fixture->app = flows_app_new_from_template ("Example API", FLOWS_CONNECTION_TYPE_GENERIC);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
+  fixture->app = test_library_add_template (fixture->library, "Example API", FLOWS_CONNECTION_TYPE_GENERIC);
 
   fixture->server = test_server_new ();
   test_server_handle (fixture->server, "/me", on_test_request, NULL);
@@ -333,9 +330,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->server, test_server_free);
   g_clear_object (&fixture->runner);
   g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  test_remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
+  test_library_remove_temp (&fixture->library, &fixture->data_dir);
 }
 
 /* Tests ------------------------------------------------------------------------------------ */

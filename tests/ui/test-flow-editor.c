@@ -223,20 +223,12 @@ static char *
 saved_file (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  char *contents = NULL;
+  g_autofree char *path = test_library_app_path (fixture->library, fixture->app);
 
   test_wait_idle ();
   g_assert_true (flows_library_flush (fixture->library, &error));
   g_assert_no_error (error);
-  path = g_build_filename (fixture->data_dir, "apps", flows_app_get_id (fixture->app), NULL);
-  {
-    g_autofree char *file = g_strconcat (path, ".json", NULL);
-
-    g_assert_true (g_file_get_contents (file, &contents, NULL, &error));
-    g_assert_no_error (error);
-  }
-  return contents;
+  return test_read_text (path);
 }
 
 static void
@@ -310,9 +302,7 @@ fixture_set_up (Fixture       *fixture,
   test_ui_host_reset ();
   fixture->library = test_library_new_temp ("flow-editor-XXXXXX", &fixture->data_dir);
 
-  fixture->app = flows_app_new_from_template ("Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
+  fixture->app = test_library_add_template (fixture->library, "Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
 
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, server_callback, fixture, NULL);
@@ -339,11 +329,9 @@ fixture_tear_down (Fixture       *fixture,
   frame_widget = NULL;
   g_clear_pointer (&fixture->window, test_window_destroy);
   g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
   g_clear_object (&fixture->server);
   g_free (fixture->server_url);
-  test_remove_tree (fixture->data_dir);
-  g_free (fixture->data_dir);
+  test_library_remove_temp (&fixture->library, &fixture->data_dir);
 }
 
 /* Canvas geometry ------------------------------------------------------------------------------ */
@@ -878,7 +866,6 @@ test_run_on_cards (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autoptr(FlowsApp) app = NULL;
-  g_autoptr(GError) error = NULL;
   FlowsFlow *flow;
   FlowsCanvas *canvas;
   FlowsHistory *history;
@@ -891,9 +878,7 @@ test_run_on_cards (Fixture       *fixture,
     return;
 
   /* A Generic App whose Connection Test calls the loopback server. */
-  app = flows_app_new_from_template ("Run Test", FLOWS_CONNECTION_TYPE_GENERIC);
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
-  g_assert_no_error (error);
+  app = test_library_add_template (fixture->library, "Run Test", FLOWS_CONNECTION_TYPE_GENERIC);
   g_set_object (&fixture->app, app);
   flow = find_flow (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   open_flow (fixture, flow);

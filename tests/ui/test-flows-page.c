@@ -42,17 +42,13 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!test_ui_have_display ())
     return;
 
   test_ui_host_reset ();
   fixture->library = test_library_new_temp ("flows-page-XXXXXX", &fixture->data_dir);
 
-  fixture->app = flows_app_new_from_template ("Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
+  fixture->app = test_library_add_template (fixture->library, "Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
 
   fixture->overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
   fixture->page = FLOWS_FLOWS_PAGE (flows_flows_page_new ());
@@ -70,26 +66,7 @@ fixture_tear_down (Fixture       *fixture,
 
   g_clear_pointer (&fixture->window, test_window_destroy);
   g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  test_remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
-}
-
-/* The App as saved: the autosave is flushed first, then the file is read back. */
-static FlowsApp *
-load_saved_app (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *basename = g_strconcat (flows_app_get_id (fixture->app), ".json", NULL);
-  g_autofree char *path = g_build_filename (fixture->data_dir, "apps", basename, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  FlowsApp *saved;
-
-  g_assert_true (flows_library_flush (fixture->library, &error));
-  g_assert_no_error (error);
-  saved = flows_document_load_app (file, &error);
-  g_assert_no_error (error);
-  return saved;
+  test_library_remove_temp (&fixture->library, &fixture->data_dir);
 }
 
 static FlowsFlow *
@@ -306,7 +283,7 @@ test_new_and_rename (Fixture       *fixture,
   flow = find_flow_by_name (fixture->app, "Fetch contacts");
   g_assert_nonnull (flow);
 
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
   saved_flow = flows_app_find_flow (saved, flows_flow_get_id (flow));
   g_assert_nonnull (saved_flow);
@@ -327,7 +304,7 @@ test_new_and_rename (Fixture       *fixture,
   activate (fixture, "flows.rename", flow);
   answer_name_prompt ("Fetch contacts", "List contacts");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 4))), ==, "List contacts");
-  renamed = load_saved_app (fixture);
+  renamed = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpstr (flows_flow_get_name (flows_app_find_flow (renamed, flows_flow_get_id (flow))), ==, "List contacts");
 
   /* Cancelling the prompt changes nothing. */
@@ -354,7 +331,7 @@ test_duplicate (Fixture       *fixture,
     return;
 
   activate (fixture, "flows.duplicate", step1);
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
 
   /* Right after its original, a flow of its own. */
@@ -438,7 +415,7 @@ test_delete_and_undo (Fixture       *fixture,
   id = g_strdup (flows_flow_get_id (first));
 
   activate (fixture, "flows.delete", first);
-  after_delete = load_saved_app (fixture);
+  after_delete = test_library_load_saved (fixture->library, fixture->app);
   g_assert_null (flows_app_find_flow (after_delete, id));
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_delete)), ==, 5);
   /* The flow after it took its place, and the focus. */
@@ -448,7 +425,7 @@ test_delete_and_undo (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (row_at (private_list, 4)));
 
   activate (fixture, "flows.undo-delete", NULL);
-  after_undo = load_saved_app (fixture);
+  after_undo = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_undo)), ==, 6);
   g_assert_cmpstr (flows_flow_get_id (flow_at (after_undo, 4)), ==, id);
   g_assert_cmpstr (flows_flow_get_name (flow_at (after_undo, 4)), ==, "First");
@@ -478,7 +455,7 @@ test_delete_role_flow_refused (Fixture       *fixture,
   g_assert_cmpuint (test_ui_errors->len, ==, 1);
   g_assert_true (strstr (g_ptr_array_index (test_ui_errors, 0), "cannot be deleted") != NULL);
   g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 4);
   g_assert_nonnull (flows_app_find_flow (saved, flows_flow_get_id (step2)));
   g_assert_cmpuint (count_rows (group_list (GTK_WIDGET (fixture->page), "Private Flows")), ==, 4);
@@ -507,7 +484,7 @@ test_reset_to_template (Fixture       *fixture,
   flows_flow_remove_stage (step1, optional);
   flows_stage_set_name (flows_flow_find_stage_by_key (step1, "settings"), "Mine");
   flows_library_queue_save_app (fixture->library, fixture->app);
-  edited = load_saved_app (fixture);
+  edited = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_flow_get_stages (flow_at (edited, 0))), ==, 4);
 
   /* Asked first; cancelling keeps the edits. */
@@ -525,7 +502,7 @@ test_reset_to_template (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
   test_wait_idle ();
 
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   saved_flow = flow_at (saved, 0);
   g_assert_cmpstr (flows_flow_get_id (saved_flow), ==, id);
   g_assert_cmpstr (flows_flow_get_name (saved_flow), ==, STEP1_NAME);
@@ -557,7 +534,7 @@ test_visibility (Fixture       *fixture,
 
   flow = create_flow (fixture, "Send invoice");
   activate (fixture, "flows.toggle-visibility", flow);
-  saved = load_saved_app (fixture);
+  saved = test_library_load_saved (fixture->library, fixture->app);
   g_assert_cmpint (flows_flow_get_visibility (flows_app_find_flow (saved, flows_flow_get_id (flow))), ==,
                    FLOWS_FLOW_VISIBILITY_PUBLIC);
 

@@ -590,9 +590,7 @@ test_run_dialog_remembers (void)
     return;
 
   library = test_library_new_temp ("run-dialog-XXXXXX", &data_dir);
-  app = flows_app_new_from_template ("Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
-  g_assert_true (flows_library_add_app (library, app, &error));
-  g_assert_no_error (error);
+  app = test_library_add_template (library, "Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
   connection = flows_connection_new ("0b4c5c64-1d0e-4bd4-9a55-3c7f1f5d6e01", flows_app_get_id (app), "Sandbox");
   g_assert_true (flows_library_add_connection (library, connection, &error));
   g_assert_no_error (error);

@@ -23,11 +23,8 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->library = test_library_new_temp ("flows-test-watch-XXXXXX", &fixture->directory);
-
-  fixture->app = flows_app_new_from_template ("Weather", FLOWS_CONNECTION_TYPE_GENERIC);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
-  fixture->app_path = g_strdup_printf ("%s/apps/%s.json", fixture->directory, flows_app_get_id (fixture->app));
+  fixture->app = test_library_add_template (fixture->library, "Weather", FLOWS_CONNECTION_TYPE_GENERIC);
+  fixture->app_path = test_library_app_path (fixture->library, fixture->app);
 
   g_assert_true (flows_library_watch (fixture->library, &error));
   g_assert_no_error (error);
@@ -38,9 +35,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  test_remove_tree (fixture->directory);
-  g_free (fixture->directory);
+  test_library_remove_temp (&fixture->library, &fixture->directory);
   g_free (fixture->app_path);
 }
 

@@ -501,7 +501,6 @@ static void
 test_unavailable_no_service (void)
 {
   static const char * const programs[] = { "dbus-daemon", NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *address = NULL;
   g_autofree char *output = NULL;
@@ -533,7 +532,6 @@ test_unavailable_no_bus (void)
   g_autofree char *dir = NULL;
   g_autofree char *address = NULL;
   g_autofree char *output = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (test_is_child ())
     {
