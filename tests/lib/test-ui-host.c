@@ -1,10 +1,13 @@
-/* test-ui-host.c — the toasts, errors and application of the main window, for a view on its own */
+/* test-ui-host.c — a view on its own: the toasts, errors and application of the main window,
+ * and the library, App and window the view is shown with */
 
 #include "config.h"
 
 #include "flows-application.h"
 #include "flows-window.h"
+#include "test-files.h"
 #include "test-ui-host.h"
+#include "test-ui.h"
 
 GPtrArray *test_ui_toasts;
 GPtrArray *test_ui_errors;
@@ -19,6 +22,34 @@ test_ui_host_reset (void)
     }
   g_ptr_array_set_size (test_ui_toasts, 0);
   g_ptr_array_set_size (test_ui_errors, 0);
+}
+
+void
+test_host_set_up (TestHost            *host,
+                  const char          *template_name,
+                  const char          *app_name,
+                  FlowsConnectionType  type)
+{
+  test_ui_host_reset ();
+  host->library = test_library_new_temp (template_name, &host->data_dir);
+  host->app = test_library_add_template (host->library, app_name, type);
+}
+
+void
+test_host_show (TestHost  *host,
+                GtkWidget *view,
+                int        width,
+                int        height)
+{
+  host->window = test_window_new (view, width, height);
+}
+
+void
+test_host_tear_down (TestHost *host)
+{
+  g_clear_pointer (&host->window, test_window_destroy);
+  g_clear_object (&host->app);
+  test_library_remove_temp (&host->library, &host->data_dir);
 }
 
 void

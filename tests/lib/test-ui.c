@@ -111,6 +111,22 @@ test_find_widget (GtkWidget       *root,
   return NULL;
 }
 
+gboolean
+test_is_row_titled (GtkWidget     *widget,
+                    gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+gboolean
+test_has_action (GtkWidget     *widget,
+                 gconstpointer  action_name)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
 static gboolean
 is_of_type (GtkWidget     *widget,
             gconstpointer  type)

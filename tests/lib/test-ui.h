@@ -34,6 +34,12 @@ typedef gboolean (*TestWidgetMatch) (GtkWidget     *widget,
 GtkWidget *test_find_widget         (GtkWidget      *root,
                                      TestWidgetMatch match,
                                      gconstpointer   data);
+/* Matches for test_find_widget(): an AdwPreferencesRow titled @title; a GtkActionable whose
+ * action is @action_name. */
+gboolean   test_is_row_titled       (GtkWidget      *widget,
+                                     gconstpointer   title);
+gboolean   test_has_action          (GtkWidget      *widget,
+                                     gconstpointer   action_name);
 /* The same for the first widget of @type. */
 GtkWidget *test_find_widget_of_type (GtkWidget      *root,
                                      GType           type);

@@ -31,10 +31,7 @@
 
 typedef struct
 {
-  char                        *data_dir;
-  FlowsLibrary                *library;
-  FlowsApp                    *app;
-  GtkWindow                   *window;
+  TestHost                     host;
   FlowsConnectionSettingsPage *page;
 } Fixture;
 
@@ -52,13 +49,11 @@ fixture_set_up (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  test_ui_host_reset ();
-  fixture->library = test_library_new_temp ("flows-settings-XXXXXX", &fixture->data_dir);
-  fixture->app = test_library_add_template (fixture->library, "Test App", type);
+  test_host_set_up (&fixture->host, "flows-settings-XXXXXX", "Test App", type);
 
-  fixture->page = FLOWS_CONNECTION_SETTINGS_PAGE (flows_connection_settings_page_new (fixture->library));
-  g_object_set (fixture->page, "app", fixture->app, NULL);
-  fixture->window = test_window_new (GTK_WIDGET (fixture->page), 1000, 800);
+  fixture->page = FLOWS_CONNECTION_SETTINGS_PAGE (flows_connection_settings_page_new (fixture->host.library));
+  g_object_set (fixture->page, "app", fixture->host.app, NULL);
+  test_host_show (&fixture->host, GTK_WIDGET (fixture->page), 1000, 800);
 }
 
 static void
@@ -68,9 +63,7 @@ fixture_tear_down (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  g_clear_pointer (&fixture->window, test_window_destroy);
-  g_clear_object (&fixture->app);
-  test_library_remove_temp (&fixture->library, &fixture->data_dir);
+  test_host_tear_down (&fixture->host);
 }
 
 static gboolean
@@ -88,7 +81,7 @@ need_schema (void)
 static char *
 saved_keys (Fixture *fixture)
 {
-  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->library, fixture->app);
+  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   GListModel *params = flows_app_get_params (saved);
   g_autoptr(GString) keys = g_string_new (NULL);
 
@@ -114,14 +107,6 @@ current_keys (FlowsApp *app)
       g_string_append_printf (keys, "%s%s", i > 0 ? " " : "", flows_param_get_key (param));
     }
   return g_string_free (g_steal_pointer (&keys), FALSE);
-}
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
 static gboolean
@@ -176,7 +161,7 @@ static GtkWidget *
 find_row (GtkWidget  *within,
           const char *title)
 {
-  GtkWidget *row = test_find_widget (within, is_row_titled, title);
+  GtkWidget *row = test_find_widget (within, test_is_row_titled, title);
 
   g_assert_nonnull (row);
   return row;
@@ -373,13 +358,13 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  before = current_keys (fixture->app);
-  n = g_list_model_get_n_items (flows_app_get_params (fixture->app));
+  before = current_keys (fixture->host.app);
+  n = g_list_model_get_n_items (flows_app_get_params (fixture->host.app));
 
   /* Add: a new parameter with a valid key, saved at once, its row open on the key. */
   g_assert_true (gtk_widget_activate_action (page, "settings.add-param", NULL));
   test_wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->app)), ==, n + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->host.app)), ==, n + 1);
   new_key = g_strdup_printf ("Parameter%u", n + 1);
   row = find_param_row (fixture, new_key);
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
@@ -398,7 +383,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   test_wait_idle ();
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Data region");
 
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   {
     FlowsParam *param = flows_app_find_param (saved, "Region");
     const char * const *choices;
@@ -421,12 +406,12 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-up", "u", n));
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-up", "u", n - 1));
   test_wait_idle ();
-  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 2);
+  g_assert_cmpuint (index_of_key (fixture->host.app, "Region"), ==, n - 2);
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-down", "u", n - 2));
   test_wait_idle ();
-  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 1);
+  g_assert_cmpuint (index_of_key (fixture->host.app, "Region"), ==, n - 1);
   {
-    g_autofree char *expected = current_keys (fixture->app);
+    g_autofree char *expected = current_keys (fixture->host.app);
 
     keys = saved_keys (fixture);
     g_assert_cmpstr (keys, ==, expected);
@@ -437,16 +422,16 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-down", "u", n));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "param.move-up", NULL));
   test_wait_idle ();
-  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 2);
+  g_assert_cmpuint (index_of_key (fixture->host.app, "Region"), ==, n - 2);
 
   /* Remove, then Undo: back in its place, in the file too. */
   {
-    g_autofree char *expected = current_keys (fixture->app);
+    g_autofree char *expected = current_keys (fixture->host.app);
 
     g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", n - 2));
     test_wait_idle ();
-    g_assert_null (flows_app_find_param (fixture->app, "Region"));
-    saved = test_library_load_saved (fixture->library, fixture->app);
+    g_assert_null (flows_app_find_param (fixture->host.app, "Region"));
+    saved = test_library_load_saved (fixture->host.library, fixture->host.app);
     g_assert_null (flows_app_find_param (saved, "Region"));
     g_clear_object (&saved);
 
@@ -458,7 +443,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   }
 
   /* Remove for good: the parameters are those the App started with. */
-  g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", index_of_key (fixture->app, "Region")));
+  g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", index_of_key (fixture->host.app, "Region")));
   test_wait_idle ();
   keys = saved_keys (fixture);
   g_assert_cmpstr (keys, ==, before);
@@ -487,13 +472,13 @@ test_invalid_key_not_saved (Fixture       *fixture,
       type_into (GTK_WIDGET (row), "Key", bad_keys[i]);
       g_assert_true (gtk_widget_has_css_class (key_row, "error"));
       g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
-      saved = test_library_load_saved (fixture->library, fixture->app);
+      saved = test_library_load_saved (fixture->host.library, fixture->host.app);
       g_assert_nonnull (flows_app_find_param (saved, "ClientID"));
       g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (saved)), ==,
-                        g_list_model_get_n_items (flows_app_get_params (fixture->app)));
+                        g_list_model_get_n_items (flows_app_get_params (fixture->host.app)));
       if (*bad_keys[i] != '\0' && strcmp (bad_keys[i], "Scopes") != 0)
         {
-          g_autofree char *path = test_library_app_path (fixture->library, fixture->app);
+          g_autofree char *path = test_library_app_path (fixture->host.library, fixture->host.app);
           g_autofree char *text = test_read_text (path);
           g_autofree char *quoted = g_strdup_printf ("\"%s\"", bad_keys[i]);
 
@@ -505,7 +490,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   /* A valid key clears the error and is saved. */
   type_into (GTK_WIDGET (row), "Key", "ClientId2");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_nonnull (flows_app_find_param (saved, "ClientId2"));
   g_assert_null (flows_app_find_param (saved, "ClientID"));
   g_clear_object (&saved);
@@ -515,7 +500,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (key_row, "error"));
   type_into (GTK_WIDGET (find_param_row (fixture, "TestURL")), "Key", "ProbeURL");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_nonnull (flows_app_find_param (saved, "ProbeURL"));
   g_assert_null (flows_app_find_param (saved, "ClientId2"));
@@ -540,13 +525,13 @@ add_connections (Fixture     *fixture,
   g_autoptr(FlowsParam) other_param = flows_param_new ("Region", "Region", FLOWS_PARAM_KIND_TEXT);
   g_autoptr(GError) error = NULL;
 
-  flows_app_add_param (fixture->app, param);
-  g_assert_true (flows_library_save_app (fixture->library, fixture->app, &error));
+  flows_app_add_param (fixture->host.app, param);
+  g_assert_true (flows_library_save_app (fixture->host.library, fixture->host.app, &error));
   g_assert_no_error (error);
 
   connections->other_app = flows_app_new_from_template ("Other", FLOWS_CONNECTION_TYPE_GENERIC);
   flows_app_add_param (connections->other_app, other_param);
-  g_assert_true (flows_library_add_app (fixture->library, connections->other_app, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, connections->other_app, &error));
   g_assert_no_error (error);
 
   for (guint i = 0; i < 2; i++)
@@ -554,9 +539,9 @@ add_connections (Fixture     *fixture,
       g_autofree char *id = flows_new_id ();
       g_autofree char *value = g_strdup_printf (SECRET_MARKER "%u", i);
 
-      connections->mine[i] = flows_connection_new (id, flows_app_get_id (fixture->app), "Mine");
+      connections->mine[i] = flows_connection_new (id, flows_app_get_id (fixture->host.app), "Mine");
       flows_connection_set_value (connections->mine[i], "Region", value);
-      g_assert_true (flows_library_add_connection (fixture->library, connections->mine[i], &error));
+      g_assert_true (flows_library_add_connection (fixture->host.library, connections->mine[i], &error));
       g_assert_no_error (error);
     }
 
@@ -565,7 +550,7 @@ add_connections (Fixture     *fixture,
 
     connections->other = flows_connection_new (id, flows_app_get_id (connections->other_app), "Other");
     flows_connection_set_value (connections->other, "Region", "other-region");
-    g_assert_true (flows_library_add_connection (fixture->library, connections->other, &error));
+    g_assert_true (flows_library_add_connection (fixture->host.library, connections->other, &error));
     g_assert_no_error (error);
   }
   test_wait_idle ();
@@ -598,7 +583,7 @@ static void
 assert_saved_sensitive (Fixture    *fixture,
                         gboolean    sensitive)
 {
-  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->library, fixture->app);
+  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->host.library, fixture->host.app);
 
   g_assert_cmpint (flows_param_get_sensitive (flows_app_find_param (saved, "Region")), ==, sensitive);
 }
@@ -617,7 +602,7 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
     return;
 
   add_connections (fixture, &connections);
-  connections_dir = g_build_filename (fixture->data_dir, "connections", NULL);
+  connections_dir = g_build_filename (fixture->host.data_dir, "connections", NULL);
   g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "0"));
   g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "1"));
 
@@ -635,7 +620,7 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *expected = g_strdup_printf (SECRET_MARKER "%u", i);
-      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->app),
+      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app),
                                                 flows_connection_get_id (connections.mine[i]),
                                                 "Region", NULL, &error);
 
@@ -644,7 +629,7 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
       flows_secrets_free (secret);
       g_assert_null (flows_connection_get_value (connections.mine[i], "Region"));
     }
-  g_assert_false (test_tree_contains (fixture->data_dir, SECRET_MARKER));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, SECRET_MARKER));
   /* The other App's connection keeps its value. */
   g_assert_true (test_tree_contains (connections_dir, "other-region"));
 
@@ -655,7 +640,7 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
     if (ADW_IS_MESSAGE_DIALOG (l->data))
       dialog = l->data;
   g_assert_nonnull (dialog);
-  g_assert_false (test_tree_contains (fixture->data_dir, SECRET_MARKER));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, SECRET_MARKER));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "plain-text");
   test_wait_for (switch_settled, row, WAIT_MS);
   test_wait_idle ();
@@ -667,7 +652,7 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GError) error = NULL;
-      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->app),
+      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app),
                                                 flows_connection_get_id (connections.mine[i]),
                                                 "Region", NULL, &error);
 
@@ -691,7 +676,7 @@ test_sensitive_off_cancelled (Fixture       *fixture,
     return;
 
   flows_param_set_sensitive (param, TRUE);
-  flows_app_add_param (fixture->app, param);
+  flows_app_add_param (fixture->host.app, param);
   test_wait_idle ();
 
   row = find_param_row (fixture, "Token");
@@ -742,7 +727,7 @@ test_sensitive_on_keyring_failure (Fixture       *fixture,
     }
 
   add_connections (fixture, &connections);
-  connections_dir = g_build_filename (fixture->data_dir, "connections", NULL);
+  connections_dir = g_build_filename (fixture->host.data_dir, "connections", NULL);
 
   row = find_param_row (fixture, "Region");
   toggle = find_switch (GTK_WIDGET (row), "Sensitive");
@@ -809,14 +794,14 @@ test_redirect_url (Fixture       *fixture,
   type_into (page, "Redirect URL", "not a url");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_false (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, FLOWS_DEFAULT_REDIRECT_URL);
   g_clear_object (&saved);
 
   type_into (page, "Redirect URL", url);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_true (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, url);
 
   /* The copy button puts it on the clipboard. */
@@ -832,7 +817,7 @@ test_generic_has_no_redirect_url (Fixture       *fixture,
                                   gconstpointer  data)
 {
   GtkWidget *page = GTK_WIDGET (fixture->page);
-  guint n = g_list_model_get_n_items (flows_app_get_params (fixture->app));
+  guint n = g_list_model_get_n_items (flows_app_get_params (fixture->host.app));
 
   if (!test_need_display ())
     return;
@@ -846,7 +831,7 @@ test_generic_has_no_redirect_url (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (test_find_widget (page, is_status_page_titled, "No App Selected")));
   gtk_widget_activate_action (page, "settings.add-param", NULL);
   test_wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->app)), ==, n);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->host.app)), ==, n);
 }
 
 /* Preferences ------------------------------------------------------------------------------ */

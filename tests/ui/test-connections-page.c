@@ -40,32 +40,13 @@
 
 typedef struct
 {
-  char                 *data_dir;
-  FlowsLibrary         *library;
-  FlowsApp             *app;
+  TestHost              host;
   FlowsRunner          *runner;
   TestServer           *server;
-  GtkWindow            *window;
   FlowsConnectionsPage *page;
 } Fixture;
 
 /* Helpers ---------------------------------------------------------------------------------- */
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-has_action (GtkWidget     *widget,
-            gconstpointer  action_name)
-{
-  return GTK_IS_ACTIONABLE (widget) &&
-         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
-}
 
 static gboolean
 has_class (GtkWidget     *widget,
@@ -94,7 +75,7 @@ connection_gone (gpointer user_data)
 {
   Fixture *fixture = user_data;
 
-  return g_list_model_get_n_items (flows_library_get_connections (fixture->library)) == 0;
+  return g_list_model_get_n_items (flows_library_get_connections (fixture->host.library)) == 0;
 }
 
 /* The service: 200 for the good key only, 401 with a JSON reason for anything else. */
@@ -129,7 +110,7 @@ open_editor (Fixture    *fixture,
   editor = test_find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR);
   g_assert_nonnull (editor);
   g_assert_true (gtk_window_get_modal (editor));
-  g_assert_true (gtk_window_get_transient_for (editor) == fixture->window);
+  g_assert_true (gtk_window_get_transient_for (editor) == fixture->host.window);
   return FLOWS_CONNECTION_EDITOR (editor);
 }
 
@@ -137,7 +118,7 @@ static GtkWidget *
 editor_row (FlowsConnectionEditor *editor,
             const char            *title)
 {
-  GtkWidget *row = test_find_widget (GTK_WIDGET (editor), is_row_titled, title);
+  GtkWidget *row = test_find_widget (GTK_WIDGET (editor), test_is_row_titled, title);
 
   g_assert_nonnull (row);
   return row;
@@ -146,7 +127,7 @@ editor_row (FlowsConnectionEditor *editor,
 static gboolean
 save_enabled (FlowsConnectionEditor *editor)
 {
-  GtkWidget *button = test_find_widget (GTK_WIDGET (editor), has_action, "editor.save");
+  GtkWidget *button = test_find_widget (GTK_WIDGET (editor), test_has_action, "editor.save");
 
   g_assert_nonnull (button);
   return gtk_widget_get_sensitive (button);
@@ -166,7 +147,7 @@ add_connection (Fixture    *fixture,
 {
   FlowsConnectionEditor *editor = open_editor (fixture, "connections.add", NULL);
   g_autofree char *test_url = test_server_url (fixture->server, "/me");
-  GListModel *connections = flows_library_get_connections (fixture->library);
+  GListModel *connections = flows_library_get_connections (fixture->host.library);
   guint before = g_list_model_get_n_items (connections);
   g_autoptr(FlowsConnection) connection = NULL;
 
@@ -226,7 +207,7 @@ static const char *
 row_status (Fixture         *fixture,
             FlowsConnection *connection)
 {
-  GtkWidget *row = test_find_widget (GTK_WIDGET (fixture->page), is_row_titled, flows_connection_get_name (connection));
+  GtkWidget *row = test_find_widget (GTK_WIDGET (fixture->page), test_is_row_titled, flows_connection_get_name (connection));
 
   g_assert_true (ADW_IS_ACTION_ROW (row));
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
@@ -269,20 +250,17 @@ fixture_set_up (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  test_ui_host_reset ();
-  fixture->library = test_library_new_temp ("flows-connections-XXXXXX", &fixture->data_dir);
-
-  fixture->app = test_library_add_template (fixture->library, "Example API", FLOWS_CONNECTION_TYPE_GENERIC);
+  test_host_set_up (&fixture->host, "flows-connections-XXXXXX", "Example API", FLOWS_CONNECTION_TYPE_GENERIC);
 
   fixture->server = test_server_new ();
   test_server_handle (fixture->server, "/me", on_test_request, NULL);
   fixture->runner = flows_runner_new ();
-  flows_runner_set_library (fixture->runner, fixture->library);
+  flows_runner_set_library (fixture->runner, fixture->host.library);
 
   /* A header bar as in the main window, so that screenshots look like the app. */
-  fixture->window = GTK_WINDOW (adw_window_new ());
-  gtk_window_set_title (fixture->window, "Flows Studio");
-  gtk_window_set_default_size (fixture->window, 1200, 800);
+  fixture->host.window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (fixture->host.window, "Flows Studio");
+  gtk_window_set_default_size (fixture->host.window, 1200, 800);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header_bar = adw_header_bar_new ();
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header_bar), adw_window_title_new ("Example API", "Connections"));
@@ -292,18 +270,18 @@ fixture_set_up (Fixture       *fixture,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (overlay));
   fixture->page = FLOWS_CONNECTIONS_PAGE (flows_connections_page_new ());
   g_object_set (fixture->page,
-                "library", fixture->library,
-                "app", fixture->app,
+                "library", fixture->host.library,
+                "app", fixture->host.app,
                 "runner", fixture->runner,
                 NULL);
   adw_toast_overlay_set_child (overlay, GTK_WIDGET (fixture->page));
-  adw_window_set_content (ADW_WINDOW (fixture->window), box);
-  test_window_show (fixture->window);
+  adw_window_set_content (ADW_WINDOW (fixture->host.window), box);
+  test_window_show (fixture->host.window);
   /* The default size counts the frame's shadow: grow it so that the window itself is
    * 1200×800, the size of the screenshots. */
-  gtk_window_set_default_size (fixture->window,
-                               2400 - gtk_widget_get_width (GTK_WIDGET (fixture->window)),
-                               1600 - gtk_widget_get_height (GTK_WIDGET (fixture->window)));
+  gtk_window_set_default_size (fixture->host.window,
+                               2400 - gtk_widget_get_width (GTK_WIDGET (fixture->host.window)),
+                               1600 - gtk_widget_get_height (GTK_WIDGET (fixture->host.window)));
   test_wait_idle ();
 }
 
@@ -317,7 +295,7 @@ fixture_tear_down (Fixture       *fixture,
     return;
 
   /* The session's keyring is disposable, but a test leaves nothing behind anyway. */
-  connections = flows_library_get_connections (fixture->library);
+  connections = flows_library_get_connections (fixture->host.library);
   for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
     {
       g_autoptr(FlowsConnection) connection = g_list_model_get_item (connections, i);
@@ -326,11 +304,9 @@ fixture_tear_down (Fixture       *fixture,
                                            flows_connection_get_id (connection), NULL, NULL);
     }
 
-  g_clear_pointer (&fixture->window, test_window_destroy);
   g_clear_pointer (&fixture->server, test_server_free);
   g_clear_object (&fixture->runner);
-  g_clear_object (&fixture->app);
-  test_library_remove_temp (&fixture->library, &fixture->data_dir);
+  test_host_tear_down (&fixture->host);
 }
 
 /* Tests ------------------------------------------------------------------------------------ */
@@ -347,8 +323,8 @@ test_empty_state (Fixture       *fixture,
 
   stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
-  save_screenshot (fixture->window, "connections-empty.png");
-  button = test_find_widget (gtk_stack_get_visible_child (stack), has_action, "connections.add");
+  save_screenshot (fixture->host.window, "connections-empty.png");
+  button = test_find_widget (gtk_stack_get_visible_child (stack), test_has_action, "connections.add");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_sensitive (button));
 
@@ -403,7 +379,7 @@ test_editor_validates (Fixture       *fixture,
   gtk_window_close (GTK_WINDOW (editor));
   test_wait_idle ();
   g_assert_null (test_find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR));
-  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->library)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->host.library)), ==, 0);
 }
 
 static FlowsParam *
@@ -443,7 +419,7 @@ test_editor_kinds (Fixture       *fixture,
   flows_param_set_choices (add_param (app, "Region", "Region", FLOWS_PARAM_KIND_CHOICE, TRUE, "us"), regions);
   flows_param_set_choices (add_param (app, "Tier", "Tier", FLOWS_PARAM_KIND_CHOICE, FALSE, ""), regions);
   add_param (app, "Notes", "Notes", FLOWS_PARAM_KIND_MULTILINE, FALSE, "");
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
   g_assert_no_error (error);
   flows_connections_page_set_app (fixture->page, app);
 
@@ -482,7 +458,7 @@ test_editor_kinds (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   test_wait_for (no_editor_open, NULL, WAIT_MS);
 
-  connection = g_list_model_get_item (flows_library_get_connections (fixture->library), 0);
+  connection = g_list_model_get_item (flows_library_get_connections (fixture->host.library), 0);
   g_assert_cmpstr (flows_connection_get_value (connection, "Port"), ==, "8443");
   g_assert_cmpstr (flows_connection_get_value (connection, "Sandbox"), ==, "false");
   g_assert_cmpstr (flows_connection_get_value (connection, "Region"), ==, "ap");
@@ -515,12 +491,12 @@ test_add_keeps_secret_in_keyring (Fixture       *fixture,
 
   connection = add_connection (fixture, "Production", GOOD_KEY);
 
-  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->app), flows_connection_get_id (connection),
+  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app), flows_connection_get_id (connection),
                                       "ApiKey", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, GOOD_KEY);
-  g_assert_false (test_tree_contains (fixture->data_dir, GOOD_KEY));
-  g_assert_true (test_tree_contains (fixture->data_dir, flows_connection_get_id (connection)));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, GOOD_KEY));
+  g_assert_true (test_tree_contains (fixture->host.data_dir, flows_connection_get_id (connection)));
 
   /* The page shows it, never tested, and said so. */
   stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
@@ -565,7 +541,7 @@ test_pass_then_fail (Fixture       *fixture,
   g_assert_true (flows_connection_get_last_test_passed (connection));
   g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 200);
   g_assert_true (g_str_has_prefix (row_status (fixture, connection), "Passed at "));
-  save_screenshot (fixture->window, "connections-pass.png");
+  save_screenshot (fixture->host.window, "connections-pass.png");
 
   /* Edit: the stored key is not shown, and typing replaces it. */
   editor = open_editor (fixture, "connection.edit", flows_connection_get_id (connection));
@@ -577,11 +553,11 @@ test_pass_then_fail (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (key_row), WRONG_KEY);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   test_wait_for (no_editor_open, NULL, WAIT_MS);
-  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->app), flows_connection_get_id (connection),
+  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app), flows_connection_get_id (connection),
                                       "ApiKey", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, WRONG_KEY);
-  g_assert_false (test_tree_contains (fixture->data_dir, WRONG_KEY));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, WRONG_KEY));
 
   /* FAIL, with the server's status in the message and the status row. */
   result = run_test (fixture, connection);
@@ -599,10 +575,10 @@ test_pass_then_fail (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (row_status (fixture, connection), "Failed at "));
   g_assert_nonnull (strstr (row_status (fixture, connection), "401"));
   g_assert_cmpuint (test_ui_errors->len, ==, 0);
-  save_screenshot (fixture->window, "connections-fail.png");
+  save_screenshot (fixture->host.window, "connections-fail.png");
 
   /* The result was saved with the connection. */
-  g_assert_true (test_tree_contains (fixture->data_dir, "HTTP 401 Unauthorized"));
+  g_assert_true (test_tree_contains (fixture->host.data_dir, "HTTP 401 Unauthorized"));
 }
 
 static void
@@ -620,7 +596,7 @@ test_delete (Fixture       *fixture,
     return;
 
   connection = add_connection (fixture, "Staging", GOOD_KEY);
-  file = g_strdup_printf ("%s/connections/%s.json", fixture->data_dir, flows_connection_get_id (connection));
+  file = g_strdup_printf ("%s/connections/%s.json", fixture->host.data_dir, flows_connection_get_id (connection));
   g_assert_true (g_file_test (file, G_FILE_TEST_EXISTS));
 
   /* Cancelling the confirmation keeps everything. */
@@ -633,7 +609,7 @@ test_delete (Fixture       *fixture,
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
   test_wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->library)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->host.library)), ==, 1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connection.delete", "s",
                                              flows_connection_get_id (connection)));
@@ -645,7 +621,7 @@ test_delete (Fixture       *fixture,
   test_wait_idle ();
 
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
-  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->app), flows_connection_get_id (connection),
+  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app), flows_connection_get_id (connection),
                                       "ApiKey", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (stored);
@@ -674,19 +650,19 @@ test_oauth_status (Fixture       *fixture,
   if (!test_need_display () || !test_need_keyring ())
     return;
 
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
-  g_assert_true (flows_library_add_connection (fixture->library, connection, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
+  g_assert_true (flows_library_add_connection (fixture->host.library, connection, &error));
   g_assert_no_error (error);
   g_assert_true (flows_secrets_store_sync (flows_app_get_id (app), id, "oauth:access_token", "at-123", NULL, &error));
   g_assert_no_error (error);
 
   /* Only the shown App's connections are listed. */
-  g_assert_null (test_find_widget (GTK_WIDGET (fixture->page), is_row_titled, "Work account"));
+  g_assert_null (test_find_widget (GTK_WIDGET (fixture->page), test_is_row_titled, "Work account"));
   flows_connections_page_set_app (fixture->page, app);
   test_wait_idle ();
 
   g_assert_cmpstr (row_status (fixture, connection), ==, "Not signed in · Never tested");
-  sign_in_button = test_find_widget (GTK_WIDGET (fixture->page), has_action, "connection.sign-in");
+  sign_in_button = test_find_widget (GTK_WIDGET (fixture->page), test_has_action, "connection.sign-in");
   g_assert_nonnull (sign_in_button);
   g_assert_true (gtk_widget_get_visible (sign_in_button));
 
@@ -714,9 +690,9 @@ test_oauth_status (Fixture       *fixture,
   g_assert_cmpstr (g_ptr_array_index (test_ui_toasts, test_ui_toasts->len - 1), ==, "Signed out of “Work account”");
 
   /* A Generic App has no sign-in. */
-  flows_connections_page_set_app (fixture->page, fixture->app);
+  flows_connections_page_set_app (fixture->page, fixture->host.app);
   test_wait_idle ();
-  g_assert_null (test_find_widget (GTK_WIDGET (fixture->page), has_action, "connection.sign-in"));
+  g_assert_null (test_find_widget (GTK_WIDGET (fixture->page), test_has_action, "connection.sign-in"));
 }
 
 static gboolean
@@ -751,7 +727,7 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   if (!test_need_display () || !test_need_keyring ())
     return;
 
-  connections = flows_library_get_connections (fixture->library);
+  connections = flows_library_get_connections (fixture->host.library);
   g_assert_true (flows_sandbox_provider_start (provider, 0, &error));
   g_assert_no_error (error);
   flows_sandbox_provider_set_auto_consent (provider, TRUE);
@@ -762,7 +738,7 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   /* Nothing listens there: the window captures the redirect before it loads. */
   redirect_url = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", test_closed_port ());
   flows_app_set_redirect_url (app, redirect_url);
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
   g_assert_no_error (error);
   flows_connections_page_set_app (fixture->page, app);
   test_wait_idle ();
@@ -809,11 +785,11 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   text = result_text (result);
   g_assert_null (strstr (text, token));
   g_assert_null (strstr (text, FLOWS_SANDBOX_CLIENT_SECRET));
-  g_assert_false (test_tree_contains (fixture->data_dir, token));
-  g_assert_false (test_tree_contains (fixture->data_dir, FLOWS_SANDBOX_CLIENT_SECRET));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, token));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, FLOWS_SANDBOX_CLIENT_SECRET));
   g_assert_nonnull (strstr (row_status (fixture, connection), " · Passed at "));
   g_assert_cmpuint (test_ui_errors->len, ==, 0);
-  save_screenshot (fixture->window, "connections-oauth.png");
+  save_screenshot (fixture->host.window, "connections-oauth.png");
 
   flows_sandbox_provider_stop (provider);
 }

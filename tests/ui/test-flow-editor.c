@@ -33,10 +33,7 @@
 
 typedef struct
 {
-  char            *data_dir;
-  FlowsLibrary    *library;
-  FlowsApp        *app;
-  GtkWindow       *window;
+  TestHost         host;
   FlowsFlowEditor *editor;
   SoupServer      *server;
   char            *server_url;
@@ -223,10 +220,10 @@ static char *
 saved_file (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = test_library_app_path (fixture->library, fixture->app);
+  g_autofree char *path = test_library_app_path (fixture->host.library, fixture->host.app);
 
   test_wait_idle ();
-  g_assert_true (flows_library_flush (fixture->library, &error));
+  g_assert_true (flows_library_flush (fixture->host.library, &error));
   g_assert_no_error (error);
   return test_read_text (path);
 }
@@ -244,7 +241,7 @@ static void
 open_flow (Fixture   *fixture,
            FlowsFlow *flow)
 {
-  flows_flow_editor_set_flow (fixture->editor, fixture->app, flow);
+  flows_flow_editor_set_flow (fixture->editor, fixture->host.app, flow);
   /* Laid out and drawn, however slow the machine. */
   settle ();
   spin (50);
@@ -299,10 +296,7 @@ fixture_set_up (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  test_ui_host_reset ();
-  fixture->library = test_library_new_temp ("flow-editor-XXXXXX", &fixture->data_dir);
-
-  fixture->app = test_library_add_template (fixture->library, "Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
+  test_host_set_up (&fixture->host, "flow-editor-XXXXXX", "Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
 
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, server_callback, fixture, NULL);
@@ -313,9 +307,9 @@ fixture_set_up (Fixture       *fixture,
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
 
   fixture->editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
-  flows_flow_editor_set_library (fixture->editor, fixture->library);
-  fixture->window = test_window_new (GTK_WIDGET (fixture->editor), 1200, 800);
-  frame_widget = GTK_WIDGET (fixture->window);
+  flows_flow_editor_set_library (fixture->editor, fixture->host.library);
+  test_host_show (&fixture->host, GTK_WIDGET (fixture->editor), 1200, 800);
+  frame_widget = GTK_WIDGET (fixture->host.window);
   spin (100);
 }
 
@@ -327,11 +321,9 @@ fixture_tear_down (Fixture       *fixture,
     return;
 
   frame_widget = NULL;
-  g_clear_pointer (&fixture->window, test_window_destroy);
-  g_clear_object (&fixture->app);
   g_clear_object (&fixture->server);
   g_free (fixture->server_url);
-  test_library_remove_temp (&fixture->library, &fixture->data_dir);
+  test_host_tear_down (&fixture->host);
 }
 
 /* Canvas geometry ------------------------------------------------------------------------------ */
@@ -362,7 +354,7 @@ test_template_on_canvas (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   stages = flows_flow_get_stages (step1);
@@ -411,7 +403,7 @@ test_gestures (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  test_flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   open_flow (fixture, test_flow);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   activate (fixture, "editor.zoom-reset", NULL);
@@ -513,7 +505,7 @@ test_keyboard (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   trigger = flows_flow_get_trigger (step1);
@@ -528,7 +520,7 @@ test_keyboard (Fixture       *fixture,
   /* Tab goes to the first stage; Right follows its route. */
   g_assert_true (gtk_widget_child_focus (GTK_WIDGET (canvas), GTK_DIR_TAB_FORWARD));
   g_assert_true (flows_canvas_is_selected (canvas, trigger));
-  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->host.window));
   g_assert_true (focus == GTK_WIDGET (flows_canvas_get_card (canvas, trigger)));
   press_key (XK_Right, 0);
   g_assert_true (flows_canvas_is_selected (canvas, second));
@@ -559,7 +551,7 @@ test_keyboard (Fixture       *fixture,
   /* Ctrl+F finds a stage by name. */
   press_key (XK_f, XK_Control_L, 0);
   {
-    GtkWidget *entry = gtk_root_get_focus (GTK_ROOT (fixture->window));
+    GtkWidget *entry = gtk_root_get_focus (GTK_ROOT (fixture->host.window));
     const char *name = flows_stage_get_name (second);
     g_autofree char *part = g_utf8_substring (name, 1, 5);
 
@@ -586,7 +578,7 @@ test_undo_redo_file (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
+  flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
   open_flow (fixture, flow);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   history = flows_flow_editor_get_history (fixture->editor);
@@ -714,8 +706,8 @@ test_copy_paste_between_flows (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
-  test_flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
 
@@ -778,7 +770,7 @@ test_validation_badges (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   history = flows_flow_editor_get_history (fixture->editor);
@@ -878,8 +870,8 @@ test_run_on_cards (Fixture       *fixture,
     return;
 
   /* A Generic App whose Connection Test calls the loopback server. */
-  app = test_library_add_template (fixture->library, "Run Test", FLOWS_CONNECTION_TYPE_GENERIC);
-  g_set_object (&fixture->app, app);
+  app = test_library_add_template (fixture->host.library, "Run Test", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_set_object (&fixture->host.app, app);
   flow = find_flow (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   open_flow (fixture, flow);
   canvas = flows_flow_editor_get_canvas (fixture->editor);

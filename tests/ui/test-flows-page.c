@@ -28,10 +28,7 @@
 
 typedef struct
 {
-  char            *data_dir;
-  FlowsLibrary    *library;
-  FlowsApp        *app;
-  GtkWindow       *window;
+  TestHost         host;
   AdwToastOverlay *overlay;
   FlowsFlowsPage  *page;
 } Fixture;
@@ -45,16 +42,13 @@ fixture_set_up (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  test_ui_host_reset ();
-  fixture->library = test_library_new_temp ("flows-page-XXXXXX", &fixture->data_dir);
-
-  fixture->app = test_library_add_template (fixture->library, "Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
+  test_host_set_up (&fixture->host, "flows-page-XXXXXX", "Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
 
   fixture->overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
   fixture->page = FLOWS_FLOWS_PAGE (flows_flows_page_new ());
-  g_object_set (fixture->page, "library", fixture->library, "app", fixture->app, NULL);
+  g_object_set (fixture->page, "library", fixture->host.library, "app", fixture->host.app, NULL);
   adw_toast_overlay_set_child (fixture->overlay, GTK_WIDGET (fixture->page));
-  fixture->window = test_window_new (GTK_WIDGET (fixture->overlay), 900, 700);
+  test_host_show (&fixture->host, GTK_WIDGET (fixture->overlay), 900, 700);
 }
 
 static void
@@ -64,9 +58,7 @@ fixture_tear_down (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  g_clear_pointer (&fixture->window, test_window_destroy);
-  g_clear_object (&fixture->app);
-  test_library_remove_temp (&fixture->library, &fixture->data_dir);
+  test_host_tear_down (&fixture->host);
 }
 
 static FlowsFlow *
@@ -222,7 +214,7 @@ create_flow (Fixture    *fixture,
 
   activate (fixture, "flows.new", NULL);
   answer_name_prompt ("", name);
-  flow = find_flow_by_name (fixture->app, name);
+  flow = find_flow_by_name (fixture->host.app, name);
   g_assert_nonnull (flow);
   return flow;
 }
@@ -251,7 +243,7 @@ test_oauth_app_lists_role_flows (Fixture       *fixture,
     {
       GtkWidget *row = row_at (private_list, i);
       GtkWidget *badge = test_find_widget (row, is_badge, NULL);
-      FlowsFlow *flow = flow_at (fixture->app, i);
+      FlowsFlow *flow = flow_at (fixture->host.app, i);
 
       g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, flows_flow_get_name (flow));
       g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, flows_flow_get_description (flow));
@@ -280,10 +272,10 @@ test_new_and_rename (Fixture       *fixture,
   /* The name is trimmed. */
   activate (fixture, "flows.new", NULL);
   answer_name_prompt ("", "  Fetch contacts  ");
-  flow = find_flow_by_name (fixture->app, "Fetch contacts");
+  flow = find_flow_by_name (fixture->host.app, "Fetch contacts");
   g_assert_nonnull (flow);
 
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
   saved_flow = flows_app_find_flow (saved, flows_flow_get_id (flow));
   g_assert_nonnull (saved_flow);
@@ -304,7 +296,7 @@ test_new_and_rename (Fixture       *fixture,
   activate (fixture, "flows.rename", flow);
   answer_name_prompt ("Fetch contacts", "List contacts");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 4))), ==, "List contacts");
-  renamed = test_library_load_saved (fixture->library, fixture->app);
+  renamed = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpstr (flows_flow_get_name (flows_app_find_flow (renamed, flows_flow_get_id (flow))), ==, "List contacts");
 
   /* Cancelling the prompt changes nothing. */
@@ -312,7 +304,7 @@ test_new_and_rename (Fixture       *fixture,
   adw_message_dialog_response (find_dialog (), "cancel");
   gtk_window_destroy (GTK_WINDOW (find_dialog ()));
   g_assert_cmpstr (flows_flow_get_name (flow), ==, "List contacts");
-  g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
+  g_assert_false (flows_library_has_unsaved_edits (fixture->host.library, fixture->host.app));
 }
 
 static void
@@ -321,7 +313,7 @@ test_duplicate (Fixture       *fixture,
 {
   g_autoptr(FlowsApp) saved = NULL;
   g_autoptr(GHashTable) original_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  FlowsFlow *step1 = flow_at (fixture->host.app, 0);
   GListModel *original_stages = flows_flow_get_stages (step1);
   FlowsFlow *copy;
   GListModel *copy_stages;
@@ -331,7 +323,7 @@ test_duplicate (Fixture       *fixture,
     return;
 
   activate (fixture, "flows.duplicate", step1);
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
 
   /* Right after its original, a flow of its own. */
@@ -387,7 +379,7 @@ test_duplicate (Fixture       *fixture,
 
   /* The copy's settings are its own: changing them leaves the original alone. */
   {
-    g_autoptr(FlowsFlow) live_copy = g_list_model_get_item (flows_app_get_flows (fixture->app), 1);
+    g_autoptr(FlowsFlow) live_copy = g_list_model_get_item (flows_app_get_flows (fixture->host.app), 1);
     g_autoptr(FlowsStage) stage = g_list_model_get_item (flows_flow_get_stages (live_copy), 1);
     g_autoptr(FlowsStage) original = g_list_model_get_item (original_stages, 1);
 
@@ -415,7 +407,7 @@ test_delete_and_undo (Fixture       *fixture,
   id = g_strdup (flows_flow_get_id (first));
 
   activate (fixture, "flows.delete", first);
-  after_delete = test_library_load_saved (fixture->library, fixture->app);
+  after_delete = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_null (flows_app_find_flow (after_delete, id));
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_delete)), ==, 5);
   /* The flow after it took its place, and the focus. */
@@ -425,7 +417,7 @@ test_delete_and_undo (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (row_at (private_list, 4)));
 
   activate (fixture, "flows.undo-delete", NULL);
-  after_undo = test_library_load_saved (fixture->library, fixture->app);
+  after_undo = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_undo)), ==, 6);
   g_assert_cmpstr (flows_flow_get_id (flow_at (after_undo, 4)), ==, id);
   g_assert_cmpstr (flows_flow_get_name (flow_at (after_undo, 4)), ==, "First");
@@ -436,7 +428,7 @@ test_delete_and_undo (Fixture       *fixture,
   /* Nothing left to undo: a second Undo does nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "flows.undo-delete", NULL));
   test_wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (fixture->app)), ==, 6);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (fixture->host.app)), ==, 6);
 }
 
 static void
@@ -444,7 +436,7 @@ test_delete_role_flow_refused (Fixture       *fixture,
                                gconstpointer  data)
 {
   g_autoptr(FlowsApp) saved = NULL;
-  FlowsFlow *step2 = flow_at (fixture->app, 1);
+  FlowsFlow *step2 = flow_at (fixture->host.app, 1);
 
   if (!test_need_display ())
     return;
@@ -454,8 +446,8 @@ test_delete_role_flow_refused (Fixture       *fixture,
 
   g_assert_cmpuint (test_ui_errors->len, ==, 1);
   g_assert_true (strstr (g_ptr_array_index (test_ui_errors, 0), "cannot be deleted") != NULL);
-  g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  g_assert_false (flows_library_has_unsaved_edits (fixture->host.library, fixture->host.app));
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 4);
   g_assert_nonnull (flows_app_find_flow (saved, flows_flow_get_id (step2)));
   g_assert_cmpuint (count_rows (group_list (GTK_WIDGET (fixture->page), "Private Flows")), ==, 4);
@@ -469,7 +461,7 @@ test_reset_to_template (Fixture       *fixture,
   g_autoptr(FlowsApp) saved = NULL;
   g_autoptr(FlowsFlow) template = flows_app_templates_create_flow (FLOWS_CONNECTION_TYPE_OAUTH,
                                                                    FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
-  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  FlowsFlow *step1 = flow_at (fixture->host.app, 0);
   g_autofree char *id = g_strdup (flows_flow_get_id (step1));
   g_autoptr(FlowsStage) optional = g_list_model_get_item (flows_flow_get_stages (step1), 2);
   FlowsFlow *saved_flow;
@@ -483,8 +475,8 @@ test_reset_to_template (Fixture       *fixture,
   /* Someone broke the flow: a stage gone and one renamed. */
   flows_flow_remove_stage (step1, optional);
   flows_stage_set_name (flows_flow_find_stage_by_key (step1, "settings"), "Mine");
-  flows_library_queue_save_app (fixture->library, fixture->app);
-  edited = test_library_load_saved (fixture->library, fixture->app);
+  flows_library_queue_save_app (fixture->host.library, fixture->host.app);
+  edited = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpuint (g_list_model_get_n_items (flows_flow_get_stages (flow_at (edited, 0))), ==, 4);
 
   /* Asked first; cancelling keeps the edits. */
@@ -502,7 +494,7 @@ test_reset_to_template (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
   test_wait_idle ();
 
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   saved_flow = flow_at (saved, 0);
   g_assert_cmpstr (flows_flow_get_id (saved_flow), ==, id);
   g_assert_cmpstr (flows_flow_get_name (saved_flow), ==, STEP1_NAME);
@@ -534,7 +526,7 @@ test_visibility (Fixture       *fixture,
 
   flow = create_flow (fixture, "Send invoice");
   activate (fixture, "flows.toggle-visibility", flow);
-  saved = test_library_load_saved (fixture->library, fixture->app);
+  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
   g_assert_cmpint (flows_flow_get_visibility (flows_app_find_flow (saved, flows_flow_get_id (flow))), ==,
                    FLOWS_FLOW_VISIBILITY_PUBLIC);
 
@@ -546,8 +538,8 @@ test_visibility (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (row_at (public_list, 0)));
 
   /* Role flows stay private. */
-  activate (fixture, "flows.toggle-visibility", flow_at (fixture->app, 3));
-  g_assert_cmpint (flows_flow_get_visibility (flow_at (fixture->app, 3)), ==, FLOWS_FLOW_VISIBILITY_PRIVATE);
+  activate (fixture, "flows.toggle-visibility", flow_at (fixture->host.app, 3));
+  g_assert_cmpint (flows_flow_get_visibility (flow_at (fixture->host.app, 3)), ==, FLOWS_FLOW_VISIBILITY_PRIVATE);
   g_assert_cmpuint (count_rows (private_list), ==, 4);
 }
 
@@ -562,7 +554,7 @@ static void
 test_open_in_editor (Fixture       *fixture,
                      gconstpointer  data)
 {
-  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  FlowsFlow *step1 = flow_at (fixture->host.app, 0);
   GtkWidget *editor;
   GtkStack *stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
   GListModel *stages = flows_flow_get_stages (step1);
@@ -579,7 +571,7 @@ test_open_in_editor (Fixture       *fixture,
   g_assert_nonnull (editor);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "flow");
   g_assert_true (flows_flow_editor_get_flow (FLOWS_FLOW_EDITOR (editor)) == step1);
-  g_assert_true (flows_flow_editor_get_app (FLOWS_FLOW_EDITOR (editor)) == fixture->app);
+  g_assert_true (flows_flow_editor_get_app (FLOWS_FLOW_EDITOR (editor)) == fixture->host.app);
 
   /* A card per stage, and the template has nothing to complain about. */
   canvas = flows_flow_editor_get_canvas (FLOWS_FLOW_EDITOR (editor));
