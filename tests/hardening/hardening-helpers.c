@@ -14,6 +14,7 @@
 
 #include "flows-expression.h"
 #include "hardening-helpers.h"
+#include "test-files.h"
 
 /* Secret needles ------------------------------------------------------------------------------ */
 
@@ -164,42 +165,33 @@ needles_assert_absent (Needles    *needles,
     }
 }
 
+typedef struct
+{
+  Needles *needles;
+  guint64 *n_bytes;
+} TreeAudit;
+
+static void
+audit_file (const char *path,
+            const char *contents,
+            gsize       length,
+            gpointer    user_data)
+{
+  TreeAudit *audit = user_data;
+
+  needles_assert_absent (audit->needles, path, contents, length);
+  if (audit->n_bytes != NULL)
+    *audit->n_bytes += length;
+}
+
 guint
 needles_assert_absent_in_tree (Needles    *needles,
                                const char *directory,
                                guint64    *n_bytes)
 {
-  g_autoptr(GDir) dir = g_dir_open (directory, 0, NULL);
-  const char *name;
-  guint n_files = 0;
+  TreeAudit audit = { needles, n_bytes };
 
-  if (dir == NULL)
-    return 0;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (directory, name, NULL);
-      GStatBuf st;
-
-      if (g_lstat (path, &st) != 0)
-        continue;
-      if (S_ISDIR (st.st_mode))
-        n_files += needles_assert_absent_in_tree (needles, path, n_bytes);
-      else if (S_ISREG (st.st_mode))
-        {
-          g_autoptr(GError) error = NULL;
-          g_autofree char *contents = NULL;
-          gsize length;
-
-          g_file_get_contents (path, &contents, &length, &error);
-          g_assert_no_error (error);
-          needles_assert_absent (needles, path, contents, length);
-          if (n_bytes != NULL)
-            *n_bytes += length;
-          n_files++;
-        }
-    }
-  return n_files;
+  return test_tree_foreach_file (directory, audit_file, &audit);
 }
 
 /* Processes and memory ------------------------------------------------------------------------- */

@@ -490,12 +490,7 @@ test_audit (void)
                   audit.outputs->len / 2, n_files, n_bytes, needles_count (needles));
   g_assert_cmpuint (n_files, >=, 3);
 
-  {
-    g_autoptr(GError) error = NULL;
-
-    flows_secrets_clear_connection_sync (flows_app_get_id (app), connection_id, NULL, &error);
-    g_assert_no_error (error);
-  }
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
   for (guint i = 0; i < n_env; i++)
     g_free (audit.env[i]);
   g_ptr_array_unref (audit.outputs);

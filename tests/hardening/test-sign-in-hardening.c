@@ -342,30 +342,6 @@ test_state_constant_time (void)
 
 /* The system-browser listener -------------------------------------------------------------------- */
 
-typedef struct
-{
-  gboolean  done;
-  char     *uri;
-  GError   *error;
-} ListenWait;
-
-static void
-on_listener_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ListenWait *wait = user_data;
-
-  wait->uri = flows_redirect_listener_wait_finish (FLOWS_REDIRECT_LISTENER (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-listen_done (gpointer user_data)
-{
-  return ((ListenWait *)user_data)->done;
-}
-
 /* One HTTP exchange over a plain socket, in a thread, while the main loop serves. */
 typedef struct
 {
@@ -482,7 +458,7 @@ test_listener_single_use (void)
   g_autofree char *request = NULL;
 
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 60, NULL, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, NULL, listen_wait_on_done, &wait);
 
   /* A connection that says nothing holds nobody up. */
   idle = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
@@ -503,7 +479,7 @@ test_listener_single_use (void)
   response = raw_exchange (NULL, "127.0.0.1", port, request, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200"));
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_no_error (wait.error);
   test_assert_contains (wait.uri, "code=the-code");
   g_clear_pointer (&response, g_free);
@@ -581,7 +557,7 @@ check_binds_loopback (const char *host,
       g_test_message ("cannot listen on %s: %s", redirect_url, error->message);
       return;
     }
-  flows_redirect_listener_wait_async (listener, 60, cancellable, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, cancellable, listen_wait_on_done, &wait);
 
   bound = listening_addresses (port);
   g_assert_cmpuint (bound->len, ==, 1);
@@ -600,7 +576,7 @@ check_binds_loopback (const char *host,
     }
 
   g_cancellable_cancel (cancellable);
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&wait.error);
   assert_refused (port);

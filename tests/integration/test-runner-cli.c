@@ -263,16 +263,6 @@ load_connection (Library    *library,
 }
 
 static void
-clear_keyring (const char *app_id,
-               const char *connection_id)
-{
-  g_autoptr(GError) error = NULL;
-
-  flows_secrets_clear_connection_sync (app_id, connection_id, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
 test_cli_test_pass (void)
 {
   g_autoptr(TestServer) server = NULL;
@@ -326,7 +316,7 @@ test_cli_test_pass (void)
     test_assert_contains (run->out, "\"Authorization\" : \"Bearer •••\"");
     test_assert_not_contains (run->out, API_KEY);
   }
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
 }
 
 static void
@@ -369,7 +359,7 @@ test_cli_test_fail (void)
 
   test_assert_not_contains (cli->out, "wrong&key=#2");
   g_assert_false (test_tree_contains (library->dir, "wrong&key=#2"));
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
 }
 
 /* A service that is not there: FAIL without an HTTP status. */
@@ -408,7 +398,7 @@ test_cli_test_unreachable (void)
   connection = load_connection (library, connection_id);
   g_assert_false (flows_connection_get_last_test_passed (connection));
   g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 0);
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
 }
 
 int

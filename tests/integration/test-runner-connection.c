@@ -40,16 +40,6 @@ connection_new (FlowsApp   *app,
   return connection;
 }
 
-static void
-connection_clear (FlowsApp        *app,
-                  FlowsConnection *connection)
-{
-  g_autoptr(GError) error = NULL;
-
-  flows_secrets_clear_connection_sync (flows_app_get_id (app), flows_connection_get_id (connection), NULL, &error);
-  g_assert_no_error (error);
-}
-
 /* What people see of @run holds no trace of @secret. */
 static void
 assert_nothing_shows (FlowsRun   *run,
@@ -116,7 +106,7 @@ check_connection_test (FlowsApp *app)
     authorization = test_entry_setting (test_trace_entry (run, "test", 0), "headers.Authorization");
     g_assert_cmpstr (authorization, ==, "Bearer •••");
     assert_nothing_shows (run, API_KEY);
-    connection_clear (app, connection);
+    test_clear_connection_secrets (flows_app_get_id (app), flows_connection_get_id (connection));
   }
 
   /* A wrong key: the server's 401 is in the message. */
@@ -133,7 +123,7 @@ check_connection_test (FlowsApp *app)
     g_assert_cmpstr (soup_message_headers_get_one (test_server_request (server, 1)->headers, "Authorization"), ==,
                      "Bearer wrong&key=#2");
     assert_nothing_shows (run, "wrong&key=#2");
-    connection_clear (app, connection);
+    test_clear_connection_secrets (flows_app_get_id (app), flows_connection_get_id (connection));
   }
 
   /* No key stored: the stage says what is missing, and nothing is sent. */
@@ -220,7 +210,7 @@ test_secret_in_query (void)
 
     test_assert_not_contains (text, "k%26y%3D%231");
   }
-  connection_clear (app, connection);
+  test_clear_connection_secrets (flows_app_get_id (app), flows_connection_get_id (connection));
 }
 
 /* Concurrency ------------------------------------------------------------------------------ */

@@ -77,27 +77,29 @@ test_write_text (const char *path,
   g_assert_no_error (error);
 }
 
-gboolean
-test_tree_contains (const char *path,
-                    const char *needle)
+guint
+test_tree_foreach_file (const char   *path,
+                        TestFileFunc  func,
+                        gpointer      user_data)
 {
   GStatBuf st;
 
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  if (g_lstat (path, &st) != 0)
+    return 0;
   if (S_ISDIR (st.st_mode))
     {
       g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
       const char *name;
+      guint n_files = 0;
 
       g_assert_nonnull (dir);
       while ((name = g_dir_read_name (dir)) != NULL)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
 
-          if (test_tree_contains (child, needle))
-            return TRUE;
+          n_files += test_tree_foreach_file (child, func, user_data);
         }
-      return FALSE;
+      return n_files;
     }
   if (S_ISREG (st.st_mode))
     {
@@ -107,9 +109,39 @@ test_tree_contains (const char *path,
 
       g_file_get_contents (path, &contents, &length, &error);
       g_assert_no_error (error);
-      return memmem (contents, length, needle, strlen (needle)) != NULL;
+      func (path, contents, length, user_data);
+      return 1;
     }
-  return FALSE;
+  return 0;
+}
+
+typedef struct
+{
+  const char *needle;
+  gboolean    found;
+} Search;
+
+static void
+search_file (const char *path,
+             const char *contents,
+             gsize       length,
+             gpointer    user_data)
+{
+  Search *search = user_data;
+
+  if (memmem (contents, length, search->needle, strlen (search->needle)) != NULL)
+    search->found = TRUE;
+}
+
+gboolean
+test_tree_contains (const char *path,
+                    const char *needle)
+{
+  Search search = { needle, FALSE };
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  test_tree_foreach_file (path, search_file, &search);
+  return search.found;
 }
 
 FlowsLibrary *

@@ -21,8 +21,18 @@ char         *test_read_text        (const char  *path);
 /* Writes @text to @path, making the directories above it (0700). */
 void          test_write_text       (const char  *path,
                                      const char  *text);
-/* Whether any regular file below @path (or @path itself) holds the bytes of @needle, NULs in
- * the files included. */
+/* Calls @func with the bytes of every regular file below @path (or of @path itself), NULs
+ * included, without following symbolic links; returns how many files it read. A @path that does
+ * not exist holds none. */
+typedef void (*TestFileFunc) (const char *path,
+                              const char *contents,
+                              gsize       length,
+                              gpointer    user_data);
+guint         test_tree_foreach_file (const char  *path,
+                                      TestFileFunc func,
+                                      gpointer     user_data);
+/* Whether any regular file below @path (which must exist), or @path itself, holds the bytes of
+ * @needle. */
 gboolean      test_tree_contains    (const char  *path,
                                      const char  *needle);
 

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "flows-secrets.h"
 #include "test-session.h"
 
 gboolean
@@ -23,6 +24,16 @@ test_need_keyring (void)
     return TRUE;
   g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
   return FALSE;
+}
+
+void
+test_clear_connection_secrets (const char *app_id,
+                               const char *connection_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  flows_secrets_clear_connection_sync (app_id, connection_id, NULL, &error);
+  g_assert_no_error (error);
 }
 
 gboolean

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 gboolean     test_have_keyring          (void);
 /* The same, skipping the current test (FALSE) without it. */
 gboolean     test_need_keyring          (void);
+/* Removes every secret of the connection @connection_id of @app_id from the keyring. */
+void         test_clear_connection_secrets (const char   *app_id,
+                                            const char   *connection_id);
 /* Whether there is a display for the programs this test starts (DISPLAY or WAYLAND_DISPLAY);
  * skips the current test (FALSE) without. */
 gboolean     test_need_display_server   (void);

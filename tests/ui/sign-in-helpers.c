@@ -78,11 +78,7 @@ test_oauth_app_new (const char *redirect_url,
 void
 test_oauth_app_free (TestOAuthApp *oauth_app)
 {
-  g_autoptr(GError) error = NULL;
-
-  flows_secrets_clear_connection_sync (flows_app_get_id (oauth_app->app),
-                                       flows_connection_get_id (oauth_app->connection), NULL, &error);
-  g_assert_no_error (error);
+  test_clear_connection_secrets (flows_app_get_id (oauth_app->app), flows_connection_get_id (oauth_app->connection));
   test_remove_tree (oauth_app->data_dir);
 
   g_clear_object (&oauth_app->runner);
@@ -217,6 +213,25 @@ test_oauth_app_refresh (TestOAuthApp  *oauth_app,
   if (wait.error != NULL)
     g_propagate_error (error, wait.error);
   return wait.refreshed;
+}
+
+/* The system-browser listener ---------------------------------------------------------------- */
+
+void
+listen_wait_on_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ListenWait *wait = user_data;
+
+  wait->uri = flows_redirect_listener_wait_finish (FLOWS_REDIRECT_LISTENER (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+gboolean
+listen_wait_done (gpointer user_data)
+{
+  return ((ListenWait *)user_data)->done;
 }
 
 /* The window, driven ------------------------------------------------------------------------ */
@@ -583,54 +598,34 @@ audit_text (const char         *what,
     }
 }
 
-static guint
-audit_file (GFile              *file,
-            const char * const *secrets)
+typedef struct
 {
-  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                 NULL, NULL);
-  g_autofree char *path = g_file_get_path (file);
-  guint n_files = 0;
+  const char * const *secrets;
+} TreeAudit;
 
-  if (info == NULL)
-    return 0;
+static void
+audit_file (const char *path,
+            const char *contents,
+            gsize       length,
+            gpointer    user_data)
+{
+  TreeAudit *audit = user_data;
+  g_autofree char *text = g_memdup2 (contents, length + 1);
 
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    {
-      g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                       G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-      GFileInfo *child_info;
-      GFile *child;
-
-      g_assert_nonnull (children);
-      while (g_file_enumerator_iterate (children, &child_info, &child, NULL, NULL) && child_info != NULL)
-        n_files += audit_file (child, secrets);
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      g_file_get_contents (path, &contents, &length, &error);
-      g_assert_no_error (error);
-      /* Binary files too: NULs end no search that matters here. */
-      for (gsize i = 0; i < length; i++)
-        if (contents[i] == '\0')
-          contents[i] = ' ';
-      audit_text (path, contents, secrets);
-      n_files++;
-    }
-  return n_files;
+  /* Binary files too: NULs end no search that matters here. */
+  for (gsize i = 0; i < length; i++)
+    if (text[i] == '\0')
+      text[i] = ' ';
+  audit_text (path, text, audit->secrets);
 }
 
 guint
 audit_directory (const char         *directory,
                  const char * const *secrets)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (directory);
+  TreeAudit audit = { secrets };
 
-  return audit_file (file, secrets);
+  return test_tree_foreach_file (directory, audit_file, &audit);
 }
 
 void

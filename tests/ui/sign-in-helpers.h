@@ -9,6 +9,7 @@
 
 #include "flows-app-templates.h"
 #include "flows-library.h"
+#include "flows-redirect-listener.h"
 #include "flows-runner.h"
 #include "flows-sign-in-window.h"
 #include "flows-sign-in.h"
@@ -68,6 +69,20 @@ FlowsRun     *test_oauth_app_run     (TestOAuthApp *oauth_app,
 /* flows_runner_refresh_async() and wait; returns its result. */
 gboolean      test_oauth_app_refresh (TestOAuthApp *oauth_app,
                                       GError      **error);
+
+/* The system-browser listener: what flows_redirect_listener_wait_async() gave, filled by
+ * listen_wait_on_done(); listen_wait_done() says when, for test_wait_for(). */
+typedef struct
+{
+  gboolean  done;
+  char     *uri;
+  GError   *error;
+} ListenWait;
+
+void          listen_wait_on_done    (GObject      *source,
+                                      GAsyncResult *result,
+                                      gpointer      user_data);
+gboolean      listen_wait_done       (gpointer      user_data);
 
 /* The sign-in window, driven --------------------------------------------------------------- */
 

@@ -126,25 +126,11 @@ is_param_row_of (GtkWidget     *widget,
 }
 
 static gboolean
-is_switch (GtkWidget     *widget,
-           gconstpointer  data)
-{
-  return GTK_IS_SWITCH (widget);
-}
-
-static gboolean
 is_button_for (GtkWidget     *widget,
                gconstpointer  action_name)
 {
   return GTK_IS_BUTTON (widget) &&
          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
-}
-
-static gboolean
-is_spin_button (GtkWidget     *widget,
-                gconstpointer  data)
-{
-  return GTK_IS_SPIN_BUTTON (widget);
 }
 
 static GtkWidget *
@@ -182,7 +168,7 @@ static GtkSwitch *
 find_switch (GtkWidget  *within,
              const char *title)
 {
-  GtkWidget *toggle = test_find_widget (find_row (within, title), is_switch, NULL);
+  GtkWidget *toggle = test_find_widget_of_type (find_row (within, title), GTK_TYPE_SWITCH);
 
   g_assert_nonnull (toggle);
   return GTK_SWITCH (toggle);
@@ -854,7 +840,7 @@ test_preferences (void)
   g_assert_false (gtk_widget_get_visible (find_row (window, "Run Sandbox Provider")));
 
   /* The timeout, both ways. */
-  spin = test_find_widget (find_row (window, "Request Timeout"), is_spin_button, NULL);
+  spin = test_find_widget_of_type (find_row (window, "Request Timeout"), GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 30);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 45);

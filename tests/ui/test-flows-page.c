@@ -95,13 +95,6 @@ is_badge (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "flow-role-badge");
 }
 
-static gboolean
-is_text (GtkWidget     *widget,
-         gconstpointer  data)
-{
-  return GTK_IS_TEXT (widget);
-}
-
 /* The list inside the group with this (visible) title. */
 static GtkListBox *
 group_list (GtkWidget  *root,
@@ -173,7 +166,7 @@ answer_name_prompt (const char *expected_text,
   gtk_editable_set_text (GTK_EDITABLE (entry), name);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
   /* What Enter does: the entry's text widget activates the dialog's default response. */
-  g_signal_emit_by_name (test_find_widget (entry, is_text, NULL), "activate");
+  g_signal_emit_by_name (test_find_widget_of_type (entry, GTK_TYPE_TEXT), "activate");
   wait_for_dialog_to_close ();
 }
 

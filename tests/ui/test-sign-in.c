@@ -421,30 +421,6 @@ test_random_and_pkce (void)
 
 typedef struct
 {
-  gboolean  done;
-  char     *uri;
-  GError   *error;
-} ListenWait;
-
-static void
-on_listener_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ListenWait *wait = user_data;
-
-  wait->uri = flows_redirect_listener_wait_finish (FLOWS_REDIRECT_LISTENER (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-listen_done (gpointer user_data)
-{
-  return ((ListenWait *)user_data)->done;
-}
-
-typedef struct
-{
   SoupMessage *message;
   gboolean     done;
   guint        status;
@@ -550,7 +526,7 @@ test_listener_one_request (void)
   g_autofree char *code = NULL;
 
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 60, NULL, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, NULL, listen_wait_on_done, &wait);
 
   /* Other paths: 404, and the wait goes on. */
   for (guint i = 0; i < G_N_ELEMENTS (other_paths); i++)
@@ -567,7 +543,7 @@ test_listener_one_request (void)
   g_assert_cmpuint (http_get (callback, &body, &error), ==, 200);
   g_assert_no_error (error);
   test_assert_contains (body, "You can close this tab");
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_no_error (wait.error);
   g_assert_true (flows_oauth_redirect_matches (redirect_url, wait.uri));
   code = query_value (wait.uri, "code");
@@ -682,7 +658,7 @@ test_listener_loopback_only (void)
   g_assert_no_error (error);
   g_assert_true (flows_redirect_listener_listen (listener, &error));
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 60, cancellable, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, cancellable, listen_wait_on_done, &wait);
 
   /* The kernel's view: every socket listening on the port is bound to 127.0.0.1 (0100007F)
    * or ::1, none to a wildcard or another interface. */
@@ -716,7 +692,7 @@ test_listener_loopback_only (void)
   g_assert_false (wait.done);
 
   g_cancellable_cancel (cancellable);
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&wait.error);
   assert_port_closed (port);
@@ -734,8 +710,8 @@ test_listener_timeout (void)
   gint64 elapsed;
 
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 1, NULL, on_listener_done, &wait);
-  test_wait_for (listen_done, &wait, 10000);
+  flows_redirect_listener_wait_async (listener, 1, NULL, listen_wait_on_done, &wait);
+  test_wait_for (listen_wait_done, &wait, 10000);
   elapsed = g_get_monotonic_time () - started;
 
   g_assert_error (wait.error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_TIMED_OUT);
@@ -773,8 +749,8 @@ test_listener_port_taken (void)
   g_clear_error (&error);
 
   /* wait_async says the same. */
-  flows_redirect_listener_wait_async (listener, 60, NULL, on_listener_done, &wait);
-  test_wait_for (listen_done, &wait, 5000);
+  flows_redirect_listener_wait_async (listener, 60, NULL, listen_wait_on_done, &wait);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_error (wait.error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_BAD_REDIRECT_URL);
   g_clear_error (&wait.error);
 }

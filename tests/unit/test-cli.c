@@ -9,6 +9,7 @@
  * keyring. They look the value up in the real keyring, and scan every file under the data
  * directory and the CLI's output for its bytes.
  */
+#define _GNU_SOURCE /* memmem() */
 #include "config.h"
 
 #include <string.h>
@@ -86,60 +87,27 @@ document_path (const char *dir,
   return g_build_filename (dir, subdirectory, basename, NULL);
 }
 
-static gboolean
-bytes_contain (const char *data,
-               gsize       length,
-               const char *needle)
+/* Counts the files that hold @needle, saying which. */
+typedef struct
 {
-  gsize needle_length = strlen (needle);
+  const char *needle;
+  guint       found;
+} Holders;
 
-  for (gsize i = 0; needle_length <= length && i <= length - needle_length; i++)
-    if (memcmp (data + i, needle, needle_length) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The number of regular files under @path whose bytes contain @needle; @n_files counts the
- * files scanned. */
-static guint
-count_files_containing (const char *path,
-                        const char *needle,
-                        guint      *n_files)
+static void
+count_holder (const char *path,
+              const char *contents,
+              gsize       length,
+              gpointer    user_data)
 {
-  GStatBuf st;
-  guint found = 0;
+  Holders *holders = user_data;
 
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  if (S_ISDIR (st.st_mode))
+  if (memmem (contents, length, holders->needle, strlen (holders->needle)) != NULL)
     {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      g_assert_nonnull (dir);
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          found += count_files_containing (child, needle, n_files);
-        }
+      g_test_message ("%s contains the secret", path);
+      holders->found++;
     }
-  else if (S_ISREG (st.st_mode))
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      g_file_get_contents (path, &contents, &length, &error);
-      g_assert_no_error (error);
-      (*n_files)++;
-      if (bytes_contain (contents, length, needle))
-        {
-          g_test_message ("%s contains the secret", path);
-          found++;
-        }
-    }
-  return found;
 }
-
 /* A value no file would hold by chance, with characters that need care in URLs and forms. */
 static char *
 new_secret (char **suffix)
@@ -173,18 +141,6 @@ new_app (const char *dir,
   assert_status (run, 0);
   g_assert_cmpstr (run->err, ==, "");
   return last_line (run->out);
-}
-
-static FlowsLibrary *
-open_library (const char *dir)
-{
-  g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(FlowsLibrary) library = flows_library_new (directory);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (flows_library_load (library, &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&library);
 }
 
 /* General ---------------------------------------------------------------------------------- */
@@ -337,7 +293,7 @@ test_new_app (void)
   g_assert_true (g_file_test (generic_path, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (oauth_path, G_FILE_TEST_IS_REGULAR));
 
-  library = open_library (dir);
+  library = test_library_open (dir);
   g_assert_cmpuint (flows_library_get_problems (library)->len, ==, 0);
   app = flows_library_find_app (library, generic_id);
   g_assert_nonnull (app);
@@ -613,7 +569,7 @@ test_connection_add_values (void)
   g_assert_cmpstr (flows_connection_get_value (connection, "AuthURL"), ==, "https://example.com/authorize?x=1&y=2");
   g_assert_cmpstr (flows_connection_get_value (connection, "Scopes"), ==, "read write");
 
-  library = open_library (dir);
+  library = test_library_open (dir);
   g_assert_nonnull (flows_library_find_connection (library, connection_id));
 
   test_remove_tree (dir);
@@ -638,7 +594,6 @@ add_with_secret (const char *dir,
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   char *stored;
-  guint n_files = 0;
 
   assert_status (run, 0);
   g_assert_cmpstr (run->err, ==, "");
@@ -651,10 +606,15 @@ add_with_secret (const char *dir,
   flows_secrets_free (stored);
 
   /* Not in any file under the data directory: neither whole nor its random part. */
-  g_assert_cmpuint (count_files_containing (dir, secret, &n_files), ==, 0);
-  g_assert_cmpuint (n_files, >=, 2);
-  n_files = 0;
-  g_assert_cmpuint (count_files_containing (dir, suffix, &n_files), ==, 0);
+  {
+    Holders whole = { secret, 0 };
+    Holders part = { suffix, 0 };
+
+    g_assert_cmpuint (test_tree_foreach_file (dir, count_holder, &whole), >=, 2);
+    g_assert_cmpuint (whole.found, ==, 0);
+    g_assert_cmpuint (test_tree_foreach_file (dir, count_holder, &part), >=, 2);
+    g_assert_cmpuint (part.found, ==, 0);
+  }
 
   /* Not in what the CLI printed. */
   g_assert_null (strstr (run->out, suffix));
@@ -667,16 +627,6 @@ add_with_secret (const char *dir,
   g_assert_null (strstr (contents, "ApiKey"));
 
   return g_steal_pointer (&connection_id);
-}
-
-static void
-clear_keyring (const char *app_id,
-               const char *connection_id)
-{
-  g_autoptr(GError) error = NULL;
-
-  flows_secrets_clear_connection_sync (app_id, connection_id, NULL, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -696,7 +646,7 @@ test_connection_add_secret_stdin (void)
   secret = new_secret (&suffix);
   connection_id = add_with_secret (dir, app_id, secret, suffix, TRUE);
 
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
   test_remove_tree (dir);
 }
 
@@ -717,7 +667,7 @@ test_connection_add_secret_argument (void)
   secret = new_secret (&suffix);
   connection_id = add_with_secret (dir, app_id, secret, suffix, FALSE);
 
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
   test_remove_tree (dir);
 }
 
@@ -848,7 +798,7 @@ test_connection_show (void)
   g_assert_null (strstr (run->out, suffix));
 
   /* A sensitive parameter with nothing stored says so. */
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
   g_clear_pointer (&run, test_cli_free);
   run = CLI ("connection", "show", connection_id, "--data-dir", dir);
   assert_status (run, 0);
@@ -955,7 +905,7 @@ test_export_has_no_secret (void)
   g_assert_cmpstr (to_stdout->out, ==, exported);
   g_assert_null (strstr (to_stdout->out, suffix));
 
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
   test_remove_tree (dir);
 }
 

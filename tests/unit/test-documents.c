@@ -551,18 +551,6 @@ test_connection_refuses_secret (void)
 
 /* The library ------------------------------------------------------------------------------ */
 
-static FlowsLibrary *
-open_library (const char *dir)
-{
-  g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(FlowsLibrary) library = flows_library_new (directory);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (flows_library_load (library, &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&library);
-}
-
 static char *
 app_path (const char *dir,
           const char *id)
@@ -594,7 +582,7 @@ test_library_save_reload (void)
 {
   g_autofree char *top = test_make_temp_dir (TEMP_DIR);
   g_autofree char *dir = g_build_filename (top, "library", NULL);
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsLibrary) reloaded = NULL;
   g_autoptr(FlowsApp) oauth = flows_app_new_from_template ("B OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
   g_autoptr(FlowsApp) generic = flows_app_new_from_template ("A Generic", FLOWS_CONNECTION_TYPE_GENERIC);
@@ -632,7 +620,7 @@ test_library_save_reload (void)
     g_assert_true (second == oauth);
   }
 
-  reloaded = open_library (dir);
+  reloaded = test_library_open (dir);
   g_assert_false (flows_library_is_new (reloaded));
   g_assert_cmpuint (flows_library_get_problems (reloaded)->len, ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (reloaded)), ==, 3);
@@ -689,7 +677,7 @@ static void
 test_library_items_changed (void)
 {
   g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsApp) b = flows_app_new_from_template ("B", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsApp) a = flows_app_new_from_template ("A", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsConnection) connection = flows_connection_new ("conn-1", flows_app_get_id (a), "C");
@@ -730,7 +718,7 @@ static void
 test_library_atomic_writes (void)
 {
   g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Generic", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsConnection) connection = flows_connection_new ("conn-1", flows_app_get_id (app), "Mine");
   g_autofree char *apps_dir = g_build_filename (dir, "apps", NULL);
@@ -787,8 +775,8 @@ test_library_import_export (void)
   g_autofree char *dir_a = test_make_temp_dir (TEMP_DIR);
   g_autofree char *dir_b = test_make_temp_dir (TEMP_DIR);
   g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
-  g_autoptr(FlowsLibrary) a = open_library (dir_a);
-  g_autoptr(FlowsLibrary) b = open_library (dir_b);
+  g_autoptr(FlowsLibrary) a = test_library_open (dir_a);
+  g_autoptr(FlowsLibrary) b = test_library_open (dir_b);
   g_autoptr(FlowsApp) every = new_every_kind_app ();
   g_autoptr(FlowsApp) oauth = flows_app_new_from_template ("OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
   g_autofree char *export_path = g_build_filename (outside, "sub dir", "exported é.json", NULL);
@@ -824,7 +812,7 @@ test_library_import_export (void)
 
   /* The library reloads with both. */
   {
-    g_autoptr(FlowsLibrary) again = open_library (dir_b);
+    g_autoptr(FlowsLibrary) again = test_library_open (dir_b);
     g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (again)), ==, 2);
     g_assert_cmpuint (flows_library_get_problems (again)->len, ==, 0);
   }
@@ -839,7 +827,7 @@ test_library_import_exists (void)
 {
   g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Original", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsApp) copy = NULL;
   g_autofree char *export_path = g_build_filename (outside, "copy.json", NULL);
@@ -876,7 +864,7 @@ test_library_import_exists (void)
 
   /* The same from a fresh load of the library. */
   {
-    g_autoptr(FlowsLibrary) again = open_library (dir);
+    g_autoptr(FlowsLibrary) again = test_library_open (dir);
     imported = flows_library_import_app (again, export_file, &error);
     g_assert_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS);
     g_assert_null (imported);
@@ -893,7 +881,7 @@ test_library_import_bad_id (void)
 {
   g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsApp) app = flows_app_new ("../../escape", "Escape", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autofree char *text = flows_document_app_to_json (app);
   g_autofree char *path = g_build_filename (outside, "escape.json", NULL);
@@ -943,7 +931,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->oauth_text = flows_document_app_to_json (fixture->oauth);
   fixture->generic_text = flows_document_app_to_json (fixture->generic);
 
-  library = open_library (fixture->dir);
+  library = test_library_open (fixture->dir);
   g_assert_true (flows_library_add_app (library, fixture->oauth, &error));
   g_assert_no_error (error);
   g_assert_true (flows_library_add_app (library, fixture->generic, &error));
@@ -1024,7 +1012,7 @@ check_bad_app_file (Fixture        *fixture,
       g_error ("“%s” does not contain “%s”", error->message, expected->contains[i]);
 
   /* Within the library: the only problem, and the other Apps load. */
-  library = open_library (fixture->dir);
+  library = test_library_open (fixture->dir);
   g_assert_cmpuint (flows_library_get_problems (library)->len, ==, 1);
   problem = g_ptr_array_index (flows_library_get_problems (library), 0);
   g_assert_true (g_file_equal (problem->file, file));
@@ -1290,7 +1278,7 @@ test_bad_save_refused (Fixture       *fixture,
   set_old_mtime (path);
   before = snapshot_take (path);
 
-  library = open_library (fixture->dir);
+  library = test_library_open (fixture->dir);
   g_assert_cmpuint (flows_library_get_problems (library)->len, ==, 1);
 
   g_assert_false (flows_library_save_app (library, app, &error));
@@ -1325,7 +1313,7 @@ test_bad_connection_file (Fixture       *fixture,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(FlowsConnection) good = flows_connection_new ("good-conn", flows_app_get_id (fixture->generic), "Good");
   g_autoptr(FlowsConnection) same_id = flows_connection_new ("broken-conn", flows_app_get_id (fixture->generic), "Again");
-  g_autoptr(FlowsLibrary) library = open_library (fixture->dir);
+  g_autoptr(FlowsLibrary) library = test_library_open (fixture->dir);
   g_autoptr(Snapshot) before = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *prefix = NULL;
@@ -1341,7 +1329,7 @@ test_bad_connection_file (Fixture       *fixture,
   set_old_mtime (path);
   before = snapshot_take (path);
 
-  library = open_library (fixture->dir);
+  library = test_library_open (fixture->dir);
   g_assert_cmpuint (flows_library_get_problems (library)->len, ==, 1);
   problem = g_ptr_array_index (flows_library_get_problems (library), 0);
   g_assert_true (g_file_equal (problem->file, file));
