@@ -179,10 +179,67 @@ test_server_new (void)
   return server_new (NULL);
 }
 
-TestServer *
-test_server_new_tls (GTlsCertificate *certificate)
+/* A self-signed certificate for 127.0.0.1 (subject and IP address), made for this run. */
+static GTlsCertificate *
+new_self_signed_certificate (void)
 {
-  g_assert_nonnull (certificate);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *certtool = g_find_program_in_path ("certtool");
+  g_autofree char *directory = test_make_temp_dir ("flows-tls-XXXXXX");
+  g_autofree char *cert_path = g_build_filename (directory, "cert.pem", NULL);
+  g_autofree char *key_path = g_build_filename (directory, "key.pem", NULL);
+  g_autofree char *err = NULL;
+  GTlsCertificate *certificate;
+  int status;
+
+  if (openssl != NULL)
+    {
+      const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
+                             "-keyout", key_path, "-out", cert_path, NULL };
+
+      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+      g_assert_no_error (error);
+    }
+  else if (certtool != NULL)
+    {
+      g_autofree char *template_path = g_build_filename (directory, "template", NULL);
+      const char *key_argv[] = { certtool, "--generate-privkey", "--outfile", key_path, NULL };
+      const char *cert_argv[] = { certtool, "--generate-self-signed", "--load-privkey", key_path,
+                                  "--template", template_path, "--outfile", cert_path, NULL };
+
+      g_file_set_contents (template_path, "cn = 127.0.0.1\nip_address = 127.0.0.1\nexpiration_days = 1\ntls_www_server\n",
+                           -1, &error);
+      g_assert_no_error (error);
+      g_spawn_sync (NULL, (char **)key_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+      g_assert_no_error (error);
+      if (!g_spawn_check_wait_status (status, &error))
+        g_error ("could not make a key: %s\n%s", error->message, err);
+      g_clear_pointer (&err, g_free);
+      g_spawn_sync (NULL, (char **)cert_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+      g_assert_no_error (error);
+    }
+  else
+    g_error ("neither openssl nor certtool is installed (build-aux/deps test installs openssl)");
+
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("could not make a certificate: %s\n%s", error->message, err);
+
+  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  test_remove_tree (directory);
+  return certificate;
+}
+
+TestServer *
+test_server_new_tls (void)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    g_error ("GIO has no TLS backend: install glib-networking");
+  certificate = new_self_signed_certificate ();
   return server_new (certificate);
 }
 
@@ -297,57 +354,6 @@ test_request_body_text (TestRequest *request)
   return g_strndup (size > 0 ? data : "", size);
 }
 
-GTlsCertificate *
-test_certificate_new_self_signed (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *certtool = g_find_program_in_path ("certtool");
-  g_autofree char *directory = test_make_temp_dir ("flows-tls-XXXXXX");
-  g_autofree char *cert_path = g_build_filename (directory, "cert.pem", NULL);
-  g_autofree char *key_path = g_build_filename (directory, "key.pem", NULL);
-  g_autofree char *err = NULL;
-  GTlsCertificate *certificate;
-  int status;
-
-  if (openssl != NULL)
-    {
-      const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
-                             "-keyout", key_path, "-out", cert_path, NULL };
-
-      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
-      g_assert_no_error (error);
-    }
-  else if (certtool != NULL)
-    {
-      g_autofree char *template_path = g_build_filename (directory, "template", NULL);
-      const char *key_argv[] = { certtool, "--generate-privkey", "--outfile", key_path, NULL };
-      const char *cert_argv[] = { certtool, "--generate-self-signed", "--load-privkey", key_path,
-                                  "--template", template_path, "--outfile", cert_path, NULL };
-
-      g_file_set_contents (template_path, "cn = 127.0.0.1\nip_address = 127.0.0.1\nexpiration_days = 1\ntls_www_server\n",
-                           -1, &error);
-      g_assert_no_error (error);
-      g_spawn_sync (NULL, (char **)key_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
-      g_assert_no_error (error);
-      if (!g_spawn_check_wait_status (status, &error))
-        g_error ("could not make a key: %s\n%s", error->message, err);
-      g_clear_pointer (&err, g_free);
-      g_spawn_sync (NULL, (char **)cert_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
-      g_assert_no_error (error);
-    }
-  else
-    g_error ("neither openssl nor certtool is installed (build-aux/deps test installs openssl)");
-
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("could not make a certificate: %s\n%s", error->message, err);
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  test_remove_tree (directory);
-  return certificate;
-}
 
 /* Apps and flows ---------------------------------------------------------------------------- */
 

@@ -50,8 +50,9 @@ struct _TestServer
 
 /* Every unknown path answers 200 with {"ok":true}. */
 TestServer  *test_server_new          (void);
-/* Serves HTTPS with @certificate. */
-TestServer  *test_server_new_tls      (GTlsCertificate *certificate);
+/* Serves HTTPS with a self-signed certificate for 127.0.0.1 made for this run (with openssl or
+ * certtool), which no client trusts. */
+TestServer  *test_server_new_tls      (void);
 void         test_server_free         (TestServer      *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestServer, test_server_free)
 
@@ -84,10 +85,6 @@ TestRequest *test_server_request      (TestServer      *server,
 TestRequest *test_server_single       (TestServer      *server);
 /* The body of @request as a string (asserts it holds no NUL). */
 char        *test_request_body_text   (TestRequest     *request);
-/* A self-signed certificate for 127.0.0.1 (subject and IP address), made for this run with
- * openssl or certtool, for test_server_new_tls(). */
-GTlsCertificate *test_certificate_new_self_signed (void);
-
 /* Apps and flows ---------------------------------------------------------------------------- */
 
 /* A JSON object written with single quotes, which reads better in C: every ' stands for ". */

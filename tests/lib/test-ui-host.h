@@ -45,7 +45,8 @@ void test_host_show      (TestHost            *host,
                           GtkWidget           *view,
                           int                  width,
                           int                  height);
-/* Destroys the window, drops the App and the library, and removes the data directory. */
+/* Destroys the window, drops the App and the library, and removes the data directory: what of
+ * them there is (nothing, when the test skipped before setting up). */
 void test_host_tear_down (TestHost            *host);
 
 G_END_DECLS

@@ -60,9 +60,6 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (!test_ui_have_display ())
-    return;
-
   test_host_tear_down (&fixture->host);
 }
 
