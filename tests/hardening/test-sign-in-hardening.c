@@ -499,44 +499,6 @@ test_listener_single_use (void)
   g_free (wait.uri);
 }
 
-/* The addresses @port is listened on, from /proc/net/tcp{,6}, as the kernel writes them. */
-static GPtrArray *
-listening_addresses (guint port)
-{
-  static const char * const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (tables[t], &contents, NULL, NULL))
-        continue;
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint i = 1; lines[i] != NULL; i++)
-        {
-          g_auto(GStrv) words = NULL;
-          g_autoptr(GPtrArray) fields = g_ptr_array_new ();
-          const char *local;
-          const char *colon;
-
-          words = g_strsplit_set (lines[i], " ", -1);
-          for (guint w = 0; words[w] != NULL; w++)
-            if (*words[w] != '\0')
-              g_ptr_array_add (fields, words[w]);
-          /* sl local_address rem_address st: 0A is LISTEN. */
-          if (fields->len < 4 || g_strcmp0 (g_ptr_array_index (fields, 3), "0A") != 0)
-            continue;
-          local = g_ptr_array_index (fields, 1);
-          colon = strchr (local, ':');
-          if (colon != NULL && g_ascii_strtoull (colon + 1, NULL, 16) == port)
-            g_ptr_array_add (addresses, g_strndup (local, colon - local));
-        }
-    }
-  return addresses;
-}
-
 static void
 check_binds_loopback (const char *host,
                       const char *kernel_address,

@@ -83,6 +83,9 @@ void          listen_wait_on_done    (GObject      *source,
                                       GAsyncResult *result,
                                       gpointer      user_data);
 gboolean      listen_wait_done       (gpointer      user_data);
+/* The local addresses of the TCP sockets listening on @port, from /proc/net/tcp{,6}, as the
+ * kernel writes them ("0100007F" for 127.0.0.1). */
+GPtrArray    *listening_addresses    (guint         port);
 
 /* The sign-in window, driven --------------------------------------------------------------- */
 

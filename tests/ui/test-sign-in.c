@@ -584,42 +584,6 @@ non_loopback_addresses (void)
   return addresses;
 }
 
-/* The local addresses of the TCP sockets listening on @port, from /proc/net/tcp{,6}. */
-static GPtrArray *
-listening_addresses (guint port)
-{
-  static const char * const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (tables[t], &contents, NULL, NULL))
-        continue;
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint i = 1; lines[i] != NULL; i++)
-        {
-          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
-          g_autoptr(GPtrArray) words = g_ptr_array_new ();
-          char *colon;
-
-          for (guint f = 0; fields[f] != NULL; f++)
-            if (*fields[f] != '\0')
-              g_ptr_array_add (words, fields[f]);
-          /* sl local_address rem_address st …; st 0A is LISTEN. */
-          if (words->len < 4 || g_strcmp0 (g_ptr_array_index (words, 3), "0A") != 0)
-            continue;
-          colon = strchr (g_ptr_array_index (words, 1), ':');
-          if (colon == NULL || g_ascii_strtoull (colon + 1, NULL, 16) != port)
-            continue;
-          g_ptr_array_add (addresses, g_strndup (g_ptr_array_index (words, 1), colon - (char *)g_ptr_array_index (words, 1)));
-        }
-    }
-  return addresses;
-}
-
 typedef struct
 {
   gboolean done;
