@@ -215,6 +215,20 @@ test_oauth_app_refresh (TestOAuthApp  *oauth_app,
   return wait.refreshed;
 }
 
+/* Callbacks -------------------------------------------------------------------------------- */
+
+gboolean
+check_callback_query (const char  *query,
+                      const char  *expected_state,
+                      GError     **error)
+{
+  g_autofree char *uri = g_strconcat ("http://127.0.0.1:8976/oauth/callback?", query, NULL);
+  g_autoptr(GHashTable) fields = flows_oauth_parse_callback (uri, NULL);
+
+  g_assert_nonnull (fields);
+  return flows_oauth_check_callback (fields, expected_state, error);
+}
+
 /* The system-browser listener ---------------------------------------------------------------- */
 
 void

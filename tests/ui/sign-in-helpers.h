@@ -70,6 +70,12 @@ FlowsRun     *test_oauth_app_run     (TestOAuthApp *oauth_app,
 gboolean      test_oauth_app_refresh (TestOAuthApp *oauth_app,
                                       GError      **error);
 
+/* Parses the callback http://127.0.0.1:8976/oauth/callback?@query and checks it against
+ * @expected_state (flows_oauth_check_callback()). */
+gboolean      check_callback_query   (const char   *query,
+                                      const char   *expected_state,
+                                      GError      **error);
+
 /* The system-browser listener: what flows_redirect_listener_wait_async() gave, filled by
  * listen_wait_on_done(); listen_wait_done() says when, for test_wait_for(). */
 typedef struct

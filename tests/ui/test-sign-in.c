@@ -341,57 +341,45 @@ test_parse_callback (void)
   g_assert_null (fields);
 }
 
-static gboolean
-check_callback (const char  *query,
-                const char  *expected_state,
-                GError     **error)
-{
-  g_autofree char *uri = g_strconcat ("http://127.0.0.1:8976/cb?", query, NULL);
-  g_autoptr(GHashTable) fields = flows_oauth_parse_callback (uri, NULL);
-
-  g_assert_nonnull (fields);
-  return flows_oauth_check_callback (fields, expected_state, error);
-}
-
 static void
 test_check_callback (void)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (check_callback ("code=c&state=good", "good", &error));
+  g_assert_true (check_callback_query ("code=c&state=good", "good", &error));
   g_assert_no_error (error);
 
   /* The provider's error comes first, with its words. */
-  g_assert_false (check_callback ("error=access_denied&error_description=The+user+said+no&state=good", "good", &error));
+  g_assert_false (check_callback_query ("error=access_denied&error_description=The+user+said+no&state=good", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER);
   test_assert_contains (error->message, "access_denied");
   test_assert_contains (error->message, "The user said no");
   g_clear_error (&error);
 
-  g_assert_false (check_callback ("error=server_error", "good", &error));
+  g_assert_false (check_callback_query ("error=server_error", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER);
   test_assert_contains (error->message, "server_error");
   g_clear_error (&error);
 
   /* State: missing, different, a prefix, empty. */
-  g_assert_false (check_callback ("code=c", "good", &error));
+  g_assert_false (check_callback_query ("code=c", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
-  g_assert_false (check_callback ("code=c&state=evil", "good", &error));
+  g_assert_false (check_callback_query ("code=c&state=evil", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
-  g_assert_false (check_callback ("code=c&state=goo", "good", &error));
+  g_assert_false (check_callback_query ("code=c&state=goo", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
-  g_assert_false (check_callback ("code=c&state=", "good", &error));
+  g_assert_false (check_callback_query ("code=c&state=", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
 
   /* The state is checked before the code is looked for. */
-  g_assert_false (check_callback ("state=good", "good", &error));
+  g_assert_false (check_callback_query ("state=good", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_CODE);
   g_clear_error (&error);
-  g_assert_false (check_callback ("state=evil", "good", &error));
+  g_assert_false (check_callback_query ("state=evil", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
 }
 
