@@ -1042,21 +1042,56 @@ check_bad_app_file (Fixture        *fixture,
 }
 
 /* The generic template's text with @old replaced by @new; @marker (its @nth occurrence, plus
- * @offset bytes) is where the error must point. */
-static void
-check_bad_generic (Fixture    *fixture,
-                   const char *old,
-                   const char *new,
-                   const char *marker,
-                   guint       nth,
-                   gsize       offset,
-                   Expected   *expected)
+ * @offset bytes) is where the error must point, which is @line:@column when they are given. */
+typedef struct
 {
-  g_autofree char *text = replace_once (fixture->generic_text, old, new);
-  g_autofree char *basename = g_strdup ("bad.json");
+  const char *name;
+  const char *old;
+  const char *new;
+  const char *marker;
+  guint       nth;
+  gsize       offset;
+  guint       line;
+  guint       column;
+  int         code;         /* of FLOWS_DOCUMENT_ERROR */
+  const char *contains[3];
+} BadGeneric;
 
-  position_of (text, marker, nth, offset, &expected->line, &expected->column);
-  g_test_message ("expecting %u:%u", expected->line, expected->column);
+static const BadGeneric bad_generics[] = {
+  { "name-type", "\"name\" : \"Good Generic\"", "\"name\" : 5", "\"name\" : 5", 1, sizeof "\"name\" : " - 1, 0, 0,
+    FLOWS_DOCUMENT_ERROR_INVALID, { "“name”", "a string", "a number" } },
+  { "stage-type", "\"type\" : \"call-api\"", "\"type\" : \"teleport\"", "\"teleport\"", 1, 0, 0, 0,
+    FLOWS_DOCUMENT_ERROR_INVALID, { "“teleport”", "type", "“call-api”" } },
+  { "unknown-format", "\"format\" : \"flows-studio/app\"", "\"format\" : \"flows-studio/workflow\"",
+    "\"flows-studio/workflow\"", 1, 0, 0, 0,
+    FLOWS_DOCUMENT_ERROR_FORMAT, { "“flows-studio/workflow”", "“flows-studio/app”" } },
+  /* The whole document is at fault: its start. */
+  { "missing-format", "\"format\" : \"flows-studio/app\",\n", "", "{", 1, 0, 1, 1,
+    FLOWS_DOCUMENT_ERROR_FORMAT, { "“format”" } },
+  { "newer-version", "\"version\" : 1,", "\"version\" : 2,", "\"version\" : 2", 1, sizeof "\"version\" : " - 1, 0, 0,
+    FLOWS_DOCUMENT_ERROR_NEWER_VERSION, { "newer", "2" } },
+  { "version-zero", "\"version\" : 1,", "\"version\" : 0,", "\"version\" : 0", 1, sizeof "\"version\" : " - 1, 0, 0,
+    FLOWS_DOCUMENT_ERROR_OLD_VERSION, { "version 0" } },
+  /* After two-byte characters on the same line: the column counts characters. */
+  { "invalid-utf8", "\"Good Generic\"", "\"Göód \xff\xfe Generic\"", "\"Göód ", 1, sizeof "\"Göód " - 1, 0, 0,
+    FLOWS_DOCUMENT_ERROR_SYNTAX, { "UTF-8" } },
+};
+
+static void
+test_bad_generic (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  const BadGeneric *bad = user_data;
+  g_autofree char *text = replace_once (fixture->generic_text, bad->old, bad->new);
+  Expected expected = { FLOWS_DOCUMENT_ERROR, bad->code, 0, 0, { bad->contains[0], bad->contains[1], bad->contains[2] } };
+
+  position_of (text, bad->marker, bad->nth, bad->offset, &expected.line, &expected.column);
+  g_test_message ("expecting %u:%u", expected.line, expected.column);
+  if (bad->line > 0)
+    {
+      g_assert_cmpuint (expected.line, ==, bad->line);
+      g_assert_cmpuint (expected.column, ==, bad->column);
+    }
 
   /* The bad file has an id of its own, so that it is not taken for a duplicate of the good one. */
   {
@@ -1064,7 +1099,37 @@ check_bad_generic (Fixture    *fixture,
     g_free (text);
     text = g_steal_pointer (&own);
   }
-  check_bad_app_file (fixture, basename, text, strlen (text), expected);
+  check_bad_app_file (fixture, "bad.json", text, strlen (text), &expected);
+}
+
+/* A file of @length bytes of @contents (NULL: a directory) at apps/@basename. */
+typedef struct
+{
+  const char *name;
+  const char *basename;
+  const char *contents;
+  gsize       length;
+  int         code;         /* of FLOWS_DOCUMENT_ERROR */
+  const char *contains[3];
+} BadContents;
+
+static const BadContents bad_contents[] = {
+  { "empty", "empty.json", "", 0,
+    FLOWS_DOCUMENT_ERROR_EMPTY, { "empty" } },
+  { "whitespace", "blank.json", " \n\t\r\n  \n", 8,
+    FLOWS_DOCUMENT_ERROR_EMPTY, { "empty" } },
+  { "directory", "x.json", NULL, 0,
+    FLOWS_DOCUMENT_ERROR_NOT_A_FILE, { "folder" } },
+};
+
+static void
+test_bad_contents (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const BadContents *bad = user_data;
+  Expected expected = { FLOWS_DOCUMENT_ERROR, bad->code, 0, 0, { bad->contains[0], bad->contains[1], bad->contains[2] } };
+
+  check_bad_app_file (fixture, bad->basename, bad->contents, bad->length, &expected);
 }
 
 static void
@@ -1114,73 +1179,6 @@ test_bad_truncated_at_line_end (Fixture       *fixture,
 }
 
 static void
-test_bad_name_type (Fixture       *fixture,
-                    gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_INVALID, 0, 0,
-                        { "“name”", "a string", "a number" } };
-
-  check_bad_generic (fixture, "\"name\" : \"Good Generic\"", "\"name\" : 5",
-                     "\"name\" : 5", 1, strlen ("\"name\" : "), &expected);
-}
-
-static void
-test_bad_stage_type (Fixture       *fixture,
-                     gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_INVALID, 0, 0,
-                        { "“teleport”", "type", "“call-api”" } };
-
-  check_bad_generic (fixture, "\"type\" : \"call-api\"", "\"type\" : \"teleport\"",
-                     "\"teleport\"", 1, 0, &expected);
-}
-
-static void
-test_bad_unknown_format (Fixture       *fixture,
-                         gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_FORMAT, 0, 0,
-                        { "“flows-studio/workflow”", "“flows-studio/app”" } };
-
-  check_bad_generic (fixture, "\"format\" : \"flows-studio/app\"", "\"format\" : \"flows-studio/workflow\"",
-                     "\"flows-studio/workflow\"", 1, 0, &expected);
-}
-
-static void
-test_bad_missing_format (Fixture       *fixture,
-                         gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_FORMAT, 0, 0, { "“format”" } };
-
-  /* The whole document is at fault: its start. */
-  check_bad_generic (fixture, "\"format\" : \"flows-studio/app\",\n", "",
-                     "{", 1, 0, &expected);
-  g_assert_cmpuint (expected.line, ==, 1);
-  g_assert_cmpuint (expected.column, ==, 1);
-}
-
-static void
-test_bad_newer_version (Fixture       *fixture,
-                        gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_NEWER_VERSION, 0, 0,
-                        { "newer", "2" } };
-
-  check_bad_generic (fixture, "\"version\" : 1,", "\"version\" : 2,",
-                     "\"version\" : 2", 1, strlen ("\"version\" : "), &expected);
-}
-
-static void
-test_bad_version_zero (Fixture       *fixture,
-                       gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_OLD_VERSION, 0, 0, { "version 0" } };
-
-  check_bad_generic (fixture, "\"version\" : 1,", "\"version\" : 0,",
-                     "\"version\" : 0", 1, strlen ("\"version\" : "), &expected);
-}
-
-static void
 test_bad_too_large (Fixture       *fixture,
                     gconstpointer  user_data)
 {
@@ -1197,44 +1195,6 @@ test_bad_too_large (Fixture       *fixture,
   memcpy (text + size - 2, "}\n", 2);
 
   check_bad_app_file (fixture, "big.json", text, size, &expected);
-}
-
-static void
-test_bad_empty (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_EMPTY, 0, 0, { "empty" } };
-
-  check_bad_app_file (fixture, "empty.json", "", 0, &expected);
-}
-
-static void
-test_bad_whitespace (Fixture       *fixture,
-                     gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_EMPTY, 0, 0, { "empty" } };
-
-  check_bad_app_file (fixture, "blank.json", " \n\t\r\n  \n", 8, &expected);
-}
-
-static void
-test_bad_directory (Fixture       *fixture,
-                    gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_NOT_A_FILE, 0, 0, { "folder" } };
-
-  check_bad_app_file (fixture, "x.json", NULL, 0, &expected);
-}
-
-static void
-test_bad_utf8 (Fixture       *fixture,
-               gconstpointer  user_data)
-{
-  Expected expected = { FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_SYNTAX, 0, 0, { "UTF-8" } };
-
-  /* After two-byte characters on the same line: the column counts characters. */
-  check_bad_generic (fixture, "\"Good Generic\"", "\"Göód \xff\xfe Generic\"",
-                     "\"Göód ", 1, strlen ("\"Göód "), &expected);
 }
 
 static void
@@ -1370,21 +1330,23 @@ main (int    argc,
   BAD ("truncated", test_bad_truncated);
   BAD ("truncated-non-ascii", test_bad_truncated_non_ascii);
   BAD ("truncated-at-line-end", test_bad_truncated_at_line_end);
-  BAD ("name-type", test_bad_name_type);
-  BAD ("stage-type", test_bad_stage_type);
-  BAD ("unknown-format", test_bad_unknown_format);
-  BAD ("missing-format", test_bad_missing_format);
-  BAD ("newer-version", test_bad_newer_version);
-  BAD ("version-zero", test_bad_version_zero);
   BAD ("too-large", test_bad_too_large);
-  BAD ("empty", test_bad_empty);
-  BAD ("whitespace", test_bad_whitespace);
-  BAD ("directory", test_bad_directory);
-  BAD ("invalid-utf8", test_bad_utf8);
   BAD ("duplicate-stage-ids", test_bad_duplicate_stage_ids);
   BAD ("save-refused", test_bad_save_refused);
   BAD ("connection-file", test_bad_connection_file);
 #undef BAD
+  for (guint i = 0; i < G_N_ELEMENTS (bad_generics); i++)
+    {
+      g_autofree char *path = g_strconcat ("/documents/bad/", bad_generics[i].name, NULL);
+
+      g_test_add (path, Fixture, &bad_generics[i], fixture_set_up, test_bad_generic, fixture_tear_down);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_contents); i++)
+    {
+      g_autofree char *path = g_strconcat ("/documents/bad/", bad_contents[i].name, NULL);
+
+      g_test_add (path, Fixture, &bad_contents[i], fixture_set_up, test_bad_contents, fixture_tear_down);
+    }
 
   return g_test_run ();
 }
