@@ -296,57 +296,64 @@ test_oversize_default (void)
 }
 
 /* A reference to a value that is not there fails the stage that uses it, in every setting. */
-static void
-test_unresolved_reference (void)
+typedef struct
 {
-  static const struct {
-    const char *settings;
-    const char *message;
-  } cases[] = {
-    { "'uriPath':'items/<first.body.missing>'", "uriPath: <first.body.missing> resolves to nothing" },
-    { "'uriPath':'','query':[{'name':'q','value':'<first.body.items.5>'}]", "query[0].value: <first.body.items.5> resolves to nothing" },
-    { "'uriPath':'','headers':[{'name':'X-Id','value':'id <first.headers.x-nothing>'}]", "headers[0].value: <first.headers.x-nothing> resolves to nothing" },
-    { "'uriPath':'','body':{'kind':'json','fields':[{'name':'a','value':'<first.body.none>'}]}", "body.fields[0].value: <first.body.none> resolves to nothing" },
-    { "'uriPath':'','body':{'kind':'form','fields':[{'name':'a','value':'<first.body.items.0.nope>'}]}", "body.fields[0].value: <first.body.items.0.nope> resolves to nothing" },
-    { "'uriPath':'','body':{'kind':'raw','contentType':'text/plain','text':'<first.nothing>'}", "body.text: <first.nothing> resolves to nothing" },
-  };
+  const char *path;
+  const char *settings;
+  const char *message;
+} Unresolved;
+
+static const Unresolved unresolved_references[] = {
+  { "/engine/errors/unresolved-reference/uri-path",
+    "'uriPath':'items/<first.body.missing>'", "uriPath: <first.body.missing> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/query",
+    "'uriPath':'','query':[{'name':'q','value':'<first.body.items.5>'}]", "query[0].value: <first.body.items.5> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/header",
+    "'uriPath':'','headers':[{'name':'X-Id','value':'id <first.headers.x-nothing>'}]", "headers[0].value: <first.headers.x-nothing> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/json-body",
+    "'uriPath':'','body':{'kind':'json','fields':[{'name':'a','value':'<first.body.none>'}]}", "body.fields[0].value: <first.body.none> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/form-body",
+    "'uriPath':'','body':{'kind':'form','fields':[{'name':'a','value':'<first.body.items.0.nope>'}]}", "body.fields[0].value: <first.body.items.0.nope> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/raw-body",
+    "'uriPath':'','body':{'kind':'raw','contentType':'text/plain','text':'<first.nothing>'}", "body.text: <first.nothing> resolves to nothing" },
+};
+
+static void
+test_unresolved_reference (gconstpointer data)
+{
+  const Unresolved *unresolved = data;
   g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(FlowsApp) app = test_app_new ();
+  FlowsFlow *flow = test_flow_add (app, "unresolved");
+  FlowsStage *trigger = test_trigger_add (flow, NULL);
+  FlowsStage *first = test_stage_add (flow, "first", FLOWS_STAGE_TYPE_CALL_API,
+                                      "{'method':'GET','uriBase':'%s','uriPath':'first'}", server->url);
+  FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                     "{'method':'POST','uriBase':'%s/second',%s}", server->url, unresolved->settings);
+  FlowsStage *handled = test_stage_add (flow, "handled", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE,
+                                        "{'fields':[{'name':'handled','value':'yes','mode':'fixed'}]}");
 
   test_server_respond (server, "/first", 200, "application/json", "{\"items\":[{\"id\":1}],\"none\":null}", -1);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(FlowsApp) app = test_app_new ();
-      FlowsFlow *flow = test_flow_add (app, "unresolved");
-      FlowsStage *trigger = test_trigger_add (flow, NULL);
-      FlowsStage *first = test_stage_add (flow, "first", FLOWS_STAGE_TYPE_CALL_API,
-                                          "{'method':'GET','uriBase':'%s','uriPath':'first'}", server->url);
-      FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
-                                         "{'method':'POST','uriBase':'%s/second',%s}", server->url, cases[i].settings);
-      FlowsStage *handled = test_stage_add (flow, "handled", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE,
-                                            "{'fields':[{'name':'handled','value':'yes','mode':'fixed'}]}");
-      guint before = test_server_n_requests (server);
+  test_route (trigger, "success", first);
+  test_route (first, "success", call);
+  {
+    g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
 
-      test_route (trigger, "success", first);
-      test_route (first, "success", call);
-      {
-        g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
+    test_assert_failed (run, "call", NULL);
+    g_assert_cmpstr (flows_run_get_error_message (run), ==, unresolved->message);
+    test_assert_trace (run, "trigger>success first>success call>-");
+  }
+  test_route (call, "fail", handled);
+  {
+    g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
 
-        test_assert_failed (run, "call", NULL);
-        g_assert_cmpstr (flows_run_get_error_message (run), ==, cases[i].message);
-        test_assert_trace (run, "trigger>success first>success call>-");
-      }
-      test_route (call, "fail", handled);
-      {
-        g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
-
-        test_assert_succeeded (run);
-        test_assert_trace (run, "trigger>success first>success call>fail handled>success");
-      }
-      /* Only the first stage's requests reached the server: the failing one sent nothing. */
-      g_assert_cmpuint (test_server_n_requests (server), ==, before + 2);
-      for (guint r = before; r < test_server_n_requests (server); r++)
-        g_assert_cmpstr (test_server_request (server, r)->path, ==, "/first");
-    }
+    test_assert_succeeded (run);
+    test_assert_trace (run, "trigger>success first>success call>fail handled>success");
+  }
+  /* Only the first stage's requests reached the server: the failing one sent nothing. */
+  g_assert_cmpuint (test_server_n_requests (server), ==, 2);
+  for (guint r = 0; r < test_server_n_requests (server); r++)
+    g_assert_cmpstr (test_server_request (server, r)->path, ==, "/first");
 }
 
 /* Other stages fail the same way: a Set Fields with a reference to nothing. */
@@ -516,7 +523,8 @@ main (int   argc,
   g_test_add_func ("/engine/errors/invalid-json", test_invalid_json);
   g_test_add_func ("/engine/errors/oversize", test_oversize);
   g_test_add_func ("/engine/errors/oversize-default", test_oversize_default);
-  g_test_add_func ("/engine/errors/unresolved-reference", test_unresolved_reference);
+  for (guint i = 0; i < G_N_ELEMENTS (unresolved_references); i++)
+    g_test_add_data_func (unresolved_references[i].path, &unresolved_references[i], test_unresolved_reference);
   g_test_add_func ("/engine/errors/unresolved-reference-set-fields", test_unresolved_reference_set_fields);
   g_test_add_func ("/engine/cancel/mid-request", test_cancel_mid_request);
   g_test_add_func ("/engine/cancel/called-flow", test_cancel_in_called_flow);
