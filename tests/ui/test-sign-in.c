@@ -145,18 +145,17 @@ sandbox_sign_in (Sandbox *sandbox)
 }
 
 /* A sign-in that must fail with @domain/@code (-1: any code of @domain) and a message holding every one
- * of the NULL-terminated strings; the window stays open and shows the same message. Returns the
+ * of the NULL-terminated @parts; the window stays open and shows the same message. Returns the
  * message. */
 static char *
-sign_in_must_fail (TestOAuthApp *oauth_app,
-                   SignInDrive  *drive,
-                   GQuark        domain,
-                   int           code,
-                   ...)
+sign_in_must_fail_v (TestOAuthApp       *oauth_app,
+                     SignInDrive        *drive,
+                     GQuark              domain,
+                     int                 code,
+                     const char * const *parts)
 {
   g_autofree char *file_before = test_oauth_app_connection_file (oauth_app);
   char *message;
-  va_list args;
 
   sign_in_with_window (drive, oauth_app);
   g_assert_false (drive->succeeded);
@@ -167,10 +166,8 @@ sign_in_must_fail (TestOAuthApp *oauth_app,
     g_assert_true (drive->error->domain == domain);
   message = g_strdup (drive->error->message);
 
-  va_start (args, code);
-  for (const char *part = va_arg (args, const char *); part != NULL; part = va_arg (args, const char *))
-    test_assert_contains (message, part);
-  va_end (args);
+  for (guint i = 0; parts[i] != NULL; i++)
+    test_assert_contains (message, parts[i]);
 
   /* The reason stays on screen until the window is closed. */
   g_assert_true (sign_in_window_is_open (drive->window));
@@ -183,6 +180,25 @@ sign_in_must_fail (TestOAuthApp *oauth_app,
 
   assert_not_signed_in (oauth_app, file_before);
   return message;
+}
+
+/* The same with the parts as NULL-terminated arguments. */
+static char *
+sign_in_must_fail (TestOAuthApp *oauth_app,
+                   SignInDrive  *drive,
+                   GQuark        domain,
+                   int           code,
+                   ...)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, code);
+  for (const char *part = va_arg (args, const char *); part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer)part);
+  va_end (args);
+  g_ptr_array_add (parts, NULL);
+  return sign_in_must_fail_v (oauth_app, drive, domain, code, (const char * const *)parts->pdata);
 }
 
 /* The value of query parameter @name of @uri (decoded), or NULL. */
@@ -850,109 +866,43 @@ test_sign_in_wrong_password_first (void)
   sign_in_drive_clear (&drive);
 }
 
-static void
-test_sign_in_access_denied (void)
+/* The provider fails the sign-in, or the user refuses: the window says why, naming the step, and
+ * nothing of a sign-in is stored. */
+typedef struct
 {
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
+  const char        *path;
+  FlowsSandboxFault  fault;
+  const char        *consent_script;    /* NULL: Allow */
+  int                codes[2];          /* of FLOWS_OAUTH_ERROR: either; -1 for none */
+  const char        *parts[5];          /* what the message says, up to NULL */
+  guint              n_token_requests;  /* the code exchanges the provider saw */
+  int                n_consent;         /* the consent pages seen; -1: any */
+} SignInRefusal;
 
-  if (!test_need_display () || !test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_ACCESS_DENIED);
-  sign_in_drive_init_sandbox (&drive);
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER,
-                               "access_denied", "The user denied access", NULL);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_user_denies (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!test_need_display () || !test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  sign_in_drive_init_sandbox (&drive);
-  drive.consent_script = "document.getElementById('deny').click(); 'deny';";
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER,
-                               "access_denied", "The user denied access", NULL);
-  g_assert_cmpuint (drive.n_consent, ==, 1);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_wrong_state (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!test_need_display () || !test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_WRONG_STATE);
-  sign_in_drive_init_sandbox (&drive);
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH,
-                               "state", NULL);
+static const SignInRefusal sign_in_refusals[] = {
+  { "/sign-in/access-denied", FLOWS_SANDBOX_FAULT_ACCESS_DENIED, NULL,
+    { FLOWS_OAUTH_ERROR_PROVIDER, -1 }, { "access_denied", "The user denied access" }, 0, -1 },
+  { "/sign-in/user-denies", FLOWS_SANDBOX_FAULT_NONE, "document.getElementById('deny').click(); 'deny';",
+    { FLOWS_OAUTH_ERROR_PROVIDER, -1 }, { "access_denied", "The user denied access" }, 0, 1 },
   /* The code was never exchanged. */
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_missing_code (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!test_need_display () || !test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_MISSING_CODE);
-  sign_in_drive_init_sandbox (&drive);
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_CODE,
-                               "code", NULL);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_token_server_error (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!test_need_display () || !test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_TOKEN_SERVER_ERROR);
-  sign_in_drive_init_sandbox (&drive);
+  { "/sign-in/wrong-state", FLOWS_SANDBOX_FAULT_WRONG_STATE, NULL,
+    { FLOWS_OAUTH_ERROR_STATE_MISMATCH, -1 }, { "state" }, 0, -1 },
+  { "/sign-in/missing-code", FLOWS_SANDBOX_FAULT_MISSING_CODE, NULL,
+    { FLOWS_OAUTH_ERROR_NO_CODE, -1 }, { "code" }, 0, -1 },
   /* Step 2 is named, with the status and the provider's words. */
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,
-                               "OAuth Step 2", "500", "server_error",
-                               "The token endpoint failed (sandbox fault token-server-error)", NULL);
-  test_assert_not_contains (message, FLOWS_SANDBOX_CLIENT_SECRET);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 1);
-  sign_in_drive_clear (&drive);
-}
+  { "/sign-in/token-server-error", FLOWS_SANDBOX_FAULT_TOKEN_SERVER_ERROR, NULL,
+    { FLOWS_OAUTH_ERROR_STEP_FAILED, -1 },
+    { "OAuth Step 2", "500", "server_error", "The token endpoint failed (sandbox fault token-server-error)" }, 1, -1 },
+  /* No access_token: an error naming Step 2 with what the provider answered. */
+  { "/sign-in/token-html", FLOWS_SANDBOX_FAULT_TOKEN_HTML, NULL,
+    { FLOWS_OAUTH_ERROR_NO_ACCESS_TOKEN, FLOWS_OAUTH_ERROR_STEP_FAILED },
+    { "OAuth Step 2", "access_token", "Down for maintenance" }, 1, -1 },
+};
 
 static void
-test_sign_in_token_html (void)
+test_sign_in_refused (gconstpointer data)
 {
+  const SignInRefusal *refusal = data;
   g_autoptr(Sandbox) sandbox = NULL;
   g_autofree char *message = NULL;
   SignInDrive drive;
@@ -961,14 +911,17 @@ test_sign_in_token_html (void)
     return;
 
   sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_TOKEN_HTML);
+  flows_sandbox_provider_set_fault (sandbox->provider, refusal->fault);
   sign_in_drive_init_sandbox (&drive);
-  /* No access_token: an error naming Step 2 with what the provider answered. */
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, -1,
-                               "OAuth Step 2", "access_token", "Down for maintenance", NULL);
-  g_assert_true (drive.error->code == FLOWS_OAUTH_ERROR_NO_ACCESS_TOKEN ||
-                 drive.error->code == FLOWS_OAUTH_ERROR_STEP_FAILED);
+  if (refusal->consent_script != NULL)
+    drive.consent_script = refusal->consent_script;
+  message = sign_in_must_fail_v (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, -1, refusal->parts);
+  g_assert_true (drive.error->code == refusal->codes[0] ||
+                 (refusal->codes[1] >= 0 && drive.error->code == refusal->codes[1]));
   test_assert_not_contains (message, FLOWS_SANDBOX_CLIENT_SECRET);
+  if (refusal->n_consent >= 0)
+    g_assert_cmpint (drive.n_consent, ==, refusal->n_consent);
+  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, refusal->n_token_requests);
   sign_in_drive_clear (&drive);
 }
 
@@ -2041,12 +1994,8 @@ main (int   argc,
 
   g_test_add_func ("/sign-in/success", test_sign_in_success);
   g_test_add_func ("/sign-in/wrong-password-first", test_sign_in_wrong_password_first);
-  g_test_add_func ("/sign-in/access-denied", test_sign_in_access_denied);
-  g_test_add_func ("/sign-in/user-denies", test_sign_in_user_denies);
-  g_test_add_func ("/sign-in/wrong-state", test_sign_in_wrong_state);
-  g_test_add_func ("/sign-in/missing-code", test_sign_in_missing_code);
-  g_test_add_func ("/sign-in/token-server-error", test_sign_in_token_server_error);
-  g_test_add_func ("/sign-in/token-html", test_sign_in_token_html);
+  for (guint i = 0; i < G_N_ELEMENTS (sign_in_refusals); i++)
+    g_test_add_data_func (sign_in_refusals[i].path, &sign_in_refusals[i], test_sign_in_refused);
   g_test_add_func ("/sign-in/expires-in-string", test_sign_in_expires_in_string);
   g_test_add_func ("/sign-in/special-character-codes", test_sign_in_special_character_codes);
   g_test_add_func ("/sign-in/slow-token-endpoint", test_sign_in_slow_token_endpoint);
