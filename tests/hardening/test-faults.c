@@ -71,27 +71,6 @@ make_api_key_app (const char *url)
   return app;
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-}
-
-static gboolean
-wait_done (gpointer user_data)
-{
-  return ((Wait *)user_data)->result != NULL;
-}
-
 /* flows_library_add_connection_with_secrets_async() and wait. */
 static gboolean
 add_connection_with_api_key (FlowsLibrary     *library,
@@ -99,15 +78,11 @@ add_connection_with_api_key (FlowsLibrary     *library,
                              GError          **error)
 {
   g_autoptr(GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
-  Wait wait = { NULL };
-  gboolean added;
+  g_auto(TestAsync) async = { NULL };
 
   g_hash_table_insert (secrets, "ApiKey", API_KEY);
-  flows_library_add_connection_with_secrets_async (library, connection, secrets, NULL, on_ready, &wait);
-  test_wait_for (wait_done, &wait, 30000);
-  added = flows_library_add_connection_with_secrets_finish (library, wait.result, error);
-  g_object_unref (wait.result);
-  return added;
+  flows_library_add_connection_with_secrets_async (library, connection, secrets, NULL, test_async_ready, &async);
+  return flows_library_add_connection_with_secrets_finish (library, test_async_wait (&async, 30000), error);
 }
 
 static void

@@ -39,6 +39,43 @@ test_wait_for_full (TestCondition  condition,
 }
 
 void
+test_async_ready (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TestAsync *async = user_data;
+
+  g_assert_null (async->result);
+  async->result = g_object_ref (result);
+}
+
+static gboolean
+async_done (gpointer user_data)
+{
+  return ((TestAsync *)user_data)->result != NULL;
+}
+
+GAsyncResult *
+test_async_wait_full (TestAsync  *async,
+                      guint       timeout_ms,
+                      const char *what,
+                      const char *file,
+                      int         line,
+                      const char *func)
+{
+  g_autofree char *condition = g_strdup_printf ("the call of %s to be done", what);
+
+  test_wait_for_full (async_done, async, timeout_ms, condition, file, line, func);
+  return async->result;
+}
+
+void
+test_async_clear (TestAsync *async)
+{
+  g_clear_object (&async->result);
+}
+
+void
 test_drain_main_context (void)
 {
   while (g_main_context_iteration (NULL, FALSE))

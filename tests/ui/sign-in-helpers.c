@@ -145,74 +145,43 @@ test_oauth_app_connection_file (TestOAuthApp *oauth_app)
   return contents;
 }
 
-typedef struct
-{
-  gboolean  done;
-  FlowsRun *run;
-  gboolean  refreshed;
-  GError   *error;
-} Wait;
-
-static gboolean
-wait_done (gpointer user_data)
-{
-  return ((Wait *)user_data)->done;
-}
-
-static void
-on_run_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->run = flows_runner_run_finish (FLOWS_RUNNER (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
 FlowsRun *
 test_oauth_app_run (TestOAuthApp *oauth_app,
                     FlowsFlow    *flow,
                     GHashTable   *inputs,
                     GHashTable   *builtins)
 {
-  Wait wait = { 0 };
+  g_auto(TestAsync) async = { NULL };
+  g_autoptr(GError) error = NULL;
+  FlowsRun *run;
 
   flows_runner_run_async (oauth_app->runner, oauth_app->app, flow, inputs, oauth_app->connection, builtins,
-                          NULL, on_run_done, &wait);
-  test_wait_for (wait_done, &wait, SIGN_IN_TIMEOUT_MS);
-  g_assert_no_error (wait.error);
-  g_assert_nonnull (wait.run);
-  if (!flows_run_get_succeeded (wait.run))
+                          NULL, test_async_ready, &async);
+  run = flows_runner_run_finish (oauth_app->runner, test_async_wait (&async, SIGN_IN_TIMEOUT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+  if (!flows_run_get_succeeded (run))
     g_test_message ("run of “%s” failed at “%s”: %s", flows_flow_get_name (flow),
-                    flows_run_get_failed_stage_name (wait.run), flows_run_get_error_message (wait.run));
-  return wait.run;
-}
-
-static void
-on_refresh_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->refreshed = flows_runner_refresh_finish (FLOWS_RUNNER (source), result, &wait->error);
-  wait->done = TRUE;
+                    flows_run_get_failed_stage_name (run), flows_run_get_error_message (run));
+  return run;
 }
 
 gboolean
 test_oauth_app_refresh (TestOAuthApp  *oauth_app,
                         GError       **error)
 {
-  Wait wait = { 0 };
+  g_auto(TestAsync) async = { NULL };
+  g_autoptr(GError) own_error = NULL;
+  gboolean refreshed;
 
   flows_runner_refresh_async (oauth_app->runner, oauth_app->app, oauth_app->connection, NULL,
-                              on_refresh_done, &wait);
-  test_wait_for (wait_done, &wait, SIGN_IN_TIMEOUT_MS);
-  g_assert_true (wait.refreshed == (wait.error == NULL));
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.refreshed;
+                              test_async_ready, &async);
+  refreshed = flows_runner_refresh_finish (oauth_app->runner, test_async_wait (&async, SIGN_IN_TIMEOUT_MS),
+                                           &own_error);
+  g_assert_true (refreshed == (own_error == NULL));
+  if (own_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&own_error));
+  return refreshed;
 }
 
 /* Callbacks -------------------------------------------------------------------------------- */

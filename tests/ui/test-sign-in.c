@@ -423,37 +423,6 @@ test_random_and_pkce (void)
 
 /* The system-browser listener --------------------------------------------------------------- */
 
-typedef struct
-{
-  SoupMessage *message;
-  gboolean     done;
-  guint        status;
-  char        *body;
-  GError      *error;
-} HttpWait;
-
-static void
-on_http_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  HttpWait *wait = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &wait->error);
-
-  if (body != NULL)
-    {
-      wait->status = soup_message_get_status (wait->message);
-      wait->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-    }
-  wait->done = TRUE;
-}
-
-static gboolean
-http_done (gpointer user_data)
-{
-  return ((HttpWait *)user_data)->done;
-}
-
 /* GET @url on a new session (a new connection), waiting in the main loop; returns the status,
  * 0 with @error when there was no response. */
 static guint
@@ -463,21 +432,18 @@ http_get (const char  *url,
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  HttpWait wait = { message };
+  g_auto(TestAsync) async = { NULL };
+  g_autoptr(GBytes) bytes = NULL;
 
   g_assert_nonnull (message);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, on_http_done, &wait);
-  test_wait_for (http_done, &wait, 15000);
-  if (wait.error != NULL)
-    {
-      g_propagate_error (error, wait.error);
-      return 0;
-    }
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, test_async_ready, &async);
+  bytes = soup_session_send_and_read_finish (session, test_async_wait (&async, 15000), error);
+  if (bytes == NULL)
+    return 0;
   if (body != NULL)
-    *body = g_steal_pointer (&wait.body);
-  g_free (wait.body);
-  return wait.status;
+    *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return soup_message_get_status (message);
 }
 
 /* Nothing listens on @port of 127.0.0.1 any more. */
@@ -588,29 +554,6 @@ non_loopback_addresses (void)
   return addresses;
 }
 
-typedef struct
-{
-  gboolean done;
-  GError  *error;
-} ConnectWait;
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ConnectWait *wait = user_data;
-  g_autoptr(GSocketConnection) connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &wait->error);
-
-  wait->done = TRUE;
-}
-
-static gboolean
-connect_done (gpointer user_data)
-{
-  return ((ConnectWait *)user_data)->done;
-}
-
 static void
 test_listener_loopback_only (void)
 {
@@ -647,15 +590,16 @@ test_listener_loopback_only (void)
   for (guint i = 0; i < others->len; i++)
     {
       g_autoptr(GSocketClient) client = g_socket_client_new ();
-      ConnectWait connect_wait = { 0 };
+      g_auto(TestAsync) connect = { NULL };
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) connect_error = NULL;
 
       g_socket_client_set_timeout (client, 5);
-      g_socket_client_connect_to_host_async (client, g_ptr_array_index (others, i), port, NULL, on_connected, &connect_wait);
-      test_wait_for (connect_done, &connect_wait, 10000);
+      g_socket_client_connect_to_host_async (client, g_ptr_array_index (others, i), port, NULL, test_async_ready, &connect);
+      connection = g_socket_client_connect_to_host_finish (client, test_async_wait (&connect, 10000), &connect_error);
       g_test_message ("connecting to %s port %u: %s", (char *)g_ptr_array_index (others, i), port,
-                      connect_wait.error != NULL ? connect_wait.error->message : "connected");
-      g_assert_nonnull (connect_wait.error);
-      g_clear_error (&connect_wait.error);
+                      connect_error != NULL ? connect_error->message : "connected");
+      g_assert_nonnull (connect_error);
     }
   g_assert_false (wait.done);
 
@@ -1434,27 +1378,9 @@ install_curl_browser (void)
 
 typedef struct
 {
-  gboolean  done;
   gboolean  succeeded;
   GError   *error;
 } SystemBrowserWait;
-
-static void
-on_system_browser_done (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  SystemBrowserWait *wait = user_data;
-
-  wait->succeeded = flows_sign_in_with_system_browser_finish (FLOWS_SIGN_IN (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-system_browser_done (gpointer user_data)
-{
-  return ((SystemBrowserWait *)user_data)->done;
-}
 
 static void
 sign_in_with_system_browser (Sandbox           *sandbox,
@@ -1462,9 +1388,11 @@ sign_in_with_system_browser (Sandbox           *sandbox,
 {
   g_autoptr(FlowsSignIn) sign_in = flows_sign_in_new (sandbox->oauth_app->runner, sandbox->oauth_app->library,
                                                       sandbox->oauth_app->app, sandbox->oauth_app->connection);
+  g_auto(TestAsync) async = { NULL };
 
-  flows_sign_in_with_system_browser_async (sign_in, 30, NULL, on_system_browser_done, wait);
-  test_wait_for (system_browser_done, wait, SIGN_IN_TIMEOUT_MS);
+  flows_sign_in_with_system_browser_async (sign_in, 30, NULL, test_async_ready, &async);
+  wait->succeeded = flows_sign_in_with_system_browser_finish (sign_in, test_async_wait (&async, SIGN_IN_TIMEOUT_MS),
+                                                              &wait->error);
 }
 
 static void
@@ -1766,53 +1694,6 @@ test_refresh_after_401_once_only (void)
   }
 }
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} Fetch;
-
-static void
-on_fetched (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fetch *fetch = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &fetch->error);
-
-  fetch->done = TRUE;
-}
-
-static gboolean
-fetched (gpointer user_data)
-{
-  return ((Fetch *)user_data)->done;
-}
-
-typedef struct
-{
-  gboolean  done;
-  char     *access_token;
-  GError   *error;
-} StoreWait;
-
-static void
-on_tokens_stored (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  StoreWait *wait = user_data;
-
-  wait->access_token = flows_oauth_store_tokens_finish (result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-tokens_stored (gpointer user_data)
-{
-  return ((StoreWait *)user_data)->done;
-}
-
 /* Step 1 and Step 2 run directly (as from the flow editor), the authorisation request made with
  * libsoup: their traces, where the client secret and the tokens pass, show none of them. */
 static void
@@ -1832,8 +1713,10 @@ test_step_traces (void)
   g_autofree char *challenge = NULL;
   g_autofree char *url = NULL;
   g_autofree char *refresh_token = NULL;
-  Fetch fetch = { 0 };
-  StoreWait stored = { 0 };
+  char *access_token = NULL;
+  g_autoptr(GBytes) fetched = NULL;
+  g_auto(TestAsync) fetch = { NULL };
+  g_auto(TestAsync) store = { NULL };
 
   if (!test_need_keyring ())
     return;
@@ -1858,9 +1741,9 @@ test_step_traces (void)
   session = soup_session_new ();
   message = soup_message_new ("GET", url);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, on_fetched, &fetch);
-  test_wait_for (fetched, &fetch, 10000);
-  g_assert_no_error (fetch.error);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, test_async_ready, &fetch);
+  fetched = soup_session_send_and_read_finish (session, test_async_wait (&fetch, 10000), &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 302);
   fields = flows_oauth_parse_callback (soup_message_headers_get_one (soup_message_get_response_headers (message), "Location"),
                                        &error);
@@ -1873,24 +1756,24 @@ test_step_traces (void)
                                  fields, builtins);
   test_assert_succeeded (exchange);
   flows_oauth_store_tokens_async (sandbox->oauth_app->app, sandbox->oauth_app->connection, sandbox->oauth_app->library,
-                                  exchange, NULL, on_tokens_stored, &stored);
-  test_wait_for (tokens_stored, &stored, SIGN_IN_TIMEOUT_MS);
-  g_assert_no_error (stored.error);
-  g_assert_nonnull (stored.access_token);
+                                  exchange, NULL, test_async_ready, &store);
+  access_token = flows_oauth_store_tokens_finish (test_async_wait (&store, SIGN_IN_TIMEOUT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (access_token);
   refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
   g_assert_nonnull (refresh_token);
 
   test_run = run_connection_test (sandbox);
   test_assert_succeeded (test_run);
   {
-    const char * const secrets[] = { stored.access_token, refresh_token, FLOWS_SANDBOX_CLIENT_SECRET, NULL };
+    const char * const secrets[] = { access_token, refresh_token, FLOWS_SANDBOX_CLIENT_SECRET, NULL };
 
     audit_run (authorize, secrets);
     audit_run (exchange, secrets);
     audit_run (test_run, secrets);
     g_assert_cmpuint (audit_directory (sandbox->oauth_app->data_dir, secrets), >=, 2);
   }
-  flows_secrets_free (stored.access_token);
+  flows_secrets_free (access_token);
 }
 
 typedef struct
