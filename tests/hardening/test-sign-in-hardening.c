@@ -17,6 +17,7 @@
 #include "hardening-helpers.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-cases.h"
 #include "test-session.h"
 
 /* The redirect match ---------------------------------------------------------------------------- */
@@ -642,14 +643,12 @@ main (int   argc,
 {
   ui_test_init (&argc, &argv);
 
-  for (guint i = 0; i < G_N_ELEMENTS (look_alikes); i++)
-    g_test_add_data_func (look_alikes[i].path, &look_alikes[i], test_redirect_look_alikes);
+  test_add_table (look_alikes, test_redirect_look_alikes);
   g_test_add_func ("/sign-in-hardening/redirect/unreadable", test_redirect_unreadable);
   g_test_add_func ("/sign-in-hardening/state/refused", test_state_refused);
   g_test_add_func ("/sign-in-hardening/state/constant-time", test_state_constant_time);
   g_test_add_func ("/sign-in-hardening/listener/single-use", test_listener_single_use);
-  for (guint i = 0; i < G_N_ELEMENTS (loopbacks); i++)
-    g_test_add_data_func (loopbacks[i].path, &loopbacks[i], test_listener_loopback_only);
+  test_add_table (loopbacks, test_listener_loopback_only);
   g_test_add_func ("/sign-in-hardening/window/untrusted-certificate", test_window_refuses_untrusted_certificate);
 
   return g_test_run ();

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "runner-helpers.h"
+#include "test-cases.h"
 
 /* Builds Trigger → Call API (@settings), runs it without and then with a fail route, and
  * checks both outcomes; returns the error message. */
@@ -523,8 +524,7 @@ main (int   argc,
   g_test_add_func ("/engine/errors/invalid-json", test_invalid_json);
   g_test_add_func ("/engine/errors/oversize", test_oversize);
   g_test_add_func ("/engine/errors/oversize-default", test_oversize_default);
-  for (guint i = 0; i < G_N_ELEMENTS (unresolved_references); i++)
-    g_test_add_data_func (unresolved_references[i].path, &unresolved_references[i], test_unresolved_reference);
+  test_add_table (unresolved_references, test_unresolved_reference);
   g_test_add_func ("/engine/errors/unresolved-reference-set-fields", test_unresolved_reference_set_fields);
   g_test_add_func ("/engine/cancel/mid-request", test_cancel_mid_request);
   g_test_add_func ("/engine/cancel/called-flow", test_cancel_in_called_flow);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runner-helpers.h"
+#include "test-cases.h"
 
 /* Trigger ---------------------------------------------------------------------------------- */
 
@@ -980,8 +981,7 @@ main (int   argc,
   g_test_add_func ("/engine/trigger/optional-not-given", test_trigger_optional_not_given);
   g_test_add_func ("/engine/set-fields", test_set_fields);
   g_test_add_func ("/engine/build-url", test_build_url);
-  for (guint i = 0; i < G_N_ELEMENTS (comparators); i++)
-    g_test_add_data_func (comparators[i].path, &comparators[i], test_route_comparators);
+  test_add_table (comparators, test_route_comparators);
   g_test_add_func ("/engine/route-flow/not-a-number", test_route_not_a_number);
   g_test_add_func ("/engine/route-flow/and-or", test_route_and_or);
   g_test_add_func ("/engine/route-flow/missing-reference", test_route_missing_reference);

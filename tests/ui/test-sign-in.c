@@ -34,6 +34,7 @@
 #include "flows-stage.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-cases.h"
 
 /* The sandbox ------------------------------------------------------------------------------- */
 
@@ -76,6 +77,17 @@ sandbox_free (Sandbox *sandbox)
   g_free (sandbox);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sandbox, sandbox_free)
+
+/* The sandbox, and @drive set for its pages, for a case with the window: NULL (the case skipped)
+ * without a display or the disposable keyring. */
+static Sandbox *
+window_sandbox_new (SignInDrive *drive)
+{
+  if (!test_need_display () || !test_need_keyring ())
+    return NULL;
+  sign_in_drive_init_sandbox (drive);
+  return sandbox_new ();
+}
 
 static guint
 sandbox_count (Sandbox    *sandbox,
@@ -703,12 +715,11 @@ test_sign_in_success (void)
   SignInDrive drive;
   gint64 before;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   before = g_get_real_time () / G_USEC_PER_SEC;
-  sign_in_drive_init_sandbox (&drive);
   sign_in_with_window (&drive, sandbox->oauth_app);
   g_assert_no_error (drive.error);
   g_assert_true (drive.succeeded);
@@ -794,11 +805,10 @@ test_sign_in_wrong_password_first (void)
   SignInDrive drive;
   g_autofree char *right_script = NULL;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
-  sign_in_drive_init_sandbox (&drive);
   right_script = g_strdup (drive.login_script);
   drive.on_page = on_page_wrong_password_first;
   drive.on_page_data = right_script;
@@ -851,12 +861,11 @@ test_sign_in_refused (gconstpointer data)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_fault (sandbox->provider, refusal->fault);
-  sign_in_drive_init_sandbox (&drive);
   if (refusal->consent_script != NULL)
     drive.consent_script = refusal->consent_script;
   message = sign_in_must_fail_v (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, -1, refusal->parts);
@@ -876,14 +885,13 @@ test_sign_in_expires_in_string (void)
   SignInDrive drive;
   gint64 before;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_EXPIRES_IN_STRING);
   flows_sandbox_provider_set_access_token_lifetime (sandbox->provider, 1234);
   before = g_get_real_time () / G_USEC_PER_SEC;
-  sign_in_drive_init_sandbox (&drive);
   sign_in_with_window (&drive, sandbox->oauth_app);
   g_assert_no_error (drive.error);
   assert_signed_in (sandbox->oauth_app, before, 1234);
@@ -896,12 +904,11 @@ test_sign_in_special_character_codes (void)
   g_autoptr(Sandbox) sandbox = NULL;
   SignInDrive drive;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_SPECIAL_CHARACTER_CODES);
-  sign_in_drive_init_sandbox (&drive);
   sign_in_with_window (&drive, sandbox->oauth_app);
   /* The sandbox takes only the exact code: decoded once from the redirect, encoded once in
    * Step 2's form. */
@@ -938,17 +945,16 @@ test_sign_in_slow_token_endpoint (void)
   TokenWatch watch = { 0 };
   SignInDrive drive;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_auto_consent (sandbox->provider, TRUE);
   flows_sandbox_provider_set_token_delay (sandbox->provider, 4000);
   /* The developer gave Step 2's Call API a timeout of one second. */
   set_stage_int (test_oauth_app_stage (sandbox->oauth_app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE, "exchange"), "timeout", 1);
 
   expected_url = g_strconcat (sandbox->base_url, FLOWS_SANDBOX_TOKEN_PATH, NULL);
-  sign_in_drive_init_sandbox (&drive);
   watch.sandbox = sandbox;
   g_timeout_add (5, note_token_request, &watch);
   message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,
@@ -971,12 +977,11 @@ test_sign_in_close_on_login_page (void)
   g_autofree char *file_before = NULL;
   SignInDrive drive;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   file_before = test_oauth_app_connection_file (sandbox->oauth_app);
-  sign_in_drive_init_sandbox (&drive);
   drive.close_on_login = 1;
   sign_in_with_window (&drive, sandbox->oauth_app);
 
@@ -1019,13 +1024,12 @@ test_sign_in_close_while_exchanging (void)
   CloseWhenExchanging close = { 0 };
   SignInDrive drive;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_token_delay (sandbox->provider, 1500);
   file_before = test_oauth_app_connection_file (sandbox->oauth_app);
-  sign_in_drive_init_sandbox (&drive);
   close.sandbox = sandbox;
   close.drive = &drive;
   g_timeout_add (5, close_when_exchanging, &close);
@@ -1048,12 +1052,11 @@ test_sign_in_bad_authorize_url (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!test_need_display () || !test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_connection_set_value (sandbox->oauth_app->connection, "AuthURL", "javascript:alert(document.cookie)");
-  sign_in_drive_init_sandbox (&drive);
   message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, -1, "OAuth Step 1", NULL);
   g_assert_true (drive.error->code == FLOWS_OAUTH_ERROR_BAD_AUTHORIZE_URL ||
                  drive.error->code == FLOWS_OAUTH_ERROR_STEP_FAILED);
@@ -1877,8 +1880,7 @@ main (int   argc,
 
   g_test_add_func ("/sign-in/success", test_sign_in_success);
   g_test_add_func ("/sign-in/wrong-password-first", test_sign_in_wrong_password_first);
-  for (guint i = 0; i < G_N_ELEMENTS (sign_in_refusals); i++)
-    g_test_add_data_func (sign_in_refusals[i].path, &sign_in_refusals[i], test_sign_in_refused);
+  test_add_table (sign_in_refusals, test_sign_in_refused);
   g_test_add_func ("/sign-in/expires-in-string", test_sign_in_expires_in_string);
   g_test_add_func ("/sign-in/special-character-codes", test_sign_in_special_character_codes);
   g_test_add_func ("/sign-in/slow-token-endpoint", test_sign_in_slow_token_endpoint);

@@ -8,6 +8,7 @@
 
 #include "flows-expression.h"
 #include "flows-json-locate.h"
+#include "test-cases.h"
 
 /* Values chosen to break a request if they were substituted without encoding. */
 #define AMPERSAND "a&b=c#d"
@@ -730,14 +731,12 @@ main (int   argc,
   g_test_add_func ("/expression/parse/error-positions", test_parse_error_positions);
   g_test_add_func ("/expression/is-identifier", test_is_identifier);
   g_test_add_func ("/expression/ref-counting", test_ref_counting);
-  for (guint i = 0; i < G_N_ELEMENTS (context_cases); i++)
-    g_test_add_data_func (context_cases[i].path, &context_cases[i], test_expand_context);
+  test_add_table (context_cases, test_expand_context);
   g_test_add_func ("/expression/expand/value-not-reparsed", test_expand_value_not_reparsed);
   g_test_add_func ("/expression/expand/escaped-literal", test_expand_escaped_literal);
   g_test_add_func ("/expression/expand/large", test_expand_large);
   g_test_add_func ("/expression/expand/unresolved", test_expand_unresolved);
-  for (guint i = 0; i < G_N_ELEMENTS (encoder_cases); i++)
-    g_test_add_data_func (encoder_cases[i].path, &encoder_cases[i], test_encode);
+  test_add_table (encoder_cases, test_encode);
   g_test_add_func ("/expression/encode/json-round-trip", test_json_round_trip);
   g_test_add_func ("/json-locate/members", test_locate_members);
   g_test_add_func ("/json-locate/escaped-names", test_locate_escaped_names);

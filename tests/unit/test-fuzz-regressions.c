@@ -14,6 +14,7 @@
 #include "flows-oauth.h"
 #include "flows-runner-private.h"
 #include "runner-helpers.h"
+#include "test-cases.h"
 
 /* json-glib quotes the token it choked on cut after a number of bytes, here in the middle of
  * the 13th "→" (3 bytes each). */
@@ -402,8 +403,7 @@ main (int   argc,
   g_test_add_func ("/fuzz-regressions/json/lone-surrogate", test_lone_surrogate);
   g_test_add_func ("/fuzz-regressions/response-body/form-is-utf8", test_form_body_is_utf8);
   g_test_add_func ("/fuzz-regressions/response-body", test_response_body);
-  for (guint i = 0; i < G_N_ELEMENTS (number_fields); i++)
-    g_test_add_data_func (number_fields[i].path, &number_fields[i], test_body_number_field);
+  test_add_table (number_fields, test_body_number_field);
   g_test_add_func ("/fuzz-regressions/body/json-field-too-deep", test_body_json_field_too_deep);
 
   return g_test_run ();

@@ -3,6 +3,7 @@
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
 #include "runner-helpers.h"
+#include "test-cases.h"
 
 /* Adds a stage to @flow and returns it (owned by the flow). Unless it is a Trigger, the first
  * route of the stage before it leads to it, when free: a stage no route reaches is a problem
@@ -839,16 +840,13 @@ main (int   argc,
   g_test_add_func ("/validate/templates", test_templates);
   g_test_add_func ("/validate/trigger/missing", test_trigger_missing);
   g_test_add_func ("/validate/trigger/second", test_trigger_second);
-  for (guint i = 0; i < G_N_ELEMENTS (trigger_problems); i++)
-    g_test_add_data_func (trigger_problems[i].path, &trigger_problems[i], test_trigger_problem);
-  for (guint i = 0; i < G_N_ELEMENTS (stage_problems); i++)
-    g_test_add_data_func (stage_problems[i].path, &stage_problems[i], test_stage_problem);
+  test_add_table (trigger_problems, test_trigger_problem);
+  test_add_table (stage_problems, test_stage_problem);
   g_test_add_func ("/validate/key/duplicate", test_key_duplicate);
   g_test_add_func ("/validate/route/target", test_route_target);
   g_test_add_func ("/validate/settings/scope", test_settings_scope);
   g_test_add_func ("/validate/settings/not-expressions", test_settings_not_expressions);
-  for (guint i = 0; i < G_N_ELEMENTS (call_flow_problems); i++)
-    g_test_add_data_func (call_flow_problems[i].path, &call_flow_problems[i], test_call_flow_problem);
+  test_add_table (call_flow_problems, test_call_flow_problem);
   g_test_add_func ("/validate/call-flow/valid", test_call_flow_valid);
   g_test_add_func ("/validate/app", test_validate_app);
   g_test_add_func ("/validate/cache/stage-settings", test_cache_stage_settings);
