@@ -111,6 +111,18 @@ test_find_widget (GtkWidget       *root,
   return NULL;
 }
 
+GtkWidget *
+test_get_widget (GtkWidget       *root,
+                 TestWidgetMatch  match,
+                 gconstpointer    data)
+{
+  GtkWidget *widget = test_find_widget (root, match, data);
+
+  if (widget == NULL)
+    g_error ("no widget below %s matches", G_OBJECT_TYPE_NAME (root));
+  return widget;
+}
+
 gboolean
 test_is_row_titled (GtkWidget     *widget,
                     gconstpointer  title)

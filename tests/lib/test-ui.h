@@ -34,6 +34,10 @@ typedef gboolean (*TestWidgetMatch) (GtkWidget     *widget,
 GtkWidget *test_find_widget         (GtkWidget      *root,
                                      TestWidgetMatch match,
                                      gconstpointer   data);
+/* The same, failing the test when there is none. */
+GtkWidget *test_get_widget          (GtkWidget      *root,
+                                     TestWidgetMatch match,
+                                     gconstpointer   data);
 /* Matches for test_find_widget(): an AdwPreferencesRow titled @title; a GtkActionable whose
  * action is @action_name. */
 gboolean   test_is_row_titled       (GtkWidget      *widget,

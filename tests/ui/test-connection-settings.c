@@ -134,30 +134,21 @@ static GtkWidget *
 find_button (GtkWidget  *within,
              const char *action_name)
 {
-  GtkWidget *button = test_find_widget (within, is_button_for, action_name);
-
-  g_assert_nonnull (button);
-  return button;
+  return test_get_widget (within, is_button_for, action_name);
 }
 
 static GtkWidget *
 find_row (GtkWidget  *within,
           const char *title)
 {
-  GtkWidget *row = test_find_widget (within, test_is_row_titled, title);
-
-  g_assert_nonnull (row);
-  return row;
+  return test_get_widget (within, test_is_row_titled, title);
 }
 
 static FlowsParamRow *
 find_param_row (Fixture    *fixture,
                 const char *key)
 {
-  GtkWidget *row = test_find_widget (GTK_WIDGET (fixture->page), is_param_row_of, key);
-
-  g_assert_nonnull (row);
-  return FLOWS_PARAM_ROW (row);
+  return FLOWS_PARAM_ROW (test_get_widget (GTK_WIDGET (fixture->page), is_param_row_of, key));
 }
 
 /* The switch of the action row titled @title inside @within. */

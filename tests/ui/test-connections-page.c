@@ -118,19 +118,13 @@ static GtkWidget *
 editor_row (FlowsConnectionEditor *editor,
             const char            *title)
 {
-  GtkWidget *row = test_find_widget (GTK_WIDGET (editor), test_is_row_titled, title);
-
-  g_assert_nonnull (row);
-  return row;
+  return test_get_widget (GTK_WIDGET (editor), test_is_row_titled, title);
 }
 
 static gboolean
 save_enabled (FlowsConnectionEditor *editor)
 {
-  GtkWidget *button = test_find_widget (GTK_WIDGET (editor), test_has_action, "editor.save");
-
-  g_assert_nonnull (button);
-  return gtk_widget_get_sensitive (button);
+  return gtk_widget_get_sensitive (test_get_widget (GTK_WIDGET (editor), test_has_action, "editor.save"));
 }
 
 static char *
