@@ -29,7 +29,6 @@ ALLOWED = {
 # Includes that break a rule on purpose, each with the reason it is still there:
 # (module, header) -> reason.
 EXCEPTIONS = {
-    ('engine', 'flows-oauth.h'): 'the token refresh of flows-runner.c, until it moves to src/auth',
 }
 
 # Modules that may use a UI toolkit.

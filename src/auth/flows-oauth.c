@@ -131,6 +131,11 @@ flows_oauth_redirect_matches (const char *redirect_url,
    * look-alikes such as http://user@127.0.0.1:8976/… out entirely. */
   if (g_uri_get_userinfo (actual) != NULL)
     return FALSE;
+  /* A redirect URL names a place to come back to: one with user information or without a host
+   * ("h://u:@", "h:") matches nothing, not even itself, rather than every other hostless URI. */
+  if (g_uri_get_userinfo (expected) != NULL ||
+      g_uri_get_host (expected) == NULL || *g_uri_get_host (expected) == '\0')
+    return FALSE;
 
   return g_ascii_strcasecmp (g_uri_get_scheme (expected), g_uri_get_scheme (actual)) == 0 &&
          g_ascii_strcasecmp (g_uri_get_host (expected) != NULL ? g_uri_get_host (expected) : "",
@@ -285,12 +290,14 @@ store_tokens_free (StoreTokens *store)
   g_free (store);
 }
 
-/* The last trace entry with a response body (a Call API's), or NULL. */
-static FlowsTraceEntry *
-find_provider_answer (FlowsRun *run)
+FlowsTraceEntry *
+flows_oauth_find_provider_answer (FlowsRun *run)
 {
-  GPtrArray *trace = flows_run_get_trace (run);
+  GPtrArray *trace;
 
+  g_return_val_if_fail (FLOWS_IS_RUN (run), NULL);
+
+  trace = flows_run_get_trace (run);
   for (guint i = trace->len; i > 0; i--)
     {
       FlowsTraceEntry *entry = g_ptr_array_index (trace, i - 1);
@@ -301,12 +308,36 @@ find_provider_answer (FlowsRun *run)
   return NULL;
 }
 
+static const char *
+get_string_member (JsonNode   *node,
+                   const char *name)
+{
+  JsonNode *member = node != NULL ? flows_json_walk (node, name) : NULL;
+
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (member);
+}
+
+gboolean
+flows_oauth_read_provider_error (FlowsRun    *run,
+                                 const char **code,
+                                 const char **description)
+{
+  FlowsTraceEntry *answer = flows_oauth_find_provider_answer (run);
+  JsonNode *body = answer != NULL ? flows_json_walk (answer->outputs, "body") : NULL;
+
+  *code = get_string_member (body, "error");
+  *description = *code != NULL ? get_string_member (body, "error_description") : NULL;
+  return *code != NULL;
+}
+
 /* What the token endpoint said, for an error message: the last Call API's body, as the trace
  * has it (redacted). */
 static char *
 describe_provider_answer (FlowsRun *run)
 {
-  FlowsTraceEntry *entry = find_provider_answer (run);
+  FlowsTraceEntry *entry = flows_oauth_find_provider_answer (run);
   g_autofree char *text = NULL;
 
   if (entry == NULL)
@@ -363,7 +394,7 @@ on_tokens_stored (GObject      *source,
       GCancellable *cancellable = g_task_get_cancellable (task);
 
       flows_secrets_store_async (flows_app_get_id (store->app), flows_connection_get_id (store->connection),
-                                 FLOWS_OAUTH_REFRESH_TOKEN_KEY, refresh_token,
+                                 FLOWS_SECRETS_REFRESH_TOKEN_KEY, refresh_token,
                                  cancellable, on_tokens_stored, g_steal_pointer (&task));
       flows_secrets_free (refresh_token);
       return;
@@ -411,7 +442,7 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
 
   if (!flows_run_get_succeeded (run))
     {
-      FlowsTraceEntry *answer = find_provider_answer (run);
+      FlowsTraceEntry *answer = flows_oauth_find_provider_answer (run);
       g_autofree char *message = g_strdup_printf (_("%s failed at stage “%s”: %s"), flow_name,
                                                   flows_run_get_failed_stage_name (run) != NULL ? flows_run_get_failed_stage_name (run) : "",
                                                   flows_run_get_error_message (run));
@@ -452,7 +483,7 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
   store->scope = flows_json_to_text (json_object_get_member (response, "scope"));
 
   flows_secrets_store_async (flows_app_get_id (app), flows_connection_get_id (connection),
-                             FLOWS_OAUTH_ACCESS_TOKEN_KEY, store->access_token,
+                             FLOWS_SECRETS_ACCESS_TOKEN_KEY, store->access_token,
                              cancellable, on_tokens_stored, g_steal_pointer (&task));
 }
 
@@ -474,7 +505,7 @@ typedef struct
   guint            next_key;
 } SignOut;
 
-static const char * const token_keys[] = { FLOWS_OAUTH_ACCESS_TOKEN_KEY, FLOWS_OAUTH_REFRESH_TOKEN_KEY };
+static const char * const token_keys[] = { FLOWS_SECRETS_ACCESS_TOKEN_KEY, FLOWS_SECRETS_REFRESH_TOKEN_KEY };
 
 static void
 sign_out_free (SignOut *sign_out)

@@ -32,10 +32,6 @@ typedef enum {
   FLOWS_OAUTH_ERROR_TIMED_OUT,
 } FlowsOAuthError;
 
-/* Keyring keys of the tokens (docs/ARCHITECTURE.md, "Secret Service schema"). */
-#define FLOWS_OAUTH_ACCESS_TOKEN_KEY  "oauth:access_token"
-#define FLOWS_OAUTH_REFRESH_TOKEN_KEY "oauth:refresh_token"
-
 /* A token that expires within this many seconds is refreshed before it is used. */
 #define FLOWS_OAUTH_REFRESH_MARGIN 60
 
@@ -75,6 +71,15 @@ void        flows_oauth_store_tokens_async   (FlowsApp            *app,
 /* Returns the new access token; free with flows_secrets_free(). */
 char       *flows_oauth_store_tokens_finish  (GAsyncResult        *result,
                                               GError             **error);
+
+/* The provider's answer in a run of a role flow: the last trace entry with a response body (a
+ * Call API's), or NULL. The one reader of what a token endpoint said, for every message. */
+FlowsTraceEntry *flows_oauth_find_provider_answer (FlowsRun  *run);
+/* The provider's OAuth error in that answer (RFC 6749 §5.2: "error" and "error_description"),
+ * as the trace has it (redacted); FALSE when the answer has no "error" string. */
+gboolean    flows_oauth_read_provider_error  (FlowsRun            *run,
+                                              const char         **code,
+                                              const char         **description);
 
 /* TRUE when the connection's access token expires within FLOWS_OAUTH_REFRESH_MARGIN. */
 gboolean    flows_oauth_token_needs_refresh  (FlowsConnection     *connection);

@@ -96,13 +96,6 @@ flows_sign_in_get_connection (FlowsSignIn *self)
   return self->connection;
 }
 
-const char *
-flows_sign_in_get_redirect_url (FlowsSignIn *self)
-{
-  g_return_val_if_fail (FLOWS_IS_SIGN_IN (self), NULL);
-  return flows_app_get_redirect_url (self->app);
-}
-
 gboolean
 flows_sign_in_is_redirect (FlowsSignIn *self,
                            const char  *uri)

@@ -25,7 +25,6 @@ FlowsSignIn *flows_sign_in_new                       (FlowsRunner          *runn
                                                       FlowsApp             *app,
                                                       FlowsConnection      *connection);
 FlowsConnection *flows_sign_in_get_connection        (FlowsSignIn          *self);
-const char  *flows_sign_in_get_redirect_url          (FlowsSignIn          *self);
 /* TRUE when @uri is the redirect this attempt waits for (scheme, host, port and path). */
 gboolean     flows_sign_in_is_redirect               (FlowsSignIn          *self,
                                                       const char           *uri);

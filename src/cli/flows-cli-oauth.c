@@ -10,6 +10,7 @@
 #include "flows-runner.h"
 #include "flows-sign-in-loader.h"
 #include "flows-sign-in.h"
+#include "flows-token-refresher.h"
 
 typedef struct
 {
@@ -137,7 +138,7 @@ on_refreshed (GObject      *source,
 {
   Waiter *waiter = user_data;
 
-  waiter->succeeded = flows_runner_refresh_finish (FLOWS_RUNNER (source), result, &waiter->error);
+  waiter->succeeded = flows_token_refresher_refresh_finish (FLOWS_TOKEN_REFRESHER (source), result, &waiter->error);
   g_main_loop_quit (waiter->loop);
 }
 
@@ -147,6 +148,7 @@ flows_cli_refresh (FlowsCliInvocation *invocation)
   g_auto(GStrv) args = NULL;
   g_autoptr(FlowsLibrary) library = NULL;
   g_autoptr(FlowsRunner) runner = NULL;
+  FlowsTokenRefresher *refresher;
   g_autoptr(GMainLoop) loop = NULL;
   FlowsConnection *connection;
   FlowsApp *app;
@@ -161,10 +163,10 @@ flows_cli_refresh (FlowsCliInvocation *invocation)
     return FLOWS_CLI_EXIT_FAILED;
 
   runner = flows_runner_new ();
-  flows_runner_set_library (runner, library);
+  refresher = flows_token_refresher_attach (runner, library);
   loop = g_main_loop_new (NULL, FALSE);
   waiter.loop = loop;
-  flows_runner_refresh_async (runner, app, connection, NULL, on_refreshed, &waiter);
+  flows_token_refresher_refresh_async (refresher, app, connection, NULL, on_refreshed, &waiter);
   g_main_loop_run (loop);
 
   if (!waiter.succeeded)

@@ -11,6 +11,7 @@
 #include "flows-enums.h"
 #include "flows-json-util.h"
 #include "flows-runner.h"
+#include "flows-token-refresher.h"
 
 typedef struct
 {
@@ -30,9 +31,11 @@ on_run_finished (GObject      *source,
   g_main_loop_quit (waiter->loop);
 }
 
-/* Runs @flow and waits for it, in a main loop of its own. */
+/* Runs @flow and waits for it, in a main loop of its own; a connection whose token the run
+ * refreshes is saved through @library. */
 static FlowsRun *
-run_and_wait (FlowsApp         *app,
+run_and_wait (FlowsLibrary     *library,
+              FlowsApp         *app,
               FlowsFlow        *flow,
               GHashTable       *inputs,
               FlowsConnection  *connection,
@@ -42,6 +45,7 @@ run_and_wait (FlowsApp         *app,
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Waiter waiter = { loop, NULL, NULL };
 
+  flows_token_refresher_attach (runner, library);
   flows_runner_run_async (runner, app, flow, inputs, connection, NULL, NULL, on_run_finished, &waiter);
   g_main_loop_run (loop);
 
@@ -160,7 +164,7 @@ flows_cli_run (FlowsCliInvocation *invocation)
         return flows_cli_fail (_("connection “%s” belongs to another App"), flows_connection_get_name (connection));
     }
 
-  if (!(run = run_and_wait (app, flow, inputs, connection, &error)))
+  if (!(run = run_and_wait (library, app, flow, inputs, connection, &error)))
     return flows_cli_fail ("%s", error->message);
 
   run_json = flows_run_to_json (run);
@@ -210,7 +214,7 @@ flows_cli_test (FlowsCliInvocation *invocation)
   if (!(flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_CONNECTION_TEST)))
     return flows_cli_fail (_("“%s” has no Connection Test flow"), flows_app_get_name (app));
 
-  if (!(run = run_and_wait (app, flow, NULL, connection, &error)))
+  if (!(run = run_and_wait (library, app, flow, NULL, connection, &error)))
     return flows_cli_fail ("%s", error->message);
 
   passed = flows_run_judge_connection_test (run, &message);

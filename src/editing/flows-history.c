@@ -554,7 +554,6 @@ end (FlowsHistory *self,
      const char   *merge_tag,
      FlowsStage   *merge_stage)
 {
-  g_autoptr(GPtrArray) dropped = NULL;
   Step *step;
   Step *last;
   State old;
@@ -576,7 +575,9 @@ end (FlowsHistory *self,
       return;
     }
 
-  /* The stages this step removed are gone for good if redo cannot bring them back… */
+  /* Typing into one stage's field makes one step, not one per keystroke: a step with the same
+   * merge tag on the same stage as the last one extends it, and one that ends where that step
+   * began undoes it, so both go. */
   last = old.undo != NULL ? (Step *) old.undo : NULL;
   if (merge_tag != NULL && self->can_merge && last != NULL &&
       g_strcmp0 (last->merge_tag, merge_tag) == 0 &&

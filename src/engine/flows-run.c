@@ -31,6 +31,8 @@ struct _FlowsRun
   guint       succeeded : 1;
 };
 
+G_DEFINE_QUARK (flows-run-error-quark, flows_run_error)
+
 G_DEFINE_FINAL_TYPE (FlowsRun, flows_run, G_TYPE_OBJECT)
 
 FlowsTraceEntry *

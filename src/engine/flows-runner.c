@@ -15,35 +15,30 @@
 #include <glib/gi18n-lib.h>
 
 #include "flows-expression.h"
+#include "flows-http-call.h"
 #include "flows-json-util.h"
-#include "flows-oauth.h"
 #include "flows-run-private.h"
 #include "flows-runner.h"
-#include "flows-runner-private.h"
 #include "flows-secrets.h"
+#include "flows-token-source.h"
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
 
 /* A run stops after this many stage executions: a route that leads back to an earlier stage
  * must not spin forever. Large enough for a For Each over tens of thousands of items. */
 #define MAX_STEPS 200000
-/* How much of a response body a trace keeps, and how much an error message quotes. */
+/* How much of a response body a trace keeps. */
 #define TRACE_EXCERPT_SIZE 4096
-#define ERROR_EXCERPT_SIZE 300
-#define READ_CHUNK_SIZE (64 * 1024)
 
-#define ACCESS_TOKEN_KEY  "oauth:access_token"
-#define REFRESH_TOKEN_KEY "oauth:refresh_token"
 
 struct _FlowsRunner
 {
   GObject       parent_instance;
 
-  SoupSession  *session;
-  FlowsLibrary *library;
-  /* connection id -> Refresh under way: one per connection, however many runs wait */
-  GHashTable   *refreshes;
-  gsize         max_response_size;
+  SoupSession      *session;
+  /* Refreshes the connections' tokens; NULL: a runner that cannot refresh them. */
+  FlowsTokenSource *token_source;
+  gsize             max_response_size;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsRunner, flows_runner, G_TYPE_OBJECT)
@@ -124,27 +119,15 @@ flows_runner_dispose (GObject *object)
   FlowsRunner *self = (FlowsRunner *)object;
 
   g_clear_object (&self->session);
-  g_clear_object (&self->library);
+  g_clear_object (&self->token_source);
 
   G_OBJECT_CLASS (flows_runner_parent_class)->dispose (object);
-}
-
-static void
-flows_runner_finalize (GObject *object)
-{
-  FlowsRunner *self = (FlowsRunner *)object;
-
-  /* Each refresh holds a reference on the runner until it ends. */
-  g_hash_table_unref (self->refreshes);
-
-  G_OBJECT_CLASS (flows_runner_parent_class)->finalize (object);
 }
 
 static void
 flows_runner_class_init (FlowsRunnerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = flows_runner_dispose;
-  G_OBJECT_CLASS (klass)->finalize = flows_runner_finalize;
 
   signals[STAGE_STARTED] =
     g_signal_new ("stage-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -165,7 +148,6 @@ flows_runner_init (FlowsRunner *self)
                                                  "max-conns-per-host", 32,
                                                  NULL);
   self->max_response_size = FLOWS_RUNNER_DEFAULT_MAX_RESPONSE_SIZE;
-  self->refreshes = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 FlowsRunner *
@@ -197,12 +179,19 @@ flows_runner_set_max_response_size (FlowsRunner *self,
 }
 
 void
-flows_runner_set_library (FlowsRunner  *self,
-                          FlowsLibrary *library)
+flows_runner_set_token_source (FlowsRunner      *self,
+                               FlowsTokenSource *token_source)
 {
   g_return_if_fail (FLOWS_IS_RUNNER (self));
-  g_return_if_fail (library == NULL || FLOWS_IS_LIBRARY (library));
-  g_set_object (&self->library, library);
+  g_return_if_fail (token_source == NULL || FLOWS_IS_TOKEN_SOURCE (token_source));
+  g_set_object (&self->token_source, token_source);
+}
+
+FlowsTokenSource *
+flows_runner_get_token_source (FlowsRunner *self)
+{
+  g_return_val_if_fail (FLOWS_IS_RUNNER (self), NULL);
+  return self->token_source;
 }
 
 /* Settings ---------------------------------------------------------------------------------- */
@@ -338,9 +327,9 @@ resolve_node (Run         *run,
   if (g_str_equal (name, "RedirectURL"))
     return string_node (flows_app_get_redirect_url (shared->app));
   if (g_str_equal (name, "AccessToken"))
-    return secret_node (run, ACCESS_TOKEN_KEY, error);
+    return secret_node (run, FLOWS_SECRETS_ACCESS_TOKEN_KEY, error);
   if (g_str_equal (name, "RefreshToken"))
-    return secret_node (run, REFRESH_TOKEN_KEY, error);
+    return secret_node (run, FLOWS_SECRETS_REFRESH_TOKEN_KEY, error);
   if (shared->builtins != NULL && g_hash_table_contains (shared->builtins, name))
     return string_node (g_hash_table_lookup (shared->builtins, name));
 
@@ -831,18 +820,9 @@ typedef struct
   Run          *run;
   FlowsStage   *stage;
   SoupMessage  *message;
-  GCancellable *cancellable;   /* this request's: cancelled by the run's, or by the timeout */
-  gulong        cancelled_id;
-  guint         timeout_id;
-  guint         timeout_seconds;
-  GInputStream *stream;
-  GByteArray   *body;
   JsonObject   *resolved;
   char         *method;
   char         *url;
-  guint         min_status;
-  guint         max_status;
-  guint         timed_out : 1;
   guint         uses_token : 1;
   guint         after_refresh : 1;  /* a 401 refreshes and retries once, not again */
 } CallApi;
@@ -857,13 +837,7 @@ static void refresh_for_run (Run        *run,
 static void
 call_api_free (CallApi *call)
 {
-  if (call->cancelled_id != 0)
-    g_cancellable_disconnect (call->run->shared->cancellable, call->cancelled_id);
-  g_clear_handle_id (&call->timeout_id, g_source_remove);
   g_clear_object (&call->message);
-  g_clear_object (&call->cancellable);
-  g_clear_object (&call->stream);
-  g_clear_pointer (&call->body, g_byte_array_unref);
   g_clear_pointer (&call->resolved, json_object_unref);
   g_free (call->method);
   g_free (call->url);
@@ -920,13 +894,13 @@ add_headers (Run         *run,
       for (const char *p = name; *p != '\0'; p++)
         if (!is_token_char (*p))
           {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+            g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                          _("%s: “%s” is not a valid header name"), name_setting, name);
             return FALSE;
           }
       if (strpbrk (value, "\r\n") != NULL)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                        _("%s: the value of header “%s” contains a line break"), value_setting, name);
           return FALSE;
         }
@@ -1008,7 +982,7 @@ build_body (Run         *run,
               /* JSON has no NaN or infinity ("nan", "inf" and "1e999" read as those). */
               if (*value == '\0' || *end != '\0' || !isfinite (number))
                 {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                                _("%s: “%s” is not a number"), setting, value);
                   return FALSE;
                 }
@@ -1024,7 +998,7 @@ build_body (Run         *run,
             {
               if (!g_str_equal (value, "true") && !g_str_equal (value, "false"))
                 {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                                _("%s: “%s” is not true or false"), setting, value);
                   return FALSE;
                 }
@@ -1037,21 +1011,21 @@ build_body (Run         *run,
 
               if (flows_json_find_too_deep (value, strlen (value)) != NULL)
                 {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                                _("%s: lists and objects are nested more than %d deep"),
                                setting, FLOWS_JSON_MAX_DEPTH);
                   return FALSE;
                 }
               if ((surrogate = flows_json_find_lone_surrogate (value, strlen (value))) != NULL)
                 {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                                _("%s: “%.6s” is half of a UTF-16 surrogate pair, not a character"),
                                setting, surrogate);
                   return FALSE;
                 }
               if (!(node = json_from_string (value, &parse_error)))
                 {
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                                _("%s: not valid JSON: %s"), setting,
                                parse_error != NULL ? parse_error->message : _("empty"));
                   return FALSE;
@@ -1101,7 +1075,7 @@ build_body (Run         *run,
       return TRUE;
     }
 
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
                _("body.kind: “%s” is not a body kind; use none, json, form or raw"), kind);
   return FALSE;
 }
@@ -1131,335 +1105,33 @@ join_uri (const char *base,
   return url;
 }
 
-static const char *
-describe_tls_errors (GTlsCertificateFlags flags)
-{
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return _("it is not signed by a known certificate authority");
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return _("it was issued for another host");
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return _("it is not valid yet");
-  if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    return _("it has expired");
-  if (flags & G_TLS_CERTIFICATE_REVOKED)
-    return _("it has been revoked");
-  if (flags & G_TLS_CERTIFICATE_INSECURE)
-    return _("its algorithm is insecure");
-  return _("it could not be verified");
-}
-
-/* Turns a transport failure into a message that says what happened, and where. */
-static GError *
-describe_transport_error (CallApi *call,
-                          GError  *error)
-{
-  GUri *uri = soup_message_get_uri (call->message);
-  const char *host = g_uri_get_host (uri);
-  int port = g_uri_get_port (uri);
-  GTlsCertificateFlags tls_errors = soup_message_get_tls_peer_certificate_errors (call->message);
-
-  if (call->timed_out)
-    return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                        _("No response from %s %s within %u seconds"),
-                        call->method, call->url, call->timeout_seconds);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-  if (error->domain == G_RESOLVER_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND))
-    return g_error_new (G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                        _("Could not find the host “%s” for %s %s: %s"),
-                        host, call->method, call->url, error->message);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
-    return g_error_new (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
-                        _("%s:%d refused the connection for %s %s: is the service running there?"),
-                        host, port, call->method, call->url);
-  if (error->domain == G_TLS_ERROR || tls_errors != 0)
-    return g_error_new (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE,
-                        _("The TLS certificate of %s is not trusted (%s), so %s %s was not sent"),
-                        host, describe_tls_errors (tls_errors), call->method, call->url);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                        _("%s %s timed out: %s"), call->method, call->url, error->message);
-  return g_error_new (error->domain, error->code,
-                      _("%s %s failed: %s"), call->method, call->url, error->message);
-}
-
 static void
-collect_header (const char *name,
-                const char *value,
-                gpointer    user_data)
+on_http_call_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  JsonObject *headers = user_data;
-  /* Names are lowered on the stack when they fit, as most do: this runs for every header of
-   * every response. */
-  char small[64];
-  g_autofree char *large = NULL;
-  gsize length = strlen (name);
-  char *key = length < sizeof small ? small : (large = g_malloc (length + 1));
-  JsonNode *previous;
-
-  for (gsize i = 0; i <= length; i++)
-    key[i] = g_ascii_tolower (name[i]);
-
-  previous = json_object_get_member (headers, key);
-  if (previous != NULL)
-    {
-      g_autofree char *joined = g_strconcat (json_node_get_string (previous), ", ", value, NULL);
-      json_object_set_string_member (headers, key, joined);
-    }
-  else
-    json_object_set_string_member (headers, key, value);
-}
-
-/* A one-line excerpt of a response body for an error message. */
-static char *
-body_excerpt (GBytes *body)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (body, &size);
-  g_autofree char *text = NULL;
-
-  if (size == 0)
-    return g_strdup (_("(empty body)"));
-  if (!g_utf8_validate_len (data, size, NULL))
-    return g_strdup_printf (_("(%zu bytes of binary data)"), size);
-
-  text = g_strndup (data, size);
-  g_strdelimit (text, "\r\n\t", ' ');
-  if (g_utf8_strlen (text, -1) > ERROR_EXCERPT_SIZE)
-    {
-      *g_utf8_offset_to_pointer (text, ERROR_EXCERPT_SIZE) = '\0';
-      return g_strconcat (g_strstrip (text), "…", NULL);
-    }
-  return g_strdup (g_strstrip (text));
-}
-
-/* Reads the body by its content type: JSON into a tree, a form into fields, text as text,
- * anything else by its size only. */
-JsonNode *
-_flows_runner_parse_body (GBytes      *body,
-                          const char  *media_type,
-                          const char  *method,
-                          const char  *url,
-                          GError     **error)
-{
-  gsize size;
-  const char *data = g_bytes_get_data (body, &size);
-  g_autofree char *media = g_ascii_strdown (media_type != NULL ? media_type : "", -1);
-
-  if (size == 0)
-    return json_node_init_string (json_node_alloc (), "");
-
-  if (g_str_equal (media, "application/json") || g_str_has_suffix (media, "+json"))
-    {
-      /* Not an immutable parser: sealing walks and hashes the whole tree once more, and nothing
-       * changes it in place anyway (see excerpt()). */
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(GError) parse_error = NULL;
-      const char *surrogate;
-      JsonNode *root;
-
-      if (flows_json_find_too_deep (data, size) != NULL)
-        {
-          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                       _("The response of %s %s nests lists and objects more than %d deep"),
-                       method, url, FLOWS_JSON_MAX_DEPTH);
-          return NULL;
-        }
-      /* json-glib would turn it into a string that is not UTF-8, in every trace and export. */
-      if ((surrogate = flows_json_find_lone_surrogate (data, size)) != NULL)
-        {
-          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                       _("The response of %s %s holds “%.6s”, half of a UTF-16 surrogate pair, not a character"),
-                       method, url, surrogate);
-          return NULL;
-        }
-      if (!json_parser_load_from_data (parser, data, size, &parse_error))
-        {
-          /* json-glib quotes the text it choked on, cut at a byte count that can split a
-           * character. */
-          g_autofree char *valid = g_utf8_make_valid (parse_error->message, -1);
-          const char *reason = valid;
-
-          if (g_str_has_prefix (reason, "<data>:"))
-            reason += strlen ("<data>:");
-          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                       _("The response of %s %s says it is JSON but is not (%s)"),
-                       method, url, reason);
-          return NULL;
-        }
-      root = json_parser_steal_root (parser);
-      if (root != NULL && !flows_json_is_utf8 (root))
-        {
-          json_node_unref (root);
-          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
-                       _("The response of %s %s holds a \\u escape that does not make a character"),
-                       method, url);
-          return NULL;
-        }
-      /* Only white space: no value, as an empty body. */
-      return root != NULL ? root : json_node_init_string (json_node_alloc (), "");
-    }
-
-  if (g_str_equal (media, "application/x-www-form-urlencoded") && g_utf8_validate_len (data, size, NULL))
-    {
-      g_autofree char *text = g_strndup (data, size);
-      g_autoptr(GHashTable) form = soup_form_decode (text);
-      g_autoptr(JsonObject) fields = json_object_new ();
-      g_autoptr(GList) keys = g_list_sort (g_hash_table_get_keys (form), (GCompareFunc)strcmp);
-
-      /* Percent-decoding gives any bytes; a trace holds UTF-8. */
-      for (GList *l = keys; l != NULL; l = l->next)
-        {
-          g_autofree char *name = g_utf8_make_valid (l->data, -1);
-          g_autofree char *value = g_utf8_make_valid (g_hash_table_lookup (form, l->data), -1);
-
-          json_object_set_string_member (fields, name, value);
-        }
-      return json_node_init_object (json_node_alloc (), fields);
-    }
-
-  if ((g_str_has_prefix (media, "text/") || g_str_has_suffix (media, "xml") ||
-       g_str_equal (media, "application/javascript") || *media == '\0') &&
-      g_utf8_validate_len (data, size, NULL))
-    {
-      g_autofree char *text = g_strndup (data, size);
-      return json_node_init_string (json_node_alloc (), text);
-    }
-
-  /* Binary: only its size (in the "size" output) means anything in a flow. */
-  return json_node_init_null (json_node_alloc ());
-}
-
-static void
-call_api_complete (CallApi *call)
-{
-  SoupMessage *message = call->message;
-  guint status = soup_message_get_status (message);
-  g_autoptr(GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&call->body));
-  g_autoptr(JsonObject) outputs = json_object_new ();
-  g_autoptr(JsonObject) headers = json_object_new ();
+  CallApi *call = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *final_url = g_uri_to_string_partial (soup_message_get_uri (message), G_URI_HIDE_PASSWORD);
-  const char *media_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
-  JsonNode *parsed;
+  GError *response_error = NULL;
+  guint status = 0;
+  g_autoptr(JsonObject) outputs = flows_http_call_finish (result, &status, &response_error, &error);
 
-  soup_message_headers_foreach (soup_message_get_response_headers (message), collect_header, headers);
+  if (outputs == NULL)
+    {
+      call_api_finish (call, NULL, NULL, g_steal_pointer (&error));
+      return;
+    }
   _flows_run_set_http_status (call->run->shared->result, status);
-
-  json_object_set_int_member (outputs, "status", status);
-  json_object_set_string_member (outputs, "reason", soup_message_get_reason_phrase (message));
-  json_object_set_object_member (outputs, "headers", g_steal_pointer (&headers));
-  json_object_set_int_member (outputs, "size", g_bytes_get_size (body));
-  json_object_set_string_member (outputs, "contentType", media_type != NULL ? media_type : "");
-  json_object_set_string_member (outputs, "url", final_url);
-
-  parsed = _flows_runner_parse_body (body, media_type, call->method, call->url, &error);
-  if (parsed == NULL)
-    {
-      /* Keep the text, so that a fail route can still look at it. */
-      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-      parsed = json_node_init_string (json_node_alloc (), g_utf8_validate (text, -1, NULL) ? text : "");
-    }
-  json_object_set_member (outputs, "body", parsed);
-
-  if (error == NULL && (status < call->min_status || status > call->max_status))
-    {
-      g_autofree char *excerpt_text = body_excerpt (body);
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                           _("HTTP %u %s from %s %s: %s"),
-                           status, soup_message_get_reason_phrase (message),
-                           call->method, call->url, excerpt_text);
-    }
 
   /* A token can be revoked or expire early: one refresh, then one retry. */
   if (status == SOUP_STATUS_UNAUTHORIZED && call->uses_token && !call->after_refresh)
     {
-      g_clear_pointer (&outputs, json_object_unref);
+      g_clear_error (&response_error);
       refresh_for_run (call->run, call, call->stage);
       return;
     }
 
-  call_api_finish (call, "success", json_node_init_object (json_node_alloc (), outputs),
-                   g_steal_pointer (&error));
-}
-
-static void
-on_body_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  CallApi *call = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  gsize max_size = call->run->shared->runner->max_response_size;
-
-  if (chunk == NULL)
-    {
-      call_api_finish (call, NULL, NULL, describe_transport_error (call, error));
-      return;
-    }
-
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      call_api_complete (call);
-      return;
-    }
-
-  if (call->body->len + g_bytes_get_size (chunk) > max_size)
-    {
-      g_autofree char *limit = g_format_size (max_size);
-
-      /* Stop reading: the rest is never downloaded. */
-      g_cancellable_cancel (call->cancellable);
-      call_api_finish (call, NULL, NULL,
-                       g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                                    _("The response of %s %s is larger than %s, the most a flow reads"),
-                                    call->method, call->url, limit));
-      return;
-    }
-
-  g_byte_array_append (call->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  g_input_stream_read_bytes_async (call->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   call->cancellable, on_body_read, call);
-}
-
-static void
-on_request_sent (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  CallApi *call = user_data;
-  g_autoptr(GError) error = NULL;
-
-  call->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (call->stream == NULL)
-    {
-      call_api_finish (call, NULL, NULL, describe_transport_error (call, error));
-      return;
-    }
-
-  call->body = g_byte_array_new ();
-  g_input_stream_read_bytes_async (call->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   call->cancellable, on_body_read, call);
-}
-
-static gboolean
-on_call_timeout (gpointer user_data)
-{
-  CallApi *call = user_data;
-
-  call->timeout_id = 0;
-  call->timed_out = TRUE;
-  g_cancellable_cancel (call->cancellable);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_run_cancelled (GCancellable *cancellable,
-                  gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  call_api_finish (call, "success", json_node_init_object (json_node_alloc (), outputs), response_error);
 }
 
 static void
@@ -1481,6 +1153,8 @@ send_call_api (Run        *run,
   g_autofree char *path = NULL;
   g_autofree char *content_type = NULL;
   JsonObject *resolved_headers = json_object_new ();
+  FlowsHttpRequest request = { 0 };
+  SoupMessage *message;
   double timeout;
 
   call->run = run;
@@ -1488,13 +1162,13 @@ send_call_api (Run        *run,
   call->after_refresh = after_refresh;
   call->resolved = json_object_new ();
   call->method = g_ascii_strup (*get_string (settings, "method") != '\0' ? get_string (settings, "method") : "GET", -1);
-  call->min_status = (guint)get_number (status_range, "min", 200);
-  call->max_status = (guint)get_number (status_range, "max", 299);
+  request.min_status = (guint)get_number (status_range, "min", 200);
+  request.max_status = (guint)get_number (status_range, "max", 299);
   json_object_set_object_member (call->resolved, "headers", resolved_headers);
 
   if (!g_strv_contains (methods, call->method))
     {
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
                            _("method: “%s” is not one of GET, POST, PUT, PATCH, DELETE and HEAD"), call->method);
       goto failed;
     }
@@ -1514,7 +1188,7 @@ send_call_api (Run        *run,
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
       (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
     {
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_URL,
                            _("“%s” is not an http or https URL (from uriBase and uriPath)"), call->url);
       goto failed;
     }
@@ -1525,23 +1199,23 @@ send_call_api (Run        *run,
 
   if (get_boolean (settings, "useOAuthToken"))
     {
-      const char *token = lookup (run->shared->secrets, ACCESS_TOKEN_KEY);
+      const char *token = lookup (run->shared->secrets, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
 
       call->uses_token = TRUE;
       g_autofree char *authorization = NULL;
 
       if (token == NULL)
         {
-          const char *failure = lookup (run->shared->secret_errors, ACCESS_TOKEN_KEY);
+          const char *failure = lookup (run->shared->secret_errors, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
 
           if (failure != NULL)
             error = g_error_new (FLOWS_SECRETS_ERROR, FLOWS_SECRETS_ERROR_FAILED,
                                  _("The access token could not be read from the keyring: %s"), failure);
           else if (run->shared->connection == NULL)
-            error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+            error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NOT_SIGNED_IN,
                                  _("This stage uses the connection’s OAuth token, but the run has no connection"));
           else
-            error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+            error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NOT_SIGNED_IN,
                                  _("Connection “%s” is not signed in: it has no access token"),
                                  flows_connection_get_name (run->shared->connection));
           goto failed;
@@ -1563,18 +1237,13 @@ send_call_api (Run        *run,
     }
 
   timeout = get_number (settings, "timeout", 30);
-  call->timeout_seconds = (guint)CLAMP (timeout, 1, 3600);
-  call->cancellable = g_cancellable_new ();
-  if (run->shared->cancellable != NULL)
-    call->cancelled_id = g_cancellable_connect (run->shared->cancellable, G_CALLBACK (on_run_cancelled),
-                                                g_object_ref (call->cancellable), g_object_unref);
-  /* Not g_timeout_add_seconds(): it rounds to a whole second and may fire up to a quarter of a
-   * second early, before the time the stage promises to wait. */
-  call->timeout_id = g_timeout_add (call->timeout_seconds * 1000, on_call_timeout, call);
-
-  soup_session_send_async (run->shared->runner->session, call->message, G_PRIORITY_DEFAULT,
-                           call->cancellable, on_request_sent, call);
-  g_steal_pointer (&call);
+  request.method = call->method;
+  request.url = call->url;
+  request.timeout_seconds = (guint)CLAMP (timeout, 1, 3600);
+  request.max_response_size = run->shared->runner->max_response_size;
+  message = call->message;
+  flows_http_call_async (run->shared->runner->session, message, &request, run->shared->cancellable,
+                         on_http_call_done, g_steal_pointer (&call));
   return;
 
 failed:
@@ -1589,13 +1258,6 @@ typedef struct
   char       *unauthorized;
 } RefreshWait;
 
-static void request_refresh (FlowsRunner         *self,
-                             FlowsApp            *app,
-                             FlowsConnection     *connection,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data);
-
 static void
 on_refreshed_for_run (GObject      *source,
                       GAsyncResult *result,
@@ -1606,7 +1268,7 @@ on_refreshed_for_run (GObject      *source,
   FlowsStage *stage = wait->stage;
   g_autofree char *unauthorized = g_steal_pointer (&wait->unauthorized);
   g_autoptr(GError) error = NULL;
-  char *token = g_task_propagate_pointer (G_TASK (result), &error);
+  char *token = flows_token_source_refresh_finish (FLOWS_TOKEN_SOURCE (source), result, &error);
 
   g_free (wait);
 
@@ -1621,7 +1283,7 @@ on_refreshed_for_run (GObject      *source,
     }
 
   _flows_run_add_secret (run->shared->result, token);
-  g_hash_table_replace (run->shared->secrets, g_strdup (ACCESS_TOKEN_KEY), token);
+  g_hash_table_replace (run->shared->secrets, g_strdup (FLOWS_SECRETS_ACCESS_TOKEN_KEY), token);
   send_call_api (run, stage, TRUE);
 }
 
@@ -1643,8 +1305,19 @@ refresh_for_run (Run        *run,
       call_api_free (call);
     }
 
-  request_refresh (shared->runner, shared->app, shared->connection, shared->cancellable,
-                   on_refreshed_for_run, wait);
+  if (shared->runner->token_source == NULL)
+    {
+      g_autofree char *unauthorized = g_steal_pointer (&wait->unauthorized);
+
+      g_free (wait);
+      stage_failed (run, NULL,
+                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NO_TOKEN_SOURCE,
+                                 _("%s: the access token must be refreshed, and this program cannot refresh tokens"),
+                                 unauthorized != NULL ? unauthorized : _("The access token has expired")));
+      return;
+    }
+  flows_token_source_refresh_async (shared->runner->token_source, shared->app, shared->connection,
+                                    shared->cancellable, on_refreshed_for_run, wait);
 }
 
 static void
@@ -1655,7 +1328,8 @@ run_call_api (Run        *run,
 
   /* A token about to expire is refreshed first, rather than sent to fail. */
   if (get_boolean (flows_stage_get_settings (stage), "useOAuthToken") &&
-      connection != NULL && flows_oauth_token_needs_refresh (connection))
+      connection != NULL && run->shared->runner->token_source != NULL &&
+      flows_token_source_needs_refresh (run->shared->runner->token_source, connection))
     {
       refresh_for_run (run, NULL, stage);
       return;
@@ -1678,7 +1352,7 @@ parse_number (const char  *text,
   *number = g_ascii_strtod (trimmed, &end);
   if (*trimmed == '\0' || *end != '\0')
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                    _("%s: “%s” is not a number"), setting, text);
       return FALSE;
     }
@@ -1751,7 +1425,7 @@ evaluate_condition (Run         *run,
     *holds = g_str_has_suffix (field, value);
   else
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
                    _("conditions[%u].comparator: “%s” is not a comparator"), index, comparator);
       return FALSE;
     }
@@ -1963,7 +1637,7 @@ run_for_each (Run        *run,
   if (!is_single_reference (list_text))
     {
       stage_failed (run, NULL,
-                    g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
                                  _("list: name one list with a single reference, such as <call.body.items>")));
       return;
     }
@@ -1976,7 +1650,7 @@ run_for_each (Run        *run,
     {
       g_autofree char *text = flows_json_to_text (list);
       stage_failed (run, NULL,
-                    g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                                  _("list: %s is not a list but “%s”"), list_text, text != NULL ? text : "null"));
       return;
     }
@@ -2048,14 +1722,14 @@ run_call_flow (Run        *run,
   if (flow == NULL)
     {
       stage_failed (run, NULL,
-                    g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NO_SUCH_FLOW,
                                  _("flow: the App has no flow “%s”"), get_string (settings, "flow")));
       return;
     }
   if (run->depth + 1 >= FLOWS_RUNNER_MAX_DEPTH)
     {
       stage_failed (run, NULL,
-                    g_error_new (G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
+                    g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
                                  _("Flows are nested more than %d deep: does “%s” end up calling itself?"),
                                  FLOWS_RUNNER_MAX_DEPTH, flows_flow_get_name (flow)));
       return;
@@ -2166,7 +1840,7 @@ advance (Run *run)
       if (++shared->steps > MAX_STEPS)
         {
           run->failed_stage = stage;
-          run->stop_error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+          run->stop_error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_TOO_MANY_STEPS,
                                          _("The run stopped after %d stages: does a route lead back to an earlier stage?"),
                                          MAX_STEPS);
           break;
@@ -2232,7 +1906,7 @@ start (Run *run)
       g_autofree char *text = flows_problem_to_string (problem);
 
       run->failed_stage = problem->stage_id != NULL ? flows_flow_find_stage (run->flow, problem->stage_id) : NULL;
-      run->stop_error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+      run->stop_error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_REFUSED,
                                      g_dngettext (GETTEXT_PACKAGE,
                                                   "The flow was not run: it has %u problem. %s",
                                                   "The flow was not run: it has %u problems. The first: %s",
@@ -2351,8 +2025,8 @@ look_up_secrets (Run *run)
         }
       if (flows_app_get_connection_type (shared->app) == FLOWS_CONNECTION_TYPE_OAUTH)
         {
-          g_ptr_array_add (keys, (gpointer)ACCESS_TOKEN_KEY);
-          g_ptr_array_add (keys, (gpointer)REFRESH_TOKEN_KEY);
+          g_ptr_array_add (keys, (gpointer)FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+          g_ptr_array_add (keys, (gpointer)FLOWS_SECRETS_REFRESH_TOKEN_KEY);
         }
     }
 
@@ -2438,209 +2112,4 @@ flows_runner_run_finish (FlowsRunner   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Refreshing tokens -------------------------------------------------------------------------- */
-
-/* One refresh of one connection, and everyone waiting for it. */
-typedef struct
-{
-  FlowsRunner     *runner;
-  FlowsApp        *app;
-  FlowsConnection *connection;
-  char            *connection_id;
-  GPtrArray       *waiters;       /* GTask */
-} Refresh;
-
-static void
-refresh_free (Refresh *refresh)
-{
-  g_clear_object (&refresh->runner);
-  g_clear_object (&refresh->app);
-  g_clear_object (&refresh->connection);
-  g_free (refresh->connection_id);
-  g_ptr_array_unref (refresh->waiters);
-  g_free (refresh);
-}
-
-/* Ends the refresh for everyone: @token (taken) or @error (taken). */
-static void
-refresh_done (Refresh *refresh,
-              char    *token,
-              GError  *error)
-{
-  g_hash_table_remove (refresh->runner->refreshes, refresh->connection_id);
-
-  for (guint i = 0; i < refresh->waiters->len; i++)
-    {
-      GTask *task = g_ptr_array_index (refresh->waiters, i);
-
-      if (error != NULL)
-        g_task_return_error (task, g_error_copy (error));
-      else
-        g_task_return_pointer (task, g_strdup (token), (GDestroyNotify)flows_secrets_free);
-    }
-
-  flows_secrets_free (token);
-  g_clear_error (&error);
-  refresh_free (refresh);
-}
-
-static void
-on_refresh_stored (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Refresh *refresh = user_data;
-  GError *error = NULL;
-  char *token = flows_oauth_store_tokens_finish (result, &error);
-
-  refresh_done (refresh, token, error);
-}
-
-/* The provider's OAuth error in the last response of a failed refresh: "invalid_grant" and its
- * description, read from the (redacted) trace. */
-static gboolean
-find_provider_error (FlowsRun    *run,
-                     const char **code,
-                     const char **description)
-{
-  GPtrArray *trace = flows_run_get_trace (run);
-
-  for (guint i = trace->len; i > 0; i--)
-    {
-      FlowsTraceEntry *entry = g_ptr_array_index (trace, i - 1);
-      JsonNode *body = entry->outputs != NULL ? flows_json_walk (entry->outputs, "body") : NULL;
-      JsonNode *error_node = body != NULL ? flows_json_walk (body, "error") : NULL;
-      JsonNode *description_node = body != NULL ? flows_json_walk (body, "error_description") : NULL;
-
-      if (error_node == NULL)
-        continue;
-      if (!JSON_NODE_HOLDS_VALUE (error_node) || json_node_get_value_type (error_node) != G_TYPE_STRING)
-        return FALSE;
-
-      *code = json_node_get_string (error_node);
-      *description = description_node != NULL && JSON_NODE_HOLDS_VALUE (description_node) &&
-                     json_node_get_value_type (description_node) == G_TYPE_STRING
-                       ? json_node_get_string (description_node) : NULL;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static void
-on_refresh_run (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Refresh *refresh = user_data;
-  GError *error = NULL;
-  g_autoptr(FlowsRun) run = flows_runner_run_finish (FLOWS_RUNNER (source), result, &error);
-  const char *code = NULL, *description = NULL;
-
-  if (run == NULL)
-    {
-      refresh_done (refresh, NULL, error);
-      return;
-    }
-
-  /* The provider no longer honours the refresh token: only signing in again helps. */
-  if (!flows_run_get_succeeded (run) && find_provider_error (run, &code, &description) &&
-      g_str_equal (code, "invalid_grant"))
-    {
-      g_autofree char *reason = description != NULL
-                                  ? g_strdup_printf (_("The provider refused the refresh token (invalid_grant: %s); sign in again"), description)
-                                  : g_strdup (_("The provider refused the refresh token (invalid_grant); sign in again"));
-      g_autoptr(GError) save_error = NULL;
-
-      flows_connection_set_needs_sign_in (refresh->connection, reason);
-      if (refresh->runner->library != NULL &&
-          !flows_library_save_connection (refresh->runner->library, refresh->connection, &save_error))
-        g_warning ("The connection needs sign-in, but its file was not updated: %s", save_error->message);
-
-      refresh_done (refresh, NULL, g_error_new_literal (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN, reason));
-      return;
-    }
-
-  flows_oauth_store_tokens_async (refresh->app, refresh->connection, refresh->runner->library, run,
-                                  NULL, on_refresh_stored, refresh);
-}
-
-/* Like flows_runner_refresh_async(), returning the new access token. */
-static void
-request_refresh (FlowsRunner         *self,
-                 FlowsApp            *app,
-                 FlowsConnection     *connection,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  const char *connection_id = flows_connection_get_id (connection);
-  Refresh *refresh = g_hash_table_lookup (self->refreshes, connection_id);
-  g_autoptr(GHashTable) inputs = NULL;
-  FlowsFlow *flow;
-
-  g_task_set_source_tag (task, request_refresh);
-
-  /* Single flight: a refresh under way serves every caller, so that a provider that rotates
-   * refresh tokens never sees the same one twice. */
-  if (refresh != NULL)
-    {
-      g_ptr_array_add (refresh->waiters, task);
-      return;
-    }
-
-  refresh = g_new0 (Refresh, 1);
-  refresh->runner = g_object_ref (self);
-  refresh->app = g_object_ref (app);
-  refresh->connection = g_object_ref (connection);
-  refresh->connection_id = g_strdup (connection_id);
-  refresh->waiters = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (refresh->waiters, task);
-  g_hash_table_insert (self->refreshes, refresh->connection_id, refresh);
-
-  flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
-  if (flow == NULL)
-    {
-      refresh_done (refresh, NULL,
-                    g_error_new (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_FLOW,
-                                 _("“%s” has no OAuth Step 3 flow to refresh tokens with"),
-                                 flows_app_get_name (app)));
-      return;
-    }
-
-  inputs = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (inputs, "ConnectionID", (gpointer)connection_id);
-  /* Not cancellable by one waiter: the others still want the tokens. */
-  flows_runner_run_async (self, app, flow, inputs, connection, NULL, NULL, on_refresh_run, refresh);
-}
-
-void
-flows_runner_refresh_async (FlowsRunner         *self,
-                            FlowsApp            *app,
-                            FlowsConnection     *connection,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_return_if_fail (FLOWS_IS_RUNNER (self));
-  g_return_if_fail (FLOWS_IS_APP (app));
-  g_return_if_fail (FLOWS_IS_CONNECTION (connection));
-
-  request_refresh (self, app, connection, cancellable, callback, user_data);
-}
-
-gboolean
-flows_runner_refresh_finish (FlowsRunner   *self,
-                             GAsyncResult  *result,
-                             GError       **error)
-{
-  char *token;
-
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  token = g_task_propagate_pointer (G_TASK (result), error);
-  flows_secrets_free (token);
-  return token != NULL;
 }

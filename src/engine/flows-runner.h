@@ -10,8 +10,8 @@
 
 #include "flows-app.h"
 #include "flows-connection.h"
-#include "flows-library.h"
 #include "flows-run.h"
+#include "flows-token-source.h"
 
 G_BEGIN_DECLS
 
@@ -60,25 +60,12 @@ FlowsRun    *flows_runner_run_finish            (FlowsRunner      *self,
                                                  GAsyncResult     *result,
                                                  GError          **error);
 
-/* The library that saves a connection after its tokens change (a refresh, or a refresh that
- * was refused and left the connection needing sign-in). NULL: the runner saves nothing. */
-void         flows_runner_set_library           (FlowsRunner      *self,
-                                                 FlowsLibrary     *library);
-
-/* Refreshes @connection's access token through the App's OAuth Step 3 flow and stores the new
- * tokens. Every caller asking while a refresh of the same connection is under way waits for
- * that one: the provider sees a single request. A refused refresh (invalid_grant) marks the
- * connection as needing sign-in with the provider's words (FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN).
- * Call API stages that use the connection's token do this by themselves, before a token that
- * expires within a minute is used and once after a 401. */
-void         flows_runner_refresh_async         (FlowsRunner      *self,
-                                                 FlowsApp         *app,
-                                                 FlowsConnection  *connection,
-                                                 GCancellable     *cancellable,
-                                                 GAsyncReadyCallback callback,
-                                                 gpointer          user_data);
-gboolean     flows_runner_refresh_finish        (FlowsRunner      *self,
-                                                 GAsyncResult     *result,
-                                                 GError          **error);
+/* Where Call API stages get a fresh access token (flows-token-source.h): before they send a
+ * token that expires within a minute, and once after a 401. src/auth's FlowsTokenRefresher is
+ * the one the programs use (flows_token_refresher_attach()). NULL: this runner refreshes no
+ * token, and a stage that needs a refreshed one fails saying so. */
+void              flows_runner_set_token_source (FlowsRunner      *self,
+                                                 FlowsTokenSource *token_source);
+FlowsTokenSource *flows_runner_get_token_source (FlowsRunner      *self);
 
 G_END_DECLS

@@ -997,10 +997,11 @@ is_blank (const char *text,
   return TRUE;
 }
 
-char *
-flows_document_read (GFile   *file,
-                     gsize   *length,
-                     GError **error)
+/* Reads a whole document, refusing directories, empty and oversized files. */
+static char *
+read_document (GFile   *file,
+               gsize   *length,
+               GError **error)
 {
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -1075,7 +1076,7 @@ load_document (GFile     *file,
   g_autofree char *text = NULL;
   gsize length;
 
-  if (!(text = flows_document_read (file, &length, error)))
+  if (!(text = read_document (file, &length, error)))
     return NULL;
 
   return parse (text, length, name, error);

@@ -61,10 +61,6 @@ JsonObject      *flows_document_stage_to_object    (FlowsStage       *stage);
 FlowsStage      *flows_document_stage_from_object  (JsonObject       *object,
                                                     GError          **error);
 
-/* Reads a whole document, refusing directories, empty and oversized files. */
-char            *flows_document_read               (GFile            *file,
-                                                    gsize            *length,
-                                                    GError          **error);
 FlowsApp        *flows_document_load_app           (GFile            *file,
                                                     GError          **error);
 FlowsConnection *flows_document_load_connection    (GFile            *file,

@@ -187,13 +187,6 @@ flows_library_get_default_directory (void)
   return g_file_new_build_filename (g_get_user_data_dir (), "flows-studio", NULL);
 }
 
-GFile *
-flows_library_get_directory (FlowsLibrary *self)
-{
-  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
-  return self->directory;
-}
-
 gboolean
 flows_library_is_new (FlowsLibrary *self)
 {

@@ -39,7 +39,6 @@ GQuark           flows_library_error_quark                (void);
 FlowsLibrary    *flows_library_new                        (GFile            *directory);
 /* $FLOWS_STUDIO_DATA_DIR when set, else $XDG_DATA_HOME/flows-studio. */
 GFile           *flows_library_get_default_directory      (void);
-GFile           *flows_library_get_directory              (FlowsLibrary     *self);
 
 /* Loads every document. Returns FALSE only when the directory itself cannot be read; problems
  * with single files are in flows_library_get_problems(). */

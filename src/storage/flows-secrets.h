@@ -31,6 +31,10 @@ typedef enum {
   FLOWS_SECRETS_ERROR_FAILED,      /* anything else; the message has the service's reason */
 } FlowsSecretsError;
 
+/* The keys of an OAuth connection's tokens (docs/ARCHITECTURE.md, "Secret Service schema"). */
+#define FLOWS_SECRETS_ACCESS_TOKEN_KEY  "oauth:access_token"
+#define FLOWS_SECRETS_REFRESH_TOKEN_KEY "oauth:refresh_token"
+
 GQuark              flows_secrets_error_quark           (void);
 
 /* "io.github.flowsstudio.FlowsStudio.Secret" with string attributes app, connection, key. */

@@ -5,65 +5,12 @@
  * AdwApplicationWindow of 1200×800 with an AdwHeaderBar above a GtkScrolledWindow holding a
  * GtkListBox of 100 AdwActionRow (title and subtitle). No GSettings, no data files, no WebKit.
  *
- * The first-frame hook is the one in src/ui/main.c, unchanged: with
- * FLOWS_BENCHMARK_FIRST_FRAME=1 the first "after-paint" of the mapped window's GdkFrameClock
- * writes `FLOWS_BENCHMARK_FIRST_FRAME <CLOCK_MONOTONIC µs>` to stdout, and the application quits
- * once stdin is readable or closed.
+ * Like flows-studio, it has no benchmark code: bench-startup loads first-frame-hook.c into both
+ * with LD_PRELOAD.
  */
-#include <stdio.h>
-#include <unistd.h>
-
 #include <adwaita.h>
-#include <glib-unix.h>
 
 #define N_ROWS 100
-
-/* The startup benchmark hook, as in src/ui/main.c. */
-#define BENCHMARK_ENV "FLOWS_BENCHMARK_FIRST_FRAME"
-
-static gboolean
-benchmark_on_stdin (int           fd,
-                    GIOCondition  condition,
-                    gpointer      user_data)
-{
-  g_application_quit (G_APPLICATION (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-benchmark_on_after_paint (GdkFrameClock *clock,
-                          GtkWidget     *window)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-
-  if (surface == NULL || !gdk_surface_get_mapped (surface))
-    return;
-
-  g_signal_handlers_disconnect_by_func (clock, benchmark_on_after_paint, window);
-  printf (BENCHMARK_ENV " %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
-  fflush (stdout);
-  g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, benchmark_on_stdin,
-                 gtk_window_get_application (GTK_WINDOW (window)));
-}
-
-static void
-benchmark_on_map (GtkWidget *window)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-
-  g_signal_handlers_disconnect_by_func (window, benchmark_on_map, NULL);
-  if (clock != NULL)
-    g_signal_connect_object (clock, "after-paint", G_CALLBACK (benchmark_on_after_paint), window, 0);
-}
-
-static void
-benchmark_on_window_added (GtkApplication *application,
-                           GtkWindow      *window)
-{
-  g_signal_handlers_disconnect_by_func (application, benchmark_on_window_added, NULL);
-  g_signal_connect (window, "map", G_CALLBACK (benchmark_on_map), NULL);
-}
-/* End of the startup benchmark hook. */
 
 static void
 activate (GApplication *application)
@@ -113,8 +60,6 @@ main (int    argc,
   g_autoptr(AdwApplication) application =
     adw_application_new ("io.github.flowsstudio.FlowsStudio.BareWindow", G_APPLICATION_DEFAULT_FLAGS);
 
-  if (g_strcmp0 (g_getenv (BENCHMARK_ENV), "1") == 0)
-    g_signal_connect (application, "window-added", G_CALLBACK (benchmark_on_window_added), NULL);
   g_signal_connect (application, "activate", G_CALLBACK (activate), NULL);
   return g_application_run (G_APPLICATION (application), argc, argv);
 }

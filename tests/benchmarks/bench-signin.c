@@ -224,7 +224,7 @@ assert_tokens_stored (FlowsApp        *app,
 {
   g_autoptr(GError) error = NULL;
   char *token = flows_secrets_lookup_sync (flows_app_get_id (app), flows_connection_get_id (connection),
-                                           FLOWS_OAUTH_ACCESS_TOKEN_KEY, NULL, &error);
+                                           FLOWS_SECRETS_ACCESS_TOKEN_KEY, NULL, &error);
 
   if (token == NULL)
     g_error ("no access token in the keyring after signing in%s%s", error != NULL ? ": " : "",
@@ -311,7 +311,7 @@ main (int   argc,
       g_autoptr(GError) clear_error = NULL;
 
       /* Each sign-in starts signed out, so that the one measured stores the tokens. */
-      if (!flows_secrets_clear_sync (flows_app_get_id (app), connection_id, FLOWS_OAUTH_ACCESS_TOKEN_KEY, NULL, &clear_error))
+      if (!flows_secrets_clear_sync (flows_app_get_id (app), connection_id, FLOWS_SECRETS_ACCESS_TOKEN_KEY, NULL, &clear_error))
         g_error ("%s", clear_error->message);
       window_ms[i] = sign_in_with_window (runner, library, app, connection, i + 1);
       assert_tokens_stored (app, connection);

@@ -1,7 +1,7 @@
 /* bench-startup.c — how long flows-studio takes to show its first frame, and how much memory it
  * needs for it, against a bare libadwaita window.
  *
- * usage: bench-startup FLOWS_STUDIO BARE_WINDOW SCHEMA_DIR [--launches N] [--apps N]
+ * usage: bench-startup FLOWS_STUDIO BARE_WINDOW SCHEMA_DIR HOOK_MODULE [--launches N] [--apps N]
  *        bench-startup --make-library DIR [--apps N]   (only writes the library, for profiling)
  *
  * 1. A library of 100 Apps (odd ones Generic, even ones OAuth, each made from its template by
@@ -14,10 +14,10 @@
  *    Mesa's shader cache for both). Both get the same environment: GDK_BACKEND=x11 (the X server
  *    of build-aux/session), NO_AT_BRIDGE=1, GSETTINGS_SCHEMA_DIR=SCHEMA_DIR, the library's
  *    FLOWS_STUDIO_DATA_DIR, a fresh empty XDG_CONFIG_HOME for every launch, and
- *    FLOWS_BENCHMARK_FIRST_FRAME=1; the rest is inherited.
+ *    LD_PRELOAD=HOOK_MODULE (first-frame-hook.c); the rest is inherited.
  * 3. Startup time: from g_get_monotonic_time() taken just before g_subprocess_launcher_spawnv()
  *    to the CLOCK_MONOTONIC time the program prints in the "after-paint" of its first frame
- *    (the hook in src/ui/main.c; the same code is in bare-window.c). The program then waits
+ *    (HOOK_MODULE, loaded into both programs, prints it). The program then waits
  *    for its stdin to close, so the benchmark looks at the live process: peak RSS is VmHWM of
  *    /proc/PID/status read as soon as the first-frame line arrives, and one second later every
  *    process descending from PID is listed from /proc, counting those whose command line holds
@@ -338,6 +338,7 @@ launch (const char  *program,
         const char  *scratch,
         const char  *library,
         const char  *schema_dir,
+        const char  *hook_module,
         Launch      *out)
 {
   g_autoptr(GSubprocessLauncher) launcher =
@@ -358,12 +359,12 @@ launch (const char  *program,
       return FALSE;
     }
 
-  g_subprocess_launcher_setenv (launcher, "FLOWS_BENCHMARK_FIRST_FRAME", "1", TRUE);
   g_subprocess_launcher_setenv (launcher, "FLOWS_STUDIO_DATA_DIR", library, TRUE);
   g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", schema_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
   g_subprocess_launcher_setenv (launcher, "GDK_BACKEND", "x11", TRUE);
   g_subprocess_launcher_setenv (launcher, "NO_AT_BRIDGE", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", hook_module, TRUE);
 
   start_us = g_get_monotonic_time ();
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
@@ -449,7 +450,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("FLOWS_STUDIO BARE_WINDOW SCHEMA_DIR");
+  g_autoptr(GOptionContext) context = g_option_context_new ("FLOWS_STUDIO BARE_WINDOW SCHEMA_DIR HOOK_MODULE");
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) app_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) bare_ms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -460,6 +461,7 @@ main (int    argc,
   g_autofree char *scratch = NULL;
   g_autofree char *library = NULL;
   g_autoptr(GFile) scratch_file = NULL;
+  g_autofree char *hook_module = NULL;
   const char *flows_studio, *bare_window, *schema_dir;
   guint webkit_max = 0;
   gboolean ok = TRUE;
@@ -475,7 +477,7 @@ main (int    argc,
         }
       return 0;
     }
-  if (error != NULL || argc != 4 || launches < 1 || n_apps < 1)
+  if (error != NULL || argc != 5 || launches < 1 || n_apps < 1)
     {
       g_printerr ("%s\n", error != NULL ? error->message : g_option_context_get_help (context, TRUE, NULL));
       return 2;
@@ -483,6 +485,8 @@ main (int    argc,
   flows_studio = argv[1];
   bare_window = argv[2];
   schema_dir = argv[3];
+  /* The dynamic linker resolves a relative LD_PRELOAD against the program's working directory. */
+  hook_module = g_canonicalize_filename (argv[4], NULL);
 
   if (g_getenv ("DISPLAY") == NULL || *g_getenv ("DISPLAY") == '\0')
     {
@@ -517,7 +521,8 @@ main (int    argc,
                                                     round < 0 ? "(warm-up)" : "");
           Launch result = { 0 };
 
-          if (!launch (is_app ? flows_studio : bare_window, label, scratch, library, schema_dir, &result))
+          if (!launch (is_app ? flows_studio : bare_window, label, scratch, library, schema_dir, hook_module,
+                       &result))
             {
               ok = FALSE;
               continue;

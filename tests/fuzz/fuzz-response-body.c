@@ -1,5 +1,5 @@
 /* fuzz-response-body.c — reading a response body (JSON and form), as Call API does for every
- * response, token responses included: _flows_runner_parse_body(), then what the engine and the
+ * response, token responses included: _flows_http_parse_body(), then what the engine and the
  * OAuth steps do with the tree (walking paths, values as text, copies, redaction).
  *
  * Input: a media type, a line break, the body (no line break: the whole input is a JSON body;
@@ -10,7 +10,7 @@
 
 #include "flows-json-util.h"
 #include "flows-run-private.h"
-#include "flows-runner-private.h"
+#include "flows-http-call-private.h"
 #include "fuzz-common.h"
 
 static const char * const paths[] = {
@@ -100,7 +100,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       body = g_bytes_new (data, size);
     }
 
-  node = _flows_runner_parse_body (body, media_type, "POST", "https://provider.invalid/token", &error);
+  node = _flows_http_parse_body (body, media_type, "POST", "https://provider.invalid/token", &error);
   if (node == NULL)
     {
       fuzz_check_error (error);

@@ -451,7 +451,7 @@ test_audit (void)
 
   /* The secrets are in the keyring, where they belong (before signing out removes the tokens). */
   {
-    const char *keys[] = { "ClientSecret", "ApiKey", FLOWS_OAUTH_ACCESS_TOKEN_KEY, FLOWS_OAUTH_REFRESH_TOKEN_KEY };
+    const char *keys[] = { "ClientSecret", "ApiKey", FLOWS_SECRETS_ACCESS_TOKEN_KEY, FLOWS_SECRETS_REFRESH_TOKEN_KEY };
     const char *values[] = { CLIENT_SECRET, API_KEY, ACCESS_TOKEN_2, REFRESH_TOKEN_2 };
 
     for (guint i = 0; i < G_N_ELEMENTS (keys); i++)

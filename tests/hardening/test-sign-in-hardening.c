@@ -14,6 +14,7 @@
 
 #include "flows-oauth.h"
 #include "flows-redirect-listener.h"
+#include "flows-secrets.h"
 #include "hardening-helpers.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
@@ -631,7 +632,7 @@ test_window_refuses_untrusted_certificate (void)
   sign_in_window_close (drive.window);
 
   /* Not signed in, nothing in the keyring. */
-  g_assert_null (test_oauth_app_secret (oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY));
+  g_assert_null (test_oauth_app_secret (oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY));
   file_after = test_oauth_app_connection_file (oauth_app);
   test_assert_contains (file_after, "\"signedIn\" : false");
   sign_in_drive_clear (&drive);

@@ -88,8 +88,9 @@ test_connection_refused (void)
   g_autofree char *settings = g_strdup_printf ("{\"method\":\"POST\",\"uriBase\":\"http://127.0.0.1:%u\",\"uriPath\":\"/x\"}", port);
   g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u refused the connection for POST http://127.0.0.1:%u/x: "
                                                "is the service running there?", port, port);
-  g_autofree char *message = check_call_error (NULL, settings, expected);
 
+  /* check_call_error() compares the message with @expected. */
+  g_free (check_call_error (NULL, settings, expected));
   g_assert_cmpuint (test_server_n_requests (server), ==, 0);
 }
 

@@ -188,21 +188,21 @@ test_library_add_template (FlowsLibrary        *library,
 }
 
 char *
-test_library_app_path (FlowsLibrary *library,
-                       FlowsApp     *app)
+test_library_app_path (const char *data_dir,
+                       FlowsApp   *app)
 {
-  g_autofree char *directory = g_file_get_path (flows_library_get_directory (library));
   g_autofree char *basename = g_strconcat (flows_app_get_id (app), ".json", NULL);
 
-  return g_build_filename (directory, "apps", basename, NULL);
+  return g_build_filename (data_dir, "apps", basename, NULL);
 }
 
 FlowsApp *
 test_library_load_saved (FlowsLibrary *library,
+                         const char   *data_dir,
                          FlowsApp     *app)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = test_library_app_path (library, app);
+  g_autofree char *path = test_library_app_path (data_dir, app);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   FlowsApp *saved;
 

@@ -51,11 +51,13 @@ void          test_library_remove_temp  (FlowsLibrary        **library,
 FlowsApp     *test_library_add_template (FlowsLibrary         *library,
                                          const char           *name,
                                          FlowsConnectionType   type);
-/* The path of the file in which @library saves @app. */
-char         *test_library_app_path     (FlowsLibrary         *library,
+/* The path of the file of @app in a library in @data_dir. */
+char         *test_library_app_path     (const char           *data_dir,
                                          FlowsApp             *app);
-/* @app as saved: the library's autosave is flushed, then the App's file is loaded anew. */
+/* @app as @library in @data_dir saved it: the autosave is flushed, then the App's file is
+ * loaded anew. */
 FlowsApp     *test_library_load_saved   (FlowsLibrary         *library,
+                                         const char           *data_dir,
                                          FlowsApp             *app);
 
 G_END_DECLS

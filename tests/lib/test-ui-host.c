@@ -44,6 +44,18 @@ test_host_show (TestHost  *host,
   host->window = test_window_new (view, width, height);
 }
 
+char *
+test_host_app_path (TestHost *host)
+{
+  return test_library_app_path (host->data_dir, host->app);
+}
+
+FlowsApp *
+test_host_load_saved (TestHost *host)
+{
+  return test_library_load_saved (host->library, host->data_dir, host->app);
+}
+
 void
 test_host_tear_down (TestHost *host)
 {

@@ -22,7 +22,7 @@ extern GPtrArray *test_ui_toasts;
 extern GPtrArray *test_ui_errors;
 
 /* Forgets what was shown (and makes the arrays the first time). */
-void test_ui_host_reset  (void);
+void      test_ui_host_reset   (void);
 
 /* What a test of a view starts from: a library in a new temporary data directory with one App
  * made from a template, and the window of the test's that shows the view. */
@@ -36,17 +36,20 @@ typedef struct
 
 /* test_ui_host_reset(), then the library (@template_name as for test_make_temp_dir()) with the
  * App @app_name made from the template of @type. */
-void test_host_set_up    (TestHost            *host,
-                          const char          *template_name,
-                          const char          *app_name,
-                          FlowsConnectionType  type);
+void      test_host_set_up     (TestHost            *host,
+                                const char          *template_name,
+                                const char          *app_name,
+                                FlowsConnectionType  type);
 /* Shows @view in a window of @width × @height (test_window_new()). */
-void test_host_show      (TestHost            *host,
-                          GtkWidget           *view,
-                          int                  width,
-                          int                  height);
+void      test_host_show       (TestHost            *host,
+                                GtkWidget           *view,
+                                int                  width,
+                                int                  height);
+/* The path of the App's file, and the App as saved (test_library_load_saved()). */
+char     *test_host_app_path   (TestHost            *host);
+FlowsApp *test_host_load_saved (TestHost            *host);
 /* Destroys the window, drops the App and the library, and removes the data directory: what of
  * them there is (nothing, when the test skipped before setting up). */
-void test_host_tear_down (TestHost            *host);
+void      test_host_tear_down  (TestHost            *host);
 
 G_END_DECLS

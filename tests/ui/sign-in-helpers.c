@@ -71,7 +71,7 @@ test_oauth_app_new (const char *redirect_url,
     }
 
   oauth_app->runner = flows_runner_new ();
-  flows_runner_set_library (oauth_app->runner, oauth_app->library);
+  oauth_app->refresher = flows_token_refresher_attach (oauth_app->runner, oauth_app->library);
   return oauth_app;
 }
 
@@ -174,10 +174,10 @@ test_oauth_app_refresh (TestOAuthApp  *oauth_app,
   g_autoptr(GError) own_error = NULL;
   gboolean refreshed;
 
-  flows_runner_refresh_async (oauth_app->runner, oauth_app->app, oauth_app->connection, NULL,
-                              test_async_ready, &async);
-  refreshed = flows_runner_refresh_finish (oauth_app->runner, test_async_wait (&async, SIGN_IN_TIMEOUT_MS),
-                                           &own_error);
+  flows_token_refresher_refresh_async (oauth_app->refresher, oauth_app->app, oauth_app->connection, NULL,
+                                       test_async_ready, &async);
+  refreshed = flows_token_refresher_refresh_finish (oauth_app->refresher, test_async_wait (&async, SIGN_IN_TIMEOUT_MS),
+                                                    &own_error);
   g_assert_true (refreshed == (own_error == NULL));
   if (own_error != NULL)
     g_propagate_error (error, g_steal_pointer (&own_error));

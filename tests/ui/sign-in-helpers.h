@@ -12,6 +12,7 @@
 #include "flows-redirect-listener.h"
 #include "flows-runner.h"
 #include "flows-sign-in-window.h"
+#include "flows-token-refresher.h"
 #include "flows-sign-in.h"
 #include "test-session.h"
 #include "test-ui.h"
@@ -34,6 +35,8 @@ typedef struct
   FlowsApp        *app;
   FlowsConnection *connection;
   FlowsRunner     *runner;
+  /* The runner's token source (owned by the runner). */
+  FlowsTokenRefresher *refresher;
 } TestOAuthApp;
 
 /* @redirect_url NULL: a loopback URL on a port where nothing listens. The client secret goes
@@ -66,7 +69,7 @@ FlowsRun     *test_oauth_app_run     (TestOAuthApp *oauth_app,
                                       FlowsFlow    *flow,
                                       GHashTable   *inputs,
                                       GHashTable   *builtins);
-/* flows_runner_refresh_async() and wait; returns its result. */
+/* flows_token_refresher_refresh_async() and wait; returns its result. */
 gboolean      test_oauth_app_refresh (TestOAuthApp *oauth_app,
                                       GError      **error);
 

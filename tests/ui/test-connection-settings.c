@@ -78,7 +78,7 @@ need_schema (void)
 static char *
 saved_keys (Fixture *fixture)
 {
-  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  g_autoptr(FlowsApp) saved = test_host_load_saved (&fixture->host);
   GListModel *params = flows_app_get_params (saved);
   g_autoptr(GString) keys = g_string_new (NULL);
 
@@ -357,7 +357,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   test_wait_idle ();
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Data region");
 
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   {
     FlowsParam *param = flows_app_find_param (saved, "Region");
     const char * const *choices;
@@ -405,7 +405,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
     g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", n - 2));
     test_wait_idle ();
     g_assert_null (flows_app_find_param (fixture->host.app, "Region"));
-    saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+    saved = test_host_load_saved (&fixture->host);
     g_assert_null (flows_app_find_param (saved, "Region"));
     g_clear_object (&saved);
 
@@ -441,18 +441,16 @@ test_invalid_key_not_saved (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_keys); i++)
     {
-      g_autofree char *keys = NULL;
-
       type_into (GTK_WIDGET (row), "Key", bad_keys[i]);
       g_assert_true (gtk_widget_has_css_class (key_row, "error"));
       g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
-      saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+      saved = test_host_load_saved (&fixture->host);
       g_assert_nonnull (flows_app_find_param (saved, "ClientID"));
       g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (saved)), ==,
                         g_list_model_get_n_items (flows_app_get_params (fixture->host.app)));
       if (*bad_keys[i] != '\0' && strcmp (bad_keys[i], "Scopes") != 0)
         {
-          g_autofree char *path = test_library_app_path (fixture->host.library, fixture->host.app);
+          g_autofree char *path = test_host_app_path (&fixture->host);
           g_autofree char *text = test_read_text (path);
           g_autofree char *quoted = g_strdup_printf ("\"%s\"", bad_keys[i]);
 
@@ -464,7 +462,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   /* A valid key clears the error and is saved. */
   type_into (GTK_WIDGET (row), "Key", "ClientId2");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_nonnull (flows_app_find_param (saved, "ClientId2"));
   g_assert_null (flows_app_find_param (saved, "ClientID"));
   g_clear_object (&saved);
@@ -474,7 +472,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (key_row, "error"));
   type_into (GTK_WIDGET (find_param_row (fixture, "TestURL")), "Key", "ProbeURL");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_nonnull (flows_app_find_param (saved, "ProbeURL"));
   g_assert_null (flows_app_find_param (saved, "ClientId2"));
@@ -557,7 +555,7 @@ static void
 assert_saved_sensitive (Fixture    *fixture,
                         gboolean    sensitive)
 {
-  g_autoptr(FlowsApp) saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  g_autoptr(FlowsApp) saved = test_host_load_saved (&fixture->host);
 
   g_assert_cmpint (flows_param_get_sensitive (flows_app_find_param (saved, "Region")), ==, sensitive);
 }
@@ -768,14 +766,14 @@ test_redirect_url (Fixture       *fixture,
   type_into (page, "Redirect URL", "not a url");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_false (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, FLOWS_DEFAULT_REDIRECT_URL);
   g_clear_object (&saved);
 
   type_into (page, "Redirect URL", url);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_true (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, url);
 
   /* The copy button puts it on the clipboard. */

@@ -28,6 +28,7 @@
 #include "flows-secrets.h"
 #include "flows-sign-in-window.h"
 #include "flows-test-result.h"
+#include "flows-token-refresher.h"
 #include "runner-helpers.h"
 #include "test-files.h"
 #include "test-session.h"
@@ -249,7 +250,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->server = test_server_new ();
   test_server_handle (fixture->server, "/me", on_test_request, NULL);
   fixture->runner = flows_runner_new ();
-  flows_runner_set_library (fixture->runner, fixture->host.library);
+  flows_token_refresher_attach (fixture->runner, fixture->host.library);
 
   /* A header bar as in the main window, so that screenshots look like the app. */
   fixture->host.window = GTK_WINDOW (adw_window_new ());

@@ -220,7 +220,7 @@ static char *
 saved_file (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = test_library_app_path (fixture->host.library, fixture->host.app);
+  g_autofree char *path = test_host_app_path (&fixture->host);
 
   test_wait_idle ();
   g_assert_true (flows_library_flush (fixture->host.library, &error));

@@ -265,7 +265,7 @@ test_new_and_rename (Fixture       *fixture,
   flow = find_flow_by_name (fixture->host.app, "Fetch contacts");
   g_assert_nonnull (flow);
 
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
   saved_flow = flows_app_find_flow (saved, flows_flow_get_id (flow));
   g_assert_nonnull (saved_flow);
@@ -286,7 +286,7 @@ test_new_and_rename (Fixture       *fixture,
   activate (fixture, "flows.rename", flow);
   answer_name_prompt ("Fetch contacts", "List contacts");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 4))), ==, "List contacts");
-  renamed = test_library_load_saved (fixture->host.library, fixture->host.app);
+  renamed = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_flow_get_name (flows_app_find_flow (renamed, flows_flow_get_id (flow))), ==, "List contacts");
 
   /* Cancelling the prompt changes nothing. */
@@ -313,7 +313,7 @@ test_duplicate (Fixture       *fixture,
     return;
 
   activate (fixture, "flows.duplicate", step1);
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
 
   /* Right after its original, a flow of its own. */
@@ -397,7 +397,7 @@ test_delete_and_undo (Fixture       *fixture,
   id = g_strdup (flows_flow_get_id (first));
 
   activate (fixture, "flows.delete", first);
-  after_delete = test_library_load_saved (fixture->host.library, fixture->host.app);
+  after_delete = test_host_load_saved (&fixture->host);
   g_assert_null (flows_app_find_flow (after_delete, id));
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_delete)), ==, 5);
   /* The flow after it took its place, and the focus. */
@@ -407,7 +407,7 @@ test_delete_and_undo (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (row_at (private_list, 4)));
 
   activate (fixture, "flows.undo-delete", NULL);
-  after_undo = test_library_load_saved (fixture->host.library, fixture->host.app);
+  after_undo = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_undo)), ==, 6);
   g_assert_cmpstr (flows_flow_get_id (flow_at (after_undo, 4)), ==, id);
   g_assert_cmpstr (flows_flow_get_name (flow_at (after_undo, 4)), ==, "First");
@@ -437,7 +437,7 @@ test_delete_role_flow_refused (Fixture       *fixture,
   g_assert_cmpuint (test_ui_errors->len, ==, 1);
   g_assert_true (strstr (g_ptr_array_index (test_ui_errors, 0), "cannot be deleted") != NULL);
   g_assert_false (flows_library_has_unsaved_edits (fixture->host.library, fixture->host.app));
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 4);
   g_assert_nonnull (flows_app_find_flow (saved, flows_flow_get_id (step2)));
   g_assert_cmpuint (count_rows (group_list (GTK_WIDGET (fixture->page), "Private Flows")), ==, 4);
@@ -466,7 +466,7 @@ test_reset_to_template (Fixture       *fixture,
   flows_flow_remove_stage (step1, optional);
   flows_stage_set_name (flows_flow_find_stage_by_key (step1, "settings"), "Mine");
   flows_library_queue_save_app (fixture->host.library, fixture->host.app);
-  edited = test_library_load_saved (fixture->host.library, fixture->host.app);
+  edited = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_flow_get_stages (flow_at (edited, 0))), ==, 4);
 
   /* Asked first; cancelling keeps the edits. */
@@ -484,7 +484,7 @@ test_reset_to_template (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
   test_wait_idle ();
 
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   saved_flow = flow_at (saved, 0);
   g_assert_cmpstr (flows_flow_get_id (saved_flow), ==, id);
   g_assert_cmpstr (flows_flow_get_name (saved_flow), ==, STEP1_NAME);
@@ -516,7 +516,7 @@ test_visibility (Fixture       *fixture,
 
   flow = create_flow (fixture, "Send invoice");
   activate (fixture, "flows.toggle-visibility", flow);
-  saved = test_library_load_saved (fixture->host.library, fixture->host.app);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpint (flows_flow_get_visibility (flows_app_find_flow (saved, flows_flow_get_id (flow))), ==,
                    FLOWS_FLOW_VISIBILITY_PUBLIC);
 

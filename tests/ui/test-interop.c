@@ -275,8 +275,8 @@ test_sign_in (void)
   g_assert_cmpuint (drive.n_consent, ==, 1);
   g_assert_false (sign_in_window_is_open (drive.window));
 
-  access_token = stored_token (FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  refresh_token = stored_token (FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  access_token = stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  refresh_token = stored_token (FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_assert_nonnull (access_token);
   g_assert_nonnull (refresh_token);
   g_assert_true (flows_connection_get_signed_in (interop.oauth_app->connection));
@@ -304,7 +304,7 @@ test_connection_test (void)
   assert_connection_test_passes ();
 }
 
-/* flows_runner_refresh_async() with the unchanged Step 3: a new access token that works, and
+/* flows_token_refresher_refresh_async() with the unchanged Step 3: a new access token that works, and
  * the rotated refresh token kept (the provider refuses the old one, and revokes everything
  * when it comes back). */
 static void
@@ -319,16 +319,16 @@ test_refresh (void)
   if (!need_provider (TRUE))
     return;
 
-  old_access_token = stored_token (FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  old_refresh_token = stored_token (FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  old_access_token = stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  old_refresh_token = stored_token (FLOWS_SECRETS_REFRESH_TOKEN_KEY);
 
   g_assert_true (test_oauth_app_refresh (interop.oauth_app, &error));
   if (error != NULL)
     print_provider_log ();
   g_assert_no_error (error);
 
-  new_access_token = stored_token (FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  new_refresh_token = stored_token (FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  new_access_token = stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  new_refresh_token = stored_token (FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_assert_nonnull (new_access_token);
   g_assert_cmpstr (new_access_token, !=, old_access_token);
   g_assert_nonnull (new_refresh_token);
@@ -342,8 +342,8 @@ test_refresh (void)
   /* And the stored refresh token is the current one: a second refresh works too. */
   g_assert_true (test_oauth_app_refresh (interop.oauth_app, &error));
   g_assert_no_error (error);
-  g_free (stored_token (FLOWS_OAUTH_ACCESS_TOKEN_KEY));
-  g_free (stored_token (FLOWS_OAUTH_REFRESH_TOKEN_KEY));
+  g_free (stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY));
+  g_free (stored_token (FLOWS_SECRETS_REFRESH_TOKEN_KEY));
   assert_connection_test_passes ();
 }
 
@@ -380,7 +380,7 @@ test_step3_trace (void)
   g_assert_nonnull (token);
   flows_secrets_free (token);
   {
-    g_autofree char *stored = stored_token (FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+    g_autofree char *stored = stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY);
     g_assert_cmpstr (stored, ==, access_token);
   }
   assert_connection_test_passes ();
@@ -401,8 +401,8 @@ test_second_sign_in_logs_in_again (void)
   g_assert_no_error (drive.error);
   g_assert_cmpuint (drive.n_login, ==, 1);
   g_assert_cmpuint (drive.n_consent, ==, 1);
-  g_free (stored_token (FLOWS_OAUTH_ACCESS_TOKEN_KEY));
-  g_free (stored_token (FLOWS_OAUTH_REFRESH_TOKEN_KEY));
+  g_free (stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY));
+  g_free (stored_token (FLOWS_SECRETS_REFRESH_TOKEN_KEY));
   assert_connection_test_passes ();
   sign_in_drive_clear (&drive);
 }

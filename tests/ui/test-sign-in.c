@@ -11,7 +11,7 @@
  * Also unit cases of the pieces without a browser (redirect matching, the constant-time compare,
  * reading callbacks, PKCE), the loopback listener of the system-browser sign-in and that sign-in
  * with curl as the default browser, token refresh through the unchanged Step 3
- * (flows_runner_refresh_async, Call API's own refreshes, single flight), and the traces of
+ * (flows_token_refresher_refresh_async, Call API's own refreshes, single flight), and the traces of
  * Step 1 and Step 2 run directly (no secret in them).
  *
  * Window cases need a display and the disposable keyring of build-aux/session; they skip
@@ -102,8 +102,8 @@ static void
 assert_not_signed_in (TestOAuthApp *oauth_app,
                       const char   *file_before)
 {
-  g_autofree char *access_token = test_oauth_app_secret (oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  g_autofree char *refresh_token = test_oauth_app_secret (oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  g_autofree char *access_token = test_oauth_app_secret (oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  g_autofree char *refresh_token = test_oauth_app_secret (oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_autofree char *file_after = test_oauth_app_connection_file (oauth_app);
 
   g_assert_null (access_token);
@@ -121,8 +121,8 @@ assert_signed_in (TestOAuthApp *oauth_app,
                   gint64        before,
                   guint         lifetime)
 {
-  g_autofree char *access_token = test_oauth_app_secret (oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  g_autofree char *refresh_token = test_oauth_app_secret (oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  g_autofree char *access_token = test_oauth_app_secret (oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  g_autofree char *refresh_token = test_oauth_app_secret (oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_autoptr(FlowsConnection) saved = test_oauth_app_reload_connection (oauth_app);
   gint64 expires_at = flows_connection_get_token_expires_at (oauth_app->connection);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -752,8 +752,8 @@ test_sign_in_success (void)
   g_assert_cmpuint (sandbox_count (sandbox, "userinfo"), ==, 1);
 
   /* No token or secret in the connection's file or its trace. */
-  access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   {
     const char * const secrets[] = { access_token, refresh_token, FLOWS_SANDBOX_CLIENT_SECRET, NULL };
 
@@ -773,7 +773,7 @@ test_sign_in_success (void)
   g_assert_cmpuint (drive.n_login, ==, 1);
   {
     g_autofree char *second_state = query_value (g_ptr_array_index (drive.pages, 0), "state");
-    g_autofree char *new_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+    g_autofree char *new_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
 
     g_assert_cmpstr (second_state, !=, first_state);
     g_assert_cmpstr (new_access_token, !=, access_token);
@@ -1246,7 +1246,7 @@ test_sign_in_look_alikes (void)
     g_assert_cmpstr (test_server_request (server, i)->path, !=, "/oauth/callback");
   g_assert_cmpuint (test_server_n_requests (other), ==, 2);
   {
-    g_autofree char *access_token = test_oauth_app_secret (oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+    g_autofree char *access_token = test_oauth_app_secret (oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
     g_assert_cmpstr (access_token, ==, "look-alike-access-token");
   }
 
@@ -1429,7 +1429,7 @@ test_system_browser (void)
     g_autofree char *access_token = NULL;
 
     flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_WRONG_STATE);
-    access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+    access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
     file_before = test_oauth_app_connection_file (sandbox->oauth_app);
     sign_in_with_system_browser (sandbox, &wrong);
     g_assert_error (wrong.error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
@@ -1437,7 +1437,7 @@ test_system_browser (void)
     g_clear_error (&wrong.error);
     {
       g_autofree char *file_after = test_oauth_app_connection_file (sandbox->oauth_app);
-      g_autofree char *still = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+      g_autofree char *still = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
 
       g_assert_cmpstr (file_after, ==, file_before);
       g_assert_cmpstr (still, ==, access_token);
@@ -1484,7 +1484,7 @@ test_refresh_invalid_grant (void)
 
   sandbox = sandbox_signed_in (3600);
   flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_INVALID_GRANT_ON_REFRESH);
-  access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+  access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
 
   g_assert_false (test_oauth_app_refresh (sandbox->oauth_app, &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN);
@@ -1536,16 +1536,16 @@ check_refresh_rotation (gboolean rotate)
   sandbox = sandbox_signed_in (3600);
   flows_sandbox_provider_set_rotate_refresh_tokens (sandbox->provider, rotate);
   flows_sandbox_provider_set_access_token_lifetime (sandbox->provider, 900);
-  old_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  old_refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  old_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  old_refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
 
   before = g_get_real_time () / G_USEC_PER_SEC;
   g_assert_true (test_oauth_app_refresh (sandbox->oauth_app, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sandbox_count (sandbox, "refresh"), ==, 1);
 
-  new_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  new_refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  new_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  new_refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_assert_nonnull (new_access_token);
   g_assert_cmpstr (new_access_token, !=, old_access_token);
   g_assert_nonnull (new_refresh_token);
@@ -1598,7 +1598,7 @@ test_refresh_expired_before_call (void)
   /* The token the sign-in stored expired when it was issued. */
   sandbox = sandbox_signed_in (0);
   g_assert_true (flows_oauth_token_needs_refresh (sandbox->oauth_app->connection));
-  old_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+  old_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
 
   /* The Call API of the Connection Test refreshes before it calls: the provider never sees the
    * expired token. */
@@ -1609,8 +1609,8 @@ test_refresh_expired_before_call (void)
   g_assert_cmpuint (sandbox_count (sandbox, "userinfo"), ==, 1);
   g_assert_false (flows_oauth_token_needs_refresh (sandbox->oauth_app->connection));
 
-  new_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
-  refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  new_access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_assert_cmpstr (new_access_token, !=, old_access_token);
   {
     const char * const secrets[] = { old_access_token, new_access_token, refresh_token, FLOWS_SANDBOX_CLIENT_SECRET, NULL };
@@ -1650,7 +1650,7 @@ test_refresh_after_401 (void)
   sandbox = sandbox_signed_in (3600);
   flows_secrets_store_sync (flows_app_get_id (sandbox->oauth_app->app),
                             flows_connection_get_id (sandbox->oauth_app->connection),
-                            FLOWS_OAUTH_ACCESS_TOKEN_KEY, "a-token-the-provider-revoked", NULL, &error);
+                            FLOWS_SECRETS_ACCESS_TOKEN_KEY, "a-token-the-provider-revoked", NULL, &error);
   g_assert_no_error (error);
 
   /* One 401, one refresh, one retry that works. */
@@ -1659,7 +1659,7 @@ test_refresh_after_401 (void)
   g_assert_cmpuint (flows_run_get_http_status (run), ==, 200);
   g_assert_cmpuint (sandbox_count (sandbox, "userinfo"), ==, 2);
   g_assert_cmpuint (sandbox_count (sandbox, "refresh"), ==, 1);
-  access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_ACCESS_TOKEN_KEY);
+  access_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
   g_assert_cmpstr (access_token, !=, "a-token-the-provider-revoked");
 }
 
@@ -1763,7 +1763,7 @@ test_step_traces (void)
   access_token = flows_oauth_store_tokens_finish (test_async_wait (&store, SIGN_IN_TIMEOUT_MS), &error);
   g_assert_no_error (error);
   g_assert_nonnull (access_token);
-  refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_OAUTH_REFRESH_TOKEN_KEY);
+  refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_assert_nonnull (refresh_token);
 
   test_run = run_connection_test (sandbox);
@@ -1810,7 +1810,7 @@ on_concurrent_refresh (GObject      *source,
   Concurrent *concurrent = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (flows_runner_refresh_finish (FLOWS_RUNNER (source), result, &error))
+  if (flows_token_refresher_refresh_finish (FLOWS_TOKEN_REFRESHER (source), result, &error))
     concurrent->n_succeeded++;
   else
     g_test_message ("a refresh failed: %s", error->message);
@@ -1850,11 +1850,11 @@ test_refresh_single_flight (void)
   g_assert_cmpuint (sandbox_count (sandbox, "refresh"), ==, 1);
   g_assert_cmpuint (sandbox_count (sandbox, "userinfo"), ==, N_CONCURRENT);
 
-  /* The same for callers of flows_runner_refresh_async(). */
+  /* The same for callers of flows_token_refresher_refresh_async(). */
   memset (&concurrent, 0, sizeof concurrent);
   for (guint i = 0; i < N_CONCURRENT; i++)
-    flows_runner_refresh_async (sandbox->oauth_app->runner, sandbox->oauth_app->app, sandbox->oauth_app->connection,
-                                NULL, on_concurrent_refresh, &concurrent);
+    flows_token_refresher_refresh_async (sandbox->oauth_app->refresher, sandbox->oauth_app->app,
+                                         sandbox->oauth_app->connection, NULL, on_concurrent_refresh, &concurrent);
   test_wait_for (fifty_done, &concurrent, SIGN_IN_TIMEOUT_MS);
   g_assert_cmpuint (concurrent.n_succeeded, ==, N_CONCURRENT);
   g_assert_cmpuint (sandbox_count (sandbox, "refresh"), ==, 2);

@@ -200,6 +200,7 @@ test_garbage (void)
       flows_stage_clipboard_parse ("{\"format\":\"flows-studio/stages\",\"version\":1,\"stages\":[{\"key\":\"x\"}]}",
                                    flow, 0, 0, &error);
 
+    g_assert_null (stages);
     g_assert_cmpstr (error->message, ==, "Copied stage 1: “id” is missing here");
   }
 }

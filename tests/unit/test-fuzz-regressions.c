@@ -12,7 +12,7 @@
 #include "flows-document.h"
 #include "flows-json-util.h"
 #include "flows-oauth.h"
-#include "flows-runner-private.h"
+#include "flows-http-call-private.h"
 #include "runner-helpers.h"
 #include "test-cases.h"
 
@@ -207,7 +207,7 @@ parse_body (const char  *media_type,
 {
   g_autoptr(GBytes) body = g_bytes_new (text, length);
 
-  return _flows_runner_parse_body (body, media_type, "POST", "https://provider.invalid/token", error);
+  return _flows_http_parse_body (body, media_type, "POST", "https://provider.invalid/token", error);
 }
 
 /* fuzz-connection: json-glib reads "\ud83d" without its low half as bytes that are not UTF-8,
@@ -388,6 +388,21 @@ test_body_json_field_too_deep (void)
   g_assert_cmpuint (test_server_n_requests (server), ==, 0);
 }
 
+/* fuzz-callback: "h:" matched the redirect URL "h://h:@:", which has user information and no
+ * host, and so did not even match itself. Such a redirect URL matches nothing. */
+static void
+test_redirect_without_host (void)
+{
+  static const char * const redirect_urls[] = { "h://h:@:", "h://h:@", "h:", "http://user@127.0.0.1:8976/callback" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (redirect_urls); i++)
+    {
+      g_assert_false (flows_oauth_redirect_matches (redirect_urls[i], "h:"));
+      g_assert_false (flows_oauth_redirect_matches (redirect_urls[i], redirect_urls[i]));
+    }
+  g_assert_true (flows_oauth_redirect_matches ("http://127.0.0.1:8976/callback", "http://127.0.0.1:8976/callback?code=c"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -400,6 +415,7 @@ main (int   argc,
   g_test_add_func ("/fuzz-regressions/document/exponent-round-trip", test_document_exponent_round_trip);
   g_test_add_func ("/fuzz-regressions/json/find-too-deep", test_find_too_deep);
   g_test_add_func ("/fuzz-regressions/callback/error-is-utf8", test_callback_error_is_utf8);
+  g_test_add_func ("/fuzz-regressions/callback/redirect-without-host", test_redirect_without_host);
   g_test_add_func ("/fuzz-regressions/json/lone-surrogate", test_lone_surrogate);
   g_test_add_func ("/fuzz-regressions/response-body/form-is-utf8", test_form_body_is_utf8);
   g_test_add_func ("/fuzz-regressions/response-body", test_response_body);

@@ -35,7 +35,6 @@ assert_placed (FlowsFlow  *flow,
 {
   GListModel *stages = flows_flow_get_stages (flow);
   guint n = g_list_model_get_n_items (stages);
-  g_autoptr(GHashTable) cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (FlowsPoint));
 
   g_assert_cmpuint (g_hash_table_size (points), ==, n);

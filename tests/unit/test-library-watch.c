@@ -24,7 +24,7 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->library = test_library_new_temp ("flows-test-watch-XXXXXX", &fixture->directory);
   fixture->app = test_library_add_template (fixture->library, "Weather", FLOWS_CONNECTION_TYPE_GENERIC);
-  fixture->app_path = test_library_app_path (fixture->library, fixture->app);
+  fixture->app_path = test_library_app_path (fixture->directory, fixture->app);
 
   g_assert_true (flows_library_watch (fixture->library, &error));
   g_assert_no_error (error);

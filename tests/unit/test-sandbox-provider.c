@@ -531,12 +531,16 @@ test_deny (Fixture       *fixture,
            gconstpointer  user_data)
 {
   g_autofree char *request_id = NULL;
-  g_autoptr(Response) consent = sign_in (fixture, &request_id);
-  g_autofree char *form = soup_form_encode ("request", request_id, "decision", "deny", NULL);
-  g_autoptr(Response) redirect = post_form (fixture, FLOWS_SANDBOX_AUTHORIZE_PATH "/consent", form);
-  g_autoptr(GHashTable) fields = callback_fields (redirect);
+  g_autofree char *form = NULL;
+  g_autoptr(Response) redirect = NULL;
+  g_autoptr(GHashTable) fields = NULL;
   g_autoptr(Response) replay = NULL;
 
+  /* The consent page: sign_in() checks it and finds the request's id in it. */
+  response_free (sign_in (fixture, &request_id));
+  form = soup_form_encode ("request", request_id, "decision", "deny", NULL);
+  redirect = post_form (fixture, FLOWS_SANDBOX_AUTHORIZE_PATH "/consent", form);
+  fields = callback_fields (redirect);
   g_assert_nonnull (strstr (redirect->location, "error=access_denied&error_description=The+user+denied+access&state="));
   g_assert_cmpstr (g_hash_table_lookup (fields, "error"), ==, "access_denied");
   g_assert_cmpstr (g_hash_table_lookup (fields, "error_description"), ==, "The user denied access");
@@ -941,6 +945,7 @@ on_timed_out (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 
+  g_assert_null (body);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   *(gboolean *)user_data = TRUE;
 }

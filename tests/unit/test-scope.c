@@ -157,7 +157,8 @@ static void
 test_upstream (void)
 {
   FlowsFlow *flow;
-  g_autoptr(FlowsApp) app = new_app (&flow);
+  /* Only holds @flow. */
+  g_autoptr(FlowsApp) app G_GNUC_UNUSED = new_app (&flow);
   g_autoptr(GHashTable) at_loop = flows_scope_upstream (flow, flows_flow_find_stage (flow, "s-loop"));
   g_autoptr(GHashTable) at_lonely = flows_scope_upstream (flow, flows_flow_find_stage (flow, "s-lonely"));
   g_autoptr(GHashTable) at_helper = flows_scope_upstream (flow, flows_flow_find_stage (flow, "s-helper"));

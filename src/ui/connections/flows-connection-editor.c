@@ -900,17 +900,3 @@ flows_connection_editor_new (GtkWindow       *parent,
                        "connection", connection,
                        NULL);
 }
-
-FlowsApp *
-flows_connection_editor_get_app (FlowsConnectionEditor *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTION_EDITOR (self), NULL);
-  return self->app;
-}
-
-FlowsConnection *
-flows_connection_editor_get_connection (FlowsConnectionEditor *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTION_EDITOR (self), NULL);
-  return self->connection;
-}

@@ -20,8 +20,5 @@ FlowsConnectionEditor *flows_connection_editor_new            (GtkWindow        
                                                                FlowsLibrary          *library,
                                                                FlowsApp              *app,
                                                                FlowsConnection       *connection);
-FlowsApp              *flows_connection_editor_get_app        (FlowsConnectionEditor *self);
-/* The connection being edited; NULL while adding. */
-FlowsConnection       *flows_connection_editor_get_connection (FlowsConnectionEditor *self);
 
 G_END_DECLS

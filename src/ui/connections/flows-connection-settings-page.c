@@ -16,6 +16,9 @@ struct _FlowsConnectionSettingsPage
 
   FlowsLibrary        *library;
   FlowsApp            *app;
+  GSignalGroup        *app_signals;
+  /* On the App's list of parameters. */
+  GSignalGroup        *params_signals;
 
   /* Parameters whose rows are open, so that rows rebuilt after a move stay open. */
   GHashTable          *expanded;
@@ -987,11 +990,8 @@ flows_connection_settings_page_set_app (FlowsConnectionSettingsPage *self,
   if (self->app == app)
     return;
 
-  if (self->app != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (flows_app_get_params (self->app), self);
-      g_signal_handlers_disconnect_by_data (self->app, self);
-    }
+  g_signal_group_set_target (self->app_signals, NULL);
+  g_signal_group_set_target (self->params_signals, NULL);
   forget_removed (self);
   g_hash_table_remove_all (self->expanded);
   gtk_list_box_bind_model (self->params_list, NULL, NULL, NULL, NULL);
@@ -1005,9 +1005,8 @@ flows_connection_settings_page_set_app (FlowsConnectionSettingsPage *self,
       GListModel *params = flows_app_get_params (app);
 
       gtk_list_box_bind_model (self->params_list, params, create_param_row, self, NULL);
-      g_signal_connect_object (params, "items-changed", G_CALLBACK (on_params_changed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (app, "notify::redirect-url", G_CALLBACK (sync_redirect), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (app, "notify::connection-type", G_CALLBACK (update_type), self, G_CONNECT_SWAPPED);
+      g_signal_group_set_target (self->params_signals, params);
+      g_signal_group_set_target (self->app_signals, app);
       update_type (self);
       sync_redirect (self);
       update_move_actions (self);
@@ -1023,6 +1022,8 @@ flows_connection_settings_page_dispose (GObject *object)
 {
   FlowsConnectionSettingsPage *self = (FlowsConnectionSettingsPage *)object;
 
+  g_clear_object (&self->app_signals);
+  g_clear_object (&self->params_signals);
   g_clear_object (&self->removed);
   g_clear_object (&self->undo_toast);
   /* AdwBin keeps its own pointer to the child, which is a template child: let go of it first,
@@ -1131,6 +1132,11 @@ flows_connection_settings_page_init (FlowsConnectionSettingsPage *self)
 
   self->expanded = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->busy = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->app_signals = g_signal_group_new (FLOWS_TYPE_APP);
+  g_signal_group_connect_swapped (self->app_signals, "notify::redirect-url", G_CALLBACK (sync_redirect), self);
+  g_signal_group_connect_swapped (self->app_signals, "notify::connection-type", G_CALLBACK (update_type), self);
+  self->params_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->params_signals, "items-changed", G_CALLBACK (on_params_changed), self);
 
   placeholder = gtk_label_new (_("No parameters: connections of this App ask for nothing."));
   gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
@@ -1150,18 +1156,4 @@ flows_connection_settings_page_new (FlowsLibrary *library)
   return g_object_new (FLOWS_TYPE_CONNECTION_SETTINGS_PAGE,
                        "library", library,
                        NULL);
-}
-
-FlowsLibrary *
-flows_connection_settings_page_get_library (FlowsConnectionSettingsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTION_SETTINGS_PAGE (self), NULL);
-  return self->library;
-}
-
-FlowsApp *
-flows_connection_settings_page_get_app (FlowsConnectionSettingsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTION_SETTINGS_PAGE (self), NULL);
-  return self->app;
 }

@@ -16,8 +16,6 @@ G_DECLARE_FINAL_TYPE (FlowsConnectionSettingsPage, flows_connection_settings_pag
  * "settings.move-param-down" (u), "settings.set-param-sensitive" ((ub): index, sensitive; turning
  * it off asks first) and "settings.copy-redirect-url". */
 GtkWidget    *flows_connection_settings_page_new         (FlowsLibrary                *library);
-FlowsLibrary *flows_connection_settings_page_get_library (FlowsConnectionSettingsPage *self);
-FlowsApp     *flows_connection_settings_page_get_app     (FlowsConnectionSettingsPage *self);
 /* @app may be NULL: the page then shows that no App is selected. */
 void          flows_connection_settings_page_set_app     (FlowsConnectionSettingsPage *self,
                                                           FlowsApp                    *app);

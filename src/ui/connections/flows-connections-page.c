@@ -24,6 +24,7 @@ struct _FlowsConnectionsPage
 
   FlowsLibrary       *library;
   FlowsApp           *app;
+  GSignalGroup       *app_signals;
   /* The runner given through the "runner" property, and one of the page's own for when
    * neither that nor the application's exists. */
   FlowsRunner        *runner;
@@ -846,6 +847,7 @@ flows_connections_page_dispose (GObject *object)
   cancel_all (self->sign_ins);
   if (self->list_box != NULL)
     gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->app_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_CONNECTIONS_PAGE);
   g_clear_object (&self->connections);
   g_clear_object (&self->filter);
@@ -948,6 +950,8 @@ flows_connections_page_init (FlowsConnectionsPage *self)
    * and AdwBin would then unparent it a second time. */
   self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 
+  self->app_signals = g_signal_group_new (FLOWS_TYPE_APP);
+  g_signal_group_connect_swapped (self->app_signals, "notify::connection-type", G_CALLBACK (rebuild), self);
   self->cancellable = g_cancellable_new ();
   self->tests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sign_ins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -961,13 +965,6 @@ GtkWidget *
 flows_connections_page_new (void)
 {
   return g_object_new (FLOWS_TYPE_CONNECTIONS_PAGE, NULL);
-}
-
-FlowsLibrary *
-flows_connections_page_get_library (FlowsConnectionsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTIONS_PAGE (self), NULL);
-  return self->library;
 }
 
 void
@@ -988,13 +985,6 @@ flows_connections_page_set_library (FlowsConnectionsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
 }
 
-FlowsApp *
-flows_connections_page_get_app (FlowsConnectionsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTIONS_PAGE (self), NULL);
-  return self->app;
-}
-
 void
 flows_connections_page_set_app (FlowsConnectionsPage *self,
                                 FlowsApp             *app)
@@ -1005,22 +995,11 @@ flows_connections_page_set_app (FlowsConnectionsPage *self,
   if (self->app == app)
     return;
 
-  if (self->app != NULL)
-    g_signal_handlers_disconnect_by_func (self->app, rebuild, self);
   g_set_object (&self->app, app);
-
-  if (app != NULL)
-    g_signal_connect_object (app, "notify::connection-type", G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
+  g_signal_group_set_target (self->app_signals, app);
   close_result (self);
   rebuild (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP]);
-}
-
-FlowsRunner *
-flows_connections_page_get_runner (FlowsConnectionsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_CONNECTIONS_PAGE (self), NULL);
-  return self->runner;
 }
 
 void

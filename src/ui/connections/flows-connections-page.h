@@ -23,14 +23,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlowsConnectionsPage, flows_connections_page, FLOWS, CONNECTIONS_PAGE, AdwBin)
 
 GtkWidget    *flows_connections_page_new         (void);
-FlowsLibrary *flows_connections_page_get_library (FlowsConnectionsPage *self);
 void          flows_connections_page_set_library (FlowsConnectionsPage *self,
                                                   FlowsLibrary         *library);
-FlowsApp     *flows_connections_page_get_app     (FlowsConnectionsPage *self);
 void          flows_connections_page_set_app     (FlowsConnectionsPage *self,
                                                   FlowsApp             *app);
 /* The runner of tests and sign-ins. NULL (the default): the application's shared runner. */
-FlowsRunner  *flows_connections_page_get_runner  (FlowsConnectionsPage *self);
 void          flows_connections_page_set_runner  (FlowsConnectionsPage *self,
                                                   FlowsRunner          *runner);
 

@@ -296,12 +296,6 @@ flows_test_result_init (FlowsTestResult *self)
   self->trace_rows = g_ptr_array_new ();
 }
 
-GtkWidget *
-flows_test_result_new (void)
-{
-  return g_object_new (FLOWS_TYPE_TEST_RESULT, NULL);
-}
-
 void
 flows_test_result_set_run (FlowsTestResult *self,
                            FlowsRun        *run,

@@ -15,7 +15,6 @@ G_BEGIN_DECLS
 #define FLOWS_TYPE_TEST_RESULT (flows_test_result_get_type ())
 G_DECLARE_FINAL_TYPE (FlowsTestResult, flows_test_result, FLOWS, TEST_RESULT, AdwBin)
 
-GtkWidget *flows_test_result_new     (void);
 /* Shows @run, a run of the Connection Test flow with the connection called @connection_name.
  * NULL clears the panel. */
 void       flows_test_result_set_run (FlowsTestResult *self,

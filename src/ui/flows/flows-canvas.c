@@ -54,6 +54,7 @@ struct _FlowsCanvas
   GtkWidget      parent_instance;
 
   FlowsFlow     *flow;
+  GSignalGroup  *stages_signals;
   FlowsHistory  *history;
   /* Node*, in the order of the flow's stage list, and by stage id. */
   GPtrArray     *nodes;
@@ -61,6 +62,8 @@ struct _FlowsCanvas
 
   GtkAdjustment *hadjustment;
   GtkAdjustment *vadjustment;
+  GSignalGroup  *hadjustment_signals;
+  GSignalGroup  *vadjustment_signals;
   guint          hscroll_policy : 1;
   guint          vscroll_policy : 1;
   double         zoom;
@@ -362,19 +365,16 @@ on_adjustment_value_changed (FlowsCanvas *self)
 static void
 set_adjustment (FlowsCanvas    *self,
                 GtkAdjustment **slot,
+                GSignalGroup   *signals,
                 GtkAdjustment  *adjustment)
 {
   if (adjustment == *slot && adjustment != NULL)
     return;
-  if (*slot != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (*slot, self);
-      g_clear_object (slot);
-    }
+  g_clear_object (slot);
   if (adjustment == NULL)
     adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
   *slot = g_object_ref_sink (adjustment);
-  g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (on_adjustment_value_changed), self);
+  g_signal_group_set_target (signals, adjustment);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -823,8 +823,8 @@ flows_canvas_select_all (FlowsCanvas *self)
   selection_changed (self);
 }
 
-void
-flows_canvas_clear_selection (FlowsCanvas *self)
+static void
+clear_selection (FlowsCanvas *self)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -851,10 +851,10 @@ flows_canvas_get_selected_route (FlowsCanvas  *self,
   return TRUE;
 }
 
-void
-flows_canvas_select_route (FlowsCanvas *self,
-                           FlowsStage  *stage,
-                           const char  *output)
+static void
+select_route (FlowsCanvas *self,
+              FlowsStage  *stage,
+              const char  *output)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -1148,20 +1148,6 @@ flows_canvas_get_route_point (FlowsCanvas *self,
   return TRUE;
 }
 
-void
-flows_canvas_get_input_port (FlowsCanvas *self,
-                             FlowsStage  *stage,
-                             double      *x,
-                             double      *y)
-{
-  Node *node;
-
-  g_return_if_fail (FLOWS_IS_CANVAS (self));
-
-  if ((node = find_node (self, stage)) != NULL)
-    node_input_port (self, node, x, y);
-}
-
 FlowsStageCard *
 flows_canvas_get_card (FlowsCanvas *self,
                        FlowsStage  *stage)
@@ -1375,7 +1361,6 @@ curve_in_view (const double           points[8],
 
 typedef struct
 {
-  Node            *node;
   const char      *output;
   double           points[8];
   graphene_rect_t  bounds;   /* widget pixels, within the widget */
@@ -1410,7 +1395,7 @@ snapshot_routes (FlowsCanvas           *self,
         {
           const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
           Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
-          VisibleRoute route = { node, outputs[j] };
+          VisibleRoute route = { .output = outputs[j] };
           double x0, y0, x3, y3, width, min_x, max_x, min_y, max_y;
 
           if (target == NULL)
@@ -2031,7 +2016,7 @@ on_drag_begin (FlowsCanvas    *self,
     }
   else if ((node = route_at (self, x, y, &output, &near_end)) != NULL)
     {
-      flows_canvas_select_route (self, node->stage, output);
+      select_route (self, node->stage, output);
       if (near_end)
         {
           self->drag = DRAG_CONNECT;
@@ -2046,7 +2031,7 @@ on_drag_begin (FlowsCanvas    *self,
       self->drag = DRAG_RUBBER_BAND;
       self->rubber_extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
       if (!self->rubber_extend)
-        flows_canvas_clear_selection (self);
+        clear_selection (self);
     }
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
@@ -2307,20 +2292,16 @@ flows_canvas_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->make_cards_tick);
       self->make_cards_tick = 0;
     }
+  g_clear_object (&self->stages_signals);
   if (self->flow != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (flows_flow_get_stages (self->flow), self);
-      clear_nodes (self);
-    }
+    clear_nodes (self);
   g_clear_object (&self->flow);
   g_clear_object (&self->history);
   for (guint i = 0; i < self->spare_cards->len; i++)
     gtk_widget_unparent (g_ptr_array_index (self->spare_cards, i));
   g_ptr_array_set_size (self->spare_cards, 0);
-  if (self->hadjustment != NULL)
-    g_signal_handlers_disconnect_by_data (self->hadjustment, self);
-  if (self->vadjustment != NULL)
-    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->hadjustment_signals);
+  g_clear_object (&self->vadjustment_signals);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
 
@@ -2390,10 +2371,10 @@ flows_canvas_set_property (GObject      *object,
       flows_canvas_set_zoom (self, g_value_get_double (value));
       break;
     case PROP_HADJUSTMENT:
-      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+      set_adjustment (self, &self->hadjustment, self->hadjustment_signals, g_value_get_object (value));
       break;
     case PROP_VADJUSTMENT:
-      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+      set_adjustment (self, &self->vadjustment, self->vadjustment_signals, g_value_get_object (value));
       break;
     case PROP_HSCROLL_POLICY:
       self->hscroll_policy = g_value_get_enum (value);
@@ -2474,6 +2455,12 @@ flows_canvas_init (FlowsCanvas *self)
   self->run_durations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->taken_routes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bounds_dirty = TRUE;
+  self->stages_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->stages_signals, "items-changed", G_CALLBACK (on_stages_changed), self);
+  self->hadjustment_signals = g_signal_group_new (GTK_TYPE_ADJUSTMENT);
+  g_signal_group_connect_swapped (self->hadjustment_signals, "value-changed", G_CALLBACK (on_adjustment_value_changed), self);
+  self->vadjustment_signals = g_signal_group_new (GTK_TYPE_ADJUSTMENT);
+  g_signal_group_connect_swapped (self->vadjustment_signals, "value-changed", G_CALLBACK (on_adjustment_value_changed), self);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
@@ -2513,12 +2500,6 @@ flows_canvas_init (FlowsCanvas *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
-GtkWidget *
-flows_canvas_new (void)
-{
-  return g_object_new (FLOWS_TYPE_CANVAS, NULL);
-}
-
 void
 flows_canvas_set_flow (FlowsCanvas  *self,
                        FlowsFlow    *flow,
@@ -2526,11 +2507,9 @@ flows_canvas_set_flow (FlowsCanvas  *self,
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
+  g_signal_group_set_target (self->stages_signals, flow != NULL ? flows_flow_get_stages (flow) : NULL);
   if (self->flow != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (flows_flow_get_stages (self->flow), self);
-      clear_nodes (self);
-    }
+    clear_nodes (self);
   g_set_object (&self->flow, flow);
   g_set_object (&self->history, history);
   clear_route_selection (self);
@@ -2542,7 +2521,6 @@ flows_canvas_set_flow (FlowsCanvas  *self,
     {
       GListModel *stages = flows_flow_get_stages (flow);
 
-      g_signal_connect_swapped (stages, "items-changed", G_CALLBACK (on_stages_changed), self);
       on_stages_changed (self, 0, 0, g_list_model_get_n_items (stages), stages);
       self->fit_pending = TRUE;
     }

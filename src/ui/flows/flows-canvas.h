@@ -29,7 +29,6 @@ G_BEGIN_DECLS
 #define FLOWS_TYPE_CANVAS (flows_canvas_get_type ())
 G_DECLARE_FINAL_TYPE (FlowsCanvas, flows_canvas, FLOWS, CANVAS, GtkWidget)
 
-GtkWidget    *flows_canvas_new                (void);
 /* Shows @flow, edited through @history (whose flow it must be). Both may be NULL. */
 void          flows_canvas_set_flow           (FlowsCanvas        *self,
                                                FlowsFlow          *flow,
@@ -79,14 +78,10 @@ void          flows_canvas_select_stage       (FlowsCanvas        *self,
 void          flows_canvas_select_stages      (FlowsCanvas        *self,
                                                GPtrArray          *stages);
 void          flows_canvas_select_all         (FlowsCanvas        *self);
-void          flows_canvas_clear_selection    (FlowsCanvas        *self);
 /* The selected route, if a route rather than stages is selected. */
 gboolean      flows_canvas_get_selected_route (FlowsCanvas        *self,
                                                FlowsStage        **stage,
                                                const char        **output);
-void          flows_canvas_select_route       (FlowsCanvas        *self,
-                                               FlowsStage         *stage,
-                                               const char         *output);
 /* Deletes the selected route, or the selected stages; one undo step. */
 void          flows_canvas_delete_selection   (FlowsCanvas        *self);
 /* Moves the selected stages by (@dx, @dy), as one undo step. */
@@ -128,7 +123,7 @@ void          flows_canvas_connect            (FlowsCanvas        *self,
                                                const char         *output,
                                                FlowsStage         *target);
 
-/* Where an output port and a stage's input port are, in canvas coordinates. */
+/* Where an output port is, in canvas coordinates. */
 gboolean      flows_canvas_get_output_port    (FlowsCanvas        *self,
                                                FlowsStage         *stage,
                                                const char         *output,
@@ -139,10 +134,6 @@ gboolean      flows_canvas_get_route_point    (FlowsCanvas        *self,
                                                FlowsStage         *stage,
                                                const char         *output,
                                                double              t,
-                                               double             *x,
-                                               double             *y);
-void          flows_canvas_get_input_port     (FlowsCanvas        *self,
-                                               FlowsStage         *stage,
                                                double             *x,
                                                double             *y);
 

@@ -26,18 +26,19 @@ struct _FlowsFlowEditor
   AdwBin                parent_instance;
 
   FlowsLibrary         *library;
-  FlowsRunner          *runner;
   FlowsRunner          *own_runner;
   FlowsApp             *app;
   FlowsFlow            *flow;
+  GSignalGroup         *flow_signals;
   FlowsHistory         *history;
+  GSignalGroup         *history_signals;
   GPtrArray            *problems;
   guint                 validate_source;
   GtkWidget            *badge;
 
-  /* The run in progress, or the last one. */
+  /* The run in progress, or the last one; the runner's signals while it runs. */
   GCancellable         *run_cancellable;
-  FlowsRunner          *run_runner;
+  GSignalGroup         *runner_signals;
   FlowsRun             *last_run;
 
   GtkBox               *title_box;
@@ -72,12 +73,6 @@ static GParamSpec *properties[N_PROPS];
 
 static void update_actions (FlowsFlowEditor *self);
 static void show_stage_details (FlowsFlowEditor *self);
-
-static FlowsRunner *
-get_runner (FlowsFlowEditor *self)
-{
-  return self->runner != NULL ? self->runner : flows_shared_runner (&self->own_runner, self->library);
-}
 
 static GPtrArray *
 get_selection (FlowsFlowEditor *self)
@@ -501,11 +496,7 @@ on_stage_finished (FlowsFlowEditor *self,
 static void
 disconnect_run (FlowsFlowEditor *self)
 {
-  if (self->run_runner != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->run_runner, self);
-      g_clear_object (&self->run_runner);
-    }
+  g_signal_group_set_target (self->runner_signals, NULL);
   g_clear_object (&self->run_cancellable);
 }
 
@@ -598,11 +589,9 @@ flows_flow_editor_run (FlowsFlowEditor *self,
   if (self->flow == NULL || self->run_cancellable != NULL)
     return;
 
-  runner = get_runner (self);
-  self->run_runner = g_object_ref (runner);
+  runner = flows_shared_runner (&self->own_runner, self->library);
   self->run_cancellable = g_cancellable_new ();
-  g_signal_connect_swapped (runner, "stage-started", G_CALLBACK (on_stage_started), self);
-  g_signal_connect_swapped (runner, "stage-finished", G_CALLBACK (on_stage_finished), self);
+  g_signal_group_set_target (self->runner_signals, runner);
 
   flows_canvas_clear_run (self->canvas);
   set_run_status (self, _("Running…"), "dim-label");
@@ -953,9 +942,11 @@ flows_flow_editor_dispose (GObject *object)
   /* The children go before we do; what they say on their way out is not for us. */
   g_signal_handlers_disconnect_by_data (self->canvas, self);
   g_signal_handlers_disconnect_by_data (self->palette, self);
+  g_clear_object (&self->flow_signals);
+  g_clear_object (&self->history_signals);
+  g_clear_object (&self->runner_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_FLOW_EDITOR);
   g_clear_object (&self->library);
-  g_clear_object (&self->runner);
   g_clear_object (&self->own_runner);
 
   G_OBJECT_CLASS (flows_flow_editor_parent_class)->dispose (object);
@@ -1101,6 +1092,16 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   flows_load_css_once (&css_loaded, "/io/github/flowsstudio/FlowsStudio/flows-flow-editor.css");
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->flow_signals = g_signal_group_new (FLOWS_TYPE_FLOW);
+  g_signal_group_connect_swapped (self->flow_signals, "notify::name", G_CALLBACK (update_title), self);
+  self->history_signals = g_signal_group_new (FLOWS_TYPE_HISTORY);
+  g_signal_group_connect_swapped (self->history_signals, "changed", G_CALLBACK (on_history_changed), self);
+  g_signal_group_connect_swapped (self->history_signals, "notify::can-undo", G_CALLBACK (on_can_undo_changed), self);
+  g_signal_group_connect_swapped (self->history_signals, "notify::can-redo", G_CALLBACK (on_can_undo_changed), self);
+  self->runner_signals = g_signal_group_new (FLOWS_TYPE_RUNNER);
+  g_signal_group_connect_swapped (self->runner_signals, "stage-started", G_CALLBACK (on_stage_started), self);
+  g_signal_group_connect_swapped (self->runner_signals, "stage-finished", G_CALLBACK (on_stage_finished), self);
+
   gtk_search_bar_connect_entry (self->find_bar, GTK_EDITABLE (self->find_entry));
   g_signal_connect_swapped (self->find_entry, "search-changed", G_CALLBACK (on_find_changed), self);
   g_signal_connect_swapped (self->find_entry, "next-match", G_CALLBACK (on_find_next), self);
@@ -1123,14 +1124,6 @@ flows_flow_editor_new (void)
   return g_object_new (FLOWS_TYPE_FLOW_EDITOR, NULL);
 }
 
-FlowsLibrary *
-flows_flow_editor_get_library (FlowsFlowEditor *self)
-{
-  g_return_val_if_fail (FLOWS_IS_FLOW_EDITOR (self), NULL);
-
-  return self->library;
-}
-
 void
 flows_flow_editor_set_library (FlowsFlowEditor *self,
                                FlowsLibrary    *library)
@@ -1140,18 +1133,9 @@ flows_flow_editor_set_library (FlowsFlowEditor *self,
   if (g_set_object (&self->library, library))
     {
       if (self->own_runner != NULL)
-        flows_runner_set_library (self->own_runner, library);
+        flows_token_refresher_attach (self->own_runner, library);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
     }
-}
-
-void
-flows_flow_editor_set_runner (FlowsFlowEditor *self,
-                              FlowsRunner     *runner)
-{
-  g_return_if_fail (FLOWS_IS_FLOW_EDITOR (self));
-
-  g_set_object (&self->runner, runner);
 }
 
 void
@@ -1171,10 +1155,6 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
   g_clear_object (&self->last_run);
   set_run_status (self, NULL, NULL);
 
-  if (self->history != NULL)
-    g_signal_handlers_disconnect_by_data (self->history, self);
-  if (self->flow != NULL)
-    g_signal_handlers_disconnect_by_data (self->flow, self);
   g_clear_object (&self->history);
   g_set_object (&self->app, app);
   g_set_object (&self->flow, flow);
@@ -1201,11 +1181,9 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
         }
 
       self->history = flows_history_new (flow);
-      g_signal_connect_swapped (self->history, "changed", G_CALLBACK (on_history_changed), self);
-      g_signal_connect_swapped (self->history, "notify::can-undo", G_CALLBACK (on_can_undo_changed), self);
-      g_signal_connect_swapped (self->history, "notify::can-redo", G_CALLBACK (on_can_undo_changed), self);
-      g_signal_connect_swapped (flow, "notify::name", G_CALLBACK (update_title), self);
     }
+  g_signal_group_set_target (self->history_signals, self->history);
+  g_signal_group_set_target (self->flow_signals, flow);
 
   /* A flow opens with nothing selected: the panel would only say so, in the canvas's room. */
   gtk_toggle_button_set_active (self->properties_button, FALSE);

@@ -21,13 +21,8 @@ G_DECLARE_FINAL_TYPE (FlowsFlowEditor, flows_flow_editor, FLOWS, FLOW_EDITOR, Ad
 
 GtkWidget    *flows_flow_editor_new          (void);
 /* The library saves the edits and lists the connections a run can use. */
-FlowsLibrary *flows_flow_editor_get_library  (FlowsFlowEditor *self);
 void          flows_flow_editor_set_library  (FlowsFlowEditor *self,
                                               FlowsLibrary    *library);
-/* The runner of test runs; NULL (the default): the application's, or one of the editor's own
- * outside Flows Studio's application. */
-void          flows_flow_editor_set_runner   (FlowsFlowEditor *self,
-                                              FlowsRunner     *runner);
 /* Shows @flow of @app (both NULL: nothing). A new flow starts a new undo history. */
 void          flows_flow_editor_set_flow     (FlowsFlowEditor *self,
                                               FlowsApp        *app,

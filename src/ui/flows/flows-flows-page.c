@@ -27,6 +27,8 @@ struct _FlowsFlowsPage
 
   FlowsLibrary       *library;
   FlowsApp           *app;
+  /* On the App's list of flows. */
+  GSignalGroup       *flows_signals;
   GtkFilterListModel *private_flows;
   GtkFilterListModel *public_flows;
   /* Flows whose visibility we listen to, to move them between the lists. */
@@ -898,8 +900,7 @@ flows_flows_page_dispose (GObject *object)
 
   if (self->watched_flows != NULL)
     unwatch_flows (self);
-  if (self->app != NULL)
-    g_signal_handlers_disconnect_by_data (flows_app_get_flows (self->app), self);
+  g_clear_object (&self->flows_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_FLOWS_PAGE);
   g_clear_object (&self->private_flows);
   g_clear_object (&self->public_flows);
@@ -1014,6 +1015,8 @@ flows_flows_page_init (FlowsFlowsPage *self)
 
   self->watched_flows = g_ptr_array_new_with_free_func (g_object_unref);
   self->deletions = g_ptr_array_new_with_free_func ((GDestroyNotify)deletion_free);
+  self->flows_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
+  g_signal_group_connect_swapped (self->flows_signals, "items-changed", G_CALLBACK (on_flows_changed), self);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   /* Not a template child: gtk_widget_dispose_template() would unparent it behind AdwBin's back,
@@ -1035,13 +1038,6 @@ flows_flows_page_new (void)
   return g_object_new (FLOWS_TYPE_FLOWS_PAGE, NULL);
 }
 
-FlowsLibrary *
-flows_flows_page_get_library (FlowsFlowsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_FLOWS_PAGE (self), NULL);
-  return self->library;
-}
-
 void
 flows_flows_page_set_library (FlowsFlowsPage *self,
                               FlowsLibrary   *library)
@@ -1057,13 +1053,6 @@ flows_flows_page_set_library (FlowsFlowsPage *self,
     }
 }
 
-FlowsApp *
-flows_flows_page_get_app (FlowsFlowsPage *self)
-{
-  g_return_val_if_fail (FLOWS_IS_FLOWS_PAGE (self), NULL);
-  return self->app;
-}
-
 void
 flows_flows_page_set_app (FlowsFlowsPage *self,
                           FlowsApp       *app)
@@ -1076,8 +1065,7 @@ flows_flows_page_set_app (FlowsFlowsPage *self,
   if (self->app == app)
     return;
 
-  if (self->app != NULL)
-    g_signal_handlers_disconnect_by_data (flows_app_get_flows (self->app), self);
+  g_signal_group_set_target (self->flows_signals, flows);
   unwatch_flows (self);
   g_set_object (&self->app, app);
 
@@ -1086,10 +1074,7 @@ flows_flows_page_set_app (FlowsFlowsPage *self,
   gtk_filter_list_model_set_model (self->private_flows, flows);
   gtk_filter_list_model_set_model (self->public_flows, flows);
   if (app != NULL)
-    {
-      g_signal_connect_object (flows, "items-changed", G_CALLBACK (on_flows_changed), self, G_CONNECT_SWAPPED);
-      on_flows_changed (self);
-    }
+    on_flows_changed (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flows.new", app != NULL);
   gtk_stack_set_visible_child_name (self->stack, app != NULL ? "list" : "none");

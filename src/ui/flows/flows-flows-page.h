@@ -27,11 +27,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlowsFlowsPage, flows_flows_page, FLOWS, FLOWS_PAGE, AdwBin)
 
 GtkWidget    *flows_flows_page_new         (void);
-FlowsLibrary *flows_flows_page_get_library (FlowsFlowsPage *self);
 void          flows_flows_page_set_library (FlowsFlowsPage *self,
                                             FlowsLibrary   *library);
 /* @app may be NULL: the page then shows that no App is selected. */
-FlowsApp     *flows_flows_page_get_app     (FlowsFlowsPage *self);
 void          flows_flows_page_set_app     (FlowsFlowsPage *self,
                                             FlowsApp       *app);
 

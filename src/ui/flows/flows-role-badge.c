@@ -7,8 +7,9 @@
 #include "flows-role-badge.h"
 #include "flows-ui-shared.h"
 
-const char *
-flows_flow_role_badge (FlowsFlowRole role)
+/* The badge text of a role ("Step 1 · Authorise"), translated; NULL for FLOWS_FLOW_ROLE_NONE. */
+static const char *
+role_badge_text (FlowsFlowRole role)
 {
   switch (role)
     {
@@ -29,7 +30,7 @@ flows_flow_role_badge (FlowsFlowRole role)
 GtkWidget *
 flows_flow_role_badge_new (FlowsFlowRole role)
 {
-  const char *text = flows_flow_role_badge (role);
+  const char *text = role_badge_text (role);
   GtkWidget *label;
 
   g_return_val_if_fail (text != NULL, NULL);

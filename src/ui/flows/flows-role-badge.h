@@ -7,8 +7,6 @@
 
 G_BEGIN_DECLS
 
-/* The badge text of a role ("Step 1 · Authorise"), translated; NULL for FLOWS_FLOW_ROLE_NONE. */
-const char *flows_flow_role_badge     (FlowsFlowRole role);
 /* A pill label showing @role's badge, styled by flows-flows-page.css. */
 GtkWidget  *flows_flow_role_badge_new (FlowsFlowRole role);
 

@@ -273,8 +273,9 @@ build_connections (FlowsRunDialog *self,
   adw_combo_row_set_selected (self->connection_row, selected);
 }
 
-GHashTable *
-flows_run_dialog_get_inputs (FlowsRunDialog *self)
+/* The values as they are now, name → value; a new table. */
+static GHashTable *
+get_inputs (FlowsRunDialog *self)
 {
   GHashTable *inputs;
 
@@ -358,7 +359,7 @@ run_activated (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FlowsRunDialog *self = FLOWS_RUN_DIALOG (widget);
-  g_autoptr(GHashTable) inputs = flows_run_dialog_get_inputs (self);
+  g_autoptr(GHashTable) inputs = get_inputs (self);
   FlowsConnection *connection = flows_run_dialog_get_connection (self);
 
   remember (self, inputs, connection);

@@ -31,8 +31,6 @@ G_DECLARE_FINAL_TYPE (FlowsRunDialog, flows_run_dialog, FLOWS, RUN_DIALOG, AdwWi
 GtkWidget       *flows_run_dialog_new            (FlowsLibrary   *library,
                                                   FlowsApp       *app,
                                                   FlowsFlow      *flow);
-/* The values as they are now, name → value; a new table. */
-GHashTable      *flows_run_dialog_get_inputs     (FlowsRunDialog *self);
 FlowsConnection *flows_run_dialog_get_connection (FlowsRunDialog *self);
 /* The entry row of the input @name, or NULL (for tests and for focusing an input). */
 GtkWidget       *flows_run_dialog_get_input_row  (FlowsRunDialog *self,

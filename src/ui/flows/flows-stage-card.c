@@ -13,6 +13,7 @@ struct _FlowsStageCard
   GtkWidget           parent_instance;
 
   FlowsStage         *stage;
+  GSignalGroup       *stage_signals;
   char               *problems;
   FlowsStageRunState  run_state;
   gint64              duration_us;
@@ -110,8 +111,7 @@ flows_stage_card_dispose (GObject *object)
 {
   FlowsStageCard *self = FLOWS_STAGE_CARD (object);
 
-  if (self->stage != NULL)
-    g_signal_handlers_disconnect_by_data (self->stage, self);
+  g_clear_object (&self->stage_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_STAGE_CARD);
   g_clear_object (&self->stage);
 
@@ -156,6 +156,8 @@ static void
 flows_stage_card_init (FlowsStageCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->stage_signals = g_signal_group_new (FLOWS_TYPE_STAGE);
+  g_signal_group_connect_swapped (self->stage_signals, "notify::name", G_CALLBACK (on_stage_name_changed), self);
   gtk_widget_set_size_request (GTK_WIDGET (self),
                                (int)FLOWS_LAYOUT_CARD_WIDTH, (int)FLOWS_LAYOUT_CARD_HEIGHT);
 }
@@ -169,7 +171,7 @@ flows_stage_card_new (FlowsStage *stage)
 
   self = g_object_new (FLOWS_TYPE_STAGE_CARD, NULL);
   self->stage = g_object_ref (stage);
-  g_signal_connect_swapped (stage, "notify::name", G_CALLBACK (on_stage_name_changed), self);
+  g_signal_group_set_target (self->stage_signals, stage);
   update_labels (self);
 
   return GTK_WIDGET (self);
@@ -184,18 +186,9 @@ flows_stage_card_set_stage (FlowsStageCard *self,
 
   if (stage == self->stage)
     return;
-  g_signal_handlers_disconnect_by_data (self->stage, self);
   g_set_object (&self->stage, stage);
-  g_signal_connect_swapped (stage, "notify::name", G_CALLBACK (on_stage_name_changed), self);
+  g_signal_group_set_target (self->stage_signals, stage);
   update_labels (self);
-}
-
-FlowsStage *
-flows_stage_card_get_stage (FlowsStageCard *self)
-{
-  g_return_val_if_fail (FLOWS_IS_STAGE_CARD (self), NULL);
-
-  return self->stage;
 }
 
 void

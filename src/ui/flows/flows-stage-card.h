@@ -25,7 +25,6 @@ typedef enum {
 G_DECLARE_FINAL_TYPE (FlowsStageCard, flows_stage_card, FLOWS, STAGE_CARD, GtkWidget)
 
 GtkWidget          *flows_stage_card_new            (FlowsStage         *stage);
-FlowsStage         *flows_stage_card_get_stage      (FlowsStageCard     *self);
 /* Shows another stage: the canvas gives the card of a stage gone out of view to one coming in. */
 void                flows_stage_card_set_stage      (FlowsStageCard     *self,
                                                      FlowsStage         *stage);

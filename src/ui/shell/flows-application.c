@@ -130,7 +130,7 @@ flows_application_startup (GApplication *application)
 
   error = g_thread_join (loader);
   self->runner = flows_runner_new ();
-  flows_runner_set_library (self->runner, self->library);
+  flows_token_refresher_attach (self->runner, self->library);
   if (error != NULL)
     self->library_error = g_strdup (error->message);
   else

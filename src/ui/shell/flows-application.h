@@ -5,6 +5,7 @@
 
 #include "flows-library.h"
 #include "flows-runner.h"
+#include "flows-token-refresher.h"
 
 G_BEGIN_DECLS
 

@@ -26,7 +26,7 @@ flows_shared_runner (FlowsRunner  **own_runner,
   if (*own_runner == NULL)
     {
       *own_runner = flows_runner_new ();
-      flows_runner_set_library (*own_runner, library);
+      flows_token_refresher_attach (*own_runner, library);
     }
   return *own_runner;
 }

@@ -12,6 +12,10 @@
 #include "flows-new-app-dialog.h"
 #include "flows-window.h"
 
+static void show_error (FlowsWindow *self,
+                        const char  *summary,
+                        const char  *details);
+
 struct _FlowsWindow
 {
   AdwApplicationWindow        parent_instance;
@@ -71,7 +75,8 @@ describe_app (FlowsApp *app)
 }
 
 /* Sidebar rows are recycled (GtkListView): only those on screen exist, whatever the size of
- * the library. A row is an icon, the App's name and a one-line description. */
+ * the library. A row is an icon, the App's name and a one-line description; the name follows
+ * the App the row shows through the row's binding group. */
 static void
 setup_app_row (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
@@ -81,6 +86,7 @@ setup_app_row (GtkSignalListItemFactory *factory,
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
+  GBindingGroup *app_bindings = g_binding_group_new ();
 
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (row, 6);
@@ -97,6 +103,8 @@ setup_app_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row), gtk_image_new ());
   gtk_box_append (GTK_BOX (row), labels);
   gtk_list_item_set_child (item, row);
+  g_binding_group_bind (app_bindings, "name", title, "label", G_BINDING_SYNC_CREATE);
+  g_object_set_data_full (G_OBJECT (item), "app-bindings", app_bindings, g_object_unref);
 }
 
 static void
@@ -110,12 +118,11 @@ bind_app_row (GtkSignalListItemFactory *factory,
   GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_last_child (row));
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
   g_autofree char *description = describe_app (app);
-  GBinding *name_binding = g_object_bind_property (app, "name", title, "label", G_BINDING_SYNC_CREATE);
 
+  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
                                                   ? "system-users-symbolic" : "dialog-password-symbolic");
   gtk_label_set_text (GTK_LABEL (subtitle), description);
-  g_object_set_data (G_OBJECT (item), "name-binding", name_binding);
 }
 
 static void
@@ -123,10 +130,7 @@ unbind_app_row (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 FlowsWindow              *self)
 {
-  GBinding *name_binding = g_object_steal_data (G_OBJECT (item), "name-binding");
-
-  if (name_binding != NULL)
-    g_binding_unbind (name_binding);
+  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), NULL);
 }
 
 static gboolean
@@ -379,7 +383,7 @@ on_save_failed (FlowsWindow *self,
 {
   g_autofree char *summary = g_strdup_printf (_("“%s” could not be saved"), flows_app_get_name (app));
 
-  flows_window_show_error (self, summary, error->message);
+  show_error (self, summary, error->message);
 }
 
 static void
@@ -528,7 +532,7 @@ on_export_response (GtkNativeDialog *chooser,
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
     {
       if (!flows_library_export_app (self->library, self->app, file, &error))
-        flows_window_show_error (self, _("The App was not exported"), error->message);
+        show_error (self, _("The App was not exported"), error->message);
       else
         {
           g_autofree char *name = g_file_get_basename (file);
@@ -798,7 +802,7 @@ flows_window_import (FlowsWindow *self,
       g_autofree char *name = g_file_get_basename (file);
       g_autofree char *summary = g_strdup_printf (_("%s was not imported"), name);
 
-      flows_window_show_error (self, summary, error->message);
+      show_error (self, summary, error->message);
       return;
     }
   flows_window_select_app (self, flows_app_get_id (app));
@@ -833,10 +837,12 @@ on_details_clicked (AdwToast    *toast,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-void
-flows_window_show_error (FlowsWindow *self,
-                         const char  *summary,
-                         const char  *details)
+/* Shows an error in a toast with a Details button that opens @details (the full message: file,
+ * line, HTTP status, what the provider said). @details may be NULL. */
+static void
+show_error (FlowsWindow *self,
+            const char  *summary,
+            const char  *details)
 {
   AdwToast *toast;
 
@@ -889,7 +895,7 @@ flows_widget_show_error (GtkWidget  *widget,
 
   /* Outside the main window (a test hosting one page) the error still reaches the log. */
   if (window != NULL)
-    flows_window_show_error (window, summary, details);
+    show_error (window, summary, details);
   else
     g_message ("%s: %s", summary, details != NULL ? details : "");
 }

@@ -21,11 +21,6 @@ void         flows_window_import     (FlowsWindow    *self,
 /* Shows @message in a toast, for news that needs no decision. */
 void         flows_window_show_toast (FlowsWindow    *self,
                                       const char     *message);
-/* Shows an error in a toast with a Details button that opens @details (the full message: file,
- * line, HTTP status, what the provider said). @details may be NULL. */
-void         flows_window_show_error (FlowsWindow    *self,
-                                      const char     *summary,
-                                      const char     *details);
 /* The toast helpers for any widget inside a FlowsWindow; they do nothing elsewhere. */
 void         flows_widget_show_toast (GtkWidget      *widget,
                                       const char     *message);
