@@ -74,23 +74,7 @@ need_schema (void)
   return schema != NULL;
 }
 
-/* The keys of the saved App's parameters, in order, joined with spaces. */
-static char *
-saved_keys (Fixture *fixture)
-{
-  g_autoptr(FlowsApp) saved = test_host_load_saved (&fixture->host);
-  GListModel *params = flows_app_get_params (saved);
-  g_autoptr(GString) keys = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
-    {
-      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
-
-      g_string_append_printf (keys, "%s%s", i > 0 ? " " : "", flows_param_get_key (param));
-    }
-  return g_string_free (g_steal_pointer (&keys), FALSE);
-}
-
+/* The keys of @app's parameters, in order, joined with spaces. */
 static char *
 current_keys (FlowsApp *app)
 {
@@ -104,6 +88,15 @@ current_keys (FlowsApp *app)
       g_string_append_printf (keys, "%s%s", i > 0 ? " " : "", flows_param_get_key (param));
     }
   return g_string_free (g_steal_pointer (&keys), FALSE);
+}
+
+/* The same for the App as saved. */
+static char *
+saved_keys (Fixture *fixture)
+{
+  g_autoptr(FlowsApp) saved = test_host_load_saved (&fixture->host);
+
+  return current_keys (saved);
 }
 
 static gboolean
