@@ -118,7 +118,7 @@ test_tree_foreach_file (const char   *path,
 typedef struct
 {
   const char *needle;
-  gboolean    found;
+  guint       n_holders;
 } Search;
 
 static void
@@ -130,18 +130,32 @@ search_file (const char *path,
   Search *search = user_data;
 
   if (memmem (contents, length, search->needle, strlen (search->needle)) != NULL)
-    search->found = TRUE;
+    {
+      g_test_message ("%s holds “%s”", path, search->needle);
+      search->n_holders++;
+    }
+}
+
+guint
+test_tree_count_holders (const char *path,
+                         const char *needle,
+                         guint      *n_files)
+{
+  Search search = { needle, 0 };
+  guint n_read;
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  n_read = test_tree_foreach_file (path, search_file, &search);
+  if (n_files != NULL)
+    *n_files = n_read;
+  return search.n_holders;
 }
 
 gboolean
 test_tree_contains (const char *path,
                     const char *needle)
 {
-  Search search = { needle, FALSE };
-
-  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
-  test_tree_foreach_file (path, search_file, &search);
-  return search.found;
+  return test_tree_count_holders (path, needle, NULL) > 0;
 }
 
 FlowsLibrary *

@@ -31,8 +31,12 @@ typedef void (*TestFileFunc) (const char *path,
 guint         test_tree_foreach_file (const char  *path,
                                       TestFileFunc func,
                                       gpointer     user_data);
-/* Whether any regular file below @path (which must exist), or @path itself, holds the bytes of
- * @needle. */
+/* How many regular files below @path (which must exist), or @path itself, hold the bytes of
+ * @needle, saying which in the test's log; @n_files (when given) gets how many were read. */
+guint         test_tree_count_holders (const char *path,
+                                       const char *needle,
+                                       guint      *n_files);
+/* Whether any does. */
 gboolean      test_tree_contains    (const char  *path,
                                      const char  *needle);
 
