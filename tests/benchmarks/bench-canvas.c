@@ -23,42 +23,17 @@
 
 #include <adwaita.h>
 
-#include "flows-application.h"
 #include "flows-flow-editor.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
-#include "flows-window.h"
+#include "test-ui-host.h"
+#include "test-ui.h"
+#include "test-wait.h"
 
 #define N_STAGES 1000
 #define N_ROUTES 1200
 #define N_FRAMES 300
 #define N_OPENS  5
-
-/* The editor asks for the application's runner only to run; nothing runs here. */
-GType
-flows_application_get_type (void)
-{
-  return G_TYPE_INVALID;
-}
-
-FlowsRunner *
-flows_application_get_runner (FlowsApplication *self)
-{
-  g_assert_not_reached ();
-}
-
-void
-flows_widget_show_toast (GtkWidget  *widget,
-                         const char *message)
-{
-}
-
-void
-flows_widget_show_error (GtkWidget  *widget,
-                         const char *summary,
-                         const char *details)
-{
-}
 
 typedef struct
 {
@@ -126,13 +101,6 @@ rss_kb (void)
     return 0;
   line = strstr (status, "VmRSS:");
   return line != NULL ? strtol (line + strlen ("VmRSS:"), NULL, 10) : 0;
-}
-
-static void
-wait_idle (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 }
 
 /* A flow like a large real one: a chain from the Trigger through every stage, Call API and
@@ -242,14 +210,14 @@ open_flow (Bench     *bench,
            FlowsFlow *flow)
 {
   flows_flow_editor_set_flow (bench->editor, NULL, NULL);
-  wait_idle ();
+  test_drain_main_context ();
   bench->open_finished = 0;
   bench->open_started = g_get_monotonic_time ();
   flows_flow_editor_set_flow (bench->editor, app, flow);
   gtk_widget_queue_draw (GTK_WIDGET (bench->canvas));
   while (bench->open_finished == 0)
     g_main_context_iteration (NULL, TRUE);
-  wait_idle ();
+  test_drain_main_context ();
   return (bench->open_finished - bench->open_started) / 1000.0;
 }
 
@@ -315,7 +283,7 @@ run_frames (Bench *bench)
   g_array_set_size (bench->frame_cpu, 0);
   bench->frame = 0;
   flows_canvas_set_zoom (bench->canvas, 1.0);
-  wait_idle ();
+  test_drain_main_context ();
   bench->start_h = gtk_adjustment_get_value (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (bench->canvas)));
   bench->start_v = gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench->canvas)));
   gtk_widget_add_tick_callback (GTK_WIDGET (bench->canvas), tick_cb, bench, NULL);
@@ -347,6 +315,8 @@ main (int    argc,
       return 77;
     }
   adw_init ();
+  /* The editor on its own: nothing runs, nothing shows a toast. */
+  test_ui_host_reset ();
 
   app = flows_app_new ("bench-app", "Benchmark", FLOWS_CONNECTION_TYPE_GENERIC);
   big = make_flow (N_STAGES, N_ROUTES, FALSE);
@@ -355,15 +325,9 @@ main (int    argc,
 
   bench.frame_costs = g_array_new (FALSE, FALSE, sizeof (double));
   bench.frame_cpu = g_array_new (FALSE, FALSE, sizeof (double));
-  bench.window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (bench.window, 1200, 800);
   bench.editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
   bench.canvas = flows_flow_editor_get_canvas (bench.editor);
-  gtk_window_set_child (bench.window, GTK_WIDGET (bench.editor));
-  gtk_window_present (bench.window);
-  while (!gtk_widget_get_mapped (GTK_WIDGET (bench.window)))
-    g_main_context_iteration (NULL, TRUE);
-  wait_idle ();
+  bench.window = test_window_new (GTK_WIDGET (bench.editor), 1200, 800);
 
   bench.clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
   g_signal_connect (bench.clock, "update", G_CALLBACK (on_update), &bench);

@@ -26,6 +26,9 @@
 #include "flows-secrets.h"
 #include "flows-sign-in-window.h"
 #include "flows-sign-in.h"
+#include "runner-helpers.h"
+#include "test-files.h"
+#include "test-session.h"
 
 #define N_SIGN_INS 5
 #define TIMEOUT_MS 60000
@@ -41,23 +44,9 @@ typedef struct
 } Wait;
 
 static gboolean
-on_timeout (gpointer user_data)
+sign_in_step_done (gpointer user_data)
 {
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Wait *wait)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (TIMEOUT_MS, on_timeout, &timed_out);
-
-  while (!wait->done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("a sign-in took more than %d ms", TIMEOUT_MS);
-  g_source_remove (timeout_id);
+  return ((Wait *)user_data)->done;
 }
 
 static void
@@ -156,7 +145,7 @@ sign_in_with_window (FlowsRunner     *runner,
 
   started = g_get_monotonic_time ();
   flows_sign_in_window_run_async (window, on_window_done, &wait);
-  wait_for (&wait);
+  test_wait_for (sign_in_step_done, &wait, TIMEOUT_MS);
   finished = g_get_monotonic_time ();
   check (&wait, "the sign-in");
 
@@ -188,43 +177,25 @@ sign_in_without_browser (SoupSession     *session,
 
   started = g_get_monotonic_time ();
   flows_sign_in_start_async (sign_in, NULL, on_started, &start);
-  wait_for (&start);
+  test_wait_for (sign_in_step_done, &start, TIMEOUT_MS);
   check (&start, "Step 1");
 
   message = soup_message_new ("GET", start.uri);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, on_sent, &get);
-  wait_for (&get);
+  test_wait_for (sign_in_step_done, &get, TIMEOUT_MS);
   check (&get, "the authorisation request");
   location = soup_message_headers_get_one (soup_message_get_response_headers (message), "Location");
   if (location == NULL)
     g_error ("the authorisation request answered %u without a Location", soup_message_get_status (message));
 
   flows_sign_in_complete_async (sign_in, location, NULL, on_completed, &complete);
-  wait_for (&complete);
+  test_wait_for (sign_in_step_done, &complete, TIMEOUT_MS);
   finished = g_get_monotonic_time ();
   check (&complete, "the exchange");
 
   g_free (start.uri);
   return (finished - started) / 1000.0;
-}
-
-/* A free loopback port: bound, then closed again. */
-static guint
-closed_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  guint port;
-
-  if (socket == NULL || !g_socket_bind (socket, address, FALSE, NULL) ||
-      !(bound = g_socket_get_local_address (socket, NULL)))
-    g_error ("no free port on 127.0.0.1");
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_socket_close (socket, NULL);
-  return port;
 }
 
 static int
@@ -261,27 +232,6 @@ assert_tokens_stored (FlowsApp        *app,
   flows_secrets_free (token);
 }
 
-static void
-remove_data_dir (const char *data_dir)
-{
-  static const char * const subdirs[] = { "apps", "connections" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
-    {
-      g_autofree char *path = g_build_filename (data_dir, subdirs[i], NULL);
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *file = g_build_filename (path, name, NULL);
-          g_unlink (file);
-        }
-      g_rmdir (path);
-    }
-  g_rmdir (data_dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -292,7 +242,6 @@ main (int   argc,
   g_autoptr(FlowsApp) app = NULL;
   g_autoptr(FlowsConnection) connection = NULL;
   g_autoptr(SoupSession) session = NULL;
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *auth_url = NULL;
@@ -304,7 +253,7 @@ main (int   argc,
   double window_ms[N_SIGN_INS];
   double baseline_ms[N_SIGN_INS];
 
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") != 0)
+  if (!test_have_keyring ())
     {
       g_printerr ("bench-signin: needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)\n");
       return 77;
@@ -327,14 +276,9 @@ main (int   argc,
   token_url = g_strconcat (base_url, FLOWS_SANDBOX_TOKEN_PATH, NULL);
   userinfo_url = g_strconcat (base_url, FLOWS_SANDBOX_USERINFO_PATH, NULL);
   /* Nothing listens there: the window captures the redirect before it loads. */
-  redirect_url = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", closed_port ());
+  redirect_url = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", test_closed_port ());
 
-  data_dir = g_dir_make_tmp ("flows-bench-signin-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (data_dir);
-  library = flows_library_new (directory);
-  if (!flows_library_load (library, &error))
-    g_error ("%s", error->message);
+  library = test_library_new_temp ("flows-bench-signin-XXXXXX", &data_dir);
 
   app = flows_app_new_from_template ("Sign-in benchmark", FLOWS_CONNECTION_TYPE_OAUTH);
   flows_app_set_redirect_url (app, redirect_url);
@@ -378,7 +322,7 @@ main (int   argc,
              2 * N_SIGN_INS);
 
   flows_secrets_clear_connection_sync (flows_app_get_id (app), connection_id, NULL, NULL);
-  remove_data_dir (data_dir);
+  test_remove_tree (data_dir);
   flows_sandbox_provider_stop (provider);
 
   g_print ("baseline-ms: %.0f (median, no browser)\n", median (baseline_ms, N_SIGN_INS));

@@ -27,19 +27,11 @@
 #include "flows-secrets.h"
 #include "hardening-helpers.h"
 #include "runner-helpers.h"
+#include "test-cli.h"
+#include "test-files.h"
+#include "test-session.h"
 
 #define API_KEY "fault-api-key-9Zq+/=&\"<x>"
-
-static char *
-read_text (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *text = NULL;
-
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
-}
 
 /* Compares documents without printing them whole. */
 #define assert_same_text(actual, expected) \
@@ -63,18 +55,6 @@ list_dir (const char *path)
   return g_strjoinv (" ", (char **)names->pdata);
 }
 
-static FlowsLibrary *
-open_library (const char *dir)
-{
-  g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(GError) error = NULL;
-  FlowsLibrary *library = flows_library_new (directory);
-
-  flows_library_load (library, &error);
-  g_assert_no_error (error);
-  return library;
-}
-
 /* A Generic App (its template has a sensitive ApiKey) whose "call" flow sends the key to @url. */
 static FlowsApp *
 make_api_key_app (const char *url)
@@ -91,27 +71,6 @@ make_api_key_app (const char *url)
   return app;
 }
 
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_ready (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-}
-
-static gboolean
-wait_done (gpointer user_data)
-{
-  return ((Wait *)user_data)->result != NULL;
-}
-
 /* flows_library_add_connection_with_secrets_async() and wait. */
 static gboolean
 add_connection_with_api_key (FlowsLibrary     *library,
@@ -119,15 +78,11 @@ add_connection_with_api_key (FlowsLibrary     *library,
                              GError          **error)
 {
   g_autoptr(GHashTable) secrets = g_hash_table_new (g_str_hash, g_str_equal);
-  Wait wait = { NULL };
-  gboolean added;
+  g_auto(TestAsync) async = { NULL };
 
   g_hash_table_insert (secrets, "ApiKey", API_KEY);
-  flows_library_add_connection_with_secrets_async (library, connection, secrets, NULL, on_ready, &wait);
-  test_wait_for (wait_done, &wait, 30000);
-  added = flows_library_add_connection_with_secrets_finish (library, wait.result, error);
-  g_object_unref (wait.result);
-  return added;
+  flows_library_add_connection_with_secrets_async (library, connection, secrets, NULL, test_async_ready, &async);
+  return flows_library_add_connection_with_secrets_finish (library, test_async_wait (&async, 30000), error);
 }
 
 static void
@@ -145,14 +100,14 @@ assert_nothing_leaked (const char *dir)
 static void
 check_no_secret_service_in_child (void)
 {
-  g_autofree char *dir = hardening_make_dir ("flows-fault-nokeyring-XXXXXX");
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autofree char *dir = test_make_temp_dir ("flows-fault-nokeyring-XXXXXX");
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsApp) app = make_api_key_app (NULL);
   g_autoptr(FlowsConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *connections_dir = g_build_filename (dir, "connections", NULL);
   g_autofree char *listing = NULL;
-  g_autoptr(CliResult) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
 
   g_assert_true (flows_library_add_app (library, app, &error));
   g_assert_no_error (error);
@@ -172,7 +127,7 @@ check_no_secret_service_in_child (void)
   {
     const char *argv[] = { "connection", "add", "--data-dir", dir, "Fault App", "CLI", "--set", "ApiKey=-", "--set", "TestURL=http://127.0.0.1:9/", NULL };
 
-    cli = cli_run (argv, NULL, API_KEY "\n", 30000);
+    cli = test_cli_exec (argv, NULL, API_KEY "\n", 30000);
   }
   g_print ("cli: %s", cli->err);
   g_assert_cmpint (cli->status, ==, 1);
@@ -190,7 +145,7 @@ check_no_secret_service_in_child (void)
     needles_assert_absent (needles, "flows-cli's output", cli->out, strlen (cli->out));
     needles_assert_absent (needles, "flows-cli's errors", cli->err, strlen (cli->err));
   }
-  hardening_remove_tree (dir);
+  test_remove_tree (dir);
   g_print ("child-done\n");
 }
 
@@ -204,52 +159,27 @@ test_no_secret_service (void)
   g_autoptr(GSubprocess) bus = NULL;
   g_autofree char *output = NULL;
 
-  if (hardening_is_child ())
+  if (test_is_child ())
     {
       check_no_secret_service_in_child ();
       return;
     }
-  if (!hardening_need_programs (programs))
+  if (!test_need_programs (programs))
     return;
 
-  dir = hardening_make_dir ("flows-fault-bus-XXXXXX");
-  bus = hardening_start_bus (dir, &address);
+  dir = test_make_temp_dir ("flows-fault-bus-XXXXXX");
+  bus = test_start_bus (dir, &address);
   env_address = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", address, NULL);
   {
     const char *env[] = { env_address, NULL };
 
-    output = hardening_run_child (env);
+    output = test_run_child (env);
   }
   g_assert_true (g_pattern_match_simple ("*library: *ApiKey*was not saved*No Secret Service is available*", output));
   test_assert_not_contains (output, API_KEY);
 
-  hardening_stop (bus);
-  hardening_remove_tree (dir);
-}
-
-static void
-lock_default_collection (void)
-{
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *collection = NULL;
-
-  /* Locking needs no prompt; unlocking would, and this bus has no prompter to show one. */
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.freedesktop.Secret.Service", "ReadAlias",
-                                       g_variant_new ("(s)", "default"), G_VARIANT_TYPE ("(o)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(o)", &collection);
-  g_clear_pointer (&reply, g_variant_unref);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.freedesktop.Secret.Service", "Lock",
-                                       g_variant_new_parsed ("([%o],)", collection), NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
+  test_stop_process (bus);
+  test_remove_tree (dir);
 }
 
 /* A keyring locked after one connection was added: adding another fails without a file, and
@@ -259,8 +189,8 @@ check_locked_keyring_in_child (void)
 {
   g_autoptr(TestServer) server = test_server_new ();
   g_autofree char *url = test_server_url (server, "/api");
-  g_autofree char *dir = hardening_make_dir ("flows-fault-locked-XXXXXX");
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autofree char *dir = test_make_temp_dir ("flows-fault-locked-XXXXXX");
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsApp) app = make_api_key_app (url);
   g_autoptr(FlowsConnection) stored = NULL;
   g_autoptr(FlowsConnection) refused = NULL;
@@ -276,7 +206,7 @@ check_locked_keyring_in_child (void)
   g_assert_true (add_connection_with_api_key (library, stored, &error));
   g_assert_no_error (error);
 
-  lock_default_collection ();
+  test_lock_default_keyring ();
 
   refused = flows_connection_new ("refused", flows_app_get_id (app), "Added while locked");
   g_assert_false (add_connection_with_api_key (library, refused, &error));
@@ -296,7 +226,7 @@ check_locked_keyring_in_child (void)
   g_assert_cmpuint (test_server_n_requests (server), ==, 0);
 
   assert_nothing_leaked (dir);
-  hardening_remove_tree (dir);
+  test_remove_tree (dir);
   g_print ("child-done\n");
 }
 
@@ -311,30 +241,30 @@ test_locked_keyring (void)
   g_autoptr(GSubprocess) keyring = NULL;
   g_autofree char *output = NULL;
 
-  if (hardening_is_child ())
+  if (test_is_child ())
     {
       check_locked_keyring_in_child ();
       return;
     }
-  if (!hardening_need_programs (programs))
+  if (!test_need_programs (programs))
     return;
 
-  dir = hardening_make_dir ("flows-fault-keyring-XXXXXX");
-  bus = hardening_start_bus (dir, &address);
-  keyring = hardening_start_keyring (dir, address);
+  dir = test_make_temp_dir ("flows-fault-keyring-XXXXXX");
+  bus = test_start_bus (dir, &address);
+  keyring = test_start_keyring (dir, address);
   env_address = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", address, NULL);
   {
     const char *env[] = { env_address, NULL };
 
-    output = hardening_run_child (env);
+    output = test_run_child (env);
   }
   g_assert_true (g_pattern_match_simple ("*library: *was not saved*locked*", output));
   g_assert_true (g_pattern_match_simple ("*run: *locked*", output));
   test_assert_not_contains (output, API_KEY);
 
-  hardening_stop (keyring);
-  hardening_stop (bus);
-  hardening_remove_tree (dir);
+  test_stop_process (keyring);
+  test_stop_process (bus);
+  test_remove_tree (dir);
 }
 
 /* Files --------------------------------------------------------------------------------------- */
@@ -376,8 +306,8 @@ make_read_only (const char *path)
 static void
 check_read_only_in_child (void)
 {
-  g_autofree char *dir = hardening_make_dir ("flows-fault-readonly-XXXXXX");
-  g_autoptr(FlowsLibrary) first = open_library (dir);
+  g_autofree char *dir = test_make_temp_dir ("flows-fault-readonly-XXXXXX");
+  g_autoptr(FlowsLibrary) first = test_library_open (dir);
   g_autoptr(FlowsLibrary) library = NULL;
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Read-only App", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(FlowsApp) other = flows_app_new_from_template ("Another App", FLOWS_CONNECTION_TYPE_GENERIC);
@@ -390,7 +320,7 @@ check_read_only_in_child (void)
   g_autofree char *apps_listing = NULL;
   g_autofree char *apps_dir = g_build_filename (dir, "apps", NULL);
   g_autofree char *after = NULL;
-  g_autoptr(CliResult) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   FlowsApp *loaded;
   FlowsConnection *loaded_connection;
 
@@ -401,8 +331,8 @@ check_read_only_in_child (void)
   g_assert_true (flows_library_add_connection (first, connection, &error));
   g_assert_no_error (error);
   app_path = g_strdup_printf ("%s/apps/%s.json", dir, flows_app_get_id (app));
-  app_before = read_text (app_path);
-  connection_before = read_text (connection_path);
+  app_before = test_read_text (app_path);
+  connection_before = test_read_text (connection_path);
   apps_listing = list_dir (apps_dir);
 
   make_read_only (dir);
@@ -410,7 +340,7 @@ check_read_only_in_child (void)
   g_assert_false (g_file_set_contents (app_path, "x", 1, NULL));
 
   /* Everything loads. */
-  library = open_library (dir);
+  library = test_library_open (dir);
   g_assert_cmpuint (flows_library_get_problems (library)->len, ==, 0);
   loaded = flows_library_find_app (library, flows_app_get_id (app));
   g_assert_nonnull (loaded);
@@ -451,17 +381,17 @@ check_read_only_in_child (void)
   {
     const char *argv[] = { "new-app", "--data-dir", dir, "--type", "generic", "CLI App", NULL };
 
-    cli = cli_run (argv, NULL, NULL, 30000);
+    cli = test_cli_exec (argv, NULL, NULL, 30000);
   }
   g_print ("cli: %s", cli->err);
   g_assert_cmpint (cli->status, ==, 1);
   test_assert_contains (cli->err, g_strerror (EACCES));
 
   /* Nothing on disk changed. */
-  after = read_text (app_path);
+  after = test_read_text (app_path);
   assert_same_text (after, app_before);
   g_clear_pointer (&after, g_free);
-  after = read_text (connection_path);
+  after = test_read_text (connection_path);
   assert_same_text (after, connection_before);
   g_clear_pointer (&after, g_free);
   after = list_dir (apps_dir);
@@ -475,10 +405,10 @@ check_read_only_in_child (void)
   g_assert_true (flows_library_flush (library, &error));
   g_assert_no_error (error);
   g_assert_false (flows_library_has_unsaved_edits (library, loaded));
-  after = read_text (app_path);
+  after = test_read_text (app_path);
   test_assert_contains (after, "Edited while read-only");
 
-  hardening_remove_tree (dir);
+  test_remove_tree (dir);
   g_print ("child-done\n");
 }
 
@@ -487,12 +417,12 @@ test_read_only_data_dir (void)
 {
   g_autofree char *output = NULL;
 
-  if (hardening_is_child ())
+  if (test_is_child ())
     {
       check_read_only_in_child ();
       return;
     }
-  output = hardening_run_child (NULL);
+  output = test_run_child (NULL);
   g_assert_true (g_pattern_match_simple ("*save: *cannot be saved*", output));
 }
 
@@ -523,8 +453,8 @@ add_long_flow (FlowsApp *app,
 static void
 check_write_fails_in_child (void)
 {
-  g_autofree char *dir = hardening_make_dir ("flows-fault-efbig-XXXXXX");
-  g_autoptr(FlowsLibrary) library = open_library (dir);
+  g_autofree char *dir = test_make_temp_dir ("flows-fault-efbig-XXXXXX");
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Interrupted App", FLOWS_CONNECTION_TYPE_OAUTH);
   g_autoptr(FlowsConnection) connection = flows_connection_new ("interrupted", flows_app_get_id (app), "Interrupted");
   g_autoptr(GError) error = NULL;
@@ -539,7 +469,7 @@ check_write_fails_in_child (void)
   g_autofree char *after = NULL;
   g_autofree char *listing = NULL;
   g_autofree char *long_name = NULL;
-  g_autoptr(CliResult) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   struct rlimit limit;
   gsize size;
 
@@ -550,9 +480,9 @@ check_write_fails_in_child (void)
   g_assert_true (flows_library_export_app (library, app, export_file, &error));
   g_assert_no_error (error);
   app_path = g_strdup_printf ("%s/%s.json", apps_dir, flows_app_get_id (app));
-  before = read_text (app_path);
-  connection_before = read_text (connection_path);
-  export_before = read_text (export_path);
+  before = test_read_text (app_path);
+  connection_before = test_read_text (connection_path);
+  export_before = test_read_text (export_path);
   size = MAX (strlen (before), strlen (connection_before));
 
   /* From here on, no file of this process may grow past what the largest one has now (the
@@ -577,7 +507,7 @@ check_write_fails_in_child (void)
   g_assert_true (flows_library_has_unsaved_edits (library, app));
 
   /* The old document, byte for byte, and no temporary file left beside it. */
-  after = read_text (app_path);
+  after = test_read_text (app_path);
   assert_same_text (after, before);
   g_clear_pointer (&after, g_free);
   listing = list_dir (apps_dir);
@@ -592,14 +522,14 @@ check_write_fails_in_child (void)
   g_assert_false (flows_library_save_connection (library, connection, &error));
   g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO);
   g_clear_error (&error);
-  after = read_text (connection_path);
+  after = test_read_text (connection_path);
   assert_same_text (after, connection_before);
   g_clear_pointer (&after, g_free);
 
   g_assert_false (flows_library_export_app (library, app, export_file, &error));
   g_assert_error (error, FLOWS_DOCUMENT_ERROR, FLOWS_DOCUMENT_ERROR_IO);
   g_clear_error (&error);
-  after = read_text (export_path);
+  after = test_read_text (export_path);
   assert_same_text (after, export_before);
   g_clear_pointer (&after, g_free);
 
@@ -608,9 +538,9 @@ check_write_fails_in_child (void)
     const char *argv[] = { "export", "--data-dir", dir, flows_app_get_id (app), export_path, NULL };
 
     flows_library_save_app (library, app, NULL);
-    cli = cli_run (argv, NULL, NULL, 30000);
+    cli = test_cli_exec (argv, NULL, NULL, 30000);
   }
-  after = read_text (export_path);
+  after = test_read_text (export_path);
   assert_same_text (after, export_before);
   g_clear_pointer (&after, g_free);
 
@@ -619,10 +549,10 @@ check_write_fails_in_child (void)
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
   g_assert_true (flows_library_flush (library, &error));
   g_assert_no_error (error);
-  after = read_text (app_path);
+  after = test_read_text (app_path);
   test_assert_contains (after, "\"s0039\"");
 
-  hardening_remove_tree (dir);
+  test_remove_tree (dir);
   g_print ("child-done\n");
 }
 
@@ -631,12 +561,12 @@ test_write_fails_mid_save (void)
 {
   g_autofree char *output = NULL;
 
-  if (hardening_is_child ())
+  if (test_is_child ())
     {
       check_write_fails_in_child ();
       return;
     }
-  output = hardening_run_child (NULL);
+  output = test_run_child (NULL);
   g_assert_true (g_pattern_match_simple ("*save: *cannot be saved*", output));
 }
 
@@ -645,11 +575,11 @@ test_write_fails_mid_save (void)
 static void
 test_thousand_stages (void)
 {
-  g_autofree char *dir_a = hardening_make_dir ("flows-fault-big-a-XXXXXX");
-  g_autofree char *dir_b = hardening_make_dir ("flows-fault-big-b-XXXXXX");
-  g_autofree char *dir_c = hardening_make_dir ("flows-fault-big-c-XXXXXX");
-  g_autoptr(FlowsLibrary) library_a = open_library (dir_a);
-  g_autoptr(FlowsLibrary) library_b = open_library (dir_b);
+  g_autofree char *dir_a = test_make_temp_dir ("flows-fault-big-a-XXXXXX");
+  g_autofree char *dir_b = test_make_temp_dir ("flows-fault-big-b-XXXXXX");
+  g_autofree char *dir_c = test_make_temp_dir ("flows-fault-big-c-XXXXXX");
+  g_autoptr(FlowsLibrary) library_a = test_library_open (dir_a);
+  g_autoptr(FlowsLibrary) library_b = test_library_open (dir_b);
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Big App", FLOWS_CONNECTION_TYPE_OAUTH);
   g_autofree char *export_path = g_build_filename (dir_a, "big.json", NULL);
   g_autofree char *cli_export_path = g_build_filename (dir_c, "big-again.json", NULL);
@@ -660,7 +590,7 @@ test_thousand_stages (void)
   g_autofree char *saved_path = NULL;
   g_autofree char *again = NULL;
   g_autoptr(FlowsApp) reloaded = NULL;
-  g_autoptr(CliResult) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   FlowsApp *imported;
   FlowsFlow *flow;
   gint64 started;
@@ -670,7 +600,7 @@ test_thousand_stages (void)
   g_assert_no_error (error);
   g_assert_true (flows_library_export_app (library_a, app, export_file, &error));
   g_assert_no_error (error);
-  exported = read_text (export_path);
+  exported = test_read_text (export_path);
   g_test_message ("1,000 stages: %zu bytes", strlen (exported));
   g_assert_cmpuint (strlen (exported), <, FLOWS_DOCUMENT_MAX_SIZE);
 
@@ -686,12 +616,12 @@ test_thousand_stages (void)
   g_assert_no_error (error);
   g_test_message ("import and save: %.1f ms", (g_get_monotonic_time () - started) / 1000.0);
   saved_path = g_strdup_printf ("%s/apps/%s.json", dir_b, flows_app_get_id (imported));
-  saved = read_text (saved_path);
+  saved = test_read_text (saved_path);
   assert_same_text (saved, exported);
 
   /* Loaded from that file by a new library: the same model. */
   {
-    g_autoptr(FlowsLibrary) library_b2 = open_library (dir_b);
+    g_autoptr(FlowsLibrary) library_b2 = test_library_open (dir_b);
     FlowsApp *loaded = flows_library_find_app (library_b2, flows_app_get_id (app));
 
     g_assert_nonnull (loaded);
@@ -703,18 +633,18 @@ test_thousand_stages (void)
   {
     const char *argv[] = { "import", "--data-dir", dir_c, export_path, NULL };
 
-    cli = cli_run (argv, NULL, NULL, 60000);
+    cli = test_cli_exec (argv, NULL, NULL, 60000);
     g_assert_cmpint (cli->status, ==, 0);
   }
-  g_clear_pointer (&cli, cli_result_free);
+  g_clear_pointer (&cli, test_cli_free);
   {
     const char *argv[] = { "export", "--data-dir", dir_c, flows_app_get_id (app), cli_export_path, NULL };
 
-    cli = cli_run (argv, NULL, NULL, 60000);
+    cli = test_cli_exec (argv, NULL, NULL, 60000);
     g_assert_cmpint (cli->status, ==, 0);
   }
   g_clear_pointer (&again, g_free);
-  again = read_text (cli_export_path);
+  again = test_read_text (cli_export_path);
   assert_same_text (again, exported);
 
   reloaded = flows_document_load_app (export_file, &error);
@@ -723,9 +653,9 @@ test_thousand_stages (void)
   again = flows_document_app_to_json (reloaded);
   assert_same_text (again, exported);
 
-  hardening_remove_tree (dir_a);
-  hardening_remove_tree (dir_b);
-  hardening_remove_tree (dir_c);
+  test_remove_tree (dir_a);
+  test_remove_tree (dir_b);
+  test_remove_tree (dir_c);
 }
 
 /* Two instances on one data directory ----------------------------------------------------------- */
@@ -756,7 +686,7 @@ instance_init (Instance   *instance,
   g_autoptr(GError) error = NULL;
 
   memset (instance, 0, sizeof *instance);
-  instance->library = open_library (dir);
+  instance->library = test_library_open (dir);
   g_assert_true (flows_library_watch (instance->library, &error));
   g_assert_no_error (error);
   g_signal_connect (instance->library, "external-change", G_CALLBACK (on_external_change), instance);
@@ -803,7 +733,7 @@ saw_external_change (gpointer user_data)
 static void
 test_two_instances (void)
 {
-  g_autofree char *dir = hardening_make_dir ("flows-fault-two-XXXXXX");
+  g_autofree char *dir = test_make_temp_dir ("flows-fault-two-XXXXXX");
   g_autoptr(FlowsApp) app = flows_app_new_from_template ("Shared App", FLOWS_CONNECTION_TYPE_GENERIC);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -813,7 +743,7 @@ test_two_instances (void)
   NameWait wait;
 
   {
-    g_autoptr(FlowsLibrary) setup = open_library (dir);
+    g_autoptr(FlowsLibrary) setup = test_library_open (dir);
 
     g_assert_true (flows_library_add_app (setup, app, &error));
     g_assert_no_error (error);
@@ -849,8 +779,8 @@ test_two_instances (void)
 
   /* …and while nobody has answered, neither side's edits are lost: A's autosave does not
    * write over B's file, and A keeps its edits. */
-  hardening_spin (1500);
-  text = read_text (path);
+  test_spin (1500);
+  text = test_read_text (path);
   test_assert_contains (text, "Saved by B");
   g_assert_cmpstr (instance_name (&a, id), ==, "Unsaved in A");
   g_assert_true (flows_library_has_unsaved_edits (a.library, flows_library_find_app (a.library, id)));
@@ -861,7 +791,7 @@ test_two_instances (void)
   g_test_message ("flush with a question open: %s", error->message);
   g_clear_error (&error);
   g_clear_pointer (&text, g_free);
-  text = read_text (path);
+  text = test_read_text (path);
   test_assert_contains (text, "Saved by B");
 
   /* "Keep mine": A's version goes to disk, and B (with nothing unsaved) follows. */
@@ -882,16 +812,16 @@ test_two_instances (void)
   g_assert_false (flows_library_has_unsaved_edits (a.library, flows_library_find_app (a.library, id)));
   g_assert_true (flows_library_flush (a.library, &error));
   g_assert_no_error (error);
-  hardening_spin (600);
+  test_spin (600);
   g_clear_pointer (&text, g_free);
-  text = read_text (path);
+  text = test_read_text (path);
   test_assert_contains (text, "Kept from B");
   g_assert_cmpstr (instance_name (&a, id), ==, "Kept from B");
   g_assert_cmpstr (instance_name (&b, id), ==, "Kept from B");
 
   instance_clear (&a);
   instance_clear (&b);
-  hardening_remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* The network ----------------------------------------------------------------------------------- */
@@ -1162,11 +1092,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
   g_test_init (&argc, &argv, NULL);
-  hardening_test_program = g_file_read_link ("/proc/self/exe", &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/faults/keyring/no-secret-service", test_no_secret_service);
   g_test_add_func ("/faults/keyring/locked", test_locked_keyring);

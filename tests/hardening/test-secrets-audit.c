@@ -28,6 +28,9 @@
 #include "flows-secrets.h"
 #include "hardening-helpers.h"
 #include "runner-helpers.h"
+#include "test-cli.h"
+#include "test-files.h"
+#include "test-session.h"
 
 #define CLIENT_ID      "audit-client"
 #define CLIENT_SECRET  "cs-Zq8+w/K=3&x\"y<z>%41~Secret"
@@ -256,13 +259,13 @@ typedef struct
   GPtrArray *outputs;  /* "what", text pairs */
 } Audit;
 
-static CliResult *
+static TestCli *
 audit_cli (Audit              *audit,
            const char         *input,
            int                 expected_status,
            const char * const *argv)
 {
-  CliResult *result = cli_run (argv, (const char * const *)audit->env, input, 90000);
+  TestCli *result = test_cli_exec (argv, (const char * const *)audit->env, input, 90000);
   g_autofree char *command = g_strjoinv (" ", (char **)argv);
 
   g_test_message ("flows-cli %s: exit %d\n%s%s", command, result->status, result->out, result->err);
@@ -291,7 +294,7 @@ test_audit (void)
   g_autoptr(TestServer) server = NULL;
   g_autoptr(FlowsApp) app = NULL;
   g_autoptr(Needles) needles = needles_new ();
-  g_autoptr(CliResult) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   g_autofree char *connection_id = NULL;
   g_autofree char *auth_url = NULL;
   g_autofree char *token_url = NULL;
@@ -307,16 +310,9 @@ test_audit (void)
   guint n_files = 0;
   guint64 n_bytes = 0;
 
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") != 0)
-    {
-      g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
-      return;
-    }
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_test_skip ("needs a display for the sign-in window: run under build-aux/session");
-      return;
-    }
+  /* The sign-in window of flows-cli needs a display. */
+  if (!test_need_keyring () || !test_need_display_server ())
+    return;
 
   server = test_server_new ();
   provider.server = server;
@@ -329,7 +325,7 @@ test_audit (void)
   test_url = test_server_url (server, "/test");
 
   /* A home of its own for every command: data, settings, caches, temporary files. */
-  audit.root = hardening_make_dir ("flows-audit-XXXXXX");
+  audit.root = test_make_temp_dir ("flows-audit-XXXXXX");
   audit.outputs = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
@@ -377,7 +373,7 @@ test_audit (void)
     cli = audit_cli (&audit, CLIENT_SECRET "\n" API_KEY "\n", 0, argv);
     connection_id = last_line (cli->out);
     g_assert_true (g_uuid_string_is_valid (connection_id));
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
   }
 
   /* Signing in through the embedded window: the provider consents at once. */
@@ -385,7 +381,7 @@ test_audit (void)
     const char *argv[] = { "sign-in", connection_id, NULL };
 
     cli = audit_cli (&audit, NULL, 0, argv);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
   }
   g_assert_cmpuint (provider.n_exchanges, ==, 1);
 
@@ -404,43 +400,43 @@ test_audit (void)
     g_autofree char *connection_input = g_strconcat ("ConnectionID=", connection_id, NULL);
 
     cli = audit_cli (&audit, NULL, 0, show);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     cli = audit_cli (&audit, NULL, 0, list);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     cli = audit_cli (&audit, NULL, 0, test);
     test_assert_contains (cli->out, "PASS");
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     g_assert_cmpuint (provider.n_tests_passed, ==, 1);
 
     cli = audit_cli (&audit, NULL, 0, refresh);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     g_assert_cmpuint (provider.n_refreshes, ==, 1);
     cli = audit_cli (&audit, NULL, 0, test);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     g_assert_cmpuint (provider.n_tests_passed, ==, 2);
 
     /* A flow that sends everything and gets it all back: the traces. */
     cli = audit_cli (&audit, NULL, 0, run_json);
     g_assert_true (g_str_has_prefix (g_strchug (cli->out), "{"));
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     cli = audit_cli (&audit, NULL, 0, run_text);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     g_assert_cmpuint (provider.n_echoes, ==, 2);
 
     /* Step 3 run by hand with a refresh token the provider refuses by now: its error and
      * trace quote the provider, never the token. */
     run_step3[6] = connection_input;
     cli = audit_cli (&audit, NULL, 1, run_step3);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
 
     cli = audit_cli (&audit, NULL, 0, validate);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
     cli = audit_cli (&audit, NULL, 0, apps);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
 
     cli = audit_cli (&audit, NULL, 0, export_stdout);
     test_assert_contains (cli->out, "\"flows-studio/app\"");
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
   }
 
   export_path = g_build_filename (audit.root, "home", "Audit App.json", NULL);
@@ -448,7 +444,7 @@ test_audit (void)
     const char *argv[] = { "export", "Audit App", export_path, NULL };
 
     cli = audit_cli (&audit, NULL, 0, argv);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
   }
   g_assert_true (g_file_get_contents (export_path, &export_text, NULL, NULL));
   test_assert_contains (export_text, "ClientSecret");
@@ -473,7 +469,7 @@ test_audit (void)
     const char *argv[] = { "sign-out", connection_id, NULL };
 
     cli = audit_cli (&audit, NULL, 0, argv);
-    g_clear_pointer (&cli, cli_result_free);
+    g_clear_pointer (&cli, test_cli_free);
   }
 
   /* The audit. */
@@ -494,16 +490,11 @@ test_audit (void)
                   audit.outputs->len / 2, n_files, n_bytes, needles_count (needles));
   g_assert_cmpuint (n_files, >=, 3);
 
-  {
-    g_autoptr(GError) error = NULL;
-
-    flows_secrets_clear_connection_sync (flows_app_get_id (app), connection_id, NULL, &error);
-    g_assert_no_error (error);
-  }
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
   for (guint i = 0; i < n_env; i++)
     g_free (audit.env[i]);
   g_ptr_array_unref (audit.outputs);
-  hardening_remove_tree (audit.root);
+  test_remove_tree (audit.root);
   g_free (audit.root);
   g_free (audit.data_home);
   g_free (provider.challenge);

@@ -18,6 +18,8 @@
 #include "hardening-helpers.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-cases.h"
+#include "test-session.h"
 
 /* The redirect match ---------------------------------------------------------------------------- */
 
@@ -27,127 +29,139 @@ typedef struct
   gboolean    matches;
 } Candidate;
 
-static void
-check_candidates (const char      *redirect_url,
-                  const Candidate *candidates,
-                  gsize            n_candidates)
+static const Candidate loopback[] = {
+  { "http://127.0.0.1:8976/oauth/callback", TRUE },
+  { "http://127.0.0.1:8976/oauth/callback?code=c&state=s", TRUE },
+  { "http://127.0.0.1:8976/oauth/callback#code=c&state=s", TRUE },
+  { "HTTP://127.0.0.1:8976/oauth/callback?code=c", TRUE },          /* schemes have no case */
+  /* Another port, or none. */
+  { "http://127.0.0.1:8977/oauth/callback?code=c", FALSE },
+  { "http://127.0.0.1/oauth/callback?code=c", FALSE },
+  { "http://127.0.0.1:80/oauth/callback?code=c", FALSE },
+  /* Another path, however close. */
+  { "http://127.0.0.1:8976/oauth/callback.evil?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback/?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback/evil?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callbac?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback2?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/Callback?code=c", FALSE },
+  { "http://127.0.0.1:8976/OAUTH/CALLBACK?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth?code=c", FALSE },
+  { "http://127.0.0.1:8976/?code=c", FALSE },
+  { "http://127.0.0.1:8976?code=c", FALSE },
+  { "http://127.0.0.1:8976//oauth/callback?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth//callback?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback%2F?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth%2Fcallback?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/c%61llback?code=c", TRUE },       /* the same URL (RFC 3986 §6.2.2.2) */
+  { "http://127.0.0.1:8976/oauth/callback%00?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback%20?code=c", FALSE },
+  /* Encoded dots are dots (as for the browser, which loads /oauth/callback): the same URL. */
+  { "http://127.0.0.1:8976/evil/%2e%2e/oauth/callback?code=c", TRUE },
+  { "http://127.0.0.1:8976/evil/%2E%2E/oauth/callback?code=c", TRUE },
+  { "http://127.0.0.1:8976/oauth/%2e/callback?code=c", TRUE },
+  { "http://127.0.0.1:8976/oauth/%2e%2e/callback?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback/%2e%2e/callback?code=c", TRUE },
+  { "http://127.0.0.1:8976/oauth/callback/%2e%2e?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback/%2e?code=c", FALSE },
+  { "http://127.0.0.1:8976/oauth/callback;evil?code=c", FALSE },
+  /* User information: the host is what follows the last @. */
+  { "http://127.0.0.1:8976@evil.example/oauth/callback?code=c", FALSE },
+  { "http://127.0.0.1:8976@evil.example:8976/oauth/callback?code=c", FALSE },
+  { "http://user@127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "http://user:password@127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "http://@127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "http://evil.example@127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "http://127.0.0.1%3A8976@evil.example/oauth/callback?code=c", FALSE },
+  /* Another host. */
+  { "http://127.0.0.1.evil.example:8976/oauth/callback?code=c", FALSE },
+  { "http://evil.example:8976/oauth/callback?code=c", FALSE },
+  { "http://127.0.0.2:8976/oauth/callback?code=c", FALSE },
+  { "http://localhost:8976/oauth/callback?code=c", FALSE },
+  { "http://[::1]:8976/oauth/callback?code=c", FALSE },
+  { "http://0.0.0.0:8976/oauth/callback?code=c", FALSE },
+  { "http://127.0.0.1.:8976/oauth/callback?code=c", FALSE },
+  { "http://127.1:8976/oauth/callback?code=c", FALSE },
+  /* Another scheme. */
+  { "https://127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "ws://127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "file:///oauth/callback?code=c", FALSE },
+  { "javascript:alert(1)//http://127.0.0.1:8976/oauth/callback", FALSE },
+  { "data:text/html,http://127.0.0.1:8976/oauth/callback", FALSE },
+  /* Not URLs, or only parts of one. */
+  { "/oauth/callback?code=c", FALSE },
+  { "//127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "127.0.0.1:8976/oauth/callback?code=c", FALSE },
+  { "", FALSE },
+  /* The query is read as fields, whatever it holds. */
+  { "http://127.0.0.1:8976/oauth/callback?code=c http://evil.example/", TRUE },
+  { "http://127.0.0.1:8976/oauth/callback?@evil.example/", TRUE },
+  { "http://127.0.0.1:8976/oauth/callback#@evil.example:8976/", TRUE },
+};
+static const Candidate named[] = {
+  { "http://localhost:8976/cb?code=c", TRUE },
+  { "http://LOCALHOST:8976/cb?code=c", TRUE },                    /* host names have no case */
+  { "http://LocalHost:8976/cb?code=c", TRUE },
+  { "http://localhost:8976/cb/?code=c", FALSE },
+  { "http://localhost:8976/CB?code=c", FALSE },
+  { "http://localhost.:8976/cb?code=c", FALSE },
+  { "http://localhost.evil.example:8976/cb?code=c", FALSE },
+  { "http://127.0.0.1:8976/cb?code=c", FALSE },
+  { "http://localhost:8976@evil.example/cb?code=c", FALSE },
+};
+static const Candidate default_port[] = {
+  { "http://127.0.0.1/cb?code=c", TRUE },
+  { "http://127.0.0.1:80/cb?code=c", TRUE },                      /* the same port, spelt out */
+  { "http://127.0.0.1:8080/cb?code=c", FALSE },
+  { "https://127.0.0.1/cb?code=c", FALSE },
+  { "http://127.0.0.1:443/cb?code=c", FALSE },
+};
+static const Candidate ipv6[] = {
+  { "http://[::1]:8976/cb?code=c", TRUE },
+  { "http://127.0.0.1:8976/cb?code=c", FALSE },
+  { "http://[::1]:8977/cb?code=c", FALSE },
+  { "http://[::2]:8976/cb?code=c", FALSE },
+  { "http://[::1]@evil.example:8976/cb?code=c", FALSE },
+};
+
+/* A redirect URL and the URLs a browser might come back with, each taken or not. */
+typedef struct
 {
+  const char      *path;
+  const char      *redirect_url;
+  const Candidate *candidates;
+  gsize            n_candidates;
+} LookAlikes;
+
+static const LookAlikes look_alikes[] = {
+  { "/sign-in-hardening/redirect/look-alikes/loopback", "http://127.0.0.1:8976/oauth/callback",
+    loopback, G_N_ELEMENTS (loopback) },
+  { "/sign-in-hardening/redirect/look-alikes/host-name", "http://localhost:8976/cb", named, G_N_ELEMENTS (named) },
+  { "/sign-in-hardening/redirect/look-alikes/default-port", "http://127.0.0.1/cb",
+    default_port, G_N_ELEMENTS (default_port) },
+  { "/sign-in-hardening/redirect/look-alikes/ipv6", "http://[::1]:8976/cb", ipv6, G_N_ELEMENTS (ipv6) },
+};
+
+static void
+test_redirect_look_alikes (gconstpointer data)
+{
+  const LookAlikes *look = data;
   g_autoptr(GString) wrong = g_string_new (NULL);
 
-  for (gsize i = 0; i < n_candidates; i++)
+  for (gsize i = 0; i < look->n_candidates; i++)
     {
-      gboolean matches = flows_oauth_redirect_matches (redirect_url, candidates[i].uri);
+      gboolean matches = flows_oauth_redirect_matches (look->redirect_url, look->candidates[i].uri);
 
-      if (matches != candidates[i].matches)
-        g_string_append_printf (wrong, "\n  %s %s", candidates[i].uri, matches ? "was taken" : "was not taken");
+      if (matches != look->candidates[i].matches)
+        g_string_append_printf (wrong, "\n  %s %s", look->candidates[i].uri, matches ? "was taken" : "was not taken");
     }
   if (wrong->len > 0)
-    g_error ("for the redirect URL %s:%s", redirect_url, wrong->str);
+    g_error ("for the redirect URL %s:%s", look->redirect_url, wrong->str);
 }
 
 static void
-test_redirect_look_alikes (void)
+test_redirect_unreadable (void)
 {
-  static const Candidate loopback[] = {
-    { "http://127.0.0.1:8976/oauth/callback", TRUE },
-    { "http://127.0.0.1:8976/oauth/callback?code=c&state=s", TRUE },
-    { "http://127.0.0.1:8976/oauth/callback#code=c&state=s", TRUE },
-    { "HTTP://127.0.0.1:8976/oauth/callback?code=c", TRUE },          /* schemes have no case */
-    /* Another port, or none. */
-    { "http://127.0.0.1:8977/oauth/callback?code=c", FALSE },
-    { "http://127.0.0.1/oauth/callback?code=c", FALSE },
-    { "http://127.0.0.1:80/oauth/callback?code=c", FALSE },
-    /* Another path, however close. */
-    { "http://127.0.0.1:8976/oauth/callback.evil?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback/?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback/evil?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callbac?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback2?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/Callback?code=c", FALSE },
-    { "http://127.0.0.1:8976/OAUTH/CALLBACK?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth?code=c", FALSE },
-    { "http://127.0.0.1:8976/?code=c", FALSE },
-    { "http://127.0.0.1:8976?code=c", FALSE },
-    { "http://127.0.0.1:8976//oauth/callback?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth//callback?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback%2F?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth%2Fcallback?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/c%61llback?code=c", TRUE },       /* the same URL (RFC 3986 §6.2.2.2) */
-    { "http://127.0.0.1:8976/oauth/callback%00?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback%20?code=c", FALSE },
-    /* Encoded dots are dots (as for the browser, which loads /oauth/callback): the same URL. */
-    { "http://127.0.0.1:8976/evil/%2e%2e/oauth/callback?code=c", TRUE },
-    { "http://127.0.0.1:8976/evil/%2E%2E/oauth/callback?code=c", TRUE },
-    { "http://127.0.0.1:8976/oauth/%2e/callback?code=c", TRUE },
-    { "http://127.0.0.1:8976/oauth/%2e%2e/callback?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback/%2e%2e/callback?code=c", TRUE },
-    { "http://127.0.0.1:8976/oauth/callback/%2e%2e?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback/%2e?code=c", FALSE },
-    { "http://127.0.0.1:8976/oauth/callback;evil?code=c", FALSE },
-    /* User information: the host is what follows the last @. */
-    { "http://127.0.0.1:8976@evil.example/oauth/callback?code=c", FALSE },
-    { "http://127.0.0.1:8976@evil.example:8976/oauth/callback?code=c", FALSE },
-    { "http://user@127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "http://user:password@127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "http://@127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "http://evil.example@127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "http://127.0.0.1%3A8976@evil.example/oauth/callback?code=c", FALSE },
-    /* Another host. */
-    { "http://127.0.0.1.evil.example:8976/oauth/callback?code=c", FALSE },
-    { "http://evil.example:8976/oauth/callback?code=c", FALSE },
-    { "http://127.0.0.2:8976/oauth/callback?code=c", FALSE },
-    { "http://localhost:8976/oauth/callback?code=c", FALSE },
-    { "http://[::1]:8976/oauth/callback?code=c", FALSE },
-    { "http://0.0.0.0:8976/oauth/callback?code=c", FALSE },
-    { "http://127.0.0.1.:8976/oauth/callback?code=c", FALSE },
-    { "http://127.1:8976/oauth/callback?code=c", FALSE },
-    /* Another scheme. */
-    { "https://127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "ws://127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "file:///oauth/callback?code=c", FALSE },
-    { "javascript:alert(1)//http://127.0.0.1:8976/oauth/callback", FALSE },
-    { "data:text/html,http://127.0.0.1:8976/oauth/callback", FALSE },
-    /* Not URLs, or only parts of one. */
-    { "/oauth/callback?code=c", FALSE },
-    { "//127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "127.0.0.1:8976/oauth/callback?code=c", FALSE },
-    { "", FALSE },
-    /* The query is read as fields, whatever it holds. */
-    { "http://127.0.0.1:8976/oauth/callback?code=c http://evil.example/", TRUE },
-    { "http://127.0.0.1:8976/oauth/callback?@evil.example/", TRUE },
-    { "http://127.0.0.1:8976/oauth/callback#@evil.example:8976/", TRUE },
-  };
-  static const Candidate named[] = {
-    { "http://localhost:8976/cb?code=c", TRUE },
-    { "http://LOCALHOST:8976/cb?code=c", TRUE },                    /* host names have no case */
-    { "http://LocalHost:8976/cb?code=c", TRUE },
-    { "http://localhost:8976/cb/?code=c", FALSE },
-    { "http://localhost:8976/CB?code=c", FALSE },
-    { "http://localhost.:8976/cb?code=c", FALSE },
-    { "http://localhost.evil.example:8976/cb?code=c", FALSE },
-    { "http://127.0.0.1:8976/cb?code=c", FALSE },
-    { "http://localhost:8976@evil.example/cb?code=c", FALSE },
-  };
-  static const Candidate default_port[] = {
-    { "http://127.0.0.1/cb?code=c", TRUE },
-    { "http://127.0.0.1:80/cb?code=c", TRUE },                      /* the same port, spelt out */
-    { "http://127.0.0.1:8080/cb?code=c", FALSE },
-    { "https://127.0.0.1/cb?code=c", FALSE },
-    { "http://127.0.0.1:443/cb?code=c", FALSE },
-  };
-  static const Candidate ipv6[] = {
-    { "http://[::1]:8976/cb?code=c", TRUE },
-    { "http://127.0.0.1:8976/cb?code=c", FALSE },
-    { "http://[::1]:8977/cb?code=c", FALSE },
-    { "http://[::2]:8976/cb?code=c", FALSE },
-    { "http://[::1]@evil.example:8976/cb?code=c", FALSE },
-  };
-
-  check_candidates ("http://127.0.0.1:8976/oauth/callback", loopback, G_N_ELEMENTS (loopback));
-  check_candidates ("http://localhost:8976/cb", named, G_N_ELEMENTS (named));
-  check_candidates ("http://127.0.0.1/cb", default_port, G_N_ELEMENTS (default_port));
-  check_candidates ("http://[::1]:8976/cb", ipv6, G_N_ELEMENTS (ipv6));
-
   /* Nothing matches a redirect URL that is missing or cannot be read. */
   g_assert_false (flows_oauth_redirect_matches (NULL, "http://127.0.0.1:8976/oauth/callback"));
   g_assert_false (flows_oauth_redirect_matches ("http://127.0.0.1:8976/oauth/callback", NULL));
@@ -157,16 +171,15 @@ test_redirect_look_alikes (void)
 
 /* The state ------------------------------------------------------------------------------------- */
 
+/* A callback with a code and @state_query, checked against the state @expected. */
 static gboolean
 check_state (const char  *state_query,
              const char  *expected,
              GError     **error)
 {
-  g_autofree char *uri = g_strconcat ("http://127.0.0.1:8976/oauth/callback?code=the-code&", state_query, NULL);
-  g_autoptr(GHashTable) fields = flows_oauth_parse_callback (uri, NULL);
+  g_autofree char *query = g_strconcat ("code=the-code&", state_query, NULL);
 
-  g_assert_nonnull (fields);
-  return flows_oauth_check_callback (fields, expected, error);
+  return check_callback_query (query, expected, error);
 }
 
 static void
@@ -342,30 +355,6 @@ test_state_constant_time (void)
 
 /* The system-browser listener -------------------------------------------------------------------- */
 
-typedef struct
-{
-  gboolean  done;
-  char     *uri;
-  GError   *error;
-} ListenWait;
-
-static void
-on_listener_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ListenWait *wait = user_data;
-
-  wait->uri = flows_redirect_listener_wait_finish (FLOWS_REDIRECT_LISTENER (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-listen_done (gpointer user_data)
-{
-  return ((ListenWait *)user_data)->done;
-}
-
 /* One HTTP exchange over a plain socket, in a thread, while the main loop serves. */
 typedef struct
 {
@@ -482,7 +471,7 @@ test_listener_single_use (void)
   g_autofree char *request = NULL;
 
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 60, NULL, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, NULL, listen_wait_on_done, &wait);
 
   /* A connection that says nothing holds nobody up. */
   idle = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
@@ -503,7 +492,7 @@ test_listener_single_use (void)
   response = raw_exchange (NULL, "127.0.0.1", port, request, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200"));
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_no_error (wait.error);
   test_assert_contains (wait.uri, "code=the-code");
   g_clear_pointer (&response, g_free);
@@ -518,56 +507,33 @@ test_listener_single_use (void)
   test_assert_not_contains (wait.uri, "second");
 
   /* …and a new connection is refused: the socket is closed. */
-  hardening_spin (100);
+  test_spin (100);
   assert_refused (port);
   g_free (wait.uri);
 }
 
-/* The addresses @port is listened on, from /proc/net/tcp{,6}, as the kernel writes them. */
-static GPtrArray *
-listening_addresses (guint port)
+/* The listener for a redirect URL on @host listens on @kernel_address (as /proc/net shows it)
+ * only, not on @other_loopback. */
+typedef struct
 {
-  static const char * const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
+  const char *path;
+  const char *host;
+  const char *kernel_address;
+  const char *other_loopback;
+} Loopback;
 
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (tables[t], &contents, NULL, NULL))
-        continue;
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint i = 1; lines[i] != NULL; i++)
-        {
-          g_auto(GStrv) words = NULL;
-          g_autoptr(GPtrArray) fields = g_ptr_array_new ();
-          const char *local;
-          const char *colon;
-
-          words = g_strsplit_set (lines[i], " ", -1);
-          for (guint w = 0; words[w] != NULL; w++)
-            if (*words[w] != '\0')
-              g_ptr_array_add (fields, words[w]);
-          /* sl local_address rem_address st: 0A is LISTEN. */
-          if (fields->len < 4 || g_strcmp0 (g_ptr_array_index (fields, 3), "0A") != 0)
-            continue;
-          local = g_ptr_array_index (fields, 1);
-          colon = strchr (local, ':');
-          if (colon != NULL && g_ascii_strtoull (colon + 1, NULL, 16) == port)
-            g_ptr_array_add (addresses, g_strndup (local, colon - local));
-        }
-    }
-  return addresses;
-}
+static const Loopback loopbacks[] = {
+  { "/sign-in-hardening/listener/loopback-only/ipv4", "127.0.0.1", "0100007F", "::1" },
+  { "/sign-in-hardening/listener/loopback-only/localhost", "localhost", "0100007F", "::1" },
+  { "/sign-in-hardening/listener/loopback-only/ipv6", "[::1]", "00000000000000000000000001000000", "127.0.0.1" },
+};
 
 static void
-check_binds_loopback (const char *host,
-                      const char *kernel_address,
-                      const char *other_loopback)
+test_listener_loopback_only (gconstpointer data)
 {
+  const Loopback *loopback = data;
   guint port = test_closed_port ();
-  g_autofree char *redirect_url = g_strdup_printf ("http://%s:%u/oauth/callback", host, port);
+  g_autofree char *redirect_url = g_strdup_printf ("http://%s:%u/oauth/callback", loopback->host, port);
   g_autoptr(GError) error = NULL;
   g_autoptr(FlowsRedirectListener) listener = flows_redirect_listener_new (redirect_url, &error);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -578,76 +544,37 @@ check_binds_loopback (const char *host,
   if (!flows_redirect_listener_listen (listener, &error))
     {
       /* A machine without IPv6. */
-      g_test_message ("cannot listen on %s: %s", redirect_url, error->message);
+      g_autofree char *message = g_strdup_printf ("cannot listen on %s: %s", redirect_url, error->message);
+
+      g_test_skip (message);
       return;
     }
-  flows_redirect_listener_wait_async (listener, 60, cancellable, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, cancellable, listen_wait_on_done, &wait);
 
   bound = listening_addresses (port);
   g_assert_cmpuint (bound->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (bound, 0), ==, kernel_address);
+  g_assert_cmpstr (g_ptr_array_index (bound, 0), ==, loopback->kernel_address);
 
   /* The other loopback family is not listened on either. */
-  if (other_loopback != NULL)
+  if (loopback->other_loopback != NULL)
     {
       g_autofree char *response = NULL;
       g_autofree char *request = redirect_request ("localhost", "code=c&state=s");
 
-      response = raw_exchange (NULL, other_loopback, port, request, &error);
+      response = raw_exchange (NULL, loopback->other_loopback, port, request, &error);
       g_assert_null (response);
       g_assert_nonnull (error);
       g_clear_error (&error);
     }
 
   g_cancellable_cancel (cancellable);
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&wait.error);
   assert_refused (port);
 }
 
-static void
-test_listener_loopback_only (void)
-{
-  /* 127.0.0.1 and ::1 as /proc/net shows them. */
-  check_binds_loopback ("127.0.0.1", "0100007F", "::1");
-  check_binds_loopback ("localhost", "0100007F", "::1");
-  check_binds_loopback ("[::1]", "00000000000000000000000001000000", "127.0.0.1");
-}
-
 /* The sign-in window and certificates --------------------------------------------------------------- */
-
-/* A self-signed certificate for 127.0.0.1, made for this run. */
-static GTlsCertificate *
-make_self_signed_certificate (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *directory = hardening_make_dir ("flows-tls-XXXXXX");
-  g_autofree char *cert_path = g_build_filename (directory, "cert.pem", NULL);
-  g_autofree char *key_path = g_build_filename (directory, "key.pem", NULL);
-  g_autofree char *err = NULL;
-  GTlsCertificate *certificate;
-  int status;
-
-  if (openssl == NULL)
-    g_error ("openssl is not installed (build-aux/deps test installs it)");
-  {
-    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
-                           "-keyout", key_path, "-out", cert_path, NULL };
-
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
-    g_assert_no_error (error);
-  }
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("could not make a certificate: %s\n%s", error->message, err);
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  hardening_remove_tree (directory);
-  return certificate;
-}
 
 /* The provider's own page is plain HTTP on loopback and sends the browser on to a sign-in page
  * behind a certificate nobody vouches for: the window stops there, before the page is asked
@@ -655,7 +582,6 @@ make_self_signed_certificate (void)
 static void
 test_window_refuses_untrusted_certificate (void)
 {
-  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(TestServer) impostor = NULL;
   g_autoptr(TestServer) provider = NULL;
   g_autoptr(TestOAuthApp) oauth_app = NULL;
@@ -667,13 +593,10 @@ test_window_refuses_untrusted_certificate (void)
   g_autofree char *file_after = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    g_error ("GIO has no TLS backend: install glib-networking");
 
-  certificate = make_self_signed_certificate ();
-  impostor = test_server_new_tls (certificate);
+  impostor = test_server_new_tls ();
   test_server_respond (impostor, "/login", 200, "text/html",
                        "<html><body><form><input id='username'><input id='password'></form></body></html>", -1);
   login_url = test_server_url (impostor, "/login");
@@ -719,17 +642,14 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
   ui_test_init (&argc, &argv);
-  hardening_test_program = g_file_read_link ("/proc/self/exe", &error);
-  g_assert_no_error (error);
 
-  g_test_add_func ("/sign-in-hardening/redirect/look-alikes", test_redirect_look_alikes);
+  test_add_table (look_alikes, test_redirect_look_alikes);
+  g_test_add_func ("/sign-in-hardening/redirect/unreadable", test_redirect_unreadable);
   g_test_add_func ("/sign-in-hardening/state/refused", test_state_refused);
   g_test_add_func ("/sign-in-hardening/state/constant-time", test_state_constant_time);
   g_test_add_func ("/sign-in-hardening/listener/single-use", test_listener_single_use);
-  g_test_add_func ("/sign-in-hardening/listener/loopback-only", test_listener_loopback_only);
+  test_add_table (loopbacks, test_listener_loopback_only);
   g_test_add_func ("/sign-in-hardening/window/untrusted-certificate", test_window_refuses_untrusted_certificate);
 
   return g_test_run ();

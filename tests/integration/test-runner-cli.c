@@ -18,120 +18,19 @@
 #include "flows-library.h"
 #include "flows-secrets.h"
 #include "runner-helpers.h"
+#include "test-cli.h"
+#include "test-files.h"
+#include "test-session.h"
 
 #define API_KEY "k&y=#1"
 
 /* Running flows-cli -------------------------------------------------------------------------- */
 
-typedef struct
-{
-  int       status;
-  char     *out;
-  char     *err;
-  gboolean  done;
-} Cli;
+/* No command of these tests takes this long; a hang fails instead of blocking. */
+#define CLI_TIMEOUT_MS 60000
 
-static void
-cli_free (Cli *cli)
-{
-  g_free (cli->out);
-  g_free (cli->err);
-  g_free (cli);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Cli, cli_free)
-
-static const char *
-cli_path (void)
-{
-  static char *path = NULL;
-
-  if (path == NULL)
-    {
-      const char *from_env = g_getenv ("FLOWS_CLI");
-
-      if (from_env != NULL && *from_env != '\0')
-        path = g_strdup (from_env);
-      else
-        path = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "flows-cli", NULL);
-    }
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
-  return path;
-}
-
-static void
-on_communicated (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Cli *cli = user_data;
-  g_autoptr(GBytes) out = NULL;
-  g_autoptr(GBytes) err = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
-  const char *data;
-
-  g_subprocess_communicate_finish (G_SUBPROCESS (source), result, &out, &err, &error);
-  g_assert_no_error (error);
-  /* A crash or a critical (G_DEBUG=fatal-criticals) is never a valid outcome. */
-  g_assert_true (g_subprocess_get_if_exited (G_SUBPROCESS (source)));
-  cli->status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
-
-  data = g_bytes_get_data (out, &length);
-  cli->out = g_strndup (length > 0 ? data : "", length);
-  g_assert_cmpuint (strlen (cli->out), ==, length);
-  data = g_bytes_get_data (err, &length);
-  cli->err = g_strndup (length > 0 ? data : "", length);
-  g_assert_cmpuint (strlen (cli->err), ==, length);
-  cli->done = TRUE;
-}
-
-static gboolean
-cli_done (gpointer user_data)
-{
-  return ((Cli *)user_data)->done;
-}
-
-/* Runs flows-cli with the NULL-terminated @args while this process's main loop serves. */
-static Cli *
-run_cli (const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) line = g_string_new ("flows-cli");
-  Cli *cli = g_new0 (Cli, 1);
-
-  g_ptr_array_add (argv, (gpointer)cli_path ());
-  for (guint i = 0; args[i] != NULL; i++)
-    {
-      g_ptr_array_add (argv, (gpointer)args[i]);
-      g_string_append_printf (line, " %s", args[i]);
-    }
-  g_ptr_array_add (argv, NULL);
-  g_test_message ("$ %s", line->str);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* Messages are UTF-8 text (“quotes”, •): a C locale would turn them into '?'. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "FLOWS_STUDIO_DATA_DIR");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_async (process, NULL, NULL, on_communicated, cli);
-  test_wait_for (cli_done, cli, 60000);
-
-  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", cli->status, cli->out, cli->err);
-  g_assert_true (g_utf8_validate (cli->out, -1, NULL));
-  g_assert_true (g_utf8_validate (cli->err, -1, NULL));
-  return cli;
-}
-
-#define CLI(...) run_cli ((const char * const []) { __VA_ARGS__, NULL })
+/* flows-cli with the arguments while this process's main loop serves. */
+#define CLI(...) test_cli_exec ((const char * const []) { __VA_ARGS__, NULL }, NULL, NULL, CLI_TIMEOUT_MS)
 
 /* A library in a temporary directory -------------------------------------------------------- */
 
@@ -141,97 +40,23 @@ typedef struct
   FlowsLibrary *library;
 } Library;
 
-static void
-remove_tree (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_unlink (path), ==, 0);
-}
-
 static Library *
 library_new (void)
 {
   Library *library = g_new0 (Library, 1);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) directory = NULL;
 
-  library->dir = g_dir_make_tmp ("flows-test-engine-cli-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (library->dir);
-  library->library = flows_library_new (directory);
-  flows_library_load (library->library, &error);
-  g_assert_no_error (error);
+  library->library = test_library_new_temp ("flows-test-engine-cli-XXXXXX", &library->dir);
   return library;
 }
 
 static void
 library_free (Library *library)
 {
-  g_object_unref (library->library);
-  remove_tree (library->dir);
-  g_free (library->dir);
+  test_library_remove_temp (&library->library, &library->dir);
   g_free (library);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Library, library_free)
-
-/* Whether any file under @path holds @needle. */
-static gboolean
-tree_contains (const char *path,
-               const char *needle)
-{
-  GStatBuf st;
-
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (tree_contains (child, needle))
-            return TRUE;
-        }
-      return FALSE;
-    }
-  else
-    {
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-      return g_strstr_len (contents, length, needle) != NULL;
-    }
-}
-
-static gboolean
-have_test_keyring (void)
-{
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
-    return TRUE;
-
-  g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
-  return FALSE;
-}
 
 /* `run` ------------------------------------------------------------------------------------ */
 
@@ -286,7 +111,7 @@ test_cli_run (void)
 {
   g_autoptr(TestServer) server = test_server_new ();
   g_autoptr(Library) library = library_new ();
-  g_autoptr(Cli) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   g_autofree char *url_line = NULL;
 
   add_echo_app (library, server);
@@ -313,7 +138,7 @@ test_cli_run_json (void)
 {
   g_autoptr(TestServer) server = test_server_new ();
   g_autoptr(Library) library = library_new ();
-  g_autoptr(Cli) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
@@ -357,7 +182,7 @@ test_cli_run_fails (void)
 
   /* Readable: the trace, then the failure on stderr. */
   {
-    g_autoptr(Cli) cli = CLI ("run", "Echo App", "Echo", "--input", "name=fail", "--data-dir", library->dir);
+    g_autoptr(TestCli) cli = CLI ("run", "Echo App", "Echo", "--input", "name=fail", "--data-dir", library->dir);
 
     g_assert_cmpint (cli->status, ==, 1);
     g_assert_cmpstr (cli->err, ==, expected_err);
@@ -368,7 +193,7 @@ test_cli_run_fails (void)
   }
   /* JSON: the same run, as data. */
   {
-    g_autoptr(Cli) cli = CLI ("run", "Echo App", "Echo", "--input", "name=fail", "--json", "--data-dir", library->dir);
+    g_autoptr(TestCli) cli = CLI ("run", "Echo App", "Echo", "--input", "name=fail", "--json", "--data-dir", library->dir);
     g_autoptr(JsonNode) root = NULL;
     g_autoptr(GError) error = NULL;
     JsonObject *run;
@@ -385,7 +210,7 @@ test_cli_run_fails (void)
   }
   /* A required input not given: the Trigger is named. */
   {
-    g_autoptr(Cli) cli = CLI ("run", "Echo App", "Echo", "--data-dir", library->dir);
+    g_autoptr(TestCli) cli = CLI ("run", "Echo App", "Echo", "--data-dir", library->dir);
 
     g_assert_cmpint (cli->status, ==, 1);
     g_assert_cmpstr (cli->err, ==, "flows-cli: “Echo” failed at stage “trigger stage”: The required input “name” has no value\n");
@@ -394,25 +219,6 @@ test_cli_run_fails (void)
 }
 
 /* `test` ----------------------------------------------------------------------------------- */
-
-static void
-check_bearer (TestServer        *server,
-              SoupServerMessage *msg,
-              TestRequest       *request,
-              gpointer           user_data)
-{
-  if (g_strcmp0 (soup_message_headers_get_one (request->headers, "Authorization"), "Bearer " API_KEY) == 0)
-    {
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
-    }
-  else
-    {
-      soup_server_message_set_status (msg, 401, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
-                                        "{\"error\":\"invalid token\"}", 25);
-    }
-}
 
 /* A Generic App from the template and a connection of it whose ApiKey is @key; returns the
  * connection id. */
@@ -436,7 +242,8 @@ add_generic_connection (Library    *library,
   flows_secrets_store_sync (flows_app_get_id (app), connection_id, "ApiKey", key, NULL, &error);
   g_assert_no_error (error);
 
-  test_server_handle (server, "/me", check_bearer, NULL);
+  test_server_respond (server, "/me", 200, "application/json", "[]", -1);
+  test_server_require_bearer (server, "/me", API_KEY);
   *app_id = g_strdup (flows_app_get_id (app));
   return g_steal_pointer (&connection_id);
 }
@@ -456,28 +263,18 @@ load_connection (Library    *library,
 }
 
 static void
-clear_keyring (const char *app_id,
-               const char *connection_id)
-{
-  g_autoptr(GError) error = NULL;
-
-  flows_secrets_clear_connection_sync (app_id, connection_id, NULL, &error);
-  g_assert_no_error (error);
-}
-
-static void
 test_cli_test_pass (void)
 {
   g_autoptr(TestServer) server = NULL;
   g_autoptr(Library) library = NULL;
-  g_autoptr(Cli) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   g_autoptr(FlowsConnection) connection = NULL;
   g_autofree char *connection_id = NULL;
   g_autofree char *app_id = NULL;
   g_auto(GStrv) lines = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
   server = test_server_new ();
   library = library_new ();
@@ -508,18 +305,18 @@ test_cli_test_pass (void)
 
   /* The key is in no output and no file. */
   test_assert_not_contains (cli->out, API_KEY);
-  g_assert_false (tree_contains (library->dir, API_KEY));
+  g_assert_false (test_tree_contains (library->dir, API_KEY));
 
   /* `run` of the same flow with the connection shows the key as •••. */
   {
-    g_autoptr(Cli) run = CLI ("run", app_id, "Connection Test", "--connection", connection_id, "--json",
+    g_autoptr(TestCli) run = CLI ("run", app_id, "Connection Test", "--connection", connection_id, "--json",
                               "--data-dir", library->dir);
 
     g_assert_cmpint (run->status, ==, 0);
     test_assert_contains (run->out, "\"Authorization\" : \"Bearer •••\"");
     test_assert_not_contains (run->out, API_KEY);
   }
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
 }
 
 static void
@@ -527,7 +324,7 @@ test_cli_test_fail (void)
 {
   g_autoptr(TestServer) server = NULL;
   g_autoptr(Library) library = NULL;
-  g_autoptr(Cli) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   g_autoptr(FlowsConnection) connection = NULL;
   g_autofree char *connection_id = NULL;
   g_autofree char *app_id = NULL;
@@ -535,7 +332,7 @@ test_cli_test_fail (void)
   g_autofree char *message_line = NULL;
   g_auto(GStrv) lines = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
   server = test_server_new ();
   library = library_new ();
@@ -561,8 +358,8 @@ test_cli_test_fail (void)
   g_assert_cmpint (flows_connection_get_last_test_time (connection), >, 0);
 
   test_assert_not_contains (cli->out, "wrong&key=#2");
-  g_assert_false (tree_contains (library->dir, "wrong&key=#2"));
-  clear_keyring (app_id, connection_id);
+  g_assert_false (test_tree_contains (library->dir, "wrong&key=#2"));
+  test_clear_connection_secrets (app_id, connection_id);
 }
 
 /* A service that is not there: FAIL without an HTTP status. */
@@ -571,7 +368,7 @@ test_cli_test_unreachable (void)
 {
   g_autoptr(TestServer) server = NULL;
   g_autoptr(Library) library = NULL;
-  g_autoptr(Cli) cli = NULL;
+  g_autoptr(TestCli) cli = NULL;
   g_autoptr(FlowsConnection) connection = NULL;
   g_autofree char *connection_id = NULL;
   g_autofree char *app_id = NULL;
@@ -580,7 +377,7 @@ test_cli_test_unreachable (void)
   FlowsConnection *stored;
   guint port;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
   server = test_server_new ();
   library = library_new ();
@@ -601,7 +398,7 @@ test_cli_test_unreachable (void)
   connection = load_connection (library, connection_id);
   g_assert_false (flows_connection_get_last_test_passed (connection));
   g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 0);
-  clear_keyring (app_id, connection_id);
+  test_clear_connection_secrets (app_id, connection_id);
 }
 
 int

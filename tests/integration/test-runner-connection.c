@@ -15,41 +15,10 @@
 #include "flows-document.h"
 #include "flows-secrets.h"
 #include "runner-helpers.h"
+#include "test-session.h"
 
 /* Has characters that mean something in URLs, forms and headers. */
 #define API_KEY "k&y=#1"
-
-static gboolean
-have_test_keyring (void)
-{
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
-    return TRUE;
-
-  g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
-  return FALSE;
-}
-
-/* The service: 200 with the right key, 401 with any other. */
-static void
-check_bearer (TestServer        *server,
-              SoupServerMessage *msg,
-              TestRequest       *request,
-              gpointer           user_data)
-{
-  const char *authorization = soup_message_headers_get_one (request->headers, "Authorization");
-
-  if (g_strcmp0 (authorization, "Bearer " API_KEY) == 0)
-    {
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "[{\"id\":\"1\"}]", 12);
-    }
-  else
-    {
-      soup_server_message_set_status (msg, 401, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
-                                        "{\"error\":\"invalid token\"}", 25);
-    }
-}
 
 /* A connection of @app with TestURL on @server and @key (NULL: none) as its ApiKey. */
 static FlowsConnection *
@@ -69,16 +38,6 @@ connection_new (FlowsApp   *app,
       g_assert_no_error (error);
     }
   return connection;
-}
-
-static void
-connection_clear (FlowsApp        *app,
-                  FlowsConnection *connection)
-{
-  g_autoptr(GError) error = NULL;
-
-  flows_secrets_clear_connection_sync (flows_app_get_id (app), flows_connection_get_id (connection), NULL, &error);
-  g_assert_no_error (error);
 }
 
 /* What people see of @run holds no trace of @secret. */
@@ -125,7 +84,8 @@ check_connection_test (FlowsApp *app)
 {
   g_autoptr(TestServer) server = test_server_new ();
 
-  test_server_handle (server, "/rest/v2/projects", check_bearer, NULL);
+  test_server_respond (server, "/rest/v2/projects", 200, "application/json", "[{\"id\":\"1\"}]", -1);
+  test_server_require_bearer (server, "/rest/v2/projects", API_KEY);
 
   /* The right key. */
   {
@@ -146,7 +106,7 @@ check_connection_test (FlowsApp *app)
     authorization = test_entry_setting (test_trace_entry (run, "test", 0), "headers.Authorization");
     g_assert_cmpstr (authorization, ==, "Bearer •••");
     assert_nothing_shows (run, API_KEY);
-    connection_clear (app, connection);
+    test_clear_connection_secrets (flows_app_get_id (app), flows_connection_get_id (connection));
   }
 
   /* A wrong key: the server's 401 is in the message. */
@@ -163,7 +123,7 @@ check_connection_test (FlowsApp *app)
     g_assert_cmpstr (soup_message_headers_get_one (test_server_request (server, 1)->headers, "Authorization"), ==,
                      "Bearer wrong&key=#2");
     assert_nothing_shows (run, "wrong&key=#2");
-    connection_clear (app, connection);
+    test_clear_connection_secrets (flows_app_get_id (app), flows_connection_get_id (connection));
   }
 
   /* No key stored: the stage says what is missing, and nothing is sent. */
@@ -183,7 +143,7 @@ test_generic_template (void)
 {
   g_autoptr(FlowsApp) app = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
   app = flows_app_new_from_template ("Generic service", FLOWS_CONNECTION_TYPE_GENERIC);
   check_connection_test (app);
@@ -197,7 +157,7 @@ test_todoist_sample (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(FlowsApp) app = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
   app = flows_document_load_app (file, &error);
   g_assert_no_error (error);
@@ -219,7 +179,7 @@ test_secret_in_query (void)
   FlowsStage *call;
   g_autofree char *url = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   app = test_app_new ();
@@ -250,7 +210,7 @@ test_secret_in_query (void)
 
     test_assert_not_contains (text, "k%26y%3D%231");
   }
-  connection_clear (app, connection);
+  test_clear_connection_secrets (flows_app_get_id (app), flows_connection_get_id (connection));
 }
 
 /* Concurrency ------------------------------------------------------------------------------ */

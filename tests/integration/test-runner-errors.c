@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "runner-helpers.h"
+#include "test-cases.h"
 
 /* Builds Trigger → Call API (@settings), runs it without and then with a fail route, and
  * checks both outcomes; returns the error message. */
@@ -114,84 +115,16 @@ test_timeout (void)
   g_assert_cmpuint (test_server_n_requests (server), ==, 2);
 }
 
-/* A self-signed certificate for 127.0.0.1, made for this run. */
-static GTlsCertificate *
-make_self_signed_certificate (char **directory)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *certtool = g_find_program_in_path ("certtool");
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  GTlsCertificate *certificate;
-  int status;
-
-  *directory = g_dir_make_tmp ("flows-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  cert_path = g_build_filename (*directory, "cert.pem", NULL);
-  key_path = g_build_filename (*directory, "key.pem", NULL);
-
-  if (openssl != NULL)
-    {
-      const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                             "-subj", "/CN=127.0.0.1", "-days", "1",
-                             "-keyout", key_path, "-out", cert_path, NULL };
-
-      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-      g_assert_no_error (error);
-    }
-  else if (certtool != NULL)
-    {
-      g_autofree char *template_path = g_build_filename (*directory, "template", NULL);
-      const char *key_argv[] = { certtool, "--generate-privkey", "--outfile", key_path, NULL };
-      const char *cert_argv[] = { certtool, "--generate-self-signed", "--load-privkey", key_path,
-                                  "--template", template_path, "--outfile", cert_path, NULL };
-
-      g_file_set_contents (template_path, "cn = 127.0.0.1\nip_address = 127.0.0.1\nexpiration_days = 1\ntls_www_server\n",
-                           -1, &error);
-      g_assert_no_error (error);
-      g_spawn_sync (NULL, (char **)key_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-      g_assert_no_error (error);
-      g_spawn_check_wait_status (status, &error);
-      g_assert_no_error (error);
-      g_clear_pointer (&out, g_free);
-      g_clear_pointer (&err, g_free);
-      g_spawn_sync (NULL, (char **)cert_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
-      g_assert_no_error (error);
-      g_unlink (template_path);
-    }
-  else
-    g_error ("neither openssl nor certtool is installed (build-aux/deps test installs openssl)");
-
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("could not make a certificate: %s\n%s", error->message, err);
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  g_unlink (cert_path);
-  g_unlink (key_path);
-  return certificate;
-}
-
 static void
 test_tls_untrusted (void)
 {
-  g_autofree char *directory = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(TestServer) server = NULL;
   g_autofree char *url = NULL;
   g_autofree char *settings = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *message = NULL;
 
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    g_error ("GIO has no TLS backend: install glib-networking");
-
-  certificate = make_self_signed_certificate (&directory);
-  g_rmdir (directory);
-  server = test_server_new_tls (certificate);
+  server = test_server_new_tls ();
   g_assert_true (g_str_has_prefix (server->url, "https://127.0.0.1:"));
 
   url = test_server_url (server, "/secret");
@@ -365,57 +298,64 @@ test_oversize_default (void)
 }
 
 /* A reference to a value that is not there fails the stage that uses it, in every setting. */
-static void
-test_unresolved_reference (void)
+typedef struct
 {
-  static const struct {
-    const char *settings;
-    const char *message;
-  } cases[] = {
-    { "'uriPath':'items/<first.body.missing>'", "uriPath: <first.body.missing> resolves to nothing" },
-    { "'uriPath':'','query':[{'name':'q','value':'<first.body.items.5>'}]", "query[0].value: <first.body.items.5> resolves to nothing" },
-    { "'uriPath':'','headers':[{'name':'X-Id','value':'id <first.headers.x-nothing>'}]", "headers[0].value: <first.headers.x-nothing> resolves to nothing" },
-    { "'uriPath':'','body':{'kind':'json','fields':[{'name':'a','value':'<first.body.none>'}]}", "body.fields[0].value: <first.body.none> resolves to nothing" },
-    { "'uriPath':'','body':{'kind':'form','fields':[{'name':'a','value':'<first.body.items.0.nope>'}]}", "body.fields[0].value: <first.body.items.0.nope> resolves to nothing" },
-    { "'uriPath':'','body':{'kind':'raw','contentType':'text/plain','text':'<first.nothing>'}", "body.text: <first.nothing> resolves to nothing" },
-  };
+  const char *path;
+  const char *settings;
+  const char *message;
+} Unresolved;
+
+static const Unresolved unresolved_references[] = {
+  { "/engine/errors/unresolved-reference/uri-path",
+    "'uriPath':'items/<first.body.missing>'", "uriPath: <first.body.missing> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/query",
+    "'uriPath':'','query':[{'name':'q','value':'<first.body.items.5>'}]", "query[0].value: <first.body.items.5> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/header",
+    "'uriPath':'','headers':[{'name':'X-Id','value':'id <first.headers.x-nothing>'}]", "headers[0].value: <first.headers.x-nothing> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/json-body",
+    "'uriPath':'','body':{'kind':'json','fields':[{'name':'a','value':'<first.body.none>'}]}", "body.fields[0].value: <first.body.none> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/form-body",
+    "'uriPath':'','body':{'kind':'form','fields':[{'name':'a','value':'<first.body.items.0.nope>'}]}", "body.fields[0].value: <first.body.items.0.nope> resolves to nothing" },
+  { "/engine/errors/unresolved-reference/raw-body",
+    "'uriPath':'','body':{'kind':'raw','contentType':'text/plain','text':'<first.nothing>'}", "body.text: <first.nothing> resolves to nothing" },
+};
+
+static void
+test_unresolved_reference (gconstpointer data)
+{
+  const Unresolved *unresolved = data;
   g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(FlowsApp) app = test_app_new ();
+  FlowsFlow *flow = test_flow_add (app, "unresolved");
+  FlowsStage *trigger = test_trigger_add (flow, NULL);
+  FlowsStage *first = test_stage_add (flow, "first", FLOWS_STAGE_TYPE_CALL_API,
+                                      "{'method':'GET','uriBase':'%s','uriPath':'first'}", server->url);
+  FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                     "{'method':'POST','uriBase':'%s/second',%s}", server->url, unresolved->settings);
+  FlowsStage *handled = test_stage_add (flow, "handled", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE,
+                                        "{'fields':[{'name':'handled','value':'yes','mode':'fixed'}]}");
 
   test_server_respond (server, "/first", 200, "application/json", "{\"items\":[{\"id\":1}],\"none\":null}", -1);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(FlowsApp) app = test_app_new ();
-      FlowsFlow *flow = test_flow_add (app, "unresolved");
-      FlowsStage *trigger = test_trigger_add (flow, NULL);
-      FlowsStage *first = test_stage_add (flow, "first", FLOWS_STAGE_TYPE_CALL_API,
-                                          "{'method':'GET','uriBase':'%s','uriPath':'first'}", server->url);
-      FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
-                                         "{'method':'POST','uriBase':'%s/second',%s}", server->url, cases[i].settings);
-      FlowsStage *handled = test_stage_add (flow, "handled", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE,
-                                            "{'fields':[{'name':'handled','value':'yes','mode':'fixed'}]}");
-      guint before = test_server_n_requests (server);
+  test_route (trigger, "success", first);
+  test_route (first, "success", call);
+  {
+    g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
 
-      test_route (trigger, "success", first);
-      test_route (first, "success", call);
-      {
-        g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
+    test_assert_failed (run, "call", NULL);
+    g_assert_cmpstr (flows_run_get_error_message (run), ==, unresolved->message);
+    test_assert_trace (run, "trigger>success first>success call>-");
+  }
+  test_route (call, "fail", handled);
+  {
+    g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
 
-        test_assert_failed (run, "call", NULL);
-        g_assert_cmpstr (flows_run_get_error_message (run), ==, cases[i].message);
-        test_assert_trace (run, "trigger>success first>success call>-");
-      }
-      test_route (call, "fail", handled);
-      {
-        g_autoptr(FlowsRun) run = test_run_with_inputs (app, flow, NULL);
-
-        test_assert_succeeded (run);
-        test_assert_trace (run, "trigger>success first>success call>fail handled>success");
-      }
-      /* Only the first stage's requests reached the server: the failing one sent nothing. */
-      g_assert_cmpuint (test_server_n_requests (server), ==, before + 2);
-      for (guint r = before; r < test_server_n_requests (server); r++)
-        g_assert_cmpstr (test_server_request (server, r)->path, ==, "/first");
-    }
+    test_assert_succeeded (run);
+    test_assert_trace (run, "trigger>success first>success call>fail handled>success");
+  }
+  /* Only the first stage's requests reached the server: the failing one sent nothing. */
+  g_assert_cmpuint (test_server_n_requests (server), ==, 2);
+  for (guint r = 0; r < test_server_n_requests (server); r++)
+    g_assert_cmpstr (test_server_request (server, r)->path, ==, "/first");
 }
 
 /* Other stages fail the same way: a Set Fields with a reference to nothing. */
@@ -585,7 +525,7 @@ main (int   argc,
   g_test_add_func ("/engine/errors/invalid-json", test_invalid_json);
   g_test_add_func ("/engine/errors/oversize", test_oversize);
   g_test_add_func ("/engine/errors/oversize-default", test_oversize_default);
-  g_test_add_func ("/engine/errors/unresolved-reference", test_unresolved_reference);
+  test_add_table (unresolved_references, test_unresolved_reference);
   g_test_add_func ("/engine/errors/unresolved-reference-set-fields", test_unresolved_reference_set_fields);
   g_test_add_func ("/engine/cancel/mid-request", test_cancel_mid_request);
   g_test_add_func ("/engine/cancel/called-flow", test_cancel_in_called_flow);

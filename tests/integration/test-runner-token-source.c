@@ -17,6 +17,7 @@
 #include "flows-secrets.h"
 #include "flows-token-source.h"
 #include "runner-helpers.h"
+#include "test-session.h"
 
 #define OLD_TOKEN "old-token"
 #define NEW_TOKEN "new-token"
@@ -152,16 +153,6 @@ typedef struct
   const char *message;     /* a part of the run's error message, when it fails */
 } Case;
 
-static gboolean
-have_test_keyring (void)
-{
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
-    return TRUE;
-
-  g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
-  return FALSE;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
@@ -172,7 +163,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   FlowsStage *trigger, *call;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   fixture->server = test_server_new ();
@@ -207,14 +198,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   if (fixture->connection != NULL)
-    {
-      flows_secrets_clear_connection_sync (flows_app_get_id (fixture->app),
-                                           flows_connection_get_id (fixture->connection), NULL, &error);
-      g_assert_no_error (error);
-    }
+    test_clear_connection_secrets (flows_app_get_id (fixture->app), flows_connection_get_id (fixture->connection));
   g_clear_object (&fixture->source);
   g_clear_object (&fixture->runner);
   g_clear_object (&fixture->connection);

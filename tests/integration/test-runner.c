@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runner-helpers.h"
+#include "test-cases.h"
 
 /* Trigger ---------------------------------------------------------------------------------- */
 
@@ -327,79 +328,78 @@ serve_values (TestServer *server)
                        "\"list\":[1],\"flag\":true}", -1);
 }
 
-static void
-test_route_string_comparators (void)
+static const Condition string_conditions[] = {
+  { "<call.body.s>", "Equal", "Hello World", TRUE },
+  { "<call.body.s>", "Equal", "hello world", FALSE },
+  { "<call.body.s>", "NotEqual", "Hello", TRUE },
+  { "<call.body.s>", "NotEqual", "Hello World", FALSE },
+  { "<call.body.s>", "Contains", "lo Wo", TRUE },
+  { "<call.body.s>", "Contains", "xyz", FALSE },
+  { "<call.body.s>", "DoesNotContain", "xyz", TRUE },
+  { "<call.body.s>", "DoesNotContain", "World", FALSE },
+  { "<call.body.s>", "StartsWith", "Hello", TRUE },
+  { "<call.body.s>", "StartsWith", "World", FALSE },
+  { "<call.body.s>", "EndsWith", "World", TRUE },
+  { "<call.body.s>", "EndsWith", "Hello", FALSE },
+  { "<call.body.empty>", "IsEmpty", "", TRUE },
+  { "<call.body.s>", "IsEmpty", "", FALSE },
+  { "<call.body.s>", "IsNotEmpty", "", TRUE },
+  { "<call.body.empty>", "IsNotEmpty", "", FALSE },
+  /* Strings, not numbers: "10" is not "10.0", and "10" < "9" as text. */
+  { "<call.body.n>", "Equal", "10.0", FALSE },
+  { "<call.body.flag>", "Equal", "true", TRUE },
+  { "<call.body.list>", "Equal", "[1]", TRUE },
+  { "<call.body.s> and more", "StartsWith", "Hello World and", TRUE },
+};
+
+static const Condition numeric_conditions[] = {
+  { "<call.body.n>", "NumberEqual", "10.0", TRUE },
+  { "<call.body.e>", "NumberEqual", "100", TRUE },
+  { "<call.body.n>", "NumberEqual", "11", FALSE },
+  { "<call.body.n>", "NumberNotEqual", "11", TRUE },
+  { "<call.body.n>", "NumberNotEqual", " 10 ", FALSE },
+  { "<call.body.n>", "GreaterThan", "9", TRUE },
+  { "<call.body.n>", "GreaterThan", "10", FALSE },
+  { "<call.body.n>", "GreaterThanEqual", "10", TRUE },
+  { "<call.body.m>", "GreaterThanEqual", "10", FALSE },
+  { "<call.body.m>", "LessThan", "10", TRUE },
+  { "<call.body.neg>", "LessThan", "-3", FALSE },
+  { "<call.body.neg>", "LessThanEqual", "-2.5", TRUE },
+  { "<call.body.n>", "LessThanEqual", "9.99", FALSE },
+  { "<call.status>", "GreaterThanEqual", "200", TRUE },
+  { "<call.status>", "LessThan", "300", TRUE },
+};
+
+/* Each condition alone in a Route Flow, on the values of serve_values(). */
+typedef struct
 {
-  static const Condition cases[] = {
-    { "<call.body.s>", "Equal", "Hello World", TRUE },
-    { "<call.body.s>", "Equal", "hello world", FALSE },
-    { "<call.body.s>", "NotEqual", "Hello", TRUE },
-    { "<call.body.s>", "NotEqual", "Hello World", FALSE },
-    { "<call.body.s>", "Contains", "lo Wo", TRUE },
-    { "<call.body.s>", "Contains", "xyz", FALSE },
-    { "<call.body.s>", "DoesNotContain", "xyz", TRUE },
-    { "<call.body.s>", "DoesNotContain", "World", FALSE },
-    { "<call.body.s>", "StartsWith", "Hello", TRUE },
-    { "<call.body.s>", "StartsWith", "World", FALSE },
-    { "<call.body.s>", "EndsWith", "World", TRUE },
-    { "<call.body.s>", "EndsWith", "Hello", FALSE },
-    { "<call.body.empty>", "IsEmpty", "", TRUE },
-    { "<call.body.s>", "IsEmpty", "", FALSE },
-    { "<call.body.s>", "IsNotEmpty", "", TRUE },
-    { "<call.body.empty>", "IsNotEmpty", "", FALSE },
-    /* Strings, not numbers: "10" is not "10.0", and "10" < "9" as text. */
-    { "<call.body.n>", "Equal", "10.0", FALSE },
-    { "<call.body.flag>", "Equal", "true", TRUE },
-    { "<call.body.list>", "Equal", "[1]", TRUE },
-    { "<call.body.s> and more", "StartsWith", "Hello World and", TRUE },
-  };
+  const char      *path;
+  const Condition *conditions;
+  gsize            n_conditions;
+} Comparators;
+
+static const Comparators comparators[] = {
+  { "/engine/route-flow/string-comparators", string_conditions, G_N_ELEMENTS (string_conditions) },
+  { "/engine/route-flow/numeric-comparators", numeric_conditions, G_N_ELEMENTS (numeric_conditions) },
+};
+
+static void
+test_route_comparators (gconstpointer data)
+{
+  const Comparators *set = data;
   g_autoptr(TestServer) server = test_server_new ();
 
   serve_values (server);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (gsize i = 0; i < set->n_conditions; i++)
     {
+      const Condition *condition = &set->conditions[i];
       g_autofree char *conditions = g_strdup_printf ("[{'field':'%s','comparator':'%s','value':'%s'}]",
-                                                     cases[i].field, cases[i].comparator, cases[i].value);
+                                                     condition->field, condition->comparator, condition->value);
       g_autofree char *taken = NULL;
 
-      g_test_message ("%s %s %s", cases[i].field, cases[i].comparator, cases[i].value);
+      g_test_message ("%s %s %s", condition->field, condition->comparator, condition->value);
       taken = route_once (server, "all", conditions, NULL);
-      g_assert_cmpstr (taken, ==, cases[i].holds ? "pass" : "fail");
-    }
-}
-
-static void
-test_route_numeric_comparators (void)
-{
-  static const Condition cases[] = {
-    { "<call.body.n>", "NumberEqual", "10.0", TRUE },
-    { "<call.body.e>", "NumberEqual", "100", TRUE },
-    { "<call.body.n>", "NumberEqual", "11", FALSE },
-    { "<call.body.n>", "NumberNotEqual", "11", TRUE },
-    { "<call.body.n>", "NumberNotEqual", " 10 ", FALSE },
-    { "<call.body.n>", "GreaterThan", "9", TRUE },
-    { "<call.body.n>", "GreaterThan", "10", FALSE },
-    { "<call.body.n>", "GreaterThanEqual", "10", TRUE },
-    { "<call.body.m>", "GreaterThanEqual", "10", FALSE },
-    { "<call.body.m>", "LessThan", "10", TRUE },
-    { "<call.body.neg>", "LessThan", "-3", FALSE },
-    { "<call.body.neg>", "LessThanEqual", "-2.5", TRUE },
-    { "<call.body.n>", "LessThanEqual", "9.99", FALSE },
-    { "<call.status>", "GreaterThanEqual", "200", TRUE },
-    { "<call.status>", "LessThan", "300", TRUE },
-  };
-  g_autoptr(TestServer) server = test_server_new ();
-
-  serve_values (server);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *conditions = g_strdup_printf ("[{'field':'%s','comparator':'%s','value':'%s'}]",
-                                                     cases[i].field, cases[i].comparator, cases[i].value);
-      g_autofree char *taken = NULL;
-
-      g_test_message ("%s %s %s", cases[i].field, cases[i].comparator, cases[i].value);
-      taken = route_once (server, "all", conditions, NULL);
-      g_assert_cmpstr (taken, ==, cases[i].holds ? "pass" : "fail");
+      g_assert_cmpstr (taken, ==, condition->holds ? "pass" : "fail");
     }
 }
 
@@ -981,8 +981,7 @@ main (int   argc,
   g_test_add_func ("/engine/trigger/optional-not-given", test_trigger_optional_not_given);
   g_test_add_func ("/engine/set-fields", test_set_fields);
   g_test_add_func ("/engine/build-url", test_build_url);
-  g_test_add_func ("/engine/route-flow/string-comparators", test_route_string_comparators);
-  g_test_add_func ("/engine/route-flow/numeric-comparators", test_route_numeric_comparators);
+  test_add_table (comparators, test_route_comparators);
   g_test_add_func ("/engine/route-flow/not-a-number", test_route_not_a_number);
   g_test_add_func ("/engine/route-flow/and-or", test_route_and_or);
   g_test_add_func ("/engine/route-flow/missing-reference", test_route_missing_reference);

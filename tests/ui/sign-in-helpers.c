@@ -10,66 +10,24 @@
 #include "flows-stage.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-files.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
 
-static gboolean have_display;
-
 gboolean
 ui_test_init (int    *argc,
               char ***argv)
 {
-  g_test_init (argc, argv, NULL);
-
   /* Xvfb has no DRM device: there, WebKit's DMA-BUF renderer leaves the page blank (the tests
    * still pass, the screenshot shows nothing). Shared-memory rendering shows it. */
   g_setenv ("WEBKIT_DISABLE_DMABUF_RENDERER", "1", FALSE);
 
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
-  return have_display;
-}
-
-gboolean
-ui_test_need_display (void)
-{
-  if (have_display)
-    return TRUE;
-  g_test_skip ("no display: run under build-aux/session (Xvfb) for the real sign-in window");
-  return FALSE;
-}
-
-gboolean
-ui_test_need_keyring (void)
-{
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
-    return TRUE;
-  g_test_skip ("needs the disposable keyring of build-aux/session (FLOWS_TEST_SECRET_SERVICE=1)");
-  return FALSE;
+  return test_ui_init (argc, argv);
 }
 
 /* The App and its connection ---------------------------------------------------------------- */
-
-static void
-remove_recursively (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                        NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
-        remove_recursively (child);
-    }
-  g_file_delete (file, NULL, NULL);
-}
 
 TestOAuthApp *
 test_oauth_app_new (const char *redirect_url,
@@ -81,17 +39,11 @@ test_oauth_app_new (const char *redirect_url,
                     const char *scopes)
 {
   TestOAuthApp *oauth_app = g_new0 (TestOAuthApp, 1);
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *connection_id = g_uuid_string_random ();
   g_autofree char *default_redirect = NULL;
 
-  oauth_app->data_dir = g_dir_make_tmp ("flows-sign-in-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (oauth_app->data_dir);
-  oauth_app->library = flows_library_new (directory);
-  flows_library_load (oauth_app->library, &error);
-  g_assert_no_error (error);
+  oauth_app->library = test_library_new_temp ("flows-sign-in-XXXXXX", &oauth_app->data_dir);
 
   /* The template as a developer creates it: its flows are not touched. */
   oauth_app->app = flows_app_new_from_template ("Sign-in test", FLOWS_CONNECTION_TYPE_OAUTH);
@@ -126,13 +78,8 @@ test_oauth_app_new (const char *redirect_url,
 void
 test_oauth_app_free (TestOAuthApp *oauth_app)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) directory = g_file_new_for_path (oauth_app->data_dir);
-
-  flows_secrets_clear_connection_sync (flows_app_get_id (oauth_app->app),
-                                       flows_connection_get_id (oauth_app->connection), NULL, &error);
-  g_assert_no_error (error);
-  remove_recursively (directory);
+  test_clear_connection_secrets (flows_app_get_id (oauth_app->app), flows_connection_get_id (oauth_app->connection));
+  test_remove_tree (oauth_app->data_dir);
 
   g_clear_object (&oauth_app->runner);
   g_clear_object (&oauth_app->connection);
@@ -198,74 +145,113 @@ test_oauth_app_connection_file (TestOAuthApp *oauth_app)
   return contents;
 }
 
-typedef struct
-{
-  gboolean  done;
-  FlowsRun *run;
-  gboolean  refreshed;
-  GError   *error;
-} Wait;
-
-static gboolean
-wait_done (gpointer user_data)
-{
-  return ((Wait *)user_data)->done;
-}
-
-static void
-on_run_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->run = flows_runner_run_finish (FLOWS_RUNNER (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
 FlowsRun *
 test_oauth_app_run (TestOAuthApp *oauth_app,
                     FlowsFlow    *flow,
                     GHashTable   *inputs,
                     GHashTable   *builtins)
 {
-  Wait wait = { 0 };
+  g_auto(TestAsync) async = { NULL };
+  g_autoptr(GError) error = NULL;
+  FlowsRun *run;
 
   flows_runner_run_async (oauth_app->runner, oauth_app->app, flow, inputs, oauth_app->connection, builtins,
-                          NULL, on_run_done, &wait);
-  test_wait_for (wait_done, &wait, SIGN_IN_TIMEOUT_MS);
-  g_assert_no_error (wait.error);
-  g_assert_nonnull (wait.run);
-  if (!flows_run_get_succeeded (wait.run))
+                          NULL, test_async_ready, &async);
+  run = flows_runner_run_finish (oauth_app->runner, test_async_wait (&async, SIGN_IN_TIMEOUT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (run);
+  if (!flows_run_get_succeeded (run))
     g_test_message ("run of “%s” failed at “%s”: %s", flows_flow_get_name (flow),
-                    flows_run_get_failed_stage_name (wait.run), flows_run_get_error_message (wait.run));
-  return wait.run;
-}
-
-static void
-on_refresh_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->refreshed = flows_token_refresher_refresh_finish (FLOWS_TOKEN_REFRESHER (source), result, &wait->error);
-  wait->done = TRUE;
+                    flows_run_get_failed_stage_name (run), flows_run_get_error_message (run));
+  return run;
 }
 
 gboolean
 test_oauth_app_refresh (TestOAuthApp  *oauth_app,
                         GError       **error)
 {
-  Wait wait = { 0 };
+  g_auto(TestAsync) async = { NULL };
+  g_autoptr(GError) own_error = NULL;
+  gboolean refreshed;
 
   flows_token_refresher_refresh_async (oauth_app->refresher, oauth_app->app, oauth_app->connection, NULL,
-                                       on_refresh_done, &wait);
-  test_wait_for (wait_done, &wait, SIGN_IN_TIMEOUT_MS);
-  g_assert_true (wait.refreshed == (wait.error == NULL));
-  if (wait.error != NULL)
-    g_propagate_error (error, wait.error);
-  return wait.refreshed;
+                                       test_async_ready, &async);
+  refreshed = flows_token_refresher_refresh_finish (oauth_app->refresher, test_async_wait (&async, SIGN_IN_TIMEOUT_MS),
+                                                    &own_error);
+  g_assert_true (refreshed == (own_error == NULL));
+  if (own_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&own_error));
+  return refreshed;
+}
+
+/* Callbacks -------------------------------------------------------------------------------- */
+
+gboolean
+check_callback_query (const char  *query,
+                      const char  *expected_state,
+                      GError     **error)
+{
+  g_autofree char *uri = g_strconcat ("http://127.0.0.1:8976/oauth/callback?", query, NULL);
+  g_autoptr(GHashTable) fields = flows_oauth_parse_callback (uri, NULL);
+
+  g_assert_nonnull (fields);
+  return flows_oauth_check_callback (fields, expected_state, error);
+}
+
+/* The system-browser listener ---------------------------------------------------------------- */
+
+void
+listen_wait_on_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ListenWait *wait = user_data;
+
+  wait->uri = flows_redirect_listener_wait_finish (FLOWS_REDIRECT_LISTENER (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+gboolean
+listen_wait_done (gpointer user_data)
+{
+  return ((ListenWait *)user_data)->done;
+}
+
+GPtrArray *
+listening_addresses (guint port)
+{
+  static const char * const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (tables[t], &contents, NULL, NULL))
+        continue;
+      lines = g_strsplit (contents, "\n", -1);
+      for (guint i = 1; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) words = NULL;
+          g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+          const char *local;
+          const char *colon;
+
+          words = g_strsplit_set (lines[i], " ", -1);
+          for (guint w = 0; words[w] != NULL; w++)
+            if (*words[w] != '\0')
+              g_ptr_array_add (fields, words[w]);
+          /* sl local_address rem_address st: 0A is LISTEN. */
+          if (fields->len < 4 || g_strcmp0 (g_ptr_array_index (fields, 3), "0A") != 0)
+            continue;
+          local = g_ptr_array_index (fields, 1);
+          colon = strchr (local, ':');
+          if (colon != NULL && g_ascii_strtoull (colon + 1, NULL, 16) == port)
+            g_ptr_array_add (addresses, g_strndup (local, colon - local));
+        }
+    }
+  return addresses;
 }
 
 /* The window, driven ------------------------------------------------------------------------ */
@@ -498,27 +484,10 @@ sign_in_window_is_open (FlowsSignInWindow *window)
   return FALSE;
 }
 
-/* The first widget of @type below @root, depth first. */
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 const char *
 sign_in_window_page (FlowsSignInWindow *window)
 {
-  GtkWidget *stack = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK);
+  GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK);
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
@@ -527,7 +496,7 @@ sign_in_window_page (FlowsSignInWindow *window)
 const char *
 sign_in_window_error_text (FlowsSignInWindow *window)
 {
-  GtkWidget *stack = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK);
+  GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK);
   GtkWidget *page;
 
   g_assert_nonnull (stack);
@@ -540,11 +509,11 @@ sign_in_window_error_text (FlowsSignInWindow *window)
 static AdwWindowTitle *
 window_title (FlowsSignInWindow *window)
 {
-  GtkWidget *header = find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  GtkWidget *header = test_find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
   GtkWidget *title;
 
   g_assert_nonnull (header);
-  title = find_widget (header, ADW_TYPE_WINDOW_TITLE);
+  title = test_find_widget_of_type (header, ADW_TYPE_WINDOW_TITLE);
   g_assert_nonnull (title);
   return ADW_WINDOW_TITLE (title);
 }
@@ -565,7 +534,7 @@ const char *
 sign_in_window_security_icon (FlowsSignInWindow *window)
 {
   GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (window_title (window)));
-  GtkWidget *image = find_widget (box, GTK_TYPE_IMAGE);
+  GtkWidget *image = test_find_widget_of_type (box, GTK_TYPE_IMAGE);
 
   g_assert_nonnull (image);
   return gtk_image_get_icon_name (GTK_IMAGE (image));
@@ -576,24 +545,7 @@ sign_in_window_close (FlowsSignInWindow *window)
 {
   if (window != NULL && sign_in_window_is_open (window))
     gtk_window_destroy (GTK_WINDOW (window));
-  ui_test_spin (50);
-}
-
-static gboolean
-on_spin_elapsed (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-ui_test_spin (guint ms)
-{
-  gboolean elapsed = FALSE;
-
-  g_timeout_add (ms, on_spin_elapsed, &elapsed);
-  while (!elapsed)
-    g_main_context_iteration (NULL, TRUE);
+  test_spin (50);
 }
 
 /* What the X server shows of @window (the web page included: WebKit draws it in a process of
@@ -636,36 +588,13 @@ ui_test_save_screenshot (GtkWidget   *window,
                          const char  *path,
                          GError     **error)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GError) x11_error = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
 
   if (save_x11_screenshot (window, path, &x11_error))
     return TRUE;
   if (x11_error != NULL)
     g_test_message ("no X11 screenshot (%s): a GTK snapshot instead", x11_error->message);
-
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL || renderer == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the window drew nothing");
-      return FALSE;
-    }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
-      return FALSE;
-    }
-  return TRUE;
+  return test_save_snapshot (window, path, error);
 }
 
 /* Secrets audit --------------------------------------------------------------------------- */
@@ -689,54 +618,34 @@ audit_text (const char         *what,
     }
 }
 
-static guint
-audit_file (GFile              *file,
-            const char * const *secrets)
+typedef struct
 {
-  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                 NULL, NULL);
-  g_autofree char *path = g_file_get_path (file);
-  guint n_files = 0;
+  const char * const *secrets;
+} TreeAudit;
 
-  if (info == NULL)
-    return 0;
+static void
+audit_file (const char *path,
+            const char *contents,
+            gsize       length,
+            gpointer    user_data)
+{
+  TreeAudit *audit = user_data;
+  g_autofree char *text = g_memdup2 (contents, length + 1);
 
-  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-    {
-      g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                       G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-      GFileInfo *child_info;
-      GFile *child;
-
-      g_assert_nonnull (children);
-      while (g_file_enumerator_iterate (children, &child_info, &child, NULL, NULL) && child_info != NULL)
-        n_files += audit_file (child, secrets);
-    }
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      g_file_get_contents (path, &contents, &length, &error);
-      g_assert_no_error (error);
-      /* Binary files too: NULs end no search that matters here. */
-      for (gsize i = 0; i < length; i++)
-        if (contents[i] == '\0')
-          contents[i] = ' ';
-      audit_text (path, contents, secrets);
-      n_files++;
-    }
-  return n_files;
+  /* Binary files too: NULs end no search that matters here. */
+  for (gsize i = 0; i < length; i++)
+    if (text[i] == '\0')
+      text[i] = ' ';
+  audit_text (path, text, audit->secrets);
 }
 
 guint
 audit_directory (const char         *directory,
                  const char * const *secrets)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (directory);
+  TreeAudit audit = { secrets };
 
-  return audit_file (file, secrets);
+  return test_tree_foreach_file (directory, audit_file, &audit);
 }
 
 void

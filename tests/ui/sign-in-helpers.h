@@ -1,6 +1,6 @@
-/* sign-in-helpers.h — what the OAuth sign-in tests share: the display and keyring checks, an
- * App from the unchanged OAuth template in a library of its own, the real sign-in window driven
- * through the provider's pages with JavaScript, and the secrets audit.
+/* sign-in-helpers.h — what the OAuth sign-in tests share: an App from the unchanged OAuth
+ * template in a library of its own, the real sign-in window driven through the provider's pages
+ * with JavaScript, and the secrets audit.
  */
 #pragma once
 
@@ -9,23 +9,22 @@
 
 #include "flows-app-templates.h"
 #include "flows-library.h"
+#include "flows-redirect-listener.h"
 #include "flows-runner.h"
 #include "flows-sign-in-window.h"
 #include "flows-token-refresher.h"
 #include "flows-sign-in.h"
+#include "test-session.h"
+#include "test-ui.h"
 
 G_BEGIN_DECLS
 
 /* No single sign-in should take this long; a hang fails instead of blocking. */
 #define SIGN_IN_TIMEOUT_MS 60000
 
-/* g_test_init(), then GTK and libadwaita when there is a display. Returns whether there is. */
+/* test_ui_init() with WebKit set up for Xvfb. Returns whether there is a display. */
 gboolean     ui_test_init            (int          *argc,
                                       char       ***argv);
-/* Skip the current test (TRUE: go on) without a display or without the disposable keyring of
- * build-aux/session (FLOWS_TEST_SECRET_SERVICE=1). */
-gboolean     ui_test_need_display    (void);
-gboolean     ui_test_need_keyring    (void);
 
 /* An OAuth App from the unchanged template and one connection, saved in a library in a new
  * temporary data directory. */
@@ -73,6 +72,29 @@ FlowsRun     *test_oauth_app_run     (TestOAuthApp *oauth_app,
 /* flows_token_refresher_refresh_async() and wait; returns its result. */
 gboolean      test_oauth_app_refresh (TestOAuthApp *oauth_app,
                                       GError      **error);
+
+/* Parses the callback http://127.0.0.1:8976/oauth/callback?@query and checks it against
+ * @expected_state (flows_oauth_check_callback()). */
+gboolean      check_callback_query   (const char   *query,
+                                      const char   *expected_state,
+                                      GError      **error);
+
+/* The system-browser listener: what flows_redirect_listener_wait_async() gave, filled by
+ * listen_wait_on_done(); listen_wait_done() says when, for test_wait_for(). */
+typedef struct
+{
+  gboolean  done;
+  char     *uri;
+  GError   *error;
+} ListenWait;
+
+void          listen_wait_on_done    (GObject      *source,
+                                      GAsyncResult *result,
+                                      gpointer      user_data);
+gboolean      listen_wait_done       (gpointer      user_data);
+/* The local addresses of the TCP sockets listening on @port, from /proc/net/tcp{,6}, as the
+ * kernel writes them ("0100007F" for 127.0.0.1). */
+GPtrArray    *listening_addresses    (guint         port);
 
 /* The sign-in window, driven --------------------------------------------------------------- */
 
@@ -147,9 +169,6 @@ const char   *sign_in_window_security    (FlowsSignInWindow *window);
 const char   *sign_in_window_security_icon (FlowsSignInWindow *window);
 /* Destroys the window when still open and lets everything settle. */
 void          sign_in_window_close       (FlowsSignInWindow *window);
-
-/* Runs the default main context for @ms milliseconds. */
-void          ui_test_spin               (guint ms);
 
 /* Saves what @window shows (the web page included) as a PNG. */
 gboolean      ui_test_save_screenshot    (GtkWidget   *window,

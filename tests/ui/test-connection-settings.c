@@ -4,8 +4,8 @@
  *
  * What counts is what was saved: every check of an edit flushes the library's autosave and
  * reads the App file back from disk, and secrets are looked for in the bytes of every file.
- * flows_widget_show_toast() and flows_widget_show_error() are replaced by recorders, so that a
- * page can be tested outside the main window and its errors seen. GSettings uses the memory
+ * flows_widget_show_toast() and flows_widget_show_error() are tests/lib's recorders
+ * (test-ui-host.h), so that a page can be tested outside the main window and its errors seen. GSettings uses the memory
  * backend and the schema compiled in the build tree.
  */
 #include "config.h"
@@ -21,151 +21,46 @@
 #include "flows-param-row.h"
 #include "flows-preferences-window.h"
 #include "flows-secrets.h"
-#include "flows-window.h"
+#include "test-files.h"
+#include "test-session.h"
+#include "test-ui-host.h"
+#include "test-ui.h"
+#include "test-wait.h"
 
 #define SECRET_MARKER "s3cr3t-marker-"
 
-static gboolean have_display;
-static GPtrArray *shown_errors;
-
-void
-flows_widget_show_toast (GtkWidget  *widget,
-                         const char *message)
-{
-}
-
-void
-flows_widget_show_error (GtkWidget  *widget,
-                         const char *summary,
-                         const char *details)
-{
-  g_ptr_array_add (shown_errors, g_strdup (summary));
-}
-
 typedef struct
 {
-  char                        *data_dir;
-  FlowsLibrary                *library;
-  FlowsApp                    *app;
-  GtkWindow                   *window;
+  TestHost                     host;
   FlowsConnectionSettingsPage *page;
 } Fixture;
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
-static void
-wait_idle (void)
-{
-  /* Twice: a list rebuilding or a dialog mapping queues more work from its idle handlers. */
-  for (guint i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so; fails after 20 seconds instead of hanging. */
-static void
-wait_until (gboolean (*done) (gpointer),
-            gpointer  data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (20, on_timeout, &timed_out);
-
-  while (!done (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
-  wait_idle ();
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-static FlowsLibrary *
-new_library (char **data_dir)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) directory = NULL;
-  FlowsLibrary *library;
-
-  *data_dir = g_dir_make_tmp ("flows-settings-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (*data_dir);
-  library = flows_library_new (directory);
-  g_assert_true (flows_library_load (library, &error));
-  g_assert_no_error (error);
-  return library;
-}
+/* What a switch or the clipboard may take to settle. */
+#define WAIT_MS 20000
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   FlowsConnectionType type = GPOINTER_TO_INT (data);
-  g_autoptr(GError) error = NULL;
 
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
-  g_ptr_array_set_size (shown_errors, 0);
-  fixture->library = new_library (&fixture->data_dir);
-  fixture->app = flows_app_new_from_template ("Test App", type);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
+  test_host_set_up (&fixture->host, "flows-settings-XXXXXX", "Test App", type);
 
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1000, 800);
-  fixture->page = FLOWS_CONNECTION_SETTINGS_PAGE (flows_connection_settings_page_new (fixture->library));
-  g_object_set (fixture->page, "app", fixture->app, NULL);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
-  gtk_window_present (fixture->window);
-  wait_idle ();
+  fixture->page = FLOWS_CONNECTION_SETTINGS_PAGE (flows_connection_settings_page_new (fixture->host.library));
+  g_object_set (fixture->page, "app", fixture->host.app, NULL);
+  test_host_show (&fixture->host, GTK_WIDGET (fixture->page), 1000, 800);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (!have_display)
-    return;
-
-  g_clear_pointer (&fixture->window, gtk_window_destroy);
-  wait_idle ();
-  g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
-}
-
-static gboolean
-need_display (void)
-{
-  if (!have_display)
-    g_test_skip ("no display");
-  return have_display;
+  test_host_tear_down (&fixture->host);
 }
 
 static gboolean
@@ -179,61 +74,7 @@ need_schema (void)
   return schema != NULL;
 }
 
-/* Only the disposable keyring of build-aux/session may be written to. */
-static gboolean
-need_keyring (void)
-{
-  if (!need_display ())
-    return FALSE;
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") != 0)
-    {
-      g_test_skip ("no disposable keyring: run under build-aux/session");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
-app_file_path (Fixture *fixture)
-{
-  g_autofree char *basename = g_strconcat (flows_app_get_id (fixture->app), ".json", NULL);
-
-  return g_build_filename (fixture->data_dir, "apps", basename, NULL);
-}
-
-/* The App as saved: the autosave is flushed first, then the file is read back. */
-static FlowsApp *
-load_saved_app (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = app_file_path (fixture);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  FlowsApp *saved;
-
-  g_assert_true (flows_library_flush (fixture->library, &error));
-  g_assert_no_error (error);
-  saved = flows_document_load_app (file, &error);
-  g_assert_no_error (error);
-  return saved;
-}
-
-/* The keys of the saved App's parameters, in order, joined with spaces. */
-static char *
-saved_keys (Fixture *fixture)
-{
-  g_autoptr(FlowsApp) saved = load_saved_app (fixture);
-  GListModel *params = flows_app_get_params (saved);
-  g_autoptr(GString) keys = g_string_new (NULL);
-
-  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
-    {
-      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
-
-      g_string_append_printf (keys, "%s%s", i > 0 ? " " : "", flows_param_get_key (param));
-    }
-  return g_string_free (g_steal_pointer (&keys), FALSE);
-}
-
+/* The keys of @app's parameters, in order, joined with spaces. */
 static char *
 current_keys (FlowsApp *app)
 {
@@ -249,29 +90,13 @@ current_keys (FlowsApp *app)
   return g_string_free (g_steal_pointer (&keys), FALSE);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 gboolean (*match) (GtkWidget *, gconstpointer),
-                 gconstpointer data)
+/* The same for the App as saved. */
+static char *
+saved_keys (Fixture *fixture)
 {
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, match, data);
+  g_autoptr(FlowsApp) saved = test_host_load_saved (&fixture->host);
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+  return current_keys (saved);
 }
 
 static gboolean
@@ -291,13 +116,6 @@ is_param_row_of (GtkWidget     *widget,
 }
 
 static gboolean
-is_switch (GtkWidget     *widget,
-           gconstpointer  data)
-{
-  return GTK_IS_SWITCH (widget);
-}
-
-static gboolean
 is_button_for (GtkWidget     *widget,
                gconstpointer  action_name)
 {
@@ -305,41 +123,25 @@ is_button_for (GtkWidget     *widget,
          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
 }
 
-static gboolean
-is_spin_button (GtkWidget     *widget,
-                gconstpointer  data)
-{
-  return GTK_IS_SPIN_BUTTON (widget);
-}
-
 static GtkWidget *
 find_button (GtkWidget  *within,
              const char *action_name)
 {
-  GtkWidget *button = find_descendant (within, is_button_for, action_name);
-
-  g_assert_nonnull (button);
-  return button;
+  return test_get_widget (within, is_button_for, action_name);
 }
 
 static GtkWidget *
 find_row (GtkWidget  *within,
           const char *title)
 {
-  GtkWidget *row = find_descendant (within, is_row_titled, title);
-
-  g_assert_nonnull (row);
-  return row;
+  return test_get_widget (within, test_is_row_titled, title);
 }
 
 static FlowsParamRow *
 find_param_row (Fixture    *fixture,
                 const char *key)
 {
-  GtkWidget *row = find_descendant (GTK_WIDGET (fixture->page), is_param_row_of, key);
-
-  g_assert_nonnull (row);
-  return FLOWS_PARAM_ROW (row);
+  return FLOWS_PARAM_ROW (test_get_widget (GTK_WIDGET (fixture->page), is_param_row_of, key));
 }
 
 /* The switch of the action row titled @title inside @within. */
@@ -347,7 +149,7 @@ static GtkSwitch *
 find_switch (GtkWidget  *within,
              const char *title)
 {
-  GtkWidget *toggle = find_descendant (find_row (within, title), is_switch, NULL);
+  GtkWidget *toggle = test_find_widget_of_type (find_row (within, title), GTK_TYPE_SWITCH);
 
   g_assert_nonnull (toggle);
   return GTK_SWITCH (toggle);
@@ -359,7 +161,7 @@ type_into (GtkWidget  *within,
            const char *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (find_row (within, row_title)), text);
-  wait_idle ();
+  test_wait_idle ();
 }
 
 static guint
@@ -376,46 +178,6 @@ index_of_key (FlowsApp   *app,
         return i;
     }
   g_assert_not_reached ();
-}
-
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
-  g_assert_no_error (error);
-  return contents;
-}
-
-/* Whether @needle is in the bytes of any file under @path. */
-static gboolean
-tree_contains (const char *path,
-               const char *needle)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (tree_contains (child, needle))
-            return TRUE;
-        }
-      return FALSE;
-    }
-  else
-    {
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      return g_file_get_contents (path, &contents, &length, NULL) &&
-             g_strstr_len (contents, length, needle) != NULL;
-    }
 }
 
 /* The New App dialog ----------------------------------------------------------------------- */
@@ -436,8 +198,6 @@ test_new_oauth_app (void)
   g_autoptr(FlowsLibrary) reloaded = NULL;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(FlowsApp) created = NULL;
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) error = NULL;
   const char *redirect_url = "http://127.0.0.1:9123/callback";
   GtkWidget *dialog;
   FlowsApp *app;
@@ -448,25 +208,24 @@ test_new_oauth_app (void)
     FLOWS_FLOW_ROLE_CONNECTION_TEST,
   };
 
-  if (!need_display () || !need_schema ())
+  if (!test_need_display () || !need_schema ())
     return;
 
   settings = g_settings_new (APP_ID);
   g_settings_set_string (settings, "default-redirect-url", redirect_url);
 
-  library = new_library (&data_dir);
+  library = test_library_new_temp ("flows-settings-XXXXXX", &data_dir);
   dialog = flows_new_app_dialog_new (NULL, library);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   g_signal_connect (dialog, "created", G_CALLBACK (on_created), &created);
-  gtk_window_present (GTK_WINDOW (dialog));
-  wait_idle ();
+  test_window_show (GTK_WINDOW (dialog));
 
   /* Create waits for a name; blanks are not one. */
   g_assert_false (gtk_widget_is_sensitive (find_button (dialog, "new-app.create")));
   type_into (dialog, "Name", "   ");
   g_assert_false (gtk_widget_is_sensitive (find_button (dialog, "new-app.create")));
   gtk_widget_activate_action (dialog, "new-app.create", NULL);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_null (created);
   g_assert_nonnull (dialog);
   g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 0);
@@ -476,9 +235,9 @@ test_new_oauth_app (void)
   type_into (dialog, "Description (Optional)", "Contacts and deals");
   /* Activating the row, as a click or Space would, selects its radio button. */
   gtk_widget_activate (find_row (dialog, "OAuth"));
-  wait_idle ();
+  test_wait_idle ();
   gtk_widget_activate_action (dialog, "new-app.create", NULL);
-  wait_idle ();
+  test_wait_idle ();
 
   g_assert_nonnull (created);
   g_assert_null (dialog); /* it closed */
@@ -490,10 +249,7 @@ test_new_oauth_app (void)
   g_assert_cmpstr (flows_app_get_redirect_url (app), ==, redirect_url);
 
   /* On disk, as a new library sees it: the four flows of an OAuth App, one per role. */
-  directory = g_file_new_for_path (data_dir);
-  reloaded = flows_library_new (directory);
-  g_assert_true (flows_library_load (reloaded, &error));
-  g_assert_no_error (error);
+  reloaded = test_library_open (data_dir);
   app = flows_library_find_app (reloaded, flows_app_get_id (created));
   g_assert_nonnull (app);
   g_assert_cmpint (flows_app_get_connection_type (app), ==, FLOWS_CONNECTION_TYPE_OAUTH);
@@ -503,7 +259,7 @@ test_new_oauth_app (void)
     g_assert_nonnull (flows_app_find_flow_by_role (app, roles[i]));
 
   g_settings_reset (settings, "default-redirect-url");
-  remove_tree (data_dir);
+  test_remove_tree (data_dir);
 }
 
 static void
@@ -514,15 +270,14 @@ test_new_generic_app_cancel (void)
   g_autoptr(FlowsApp) created = NULL;
   GtkWidget *dialog;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  library = new_library (&data_dir);
+  library = test_library_new_temp ("flows-settings-XXXXXX", &data_dir);
   dialog = flows_new_app_dialog_new (NULL, library);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *)&dialog);
   g_signal_connect (dialog, "created", G_CALLBACK (on_created), &created);
-  gtk_window_present (GTK_WINDOW (dialog));
-  wait_idle ();
+  test_window_show (GTK_WINDOW (dialog));
 
   /* Typing can start at once: the name has the focus. */
   {
@@ -533,7 +288,7 @@ test_new_generic_app_cancel (void)
   }
   type_into (dialog, "Name", "Weather");
   gtk_widget_activate_action (dialog, "window.close", NULL);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_null (dialog);
   g_assert_null (created);
   g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 0);
@@ -541,17 +296,16 @@ test_new_generic_app_cancel (void)
   /* Generic is the type unless OAuth is chosen, and gets only the Connection Test flow. */
   dialog = flows_new_app_dialog_new (NULL, library);
   g_signal_connect (dialog, "created", G_CALLBACK (on_created), &created);
-  gtk_window_present (GTK_WINDOW (dialog));
-  wait_idle ();
+  test_window_show (GTK_WINDOW (dialog));
   type_into (dialog, "Name", "Weather");
   gtk_widget_activate_action (dialog, "new-app.create", NULL);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_nonnull (created);
   g_assert_cmpint (flows_app_get_connection_type (created), ==, FLOWS_CONNECTION_TYPE_GENERIC);
   g_assert_nonnull (flows_app_find_flow_by_role (created, FLOWS_FLOW_ROLE_CONNECTION_TEST));
   g_assert_null (flows_app_find_flow_by_role (created, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE));
 
-  remove_tree (data_dir);
+  test_remove_tree (data_dir);
 }
 
 /* The parameters editor -------------------------------------------------------------------- */
@@ -568,16 +322,16 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   FlowsParamRow *row;
   guint n;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  before = current_keys (fixture->app);
-  n = g_list_model_get_n_items (flows_app_get_params (fixture->app));
+  before = current_keys (fixture->host.app);
+  n = g_list_model_get_n_items (flows_app_get_params (fixture->host.app));
 
   /* Add: a new parameter with a valid key, saved at once, its row open on the key. */
   g_assert_true (gtk_widget_activate_action (page, "settings.add-param", NULL));
-  wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->app)), ==, n + 1);
+  test_wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->host.app)), ==, n + 1);
   new_key = g_strdup_printf ("Parameter%u", n + 1);
   row = find_param_row (fixture, new_key);
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
@@ -590,13 +344,13 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   type_into (GTK_WIDGET (row), "Label", "Data region");
   type_into (GTK_WIDGET (row), "Default Value", "eu");
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_CHOICE);
-  wait_idle ();
+  test_wait_idle ();
   type_into (GTK_WIDGET (row), "Choices, Separated by Commas", "eu, us,, ap");
   gtk_switch_set_active (find_switch (GTK_WIDGET (row), "Required"), TRUE);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Data region");
 
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   {
     FlowsParam *param = flows_app_find_param (saved, "Region");
     const char * const *choices;
@@ -618,13 +372,13 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   /* Reorder: up twice, then down once, through the page's actions. */
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-up", "u", n));
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-up", "u", n - 1));
-  wait_idle ();
-  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 2);
+  test_wait_idle ();
+  g_assert_cmpuint (index_of_key (fixture->host.app, "Region"), ==, n - 2);
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-down", "u", n - 2));
-  wait_idle ();
-  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 1);
+  test_wait_idle ();
+  g_assert_cmpuint (index_of_key (fixture->host.app, "Region"), ==, n - 1);
   {
-    g_autofree char *expected = current_keys (fixture->app);
+    g_autofree char *expected = current_keys (fixture->host.app);
 
     keys = saved_keys (fixture);
     g_assert_cmpstr (keys, ==, expected);
@@ -634,30 +388,30 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   row = find_param_row (fixture, "Region");
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-down", "u", n));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "param.move-up", NULL));
-  wait_idle ();
-  g_assert_cmpuint (index_of_key (fixture->app, "Region"), ==, n - 2);
+  test_wait_idle ();
+  g_assert_cmpuint (index_of_key (fixture->host.app, "Region"), ==, n - 2);
 
   /* Remove, then Undo: back in its place, in the file too. */
   {
-    g_autofree char *expected = current_keys (fixture->app);
+    g_autofree char *expected = current_keys (fixture->host.app);
 
     g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", n - 2));
-    wait_idle ();
-    g_assert_null (flows_app_find_param (fixture->app, "Region"));
-    saved = load_saved_app (fixture);
+    test_wait_idle ();
+    g_assert_null (flows_app_find_param (fixture->host.app, "Region"));
+    saved = test_host_load_saved (&fixture->host);
     g_assert_null (flows_app_find_param (saved, "Region"));
     g_clear_object (&saved);
 
     g_assert_true (gtk_widget_activate_action (page, "settings.undo-remove", NULL));
-    wait_idle ();
+    test_wait_idle ();
     keys = saved_keys (fixture);
     g_assert_cmpstr (keys, ==, expected);
     g_clear_pointer (&keys, g_free);
   }
 
   /* Remove for good: the parameters are those the App started with. */
-  g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", index_of_key (fixture->app, "Region")));
-  wait_idle ();
+  g_assert_true (gtk_widget_activate_action (page, "settings.remove-param", "u", index_of_key (fixture->host.app, "Region")));
+  test_wait_idle ();
   keys = saved_keys (fixture);
   g_assert_cmpstr (keys, ==, before);
 }
@@ -671,7 +425,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   FlowsParamRow *row;
   GtkWidget *key_row;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* ClientID and Scopes are parameters of the OAuth template. */
@@ -683,14 +437,14 @@ test_invalid_key_not_saved (Fixture       *fixture,
       type_into (GTK_WIDGET (row), "Key", bad_keys[i]);
       g_assert_true (gtk_widget_has_css_class (key_row, "error"));
       g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
-      saved = load_saved_app (fixture);
+      saved = test_host_load_saved (&fixture->host);
       g_assert_nonnull (flows_app_find_param (saved, "ClientID"));
       g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (saved)), ==,
-                        g_list_model_get_n_items (flows_app_get_params (fixture->app)));
+                        g_list_model_get_n_items (flows_app_get_params (fixture->host.app)));
       if (*bad_keys[i] != '\0' && strcmp (bad_keys[i], "Scopes") != 0)
         {
-          g_autofree char *path = app_file_path (fixture);
-          g_autofree char *text = read_file (path);
+          g_autofree char *path = test_host_app_path (&fixture->host);
+          g_autofree char *text = test_read_text (path);
           g_autofree char *quoted = g_strdup_printf ("\"%s\"", bad_keys[i]);
 
           g_assert_null (strstr (text, quoted));
@@ -701,7 +455,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   /* A valid key clears the error and is saved. */
   type_into (GTK_WIDGET (row), "Key", "ClientId2");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_nonnull (flows_app_find_param (saved, "ClientId2"));
   g_assert_null (flows_app_find_param (saved, "ClientID"));
   g_clear_object (&saved);
@@ -711,7 +465,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (key_row, "error"));
   type_into (GTK_WIDGET (find_param_row (fixture, "TestURL")), "Key", "ProbeURL");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_nonnull (flows_app_find_param (saved, "ProbeURL"));
   g_assert_null (flows_app_find_param (saved, "ClientId2"));
@@ -736,13 +490,13 @@ add_connections (Fixture     *fixture,
   g_autoptr(FlowsParam) other_param = flows_param_new ("Region", "Region", FLOWS_PARAM_KIND_TEXT);
   g_autoptr(GError) error = NULL;
 
-  flows_app_add_param (fixture->app, param);
-  g_assert_true (flows_library_save_app (fixture->library, fixture->app, &error));
+  flows_app_add_param (fixture->host.app, param);
+  g_assert_true (flows_library_save_app (fixture->host.library, fixture->host.app, &error));
   g_assert_no_error (error);
 
   connections->other_app = flows_app_new_from_template ("Other", FLOWS_CONNECTION_TYPE_GENERIC);
   flows_app_add_param (connections->other_app, other_param);
-  g_assert_true (flows_library_add_app (fixture->library, connections->other_app, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, connections->other_app, &error));
   g_assert_no_error (error);
 
   for (guint i = 0; i < 2; i++)
@@ -750,9 +504,9 @@ add_connections (Fixture     *fixture,
       g_autofree char *id = flows_new_id ();
       g_autofree char *value = g_strdup_printf (SECRET_MARKER "%u", i);
 
-      connections->mine[i] = flows_connection_new (id, flows_app_get_id (fixture->app), "Mine");
+      connections->mine[i] = flows_connection_new (id, flows_app_get_id (fixture->host.app), "Mine");
       flows_connection_set_value (connections->mine[i], "Region", value);
-      g_assert_true (flows_library_add_connection (fixture->library, connections->mine[i], &error));
+      g_assert_true (flows_library_add_connection (fixture->host.library, connections->mine[i], &error));
       g_assert_no_error (error);
     }
 
@@ -761,10 +515,10 @@ add_connections (Fixture     *fixture,
 
     connections->other = flows_connection_new (id, flows_app_get_id (connections->other_app), "Other");
     flows_connection_set_value (connections->other, "Region", "other-region");
-    g_assert_true (flows_library_add_connection (fixture->library, connections->other, &error));
+    g_assert_true (flows_library_add_connection (fixture->host.library, connections->other, &error));
     g_assert_no_error (error);
   }
-  wait_idle ();
+  test_wait_idle ();
 }
 
 static void
@@ -794,7 +548,7 @@ static void
 assert_saved_sensitive (Fixture    *fixture,
                         gboolean    sensitive)
 {
-  g_autoptr(FlowsApp) saved = load_saved_app (fixture);
+  g_autoptr(FlowsApp) saved = test_host_load_saved (&fixture->host);
 
   g_assert_cmpint (flows_param_get_sensitive (flows_app_find_param (saved, "Region")), ==, sensitive);
 }
@@ -809,20 +563,21 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
   GtkSwitch *toggle;
   GtkWidget *dialog = NULL;
 
-  if (!need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   add_connections (fixture, &connections);
-  connections_dir = g_build_filename (fixture->data_dir, "connections", NULL);
-  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "0"));
-  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "1"));
+  connections_dir = g_build_filename (fixture->host.data_dir, "connections", NULL);
+  g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "0"));
+  g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "1"));
 
   /* On: the values go into the keyring and out of every file. */
   row = find_param_row (fixture, "Region");
   toggle = find_switch (GTK_WIDGET (row), "Sensitive");
   gtk_switch_set_active (toggle, TRUE);
-  wait_until (switch_settled, row);
-  g_assert_cmpuint (shown_errors->len, ==, 0);
+  test_wait_for (switch_settled, row, WAIT_MS);
+  test_wait_idle ();
+  g_assert_cmpuint (test_ui_errors->len, ==, 0);
   g_assert_true (gtk_switch_get_active (toggle));
   assert_saved_sensitive (fixture, TRUE);
 
@@ -830,7 +585,7 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *expected = g_strdup_printf (SECRET_MARKER "%u", i);
-      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->app),
+      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app),
                                                 flows_connection_get_id (connections.mine[i]),
                                                 "Region", NULL, &error);
 
@@ -839,29 +594,30 @@ test_sensitive_on_moves_values_to_keyring (Fixture       *fixture,
       flows_secrets_free (secret);
       g_assert_null (flows_connection_get_value (connections.mine[i], "Region"));
     }
-  g_assert_false (tree_contains (fixture->data_dir, SECRET_MARKER));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, SECRET_MARKER));
   /* The other App's connection keeps its value. */
-  g_assert_true (tree_contains (connections_dir, "other-region"));
+  g_assert_true (test_tree_contains (connections_dir, "other-region"));
 
   /* Off: only after confirming; the values come back to the files and leave the keyring. */
   gtk_switch_set_active (toggle, FALSE);
-  wait_idle ();
+  test_wait_idle ();
   for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
     if (ADW_IS_MESSAGE_DIALOG (l->data))
       dialog = l->data;
   g_assert_nonnull (dialog);
-  g_assert_false (tree_contains (fixture->data_dir, SECRET_MARKER));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, SECRET_MARKER));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "plain-text");
-  wait_until (switch_settled, row);
-  g_assert_cmpuint (shown_errors->len, ==, 0);
+  test_wait_for (switch_settled, row, WAIT_MS);
+  test_wait_idle ();
+  g_assert_cmpuint (test_ui_errors->len, ==, 0);
   g_assert_false (gtk_switch_get_active (toggle));
   assert_saved_sensitive (fixture, FALSE);
-  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "0"));
-  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "1"));
+  g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "0"));
+  g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "1"));
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GError) error = NULL;
-      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->app),
+      char *secret = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app),
                                                 flows_connection_get_id (connections.mine[i]),
                                                 "Region", NULL, &error);
 
@@ -881,23 +637,24 @@ test_sensitive_off_cancelled (Fixture       *fixture,
   GtkSwitch *toggle;
   GtkWidget *dialog = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   flows_param_set_sensitive (param, TRUE);
-  flows_app_add_param (fixture->app, param);
-  wait_idle ();
+  flows_app_add_param (fixture->host.app, param);
+  test_wait_idle ();
 
   row = find_param_row (fixture, "Token");
   toggle = find_switch (GTK_WIDGET (row), "Sensitive");
   gtk_switch_set_active (toggle, FALSE);
-  wait_idle ();
+  test_wait_idle ();
   for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
     if (ADW_IS_MESSAGE_DIALOG (l->data))
       dialog = l->data;
   g_assert_nonnull (dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  wait_until (switch_settled, row);
+  test_wait_for (switch_settled, row, WAIT_MS);
+  test_wait_idle ();
   g_assert_true (gtk_switch_get_active (toggle));
   g_assert_true (flows_param_get_sensitive (param));
 }
@@ -913,7 +670,7 @@ test_sensitive_on_keyring_failure (Fixture       *fixture,
   FlowsParamRow *row;
   GtkSwitch *toggle;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* The child inherits the address from its start, before GTK connects to the bus. */
@@ -935,20 +692,21 @@ test_sensitive_on_keyring_failure (Fixture       *fixture,
     }
 
   add_connections (fixture, &connections);
-  connections_dir = g_build_filename (fixture->data_dir, "connections", NULL);
+  connections_dir = g_build_filename (fixture->host.data_dir, "connections", NULL);
 
   row = find_param_row (fixture, "Region");
   toggle = find_switch (GTK_WIDGET (row), "Sensitive");
   gtk_switch_set_active (toggle, TRUE);
-  wait_until (switch_settled, row);
+  test_wait_for (switch_settled, row, WAIT_MS);
+  test_wait_idle ();
 
   g_assert_false (gtk_switch_get_active (toggle));
   g_assert_false (flows_param_get_sensitive (flows_param_row_get_param (row)));
   assert_saved_sensitive (fixture, FALSE);
-  g_assert_cmpuint (shown_errors->len, ==, 1);
-  g_assert_nonnull (strstr (g_ptr_array_index (shown_errors, 0), "was not made sensitive"));
-  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "0"));
-  g_assert_true (tree_contains (connections_dir, SECRET_MARKER "1"));
+  g_assert_cmpuint (test_ui_errors->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (test_ui_errors, 0), "was not made sensitive"));
+  g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "0"));
+  g_assert_true (test_tree_contains (connections_dir, SECRET_MARKER "1"));
 
   g_clear_object (&connections.mine[0]);
   g_clear_object (&connections.mine[1]);
@@ -987,7 +745,7 @@ test_redirect_url (Fixture       *fixture,
   g_autofree char *copied = NULL;
   GtkWidget *row;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   row = find_row (page, "Redirect URL");
@@ -1001,20 +759,21 @@ test_redirect_url (Fixture       *fixture,
   type_into (page, "Redirect URL", "not a url");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_false (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, FLOWS_DEFAULT_REDIRECT_URL);
   g_clear_object (&saved);
 
   type_into (page, "Redirect URL", url);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_true (gtk_widget_is_sensitive (find_button (page, "settings.copy-redirect-url")));
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_app_get_redirect_url (saved), ==, url);
 
   /* The copy button puts it on the clipboard. */
   g_assert_true (gtk_widget_activate_action (page, "settings.copy-redirect-url", NULL));
   gdk_clipboard_read_text_async (clipboard, NULL, on_text_read, &copied);
-  wait_until (is_set, &copied);
+  test_wait_for (is_set, &copied, WAIT_MS);
+  test_wait_idle ();
   g_assert_cmpstr (copied, ==, url);
 }
 
@@ -1023,9 +782,9 @@ test_generic_has_no_redirect_url (Fixture       *fixture,
                                   gconstpointer  data)
 {
   GtkWidget *page = GTK_WIDGET (fixture->page);
-  guint n = g_list_model_get_n_items (flows_app_get_params (fixture->app));
+  guint n = g_list_model_get_n_items (flows_app_get_params (fixture->host.app));
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   g_assert_false (gtk_widget_get_mapped (find_row (page, "Redirect URL")));
@@ -1033,11 +792,11 @@ test_generic_has_no_redirect_url (Fixture       *fixture,
 
   /* Without an App the page says so, and its actions do nothing. */
   flows_connection_settings_page_set_app (fixture->page, NULL);
-  wait_idle ();
-  g_assert_true (gtk_widget_get_mapped (find_descendant (page, is_status_page_titled, "No App Selected")));
+  test_wait_idle ();
+  g_assert_true (gtk_widget_get_mapped (test_find_widget (page, is_status_page_titled, "No App Selected")));
   gtk_widget_activate_action (page, "settings.add-param", NULL);
-  wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->app)), ==, n);
+  test_wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (fixture->host.app)), ==, n);
 }
 
 /* Preferences ------------------------------------------------------------------------------ */
@@ -1049,19 +808,18 @@ test_preferences (void)
   GtkWidget *window;
   GtkWidget *spin;
 
-  if (!need_display () || !need_schema ())
+  if (!test_need_display () || !need_schema ())
     return;
 
   settings = g_settings_new (APP_ID);
   window = flows_preferences_window_new (NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_idle ();
+  test_window_show (GTK_WINDOW (window));
 
   /* No application with a "sandbox" action here: its switch is hidden. */
   g_assert_false (gtk_widget_get_visible (find_row (window, "Run Sandbox Provider")));
 
   /* The timeout, both ways. */
-  spin = find_descendant (find_row (window, "Request Timeout"), is_spin_button, NULL);
+  spin = test_find_widget_of_type (find_row (window, "Request Timeout"), GTK_TYPE_SPIN_BUTTON);
   g_assert_nonnull (spin);
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 30);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 45);
@@ -1115,7 +873,7 @@ test_preferences_sandbox (void)
   GtkSwitch *toggle;
   GAction *action;
 
-  if (!need_display () || !need_schema ())
+  if (!test_need_display () || !need_schema ())
     return;
 
   application = g_application_new ("io.github.flowsstudio.FlowsStudio.Test", G_APPLICATION_NON_UNIQUE);
@@ -1124,8 +882,7 @@ test_preferences_sandbox (void)
   action = g_action_map_lookup_action (G_ACTION_MAP (application), "sandbox");
 
   window = flows_preferences_window_new (NULL);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_idle ();
+  test_window_show (GTK_WINDOW (window));
 
   row = find_row (window, "Run Sandbox Provider");
   g_assert_true (gtk_widget_get_visible (row));
@@ -1135,23 +892,23 @@ test_preferences_sandbox (void)
   /* Starting fails: the switch goes back. */
   sandbox_can_start = FALSE;
   gtk_switch_set_active (toggle, TRUE);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_false (gtk_switch_get_active (toggle));
 
   sandbox_can_start = TRUE;
   gtk_switch_set_active (toggle, TRUE);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_true (gtk_switch_get_active (toggle));
   g_assert_true (gtk_switch_get_state (toggle));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "http://127.0.0.1:8977"));
 
   /* Stopped elsewhere (the primary menu): the switch follows. */
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (FALSE));
-  wait_idle ();
+  test_wait_idle ();
   g_assert_false (gtk_switch_get_active (toggle));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  wait_idle ();
+  test_wait_idle ();
 }
 
 int
@@ -1162,12 +919,7 @@ main (int    argc,
    * they are. */
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
 
-  g_test_init (&argc, &argv, NULL);
-
-  shown_errors = g_ptr_array_new_with_free_func (g_free);
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  test_ui_init (&argc, &argv);
 
   g_test_add_func ("/connection-settings/new-app/oauth", test_new_oauth_app);
   g_test_add_func ("/connection-settings/new-app/generic-and-cancel", test_new_generic_app_cancel);

@@ -8,9 +8,9 @@
  * Secrets are checked where they must be (the real keyring of build-aux/session) and where they
  * must not be (any byte of any file under the data directory, any label of the result panel).
  *
- * flows_widget_show_toast() and flows_widget_show_error() are replaced here by recorders, so
- * that the page is tested without the main window. There is no FlowsApplication either: the
- * page is given a runner of the test's own.
+ * flows_widget_show_toast() and flows_widget_show_error() are tests/lib's recorders
+ * (test-ui-host.h), so that the page is tested without the main window. There is no
+ * FlowsApplication either: the page is given a runner of the test's own.
  *
  * With FLOWS_SCREENSHOT_DIR set, the windows are saved there as PNG: the empty page, the editor
  * adding and editing, and the page once the result panel shows each verdict.
@@ -22,180 +22,32 @@
 #include <glib/gstdio.h>
 
 #include "flows-app-templates.h"
-#include "flows-application.h"
 #include "flows-connection-editor.h"
 #include "flows-connections-page.h"
 #include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
 #include "flows-sign-in-window.h"
 #include "flows-test-result.h"
-#include "flows-window.h"
+#include "flows-token-refresher.h"
 #include "runner-helpers.h"
+#include "test-files.h"
+#include "test-session.h"
+#include "test-ui-host.h"
+#include "test-ui.h"
 
 #define GOOD_KEY "sk-live-4f0c2b9e-9d1a-4c3e-8b7f-GOOD"
 #define WRONG_KEY "sk-live-0000-WRONG-0000"
 #define WAIT_MS 20000
 
-static gboolean have_display;
-static GPtrArray *shown_toasts;
-static GPtrArray *shown_errors;
-
-void
-flows_widget_show_toast (GtkWidget  *widget,
-                         const char *message)
-{
-  g_ptr_array_add (shown_toasts, g_strdup (message));
-}
-
-void
-flows_widget_show_error (GtkWidget  *widget,
-                         const char *summary,
-                         const char *details)
-{
-  g_ptr_array_add (shown_errors, g_strconcat (summary, ": ", details, NULL));
-}
-
-/* The page asks for the application's shared runner only when it has none; the test always
- * gives it one, and there is no FlowsApplication in this process. */
-GType
-flows_application_get_type (void)
-{
-  return G_TYPE_INVALID;
-}
-
-FlowsRunner *
-flows_application_get_runner (FlowsApplication *self)
-{
-  g_assert_not_reached ();
-}
-
 typedef struct
 {
-  char                 *data_dir;
-  FlowsLibrary         *library;
-  FlowsApp             *app;
+  TestHost              host;
   FlowsRunner          *runner;
   TestServer           *server;
-  GtkWindow            *window;
   FlowsConnectionsPage *page;
 } Fixture;
 
 /* Helpers ---------------------------------------------------------------------------------- */
-
-static void
-wait_idle (void)
-{
-  /* Twice: a dialog mapping or a list rebuilding queues more work from its idle handlers. */
-  for (guint i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-/* Whether @needle occurs in any file below @path. */
-static gboolean
-tree_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (tree_contains (child, needle))
-            return TRUE;
-        }
-      return FALSE;
-    }
-
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return FALSE;
-  /* Byte by byte: a file may hold anything, NULs included. */
-  for (gsize i = 0; i + strlen (needle) <= length; i++)
-    if (memcmp (contents + i, needle, strlen (needle)) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-typedef gboolean (*WidgetMatch) (GtkWidget *widget,
-                                 gconstpointer data);
-
-static GtkWidget *
-find_widget (GtkWidget     *root,
-             WidgetMatch    match,
-             gconstpointer  data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-collect_labels (GtkWidget *root,
-                GString   *text)
-{
-  if (GTK_IS_LABEL (root))
-    {
-      g_string_append (text, gtk_label_get_text (GTK_LABEL (root)));
-      g_string_append_c (text, '\n');
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    collect_labels (child, text);
-}
-
-static gboolean
-is_row_titled (GtkWidget     *widget,
-               gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-is_type (GtkWidget     *widget,
-         gconstpointer  type)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
-}
-
-static gboolean
-has_action (GtkWidget     *widget,
-            gconstpointer  action_name)
-{
-  return GTK_IS_ACTIONABLE (widget) &&
-         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
-}
 
 static gboolean
 has_class (GtkWidget     *widget,
@@ -204,32 +56,17 @@ has_class (GtkWidget     *widget,
   return gtk_widget_has_css_class (widget, css_class);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 no_editor_open (gpointer user_data)
 {
-  return find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR) == NULL;
+  return test_find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR) == NULL;
 }
 
 static gboolean
 test_finished (gpointer user_data)
 {
   Fixture *fixture = user_data;
-  GtkWidget *spinner = find_widget (GTK_WIDGET (fixture->page), is_type, GSIZE_TO_POINTER (GTK_TYPE_SPINNER));
+  GtkWidget *spinner = test_find_widget_of_type (GTK_WIDGET (fixture->page), GTK_TYPE_SPINNER);
 
   return spinner == NULL || !gtk_widget_get_visible (spinner);
 }
@@ -239,7 +76,7 @@ connection_gone (gpointer user_data)
 {
   Fixture *fixture = user_data;
 
-  return g_list_model_get_n_items (flows_library_get_connections (fixture->library)) == 0;
+  return g_list_model_get_n_items (flows_library_get_connections (fixture->host.library)) == 0;
 }
 
 /* The service: 200 for the good key only, 401 with a JSON reason for anything else. */
@@ -270,11 +107,11 @@ open_editor (Fixture    *fixture,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, "s", id));
   else
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
-  wait_idle ();
-  editor = find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR);
+  test_wait_idle ();
+  editor = test_find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR);
   g_assert_nonnull (editor);
   g_assert_true (gtk_window_get_modal (editor));
-  g_assert_true (gtk_window_get_transient_for (editor) == fixture->window);
+  g_assert_true (gtk_window_get_transient_for (editor) == fixture->host.window);
   return FLOWS_CONNECTION_EDITOR (editor);
 }
 
@@ -282,28 +119,19 @@ static GtkWidget *
 editor_row (FlowsConnectionEditor *editor,
             const char            *title)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (editor), is_row_titled, title);
-
-  g_assert_nonnull (row);
-  return row;
+  return test_get_widget (GTK_WIDGET (editor), test_is_row_titled, title);
 }
 
 static gboolean
 save_enabled (FlowsConnectionEditor *editor)
 {
-  GtkWidget *button = find_widget (GTK_WIDGET (editor), has_action, "editor.save");
-
-  g_assert_nonnull (button);
-  return gtk_widget_get_sensitive (button);
+  return gtk_widget_get_sensitive (test_get_widget (GTK_WIDGET (editor), test_has_action, "editor.save"));
 }
 
 static char *
 editor_problem (FlowsConnectionEditor *editor)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  collect_labels (GTK_WIDGET (editor), text);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return test_widget_text (GTK_WIDGET (editor));
 }
 
 /* Adds a connection through the editor with @key and the server's test URL; returns it. */
@@ -314,7 +142,7 @@ add_connection (Fixture    *fixture,
 {
   FlowsConnectionEditor *editor = open_editor (fixture, "connections.add", NULL);
   g_autofree char *test_url = test_server_url (fixture->server, "/me");
-  GListModel *connections = flows_library_get_connections (fixture->library);
+  GListModel *connections = flows_library_get_connections (fixture->host.library);
   guint before = g_list_model_get_n_items (connections);
   g_autoptr(FlowsConnection) connection = NULL;
 
@@ -325,7 +153,7 @@ add_connection (Fixture    *fixture,
   g_assert_true (save_enabled (editor));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   test_wait_for (no_editor_open, NULL, WAIT_MS);
-  wait_idle ();
+  test_wait_idle ();
 
   g_assert_cmpuint (g_list_model_get_n_items (connections), ==, before + 1);
   connection = g_list_model_get_item (connections, before);
@@ -345,9 +173,9 @@ run_test (Fixture         *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connection.test", "s",
                                              flows_connection_get_id (connection)));
   test_wait_for (test_finished, fixture, WAIT_MS);
-  wait_idle ();
+  test_wait_idle ();
 
-  result = find_widget (GTK_WIDGET (fixture->page), is_type, GSIZE_TO_POINTER (FLOWS_TYPE_TEST_RESULT));
+  result = test_find_widget_of_type (GTK_WIDGET (fixture->page), FLOWS_TYPE_TEST_RESULT);
   g_assert_nonnull (result);
   g_assert_true (gtk_widget_is_visible (result));
   g_assert_nonnull (flows_test_result_get_run (FLOWS_TEST_RESULT (result)));
@@ -357,7 +185,7 @@ run_test (Fixture         *fixture,
 static GtkLabel *
 verdict_label (FlowsTestResult *result)
 {
-  GtkWidget *label = find_widget (GTK_WIDGET (result), has_class, "title-1");
+  GtkWidget *label = test_find_widget (GTK_WIDGET (result), has_class, "title-1");
 
   g_assert_true (GTK_IS_LABEL (label));
   return GTK_LABEL (label);
@@ -366,10 +194,7 @@ verdict_label (FlowsTestResult *result)
 static char *
 result_text (FlowsTestResult *result)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  collect_labels (GTK_WIDGET (result), text);
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return test_widget_text (GTK_WIDGET (result));
 }
 
 /* The subtitle of the page's row for @connection. */
@@ -377,7 +202,7 @@ static const char *
 row_status (Fixture         *fixture,
             FlowsConnection *connection)
 {
-  GtkWidget *row = find_widget (GTK_WIDGET (fixture->page), is_row_titled, flows_connection_get_name (connection));
+  GtkWidget *row = test_find_widget (GTK_WIDGET (fixture->page), test_is_row_titled, flows_connection_get_name (connection));
 
   g_assert_true (ADW_IS_ACTION_ROW (row));
   return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
@@ -388,13 +213,8 @@ save_screenshot (GtkWindow  *window,
                  const char *name)
 {
   const char *directory = g_getenv ("FLOWS_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width, height;
+  g_autoptr(GError) error = NULL;
 
   if (directory == NULL)
     return;
@@ -402,42 +222,14 @@ save_screenshot (GtkWindow  *window,
   /* Let the window settle: a new result panel is laid out and painted over a few frames. */
   for (guint i = 0; i < 20; i++)
     {
-      wait_idle ();
+      test_wait_idle ();
       g_usleep (20000);
     }
 
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_build_filename (directory, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (test_save_snapshot (GTK_WIDGET (window), path, &error));
+  g_assert_no_error (error);
   g_test_message ("Screenshot: %s", path);
-}
-
-static gboolean
-need_display (void)
-{
-  if (!have_display)
-    g_test_skip ("no display");
-  return have_display;
-}
-
-static gboolean
-need_keyring (void)
-{
-  if (!need_display ())
-    return FALSE;
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") != 0)
-    {
-      g_test_skip ("no disposable Secret Service: run under build-aux/session");
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Fixture ---------------------------------------------------------------------------------- */
@@ -446,38 +238,24 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) error = NULL;
   AdwToastOverlay *overlay;
   GtkWidget *header_bar;
   GtkWidget *box;
 
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
-  g_ptr_array_set_size (shown_toasts, 0);
-  g_ptr_array_set_size (shown_errors, 0);
-
-  fixture->data_dir = g_dir_make_tmp ("flows-connections-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (fixture->data_dir);
-  fixture->library = flows_library_new (directory);
-  g_assert_true (flows_library_load (fixture->library, &error));
-  g_assert_no_error (error);
-
-  fixture->app = flows_app_new_from_template ("Example API", FLOWS_CONNECTION_TYPE_GENERIC);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
+  test_host_set_up (&fixture->host, "flows-connections-XXXXXX", "Example API", FLOWS_CONNECTION_TYPE_GENERIC);
 
   fixture->server = test_server_new ();
   test_server_handle (fixture->server, "/me", on_test_request, NULL);
   fixture->runner = flows_runner_new ();
-  flows_token_refresher_attach (fixture->runner, fixture->library);
+  flows_token_refresher_attach (fixture->runner, fixture->host.library);
 
   /* A header bar as in the main window, so that screenshots look like the app. */
-  fixture->window = GTK_WINDOW (adw_window_new ());
-  gtk_window_set_title (fixture->window, "Flows Studio");
-  gtk_window_set_default_size (fixture->window, 1200, 800);
+  fixture->host.window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (fixture->host.window, "Flows Studio");
+  gtk_window_set_default_size (fixture->host.window, 1200, 800);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header_bar = adw_header_bar_new ();
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header_bar), adw_window_title_new ("Example API", "Connections"));
@@ -487,20 +265,19 @@ fixture_set_up (Fixture       *fixture,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (overlay));
   fixture->page = FLOWS_CONNECTIONS_PAGE (flows_connections_page_new ());
   g_object_set (fixture->page,
-                "library", fixture->library,
-                "app", fixture->app,
+                "library", fixture->host.library,
+                "app", fixture->host.app,
                 "runner", fixture->runner,
                 NULL);
   adw_toast_overlay_set_child (overlay, GTK_WIDGET (fixture->page));
-  adw_window_set_content (ADW_WINDOW (fixture->window), box);
-  gtk_window_present (fixture->window);
-  wait_idle ();
+  adw_window_set_content (ADW_WINDOW (fixture->host.window), box);
+  test_window_show (fixture->host.window);
   /* The default size counts the frame's shadow: grow it so that the window itself is
    * 1200×800, the size of the screenshots. */
-  gtk_window_set_default_size (fixture->window,
-                               2400 - gtk_widget_get_width (GTK_WIDGET (fixture->window)),
-                               1600 - gtk_widget_get_height (GTK_WIDGET (fixture->window)));
-  wait_idle ();
+  gtk_window_set_default_size (fixture->host.window,
+                               2400 - gtk_widget_get_width (GTK_WIDGET (fixture->host.window)),
+                               1600 - gtk_widget_get_height (GTK_WIDGET (fixture->host.window)));
+  test_wait_idle ();
 }
 
 static void
@@ -509,11 +286,11 @@ fixture_tear_down (Fixture       *fixture,
 {
   GListModel *connections;
 
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
   /* The session's keyring is disposable, but a test leaves nothing behind anyway. */
-  connections = flows_library_get_connections (fixture->library);
+  connections = flows_library_get_connections (fixture->host.library);
   for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
     {
       g_autoptr(FlowsConnection) connection = g_list_model_get_item (connections, i);
@@ -522,14 +299,9 @@ fixture_tear_down (Fixture       *fixture,
                                            flows_connection_get_id (connection), NULL, NULL);
     }
 
-  g_clear_pointer (&fixture->window, gtk_window_destroy);
-  wait_idle ();
   g_clear_pointer (&fixture->server, test_server_free);
   g_clear_object (&fixture->runner);
-  g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
+  test_host_tear_down (&fixture->host);
 }
 
 /* Tests ------------------------------------------------------------------------------------ */
@@ -541,23 +313,23 @@ test_empty_state (Fixture       *fixture,
   GtkStack *stack;
   GtkWidget *button;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
-  save_screenshot (fixture->window, "connections-empty.png");
-  button = find_widget (gtk_stack_get_visible_child (stack), has_action, "connections.add");
+  save_screenshot (fixture->host.window, "connections-empty.png");
+  button = test_find_widget (gtk_stack_get_visible_child (stack), test_has_action, "connections.add");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_get_sensitive (button));
 
   /* Without an App there is nothing to add a connection to. */
   flows_connections_page_set_app (fixture->page, NULL);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_false (gtk_widget_get_sensitive (button));
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connections.add", NULL);
-  wait_idle ();
-  g_assert_null (find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR));
+  test_wait_idle ();
+  g_assert_null (test_find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR));
 }
 
 static void
@@ -569,7 +341,7 @@ test_editor_validates (Fixture       *fixture,
   g_autofree char *problem = NULL;
   g_autofree char *malformed = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   editor = open_editor (fixture, "connections.add", NULL);
@@ -600,9 +372,9 @@ test_editor_validates (Fixture       *fixture,
   /* Saving while invalid does nothing; closing adds nothing. */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
   gtk_window_close (GTK_WINDOW (editor));
-  wait_idle ();
-  g_assert_null (find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR));
-  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->library)), ==, 0);
+  test_wait_idle ();
+  g_assert_null (test_find_toplevel (FLOWS_TYPE_CONNECTION_EDITOR));
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->host.library)), ==, 0);
 }
 
 static FlowsParam *
@@ -634,7 +406,7 @@ test_editor_kinds (Fixture       *fixture,
   GtkWidget *number_row, *switch_row, *region_row, *tier_row, *notes_row, *toggle, *view;
   GtkTextBuffer *buffer;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   add_param (app, "Port", "Port", FLOWS_PARAM_KIND_NUMBER, TRUE, "443");
@@ -642,7 +414,7 @@ test_editor_kinds (Fixture       *fixture,
   flows_param_set_choices (add_param (app, "Region", "Region", FLOWS_PARAM_KIND_CHOICE, TRUE, "us"), regions);
   flows_param_set_choices (add_param (app, "Tier", "Tier", FLOWS_PARAM_KIND_CHOICE, FALSE, ""), regions);
   add_param (app, "Notes", "Notes", FLOWS_PARAM_KIND_MULTILINE, FALSE, "");
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
   g_assert_no_error (error);
   flows_connections_page_set_app (fixture->page, app);
 
@@ -660,7 +432,7 @@ test_editor_kinds (Fixture       *fixture,
 
   /* Defaults, and "None" first for the optional choice. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (number_row)), ==, "443");
-  toggle = find_widget (switch_row, is_type, GSIZE_TO_POINTER (GTK_TYPE_SWITCH));
+  toggle = test_find_widget_of_type (switch_row, GTK_TYPE_SWITCH);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (region_row)), ==, 1);
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (tier_row)), ==, 0);
@@ -675,13 +447,13 @@ test_editor_kinds (Fixture       *fixture,
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
   adw_combo_row_set_selected (ADW_COMBO_ROW (region_row), 2);
   adw_combo_row_set_selected (ADW_COMBO_ROW (tier_row), 1);
-  view = find_widget (notes_row, is_type, GSIZE_TO_POINTER (GTK_TYPE_TEXT_VIEW));
+  view = test_find_widget_of_type (notes_row, GTK_TYPE_TEXT_VIEW);
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
   gtk_text_buffer_set_text (buffer, "line one\nline two", -1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   test_wait_for (no_editor_open, NULL, WAIT_MS);
 
-  connection = g_list_model_get_item (flows_library_get_connections (fixture->library), 0);
+  connection = g_list_model_get_item (flows_library_get_connections (fixture->host.library), 0);
   g_assert_cmpstr (flows_connection_get_value (connection, "Port"), ==, "8443");
   g_assert_cmpstr (flows_connection_get_value (connection, "Sandbox"), ==, "false");
   g_assert_cmpstr (flows_connection_get_value (connection, "Region"), ==, "ap");
@@ -697,7 +469,7 @@ test_editor_kinds (Fixture       *fixture,
   test_wait_for (no_editor_open, NULL, WAIT_MS);
   g_assert_null (flows_connection_get_value (connection, "Tier"));
   g_assert_cmpstr (flows_connection_get_value (connection, "Region"), ==, "ap");
-  g_assert_cmpstr (g_ptr_array_index (shown_toasts, shown_toasts->len - 1), ==, "Saved the connection “Kinds”");
+  g_assert_cmpstr (g_ptr_array_index (test_ui_toasts, test_ui_toasts->len - 1), ==, "Saved the connection “Kinds”");
 }
 
 static void
@@ -709,25 +481,25 @@ test_add_keeps_secret_in_keyring (Fixture       *fixture,
   g_autofree char *stored = NULL;
   GtkStack *stack;
 
-  if (!need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   connection = add_connection (fixture, "Production", GOOD_KEY);
 
-  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->app), flows_connection_get_id (connection),
+  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app), flows_connection_get_id (connection),
                                       "ApiKey", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, GOOD_KEY);
-  g_assert_false (tree_contains (fixture->data_dir, GOOD_KEY));
-  g_assert_true (tree_contains (fixture->data_dir, flows_connection_get_id (connection)));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, GOOD_KEY));
+  g_assert_true (test_tree_contains (fixture->host.data_dir, flows_connection_get_id (connection)));
 
   /* The page shows it, never tested, and said so. */
   stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "list");
   g_assert_cmpstr (row_status (fixture, connection), ==, "Never tested");
-  g_assert_cmpuint (shown_toasts->len, ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (shown_toasts, 0), ==, "Added the connection “Production”");
-  g_assert_cmpuint (shown_errors->len, ==, 0);
+  g_assert_cmpuint (test_ui_toasts->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (test_ui_toasts, 0), ==, "Added the connection “Production”");
+  g_assert_cmpuint (test_ui_errors->len, ==, 0);
 }
 
 static void
@@ -744,7 +516,7 @@ test_pass_then_fail (Fixture       *fixture,
   GtkLabel *verdict;
   GtkWidget *key_row;
 
-  if (!need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   connection = add_connection (fixture, "Production", GOOD_KEY);
@@ -764,7 +536,7 @@ test_pass_then_fail (Fixture       *fixture,
   g_assert_true (flows_connection_get_last_test_passed (connection));
   g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 200);
   g_assert_true (g_str_has_prefix (row_status (fixture, connection), "Passed at "));
-  save_screenshot (fixture->window, "connections-pass.png");
+  save_screenshot (fixture->host.window, "connections-pass.png");
 
   /* Edit: the stored key is not shown, and typing replaces it. */
   editor = open_editor (fixture, "connection.edit", flows_connection_get_id (connection));
@@ -776,11 +548,11 @@ test_pass_then_fail (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (key_row), WRONG_KEY);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   test_wait_for (no_editor_open, NULL, WAIT_MS);
-  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->app), flows_connection_get_id (connection),
+  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app), flows_connection_get_id (connection),
                                       "ApiKey", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, WRONG_KEY);
-  g_assert_false (tree_contains (fixture->data_dir, WRONG_KEY));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, WRONG_KEY));
 
   /* FAIL, with the server's status in the message and the status row. */
   result = run_test (fixture, connection);
@@ -797,11 +569,11 @@ test_pass_then_fail (Fixture       *fixture,
   g_assert_cmpuint (flows_connection_get_last_test_status (connection), ==, 401);
   g_assert_true (g_str_has_prefix (row_status (fixture, connection), "Failed at "));
   g_assert_nonnull (strstr (row_status (fixture, connection), "401"));
-  g_assert_cmpuint (shown_errors->len, ==, 0);
-  save_screenshot (fixture->window, "connections-fail.png");
+  g_assert_cmpuint (test_ui_errors->len, ==, 0);
+  save_screenshot (fixture->host.window, "connections-fail.png");
 
   /* The result was saved with the connection. */
-  g_assert_true (tree_contains (fixture->data_dir, "HTTP 401 Unauthorized"));
+  g_assert_true (test_tree_contains (fixture->host.data_dir, "HTTP 401 Unauthorized"));
 }
 
 static void
@@ -815,42 +587,42 @@ test_delete (Fixture       *fixture,
   AdwMessageDialog *dialog;
   GtkStack *stack;
 
-  if (!need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   connection = add_connection (fixture, "Staging", GOOD_KEY);
-  file = g_strdup_printf ("%s/connections/%s.json", fixture->data_dir, flows_connection_get_id (connection));
+  file = g_strdup_printf ("%s/connections/%s.json", fixture->host.data_dir, flows_connection_get_id (connection));
   g_assert_true (g_file_test (file, G_FILE_TEST_EXISTS));
 
   /* Cancelling the confirmation keeps everything. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connection.delete", "s",
                                              flows_connection_get_id (connection)));
-  wait_idle ();
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  test_wait_idle ();
+  dialog = ADW_MESSAGE_DIALOG (test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “Staging”?");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->library)), ==, 1);
+  test_wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_connections (fixture->host.library)), ==, 1);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connection.delete", "s",
                                              flows_connection_get_id (connection)));
-  wait_idle ();
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  test_wait_idle ();
+  dialog = ADW_MESSAGE_DIALOG (test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
   test_wait_for (connection_gone, fixture, WAIT_MS);
-  wait_idle ();
+  test_wait_idle ();
 
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
-  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->app), flows_connection_get_id (connection),
+  stored = flows_secrets_lookup_sync (flows_app_get_id (fixture->host.app), flows_connection_get_id (connection),
                                       "ApiKey", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (stored);
   stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
-  g_assert_cmpstr (g_ptr_array_index (shown_toasts, shown_toasts->len - 1), ==, "Deleted the connection “Staging”");
+  g_assert_cmpstr (g_ptr_array_index (test_ui_toasts, test_ui_toasts->len - 1), ==, "Deleted the connection “Staging”");
 }
 
 static gboolean
@@ -870,22 +642,22 @@ test_oauth_status (Fixture       *fixture,
   g_autofree char *token = NULL;
   GtkWidget *sign_in_button;
 
-  if (!need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
-  g_assert_true (flows_library_add_connection (fixture->library, connection, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
+  g_assert_true (flows_library_add_connection (fixture->host.library, connection, &error));
   g_assert_no_error (error);
   g_assert_true (flows_secrets_store_sync (flows_app_get_id (app), id, "oauth:access_token", "at-123", NULL, &error));
   g_assert_no_error (error);
 
   /* Only the shown App's connections are listed. */
-  g_assert_null (find_widget (GTK_WIDGET (fixture->page), is_row_titled, "Work account"));
+  g_assert_null (test_find_widget (GTK_WIDGET (fixture->page), test_is_row_titled, "Work account"));
   flows_connections_page_set_app (fixture->page, app);
-  wait_idle ();
+  test_wait_idle ();
 
   g_assert_cmpstr (row_status (fixture, connection), ==, "Not signed in · Never tested");
-  sign_in_button = find_widget (GTK_WIDGET (fixture->page), has_action, "connection.sign-in");
+  sign_in_button = test_find_widget (GTK_WIDGET (fixture->page), test_has_action, "connection.sign-in");
   g_assert_nonnull (sign_in_button);
   g_assert_true (gtk_widget_get_visible (sign_in_button));
 
@@ -905,17 +677,17 @@ test_oauth_status (Fixture       *fixture,
   /* Sign out forgets the tokens, in the keyring and in the file. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connection.sign-out", "s", id));
   test_wait_for (signed_out, connection, WAIT_MS);
-  wait_idle ();
+  test_wait_idle ();
   token = flows_secrets_lookup_sync (flows_app_get_id (app), id, "oauth:access_token", NULL, &error);
   g_assert_no_error (error);
   g_assert_null (token);
   g_assert_cmpstr (row_status (fixture, connection), ==, "Not signed in · Never tested");
-  g_assert_cmpstr (g_ptr_array_index (shown_toasts, shown_toasts->len - 1), ==, "Signed out of “Work account”");
+  g_assert_cmpstr (g_ptr_array_index (test_ui_toasts, test_ui_toasts->len - 1), ==, "Signed out of “Work account”");
 
   /* A Generic App has no sign-in. */
-  flows_connections_page_set_app (fixture->page, fixture->app);
-  wait_idle ();
-  g_assert_null (find_widget (GTK_WIDGET (fixture->page), has_action, "connection.sign-in"));
+  flows_connections_page_set_app (fixture->page, fixture->host.app);
+  test_wait_idle ();
+  g_assert_null (test_find_widget (GTK_WIDGET (fixture->page), test_has_action, "connection.sign-in"));
 }
 
 static gboolean
@@ -947,10 +719,10 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   FlowsTestResult *result;
   GListModel *connections;
 
-  if (!need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
-  connections = flows_library_get_connections (fixture->library);
+  connections = flows_library_get_connections (fixture->host.library);
   g_assert_true (flows_sandbox_provider_start (provider, 0, &error));
   g_assert_no_error (error);
   flows_sandbox_provider_set_auto_consent (provider, TRUE);
@@ -961,10 +733,10 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   /* Nothing listens there: the window captures the redirect before it loads. */
   redirect_url = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", test_closed_port ());
   flows_app_set_redirect_url (app, redirect_url);
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
+  g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
   g_assert_no_error (error);
   flows_connections_page_set_app (fixture->page, app);
-  wait_idle ();
+  test_wait_idle ();
 
   editor = open_editor (fixture, "connections.add", NULL);
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (editor_row (editor, "Client secret")));
@@ -976,7 +748,7 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (editor_row (editor, "Test URL")), userinfo_url);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
   test_wait_for (no_editor_open, NULL, WAIT_MS);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpuint (g_list_model_get_n_items (connections), ==, 1);
   connection = g_list_model_get_item (connections, 0);
   secret = flows_secrets_lookup_sync (flows_app_get_id (app), flows_connection_get_id (connection),
@@ -991,16 +763,16 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
                                              flows_connection_get_id (connection)));
   test_wait_for (signed_in, connection, WAIT_MS * 3);
   test_wait_for (test_finished, fixture, WAIT_MS);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpuint (flows_sandbox_provider_get_request_count (provider, "authorize"), ==, 1);
   g_assert_cmpuint (flows_sandbox_provider_get_request_count (provider, "token"), ==, 1);
-  g_assert_null (find_toplevel (FLOWS_TYPE_SIGN_IN_WINDOW));
+  g_assert_null (test_find_toplevel (FLOWS_TYPE_SIGN_IN_WINDOW));
   token = flows_secrets_lookup_sync (flows_app_get_id (app), flows_connection_get_id (connection),
                                      "oauth:access_token", NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (token);
   g_assert_true (g_str_has_prefix (row_status (fixture, connection), "Signed in, token expires at "));
-  g_assert_cmpstr (g_ptr_array_index (shown_toasts, shown_toasts->len - 1), ==, "Signed in to “Sandbox account”");
+  g_assert_cmpstr (g_ptr_array_index (test_ui_toasts, test_ui_toasts->len - 1), ==, "Signed in to “Sandbox account”");
 
   /* Test calls the user info endpoint with the access token. */
   result = run_test (fixture, connection);
@@ -1008,11 +780,11 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   text = result_text (result);
   g_assert_null (strstr (text, token));
   g_assert_null (strstr (text, FLOWS_SANDBOX_CLIENT_SECRET));
-  g_assert_false (tree_contains (fixture->data_dir, token));
-  g_assert_false (tree_contains (fixture->data_dir, FLOWS_SANDBOX_CLIENT_SECRET));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, token));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, FLOWS_SANDBOX_CLIENT_SECRET));
   g_assert_nonnull (strstr (row_status (fixture, connection), " · Passed at "));
-  g_assert_cmpuint (shown_errors->len, ==, 0);
-  save_screenshot (fixture->window, "connections-oauth.png");
+  g_assert_cmpuint (test_ui_errors->len, ==, 0);
+  save_screenshot (fixture->host.window, "connections-oauth.png");
 
   flows_sandbox_provider_stop (provider);
 }
@@ -1021,13 +793,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
-  shown_toasts = g_ptr_array_new_with_free_func (g_free);
-  shown_errors = g_ptr_array_new_with_free_func (g_free);
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  test_ui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/connections-page/empty-state", test_empty_state);

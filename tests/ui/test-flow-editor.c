@@ -21,51 +21,19 @@
 #include <X11/keysym.h>
 
 #include "flows-app-templates.h"
-#include "flows-application.h"
 #include "flows-document.h"
 #include "flows-flow-editor.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
-#include "flows-window.h"
-
-static gboolean have_display;
-
-/* The editor asks for the application's shared runner; there is none in this process, so it
- * makes its own. */
-GType
-flows_application_get_type (void)
-{
-  return G_TYPE_INVALID;
-}
-
-FlowsRunner *
-flows_application_get_runner (FlowsApplication *self)
-{
-  g_assert_not_reached ();
-}
-
-void
-flows_widget_show_toast (GtkWidget  *widget,
-                         const char *message)
-{
-  g_test_message ("toast: %s", message);
-}
-
-void
-flows_widget_show_error (GtkWidget  *widget,
-                         const char *summary,
-                         const char *details)
-{
-  g_test_message ("error: %s: %s", summary, details);
-}
+#include "test-files.h"
+#include "test-ui-host.h"
+#include "test-ui.h"
+#include "test-wait.h"
 
 typedef struct
 {
-  char            *data_dir;
-  FlowsLibrary    *library;
-  FlowsApp        *app;
-  GtkWindow       *window;
+  TestHost         host;
   FlowsFlowEditor *editor;
   SoupServer      *server;
   char            *server_url;
@@ -74,31 +42,12 @@ typedef struct
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
-static void
-wait_idle (void)
-{
-  for (guint i = 0; i < 3; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Lets the main loop run for @ms, so that frames are drawn and events delivered. */
 static void
 spin (guint ms)
 {
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-  wait_idle ();
+  test_spin (ms);
+  test_wait_idle ();
 }
 
 static gboolean
@@ -122,14 +71,14 @@ settle (void)
   gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
 
   XSync (gdk_x11_display_get_xdisplay (gdk_display_get_default ()), False);
-  wait_idle ();
+  test_wait_idle ();
   if (frame_widget == NULL)
     return;
   tick = gtk_widget_add_tick_callback (frame_widget, count_frame_cb, &frames, NULL);
   while (frames < 2 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   gtk_widget_remove_tick_callback (frame_widget, tick);
-  wait_idle ();
+  test_wait_idle ();
 }
 
 static Display *
@@ -271,20 +220,12 @@ static char *
 saved_file (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  char *contents = NULL;
+  g_autofree char *path = test_host_app_path (&fixture->host);
 
-  wait_idle ();
-  g_assert_true (flows_library_flush (fixture->library, &error));
+  test_wait_idle ();
+  g_assert_true (flows_library_flush (fixture->host.library, &error));
   g_assert_no_error (error);
-  path = g_build_filename (fixture->data_dir, "apps", flows_app_get_id (fixture->app), NULL);
-  {
-    g_autofree char *file = g_strconcat (path, ".json", NULL);
-
-    g_assert_true (g_file_get_contents (file, &contents, NULL, &error));
-    g_assert_no_error (error);
-  }
-  return contents;
+  return test_read_text (path);
 }
 
 static void
@@ -293,14 +234,14 @@ activate (Fixture    *fixture,
           GVariant   *parameter)
 {
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fixture->editor), action, parameter));
-  wait_idle ();
+  test_wait_idle ();
 }
 
 static void
 open_flow (Fixture   *fixture,
            FlowsFlow *flow)
 {
-  flows_flow_editor_set_flow (fixture->editor, fixture->app, flow);
+  flows_flow_editor_set_flow (fixture->editor, fixture->host.app, flow);
   /* Laid out and drawn, however slow the machine. */
   settle ();
   spin (50);
@@ -349,23 +290,13 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSList) uris = NULL;
 
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
-  fixture->data_dir = g_dir_make_tmp ("flow-editor-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (fixture->data_dir);
-  fixture->library = flows_library_new (directory);
-  g_assert_true (flows_library_load (fixture->library, &error));
-  g_assert_no_error (error);
-
-  fixture->app = flows_app_new_from_template ("Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
+  test_host_set_up (&fixture->host, "flow-editor-XXXXXX", "Editor Test", FLOWS_CONNECTION_TYPE_OAUTH);
 
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, server_callback, fixture, NULL);
@@ -375,58 +306,24 @@ fixture_set_up (Fixture       *fixture,
   fixture->server_url = g_uri_to_string (uris->data);
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
 
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1200, 800);
   fixture->editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
-  flows_flow_editor_set_library (fixture->editor, fixture->library);
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->editor));
-  gtk_window_present (fixture->window);
-  frame_widget = GTK_WIDGET (fixture->window);
+  flows_flow_editor_set_library (fixture->editor, fixture->host.library);
+  test_host_show (&fixture->host, GTK_WIDGET (fixture->editor), 1200, 800);
+  frame_widget = GTK_WIDGET (fixture->host.window);
   spin (100);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
   frame_widget = NULL;
-  g_clear_pointer (&fixture->window, gtk_window_destroy);
-  wait_idle ();
-  g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
   g_clear_object (&fixture->server);
   g_free (fixture->server_url);
-  remove_tree (fixture->data_dir);
-  g_free (fixture->data_dir);
-}
-
-static gboolean
-need_display (void)
-{
-  if (!have_display)
-    g_test_skip ("no display");
-  return have_display;
+  test_host_tear_down (&fixture->host);
 }
 
 /* Canvas geometry ------------------------------------------------------------------------------ */
@@ -454,10 +351,10 @@ test_template_on_canvas (Fixture       *fixture,
   FlowsCanvas *canvas;
   GListModel *stages;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   stages = flows_flow_get_stages (step1);
@@ -503,10 +400,10 @@ test_gestures (Fixture       *fixture,
   double x0, y0, x, y, px, py, start_x, start_y;
   g_autofree char *before = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  test_flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   open_flow (fixture, test_flow);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   activate (fixture, "editor.zoom-reset", NULL);
@@ -605,10 +502,10 @@ test_keyboard (Fixture       *fixture,
   double x, y, old_x;
   GtkWidget *focus;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   trigger = flows_flow_get_trigger (step1);
@@ -623,7 +520,7 @@ test_keyboard (Fixture       *fixture,
   /* Tab goes to the first stage; Right follows its route. */
   g_assert_true (gtk_widget_child_focus (GTK_WIDGET (canvas), GTK_DIR_TAB_FORWARD));
   g_assert_true (flows_canvas_is_selected (canvas, trigger));
-  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->host.window));
   g_assert_true (focus == GTK_WIDGET (flows_canvas_get_card (canvas, trigger)));
   press_key (XK_Right, 0);
   g_assert_true (flows_canvas_is_selected (canvas, second));
@@ -654,7 +551,7 @@ test_keyboard (Fixture       *fixture,
   /* Ctrl+F finds a stage by name. */
   press_key (XK_f, XK_Control_L, 0);
   {
-    GtkWidget *entry = gtk_root_get_focus (GTK_ROOT (fixture->window));
+    GtkWidget *entry = gtk_root_get_focus (GTK_ROOT (fixture->host.window));
     const char *name = flows_stage_get_name (second);
     g_autofree char *part = g_utf8_substring (name, 1, 5);
 
@@ -678,10 +575,10 @@ test_undo_redo_file (Fixture       *fixture,
   GRand *rand = g_rand_new_with_seed (4242);
   static const char * const types[] = { "sleep", "set-fields", "call-api", "route-flow", "build-url" };
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
+  flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
   open_flow (fixture, flow);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   history = flows_flow_editor_get_history (fixture->editor);
@@ -751,7 +648,7 @@ test_undo_redo_file (Fixture       *fixture,
         default:
           g_assert_not_reached ();
         }
-      wait_idle ();
+      test_wait_idle ();
       {
         char *now = saved_file (fixture);
 
@@ -806,11 +703,11 @@ test_copy_paste_between_flows (Fixture       *fixture,
   g_autoptr(GPtrArray) pasted = NULL;
   guint before;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
-  test_flow = find_flow (fixture->app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
 
@@ -870,10 +767,10 @@ test_validation_badges (Fixture       *fixture,
   FlowsStage *stage, *trigger, *second;
   GPtrArray *problems;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  step1 = find_flow (fixture->app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
   open_flow (fixture, step1);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   history = flows_flow_editor_get_history (fixture->editor);
@@ -961,7 +858,6 @@ test_run_on_cards (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autoptr(FlowsApp) app = NULL;
-  g_autoptr(GError) error = NULL;
   FlowsFlow *flow;
   FlowsCanvas *canvas;
   FlowsHistory *history;
@@ -970,14 +866,12 @@ test_run_on_cards (Fixture       *fixture,
   g_autofree char *ok_url = NULL;
   g_autofree char *slow_url = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* A Generic App whose Connection Test calls the loopback server. */
-  app = flows_app_new_from_template ("Run Test", FLOWS_CONNECTION_TYPE_GENERIC);
-  g_assert_true (flows_library_add_app (fixture->library, app, &error));
-  g_assert_no_error (error);
-  g_set_object (&fixture->app, app);
+  app = test_library_add_template (fixture->host.library, "Run Test", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_set_object (&fixture->host.app, app);
   flow = find_flow (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   open_flow (fixture, flow);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
@@ -1060,14 +954,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  /* GL under Xvfb costs seconds per window and tests nothing here; XTest needs X11. */
+  /* GL under Xvfb costs seconds per window and tests nothing here; XTest needs X11, the only
+   * display GTK may then open. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GDK_BACKEND", "x11", TRUE);
-  have_display = gtk_init_check () && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
-  if (have_display)
-    adw_init ();
+  test_ui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/flow-editor/template-on-canvas", test_template_on_canvas);

@@ -5,8 +5,9 @@
  * pressed, a confirmation answered), and every check of an edit reads the App file back from
  * disk after the library's autosave is flushed: what counts is what was saved.
  *
- * flows_widget_show_toast() and flows_widget_show_error() are replaced here by recorders, so
- * that the page is tested on its own and the refusal to delete a role flow can be seen.
+ * flows_widget_show_toast() and flows_widget_show_error() are tests/lib's recorders
+ * (test-ui-host.h), so that the page is tested on its own and the refusal to delete a role flow
+ * can be seen.
  */
 #include "config.h"
 
@@ -15,53 +16,19 @@
 #include <glib/gstdio.h>
 
 #include "flows-app-templates.h"
-#include "flows-application.h"
 #include "flows-document.h"
 #include "flows-flow-editor.h"
 #include "flows-flows-page.h"
-#include "flows-window.h"
+#include "test-files.h"
+#include "test-ui-host.h"
+#include "test-ui.h"
+#include "test-wait.h"
 
 #define STEP1_NAME "OAuth Step 1 - Build Authorisation URL"
 
-static gboolean have_display;
-
-/* The flow editor asks for the application's shared runner; there is no FlowsApplication in this
- * process, so it makes its own. */
-GType
-flows_application_get_type (void)
-{
-  return G_TYPE_INVALID;
-}
-
-FlowsRunner *
-flows_application_get_runner (FlowsApplication *self)
-{
-  g_assert_not_reached ();
-}
-static GPtrArray *shown_toasts;
-static GPtrArray *shown_errors;
-
-void
-flows_widget_show_toast (GtkWidget  *widget,
-                         const char *message)
-{
-  g_ptr_array_add (shown_toasts, g_strdup (message));
-}
-
-void
-flows_widget_show_error (GtkWidget  *widget,
-                         const char *summary,
-                         const char *details)
-{
-  g_ptr_array_add (shown_errors, g_strdup (summary));
-}
-
 typedef struct
 {
-  char            *data_dir;
-  FlowsLibrary    *library;
-  FlowsApp        *app;
-  GtkWindow       *window;
+  TestHost         host;
   AdwToastOverlay *overlay;
   FlowsFlowsPage  *page;
 } Fixture;
@@ -69,105 +36,26 @@ typedef struct
 /* Helpers ---------------------------------------------------------------------------------- */
 
 static void
-wait_idle (void)
-{
-  /* Twice: a dialog mapping or a list rebuilding queues more work from its idle handlers. */
-  for (guint i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GFile) directory = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
-  g_ptr_array_set_size (shown_toasts, 0);
-  g_ptr_array_set_size (shown_errors, 0);
+  test_host_set_up (&fixture->host, "flows-page-XXXXXX", "Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
 
-  fixture->data_dir = g_dir_make_tmp ("flows-page-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (fixture->data_dir);
-  fixture->library = flows_library_new (directory);
-  g_assert_true (flows_library_load (fixture->library, &error));
-  g_assert_no_error (error);
-
-  fixture->app = flows_app_new_from_template ("Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
-
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 900, 700);
   fixture->overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
   fixture->page = FLOWS_FLOWS_PAGE (flows_flows_page_new ());
-  g_object_set (fixture->page, "library", fixture->library, "app", fixture->app, NULL);
+  g_object_set (fixture->page, "library", fixture->host.library, "app", fixture->host.app, NULL);
   adw_toast_overlay_set_child (fixture->overlay, GTK_WIDGET (fixture->page));
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->overlay));
-  gtk_window_present (fixture->window);
-  wait_idle ();
+  test_host_show (&fixture->host, GTK_WIDGET (fixture->overlay), 900, 700);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (!have_display)
-    return;
-
-  g_clear_pointer (&fixture->window, gtk_window_destroy);
-  wait_idle ();
-  g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  remove_tree (fixture->data_dir);
-  g_clear_pointer (&fixture->data_dir, g_free);
-}
-
-static gboolean
-need_display (void)
-{
-  if (!have_display)
-    g_test_skip ("no display");
-  return have_display;
-}
-
-/* The App as saved: the autosave is flushed first, then the file is read back. */
-static FlowsApp *
-load_saved_app (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *basename = g_strconcat (flows_app_get_id (fixture->app), ".json", NULL);
-  g_autofree char *path = g_build_filename (fixture->data_dir, "apps", basename, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  FlowsApp *saved;
-
-  g_assert_true (flows_library_flush (fixture->library, &error));
-  g_assert_no_error (error);
-  saved = flows_document_load_app (file, &error);
-  g_assert_no_error (error);
-  return saved;
+  test_host_tear_down (&fixture->host);
 }
 
 static FlowsFlow *
@@ -178,23 +66,6 @@ flow_at (FlowsApp *app,
 
   g_assert_nonnull (flow);
   return flow; /* the App keeps it */
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 gboolean (*match) (GtkWidget *, gconstpointer),
-                 gconstpointer data)
-{
-  if (match (widget, data))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -221,22 +92,15 @@ is_badge (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "flow-role-badge");
 }
 
-static gboolean
-is_text (GtkWidget     *widget,
-         gconstpointer  data)
-{
-  return GTK_IS_TEXT (widget);
-}
-
 /* The list inside the group with this (visible) title. */
 static GtkListBox *
 group_list (GtkWidget  *root,
             const char *title)
 {
-  GtkWidget *group = find_descendant (root, is_group_titled, title);
+  GtkWidget *group = test_find_widget (root, is_group_titled, title);
 
   g_assert_nonnull (group);
-  return GTK_LIST_BOX (find_descendant (group, is_list_box, NULL));
+  return GTK_LIST_BOX (test_find_widget (group, is_list_box, NULL));
 }
 
 static guint
@@ -262,37 +126,21 @@ row_at (GtkListBox *list,
 static AdwMessageDialog *
 find_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return (AdwMessageDialog *)test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static gboolean
-on_timeout (gpointer data)
+no_dialog_open (gpointer user_data)
 {
-  *(gboolean *)data = TRUE;
-  return G_SOURCE_REMOVE;
+  return find_dialog () == NULL;
 }
 
 /* An activated button shows itself pressed for a moment before it emits "clicked". */
 static void
 wait_for_dialog_to_close (void)
 {
-  gboolean timed_out = FALSE;
-  guint source = g_timeout_add_seconds (5, on_timeout, &timed_out);
-
-  while (find_dialog () != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (source);
-  wait_idle ();
+  test_wait_for (no_dialog_open, NULL, 5000);
+  test_wait_idle ();
 }
 
 /* Types @name into the open name prompt and presses Enter in it. */
@@ -303,7 +151,7 @@ answer_name_prompt (const char *expected_text,
   AdwMessageDialog *dialog;
   GtkWidget *entry;
 
-  wait_idle ();
+  test_wait_idle ();
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
   entry = adw_message_dialog_get_extra_child (dialog);
@@ -315,7 +163,7 @@ answer_name_prompt (const char *expected_text,
   gtk_editable_set_text (GTK_EDITABLE (entry), name);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "apply"));
   /* What Enter does: the entry's text widget activates the dialog's default response. */
-  g_signal_emit_by_name (find_descendant (entry, is_text, NULL), "activate");
+  g_signal_emit_by_name (test_find_widget_of_type (entry, GTK_TYPE_TEXT), "activate");
   wait_for_dialog_to_close ();
 }
 
@@ -344,7 +192,7 @@ activate (Fixture    *fixture,
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, "s", flows_flow_get_id (flow)));
   else
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
-  wait_idle ();
+  test_wait_idle ();
 }
 
 /* A new flow through the prompt, returned from the page's App. */
@@ -356,7 +204,7 @@ create_flow (Fixture    *fixture,
 
   activate (fixture, "flows.new", NULL);
   answer_name_prompt ("", name);
-  flow = find_flow_by_name (fixture->app, name);
+  flow = find_flow_by_name (fixture->host.app, name);
   g_assert_nonnull (flow);
   return flow;
 }
@@ -373,7 +221,7 @@ test_oauth_app_lists_role_flows (Fixture       *fixture,
   GtkListBox *private_list;
   GtkListBox *public_list;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   private_list = group_list (GTK_WIDGET (fixture->page), "Private Flows");
@@ -384,8 +232,8 @@ test_oauth_app_lists_role_flows (Fixture       *fixture,
   for (guint i = 0; i < 4; i++)
     {
       GtkWidget *row = row_at (private_list, i);
-      GtkWidget *badge = find_descendant (row, is_badge, NULL);
-      FlowsFlow *flow = flow_at (fixture->app, i);
+      GtkWidget *badge = test_find_widget (row, is_badge, NULL);
+      FlowsFlow *flow = flow_at (fixture->host.app, i);
 
       g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, flows_flow_get_name (flow));
       g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, flows_flow_get_description (flow));
@@ -408,16 +256,16 @@ test_new_and_rename (Fixture       *fixture,
   FlowsFlow *saved_flow;
   FlowsStage *trigger;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* The name is trimmed. */
   activate (fixture, "flows.new", NULL);
   answer_name_prompt ("", "  Fetch contacts  ");
-  flow = find_flow_by_name (fixture->app, "Fetch contacts");
+  flow = find_flow_by_name (fixture->host.app, "Fetch contacts");
   g_assert_nonnull (flow);
 
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
   saved_flow = flows_app_find_flow (saved, flows_flow_get_id (flow));
   g_assert_nonnull (saved_flow);
@@ -438,7 +286,7 @@ test_new_and_rename (Fixture       *fixture,
   activate (fixture, "flows.rename", flow);
   answer_name_prompt ("Fetch contacts", "List contacts");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_at (private_list, 4))), ==, "List contacts");
-  renamed = load_saved_app (fixture);
+  renamed = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_flow_get_name (flows_app_find_flow (renamed, flows_flow_get_id (flow))), ==, "List contacts");
 
   /* Cancelling the prompt changes nothing. */
@@ -446,7 +294,7 @@ test_new_and_rename (Fixture       *fixture,
   adw_message_dialog_response (find_dialog (), "cancel");
   gtk_window_destroy (GTK_WINDOW (find_dialog ()));
   g_assert_cmpstr (flows_flow_get_name (flow), ==, "List contacts");
-  g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
+  g_assert_false (flows_library_has_unsaved_edits (fixture->host.library, fixture->host.app));
 }
 
 static void
@@ -455,17 +303,17 @@ test_duplicate (Fixture       *fixture,
 {
   g_autoptr(FlowsApp) saved = NULL;
   g_autoptr(GHashTable) original_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  FlowsFlow *step1 = flow_at (fixture->host.app, 0);
   GListModel *original_stages = flows_flow_get_stages (step1);
   FlowsFlow *copy;
   GListModel *copy_stages;
   guint n;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   activate (fixture, "flows.duplicate", step1);
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 5);
 
   /* Right after its original, a flow of its own. */
@@ -521,7 +369,7 @@ test_duplicate (Fixture       *fixture,
 
   /* The copy's settings are its own: changing them leaves the original alone. */
   {
-    g_autoptr(FlowsFlow) live_copy = g_list_model_get_item (flows_app_get_flows (fixture->app), 1);
+    g_autoptr(FlowsFlow) live_copy = g_list_model_get_item (flows_app_get_flows (fixture->host.app), 1);
     g_autoptr(FlowsStage) stage = g_list_model_get_item (flows_flow_get_stages (live_copy), 1);
     g_autoptr(FlowsStage) original = g_list_model_get_item (original_stages, 1);
 
@@ -541,7 +389,7 @@ test_delete_and_undo (Fixture       *fixture,
   FlowsFlow *second;
   g_autofree char *id = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   first = create_flow (fixture, "First");
@@ -549,7 +397,7 @@ test_delete_and_undo (Fixture       *fixture,
   id = g_strdup (flows_flow_get_id (first));
 
   activate (fixture, "flows.delete", first);
-  after_delete = load_saved_app (fixture);
+  after_delete = test_host_load_saved (&fixture->host);
   g_assert_null (flows_app_find_flow (after_delete, id));
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_delete)), ==, 5);
   /* The flow after it took its place, and the focus. */
@@ -559,7 +407,7 @@ test_delete_and_undo (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (row_at (private_list, 4)));
 
   activate (fixture, "flows.undo-delete", NULL);
-  after_undo = load_saved_app (fixture);
+  after_undo = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (after_undo)), ==, 6);
   g_assert_cmpstr (flows_flow_get_id (flow_at (after_undo, 4)), ==, id);
   g_assert_cmpstr (flows_flow_get_name (flow_at (after_undo, 4)), ==, "First");
@@ -569,8 +417,8 @@ test_delete_and_undo (Fixture       *fixture,
 
   /* Nothing left to undo: a second Undo does nothing. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "flows.undo-delete", NULL));
-  wait_idle ();
-  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (fixture->app)), ==, 6);
+  test_wait_idle ();
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (fixture->host.app)), ==, 6);
 }
 
 static void
@@ -578,18 +426,18 @@ test_delete_role_flow_refused (Fixture       *fixture,
                                gconstpointer  data)
 {
   g_autoptr(FlowsApp) saved = NULL;
-  FlowsFlow *step2 = flow_at (fixture->app, 1);
+  FlowsFlow *step2 = flow_at (fixture->host.app, 1);
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   g_assert_cmpint (flows_flow_get_role (step2), ==, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
   activate (fixture, "flows.delete", step2);
 
-  g_assert_cmpuint (shown_errors->len, ==, 1);
-  g_assert_true (strstr (g_ptr_array_index (shown_errors, 0), "cannot be deleted") != NULL);
-  g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
-  saved = load_saved_app (fixture);
+  g_assert_cmpuint (test_ui_errors->len, ==, 1);
+  g_assert_true (strstr (g_ptr_array_index (test_ui_errors, 0), "cannot be deleted") != NULL);
+  g_assert_false (flows_library_has_unsaved_edits (fixture->host.library, fixture->host.app));
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (saved)), ==, 4);
   g_assert_nonnull (flows_app_find_flow (saved, flows_flow_get_id (step2)));
   g_assert_cmpuint (count_rows (group_list (GTK_WIDGET (fixture->page), "Private Flows")), ==, 4);
@@ -603,7 +451,7 @@ test_reset_to_template (Fixture       *fixture,
   g_autoptr(FlowsApp) saved = NULL;
   g_autoptr(FlowsFlow) template = flows_app_templates_create_flow (FLOWS_CONNECTION_TYPE_OAUTH,
                                                                    FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
-  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  FlowsFlow *step1 = flow_at (fixture->host.app, 0);
   g_autofree char *id = g_strdup (flows_flow_get_id (step1));
   g_autoptr(FlowsStage) optional = g_list_model_get_item (flows_flow_get_stages (step1), 2);
   FlowsFlow *saved_flow;
@@ -611,14 +459,14 @@ test_reset_to_template (Fixture       *fixture,
   GListModel *template_stages = flows_flow_get_stages (template);
   AdwMessageDialog *dialog;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* Someone broke the flow: a stage gone and one renamed. */
   flows_flow_remove_stage (step1, optional);
   flows_stage_set_name (flows_flow_find_stage_by_key (step1, "settings"), "Mine");
-  flows_library_queue_save_app (fixture->library, fixture->app);
-  edited = load_saved_app (fixture);
+  flows_library_queue_save_app (fixture->host.library, fixture->host.app);
+  edited = test_host_load_saved (&fixture->host);
   g_assert_cmpuint (g_list_model_get_n_items (flows_flow_get_stages (flow_at (edited, 0))), ==, 4);
 
   /* Asked first; cancelling keeps the edits. */
@@ -634,9 +482,9 @@ test_reset_to_template (Fixture       *fixture,
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "reset");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  wait_idle ();
+  test_wait_idle ();
 
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   saved_flow = flow_at (saved, 0);
   g_assert_cmpstr (flows_flow_get_id (saved_flow), ==, id);
   g_assert_cmpstr (flows_flow_get_name (saved_flow), ==, STEP1_NAME);
@@ -651,7 +499,7 @@ test_reset_to_template (Fixture       *fixture,
       g_assert_cmpstr (flows_stage_get_key (stage), ==, flows_stage_get_key (expected));
       g_assert_cmpstr (flows_stage_get_name (stage), ==, flows_stage_get_name (expected));
     }
-  g_assert_cmpuint (shown_toasts->len, ==, 1);
+  g_assert_cmpuint (test_ui_toasts->len, ==, 1);
 }
 
 static void
@@ -663,12 +511,12 @@ test_visibility (Fixture       *fixture,
   GtkListBox *public_list;
   FlowsFlow *flow;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   flow = create_flow (fixture, "Send invoice");
   activate (fixture, "flows.toggle-visibility", flow);
-  saved = load_saved_app (fixture);
+  saved = test_host_load_saved (&fixture->host);
   g_assert_cmpint (flows_flow_get_visibility (flows_app_find_flow (saved, flows_flow_get_id (flow))), ==,
                    FLOWS_FLOW_VISIBILITY_PUBLIC);
 
@@ -680,8 +528,8 @@ test_visibility (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (row_at (public_list, 0)));
 
   /* Role flows stay private. */
-  activate (fixture, "flows.toggle-visibility", flow_at (fixture->app, 3));
-  g_assert_cmpint (flows_flow_get_visibility (flow_at (fixture->app, 3)), ==, FLOWS_FLOW_VISIBILITY_PRIVATE);
+  activate (fixture, "flows.toggle-visibility", flow_at (fixture->host.app, 3));
+  g_assert_cmpint (flows_flow_get_visibility (flow_at (fixture->host.app, 3)), ==, FLOWS_FLOW_VISIBILITY_PRIVATE);
   g_assert_cmpuint (count_rows (private_list), ==, 4);
 }
 
@@ -696,24 +544,24 @@ static void
 test_open_in_editor (Fixture       *fixture,
                      gconstpointer  data)
 {
-  FlowsFlow *step1 = flow_at (fixture->app, 0);
+  FlowsFlow *step1 = flow_at (fixture->host.app, 0);
   GtkWidget *editor;
   GtkStack *stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
   GListModel *stages = flows_flow_get_stages (step1);
   FlowsCanvas *canvas;
   g_autoptr(FlowsStage) stray = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* The editor is made when a flow is first opened. */
-  g_assert_null (find_descendant (GTK_WIDGET (fixture->page), is_flow_editor, NULL));
+  g_assert_null (test_find_widget (GTK_WIDGET (fixture->page), is_flow_editor, NULL));
   activate (fixture, "flows.open", step1);
-  editor = find_descendant (GTK_WIDGET (fixture->page), is_flow_editor, NULL);
+  editor = test_find_widget (GTK_WIDGET (fixture->page), is_flow_editor, NULL);
   g_assert_nonnull (editor);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "flow");
   g_assert_true (flows_flow_editor_get_flow (FLOWS_FLOW_EDITOR (editor)) == step1);
-  g_assert_true (flows_flow_editor_get_app (FLOWS_FLOW_EDITOR (editor)) == fixture->app);
+  g_assert_true (flows_flow_editor_get_app (FLOWS_FLOW_EDITOR (editor)) == fixture->host.app);
 
   /* A card per stage, and the template has nothing to complain about. */
   canvas = flows_flow_editor_get_canvas (FLOWS_FLOW_EDITOR (editor));
@@ -747,7 +595,7 @@ test_no_app (Fixture       *fixture,
 {
   GtkStack *stack;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   stack = GTK_STACK (adw_bin_get_child (ADW_BIN (fixture->page)));
@@ -755,7 +603,7 @@ test_no_app (Fixture       *fixture,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "none");
   /* No App, no new flow. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "flows.new", NULL);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_null (find_dialog ());
 }
 
@@ -763,16 +611,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-
   /* GL under Xvfb costs seconds per window and tests nothing here. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
-
-  shown_toasts = g_ptr_array_new_with_free_func (g_free);
-  shown_errors = g_ptr_array_new_with_free_func (g_free);
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  test_ui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/flows-page/oauth-app-role-flows", test_oauth_app_lists_role_flows);

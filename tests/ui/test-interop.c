@@ -30,6 +30,7 @@
 #include "flows-secrets.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-files.h"
 
 #define CLIENT_ID "flows-studio-interop"
 #define SCOPES "openid profile offline_access"
@@ -56,7 +57,7 @@ static struct
 static gboolean
 need_provider (gboolean need_sign_in)
 {
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return FALSE;
   if (interop.skip_reason != NULL)
     {
@@ -136,30 +137,6 @@ assert_connection_test_passes (void)
 
 /* Cases -------------------------------------------------------------------------------------- */
 
-typedef struct
-{
-  gboolean  done;
-  char     *line;
-  GError   *error;
-} ReadLine;
-
-static void
-on_line_read (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ReadLine *read = user_data;
-
-  read->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &read->error);
-  read->done = TRUE;
-}
-
-static gboolean
-line_read (gpointer user_data)
-{
-  return ((ReadLine *)user_data)->done;
-}
-
 static void
 test_provider_starts (void)
 {
@@ -176,9 +153,10 @@ test_provider_starts (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GRegex) ready = NULL;
   g_autoptr(GMatchInfo) match = NULL;
-  ReadLine read = { 0 };
+  g_auto(TestAsync) read = { NULL };
+  g_autofree char *line = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   if (interop_dir == NULL)
@@ -200,8 +178,7 @@ test_provider_starts (void)
   interop.client_secret = g_strdup_printf ("interop-secret-%s", g_uuid_string_random ());
   remember_secret (interop.client_secret);
 
-  interop.log_dir = g_dir_make_tmp ("flows-interop-XXXXXX", &error);
-  g_assert_no_error (error);
+  interop.log_dir = test_make_temp_dir ("flows-interop-XXXXXX");
   interop.log_path = g_build_filename (interop.log_dir, "provider.log", NULL);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, interop.log_path);
@@ -215,23 +192,22 @@ test_provider_starts (void)
 
   /* One line on stdout once it listens: READY http://127.0.0.1:N. */
   output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (interop.provider));
-  g_data_input_stream_read_line_async (output, G_PRIORITY_DEFAULT, NULL, on_line_read, &read);
-  test_wait_for (line_read, &read, PROVIDER_START_TIMEOUT_MS);
-  g_assert_no_error (read.error);
-  if (read.line == NULL)
+  g_data_input_stream_read_line_async (output, G_PRIORITY_DEFAULT, NULL, test_async_ready, &read);
+  line = g_data_input_stream_read_line_finish_utf8 (output, test_async_wait (&read, PROVIDER_START_TIMEOUT_MS), NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL)
     {
       print_provider_log ();
       g_error ("provider.mjs ended without printing READY");
     }
-  g_test_message ("provider.mjs: %s", read.line);
+  g_test_message ("provider.mjs: %s", line);
   ready = g_regex_new ("^READY (http://127\\.0\\.0\\.1:[0-9]+)$", 0, 0, NULL);
-  if (!g_regex_match (ready, read.line, 0, &match))
+  if (!g_regex_match (ready, line, 0, &match))
     {
       print_provider_log ();
-      g_error ("provider.mjs printed “%s” instead of READY http://127.0.0.1:N", read.line);
+      g_error ("provider.mjs printed “%s” instead of READY http://127.0.0.1:N", line);
     }
   interop.issuer = g_match_info_fetch (match, 1);
-  g_free (read.line);
 
   auth_url = g_strconcat (interop.issuer, "/auth", NULL);
   token_url = g_strconcat (interop.issuer, "/token", NULL);
@@ -261,7 +237,7 @@ on_interop_page (SignInDrive *drive,
   if (interop.screenshot_path == NULL)
     return;
   /* Let the page paint before the picture is taken. */
-  ui_test_spin (1000);
+  test_spin (1000);
   if (!ui_test_save_screenshot (GTK_WIDGET (drive->window), interop.screenshot_path, &error))
     g_error ("no screenshot: %s", error->message);
   g_test_message ("screenshot of the sign-in window: %s", interop.screenshot_path);
@@ -371,31 +347,6 @@ test_refresh (void)
   assert_connection_test_passes ();
 }
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} Stored;
-
-static void
-on_stored (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Stored *stored = user_data;
-  char *token = flows_oauth_store_tokens_finish (result, &stored->error);
-
-  g_assert_true ((token == NULL) == (stored->error != NULL));
-  flows_secrets_free (token);
-  stored->done = TRUE;
-}
-
-static gboolean
-tokens_stored (gpointer user_data)
-{
-  return ((Stored *)user_data)->done;
-}
-
 /* Step 3 run directly, as a developer does from the flow editor, so that its trace (with the
  * provider's token response and the client secret in the form) can be audited; the tokens go
  * to the keyring the way the runtime stores them. */
@@ -405,7 +356,9 @@ test_step3_trace (void)
   g_autoptr(GHashTable) inputs = NULL;
   g_autoptr(FlowsRun) run = NULL;
   g_autofree char *access_token = NULL;
-  Stored stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_auto(TestAsync) store = { NULL };
+  char *token;
 
   if (!need_provider (TRUE))
     return;
@@ -421,9 +374,11 @@ test_step3_trace (void)
   }
 
   flows_oauth_store_tokens_async (interop.oauth_app->app, interop.oauth_app->connection, interop.oauth_app->library,
-                                  run, NULL, on_stored, &stored);
-  test_wait_for (tokens_stored, &stored, SIGN_IN_TIMEOUT_MS);
-  g_assert_no_error (stored.error);
+                                  run, NULL, test_async_ready, &store);
+  token = flows_oauth_store_tokens_finish (test_async_wait (&store, SIGN_IN_TIMEOUT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (token);
+  flows_secrets_free (token);
   {
     g_autofree char *stored = stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY);
     g_assert_cmpstr (stored, ==, access_token);
@@ -471,37 +426,14 @@ test_secrets_audit (void)
   g_ptr_array_remove_index (interop.secrets, interop.secrets->len - 1);
 }
 
-typedef struct
-{
-  gboolean done;
-  GError  *error;
-} Exit;
-
-static void
-on_provider_exited (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Exit *exit = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &exit->error);
-  exit->done = TRUE;
-}
-
-static gboolean
-provider_exited (gpointer user_data)
-{
-  return ((Exit *)user_data)->done;
-}
-
 /* Closing its stdin stops the provider (--watch-stdin); it exits 0. */
 static void
 test_provider_stops (void)
 {
   g_autoptr(GError) error = NULL;
-  Exit exit = { 0 };
+  g_auto(TestAsync) exit = { NULL };
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
   if (interop.provider == NULL)
     {
@@ -511,9 +443,9 @@ test_provider_stops (void)
 
   g_output_stream_close (g_subprocess_get_stdin_pipe (interop.provider), NULL, &error);
   g_assert_no_error (error);
-  g_subprocess_wait_async (interop.provider, NULL, on_provider_exited, &exit);
-  test_wait_for (provider_exited, &exit, 10000);
-  g_assert_no_error (exit.error);
+  g_subprocess_wait_async (interop.provider, NULL, test_async_ready, &exit);
+  g_subprocess_wait_finish (interop.provider, test_async_wait (&exit, 10000), &error);
+  g_assert_no_error (error);
   interop.exited = TRUE;
   g_assert_true (g_subprocess_get_if_exited (interop.provider));
   g_assert_cmpint (g_subprocess_get_exit_status (interop.provider), ==, 0);

@@ -34,6 +34,7 @@
 #include "flows-stage.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-cases.h"
 
 /* The sandbox ------------------------------------------------------------------------------- */
 
@@ -76,6 +77,17 @@ sandbox_free (Sandbox *sandbox)
   g_free (sandbox);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sandbox, sandbox_free)
+
+/* The sandbox, and @drive set for its pages, for a case with the window: NULL (the case skipped)
+ * without a display or the disposable keyring. */
+static Sandbox *
+window_sandbox_new (SignInDrive *drive)
+{
+  if (!test_need_display () || !test_need_keyring ())
+    return NULL;
+  sign_in_drive_init_sandbox (drive);
+  return sandbox_new ();
+}
 
 static guint
 sandbox_count (Sandbox    *sandbox,
@@ -145,18 +157,17 @@ sandbox_sign_in (Sandbox *sandbox)
 }
 
 /* A sign-in that must fail with @domain/@code (-1: any code of @domain) and a message holding every one
- * of the NULL-terminated strings; the window stays open and shows the same message. Returns the
+ * of the NULL-terminated @parts; the window stays open and shows the same message. Returns the
  * message. */
 static char *
-sign_in_must_fail (TestOAuthApp *oauth_app,
-                   SignInDrive  *drive,
-                   GQuark        domain,
-                   int           code,
-                   ...)
+sign_in_must_fail_v (TestOAuthApp       *oauth_app,
+                     SignInDrive        *drive,
+                     GQuark              domain,
+                     int                 code,
+                     const char * const *parts)
 {
   g_autofree char *file_before = test_oauth_app_connection_file (oauth_app);
   char *message;
-  va_list args;
 
   sign_in_with_window (drive, oauth_app);
   g_assert_false (drive->succeeded);
@@ -167,10 +178,8 @@ sign_in_must_fail (TestOAuthApp *oauth_app,
     g_assert_true (drive->error->domain == domain);
   message = g_strdup (drive->error->message);
 
-  va_start (args, code);
-  for (const char *part = va_arg (args, const char *); part != NULL; part = va_arg (args, const char *))
-    test_assert_contains (message, part);
-  va_end (args);
+  for (guint i = 0; parts[i] != NULL; i++)
+    test_assert_contains (message, parts[i]);
 
   /* The reason stays on screen until the window is closed. */
   g_assert_true (sign_in_window_is_open (drive->window));
@@ -183,6 +192,25 @@ sign_in_must_fail (TestOAuthApp *oauth_app,
 
   assert_not_signed_in (oauth_app, file_before);
   return message;
+}
+
+/* The same with the parts as NULL-terminated arguments. */
+static char *
+sign_in_must_fail (TestOAuthApp *oauth_app,
+                   SignInDrive  *drive,
+                   GQuark        domain,
+                   int           code,
+                   ...)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, code);
+  for (const char *part = va_arg (args, const char *); part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer)part);
+  va_end (args);
+  g_ptr_array_add (parts, NULL);
+  return sign_in_must_fail_v (oauth_app, drive, domain, code, (const char * const *)parts->pdata);
 }
 
 /* The value of query parameter @name of @uri (decoded), or NULL. */
@@ -341,57 +369,45 @@ test_parse_callback (void)
   g_assert_null (fields);
 }
 
-static gboolean
-check_callback (const char  *query,
-                const char  *expected_state,
-                GError     **error)
-{
-  g_autofree char *uri = g_strconcat ("http://127.0.0.1:8976/cb?", query, NULL);
-  g_autoptr(GHashTable) fields = flows_oauth_parse_callback (uri, NULL);
-
-  g_assert_nonnull (fields);
-  return flows_oauth_check_callback (fields, expected_state, error);
-}
-
 static void
 test_check_callback (void)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (check_callback ("code=c&state=good", "good", &error));
+  g_assert_true (check_callback_query ("code=c&state=good", "good", &error));
   g_assert_no_error (error);
 
   /* The provider's error comes first, with its words. */
-  g_assert_false (check_callback ("error=access_denied&error_description=The+user+said+no&state=good", "good", &error));
+  g_assert_false (check_callback_query ("error=access_denied&error_description=The+user+said+no&state=good", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER);
   test_assert_contains (error->message, "access_denied");
   test_assert_contains (error->message, "The user said no");
   g_clear_error (&error);
 
-  g_assert_false (check_callback ("error=server_error", "good", &error));
+  g_assert_false (check_callback_query ("error=server_error", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER);
   test_assert_contains (error->message, "server_error");
   g_clear_error (&error);
 
   /* State: missing, different, a prefix, empty. */
-  g_assert_false (check_callback ("code=c", "good", &error));
+  g_assert_false (check_callback_query ("code=c", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
-  g_assert_false (check_callback ("code=c&state=evil", "good", &error));
+  g_assert_false (check_callback_query ("code=c&state=evil", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
-  g_assert_false (check_callback ("code=c&state=goo", "good", &error));
+  g_assert_false (check_callback_query ("code=c&state=goo", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
-  g_assert_false (check_callback ("code=c&state=", "good", &error));
+  g_assert_false (check_callback_query ("code=c&state=", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
   g_clear_error (&error);
 
   /* The state is checked before the code is looked for. */
-  g_assert_false (check_callback ("state=good", "good", &error));
+  g_assert_false (check_callback_query ("state=good", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_CODE);
   g_clear_error (&error);
-  g_assert_false (check_callback ("state=evil", "good", &error));
+  g_assert_false (check_callback_query ("state=evil", "good", &error));
   g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH);
 }
 
@@ -419,61 +435,6 @@ test_random_and_pkce (void)
 
 /* The system-browser listener --------------------------------------------------------------- */
 
-typedef struct
-{
-  gboolean  done;
-  char     *uri;
-  GError   *error;
-} ListenWait;
-
-static void
-on_listener_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  ListenWait *wait = user_data;
-
-  wait->uri = flows_redirect_listener_wait_finish (FLOWS_REDIRECT_LISTENER (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-listen_done (gpointer user_data)
-{
-  return ((ListenWait *)user_data)->done;
-}
-
-typedef struct
-{
-  SoupMessage *message;
-  gboolean     done;
-  guint        status;
-  char        *body;
-  GError      *error;
-} HttpWait;
-
-static void
-on_http_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  HttpWait *wait = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &wait->error);
-
-  if (body != NULL)
-    {
-      wait->status = soup_message_get_status (wait->message);
-      wait->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-    }
-  wait->done = TRUE;
-}
-
-static gboolean
-http_done (gpointer user_data)
-{
-  return ((HttpWait *)user_data)->done;
-}
-
 /* GET @url on a new session (a new connection), waiting in the main loop; returns the status,
  * 0 with @error when there was no response. */
 static guint
@@ -483,21 +444,18 @@ http_get (const char  *url,
 {
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
   g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  HttpWait wait = { message };
+  g_auto(TestAsync) async = { NULL };
+  g_autoptr(GBytes) bytes = NULL;
 
   g_assert_nonnull (message);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, on_http_done, &wait);
-  test_wait_for (http_done, &wait, 15000);
-  if (wait.error != NULL)
-    {
-      g_propagate_error (error, wait.error);
-      return 0;
-    }
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, test_async_ready, &async);
+  bytes = soup_session_send_and_read_finish (session, test_async_wait (&async, 15000), error);
+  if (bytes == NULL)
+    return 0;
   if (body != NULL)
-    *body = g_steal_pointer (&wait.body);
-  g_free (wait.body);
-  return wait.status;
+    *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  return soup_message_get_status (message);
 }
 
 /* Nothing listens on @port of 127.0.0.1 any more. */
@@ -550,7 +508,7 @@ test_listener_one_request (void)
   g_autofree char *code = NULL;
 
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 60, NULL, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, NULL, listen_wait_on_done, &wait);
 
   /* Other paths: 404, and the wait goes on. */
   for (guint i = 0; i < G_N_ELEMENTS (other_paths); i++)
@@ -567,14 +525,14 @@ test_listener_one_request (void)
   g_assert_cmpuint (http_get (callback, &body, &error), ==, 200);
   g_assert_no_error (error);
   test_assert_contains (body, "You can close this tab");
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_no_error (wait.error);
   g_assert_true (flows_oauth_redirect_matches (redirect_url, wait.uri));
   code = query_value (wait.uri, "code");
   g_assert_cmpstr (code, ==, "a+b/c=");
 
   /* One request only: the socket closes after it. */
-  ui_test_spin (100);
+  test_spin (100);
   assert_port_closed (port);
   g_free (wait.uri);
 }
@@ -608,67 +566,6 @@ non_loopback_addresses (void)
   return addresses;
 }
 
-/* The local addresses of the TCP sockets listening on @port, from /proc/net/tcp{,6}. */
-static GPtrArray *
-listening_addresses (guint port)
-{
-  static const char * const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (!g_file_get_contents (tables[t], &contents, NULL, NULL))
-        continue;
-      lines = g_strsplit (contents, "\n", -1);
-      for (guint i = 1; lines[i] != NULL; i++)
-        {
-          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
-          g_autoptr(GPtrArray) words = g_ptr_array_new ();
-          char *colon;
-
-          for (guint f = 0; fields[f] != NULL; f++)
-            if (*fields[f] != '\0')
-              g_ptr_array_add (words, fields[f]);
-          /* sl local_address rem_address st …; st 0A is LISTEN. */
-          if (words->len < 4 || g_strcmp0 (g_ptr_array_index (words, 3), "0A") != 0)
-            continue;
-          colon = strchr (g_ptr_array_index (words, 1), ':');
-          if (colon == NULL || g_ascii_strtoull (colon + 1, NULL, 16) != port)
-            continue;
-          g_ptr_array_add (addresses, g_strndup (g_ptr_array_index (words, 1), colon - (char *)g_ptr_array_index (words, 1)));
-        }
-    }
-  return addresses;
-}
-
-typedef struct
-{
-  gboolean done;
-  GError  *error;
-} ConnectWait;
-
-static void
-on_connected (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ConnectWait *wait = user_data;
-  GSocketConnection *connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &wait->error);
-
-  /* Whether it connected is all the test asks: wait->error says. */
-  g_clear_object (&connection);
-  wait->done = TRUE;
-}
-
-static gboolean
-connect_done (gpointer user_data)
-{
-  return ((ConnectWait *)user_data)->done;
-}
-
 static void
 test_listener_loopback_only (void)
 {
@@ -684,7 +581,7 @@ test_listener_loopback_only (void)
   g_assert_no_error (error);
   g_assert_true (flows_redirect_listener_listen (listener, &error));
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 60, cancellable, on_listener_done, &wait);
+  flows_redirect_listener_wait_async (listener, 60, cancellable, listen_wait_on_done, &wait);
 
   /* The kernel's view: every socket listening on the port is bound to 127.0.0.1 (0100007F)
    * or ::1, none to a wildcard or another interface. */
@@ -705,20 +602,21 @@ test_listener_loopback_only (void)
   for (guint i = 0; i < others->len; i++)
     {
       g_autoptr(GSocketClient) client = g_socket_client_new ();
-      ConnectWait connect_wait = { 0 };
+      g_auto(TestAsync) connect = { NULL };
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) connect_error = NULL;
 
       g_socket_client_set_timeout (client, 5);
-      g_socket_client_connect_to_host_async (client, g_ptr_array_index (others, i), port, NULL, on_connected, &connect_wait);
-      test_wait_for (connect_done, &connect_wait, 10000);
+      g_socket_client_connect_to_host_async (client, g_ptr_array_index (others, i), port, NULL, test_async_ready, &connect);
+      connection = g_socket_client_connect_to_host_finish (client, test_async_wait (&connect, 10000), &connect_error);
       g_test_message ("connecting to %s port %u: %s", (char *)g_ptr_array_index (others, i), port,
-                      connect_wait.error != NULL ? connect_wait.error->message : "connected");
-      g_assert_nonnull (connect_wait.error);
-      g_clear_error (&connect_wait.error);
+                      connect_error != NULL ? connect_error->message : "connected");
+      g_assert_nonnull (connect_error);
     }
   g_assert_false (wait.done);
 
   g_cancellable_cancel (cancellable);
-  test_wait_for (listen_done, &wait, 5000);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&wait.error);
   assert_port_closed (port);
@@ -736,8 +634,8 @@ test_listener_timeout (void)
   gint64 elapsed;
 
   g_assert_no_error (error);
-  flows_redirect_listener_wait_async (listener, 1, NULL, on_listener_done, &wait);
-  test_wait_for (listen_done, &wait, 10000);
+  flows_redirect_listener_wait_async (listener, 1, NULL, listen_wait_on_done, &wait);
+  test_wait_for (listen_wait_done, &wait, 10000);
   elapsed = g_get_monotonic_time () - started;
 
   g_assert_error (wait.error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_TIMED_OUT);
@@ -775,8 +673,8 @@ test_listener_port_taken (void)
   g_clear_error (&error);
 
   /* wait_async says the same. */
-  flows_redirect_listener_wait_async (listener, 60, NULL, on_listener_done, &wait);
-  test_wait_for (listen_done, &wait, 5000);
+  flows_redirect_listener_wait_async (listener, 60, NULL, listen_wait_on_done, &wait);
+  test_wait_for (listen_wait_done, &wait, 5000);
   g_assert_error (wait.error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_BAD_REDIRECT_URL);
   g_clear_error (&wait.error);
 }
@@ -817,12 +715,11 @@ test_sign_in_success (void)
   SignInDrive drive;
   gint64 before;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   before = g_get_real_time () / G_USEC_PER_SEC;
-  sign_in_drive_init_sandbox (&drive);
   sign_in_with_window (&drive, sandbox->oauth_app);
   g_assert_no_error (drive.error);
   g_assert_true (drive.succeeded);
@@ -908,11 +805,10 @@ test_sign_in_wrong_password_first (void)
   SignInDrive drive;
   g_autofree char *right_script = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
-  sign_in_drive_init_sandbox (&drive);
   right_script = g_strdup (drive.login_script);
   drive.on_page = on_page_wrong_password_first;
   drive.on_page_data = right_script;
@@ -924,125 +820,61 @@ test_sign_in_wrong_password_first (void)
   sign_in_drive_clear (&drive);
 }
 
-static void
-test_sign_in_access_denied (void)
+/* The provider fails the sign-in, or the user refuses: the window says why, naming the step, and
+ * nothing of a sign-in is stored. */
+typedef struct
 {
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
+  const char        *path;
+  FlowsSandboxFault  fault;
+  const char        *consent_script;    /* NULL: Allow */
+  int                codes[2];          /* of FLOWS_OAUTH_ERROR: either; -1 for none */
+  const char        *parts[5];          /* what the message says, up to NULL */
+  guint              n_token_requests;  /* the code exchanges the provider saw */
+  int                n_consent;         /* the consent pages seen; -1: any */
+} SignInRefusal;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_ACCESS_DENIED);
-  sign_in_drive_init_sandbox (&drive);
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER,
-                               "access_denied", "The user denied access", NULL);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_user_denies (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  sign_in_drive_init_sandbox (&drive);
-  drive.consent_script = "document.getElementById('deny').click(); 'deny';";
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER,
-                               "access_denied", "The user denied access", NULL);
-  g_assert_cmpuint (drive.n_consent, ==, 1);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_wrong_state (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_WRONG_STATE);
-  sign_in_drive_init_sandbox (&drive);
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STATE_MISMATCH,
-                               "state", NULL);
+static const SignInRefusal sign_in_refusals[] = {
+  { "/sign-in/access-denied", FLOWS_SANDBOX_FAULT_ACCESS_DENIED, NULL,
+    { FLOWS_OAUTH_ERROR_PROVIDER, -1 }, { "access_denied", "The user denied access" }, 0, -1 },
+  { "/sign-in/user-denies", FLOWS_SANDBOX_FAULT_NONE, "document.getElementById('deny').click(); 'deny';",
+    { FLOWS_OAUTH_ERROR_PROVIDER, -1 }, { "access_denied", "The user denied access" }, 0, 1 },
   /* The code was never exchanged. */
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_missing_code (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_MISSING_CODE);
-  sign_in_drive_init_sandbox (&drive);
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_CODE,
-                               "code", NULL);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 0);
-  sign_in_drive_clear (&drive);
-}
-
-static void
-test_sign_in_token_server_error (void)
-{
-  g_autoptr(Sandbox) sandbox = NULL;
-  g_autofree char *message = NULL;
-  SignInDrive drive;
-
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
-    return;
-
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_TOKEN_SERVER_ERROR);
-  sign_in_drive_init_sandbox (&drive);
+  { "/sign-in/wrong-state", FLOWS_SANDBOX_FAULT_WRONG_STATE, NULL,
+    { FLOWS_OAUTH_ERROR_STATE_MISMATCH, -1 }, { "state" }, 0, -1 },
+  { "/sign-in/missing-code", FLOWS_SANDBOX_FAULT_MISSING_CODE, NULL,
+    { FLOWS_OAUTH_ERROR_NO_CODE, -1 }, { "code" }, 0, -1 },
   /* Step 2 is named, with the status and the provider's words. */
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,
-                               "OAuth Step 2", "500", "server_error",
-                               "The token endpoint failed (sandbox fault token-server-error)", NULL);
-  test_assert_not_contains (message, FLOWS_SANDBOX_CLIENT_SECRET);
-  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 1);
-  sign_in_drive_clear (&drive);
-}
+  { "/sign-in/token-server-error", FLOWS_SANDBOX_FAULT_TOKEN_SERVER_ERROR, NULL,
+    { FLOWS_OAUTH_ERROR_STEP_FAILED, -1 },
+    { "OAuth Step 2", "500", "server_error", "The token endpoint failed (sandbox fault token-server-error)" }, 1, -1 },
+  /* No access_token: an error naming Step 2 with what the provider answered. */
+  { "/sign-in/token-html", FLOWS_SANDBOX_FAULT_TOKEN_HTML, NULL,
+    { FLOWS_OAUTH_ERROR_NO_ACCESS_TOKEN, FLOWS_OAUTH_ERROR_STEP_FAILED },
+    { "OAuth Step 2", "access_token", "Down for maintenance" }, 1, -1 },
+};
 
 static void
-test_sign_in_token_html (void)
+test_sign_in_refused (gconstpointer data)
 {
+  const SignInRefusal *refusal = data;
   g_autoptr(Sandbox) sandbox = NULL;
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
-  flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_TOKEN_HTML);
-  sign_in_drive_init_sandbox (&drive);
-  /* No access_token: an error naming Step 2 with what the provider answered. */
-  message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, -1,
-                               "OAuth Step 2", "access_token", "Down for maintenance", NULL);
-  g_assert_true (drive.error->code == FLOWS_OAUTH_ERROR_NO_ACCESS_TOKEN ||
-                 drive.error->code == FLOWS_OAUTH_ERROR_STEP_FAILED);
+  flows_sandbox_provider_set_fault (sandbox->provider, refusal->fault);
+  if (refusal->consent_script != NULL)
+    drive.consent_script = refusal->consent_script;
+  message = sign_in_must_fail_v (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, -1, refusal->parts);
+  g_assert_true (drive.error->code == refusal->codes[0] ||
+                 (refusal->codes[1] >= 0 && drive.error->code == refusal->codes[1]));
   test_assert_not_contains (message, FLOWS_SANDBOX_CLIENT_SECRET);
+  if (refusal->n_consent >= 0)
+    g_assert_cmpint (drive.n_consent, ==, refusal->n_consent);
+  g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, refusal->n_token_requests);
   sign_in_drive_clear (&drive);
 }
 
@@ -1053,14 +885,13 @@ test_sign_in_expires_in_string (void)
   SignInDrive drive;
   gint64 before;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_EXPIRES_IN_STRING);
   flows_sandbox_provider_set_access_token_lifetime (sandbox->provider, 1234);
   before = g_get_real_time () / G_USEC_PER_SEC;
-  sign_in_drive_init_sandbox (&drive);
   sign_in_with_window (&drive, sandbox->oauth_app);
   g_assert_no_error (drive.error);
   assert_signed_in (sandbox->oauth_app, before, 1234);
@@ -1073,12 +904,11 @@ test_sign_in_special_character_codes (void)
   g_autoptr(Sandbox) sandbox = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_fault (sandbox->provider, FLOWS_SANDBOX_FAULT_SPECIAL_CHARACTER_CODES);
-  sign_in_drive_init_sandbox (&drive);
   sign_in_with_window (&drive, sandbox->oauth_app);
   /* The sandbox takes only the exact code: decoded once from the redirect, encoded once in
    * Step 2's form. */
@@ -1115,17 +945,16 @@ test_sign_in_slow_token_endpoint (void)
   TokenWatch watch = { 0 };
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_auto_consent (sandbox->provider, TRUE);
   flows_sandbox_provider_set_token_delay (sandbox->provider, 4000);
   /* The developer gave Step 2's Call API a timeout of one second. */
   set_stage_int (test_oauth_app_stage (sandbox->oauth_app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE, "exchange"), "timeout", 1);
 
   expected_url = g_strconcat (sandbox->base_url, FLOWS_SANDBOX_TOKEN_PATH, NULL);
-  sign_in_drive_init_sandbox (&drive);
   watch.sandbox = sandbox;
   g_timeout_add (5, note_token_request, &watch);
   message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,
@@ -1136,7 +965,7 @@ test_sign_in_slow_token_endpoint (void)
   g_assert_cmpuint (sandbox_count (sandbox, "token"), ==, 1);
 
   /* When the provider answers at last, nothing changes. */
-  ui_test_spin (3500);
+  test_spin (3500);
   assert_not_signed_in (sandbox->oauth_app, NULL);
   sign_in_drive_clear (&drive);
 }
@@ -1148,12 +977,11 @@ test_sign_in_close_on_login_page (void)
   g_autofree char *file_before = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   file_before = test_oauth_app_connection_file (sandbox->oauth_app);
-  sign_in_drive_init_sandbox (&drive);
   drive.close_on_login = 1;
   sign_in_with_window (&drive, sandbox->oauth_app);
 
@@ -1196,13 +1024,12 @@ test_sign_in_close_while_exchanging (void)
   CloseWhenExchanging close = { 0 };
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_sandbox_provider_set_token_delay (sandbox->provider, 1500);
   file_before = test_oauth_app_connection_file (sandbox->oauth_app);
-  sign_in_drive_init_sandbox (&drive);
   close.sandbox = sandbox;
   close.drive = &drive;
   g_timeout_add (5, close_when_exchanging, &close);
@@ -1213,7 +1040,7 @@ test_sign_in_close_while_exchanging (void)
   g_assert_false (sign_in_window_is_open (drive.window));
 
   /* The provider answers after the window closed: the tokens are not stored. */
-  ui_test_spin (2500);
+  test_spin (2500);
   assert_not_signed_in (sandbox->oauth_app, file_before);
   sign_in_drive_clear (&drive);
 }
@@ -1225,12 +1052,11 @@ test_sign_in_bad_authorize_url (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
     return;
 
-  sandbox = sandbox_new ();
   flows_connection_set_value (sandbox->oauth_app->connection, "AuthURL", "javascript:alert(document.cookie)");
-  sign_in_drive_init_sandbox (&drive);
   message = sign_in_must_fail (sandbox->oauth_app, &drive, FLOWS_OAUTH_ERROR, -1, "OAuth Step 1", NULL);
   g_assert_true (drive.error->code == FLOWS_OAUTH_ERROR_BAD_AUTHORIZE_URL ||
                  drive.error->code == FLOWS_OAUTH_ERROR_STEP_FAILED);
@@ -1242,49 +1068,9 @@ test_sign_in_bad_authorize_url (void)
 
 /* A certificate the system does not trust --------------------------------------------------- */
 
-/* A self-signed certificate for 127.0.0.1, made for this run. */
-static GTlsCertificate *
-make_self_signed_certificate (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *directory = NULL;
-  g_autofree char *cert_path = NULL;
-  g_autofree char *key_path = NULL;
-  g_autofree char *err = NULL;
-  GTlsCertificate *certificate;
-  int status;
-
-  if (openssl == NULL)
-    g_error ("openssl is not installed (build-aux/deps test installs it)");
-
-  directory = g_dir_make_tmp ("flows-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  cert_path = g_build_filename (directory, "cert.pem", NULL);
-  key_path = g_build_filename (directory, "key.pem", NULL);
-  {
-    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
-                           "-keyout", key_path, "-out", cert_path, NULL };
-
-    g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
-    g_assert_no_error (error);
-  }
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("could not make a certificate: %s\n%s", error->message, err);
-
-  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
-  g_assert_no_error (error);
-  g_unlink (cert_path);
-  g_unlink (key_path);
-  g_rmdir (directory);
-  return certificate;
-}
-
 static void
 test_sign_in_tls_error (void)
 {
-  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(TestServer) server = NULL;
   g_autoptr(TestOAuthApp) oauth_app = NULL;
   g_autofree char *auth_url = NULL;
@@ -1292,13 +1078,10 @@ test_sign_in_tls_error (void)
   g_autofree char *message = NULL;
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    g_error ("GIO has no TLS backend: install glib-networking");
 
-  certificate = make_self_signed_certificate ();
-  server = test_server_new_tls (certificate);
+  server = test_server_new_tls ();
   test_server_respond (server, "/authorize", 200, "text/html",
                        "<html><body><form><input id='username'></form></body></html>", -1);
   auth_url = test_server_url (server, "/authorize");
@@ -1417,7 +1200,7 @@ test_sign_in_look_alikes (void)
   const char *paths[] = { "/oauth/callback/evil", "/oauth/callback.evil", "/oauth/Callback", "/oauth",
                           "/oauth/callbac" };
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   server = test_server_new ();
@@ -1531,7 +1314,7 @@ test_sign_in_look_alike_userinfo_host (void)
   EvilWatch watch = { 0 };
   SignInDrive drive;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   server = test_server_new ();
@@ -1598,27 +1381,9 @@ install_curl_browser (void)
 
 typedef struct
 {
-  gboolean  done;
   gboolean  succeeded;
   GError   *error;
 } SystemBrowserWait;
-
-static void
-on_system_browser_done (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  SystemBrowserWait *wait = user_data;
-
-  wait->succeeded = flows_sign_in_with_system_browser_finish (FLOWS_SIGN_IN (source), result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-system_browser_done (gpointer user_data)
-{
-  return ((SystemBrowserWait *)user_data)->done;
-}
 
 static void
 sign_in_with_system_browser (Sandbox           *sandbox,
@@ -1626,9 +1391,11 @@ sign_in_with_system_browser (Sandbox           *sandbox,
 {
   g_autoptr(FlowsSignIn) sign_in = flows_sign_in_new (sandbox->oauth_app->runner, sandbox->oauth_app->library,
                                                       sandbox->oauth_app->app, sandbox->oauth_app->connection);
+  g_auto(TestAsync) async = { NULL };
 
-  flows_sign_in_with_system_browser_async (sign_in, 30, NULL, on_system_browser_done, wait);
-  test_wait_for (system_browser_done, wait, SIGN_IN_TIMEOUT_MS);
+  flows_sign_in_with_system_browser_async (sign_in, 30, NULL, test_async_ready, &async);
+  wait->succeeded = flows_sign_in_with_system_browser_finish (sign_in, test_async_wait (&async, SIGN_IN_TIMEOUT_MS),
+                                                              &wait->error);
 }
 
 static void
@@ -1640,7 +1407,7 @@ test_system_browser (void)
   SystemBrowserWait wrong = { 0 };
   g_autofree char *file_before = NULL;
 
-  if (!ui_test_need_keyring () || !install_curl_browser ())
+  if (!test_need_keyring () || !install_curl_browser ())
     return;
 
   sandbox = sandbox_new ();
@@ -1654,7 +1421,7 @@ test_system_browser (void)
 
   /* The listener is gone. */
   redirect = g_uri_parse (flows_app_get_redirect_url (sandbox->oauth_app->app), G_URI_FLAGS_NONE, NULL);
-  ui_test_spin (100);
+  test_spin (100);
   assert_port_closed (g_uri_get_port (redirect));
 
   /* The same checks as in the window: an answer with another state is rejected. */
@@ -1712,7 +1479,7 @@ test_refresh_invalid_grant (void)
   g_autoptr(FlowsRun) run = NULL;
   g_autofree char *access_token = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_signed_in (3600);
@@ -1763,7 +1530,7 @@ check_refresh_rotation (gboolean rotate)
   g_autofree char *new_refresh_token = NULL;
   gint64 before;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   sandbox = sandbox_signed_in (3600);
@@ -1825,7 +1592,7 @@ test_refresh_expired_before_call (void)
   g_autofree char *new_access_token = NULL;
   g_autofree char *refresh_token = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* The token the sign-in stored expired when it was issued. */
@@ -1876,7 +1643,7 @@ test_refresh_after_401 (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *access_token = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* The connection believes in its token for an hour; the provider has revoked it. */
@@ -1904,7 +1671,7 @@ test_refresh_after_401_once_only (void)
   g_autoptr(FlowsRun) run = NULL;
   g_autofree char *service_url = NULL;
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* A service that refuses every token. */
@@ -1930,55 +1697,6 @@ test_refresh_after_401_once_only (void)
   }
 }
 
-typedef struct
-{
-  gboolean  done;
-  GError   *error;
-} Fetch;
-
-static void
-on_fetched (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fetch *fetch = user_data;
-  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &fetch->error);
-
-  /* The status and the headers are what the test reads, from the message. */
-  g_clear_pointer (&body, g_bytes_unref);
-  fetch->done = TRUE;
-}
-
-static gboolean
-fetched (gpointer user_data)
-{
-  return ((Fetch *)user_data)->done;
-}
-
-typedef struct
-{
-  gboolean  done;
-  char     *access_token;
-  GError   *error;
-} StoreWait;
-
-static void
-on_tokens_stored (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  StoreWait *wait = user_data;
-
-  wait->access_token = flows_oauth_store_tokens_finish (result, &wait->error);
-  wait->done = TRUE;
-}
-
-static gboolean
-tokens_stored (gpointer user_data)
-{
-  return ((StoreWait *)user_data)->done;
-}
-
 /* Step 1 and Step 2 run directly (as from the flow editor), the authorisation request made with
  * libsoup: their traces, where the client secret and the tokens pass, show none of them. */
 static void
@@ -1998,10 +1716,12 @@ test_step_traces (void)
   g_autofree char *challenge = NULL;
   g_autofree char *url = NULL;
   g_autofree char *refresh_token = NULL;
-  Fetch fetch = { 0 };
-  StoreWait stored = { 0 };
+  char *access_token = NULL;
+  g_autoptr(GBytes) fetched = NULL;
+  g_auto(TestAsync) fetch = { NULL };
+  g_auto(TestAsync) store = { NULL };
 
-  if (!ui_test_need_keyring ())
+  if (!test_need_keyring ())
     return;
 
   sandbox = sandbox_new ();
@@ -2024,9 +1744,9 @@ test_step_traces (void)
   session = soup_session_new ();
   message = soup_message_new ("GET", url);
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, on_fetched, &fetch);
-  test_wait_for (fetched, &fetch, 10000);
-  g_assert_no_error (fetch.error);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, test_async_ready, &fetch);
+  fetched = soup_session_send_and_read_finish (session, test_async_wait (&fetch, 10000), &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (message), ==, 302);
   fields = flows_oauth_parse_callback (soup_message_headers_get_one (soup_message_get_response_headers (message), "Location"),
                                        &error);
@@ -2039,24 +1759,24 @@ test_step_traces (void)
                                  fields, builtins);
   test_assert_succeeded (exchange);
   flows_oauth_store_tokens_async (sandbox->oauth_app->app, sandbox->oauth_app->connection, sandbox->oauth_app->library,
-                                  exchange, NULL, on_tokens_stored, &stored);
-  test_wait_for (tokens_stored, &stored, SIGN_IN_TIMEOUT_MS);
-  g_assert_no_error (stored.error);
-  g_assert_nonnull (stored.access_token);
+                                  exchange, NULL, test_async_ready, &store);
+  access_token = flows_oauth_store_tokens_finish (test_async_wait (&store, SIGN_IN_TIMEOUT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (access_token);
   refresh_token = test_oauth_app_secret (sandbox->oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
   g_assert_nonnull (refresh_token);
 
   test_run = run_connection_test (sandbox);
   test_assert_succeeded (test_run);
   {
-    const char * const secrets[] = { stored.access_token, refresh_token, FLOWS_SANDBOX_CLIENT_SECRET, NULL };
+    const char * const secrets[] = { access_token, refresh_token, FLOWS_SANDBOX_CLIENT_SECRET, NULL };
 
     audit_run (authorize, secrets);
     audit_run (exchange, secrets);
     audit_run (test_run, secrets);
     g_assert_cmpuint (audit_directory (sandbox->oauth_app->data_dir, secrets), >=, 2);
   }
-  flows_secrets_free (stored.access_token);
+  flows_secrets_free (access_token);
 }
 
 typedef struct
@@ -2112,7 +1832,7 @@ test_refresh_single_flight (void)
   FlowsFlow *flow;
   Concurrent concurrent = { 0 };
 
-  if (!ui_test_need_display () || !ui_test_need_keyring ())
+  if (!test_need_display () || !test_need_keyring ())
     return;
 
   /* The token expired; the provider is slow to refresh, so that every run asks meanwhile. */
@@ -2160,12 +1880,7 @@ main (int   argc,
 
   g_test_add_func ("/sign-in/success", test_sign_in_success);
   g_test_add_func ("/sign-in/wrong-password-first", test_sign_in_wrong_password_first);
-  g_test_add_func ("/sign-in/access-denied", test_sign_in_access_denied);
-  g_test_add_func ("/sign-in/user-denies", test_sign_in_user_denies);
-  g_test_add_func ("/sign-in/wrong-state", test_sign_in_wrong_state);
-  g_test_add_func ("/sign-in/missing-code", test_sign_in_missing_code);
-  g_test_add_func ("/sign-in/token-server-error", test_sign_in_token_server_error);
-  g_test_add_func ("/sign-in/token-html", test_sign_in_token_html);
+  test_add_table (sign_in_refusals, test_sign_in_refused);
   g_test_add_func ("/sign-in/expires-in-string", test_sign_in_expires_in_string);
   g_test_add_func ("/sign-in/special-character-codes", test_sign_in_special_character_codes);
   g_test_add_func ("/sign-in/slow-token-endpoint", test_sign_in_slow_token_endpoint);

@@ -18,12 +18,14 @@
 #include "flows-stage-palette.h"
 #include "flows-stage-properties.h"
 #include "flows-validate.h"
+#include "test-files.h"
+#include "test-ui.h"
+#include "test-wait.h"
 
 #define STEP1_NAME "OAuth Step 1 - Build Authorisation URL"
 #define STEP2_NAME "OAuth Step 2 - Exchange temporary token for access and refresh token"
 #define STEP3_NAME "OAuth Step 3 - Refresh access token"
 
-static gboolean have_display;
 static char *state_dir;
 
 typedef struct
@@ -35,57 +37,6 @@ typedef struct
 } Fixture;
 
 /* Helpers ---------------------------------------------------------------------------------- */
-
-static void
-wait_idle (void)
-{
-  /* Twice: a rebuild after an edit and a popover mapping queue more work from idle handlers. */
-  for (guint i = 0; i < 2; i++)
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-static gboolean
-need_display (void)
-{
-  if (!have_display)
-    g_test_skip ("no display");
-  return have_display;
-}
-
-static GtkWidget *
-find_descendant_of_type (GtkWidget *widget,
-                         GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_last_of_type (GtkWidget *widget,
@@ -148,27 +99,22 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
   fixture->app = flows_app_new_from_template ("Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 420, 800);
   fixture->properties = FLOWS_STAGE_PROPERTIES (flows_stage_properties_new ());
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->properties));
-  gtk_window_present (fixture->window);
-  wait_idle ();
+  fixture->window = test_window_new (GTK_WIDGET (fixture->properties), 420, 800);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  if (!have_display)
+  if (!test_ui_have_display ())
     return;
 
-  g_clear_pointer (&fixture->window, gtk_window_destroy);
-  wait_idle ();
+  g_clear_pointer (&fixture->window, test_window_destroy);
   g_clear_object (&fixture->history);
   g_clear_object (&fixture->app);
 }
@@ -188,7 +134,7 @@ show_stage (Fixture    *fixture,
   stage = stage_by_key (flow, key);
   flows_stage_properties_set_context (fixture->properties, fixture->app, flow, fixture->history);
   flows_stage_properties_set_stage (fixture->properties, stage);
-  wait_idle ();
+  test_wait_idle ();
   return stage;
 }
 
@@ -201,7 +147,7 @@ test_edit_uri_undo (Fixture       *fixture,
   FlowsStage *stage;
   GtkWidget *uri_base;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   stage = show_stage (fixture, STEP2_NAME, "exchange");
@@ -211,14 +157,14 @@ test_edit_uri_undo (Fixture       *fixture,
 
   gtk_widget_grab_focus (uri_base);
   type_text (uri_base, "/oauth/token");
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpstr (setting_text (stage, "uriBase"), ==, "<TokenURL>/oauth/token");
 
   /* Twelve keystrokes, one step. */
   g_assert_true (flows_history_get_can_undo (fixture->history));
   g_assert_true (flows_history_undo (fixture->history));
   g_assert_false (flows_history_get_can_undo (fixture->history));
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpstr (setting_text (stage, "uriBase"), ==, "<TokenURL>");
 
   /* The panel follows in the same widget, with the focus where it was, and following made no
@@ -229,7 +175,7 @@ test_edit_uri_undo (Fixture       *fixture,
   g_assert_true (flows_history_get_can_redo (fixture->history));
 
   g_assert_true (flows_history_redo (fixture->history));
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (uri_base)), ==, "<TokenURL>/oauth/token");
   g_assert_false (flows_history_get_can_redo (fixture->history));
 }
@@ -242,7 +188,7 @@ test_lists_and_choices (Fixture       *fixture,
   GtkWidget *widget;
   JsonArray *headers;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   stage = show_stage (fixture, STEP2_NAME, "exchange");
@@ -251,14 +197,14 @@ test_lists_and_choices (Fixture       *fixture,
 
   /* Add a header: one step, and the new row has the focus. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.add-item", "s", "headers");
-  wait_idle ();
+  test_wait_idle ();
   headers = json_object_get_array_member (flows_stage_get_settings (stage), "headers");
   g_assert_cmpuint (json_array_get_length (headers), ==, 2);
   widget = flows_stage_properties_get_setting_widget (fixture->properties, "headers[1].name");
   g_assert_true (GTK_IS_ENTRY (widget));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), widget));
   type_text (widget, "X-Trace");
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpstr (item_text (stage, "headers", 1, "name"), ==, "X-Trace");
 
   /* The method drop-down writes the method. */
@@ -266,18 +212,18 @@ test_lists_and_choices (Fixture       *fixture,
   g_assert_true (ADW_IS_COMBO_ROW (widget));
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (widget)), ==, 1); /* POST */
   adw_combo_row_set_selected (ADW_COMBO_ROW (widget), 2);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpstr (setting_text (stage, "method"), ==, "PUT");
 
   /* Another body kind shows its own editor; undo brings the form fields back. */
   g_assert_true (GTK_IS_ENTRY (flows_stage_properties_get_setting_widget (fixture->properties, "body.fields[0].value")));
   widget = flows_stage_properties_get_setting_widget (fixture->properties, "body.kind");
   adw_combo_row_set_selected (ADW_COMBO_ROW (widget), 3); /* raw */
-  wait_idle ();
+  test_wait_idle ();
   g_assert_null (flows_stage_properties_get_setting_widget (fixture->properties, "body.fields[0].value"));
   g_assert_true (GTK_IS_TEXT_VIEW (flows_stage_properties_get_setting_widget (fixture->properties, "body.text")));
   g_assert_true (flows_history_undo (fixture->history));
-  wait_idle ();
+  test_wait_idle ();
   g_assert_true (GTK_IS_ENTRY (flows_stage_properties_get_setting_widget (fixture->properties, "body.fields[0].value")));
 
   /* The success range is two numbers. */
@@ -285,12 +231,12 @@ test_lists_and_choices (Fixture       *fixture,
   g_assert_true (GTK_IS_SPIN_BUTTON (widget));
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)), ==, 299);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget), 399);
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (flows_stage_get_settings (stage), "successStatus"), "max"), ==, 399);
 
   /* Remove the header again. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.remove-item", "(su)", "headers", 1);
-  wait_idle ();
+  test_wait_idle ();
   headers = json_object_get_array_member (flows_stage_get_settings (stage), "headers");
   g_assert_cmpuint (json_array_get_length (headers), ==, 1);
   g_assert_null (flows_stage_properties_get_setting_widget (fixture->properties, "headers[1].name"));
@@ -332,16 +278,16 @@ open_reference_menu (Fixture    *fixture,
 {
   GtkWidget *widget = flows_stage_properties_get_setting_widget (fixture->properties, setting);
   GtkWidget *container = ADW_IS_ENTRY_ROW (widget) ? widget : gtk_widget_get_parent (widget);
-  GtkWidget *button = find_descendant_of_type (container, GTK_TYPE_MENU_BUTTON);
+  GtkWidget *button = test_find_widget_of_type (container, GTK_TYPE_MENU_BUTTON);
   GMenuModel *menu;
 
   g_assert_nonnull (button);
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
-  wait_idle ();
+  test_wait_idle ();
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
   g_assert_nonnull (menu);
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-  wait_idle ();
+  test_wait_idle ();
   return menu;
 }
 
@@ -357,7 +303,7 @@ test_reference_menu (Fixture       *fixture,
   GMenuModel *menu;
   FlowsFlow *flow;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* Step 2's response stage: parameters, built-ins, the callback's inputs, the exchange. */
@@ -394,12 +340,12 @@ test_reference_menu (Fixture       *fixture,
     gtk_editable_set_position (GTK_EDITABLE (value), 0);
     gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.insert-reference", "(ss)",
                                 "fields[1].value", "ClientID");
-    wait_idle ();
+    test_wait_idle ();
     g_assert_cmpstr (item_text (stage, "fields", 1, "value"), ==, "<ClientID>");
     gtk_editable_set_position (GTK_EDITABLE (value), 1);
     gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.insert-reference", "(ss)",
                                 "fields[1].value", "State");
-    wait_idle ();
+    test_wait_idle ();
     g_assert_cmpstr (item_text (stage, "fields", 1, "value"), ==, "<<State>ClientID>");
   }
 }
@@ -414,7 +360,7 @@ test_reference_menu_last_run (Fixture       *fixture,
   FlowsTraceEntry *entry;
   const char *last;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   exchange = stage_by_key (flows_app_find_flow (fixture->app, STEP2_NAME), "exchange");
@@ -447,7 +393,7 @@ test_reference_menu_last_run (Fixture       *fixture,
   /* The last run of a stage shows, redacted. */
   flows_stage_properties_set_stage (fixture->properties, exchange);
   flows_stage_properties_set_trace_entry (fixture->properties, g_ptr_array_index (flows_run_get_trace (run), 0));
-  wait_idle ();
+  test_wait_idle ();
   {
     /* The outputs are the panel's last text view. */
     GtkWidget *view = find_last_of_type (GTK_WIDGET (fixture->properties), GTK_TYPE_TEXT_VIEW);
@@ -474,7 +420,7 @@ test_problem_marks_row (Fixture       *fixture,
   GtkWidget *good;
   const char *tooltip;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   stage = show_stage (fixture, STEP1_NAME, "authorizeUrl");
@@ -484,7 +430,7 @@ test_problem_marks_row (Fixture       *fixture,
 
   /* A reference to nothing, typed into the first query parameter's value. */
   gtk_editable_set_text (GTK_EDITABLE (bad), "<NoSuchThing>");
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpstr (item_text (stage, "query", 0, "value"), ==, "<NoSuchThing>");
   problems = flows_validate_flow (fixture->app, flow);
   flows_stage_properties_set_problems (fixture->properties, problems);
@@ -510,11 +456,11 @@ test_name_and_key (Fixture       *fixture,
   FlowsStage *stage;
   GtkWidget *entry;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   stage = show_stage (fixture, STEP1_NAME, "settings");
-  entry = find_descendant_of_type (GTK_WIDGET (fixture->properties), ADW_TYPE_ENTRY_ROW);
+  entry = test_find_widget_of_type (GTK_WIDGET (fixture->properties), ADW_TYPE_ENTRY_ROW);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, flows_stage_get_name (stage));
 
   /* A name is one step, applied with Enter. */
@@ -553,13 +499,13 @@ test_new_items_and_body_kinds (Fixture       *fixture,
   g_autofree char *form_fields = NULL;
   char *json;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
   /* A new item has every member of its kind of list but the optional ones, in file order. */
   stage = show_stage (fixture, STEP2_NAME, "trigger");
   gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.add-item", "s", "inputs");
-  wait_idle ();
+  test_wait_idle ();
   json = last_item_json (stage, "inputs");
   g_assert_cmpstr (json, ==, "{\"name\":\"\",\"required\":false,\"default\":\"\",\"sample\":\"\"}");
   g_free (json);
@@ -567,7 +513,7 @@ test_new_items_and_body_kinds (Fixture       *fixture,
 
   stage = show_stage (fixture, STEP2_NAME, "response");
   gtk_widget_activate_action (GTK_WIDGET (fixture->properties), "properties.add-item", "s", "fields");
-  wait_idle ();
+  test_wait_idle ();
   json = last_item_json (stage, "fields");
   g_assert_cmpstr (json, ==, "{\"name\":\"\",\"value\":\"\",\"mode\":\"fixed\"}");
   g_free (json);
@@ -578,7 +524,7 @@ test_new_items_and_body_kinds (Fixture       *fixture,
   form_fields = json_to_string (json_object_get_member (json_object_get_object_member (flows_stage_get_settings (stage), "body"), "fields"), FALSE);
   kind = flows_stage_properties_get_setting_widget (fixture->properties, "body.kind");
   adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 1); /* json */
-  wait_idle ();
+  test_wait_idle ();
   json = setting_json (stage, "body");
   g_assert_true (g_str_has_prefix (json, "{\"kind\":\"json\",\"fields\":"));
   g_assert_nonnull (strstr (json, form_fields));
@@ -587,14 +533,14 @@ test_new_items_and_body_kinds (Fixture       *fixture,
 
   kind = flows_stage_properties_get_setting_widget (fixture->properties, "body.kind");
   adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 3); /* raw */
-  wait_idle ();
+  test_wait_idle ();
   json = setting_json (stage, "body");
   g_assert_cmpstr (json, ==, "{\"kind\":\"raw\",\"contentType\":\"application/json\",\"text\":\"\"}");
   g_free (json);
 
   kind = flows_stage_properties_get_setting_widget (fixture->properties, "body.kind");
   adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 0); /* none */
-  wait_idle ();
+  test_wait_idle ();
   json = setting_json (stage, "body");
   g_assert_cmpstr (json, ==, "{\"kind\":\"none\"}");
   g_free (json);
@@ -621,20 +567,17 @@ test_palette (void)
   FlowsStageType parsed;
   g_autofree char *drop = NULL;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  window = GTK_WINDOW (gtk_window_new ());
   palette = FLOWS_STAGE_PALETTE (flows_stage_palette_new ());
-  gtk_window_set_child (window, GTK_WIDGET (palette));
-  gtk_window_present (window);
-  wait_idle ();
+  window = test_window_new (GTK_WIDGET (palette), -1, -1);
   g_signal_connect (palette, "stage-type-activated", G_CALLBACK (on_stage_type_activated), &activated);
 
   g_assert_cmpuint (flows_stage_palette_get_n_visible (palette), ==, 9);
   flows_stage_palette_set_search_text (palette, "api");
   g_assert_cmpuint (flows_stage_palette_get_n_visible (palette), ==, 1);
-  search = find_descendant_of_type (GTK_WIDGET (palette), GTK_TYPE_SEARCH_ENTRY);
+  search = test_find_widget_of_type (GTK_WIDGET (palette), GTK_TYPE_SEARCH_ENTRY);
   g_signal_emit_by_name (search, "activate");
   g_assert_cmpint (activated, ==, FLOWS_STAGE_TYPE_CALL_API);
 
@@ -654,8 +597,7 @@ test_palette (void)
   g_assert_false (flows_stage_palette_type_from_drop ("flows-stage-type:nope", &parsed));
   g_assert_false (flows_stage_palette_type_from_drop ("call-api", &parsed));
 
-  gtk_window_destroy (window);
-  wait_idle ();
+  test_window_destroy (window);
 }
 
 /* The Run dialog ---------------------------------------------------------------------------------- */
@@ -688,8 +630,7 @@ open_run_dialog (FlowsLibrary *library,
   FlowsRunDialog *dialog = FLOWS_RUN_DIALOG (flows_run_dialog_new (library, app, flow));
 
   g_signal_connect (dialog, "run-requested", G_CALLBACK (on_run_requested), requested);
-  gtk_window_present (GTK_WINDOW (dialog));
-  wait_idle ();
+  test_window_show (GTK_WINDOW (dialog));
   return dialog;
 }
 
@@ -708,7 +649,6 @@ test_run_dialog_remembers (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL;
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(FlowsLibrary) library = NULL;
   g_autoptr(FlowsApp) app = NULL;
   g_autoptr(FlowsConnection) connection = NULL;
@@ -721,17 +661,11 @@ test_run_dialog_remembers (void)
   FlowsRunDialog *dialog;
   GStatBuf info;
 
-  if (!need_display ())
+  if (!test_need_display ())
     return;
 
-  data_dir = g_dir_make_tmp ("run-dialog-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (data_dir);
-  library = flows_library_new (directory);
-  g_assert_true (flows_library_load (library, &error));
-  app = flows_app_new_from_template ("Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
-  g_assert_true (flows_library_add_app (library, app, &error));
-  g_assert_no_error (error);
+  library = test_library_new_temp ("run-dialog-XXXXXX", &data_dir);
+  app = test_library_add_template (library, "Test OAuth", FLOWS_CONNECTION_TYPE_OAUTH);
   connection = flows_connection_new ("0b4c5c64-1d0e-4bd4-9a55-3c7f1f5d6e01", flows_app_get_id (app), "Sandbox");
   g_assert_true (flows_library_add_connection (library, connection, &error));
   g_assert_no_error (error);
@@ -757,7 +691,7 @@ test_run_dialog_remembers (void)
   gtk_editable_set_text (GTK_EDITABLE (flows_run_dialog_get_input_row (dialog, "ClientSecret")), "hunter2");
   flows_run_dialog_set_connection (dialog, NULL);
   gtk_widget_activate_action (GTK_WIDGET (dialog), "run-dialog.run", NULL);
-  wait_idle ();
+  test_wait_idle ();
 
   g_assert_cmpuint (requested.count, ==, 1);
   g_assert_cmpstr (g_hash_table_lookup (requested.inputs, "code"), ==, "the-code");
@@ -779,7 +713,7 @@ test_run_dialog_remembers (void)
   g_assert_cmpstr (row_text (dialog, "ClientSecret"), ==, "");
   g_assert_null (flows_run_dialog_get_connection (dialog));
   gtk_window_close (GTK_WINDOW (dialog));
-  wait_idle ();
+  test_wait_idle ();
   g_assert_cmpuint (requested.count, ==, 1);
 
   /* Another flow remembers nothing of it. */
@@ -788,12 +722,12 @@ test_run_dialog_remembers (void)
   g_assert_null (flows_run_dialog_get_input_row (dialog, "code"));
   g_assert_true (flows_run_dialog_get_connection (dialog) == connection);
   gtk_window_close (GTK_WINDOW (dialog));
-  wait_idle ();
+  test_wait_idle ();
 
   g_clear_pointer (&requested.inputs, g_hash_table_unref);
   g_clear_object (&requested.connection);
   g_clear_object (&library);
-  remove_tree (data_dir);
+  test_remove_tree (data_dir);
 }
 
 int
@@ -803,17 +737,12 @@ main (int    argc,
   int result;
 
   /* Before GLib reads it: the Run dialog's remembered values go to a directory of the test's. */
-  state_dir = g_dir_make_tmp ("stage-properties-state-XXXXXX", NULL);
+  state_dir = test_make_temp_dir ("stage-properties-state-XXXXXX");
   g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
-
-  g_test_init (&argc, &argv, NULL);
 
   /* GL under Xvfb costs seconds per window and tests nothing here. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
-
-  have_display = gtk_init_check ();
-  if (have_display)
-    adw_init ();
+  test_ui_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/stage-properties/edit-uri-undo", test_edit_uri_undo);
@@ -828,7 +757,7 @@ main (int    argc,
   g_test_add_func ("/run-dialog/remembers-inputs", test_run_dialog_remembers);
 
   result = g_test_run ();
-  remove_tree (state_dir);
+  test_remove_tree (state_dir);
   g_free (state_dir);
   return result;
 }

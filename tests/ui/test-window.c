@@ -8,35 +8,17 @@
 #include "flows-app-templates.h"
 #include "flows-document.h"
 #include "flows-window.h"
+#include "test-files.h"
+#include "test-ui.h"
+#include "test-wait.h"
 
 #define BROKEN_TEXT "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n  \"id\" : \"broken\",\n  \"name\" : "
 
 static char *data_dir;
 static FlowsApplication *application;
 
-static void
-iterate (guint milliseconds)
-{
-  gint64 until = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < until)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
-/* Iterates until @done holds, for at most ten seconds (file monitors and frames take turns). */
-static gboolean
-iterate_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    iterate (10);
-  return done (data);
-}
+/* How long the window may take to show a change (file monitors and frames take turns). */
+#define WAIT_MS 10000
 
 static FlowsWindow *
 window (void)
@@ -81,21 +63,6 @@ find_label (GtkWidget  *widget,
   return NULL;
 }
 
-static GtkWidget *
-find_widget_of_type (GtkWidget  *widget,
-                     GType       type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The sidebar of Apps: a GtkListView whose rows are recycled. */
 static GtkWidget *
 find_sidebar (GtkWidget *widget)
@@ -125,15 +92,6 @@ window_shows_label (gpointer text)
   return find_label (GTK_WIDGET (window ()), text) != NULL;
 }
 
-static char *
-read_file (const char *path)
-{
-  g_autofree char *text = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return g_steal_pointer (&text);
-}
-
 static void
 test_broken_file_row (void)
 {
@@ -147,7 +105,7 @@ test_broken_file_row (void)
 
   /* …and never written, whatever the window saves. */
   g_assert_true (flows_library_flush (flows_application_get_library (application), NULL));
-  after = read_file (path);
+  after = test_read_text (path);
   g_assert_cmpstr (after, ==, BROKEN_TEXT);
 }
 
@@ -202,20 +160,20 @@ test_new_oauth_app (void)
   FlowsApp *app;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.new-app", NULL));
-  g_assert_true (iterate_until (new_app_dialog_open, NULL));
+  test_wait_for (new_app_dialog_open, NULL, WAIT_MS);
   dialog = find_new_app_dialog ();
 
   /* The first entry row is the name; the OAuth choice is the second check button. */
-  name_row = find_widget_of_type (dialog, ADW_TYPE_ENTRY_ROW);
+  name_row = test_find_widget_of_type (dialog, ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (name_row);
   gtk_editable_set_text (GTK_EDITABLE (name_row), "Calendar Sync");
   /* The type is a group of check buttons: the one in the row titled OAuth. */
   oauth_check = find_row (dialog, "OAuth") != NULL
-                  ? find_widget_of_type (find_row (dialog, "OAuth"), GTK_TYPE_CHECK_BUTTON) : NULL;
+                  ? test_find_widget_of_type (find_row (dialog, "OAuth"), GTK_TYPE_CHECK_BUTTON) : NULL;
   g_assert_nonnull (oauth_check);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (oauth_check), TRUE);
   g_assert_true (gtk_widget_activate_action (dialog, "new-app.create", NULL));
-  iterate (100);
+  test_spin (100);
 
   app = flows_library_find_app (flows_application_get_library (application), "Calendar Sync");
   g_assert_nonnull (app);
@@ -223,9 +181,9 @@ test_new_oauth_app (void)
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (app)), ==, 4);
 
   /* The window shows the new App; its Flows view lists the four flows. */
-  view_stack = find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  view_stack = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "flows");
-  g_assert_true (iterate_until (flows_view_shows_oauth_flows, NULL));
+  test_wait_for (flows_view_shows_oauth_flows, NULL, WAIT_MS);
 }
 
 static void
@@ -240,14 +198,14 @@ test_external_edit_shows (void)
 
   g_assert_nonnull (app);
   path = g_strdup_printf ("%s/apps/%s.json", data_dir, flows_app_get_id (app));
-  text = read_file (path);
+  text = test_read_text (path);
   copy = flows_document_app_from_json (text, strlen (text), path, NULL);
   flows_app_set_name (copy, "Weather, Edited in Git");
   edited = flows_document_app_to_json (copy);
 
   /* As another program would: not through the library. */
   g_assert_true (g_file_set_contents (path, edited, -1, NULL));
-  g_assert_true (iterate_until (sidebar_shows_app, "Weather, Edited in Git"));
+  test_wait_for (sidebar_shows_app, "Weather, Edited in Git", WAIT_MS);
 }
 
 /* A toplevel of the type named @type_name (the sign-in window's type is in a module). */
@@ -277,12 +235,12 @@ sign_in_window_open (gpointer unused)
 static void
 sign_in_to_sample (void)
 {
-  GtkWidget *view_stack = find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  GtkWidget *view_stack = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
   GtkWidget *page;
 
   flows_window_select_app (window (), "sandbox-sample");
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "connections");
-  iterate (100);
+  test_spin (100);
   page = adw_view_stack_get_visible_child (ADW_VIEW_STACK (view_stack));
   g_assert_true (gtk_widget_activate_action (page, "connection.sign-in", "s", "sandbox-sample-connection"));
 }
@@ -298,7 +256,7 @@ test_sign_in_module_missing (void)
   g_assert_nonnull (module);
   g_setenv ("FLOWS_SIGN_IN_MODULE", missing, TRUE);
   sign_in_to_sample ();
-  g_assert_true (iterate_until (window_shows_label, "Signing in failed"));
+  test_wait_for (window_shows_label, "Signing in failed", WAIT_MS);
   g_assert_false (sign_in_window_open (NULL));
   g_setenv ("FLOWS_SIGN_IN_MODULE", module, TRUE);
 }
@@ -310,11 +268,11 @@ test_sign_in_module (void)
   GtkWindow *sign_in_window;
 
   sign_in_to_sample ();
-  g_assert_true (iterate_until (sign_in_window_open, NULL));
+  test_wait_for (sign_in_window_open, NULL, WAIT_MS);
   sign_in_window = find_toplevel ("FlowsSignInWindow");
   g_assert_true (gtk_window_get_transient_for (sign_in_window) == GTK_WINDOW (window ()));
   gtk_window_close (sign_in_window);
-  iterate (200);
+  test_spin (200);
   g_assert_false (sign_in_window_open (NULL));
 }
 
@@ -323,21 +281,11 @@ static void
 save_screenshot (const char *directory,
                  const char *name)
 {
-  GtkWidget *widget = GTK_WIDGET (window ());
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (directory, name, NULL);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  g_autoptr(GError) error = NULL;
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_true (test_save_snapshot (GTK_WIDGET (window ()), path, &error));
+  g_assert_no_error (error);
 }
 
 /* The screenshots of the metainfo and the README, taken when FLOWS_SCREENSHOT_DIR is set. */
@@ -360,11 +308,11 @@ test_screenshots (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window ()), 1200, 800);
   flows_window_select_app (window (), "sandbox-sample");
-  view_stack = find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  view_stack = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
       adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), views[i].view);
-      iterate (500);
+      test_spin (500);
       save_screenshot (directory, views[i].file);
     }
 }
@@ -408,15 +356,13 @@ main (int    argc,
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
+  if (!test_ui_init (&argc, &argv))
     {
       g_test_skip ("no display");
       return g_test_run ();
     }
 
-  data_dir = g_dir_make_tmp ("flows-test-window-XXXXXX", NULL);
+  data_dir = test_make_temp_dir ("flows-test-window-XXXXXX");
   g_setenv ("FLOWS_STUDIO_DATA_DIR", data_dir, TRUE);
   write_library ();
 
@@ -425,7 +371,7 @@ main (int    argc,
   g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
   g_application_activate (G_APPLICATION (application));
-  iterate (200);
+  test_spin (200);
   g_assert_nonnull (window ());
 
   g_test_add_func ("/window/broken-file-row", test_broken_file_row);
@@ -437,7 +383,8 @@ main (int    argc,
 
   status = g_test_run ();
 
-  gtk_window_destroy (GTK_WINDOW (window ()));
+  test_window_destroy (GTK_WINDOW (window ()));
   g_clear_object (&application);
+  test_remove_tree (data_dir);
   return status;
 }

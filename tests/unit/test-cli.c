@@ -20,102 +20,21 @@
 #include "flows-document.h"
 #include "flows-library.h"
 #include "flows-secrets.h"
+#include "runner-helpers.h"
+#include "test-cli.h"
+#include "test-files.h"
+#include "test-session.h"
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
+/* No command of these tests takes this long; a hang fails instead of blocking. */
+#define CLI_TIMEOUT_MS 60000
 
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
+/* Every temporary directory of these tests. */
+#define TEMP_DIR "flows-test-cli-XXXXXX"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static const char *
-cli_path (void)
-{
-  static char *path = NULL;
-
-  if (path == NULL)
-    {
-      const char *from_env = g_getenv ("FLOWS_CLI");
-
-      if (from_env != NULL && *from_env != '\0')
-        path = g_strdup (from_env);
-      else
-        path = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "flows-cli", NULL);
-    }
-  g_assert_true (g_file_test (path, G_FILE_TEST_IS_EXECUTABLE));
-  return path;
-}
-
-/* Runs flows-cli with @args, feeding it @input (NULL: nothing) on standard input. */
-static Run *
-run_cli_argv (const char         *input,
-              const char * const *args)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GBytes) stdin_bytes = NULL;
-  g_autoptr(GBytes) stdout_bytes = NULL;
-  g_autoptr(GBytes) stderr_bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) line = g_string_new ("flows-cli");
-  Run *run = g_new0 (Run, 1);
-  gsize length;
-  const char *data;
-
-  g_ptr_array_add (argv, (gpointer)cli_path ());
-  for (guint i = 0; args[i] != NULL; i++)
-    {
-      g_ptr_array_add (argv, (gpointer)args[i]);
-      g_string_append_printf (line, " %s", args[i]);
-    }
-  g_ptr_array_add (argv, NULL);
-  g_test_message ("$ %s", line->str);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* Messages are UTF-8 text (“quotes”, •): a C locale would turn them into '?'. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "FLOWS_STUDIO_DATA_DIR");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata, &error);
-  g_assert_no_error (error);
-
-  stdin_bytes = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
-  g_subprocess_communicate (process, stdin_bytes, NULL, &stdout_bytes, &stderr_bytes, &error);
-  g_assert_no_error (error);
-
-  /* A crash or a critical (G_DEBUG=fatal-criticals) is never a valid outcome. */
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-
-  data = g_bytes_get_data (stdout_bytes, &length);
-  run->out = g_strndup (length > 0 ? data : "", length);
-  g_assert_cmpuint (strlen (run->out), ==, length);
-  data = g_bytes_get_data (stderr_bytes, &length);
-  run->err = g_strndup (length > 0 ? data : "", length);
-  g_assert_cmpuint (strlen (run->err), ==, length);
-
-  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
-  g_assert_true (g_utf8_validate (run->out, -1, NULL));
-  g_assert_true (g_utf8_validate (run->err, -1, NULL));
-  return run;
-}
-
-#define CLI(...) run_cli_argv (NULL, (const char * const []) { __VA_ARGS__, NULL })
-#define CLI_INPUT(input, ...) run_cli_argv ((input), (const char * const []) { __VA_ARGS__, NULL })
+#define CLI(...) test_cli_exec ((const char * const []) { __VA_ARGS__, NULL }, NULL, NULL, CLI_TIMEOUT_MS)
+#define CLI_INPUT(input, ...) test_cli_exec ((const char * const []) { __VA_ARGS__, NULL }, NULL, (input), CLI_TIMEOUT_MS)
 
 /* The last line of @text, without its line break. */
 static char *
@@ -131,95 +50,31 @@ last_line (const char *text)
 }
 
 static void
-assert_contains (const char *haystack,
-                 const char *needle)
-{
-  if (strstr (haystack, needle) == NULL)
-    g_error ("“%s” does not contain “%s”", haystack, needle);
-}
-
-static void
-assert_status (Run *run,
-               int  status)
+assert_status (TestCli *run,
+               int      status)
 {
   g_assert_cmpint (run->status, ==, status);
 }
 
 /* A failure: exit 1 and one "flows-cli: " line on stderr, nothing on stdout. */
 static void
-assert_failed (Run        *run,
+assert_failed (TestCli    *run,
                const char *contains)
 {
   assert_status (run, 1);
   g_assert_cmpstr (run->out, ==, "");
   g_assert_true (g_str_has_prefix (run->err, "flows-cli: "));
-  assert_contains (run->err, contains);
+  test_assert_contains (run->err, contains);
 }
 
 /* A usage error: exit 2, the reason and a pointer to --help on stderr, nothing on stdout. */
 static void
-assert_usage (Run        *run,
+assert_usage (TestCli    *run,
               const char *contains)
 {
   assert_status (run, 2);
   g_assert_cmpstr (run->out, ==, "");
-  assert_contains (run->err, contains);
-}
-
-static char *
-make_temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("flows-test-cli-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  GStatBuf st;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_assert_cmpint (g_rmdir (path), ==, 0);
-    }
-  else
-    g_assert_cmpint (g_unlink (path), ==, 0);
-}
-
-static char *
-read_text (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
-
-static void
-write_text (const char *path,
-            const char *text)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *parent = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
+  test_assert_contains (run->err, contains);
 }
 
 static char *
@@ -229,70 +84,6 @@ document_path (const char *dir,
 {
   g_autofree char *basename = g_strconcat (id, ".json", NULL);
   return g_build_filename (dir, subdirectory, basename, NULL);
-}
-
-static gboolean
-bytes_contain (const char *data,
-               gsize       length,
-               const char *needle)
-{
-  gsize needle_length = strlen (needle);
-
-  for (gsize i = 0; needle_length <= length && i <= length - needle_length; i++)
-    if (memcmp (data + i, needle, needle_length) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* The number of regular files under @path whose bytes contain @needle; @n_files counts the
- * files scanned. */
-static guint
-count_files_containing (const char *path,
-                        const char *needle,
-                        guint      *n_files)
-{
-  GStatBuf st;
-  guint found = 0;
-
-  g_assert_cmpint (g_lstat (path, &st), ==, 0);
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      g_assert_nonnull (dir);
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          found += count_files_containing (child, needle, n_files);
-        }
-    }
-  else if (S_ISREG (st.st_mode))
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      g_file_get_contents (path, &contents, &length, &error);
-      g_assert_no_error (error);
-      (*n_files)++;
-      if (bytes_contain (contents, length, needle))
-        {
-          g_test_message ("%s contains the secret", path);
-          found++;
-        }
-    }
-  return found;
-}
-
-static gboolean
-have_test_keyring (void)
-{
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
-    return TRUE;
-
-  g_test_skip ("needs the disposable keyring of build-aux/test (FLOWS_TEST_SECRET_SERVICE=1)");
-  return FALSE;
 }
 
 /* A value no file would hold by chance, with characters that need care in URLs and forms. */
@@ -323,23 +114,11 @@ new_app (const char *dir,
          const char *name,
          const char *type)
 {
-  g_autoptr(Run) run = CLI ("new-app", name, "--type", type, "--data-dir", dir);
+  g_autoptr(TestCli) run = CLI ("new-app", name, "--type", type, "--data-dir", dir);
 
   assert_status (run, 0);
   g_assert_cmpstr (run->err, ==, "");
   return last_line (run->out);
-}
-
-static FlowsLibrary *
-open_library (const char *dir)
-{
-  g_autoptr(GFile) directory = g_file_new_for_path (dir);
-  g_autoptr(FlowsLibrary) library = flows_library_new (directory);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (flows_library_load (library, &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&library);
 }
 
 /* General ---------------------------------------------------------------------------------- */
@@ -347,8 +126,8 @@ open_library (const char *dir)
 static void
 test_no_command (void)
 {
-  g_autoptr(Run) run = CLI ("--data-dir", "/nonexistent");
-  g_autoptr(Run) none = run_cli_argv (NULL, (const char * const []) { NULL });
+  g_autoptr(TestCli) run = CLI ("--data-dir", "/nonexistent");
+  g_autoptr(TestCli) none = test_cli_exec ((const char * const []) { NULL }, NULL, NULL, CLI_TIMEOUT_MS);
 
   assert_usage (none, "Usage: flows-cli COMMAND");
   /* An option is not a command. */
@@ -358,24 +137,24 @@ test_no_command (void)
 static void
 test_unknown_command (void)
 {
-  g_autofree char *dir = make_temp_dir ();
-  g_autoptr(Run) run = CLI ("frobnicate", "--data-dir", dir);
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autoptr(TestCli) run = CLI ("frobnicate", "--data-dir", dir);
   g_autoptr(GDir) handle = NULL;
 
   assert_usage (run, "flows-cli: unknown command “frobnicate”");
-  assert_contains (run->err, "Usage: flows-cli COMMAND");
+  test_assert_contains (run->err, "Usage: flows-cli COMMAND");
   /* Nothing was created. */
   handle = g_dir_open (dir, 0, NULL);
   g_assert_nonnull (handle);
   g_assert_null (g_dir_read_name (handle));
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_help (void)
 {
-  g_autoptr(Run) run = CLI ("--help");
-  g_autoptr(Run) command_help = CLI ("new-app", "--help");
+  g_autoptr(TestCli) run = CLI ("--help");
+  g_autoptr(TestCli) command_help = CLI ("new-app", "--help");
   static const char * const commands[] = { "apps", "new-app", "validate", "export", "import", "connection", NULL };
 
   assert_status (run, 0);
@@ -383,13 +162,13 @@ test_help (void)
   for (guint i = 0; commands[i] != NULL; i++)
     {
       g_autofree char *entry = g_strdup_printf ("\n  %s ", commands[i]);
-      assert_contains (run->out, entry);
+      test_assert_contains (run->out, entry);
     }
-  assert_contains (run->out, "--data-dir");
+  test_assert_contains (run->out, "--data-dir");
 
   assert_status (command_help, 0);
-  assert_contains (command_help->out, "--type");
-  assert_contains (command_help->out, "--data-dir");
+  test_assert_contains (command_help->out, "--type");
+  test_assert_contains (command_help->out, "--data-dir");
 }
 
 /* apps ------------------------------------------------------------------------------------- */
@@ -397,11 +176,11 @@ test_help (void)
 static void
 test_apps_empty (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *missing = g_build_filename (dir, "not-yet", NULL);
-  g_autoptr(Run) run = CLI ("apps", "--data-dir", dir);
-  g_autoptr(Run) fresh = CLI ("apps", "--data-dir", missing);
-  g_autoptr(Run) extra = CLI ("apps", "extra", "--data-dir", dir);
+  g_autoptr(TestCli) run = CLI ("apps", "--data-dir", dir);
+  g_autoptr(TestCli) fresh = CLI ("apps", "--data-dir", missing);
+  g_autoptr(TestCli) extra = CLI ("apps", "extra", "--data-dir", dir);
 
   assert_status (run, 0);
   g_assert_cmpstr (run->out, ==, "No Apps yet. Create one with “flows-cli new-app NAME --type generic|oauth”.\n");
@@ -413,39 +192,39 @@ test_apps_empty (void)
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
   assert_usage (extra, "too many arguments");
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_apps_list (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *zed = new_app (dir, "Zed Service", "generic");
   g_autofree char *alpha = new_app (dir, "Alpha Service", "oauth");
-  g_autoptr(Run) run = CLI ("apps", "--data-dir", dir);
+  g_autoptr(TestCli) run = CLI ("apps", "--data-dir", dir);
   g_autofree char *expected = g_strdup_printf ("%s\tOAuth\tAlpha Service\n%s\tGeneric\tZed Service\n", alpha, zed);
 
   assert_status (run, 0);
   g_assert_cmpstr (run->err, ==, "");
   /* Sorted by name. */
   g_assert_cmpstr (run->out, ==, expected);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_apps_broken_file (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *good = new_app (dir, "Good", "generic");
   g_autofree char *broken_path = document_path (dir, "apps", "broken");
   const char *broken = "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n"
                        "  \"id\" : \"broken\",\n  \"name\" : 5\n}\n";
-  g_autoptr(Run) run = NULL;
+  g_autoptr(TestCli) run = NULL;
   g_autofree char *expected_err = NULL;
   g_autofree char *expected_out = NULL;
   g_autofree char *after = NULL;
 
-  write_text (broken_path, broken);
+  test_write_text (broken_path, broken);
   run = CLI ("apps", "--data-dir", dir);
 
   /* A warning naming the file, line and column, and the rest is still listed. */
@@ -456,9 +235,9 @@ test_apps_broken_file (void)
   expected_out = g_strdup_printf ("%s\tGeneric\tGood\n", good);
   g_assert_cmpstr (run->out, ==, expected_out);
 
-  after = read_text (broken_path);
+  after = test_read_text (broken_path);
   g_assert_cmpstr (after, ==, broken);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* new-app ---------------------------------------------------------------------------------- */
@@ -466,9 +245,9 @@ test_apps_broken_file (void)
 static void
 test_new_app (void)
 {
-  g_autofree char *dir = make_temp_dir ();
-  g_autoptr(Run) generic = CLI ("new-app", "My API", "--type", "generic", "--description", "Does things", "--data-dir", dir);
-  g_autoptr(Run) oauth = CLI ("new-app", "My OAuth", "-t", "oauth", "--data-dir", dir);
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autoptr(TestCli) generic = CLI ("new-app", "My API", "--type", "generic", "--description", "Does things", "--data-dir", dir);
+  g_autoptr(TestCli) oauth = CLI ("new-app", "My OAuth", "-t", "oauth", "--data-dir", dir);
   g_autofree char *generic_id = NULL;
   g_autofree char *oauth_id = NULL;
   g_autofree char *generic_path = NULL;
@@ -492,7 +271,7 @@ test_new_app (void)
   g_assert_true (g_file_test (generic_path, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_test (oauth_path, G_FILE_TEST_IS_REGULAR));
 
-  library = open_library (dir);
+  library = test_library_open (dir);
   g_assert_cmpuint (flows_library_get_problems (library)->len, ==, 0);
   app = flows_library_find_app (library, generic_id);
   g_assert_nonnull (app);
@@ -505,23 +284,23 @@ test_new_app (void)
   g_assert_cmpint (flows_app_get_connection_type (app), ==, FLOWS_CONNECTION_TYPE_OAUTH);
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (app)), ==, 4);
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_new_app_usage (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *library_dir = g_build_filename (dir, "library", NULL);
-  g_autoptr(Run) no_type = CLI ("new-app", "X", "--data-dir", library_dir);
-  g_autoptr(Run) bad_type = CLI ("new-app", "X", "--type", "soap", "--data-dir", library_dir);
-  g_autoptr(Run) no_name = CLI ("new-app", "--type", "generic", "--data-dir", library_dir);
-  g_autoptr(Run) blank_name = CLI ("new-app", "  ", "--type", "generic", "--data-dir", library_dir);
-  g_autoptr(Run) two_names = CLI ("new-app", "X", "Y", "--type", "generic", "--data-dir", library_dir);
-  g_autoptr(Run) bad_option = CLI ("new-app", "X", "--type", "generic", "--colour", "--data-dir", library_dir);
+  g_autoptr(TestCli) no_type = CLI ("new-app", "X", "--data-dir", library_dir);
+  g_autoptr(TestCli) bad_type = CLI ("new-app", "X", "--type", "soap", "--data-dir", library_dir);
+  g_autoptr(TestCli) no_name = CLI ("new-app", "--type", "generic", "--data-dir", library_dir);
+  g_autoptr(TestCli) blank_name = CLI ("new-app", "  ", "--type", "generic", "--data-dir", library_dir);
+  g_autoptr(TestCli) two_names = CLI ("new-app", "X", "Y", "--type", "generic", "--data-dir", library_dir);
+  g_autoptr(TestCli) bad_option = CLI ("new-app", "X", "--type", "generic", "--colour", "--data-dir", library_dir);
 
   assert_usage (no_type, "--type is required");
-  assert_contains (no_type->err, "flows-cli new-app --help");
+  test_assert_contains (no_type->err, "flows-cli new-app --help");
   assert_usage (bad_type, "unknown type “soap”");
   assert_usage (no_name, "missing arguments");
   assert_usage (blank_name, "the name must not be empty");
@@ -530,7 +309,7 @@ test_new_app_usage (void)
 
   /* None of them created anything. */
   g_assert_false (g_file_test (library_dir, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* validate --------------------------------------------------------------------------------- */
@@ -538,12 +317,12 @@ test_new_app_usage (void)
 static void
 test_validate_templates (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *generic = new_app (dir, "Generic One", "generic");
   g_autofree char *oauth = new_app (dir, "OAuth One", "oauth");
-  g_autoptr(Run) by_id = CLI ("validate", generic, "--data-dir", dir);
-  g_autoptr(Run) by_name = CLI ("validate", "OAuth One", "--data-dir", dir);
-  g_autoptr(Run) oauth_by_id = CLI ("validate", oauth, "--data-dir", dir);
+  g_autoptr(TestCli) by_id = CLI ("validate", generic, "--data-dir", dir);
+  g_autoptr(TestCli) by_name = CLI ("validate", "OAuth One", "--data-dir", dir);
+  g_autoptr(TestCli) oauth_by_id = CLI ("validate", oauth, "--data-dir", dir);
 
   assert_status (by_id, 0);
   g_assert_cmpstr (by_id->out, ==, "“Generic One” has no problems.\n");
@@ -553,18 +332,18 @@ test_validate_templates (void)
   g_assert_cmpstr (by_name->err, ==, "");
   assert_status (oauth_by_id, 0);
   g_assert_cmpstr (oauth_by_id->out, ==, by_name->out);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_validate_unknown_reference (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *id = new_app (dir, "Edited", "generic");
   g_autofree char *path = document_path (dir, "apps", id);
-  g_autofree char *text = read_text (path);
+  g_autofree char *text = test_read_text (path);
   g_autofree char *edited = NULL;
-  g_autoptr(Run) run = NULL;
+  g_autoptr(TestCli) run = NULL;
   const char *at;
 
   /* Edit the file as a person would: the test URL now names a parameter that does not exist. */
@@ -572,30 +351,30 @@ test_validate_unknown_reference (void)
   g_assert_nonnull (at);
   edited = g_strdup_printf ("%.*s\"uriBase\" : \"<Nope>\"%s", (int)(at - text), text,
                             at + strlen ("\"uriBase\" : \"<TestURL>\""));
-  write_text (path, edited);
+  test_write_text (path, edited);
 
   run = CLI ("validate", "Edited", "--data-dir", dir);
   assert_status (run, 1);
   /* flow, stage, setting and the reference, on one line */
   g_assert_true (g_str_has_prefix (run->out, "Flow “Connection Test”, stage “Call the test endpoint”, setting uriBase: "));
-  assert_contains (run->out, "<Nope>");
+  test_assert_contains (run->out, "<Nope>");
   /* and only that one */
   g_assert_true (strchr (run->out, '\n') == run->out + strlen (run->out) - 1);
   g_assert_cmpstr (run->err, ==, "1 problem in “Edited”\n");
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_validate_errors (void)
 {
-  g_autofree char *dir = make_temp_dir ();
-  g_autoptr(Run) unknown = CLI ("validate", "Nothing Here", "--data-dir", dir);
-  g_autoptr(Run) missing = CLI ("validate", "--data-dir", dir);
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autoptr(TestCli) unknown = CLI ("validate", "Nothing Here", "--data-dir", dir);
+  g_autoptr(TestCli) missing = CLI ("validate", "--data-dir", dir);
 
   assert_failed (unknown, "no App has the id or name “Nothing Here”");
   assert_usage (missing, "missing arguments");
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* export / import -------------------------------------------------------------------------- */
@@ -603,20 +382,20 @@ test_validate_errors (void)
 static void
 test_export (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *id = new_app (dir, "Exported", "oauth");
   g_autofree char *app_file = document_path (dir, "apps", id);
-  g_autofree char *library_text = read_text (app_file);
+  g_autofree char *library_text = test_read_text (app_file);
   g_autofree char *target = g_build_filename (dir, "out", "exported.json", NULL);
-  g_autoptr(Run) to_file = CLI ("export", "Exported", target, "--data-dir", dir);
-  g_autoptr(Run) to_stdout = CLI ("export", id, "-", "--data-dir", dir);
+  g_autoptr(TestCli) to_file = CLI ("export", "Exported", target, "--data-dir", dir);
+  g_autoptr(TestCli) to_stdout = CLI ("export", id, "-", "--data-dir", dir);
   g_autofree char *exported = NULL;
   g_autofree char *expected = g_strdup_printf ("Exported “Exported” to %s.\n", target);
 
   assert_status (to_file, 0);
   g_assert_cmpstr (to_file->out, ==, expected);
   g_assert_cmpstr (to_file->err, ==, "");
-  exported = read_text (target);
+  exported = test_read_text (target);
   g_assert_cmpstr (exported, ==, library_text);
 
   /* "-" is standard output, and only the document goes there. */
@@ -624,19 +403,19 @@ test_export (void)
   g_assert_cmpstr (to_stdout->out, ==, library_text);
   g_assert_cmpstr (to_stdout->err, ==, "");
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_export_errors (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *id = new_app (dir, "Exported", "generic");
   g_autofree char *blocker = g_build_filename (dir, "blocker", NULL);
   g_autofree char *under_blocker = g_build_filename (blocker, "x.json", NULL);
-  g_autoptr(Run) unknown = NULL;
-  g_autoptr(Run) no_file = NULL;
-  g_autoptr(Run) unwritable = NULL;
+  g_autoptr(TestCli) unknown = NULL;
+  g_autoptr(TestCli) no_file = NULL;
+  g_autoptr(TestCli) unwritable = NULL;
 
   unknown = CLI ("export", "Nope", "-", "--data-dir", dir);
   assert_failed (unknown, "“Nope”");
@@ -644,24 +423,24 @@ test_export_errors (void)
   assert_usage (no_file, "missing arguments");
 
   /* A file where a folder should be. */
-  write_text (blocker, "not a folder");
+  test_write_text (blocker, "not a folder");
   unwritable = CLI ("export", id, under_blocker, "--data-dir", dir);
   assert_failed (unwritable, under_blocker);
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_import (void)
 {
-  g_autofree char *dir_a = make_temp_dir ();
-  g_autofree char *dir_b = make_temp_dir ();
+  g_autofree char *dir_a = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *dir_b = test_make_temp_dir (TEMP_DIR);
   g_autofree char *id = new_app (dir_a, "Travelling", "oauth");
   g_autofree char *exported_path = g_build_filename (dir_a, "travelling.json", NULL);
-  g_autoptr(Run) export = CLI ("export", id, exported_path, "--data-dir", dir_a);
-  g_autoptr(Run) import = CLI ("import", exported_path, "--data-dir", dir_b);
-  g_autoptr(Run) again = CLI ("import", exported_path, "--data-dir", dir_b);
-  g_autoptr(Run) apps = CLI ("apps", "--data-dir", dir_b);
+  g_autoptr(TestCli) export = CLI ("export", id, exported_path, "--data-dir", dir_a);
+  g_autoptr(TestCli) import = CLI ("import", exported_path, "--data-dir", dir_b);
+  g_autoptr(TestCli) again = CLI ("import", exported_path, "--data-dir", dir_b);
+  g_autoptr(TestCli) apps = CLI ("apps", "--data-dir", dir_b);
   g_autofree char *imported_id = NULL;
   g_autofree char *imported_path = document_path (dir_b, "apps", id);
   g_autofree char *exported = NULL;
@@ -675,41 +454,41 @@ test_import (void)
   g_assert_cmpstr (imported_id, ==, id);
   g_assert_true (g_str_has_prefix (import->out, "Imported “Travelling”.\n"));
 
-  exported = read_text (exported_path);
-  imported = read_text (imported_path);
+  exported = test_read_text (exported_path);
+  imported = test_read_text (imported_path);
   g_assert_cmpstr (imported, ==, exported);
 
   /* The same id again is refused. */
   assert_failed (again, "already has an App with the id");
-  assert_contains (again->err, id);
+  test_assert_contains (again->err, id);
 
   assert_status (apps, 0);
   g_assert_cmpstr (apps->out, ==, expected_apps);
 
-  remove_tree (dir_a);
-  remove_tree (dir_b);
+  test_remove_tree (dir_a);
+  test_remove_tree (dir_b);
 }
 
 static void
 test_import_bad_file (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *library_dir = g_build_filename (dir, "library", NULL);
   g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
   g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
   const char *truncated = "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n  \"id\" : \"abc";
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) not_found = NULL;
-  g_autoptr(Run) usage = NULL;
+  g_autoptr(TestCli) run = NULL;
+  g_autoptr(TestCli) not_found = NULL;
+  g_autoptr(TestCli) usage = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *after = NULL;
 
-  write_text (bad, truncated);
+  test_write_text (bad, truncated);
   run = CLI ("import", bad, "--data-dir", library_dir);
   expected = g_strdup_printf ("flows-cli: %s:4:14: ", bad);
   assert_failed (run, "");
   g_assert_true (g_str_has_prefix (run->err, expected));
-  after = read_text (bad);
+  after = test_read_text (bad);
   g_assert_cmpstr (after, ==, truncated);
   g_assert_false (g_file_test (library_dir, G_FILE_TEST_EXISTS));
 
@@ -719,7 +498,7 @@ test_import_bad_file (void)
   usage = CLI ("import", "--data-dir", library_dir);
   assert_usage (usage, "missing arguments");
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* connection ------------------------------------------------------------------------------- */
@@ -727,9 +506,9 @@ test_import_bad_file (void)
 static void
 test_connection_add_values (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *app_id = new_app (dir, "OAuth Service", "oauth");
-  g_autoptr(Run) run = CLI ("connection", "add", "OAuth Service", "Work account",
+  g_autoptr(TestCli) run = CLI ("connection", "add", "OAuth Service", "Work account",
                             "--set", "AuthURL=https://example.com/authorize?x=1&y=2",
                             "--set", "TokenURL=https://example.com/token",
                             "--set", "ClientID=client=id#1",
@@ -768,10 +547,10 @@ test_connection_add_values (void)
   g_assert_cmpstr (flows_connection_get_value (connection, "AuthURL"), ==, "https://example.com/authorize?x=1&y=2");
   g_assert_cmpstr (flows_connection_get_value (connection, "Scopes"), ==, "read write");
 
-  library = open_library (dir);
+  library = test_library_open (dir);
   g_assert_nonnull (flows_library_find_connection (library, connection_id));
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* Adds a Generic connection whose ApiKey is @secret, given on stdin or on the command line;
@@ -785,7 +564,7 @@ add_with_secret (const char *dir,
 {
   g_autofree char *assignment = g_strconcat ("ApiKey=", on_stdin ? "-" : secret, NULL);
   g_autofree char *input = on_stdin ? g_strconcat (secret, "\n", NULL) : NULL;
-  g_autoptr(Run) run = CLI_INPUT (input, "connection", "add", app_id, "Keyed",
+  g_autoptr(TestCli) run = CLI_INPUT (input, "connection", "add", app_id, "Keyed",
                                   "--set", "TestURL=https://example.com/ping",
                                   "--set", assignment,
                                   "--data-dir", dir);
@@ -806,10 +585,9 @@ add_with_secret (const char *dir,
   flows_secrets_free (stored);
 
   /* Not in any file under the data directory: neither whole nor its random part. */
-  g_assert_cmpuint (count_files_containing (dir, secret, &n_files), ==, 0);
+  g_assert_cmpuint (test_tree_count_holders (dir, secret, &n_files), ==, 0);
   g_assert_cmpuint (n_files, >=, 2);
-  n_files = 0;
-  g_assert_cmpuint (count_files_containing (dir, suffix, &n_files), ==, 0);
+  g_assert_cmpuint (test_tree_count_holders (dir, suffix, NULL), ==, 0);
 
   /* Not in what the CLI printed. */
   g_assert_null (strstr (run->out, suffix));
@@ -817,21 +595,11 @@ add_with_secret (const char *dir,
 
   /* The connection file has the other value and no ApiKey. */
   path = document_path (dir, "connections", connection_id);
-  contents = read_text (path);
-  assert_contains (contents, "\"TestURL\" : \"https://example.com/ping\"");
+  contents = test_read_text (path);
+  test_assert_contains (contents, "\"TestURL\" : \"https://example.com/ping\"");
   g_assert_null (strstr (contents, "ApiKey"));
 
   return g_steal_pointer (&connection_id);
-}
-
-static void
-clear_keyring (const char *app_id,
-               const char *connection_id)
-{
-  g_autoptr(GError) error = NULL;
-
-  flows_secrets_clear_connection_sync (app_id, connection_id, NULL, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -843,16 +611,16 @@ test_connection_add_secret_stdin (void)
   g_autofree char *secret = NULL;
   g_autofree char *connection_id = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
-  dir = make_temp_dir ();
+  dir = test_make_temp_dir (TEMP_DIR);
   app_id = new_app (dir, "Keyed API", "generic");
   secret = new_secret (&suffix);
   connection_id = add_with_secret (dir, app_id, secret, suffix, TRUE);
 
-  clear_keyring (app_id, connection_id);
-  remove_tree (dir);
+  test_clear_connection_secrets (app_id, connection_id);
+  test_remove_tree (dir);
 }
 
 static void
@@ -864,37 +632,37 @@ test_connection_add_secret_argument (void)
   g_autofree char *secret = NULL;
   g_autofree char *connection_id = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
-  dir = make_temp_dir ();
+  dir = test_make_temp_dir (TEMP_DIR);
   app_id = new_app (dir, "Keyed API", "generic");
   secret = new_secret (&suffix);
   connection_id = add_with_secret (dir, app_id, secret, suffix, FALSE);
 
-  clear_keyring (app_id, connection_id);
-  remove_tree (dir);
+  test_clear_connection_secrets (app_id, connection_id);
+  test_remove_tree (dir);
 }
 
 static void
 test_connection_add_errors (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *generic = new_app (dir, "Generic API", "generic");
   g_autofree char *oauth = new_app (dir, "OAuth API", "oauth");
   g_autofree char *connections_dir = g_build_filename (dir, "connections", NULL);
-  g_autoptr(Run) missing_secret = CLI ("connection", "add", generic, "C",
+  g_autoptr(TestCli) missing_secret = CLI ("connection", "add", generic, "C",
                                        "--set", "TestURL=https://example.com", "--data-dir", dir);
-  g_autoptr(Run) missing_all = CLI ("connection", "add", oauth, "C", "--data-dir", dir);
-  g_autoptr(Run) empty_value = CLI ("connection", "add", oauth, "C",
+  g_autoptr(TestCli) missing_all = CLI ("connection", "add", oauth, "C", "--data-dir", dir);
+  g_autoptr(TestCli) empty_value = CLI ("connection", "add", oauth, "C",
                                     "--set", "AuthURL=", "--set", "TokenURL=https://t",
                                     "--set", "ClientID=id", "--set", "TestURL=https://x", "--data-dir", dir);
-  g_autoptr(Run) unknown_key = CLI ("connection", "add", generic, "C",
+  g_autoptr(TestCli) unknown_key = CLI ("connection", "add", generic, "C",
                                     "--set", "Nope=1", "--data-dir", dir);
-  g_autoptr(Run) bad_assignment = CLI ("connection", "add", generic, "C",
+  g_autoptr(TestCli) bad_assignment = CLI ("connection", "add", generic, "C",
                                        "--set", "ApiKey", "--data-dir", dir);
-  g_autoptr(Run) unknown_app = CLI ("connection", "add", "No Such App", "C", "--data-dir", dir);
-  g_autoptr(Run) no_name = CLI ("connection", "add", generic, "--data-dir", dir);
+  g_autoptr(TestCli) unknown_app = CLI ("connection", "add", "No Such App", "C", "--data-dir", dir);
+  g_autoptr(TestCli) no_name = CLI ("connection", "add", generic, "--data-dir", dir);
 
   assert_failed (missing_secret, "required parameters have no value: ApiKey\n");
   assert_failed (missing_all, "required parameters have no value: AuthURL, TokenURL, ClientID, TestURL\n");
@@ -906,28 +674,28 @@ test_connection_add_errors (void)
 
   /* No connection was written by any of them. */
   g_assert_false (g_file_test (connections_dir, G_FILE_TEST_EXISTS));
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_connection_list (void)
 {
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *first = new_app (dir, "First API", "oauth");
   g_autofree char *second = new_app (dir, "Second API", "oauth");
   g_autofree char *third = new_app (dir, "Third API", "oauth");
   const char *values[] = { "--set", "AuthURL=https://a", "--set", "TokenURL=https://t",
                            "--set", "ClientID=c", "--set", "TestURL=https://x" };
-  g_autoptr(Run) empty = CLI ("connection", "list", "--data-dir", dir);
-  g_autoptr(Run) add_a = CLI ("connection", "add", first, "Alpha", values[0], values[1], values[2], values[3],
+  g_autoptr(TestCli) empty = CLI ("connection", "list", "--data-dir", dir);
+  g_autoptr(TestCli) add_a = CLI ("connection", "add", first, "Alpha", values[0], values[1], values[2], values[3],
                               values[4], values[5], values[6], values[7], "--data-dir", dir);
-  g_autoptr(Run) add_b = CLI ("connection", "add", "Second API", "Beta", values[0], values[1], values[2], values[3],
+  g_autoptr(TestCli) add_b = CLI ("connection", "add", "Second API", "Beta", values[0], values[1], values[2], values[3],
                               values[4], values[5], values[6], values[7], "--data-dir", dir);
-  g_autoptr(Run) all = NULL;
-  g_autoptr(Run) only_second = NULL;
-  g_autoptr(Run) only_third = NULL;
-  g_autoptr(Run) unknown = NULL;
-  g_autoptr(Run) too_many = NULL;
+  g_autoptr(TestCli) all = NULL;
+  g_autoptr(TestCli) only_second = NULL;
+  g_autoptr(TestCli) only_third = NULL;
+  g_autoptr(TestCli) unknown = NULL;
+  g_autoptr(TestCli) too_many = NULL;
   g_autofree char *id_a = NULL;
   g_autofree char *id_b = NULL;
   g_autofree char *line_a = NULL;
@@ -966,7 +734,7 @@ test_connection_list (void)
   too_many = CLI ("connection", "list", "a", "b", "--data-dir", dir);
   assert_usage (too_many, "too many arguments");
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -977,13 +745,13 @@ test_connection_show (void)
   g_autofree char *suffix = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *connection_id = NULL;
-  g_autoptr(Run) run = NULL;
+  g_autoptr(TestCli) run = NULL;
   g_autofree char *expected = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
-  dir = make_temp_dir ();
+  dir = test_make_temp_dir (TEMP_DIR);
   app_id = new_app (dir, "Shown API", "generic");
   secret = new_secret (&suffix);
   connection_id = add_with_secret (dir, app_id, secret, suffix, TRUE);
@@ -1003,13 +771,13 @@ test_connection_show (void)
   g_assert_null (strstr (run->out, suffix));
 
   /* A sensitive parameter with nothing stored says so. */
-  clear_keyring (app_id, connection_id);
-  g_clear_pointer (&run, run_free);
+  test_clear_connection_secrets (app_id, connection_id);
+  g_clear_pointer (&run, test_cli_free);
   run = CLI ("connection", "show", connection_id, "--data-dir", dir);
   assert_status (run, 0);
-  assert_contains (run->out, "  ApiKey: (sensitive, not set)\n");
+  test_assert_contains (run->out, "  ApiKey: (sensitive, not set)\n");
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -1021,15 +789,15 @@ test_connection_delete (void)
   g_autofree char *secret = NULL;
   g_autofree char *connection_id = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(Run) run = NULL;
-  g_autoptr(Run) again = NULL;
-  g_autoptr(Run) list = NULL;
+  g_autoptr(TestCli) run = NULL;
+  g_autoptr(TestCli) again = NULL;
+  g_autoptr(TestCli) list = NULL;
   char *stored;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
-  dir = make_temp_dir ();
+  dir = test_make_temp_dir (TEMP_DIR);
   app_id = new_app (dir, "Deleted API", "generic");
   secret = new_secret (&suffix);
   connection_id = add_with_secret (dir, app_id, secret, suffix, FALSE);
@@ -1052,19 +820,19 @@ test_connection_delete (void)
   again = CLI ("connection", "delete", connection_id, "--data-dir", dir);
   assert_failed (again, connection_id);
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
 test_connection_errors (void)
 {
-  g_autofree char *dir = make_temp_dir ();
-  g_autoptr(Run) show = CLI ("connection", "show", "no-such-id", "--data-dir", dir);
-  g_autoptr(Run) delete = CLI ("connection", "delete", "no-such-id", "--data-dir", dir);
-  g_autoptr(Run) bare = CLI ("connection");
-  g_autoptr(Run) unknown = CLI ("connection", "rename", "x", "--data-dir", dir);
-  g_autoptr(Run) show_usage = CLI ("connection", "show", "--data-dir", dir);
-  g_autoptr(Run) delete_usage = CLI ("connection", "delete", "a", "b", "--data-dir", dir);
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autoptr(TestCli) show = CLI ("connection", "show", "no-such-id", "--data-dir", dir);
+  g_autoptr(TestCli) delete = CLI ("connection", "delete", "no-such-id", "--data-dir", dir);
+  g_autoptr(TestCli) bare = CLI ("connection");
+  g_autoptr(TestCli) unknown = CLI ("connection", "rename", "x", "--data-dir", dir);
+  g_autoptr(TestCli) show_usage = CLI ("connection", "show", "--data-dir", dir);
+  g_autoptr(TestCli) delete_usage = CLI ("connection", "delete", "a", "b", "--data-dir", dir);
 
   assert_failed (show, "no connection has the id “no-such-id”");
   assert_failed (delete, "no connection has the id “no-such-id”");
@@ -1073,7 +841,7 @@ test_connection_errors (void)
   assert_usage (show_usage, "missing arguments");
   assert_usage (delete_usage, "too many arguments");
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 /* Export never carries a secret, even when a connection of the App has one. */
@@ -1087,13 +855,13 @@ test_export_has_no_secret (void)
   g_autofree char *connection_id = NULL;
   g_autofree char *target = NULL;
   g_autofree char *exported = NULL;
-  g_autoptr(Run) to_file = NULL;
-  g_autoptr(Run) to_stdout = NULL;
+  g_autoptr(TestCli) to_file = NULL;
+  g_autoptr(TestCli) to_stdout = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
-  dir = make_temp_dir ();
+  dir = test_make_temp_dir (TEMP_DIR);
   app_id = new_app (dir, "Secretive API", "generic");
   secret = new_secret (&suffix);
   connection_id = add_with_secret (dir, app_id, secret, suffix, TRUE);
@@ -1101,7 +869,7 @@ test_export_has_no_secret (void)
 
   to_file = CLI ("export", app_id, target, "--data-dir", dir);
   assert_status (to_file, 0);
-  exported = read_text (target);
+  exported = test_read_text (target);
   g_assert_null (strstr (exported, suffix));
   g_assert_null (strstr (exported, connection_id));
 
@@ -1110,8 +878,8 @@ test_export_has_no_secret (void)
   g_assert_cmpstr (to_stdout->out, ==, exported);
   g_assert_null (strstr (to_stdout->out, suffix));
 
-  clear_keyring (app_id, connection_id);
-  remove_tree (dir);
+  test_clear_connection_secrets (app_id, connection_id);
+  test_remove_tree (dir);
 }
 
 int

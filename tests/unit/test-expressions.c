@@ -8,6 +8,7 @@
 
 #include "flows-expression.h"
 #include "flows-json-locate.h"
+#include "test-cases.h"
 
 /* Values chosen to break a request if they were substituted without encoding. */
 #define AMPERSAND "a&b=c#d"
@@ -285,52 +286,73 @@ test_ref_counting (void)
   flows_expression_unref (expression);
 }
 
-static void
-test_expand_text (void)
+/* Each context encodes a value its own way; the template around it is written as is. */
+typedef struct
 {
-  assert_expands ("key=<ApiKey>", FLOWS_EXPANSION_TEXT, "key=k3y");
-  assert_expands ("<amp>|<quoted>|<newlines>", FLOWS_EXPANSION_TEXT,
-                  AMPERSAND "|" QUOTED "|" NEWLINES);
-  assert_expands ("<unicode>", FLOWS_EXPANSION_TEXT, UNICODE);
-  assert_expands ("[<empty>]", FLOWS_EXPANSION_TEXT, "[]");
-  assert_expands ("<callApi.headers.content-type>; <items.0.id>", FLOWS_EXPANSION_TEXT,
-                  "application/json; 42");
-}
+  const char *text;
+  const char *expected;
+} Expansion;
+
+typedef struct
+{
+  const char      *path;
+  FlowsExpansion   context;
+  const Expansion *expansions;  /* up to one with text NULL */
+} ContextCase;
+
+static const Expansion text_expansions[] = {
+  { "key=<ApiKey>", "key=k3y" },
+  { "<amp>|<quoted>|<newlines>", AMPERSAND "|" QUOTED "|" NEWLINES },
+  { "<unicode>", UNICODE },
+  { "[<empty>]", "[]" },
+  { "<callApi.headers.content-type>; <items.0.id>", "application/json; 42" },
+  { NULL, NULL },
+};
+
+static const Expansion url_component_expansions[] = {
+  { "https://x.test/q?v=<amp>&k=<ApiKey>", "https://x.test/q?v=a%26b%3Dc%23d&k=k3y" },
+  { "<quoted>", "%22quoted%22" },
+  { "<newlines>", "line1%0Aline2%0D%0A" },
+  { "<unicode>", "%C3%A9%20%E6%97%A5%E6%9C%AC%20%F0%9F%98%80" },
+  { "<symbols>", "a%20b%2Bc%2Fd%3Fe%25f~g%2Ah" },
+  { "<controls>", "back%5Cslash%09tab%01%1F" },
+  { NULL, NULL },
+};
+
+static const Expansion form_expansions[] = {
+  { "grant_type=authorization_code&code=<amp>", "grant_type=authorization_code&code=a%26b%3Dc%23d" },
+  { "<quoted>", "%22quoted%22" },
+  { "<newlines>", "line1%0Aline2%0D%0A" },
+  { "<unicode>", "%C3%A9+%E6%97%A5%E6%9C%AC+%F0%9F%98%80" },
+  { "<symbols>", "a+b%2Bc%2Fd%3Fe%25f%7Eg*h" },
+  { "<controls>", "back%5Cslash%09tab%01%1F" },
+  { NULL, NULL },
+};
+
+static const Expansion json_expansions[] = {
+  { "<amp>", AMPERSAND },
+  { "say <quoted>", "say \\\"quoted\\\"" },
+  { "<newlines>", "line1\\nline2\\r\\n" },
+  { "<unicode>", UNICODE },
+  { "<symbols>", SYMBOLS },
+  { "<controls>", "back\\\\slash\\ttab\\u0001\\u001f" },
+  { NULL, NULL },
+};
+
+static const ContextCase context_cases[] = {
+  { "/expression/expand/text", FLOWS_EXPANSION_TEXT, text_expansions },
+  { "/expression/expand/url-component", FLOWS_EXPANSION_URL_COMPONENT, url_component_expansions },
+  { "/expression/expand/form", FLOWS_EXPANSION_FORM, form_expansions },
+  { "/expression/expand/json", FLOWS_EXPANSION_JSON, json_expansions },
+};
 
 static void
-test_expand_url_component (void)
+test_expand_context (gconstpointer data)
 {
-  assert_expands ("https://x.test/q?v=<amp>&k=<ApiKey>", FLOWS_EXPANSION_URL_COMPONENT,
-                  "https://x.test/q?v=a%26b%3Dc%23d&k=k3y");
-  assert_expands ("<quoted>", FLOWS_EXPANSION_URL_COMPONENT, "%22quoted%22");
-  assert_expands ("<newlines>", FLOWS_EXPANSION_URL_COMPONENT, "line1%0Aline2%0D%0A");
-  assert_expands ("<unicode>", FLOWS_EXPANSION_URL_COMPONENT,
-                  "%C3%A9%20%E6%97%A5%E6%9C%AC%20%F0%9F%98%80");
-  assert_expands ("<symbols>", FLOWS_EXPANSION_URL_COMPONENT, "a%20b%2Bc%2Fd%3Fe%25f~g%2Ah");
-  assert_expands ("<controls>", FLOWS_EXPANSION_URL_COMPONENT, "back%5Cslash%09tab%01%1F");
-}
+  const ContextCase *context_case = data;
 
-static void
-test_expand_form (void)
-{
-  assert_expands ("grant_type=authorization_code&code=<amp>", FLOWS_EXPANSION_FORM,
-                  "grant_type=authorization_code&code=a%26b%3Dc%23d");
-  assert_expands ("<quoted>", FLOWS_EXPANSION_FORM, "%22quoted%22");
-  assert_expands ("<newlines>", FLOWS_EXPANSION_FORM, "line1%0Aline2%0D%0A");
-  assert_expands ("<unicode>", FLOWS_EXPANSION_FORM, "%C3%A9+%E6%97%A5%E6%9C%AC+%F0%9F%98%80");
-  assert_expands ("<symbols>", FLOWS_EXPANSION_FORM, "a+b%2Bc%2Fd%3Fe%25f%7Eg*h");
-  assert_expands ("<controls>", FLOWS_EXPANSION_FORM, "back%5Cslash%09tab%01%1F");
-}
-
-static void
-test_expand_json (void)
-{
-  assert_expands ("<amp>", FLOWS_EXPANSION_JSON, AMPERSAND);
-  assert_expands ("say <quoted>", FLOWS_EXPANSION_JSON, "say \\\"quoted\\\"");
-  assert_expands ("<newlines>", FLOWS_EXPANSION_JSON, "line1\\nline2\\r\\n");
-  assert_expands ("<unicode>", FLOWS_EXPANSION_JSON, UNICODE);
-  assert_expands ("<symbols>", FLOWS_EXPANSION_JSON, SYMBOLS);
-  assert_expands ("<controls>", FLOWS_EXPANSION_JSON, "back\\\\slash\\ttab\\u0001\\u001f");
+  for (const Expansion *expansion = context_case->expansions; expansion->text != NULL; expansion++)
+    assert_expands (expansion->text, context_case->context, expansion->expected);
 }
 
 static void
@@ -438,69 +460,72 @@ test_expand_unresolved (void)
   resolver_clear (&resolver);
 }
 
-static void
-test_encode_url_component (void)
+/* Each encoder on what it must encode and what it must leave alone. */
+typedef struct
 {
-  const struct { const char *in; const char *out; } cases[] = {
-    { "", "" },
-    { "AZaz09-._~", "AZaz09-._~" },
-    { " !\"#$%&'()*+,/:;<=>?@[\\]^`{|}",
-      "%20%21%22%23%24%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%5E%60%7B%7C%7D" },
-    { "\x01\x7f", "%01%7F" },
-    { "é", "%C3%A9" },
-    { "😀", "%F0%9F%98%80" },
-    { "\xff\xfe", "%FF%FE" },
-  };
+  const char *in;
+  const char *out;
+} Encoding;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *encoded = flows_encode_url_component (cases[i].in);
+typedef struct
+{
+  const char     *path;
+  char         *(*encode) (const char *text);
+  const Encoding *encodings;  /* up to one with in NULL */
+} EncoderCase;
 
-      g_assert_cmpstr (encoded, ==, cases[i].out);
-    }
-}
+static const Encoding url_component_encodings[] = {
+  { "", "" },
+  { "AZaz09-._~", "AZaz09-._~" },
+  { " !\"#$%&'()*+,/:;<=>?@[\\]^`{|}",
+    "%20%21%22%23%24%25%26%27%28%29%2A%2B%2C%2F%3A%3B%3C%3D%3E%3F%40%5B%5C%5D%5E%60%7B%7C%7D" },
+  { "\x01\x7f", "%01%7F" },
+  { "é", "%C3%A9" },
+  { "😀", "%F0%9F%98%80" },
+  { "\xff\xfe", "%FF%FE" },
+  { NULL, NULL },
+};
+
+static const Encoding form_encodings[] = {
+  { "", "" },
+  { "AZaz09*-._", "AZaz09*-._" },
+  { "a b  c", "a+b++c" },
+  { "~!'()", "%7E%21%27%28%29" },
+  { "+&=%", "%2B%26%3D%25" },
+  { "\r\n", "%0D%0A" },
+  { "é日", "%C3%A9%E6%97%A5" },
+  { NULL, NULL },
+};
+
+static const Encoding json_string_encodings[] = {
+  { "", "" },
+  { "plain / text", "plain / text" },
+  { "\"\\\b\f\n\r\t", "\\\"\\\\\\b\\f\\n\\r\\t" },
+  { "\x01\x1f\x7f", "\\u0001\\u001f\x7f" },
+  { "é日本😀", "é日本😀" },
+  { "<x>&", "<x>&" },
+  /* Invalid UTF-8 would make the document unparsable; it becomes U+FFFD. */
+  { "a\xff" "b", "a\xEF\xBF\xBD" "b" },
+  { "a\xC3", "a\xEF\xBF\xBD" },
+  { NULL, NULL },
+};
+
+static const EncoderCase encoder_cases[] = {
+  { "/expression/encode/url-component", flows_encode_url_component, url_component_encodings },
+  { "/expression/encode/form", flows_encode_form, form_encodings },
+  { "/expression/encode/json-string", flows_encode_json_string, json_string_encodings },
+};
 
 static void
-test_encode_form (void)
+test_encode (gconstpointer data)
 {
-  const struct { const char *in; const char *out; } cases[] = {
-    { "", "" },
-    { "AZaz09*-._", "AZaz09*-._" },
-    { "a b  c", "a+b++c" },
-    { "~!'()", "%7E%21%27%28%29" },
-    { "+&=%", "%2B%26%3D%25" },
-    { "\r\n", "%0D%0A" },
-    { "é日", "%C3%A9%E6%97%A5" },
-  };
+  const EncoderCase *encoder_case = data;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (const Encoding *encoding = encoder_case->encodings; encoding->in != NULL; encoding++)
     {
-      g_autofree char *encoded = flows_encode_form (cases[i].in);
+      g_autofree char *encoded = encoder_case->encode (encoding->in);
 
-      g_assert_cmpstr (encoded, ==, cases[i].out);
-    }
-}
-
-static void
-test_encode_json_string (void)
-{
-  const struct { const char *in; const char *out; } cases[] = {
-    { "", "" },
-    { "plain / text", "plain / text" },
-    { "\"\\\b\f\n\r\t", "\\\"\\\\\\b\\f\\n\\r\\t" },
-    { "\x01\x1f\x7f", "\\u0001\\u001f\x7f" },
-    { "é日本😀", "é日本😀" },
-    { "<x>&", "<x>&" },
-    /* Invalid UTF-8 would make the document unparsable; it becomes U+FFFD. */
-    { "a\xff" "b", "a\xEF\xBF\xBD" "b" },
-    { "a\xC3", "a\xEF\xBF\xBD" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *encoded = flows_encode_json_string (cases[i].in);
-
-      g_assert_cmpstr (encoded, ==, cases[i].out);
+      g_assert_cmpstr (encoded, ==, encoding->out);
     }
 }
 
@@ -706,17 +731,12 @@ main (int   argc,
   g_test_add_func ("/expression/parse/error-positions", test_parse_error_positions);
   g_test_add_func ("/expression/is-identifier", test_is_identifier);
   g_test_add_func ("/expression/ref-counting", test_ref_counting);
-  g_test_add_func ("/expression/expand/text", test_expand_text);
-  g_test_add_func ("/expression/expand/url-component", test_expand_url_component);
-  g_test_add_func ("/expression/expand/form", test_expand_form);
-  g_test_add_func ("/expression/expand/json", test_expand_json);
+  test_add_table (context_cases, test_expand_context);
   g_test_add_func ("/expression/expand/value-not-reparsed", test_expand_value_not_reparsed);
   g_test_add_func ("/expression/expand/escaped-literal", test_expand_escaped_literal);
   g_test_add_func ("/expression/expand/large", test_expand_large);
   g_test_add_func ("/expression/expand/unresolved", test_expand_unresolved);
-  g_test_add_func ("/expression/encode/url-component", test_encode_url_component);
-  g_test_add_func ("/expression/encode/form", test_encode_form);
-  g_test_add_func ("/expression/encode/json-string", test_encode_json_string);
+  test_add_table (encoder_cases, test_encode);
   g_test_add_func ("/expression/encode/json-round-trip", test_json_round_trip);
   g_test_add_func ("/json-locate/members", test_locate_members);
   g_test_add_func ("/json-locate/escaped-names", test_locate_escaped_names);

@@ -3,19 +3,7 @@
 #include "flows-document.h"
 #include "flows-history.h"
 #include "flows-stage-catalog.h"
-
-static JsonObject *
-parse_settings (const char *single_quoted)
-{
-  g_autofree char *text = g_strdup (single_quoted);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_strdelimit (text, "'", '"');
-  node = json_from_string (text, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (node));
-}
+#include "runner-helpers.h"
 
 static FlowsStage *
 stage_at (FlowsFlow *flow,
@@ -172,7 +160,7 @@ edit (FlowsHistory *history,
         for (guint v = 0; v < G_N_ELEMENTS (suffixes); v++)
           {
             g_autofree char *text = g_strdup_printf ("{'fields':[{'name':'a','value':'%u%s'}]}", i, suffixes[v]);
-            g_autoptr(JsonObject) settings = parse_settings (text);
+            g_autoptr(JsonObject) settings = test_parse_settings (text);
 
             flows_history_set_settings (history, stage, settings, "fields[0].value");
           }
@@ -371,9 +359,9 @@ test_merge (void)
   g_autoptr(FlowsHistory) history = flows_history_new (flow);
   FlowsStage *a = stage_at (flow, 1);
   FlowsStage *b = stage_at (flow, 2);
-  g_autoptr(JsonObject) one = parse_settings ("{'fields':[{'name':'n','value':'1'}]}");
-  g_autoptr(JsonObject) two = parse_settings ("{'fields':[{'name':'n','value':'12'}]}");
-  g_autoptr(JsonObject) three = parse_settings ("{'fields':[{'name':'n','value':'123'}]}");
+  g_autoptr(JsonObject) one = test_parse_settings ("{'fields':[{'name':'n','value':'1'}]}");
+  g_autoptr(JsonObject) two = test_parse_settings ("{'fields':[{'name':'n','value':'12'}]}");
+  g_autoptr(JsonObject) three = test_parse_settings ("{'fields':[{'name':'n','value':'123'}]}");
   g_autofree char *original = flows_document_app_to_json (app);
   g_autofree char *after_two = NULL;
   g_autofree char *json = NULL;
@@ -406,9 +394,9 @@ test_merge_after_undo (void)
   FlowsFlow *flow = step1_flow (app);
   g_autoptr(FlowsHistory) history = flows_history_new (flow);
   FlowsStage *a = stage_at (flow, 1);
-  g_autoptr(JsonObject) one = parse_settings ("{'fields':[{'name':'n','value':'1'}]}");
-  g_autoptr(JsonObject) two = parse_settings ("{'fields':[{'name':'n','value':'12'}]}");
-  g_autoptr(JsonObject) three = parse_settings ("{'fields':[{'name':'n','value':'123'}]}");
+  g_autoptr(JsonObject) one = test_parse_settings ("{'fields':[{'name':'n','value':'1'}]}");
+  g_autoptr(JsonObject) two = test_parse_settings ("{'fields':[{'name':'n','value':'12'}]}");
+  g_autoptr(JsonObject) three = test_parse_settings ("{'fields':[{'name':'n','value':'123'}]}");
 
   flows_history_set_settings (history, a, one, "value");
   flows_history_set_name (history, a, "Other");

@@ -5,6 +5,8 @@
 #include "flows-app-templates.h"
 #include "flows-document.h"
 #include "flows-library.h"
+#include "test-files.h"
+#include "test-wait.h"
 
 typedef struct
 {
@@ -18,41 +20,14 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GFile) directory = NULL;
   g_autoptr(GError) error = NULL;
 
-  fixture->directory = g_dir_make_tmp ("flows-test-watch-XXXXXX", &error);
-  g_assert_no_error (error);
-  directory = g_file_new_for_path (fixture->directory);
-  fixture->library = flows_library_new (directory);
-  g_assert_true (flows_library_load (fixture->library, &error));
-  g_assert_no_error (error);
-
-  fixture->app = flows_app_new_from_template ("Weather", FLOWS_CONNECTION_TYPE_GENERIC);
-  g_assert_true (flows_library_add_app (fixture->library, fixture->app, &error));
-  g_assert_no_error (error);
-  fixture->app_path = g_strdup_printf ("%s/apps/%s.json", fixture->directory, flows_app_get_id (fixture->app));
+  fixture->library = test_library_new_temp ("flows-test-watch-XXXXXX", &fixture->directory);
+  fixture->app = test_library_add_template (fixture->library, "Weather", FLOWS_CONNECTION_TYPE_GENERIC);
+  fixture->app_path = test_library_app_path (fixture->directory, fixture->app);
 
   g_assert_true (flows_library_watch (fixture->library, &error));
   g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -60,22 +35,12 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_clear_object (&fixture->app);
-  g_clear_object (&fixture->library);
-  remove_tree (fixture->directory);
-  g_free (fixture->directory);
+  test_library_remove_temp (&fixture->library, &fixture->directory);
   g_free (fixture->app_path);
 }
 
-/* Iterates the main loop until @done or five seconds pass: file monitors report through it. */
-static gboolean
-wait_for (gboolean (*done) (Fixture *), Fixture *fixture)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!done (fixture) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
-  return done (fixture);
-}
+/* How long a change may take to show: file monitors report through the main loop. */
+#define WATCH_TIMEOUT_MS 5000
 
 /* Writes @text over @path the way another program would (not through the library). */
 static void
@@ -88,21 +53,12 @@ write_as_someone_else (const char *path,
   g_assert_no_error (error);
 }
 
-static char *
-read_file (const char *path)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&text);
-}
-
 static gboolean
-file_has_new_name (Fixture *fixture)
+file_has_new_name (gpointer user_data)
 {
-  g_autofree char *text = read_file (fixture->app_path);
+  Fixture *fixture = user_data;
+  g_autofree char *text = test_read_text (fixture->app_path);
+
   return strstr (text, "\"Renamed\"") != NULL;
 }
 
@@ -117,7 +73,7 @@ test_queue_save_and_flush (Fixture       *fixture,
   g_assert_true (flows_library_has_unsaved_edits (fixture->library, fixture->app));
 
   /* The debounced save happens by itself… */
-  g_assert_true (wait_for (file_has_new_name, fixture));
+  test_wait_for (file_has_new_name, fixture, WATCH_TIMEOUT_MS);
   g_assert_false (flows_library_has_unsaved_edits (fixture->library, fixture->app));
 
   /* …and flush() writes what is queued at once. */
@@ -126,15 +82,17 @@ test_queue_save_and_flush (Fixture       *fixture,
   g_assert_true (flows_library_flush (fixture->library, &error));
   g_assert_no_error (error);
   {
-    g_autofree char *text = read_file (fixture->app_path);
+    g_autofree char *text = test_read_text (fixture->app_path);
     g_assert_nonnull (strstr (text, "\"Flushed\""));
   }
 }
 
 static gboolean
-app_renamed_externally (Fixture *fixture)
+app_renamed_externally (gpointer user_data)
 {
+  Fixture *fixture = user_data;
   FlowsApp *app = flows_library_find_app (fixture->library, flows_app_get_id (fixture->app));
+
   return app != NULL && g_str_equal (flows_app_get_name (app), "Edited Elsewhere");
 }
 
@@ -143,7 +101,7 @@ test_external_edit_reloads (Fixture       *fixture,
                             gconstpointer  data)
 {
   g_autoptr(FlowsApp) copy = NULL;
-  g_autofree char *text = read_file (fixture->app_path);
+  g_autofree char *text = test_read_text (fixture->app_path);
   g_autofree char *edited = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -153,7 +111,7 @@ test_external_edit_reloads (Fixture       *fixture,
   edited = flows_document_app_to_json (copy);
   write_as_someone_else (fixture->app_path, edited);
 
-  g_assert_true (wait_for (app_renamed_externally, fixture));
+  test_wait_for (app_renamed_externally, fixture, WATCH_TIMEOUT_MS);
   g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (fixture->library)), ==, 1);
 }
 
@@ -170,7 +128,7 @@ on_external_change (FlowsLibrary *library,
 static FlowsApp *external_seen;
 
 static gboolean
-external_change_seen (Fixture *fixture)
+external_change_seen (gpointer user_data)
 {
   return external_seen != NULL;
 }
@@ -179,7 +137,7 @@ static void
 test_external_edit_with_unsaved_edits (Fixture       *fixture,
                                        gconstpointer  data)
 {
-  g_autofree char *text = read_file (fixture->app_path);
+  g_autofree char *text = test_read_text (fixture->app_path);
   g_autoptr(FlowsApp) copy = NULL;
   g_autofree char *edited = NULL;
 
@@ -196,15 +154,17 @@ test_external_edit_with_unsaved_edits (Fixture       *fixture,
   edited = flows_document_app_to_json (copy);
   write_as_someone_else (fixture->app_path, edited);
 
-  g_assert_true (wait_for (external_change_seen, fixture));
+  test_wait_for (external_change_seen, fixture, WATCH_TIMEOUT_MS);
   g_assert_cmpstr (flows_app_get_name (external_seen), ==, "Theirs");
   g_assert_cmpstr (flows_app_get_name (flows_library_find_app (fixture->library, flows_app_get_id (fixture->app))), ==, "Mine");
   g_clear_object (&external_seen);
 }
 
 static gboolean
-has_problem (Fixture *fixture)
+has_problem (gpointer user_data)
 {
+  Fixture *fixture = user_data;
+
   return flows_library_get_problems (fixture->library)->len == 1;
 }
 
@@ -217,13 +177,13 @@ test_external_breakage_becomes_problem (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   write_as_someone_else (fixture->app_path, broken);
-  g_assert_true (wait_for (has_problem, fixture));
+  test_wait_for (has_problem, fixture, WATCH_TIMEOUT_MS);
   g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (fixture->library)), ==, 0);
 
   /* Never written over, not even by a save of the App that was there. */
   g_assert_false (flows_library_save_app (fixture->library, fixture->app, &error));
   g_assert_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_BROKEN_FILE);
-  after = read_file (fixture->app_path);
+  after = test_read_text (fixture->app_path);
   g_assert_cmpstr (after, ==, broken);
 }
 
@@ -233,16 +193,13 @@ test_own_saves_do_not_reload (Fixture       *fixture,
 {
   FlowsApp *before = flows_library_find_app (fixture->library, flows_app_get_id (fixture->app));
   g_autoptr(GError) error = NULL;
-  gint64 until;
 
   flows_app_set_name (fixture->app, "Saved Here");
   g_assert_true (flows_library_save_app (fixture->library, fixture->app, &error));
   g_assert_no_error (error);
 
   /* Give the monitor every chance to report the write; the App object stays the same. */
-  until = g_get_monotonic_time () + G_USEC_PER_SEC;
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  test_spin (1000);
   g_assert_true (flows_library_find_app (fixture->library, flows_app_get_id (fixture->app)) == before);
 }
 

@@ -2,19 +2,7 @@
 #include "flows-app-templates.h"
 #include "flows-scope.h"
 #include "flows-validate.h"
-
-static JsonObject *
-parse_settings (const char *single_quoted)
-{
-  g_autofree char *text = g_strdup (single_quoted);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_strdelimit (text, "'", '"');
-  node = json_from_string (text, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (node));
-}
+#include "runner-helpers.h"
 
 static FlowsStage *
 add_stage (FlowsFlow      *flow,
@@ -27,7 +15,7 @@ add_stage (FlowsFlow      *flow,
 
   if (settings != NULL)
     {
-      g_autoptr(JsonObject) object = parse_settings (settings);
+      g_autoptr(JsonObject) object = test_parse_settings (settings);
       flows_stage_set_settings (stage, object);
     }
   flows_flow_add_stage (flow, stage);

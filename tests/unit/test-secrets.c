@@ -10,28 +10,16 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-
-#include <glib/gstdio.h>
 
 #include "flows-secrets.h"
+#include "test-files.h"
+#include "test-session.h"
 
 typedef struct {
   char *app_id;
   char *connection_id;
 } Fixture;
-
-static gboolean
-have_test_keyring (void)
-{
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
-    return TRUE;
-
-  g_test_skip ("needs the disposable keyring of build-aux/test (FLOWS_TEST_SECRET_SERVICE=1)");
-  return FALSE;
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -50,7 +38,7 @@ fixture_tear_down (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   /* Leave nothing in the keyring that the other tests share. */
-  if (g_strcmp0 (g_getenv ("FLOWS_TEST_SECRET_SERVICE"), "1") == 0)
+  if (test_have_keyring ())
     {
       flows_secrets_clear_connection_sync (fixture->app_id, fixture->connection_id, NULL, &error);
       g_assert_no_error (error);
@@ -130,7 +118,7 @@ static void
 test_store_lookup (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   store (fixture->app_id, fixture->connection_id, "api_key", "k-123456");
@@ -150,7 +138,7 @@ test_label_and_attributes (Fixture       *fixture,
   g_autofree char *label = NULL;
   g_autofree char *expected = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   store (fixture->app_id, fixture->connection_id, "oauth:access_token", "at-1");
@@ -177,7 +165,7 @@ test_overwrite (Fixture       *fixture,
 {
   g_autolist(GObject) items = NULL;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   store (fixture->app_id, fixture->connection_id, "oauth:refresh_token", "first");
@@ -196,7 +184,7 @@ test_lookup_missing (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   char *secret;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   secret = flows_secrets_lookup_sync (fixture->app_id, fixture->connection_id, "never_stored",
@@ -212,7 +200,7 @@ test_clear (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   store (fixture->app_id, fixture->connection_id, "client_secret", "cs");
@@ -248,7 +236,7 @@ test_clear_connection (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gboolean ok;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
@@ -281,7 +269,7 @@ test_non_ascii (Fixture       *fixture,
 {
   const char *value = "Grüße, ключ, 秘密, 🔑 — \"quoted\" <ref> & a\ttab\nand a new line";
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   store (fixture->app_id, fixture->connection_id, "pass_phrase", value);
@@ -295,7 +283,7 @@ test_large (Fixture       *fixture,
   const gsize size = 64 * 1024;
   g_autofree char *value = g_malloc (size + 1);
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   /* Varied printable text, so that a truncation or shift anywhere shows. */
@@ -344,7 +332,7 @@ test_async (Fixture       *fixture,
   gboolean ok;
   char *secret;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   wait.loop = g_main_loop_new (NULL, FALSE);
@@ -414,7 +402,7 @@ test_cancelled (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   gboolean ok;
 
-  if (!have_test_keyring ())
+  if (!test_need_keyring ())
     return;
 
   /* Cancellation is reported as such, not as a keyring failure. */
@@ -434,138 +422,14 @@ test_cancelled (Fixture       *fixture,
  * without a Secret Service, no bus at all, or a bus with a keyring of its own that gets locked.
  * A launcher gives the child its environment, so this process never changes its own. */
 
-static char *test_program;
-
-/* Helper daemons go when this process goes, even when an assertion aborts it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static GSubprocessLauncher *
-make_launcher (GSubprocessFlags flags)
-{
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  return launcher;
-}
-
-static gboolean
-is_child (void)
-{
-  return g_strcmp0 (g_getenv ("FLOWS_TEST_CHILD"), "1") == 0;
-}
-
-/* Runs the current test in a child on bus_address and returns what it printed. */
+/* Runs the current test in a child on the bus at @bus_address and returns what it printed. */
 static char *
 run_child (const char *bus_address)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GError) error = NULL;
-  char *output = NULL;
+  g_autofree char *variable = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", bus_address, NULL);
+  const char *env[] = { variable, NULL };
 
-  launcher = make_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus_address, TRUE);
-  g_subprocess_launcher_setenv (launcher, "FLOWS_TEST_CHILD", "1", TRUE);
-  child = g_subprocess_launcher_spawn (launcher, &error,
-                                       test_program, "-p", g_test_get_path (), NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
-  g_assert_no_error (error);
-
-  g_test_message ("child on %s:\n%s", bus_address, output);
-  g_assert_true (g_subprocess_get_if_exited (child));
-  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
-  g_assert_nonnull (strstr (output, "child-done"));
-
-  return output;
-}
-
-/* A private session bus on which nothing can be activated: no Secret Service, no prompter. */
-static GSubprocess *
-start_private_bus (const char  *dir,
-                   char       **address)
-{
-  static const char config_template[] =
-    "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
-    " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-    "<busconfig>\n"
-    "  <type>session</type>\n"
-    "  <listen>unix:dir=%s</listen>\n"
-    "  <auth>EXTERNAL</auth>\n"
-    "  <policy context=\"default\">\n"
-    "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-    "    <allow eavesdrop=\"true\"/>\n"
-    "    <allow own=\"*\"/>\n"
-    "  </policy>\n"
-    "</busconfig>\n";
-  g_autofree char *config_path = g_build_filename (dir, "session.conf", NULL);
-  g_autofree char *config = g_strdup_printf (config_template, dir);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) output = NULL;
-  g_autoptr(GError) error = NULL;
-  GSubprocess *daemon;
-
-  g_file_set_contents (config_path, config, -1, &error);
-  g_assert_no_error (error);
-
-  launcher = make_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  daemon = g_subprocess_launcher_spawn (launcher, &error,
-                                        "dbus-daemon", "--nofork", "--print-address",
-                                        "--config-file", config_path, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
-  *address = g_data_input_stream_read_line (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (*address);
-
-  return daemon;
-}
-
-static void
-stop_process (GSubprocess *process)
-{
-  g_subprocess_force_exit (process);
-  g_subprocess_wait (process, NULL, NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-
-  g_remove (path);
-}
-
-static gboolean
-have_programs (const char * const *programs)
-{
-  for (guint i = 0; programs[i] != NULL; i++)
-    {
-      g_autofree char *path = g_find_program_in_path (programs[i]);
-
-      if (path == NULL)
-        {
-          g_autofree char *message = g_strdup_printf ("%s is not installed", programs[i]);
-          g_test_skip (message);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
+  return test_run_child (env);
 }
 
 static void
@@ -637,30 +501,28 @@ static void
 test_unavailable_no_service (void)
 {
   static const char * const programs[] = { "dbus-daemon", NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *address = NULL;
   g_autofree char *output = NULL;
   g_autoptr(GSubprocess) bus = NULL;
 
-  if (is_child ())
+  if (test_is_child ())
     {
       check_unavailable_in_child ();
       return;
     }
 
-  if (!have_programs (programs))
+  if (!test_need_programs (programs))
     return;
 
-  dir = g_dir_make_tmp ("flows-test-bus-XXXXXX", &error);
-  g_assert_no_error (error);
-  bus = start_private_bus (dir, &address);
+  dir = test_make_temp_dir ("flows-test-bus-XXXXXX");
+  bus = test_start_bus (dir, &address);
 
   output = run_child (address);
   assert_unavailable_output (output);
 
-  stop_process (bus);
-  remove_tree (dir);
+  test_stop_process (bus);
+  test_remove_tree (dir);
 }
 
 /* No session bus at all: its socket does not exist. */
@@ -670,22 +532,20 @@ test_unavailable_no_bus (void)
   g_autofree char *dir = NULL;
   g_autofree char *address = NULL;
   g_autofree char *output = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (is_child ())
+  if (test_is_child ())
     {
       check_unavailable_in_child ();
       return;
     }
 
-  dir = g_dir_make_tmp ("flows-test-nobus-XXXXXX", &error);
-  g_assert_no_error (error);
+  dir = test_make_temp_dir ("flows-test-nobus-XXXXXX");
   address = g_strdup_printf ("unix:path=%s/no-such-socket", dir);
 
   output = run_child (address);
   assert_unavailable_output (output);
 
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -700,32 +560,14 @@ static void
 check_locked_in_child (void)
 {
   const char *app = "io.github.flowsstudio.Test";
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   Wait wait = { NULL, NULL };
   GAsyncResult *result;
-  g_autofree char *collection = NULL;
   char *secret;
 
   store (app, "c1", "api_key", "locked-value");
   store (app, "c1", "oauth:access_token", "locked-value");
-
-  /* Locking needs no prompt; unlocking would, and this bus has no prompter to show one. */
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.freedesktop.Secret.Service", "ReadAlias",
-                                       g_variant_new ("(s)", "default"), G_VARIANT_TYPE ("(o)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(o)", &collection);
-  g_clear_pointer (&reply, g_variant_unref);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.freedesktop.Secret.Service", "Lock",
-                                       g_variant_new_parsed ("([%o],)", collection), NULL,
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
+  test_lock_default_keyring ();
 
   /* A locked value is not "not stored". */
   secret = flows_secrets_lookup_sync (app, "c1", "api_key", NULL, &error);
@@ -791,109 +633,45 @@ check_locked_in_child (void)
   g_print ("child-done\n");
 }
 
-static gboolean
-name_has_owner (GDBusConnection *bus,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &has_owner);
-
-  return has_owner;
-}
-
 /* A keyring of its own on a private bus, locked by the child after storing. */
 static void
 test_locked (void)
 {
   static const char * const programs[] = { "dbus-daemon", "gnome-keyring-daemon", NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *runtime_dir = NULL;
-  g_autofree char *data_dir = NULL;
   g_autofree char *address = NULL;
   g_autofree char *output = NULL;
   g_autoptr(GSubprocess) bus = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) keyring = NULL;
-  g_autoptr(GDBusConnection) connection = NULL;
-  GOutputStream *keyring_input;
-  gint64 deadline;
 
-  if (is_child ())
+  if (test_is_child ())
     {
       check_locked_in_child ();
       return;
     }
 
-  if (!have_programs (programs))
+  if (!test_need_programs (programs))
     return;
 
-  dir = g_dir_make_tmp ("flows-test-locked-XXXXXX", &error);
-  g_assert_no_error (error);
-  runtime_dir = g_build_filename (dir, "runtime", NULL);
-  data_dir = g_build_filename (dir, "data", NULL);
-  g_assert_cmpint (g_mkdir (runtime_dir, 0700), ==, 0);
-  g_assert_cmpint (g_mkdir (data_dir, 0700), ==, 0);
-  bus = start_private_bus (dir, &address);
-
-  launcher = make_launcher (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                            G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                            G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", address, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
-  keyring = g_subprocess_launcher_spawn (launcher, &error,
-                                         "gnome-keyring-daemon", "--foreground", "--unlock",
-                                         "--components=secrets", NULL);
-  g_assert_no_error (error);
-  /* A non-empty password: with an empty one the daemon would prompt to create the keyring. */
-  keyring_input = g_subprocess_get_stdin_pipe (keyring);
-  g_output_stream_write_all (keyring_input, "test-password", 13, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_output_stream_close (keyring_input, NULL, &error);
-  g_assert_no_error (error);
-
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!name_has_owner (connection, "org.freedesktop.secrets"))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (G_USEC_PER_SEC / 20);
-    }
+  dir = test_make_temp_dir ("flows-test-locked-XXXXXX");
+  bus = test_start_bus (dir, &address);
+  keyring = test_start_keyring (dir, address);
 
   output = run_child (address);
   g_assert_true (g_pattern_match_simple ("*lookup: *could not be read*locked*", output));
   g_assert_true (g_pattern_match_simple ("*store: *was not saved*locked*", output));
   g_assert_null (strstr (output, "locked-value"));
 
-  g_dbus_connection_close_sync (connection, NULL, NULL);
-  stop_process (keyring);
-  stop_process (bus);
-  remove_tree (dir);
+  test_stop_process (keyring);
+  test_stop_process (bus);
+  test_remove_tree (dir);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-
-  test_program = g_file_read_link ("/proc/self/exe", &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/secrets/schema", test_schema);
   g_test_add_func ("/secrets/unavailable/no-service", test_unavailable_no_service);
@@ -913,7 +691,5 @@ main (int   argc,
   ADD ("/secrets/cancelled", test_cancelled);
 #undef ADD
 
-  status = g_test_run ();
-  g_free (test_program);
-  return status;
+  return g_test_run ();
 }

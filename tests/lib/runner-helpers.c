@@ -1,4 +1,4 @@
-/* runner-helpers.c — the test server, flow building and run helpers of the engine tests */
+/* runner-helpers.c — the test server, flow building and run helpers */
 
 #include "config.h"
 
@@ -9,6 +9,7 @@
 #include "flows-flow.h"
 #include "flows-stage.h"
 #include "runner-helpers.h"
+#include "test-files.h"
 
 /* No single run in these tests should take this long; a hang fails instead of blocking. */
 #define RUN_TIMEOUT_MS 30000
@@ -23,6 +24,7 @@ typedef struct
   TestHandler  handler;
   gpointer     user_data;
   gboolean     hold;
+  char        *bearer;    /* "Bearer TOKEN" that requests must send; NULL: any */
 } Route;
 
 static void
@@ -30,6 +32,7 @@ route_free (Route *route)
 {
   g_free (route->content_type);
   g_clear_pointer (&route->body, g_bytes_unref);
+  g_free (route->bearer);
   g_free (route);
 }
 
@@ -101,6 +104,15 @@ on_request (SoupServer        *soup,
       return;
     }
 
+  if (route->bearer != NULL &&
+      g_strcmp0 (soup_message_headers_get_one (request->headers, "Authorization"), route->bearer) != 0)
+    {
+      soup_server_message_set_status (msg, 401, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"error\":\"invalid token\"}", 25);
+      return;
+    }
+
   if (route->hold)
     {
       soup_server_message_pause (msg);
@@ -167,10 +179,67 @@ test_server_new (void)
   return server_new (NULL);
 }
 
-TestServer *
-test_server_new_tls (GTlsCertificate *certificate)
+/* A self-signed certificate for 127.0.0.1 (subject and IP address), made for this run. */
+static GTlsCertificate *
+new_self_signed_certificate (void)
 {
-  g_assert_nonnull (certificate);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *certtool = g_find_program_in_path ("certtool");
+  g_autofree char *directory = test_make_temp_dir ("flows-tls-XXXXXX");
+  g_autofree char *cert_path = g_build_filename (directory, "cert.pem", NULL);
+  g_autofree char *key_path = g_build_filename (directory, "key.pem", NULL);
+  g_autofree char *err = NULL;
+  GTlsCertificate *certificate;
+  int status;
+
+  if (openssl != NULL)
+    {
+      const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1",
+                             "-keyout", key_path, "-out", cert_path, NULL };
+
+      g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+      g_assert_no_error (error);
+    }
+  else if (certtool != NULL)
+    {
+      g_autofree char *template_path = g_build_filename (directory, "template", NULL);
+      const char *key_argv[] = { certtool, "--generate-privkey", "--outfile", key_path, NULL };
+      const char *cert_argv[] = { certtool, "--generate-self-signed", "--load-privkey", key_path,
+                                  "--template", template_path, "--outfile", cert_path, NULL };
+
+      g_file_set_contents (template_path, "cn = 127.0.0.1\nip_address = 127.0.0.1\nexpiration_days = 1\ntls_www_server\n",
+                           -1, &error);
+      g_assert_no_error (error);
+      g_spawn_sync (NULL, (char **)key_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+      g_assert_no_error (error);
+      if (!g_spawn_check_wait_status (status, &error))
+        g_error ("could not make a key: %s\n%s", error->message, err);
+      g_clear_pointer (&err, g_free);
+      g_spawn_sync (NULL, (char **)cert_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+      g_assert_no_error (error);
+    }
+  else
+    g_error ("neither openssl nor certtool is installed (build-aux/deps test installs openssl)");
+
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("could not make a certificate: %s\n%s", error->message, err);
+
+  certificate = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  test_remove_tree (directory);
+  return certificate;
+}
+
+TestServer *
+test_server_new_tls (void)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    g_error ("GIO has no TLS backend: install glib-networking");
+  certificate = new_self_signed_certificate ();
   return server_new (certificate);
 }
 
@@ -237,6 +306,17 @@ test_server_handle (TestServer  *server,
 }
 
 void
+test_server_require_bearer (TestServer *server,
+                            const char *path,
+                            const char *token)
+{
+  Route *route = route_for (server, path);
+
+  g_free (route->bearer);
+  route->bearer = g_strconcat ("Bearer ", token, NULL);
+}
+
+void
 test_server_hold (TestServer *server,
                   const char *path)
 {
@@ -274,36 +354,22 @@ test_request_body_text (TestRequest *request)
   return g_strndup (size > 0 ? data : "", size);
 }
 
-static gboolean
-on_wait_timeout (gpointer user_data)
-{
-  *(gboolean *)user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-void
-test_wait_for (gboolean (*condition) (gpointer),
-               gpointer   user_data,
-               guint      timeout_ms)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  g_assert_false (timed_out);
-}
-
-void
-test_drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 /* Apps and flows ---------------------------------------------------------------------------- */
+
+JsonObject *
+test_parse_settings (const char *single_quoted)
+{
+  g_autofree char *text = g_strdup (single_quoted);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_strdelimit (text, "'", '"');
+  node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
 
 FlowsApp *
 test_app_new (void)

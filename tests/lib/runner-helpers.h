@@ -1,6 +1,6 @@
-/* runner-helpers.h — what the engine's integration tests share: a SoupServer on 127.0.0.1 that
- * records every request byte for byte, Apps and flows built in code, and runs waited for in a
- * main loop.
+/* runner-helpers.h — a SoupServer on 127.0.0.1 that records every request byte for byte (over
+ * TLS with a self-signed certificate too), Apps and flows built in code, and runs waited for in
+ * a main loop: the engine's tests and every other test that runs flows.
  */
 #pragma once
 
@@ -13,6 +13,7 @@
 #include "flows-json-util.h"
 #include "flows-run.h"
 #include "flows-runner.h"
+#include "test-wait.h"
 
 G_BEGIN_DECLS
 
@@ -49,8 +50,9 @@ struct _TestServer
 
 /* Every unknown path answers 200 with {"ok":true}. */
 TestServer  *test_server_new          (void);
-/* Serves HTTPS with @certificate. */
-TestServer  *test_server_new_tls      (GTlsCertificate *certificate);
+/* Serves HTTPS with a self-signed certificate for 127.0.0.1 made for this run (with openssl or
+ * certtool), which no client trusts. */
+TestServer  *test_server_new_tls      (void);
 void         test_server_free         (TestServer      *server);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestServer, test_server_free)
 
@@ -68,6 +70,11 @@ void         test_server_handle       (TestServer      *server,
                                        const char      *path,
                                        TestHandler      handler,
                                        gpointer         user_data);
+/* Requests to @path without "Authorization: Bearer @token" get 401 with
+ * {"error":"invalid token"}; the others go on as the route says. */
+void         test_server_require_bearer (TestServer *server,
+                                         const char *path,
+                                         const char *token);
 /* Requests to @path are paused and never answered. */
 void         test_server_hold         (TestServer      *server,
                                        const char      *path);
@@ -78,14 +85,10 @@ TestRequest *test_server_request      (TestServer      *server,
 TestRequest *test_server_single       (TestServer      *server);
 /* The body of @request as a string (asserts it holds no NUL). */
 char        *test_request_body_text   (TestRequest     *request);
-/* Runs the default main context until @condition is TRUE, failing after @timeout_ms. */
-void         test_wait_for            (gboolean       (*condition) (gpointer),
-                                       gpointer         user_data,
-                                       guint            timeout_ms);
-/* Iterates the default main context without blocking until nothing is pending. */
-void         test_drain_main_context  (void);
-
 /* Apps and flows ---------------------------------------------------------------------------- */
+
+/* A JSON object written with single quotes, which reads better in C: every ' stands for ". */
+JsonObject  *test_parse_settings      (const char      *single_quoted);
 
 /* A Generic App with no parameters and no flows. */
 FlowsApp    *test_app_new             (void);

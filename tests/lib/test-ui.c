@@ -1,0 +1,221 @@
+/* test-ui.c — GTK set up, windows of the test's, widgets found, snapshots */
+
+#include "config.h"
+
+#include "test-ui.h"
+#include "test-wait.h"
+
+/* No window takes this long to show its first frame, even under a loaded Xvfb. */
+#define SHOW_TIMEOUT_MS 20000
+
+static gboolean have_display;
+
+gboolean
+test_ui_init (int    *argc,
+              char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+  return have_display;
+}
+
+gboolean
+test_ui_have_display (void)
+{
+  return have_display;
+}
+
+gboolean
+test_need_display (void)
+{
+  if (have_display)
+    return TRUE;
+  g_test_skip ("no display: run under build-aux/session (Xvfb)");
+  return FALSE;
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  gboolean   painted;
+} Showing;
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                Showing       *showing)
+{
+  showing->painted = TRUE;
+}
+
+static gboolean
+shown (gpointer user_data)
+{
+  Showing *showing = user_data;
+
+  return gtk_widget_get_mapped (showing->window) && showing->painted;
+}
+
+void
+test_window_show (GtkWindow *window)
+{
+  Showing showing = { GTK_WIDGET (window), FALSE };
+  GdkFrameClock *clock;
+  gulong handler;
+
+  gtk_window_present (window);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &showing);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+  test_wait_for (shown, &showing, SHOW_TIMEOUT_MS);
+  g_signal_handler_disconnect (clock, handler);
+  test_wait_idle ();
+}
+
+GtkWindow *
+test_window_new (GtkWidget *child,
+                 int        width,
+                 int        height)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (window, width, height);
+  gtk_window_set_child (window, child);
+  test_window_show (window);
+  return window;
+}
+
+void
+test_window_destroy (GtkWindow *window)
+{
+  gtk_window_destroy (window);
+  test_wait_idle ();
+}
+
+GtkWidget *
+test_find_widget (GtkWidget       *root,
+                  TestWidgetMatch  match,
+                  gconstpointer    data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+GtkWidget *
+test_get_widget (GtkWidget       *root,
+                 TestWidgetMatch  match,
+                 gconstpointer    data)
+{
+  GtkWidget *widget = test_find_widget (root, match, data);
+
+  if (widget == NULL)
+    g_error ("no widget below %s matches", G_OBJECT_TYPE_NAME (root));
+  return widget;
+}
+
+gboolean
+test_is_row_titled (GtkWidget     *widget,
+                    gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+gboolean
+test_has_action (GtkWidget     *widget,
+                 gconstpointer  action_name)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+test_find_widget_of_type (GtkWidget *root,
+                          GType      type)
+{
+  return test_find_widget (root, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+GtkWindow *
+test_find_toplevel (GType type)
+{
+  /* Owned by GTK. */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+collect_labels (GtkWidget *root,
+                GString   *text)
+{
+  if (GTK_IS_LABEL (root))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (root)));
+      g_string_append_c (text, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, text);
+}
+
+char *
+test_widget_text (GtkWidget *root)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_labels (root, text);
+  return g_string_free (text, FALSE);
+}
+
+gboolean
+test_save_snapshot (GtkWidget   *widget,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s drew nothing", G_OBJECT_TYPE_NAME (widget));
+      return FALSE;
+    }
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
+      return FALSE;
+    }
+  return TRUE;
+}
