@@ -567,7 +567,7 @@ context_may_run_flow (FlowsStageContext  *context,
   if (run_of (context)->depth + 1 < FLOWS_RUNNER_MAX_DEPTH)
     return TRUE;
 
-  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+  g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_TOO_DEEP,
                _("Flows are nested more than %d deep: does “%s” end up calling itself?"),
                FLOWS_RUNNER_MAX_DEPTH, flows_flow_get_name (flow));
   return FALSE;
