@@ -444,7 +444,7 @@ flows_http_call_finish (GAsyncResult  *result,
   HttpResponse *response;
   JsonObject *outputs;
 
-  g_return_val_if_fail (g_task_is_valid (result, NULL) || G_IS_TASK (result), NULL);
+  g_return_val_if_fail (G_IS_TASK (result) && g_task_get_source_tag (G_TASK (result)) == flows_http_call_async, NULL);
 
   if (!(response = g_task_propagate_pointer (G_TASK (result), error)))
     return NULL;
