@@ -46,6 +46,7 @@ struct _FlowsWindow
   GtkFileChooserNative       *file_chooser;
   /* The window's title and the header follow the name and description of the App shown. */
   GBindingGroup              *app_bindings;
+  GSignalGroup               *app_signals;
   /* Deletion, in the order they were made: the last is the one Ctrl+Z brings back. */
   GPtrArray                  *deletions;
   /* The application's "shutdown", when the deletions still waiting are made. */
@@ -64,6 +65,7 @@ struct _FlowsWindow
   GtkListBox                 *problems_list;
   GtkWidget                  *problems_scroller;
   AdwViewSwitcherTitle       *switcher_title;
+  GtkWidget                  *app_title;
   GtkStack                   *content_stack;
   AdwStatusPage              *empty_page;
   AdwStatusPage              *hidden_page;
@@ -497,6 +499,21 @@ transform_window_title (GBinding     *binding,
 static guint find_position (FlowsWindow *self,
                             const char  *app_id);
 
+/* The name beside the view switcher, unless the switcher title shows it (narrow) or there is
+ * no App on show. */
+static void
+update_app_title (FlowsWindow *self)
+{
+  gboolean shown;
+
+  /* Also while the template is built, before the children are bound. */
+  if (self->app_title == NULL || self->content_stack == NULL)
+    return;
+  shown = self->app != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "app") == 0 &&
+          !adw_view_switcher_title_get_title_visible (self->switcher_title);
+  gtk_label_set_text (GTK_LABEL (self->app_title), shown ? flows_app_get_name (self->app) : "");
+}
+
 /* The content shows the window's App when the sidebar does too: an App that the search hides
  * is not shown as if it had been chosen, and comes back with the search cleared. The window's
  * title and the header name the App shown, and follow it when it is renamed. */
@@ -509,6 +526,7 @@ update_content (FlowsWindow *self)
     page = find_position (self, self->app_id) != GTK_INVALID_LIST_POSITION ? "app" : "hidden";
 
   g_binding_group_set_source (self->app_bindings, g_str_equal (page, "app") ? self->app : NULL);
+  g_signal_group_set_target (self->app_signals, g_str_equal (page, "app") ? self->app : NULL);
   if (!g_str_equal (page, "app"))
     {
       gtk_window_set_title (GTK_WINDOW (self), _("Flows Studio"));
@@ -522,6 +540,7 @@ update_content (FlowsWindow *self)
       adw_status_page_set_description (self->hidden_page, description);
     }
   gtk_stack_set_visible_child_name (self->content_stack, page);
+  update_app_title (self);
 }
 
 static void
@@ -1120,6 +1139,7 @@ delete_app_action (GtkWidget  *widget,
   g_autoptr(GPtrArray) connections = NULL;
   Deletion *deletion;
   guint position;
+  gboolean shown;
 
   if (app == NULL)
     return;
@@ -1133,9 +1153,10 @@ delete_app_action (GtkWidget  *widget,
   g_ptr_array_add (self->deletions, deletion);
 
   position = find_position (self, flows_app_get_id (app));
+  shown = app == self->app;
   gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_MORE_STRICT);
   /* The App in its place takes over, or the one before it at the end of the list. */
-  if (app == self->app)
+  if (shown)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps));
 
@@ -1285,6 +1306,7 @@ flows_window_dispose (GObject *object)
   if (self->app_bindings != NULL)
     g_binding_group_set_source (self->app_bindings, NULL);
   g_clear_object (&self->app_bindings);
+  g_clear_object (&self->app_signals);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
   g_clear_object (&self->file_chooser);
@@ -1371,6 +1393,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_list);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, app_title);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, hidden_page);
@@ -1387,6 +1410,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, clear_search);
+  gtk_widget_class_bind_template_callback (widget_class, update_app_title);
   gtk_widget_class_bind_template_callback (widget_class, update_views);
 
   gtk_widget_class_install_action (widget_class, "win.new-app", NULL, new_app);
@@ -1420,6 +1444,8 @@ flows_window_init (FlowsWindow *self)
   g_binding_group_bind_full (self->app_bindings, "name", self, "title", G_BINDING_SYNC_CREATE,
                              transform_window_title, NULL, NULL, NULL);
   g_binding_group_bind (self->app_bindings, "name", self->switcher_title, "title", G_BINDING_SYNC_CREATE);
+  self->app_signals = g_signal_group_new (FLOWS_TYPE_APP);
+  g_signal_group_connect_swapped (self->app_signals, "notify::name", G_CALLBACK (update_app_title), self);
   g_binding_group_bind (self->app_bindings, "description", self->switcher_title, "subtitle", G_BINDING_SYNC_CREATE);
 
   /* Ctrl+Q and the session end the application without closing the window first. */
