@@ -496,7 +496,7 @@ test_apps_duplicate (void)
   /* The copy is shown, and the toast says its connections were not copied. */
   test_wait_for (sidebar_shows_app, "Thermometer (copy)", WAIT_MS);
   test_wait_for (window_title_is, "Thermometer (copy) – Flows Studio", WAIT_MS);
-  test_wait_for (window_shows_label, "Duplicated as “Thermometer (copy)”, without connections: they are not copied", WAIT_MS);
+  test_wait_for (window_shows_label, "Duplicated as “Thermometer (copy)”. Connections are not copied.", WAIT_MS);
 }
 
 /* An App with a connection whose two values are in the keyring. */

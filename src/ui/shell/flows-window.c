@@ -664,10 +664,21 @@ static void
 on_apps_changed (FlowsWindow *self)
 {
   GListModel *apps = flows_library_get_apps (self->library);
-  /* Deleted Apps are still in the library until their toasts go. */
-  gboolean has_apps = g_list_model_get_n_items (apps) > self->deletions->len;
   FlowsApp *current = find_shown_app (self, self->app_id);
-  gboolean no_match = has_apps && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0;
+  guint n_deleted = 0;
+  gboolean has_apps;
+  gboolean no_match;
+
+  /* Deleted Apps stay in the library until their toasts go. */
+  for (guint i = 0; i < self->deletions->len; i++)
+    {
+      Deletion *deletion = g_ptr_array_index (self->deletions, i);
+
+      if (flows_library_find_app (self->library, flows_app_get_id (deletion->app)) == deletion->app)
+        n_deleted++;
+    }
+  has_apps = g_list_model_get_n_items (apps) > n_deleted;
+  no_match = has_apps && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0;
 
   gtk_widget_set_visible (self->no_match_label, no_match);
   gtk_widget_set_visible (self->apps_scroller, !no_match);
@@ -834,10 +845,9 @@ on_export_response (GtkNativeDialog *chooser,
                     int              response,
                     FlowsWindow     *self)
 {
+  FlowsApp *app = g_object_get_data (G_OBJECT (chooser), "app");
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
-
-  FlowsApp *app = g_object_get_data (G_OBJECT (chooser), "app");
 
   if (response == GTK_RESPONSE_ACCEPT &&
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
@@ -943,7 +953,7 @@ duplicate_app_action (GtkWidget  *widget,
 
   flows_window_select_app (self, flows_app_get_id (copy));
   /* Translators: %s is the name of the new App. */
-  message = g_strdup_printf (_("Duplicated as “%s”, without connections: they are not copied"), flows_app_get_name (copy));
+  message = g_strdup_printf (_("Duplicated as “%s”. Connections are not copied."), flows_app_get_name (copy));
   flows_window_show_toast (self, message);
 }
 
