@@ -204,6 +204,8 @@ command_new_app (FlowsCliInvocation *invocation)
 
   if (!(library = flows_cli_open_library (invocation)))
     return FLOWS_CLI_EXIT_FAILED;
+  if (!flows_library_check_app_name (library, args[0], NULL, &error))
+    return flows_cli_fail ("%s", error->message);
 
   app = flows_app_new_from_template (args[0], connection_type);
   if (description != NULL)
@@ -213,6 +215,124 @@ command_new_app (FlowsCliInvocation *invocation)
 
   g_print (_("Created the %s App “%s”.\n"), connection_type_label (connection_type), flows_app_get_name (app));
   g_print ("%s\n", flows_app_get_id (app));
+  return FLOWS_CLI_EXIT_OK;
+}
+
+static int
+command_rename_app (FlowsCliInvocation *invocation)
+{
+  g_auto(GStrv) args = NULL;
+  g_autoptr(FlowsLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_name = NULL;
+  FlowsApp *app;
+
+  if (!flows_cli_parse_options (invocation, _("APP NEW-NAME"),
+                                _("Renames an App. No two Apps have the same name, whatever its case."),
+                                NULL, 2, 2, &args))
+    return FLOWS_CLI_EXIT_USAGE;
+  if (*g_strstrip (args[1]) == '\0')
+    return flows_cli_usage_error (invocation, _("the name must not be empty"));
+  if (!(library = flows_cli_open_library (invocation)) ||
+      !(app = flows_cli_find_app (library, args[0])))
+    return FLOWS_CLI_EXIT_FAILED;
+
+  old_name = g_strdup (flows_app_get_name (app));
+  if (!flows_library_rename_app (library, app, args[1], &error))
+    return flows_cli_fail ("%s", error->message);
+
+  g_print (_("Renamed “%s” to “%s”.\n"), old_name, flows_app_get_name (app));
+  return FLOWS_CLI_EXIT_OK;
+}
+
+/* "2 connections (“Work”, “Home”) and 3 keyring items", or "no connection". */
+static char *
+describe_app_contents (GPtrArray *connections,
+                       gssize     n_secrets)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *connections_text = NULL;
+  g_autofree char *secrets_text = NULL;
+
+  if (connections->len == 0)
+    return g_strdup (_("no connection"));
+
+  for (guint i = 0; i < connections->len; i++)
+    g_string_append_printf (names, i == 0 ? "“%s”" : ", “%s”",
+                            flows_connection_get_name (g_ptr_array_index (connections, i)));
+  connections_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u connection (%s)", "%u connections (%s)",
+                                                   connections->len),
+                                      connections->len, names->str);
+  secrets_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u keyring item", "%u keyring items", n_secrets),
+                                  (guint)n_secrets);
+  /* Translators: "2 connections (“Work”, “Home”) and 3 keyring items" */
+  return g_strdup_printf (_("%s and %s"), connections_text, secrets_text);
+}
+
+/* Asks on stderr and reads the answer from stdin: only "y" or "yes" says yes, so that a script
+ * without --yes, or with nothing on its standard input, deletes nothing. */
+static gboolean
+confirm (const char *question)
+{
+  char answer[16] = { 0 };
+
+  g_printerr ("%s ", question);
+  if (fgets (answer, sizeof answer, stdin) == NULL)
+    {
+      g_printerr ("\n");
+      return FALSE;
+    }
+  g_strstrip (answer);
+  return g_ascii_strcasecmp (answer, "y") == 0 || g_ascii_strcasecmp (answer, "yes") == 0;
+}
+
+static int
+command_delete_app (FlowsCliInvocation *invocation)
+{
+  gboolean yes = FALSE;
+  const GOptionEntry entries[] = {
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, N_("Delete without asking first"), NULL },
+    { NULL }
+  };
+  g_auto(GStrv) args = NULL;
+  g_autoptr(FlowsLibrary) library = NULL;
+  g_autoptr(GPtrArray) connections = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *contents = NULL;
+  FlowsApp *app;
+  gssize n_secrets;
+
+  if (!flows_cli_parse_options (invocation, _("APP"),
+                                _("Deletes an App with its connections and their secrets in the keyring. Asks first, unless --yes."),
+                                entries, 1, 1, &args))
+    return FLOWS_CLI_EXIT_USAGE;
+  if (!(library = flows_cli_open_library (invocation)) ||
+      !(app = flows_cli_find_app (library, args[0])))
+    return FLOWS_CLI_EXIT_FAILED;
+
+  name = g_strdup (flows_app_get_name (app));
+  connections = flows_library_get_app_connections (library, app);
+  if ((n_secrets = flows_library_count_app_secrets (library, app, NULL, &error)) < 0)
+    return flows_cli_fail ("%s", error->message);
+  contents = describe_app_contents (connections, n_secrets);
+
+  if (!yes)
+    {
+      /* Translators: the first %s is an App's name, the second says what goes with it:
+       * "2 connections (“Work”, “Home”) and 3 keyring items" or "no connection" */
+      g_autofree char *question = g_strdup_printf (_("Delete “%s” with %s? [y/N]"), name, contents);
+
+      if (!confirm (question))
+        return flows_cli_fail (_("nothing was deleted"));
+    }
+
+  if (!flows_library_delete_app (library, app, NULL, &error))
+    return flows_cli_fail ("%s", error->message);
+
+  /* Translators: the first %s is an App's name, the second says what went with it:
+   * "2 connections (“Work”, “Home”) and 3 keyring items" or "no connection" */
+  g_print (_("Deleted “%s” with %s.\n"), name, contents);
   return FLOWS_CLI_EXIT_OK;
 }
 
@@ -318,6 +438,8 @@ typedef struct
 static const Command commands[] = {
   { "apps", N_("List the Apps"), command_apps },
   { "new-app", N_("Create an App from its connection type’s template"), command_new_app },
+  { "rename-app", N_("Rename an App"), command_rename_app },
+  { "delete-app", N_("Delete an App with its connections"), command_delete_app },
   { "validate", N_("Check an App’s flows"), command_validate },
   { "export", N_("Write an App to a file"), command_export },
   { "import", N_("Add an App from a file"), command_import },

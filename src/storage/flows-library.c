@@ -6,7 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "flows-app-templates.h"
 #include "flows-document.h"
+#include "flows-json-util.h"
 #include "flows-library.h"
 #include "flows-secrets.h"
 
@@ -522,6 +524,472 @@ flows_library_export_app (FlowsLibrary  *self,
    * connections' keyring entries, and an export is just the App document. */
   text = flows_document_app_to_json (app);
   return flows_document_write (file, text, 0644, error);
+}
+
+/* Renaming, duplicating and deleting Apps ---------------------------------------------------- */
+
+/* What two App names are compared by: the same text in any case and Unicode form. */
+static char *
+name_key (const char *name)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (name));
+  g_autofree char *normal = g_utf8_normalize (stripped, -1, G_NORMALIZE_ALL);
+
+  return g_utf8_casefold (normal != NULL ? normal : stripped, -1);
+}
+
+gboolean
+flows_library_check_app_name (FlowsLibrary  *self,
+                              const char    *name,
+                              FlowsApp      *except,
+                              GError       **error)
+{
+  g_autofree char *key = NULL;
+  GListModel *apps;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (except == NULL || FLOWS_IS_APP (except), FALSE);
+
+  key = name_key (name);
+  if (*key == '\0')
+    {
+      g_set_error_literal (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_INVALID_NAME,
+                           _("An App needs a name"));
+      return FALSE;
+    }
+
+  apps = G_LIST_MODEL (self->apps);
+  for (guint i = 0; i < g_list_model_get_n_items (apps); i++)
+    {
+      g_autoptr(FlowsApp) app = g_list_model_get_item (apps, i);
+      g_autofree char *other = NULL;
+
+      if (app == except)
+        continue;
+      other = name_key (flows_app_get_name (app));
+      if (g_str_equal (key, other))
+        {
+          g_autofree char *stripped = g_strstrip (g_strdup (name));
+
+          if (g_str_equal (stripped, flows_app_get_name (app)))
+            g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS,
+                         _("Another App is named “%s” already"), flows_app_get_name (app));
+          else
+            g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS,
+                         _("Another App is named “%s” already, which differs only in case"),
+                         flows_app_get_name (app));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Moves @app, at @position, to where its name sorts now. It is inserted there before it leaves
+ * its old place, so that it never leaves the list: whoever shows it keeps it. */
+static void
+move_to_sorted_place (FlowsLibrary *self,
+                      FlowsApp     *app,
+                      guint         position)
+{
+  GListModel *apps = G_LIST_MODEL (self->apps);
+  guint target = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (apps); i++)
+    {
+      g_autoptr(FlowsApp) other = g_list_model_get_item (apps, i);
+
+      if (other != app && compare_apps (other, app, NULL) < 0)
+        target++;
+    }
+
+  if (target == position)
+    return;
+  if (target < position)
+    {
+      g_list_store_insert (self->apps, target, app);
+      g_list_store_remove (self->apps, position + 1);
+    }
+  else
+    {
+      g_list_store_insert (self->apps, target + 1, app);
+      g_list_store_remove (self->apps, position);
+    }
+}
+
+gboolean
+flows_library_rename_app (FlowsLibrary  *self,
+                          FlowsApp      *app,
+                          const char    *name,
+                          GError       **error)
+{
+  g_autofree char *stripped = NULL;
+  g_autofree char *old_name = NULL;
+  guint position;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_APP (app), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (!g_list_store_find (self->apps, app, &position))
+    {
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_NOT_FOUND,
+                   _("The App “%s” is not in the library"), flows_app_get_name (app));
+      return FALSE;
+    }
+  if (!flows_library_check_app_name (self, name, app, error))
+    return FALSE;
+  /* Saving now would write over the other program's version before anyone chose. */
+  if (g_hash_table_contains (self->held_saves, flows_app_get_id (app)))
+    {
+      g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_CONFLICT,
+                   _("“%s” has edits that are not saved, and another program changed its file: keep your version or reload the file first"),
+                   flows_app_get_name (app));
+      return FALSE;
+    }
+
+  stripped = g_strstrip (g_strdup (name));
+  if (g_str_equal (stripped, flows_app_get_name (app)))
+    return TRUE;
+
+  old_name = g_strdup (flows_app_get_name (app));
+  flows_app_set_name (app, stripped);
+  if (!flows_library_save_app (self, app, error))
+    {
+      flows_app_set_name (app, old_name);
+      return FALSE;
+    }
+  move_to_sorted_place (self, app, position);
+  return TRUE;
+}
+
+/* "NAME (copy)", else the first free "NAME (copy N)". */
+static char *
+copy_name (FlowsLibrary *self,
+           const char   *name)
+{
+  /* Translators: the name of a duplicated App; %s is the original's name. */
+  char *candidate = g_strdup_printf (_("%s (copy)"), name);
+
+  for (guint n = 2; !flows_library_check_app_name (self, candidate, NULL, NULL); n++)
+    {
+      g_free (candidate);
+      /* Translators: the name of a duplicated App when "NAME (copy)" is taken; %s is the
+       * original's name, %u a number from 2 up. */
+      candidate = g_strdup_printf (_("%s (copy %u)"), name, n);
+    }
+  return candidate;
+}
+
+FlowsApp *
+flows_library_duplicate_app (FlowsLibrary  *self,
+                             FlowsApp      *app,
+                             GError       **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *copy_text = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(FlowsApp) copy = NULL;
+  JsonObject *root;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+
+  /* Through the document, so that the copy has all the App has, whatever the format holds. */
+  text = flows_document_app_to_json (app);
+  if (!json_parser_load_from_data (parser, text, -1, error))
+    return NULL;
+  root = json_node_get_object (json_parser_get_root (parser));
+  id = flows_new_id ();
+  name = copy_name (self, flows_app_get_name (app));
+  json_object_set_string_member (root, "id", id);
+  json_object_set_string_member (root, "name", name);
+  copy_text = flows_json_generate (json_parser_get_root (parser), TRUE);
+
+  if (!(copy = flows_document_app_from_json (copy_text, strlen (copy_text), flows_app_get_name (app), error)) ||
+      !flows_library_add_app (self, copy, error))
+    return NULL;
+  return g_steal_pointer (&copy);
+}
+
+GPtrArray *
+flows_library_get_app_connections (FlowsLibrary *self,
+                                   FlowsApp     *app)
+{
+  GListModel *connections;
+  GPtrArray *found;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+
+  connections = G_LIST_MODEL (self->connections);
+  found = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(FlowsConnection) connection = g_list_model_get_item (connections, i);
+
+      if (g_strcmp0 (flows_connection_get_app_id (connection), flows_app_get_id (app)) == 0)
+        g_ptr_array_add (found, g_steal_pointer (&connection));
+    }
+  return found;
+}
+
+/* The last step of deleting an App, once its connections are gone: its file and its place. */
+static gboolean
+remove_app_file (FlowsLibrary  *self,
+                 FlowsApp      *app,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  /* Keeps @app alive past its removal from the store. */
+  G_GNUC_UNUSED g_autoptr(FlowsApp) hold = g_object_ref (app);
+  const char *id = flows_app_get_id (app);
+  GFile *file = g_hash_table_lookup (self->files, id);
+  g_autoptr(GError) local_error = NULL;
+  guint position;
+
+  if (file != NULL && !g_file_delete (file, cancellable, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_set_error (error, G_IO_ERROR, local_error->code,
+                   _("“%s” was not deleted: %s could not be removed (%s)"),
+                   flows_app_get_name (app), name, local_error->message);
+      return FALSE;
+    }
+
+  if (file != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_hash_table_remove (self->written, path);
+    }
+  g_hash_table_remove (self->pending_saves, id);
+  g_hash_table_remove (self->held_saves, id);
+  g_hash_table_remove (self->files, id);
+  if (g_list_store_find (self->apps, app, &position))
+    g_list_store_remove (self->apps, position);
+  return TRUE;
+}
+
+static gboolean
+check_app_in_library (FlowsLibrary  *self,
+                      FlowsApp      *app,
+                      GError       **error)
+{
+  if (g_list_store_find (self->apps, app, NULL))
+    return TRUE;
+  g_set_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_NOT_FOUND,
+               _("The App “%s” is not in the library"), flows_app_get_name (app));
+  return FALSE;
+}
+
+gboolean
+flows_library_delete_app (FlowsLibrary  *self,
+                          FlowsApp      *app,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) connections = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
+  g_return_val_if_fail (FLOWS_IS_APP (app), FALSE);
+
+  if (!check_app_in_library (self, app, error))
+    return FALSE;
+
+  connections = flows_library_get_app_connections (self, app);
+  for (guint i = 0; i < connections->len; i++)
+    if (!flows_library_delete_connection (self, g_ptr_array_index (connections, i), cancellable, error))
+      {
+        g_prefix_error (error, _("“%s” was not deleted: "), flows_app_get_name (app));
+        return FALSE;
+      }
+  return remove_app_file (self, app, cancellable, error);
+}
+
+gssize
+flows_library_count_app_secrets (FlowsLibrary  *self,
+                                 FlowsApp      *app,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autoptr(GPtrArray) connections = NULL;
+  gssize total = 0;
+
+  g_return_val_if_fail (FLOWS_IS_LIBRARY (self), -1);
+  g_return_val_if_fail (FLOWS_IS_APP (app), -1);
+
+  connections = flows_library_get_app_connections (self, app);
+  for (guint i = 0; i < connections->len; i++)
+    {
+      FlowsConnection *connection = g_ptr_array_index (connections, i);
+      gssize n = flows_secrets_count_connection_sync (flows_app_get_id (app), flows_connection_get_id (connection),
+                                                      cancellable, error);
+      if (n < 0)
+        return -1;
+      total += n;
+    }
+  return total;
+}
+
+/* The asynchronous count and delete: one connection after the other, then the App. */
+typedef struct
+{
+  FlowsApp  *app;
+  GPtrArray *connections;
+  guint      next;
+  gssize     total;
+  gboolean   delete;
+} AppSteps;
+
+static void
+app_steps_free (AppSteps *steps)
+{
+  g_clear_object (&steps->app);
+  g_clear_pointer (&steps->connections, g_ptr_array_unref);
+  g_free (steps);
+}
+
+static void app_step (GTask *task);
+
+static void
+on_app_step_done (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  AppSteps *steps = g_task_get_task_data (task);
+  FlowsLibrary *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (steps->delete)
+    {
+      if (!flows_library_delete_connection_finish (self, result, &error))
+        {
+          g_prefix_error (&error, _("“%s” was not deleted: "), flows_app_get_name (steps->app));
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+    }
+  else
+    {
+      gssize n = flows_secrets_count_connection_finish (result, &error);
+
+      if (n < 0)
+        {
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      steps->total += n;
+    }
+
+  steps->next++;
+  app_step (task);
+}
+
+static void
+app_step (GTask *task)
+{
+  AppSteps *steps = g_task_get_task_data (task);
+  FlowsLibrary *self = g_task_get_source_object (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (steps->next < steps->connections->len)
+    {
+      FlowsConnection *connection = g_ptr_array_index (steps->connections, steps->next);
+
+      if (steps->delete)
+        flows_library_delete_connection_async (self, connection, cancellable, on_app_step_done, task);
+      else
+        flows_secrets_count_connection_async (flows_app_get_id (steps->app), flows_connection_get_id (connection),
+                                              cancellable, on_app_step_done, task);
+      return;
+    }
+
+  if (!steps->delete)
+    g_task_return_int (task, steps->total);
+  else if (!remove_app_file (self, steps->app, cancellable, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+app_steps_async (FlowsLibrary        *self,
+                 FlowsApp            *app,
+                 gboolean             delete,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data,
+                 gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  AppSteps *steps = g_new0 (AppSteps, 1);
+  GError *error = NULL;
+
+  steps->app = g_object_ref (app);
+  steps->connections = flows_library_get_app_connections (self, app);
+  steps->delete = delete;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, steps, (GDestroyNotify)app_steps_free);
+
+  if (delete && !check_app_in_library (self, app, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  app_step (task);
+}
+
+void
+flows_library_count_app_secrets_async (FlowsLibrary        *self,
+                                       FlowsApp            *app,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (FLOWS_IS_LIBRARY (self));
+  g_return_if_fail (FLOWS_IS_APP (app));
+
+  app_steps_async (self, app, FALSE, cancellable, callback, user_data, flows_library_count_app_secrets_async);
+}
+
+gssize
+flows_library_count_app_secrets_finish (FlowsLibrary  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+void
+flows_library_delete_app_async (FlowsLibrary        *self,
+                                FlowsApp            *app,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (FLOWS_IS_LIBRARY (self));
+  g_return_if_fail (FLOWS_IS_APP (app));
+
+  app_steps_async (self, app, TRUE, cancellable, callback, user_data, flows_library_delete_app_async);
+}
+
+gboolean
+flows_library_delete_app_finish (FlowsLibrary  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 GListModel *

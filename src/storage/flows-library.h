@@ -21,6 +21,7 @@ typedef enum {
   FLOWS_LIBRARY_ERROR_INVALID_ID,
   FLOWS_LIBRARY_ERROR_SECRETS,
   FLOWS_LIBRARY_ERROR_CONFLICT,   /* unsaved edits wait for an answer to "external-change" */
+  FLOWS_LIBRARY_ERROR_INVALID_NAME,
 } FlowsLibraryError;
 
 /* A file of the library that did not load: which one and why (the message starts with the
@@ -66,6 +67,60 @@ FlowsApp        *flows_library_import_app                 (FlowsLibrary     *sel
 gboolean         flows_library_export_app                 (FlowsLibrary     *self,
                                                            FlowsApp         *app,
                                                            GFile            *file,
+                                                           GError          **error);
+
+/* App names are unique in a library, ignoring case and surrounding spaces: flows-cli finds an
+ * App by its name, and two names that differ only in case look the same in a list. Fails with
+ * FLOWS_LIBRARY_ERROR_INVALID_NAME for a name that is empty and FLOWS_LIBRARY_ERROR_EXISTS for
+ * one that another App than @except (NULL: any App) has, each with a message to show. Adding
+ * an App does not check: imports and files written by others keep the names they have. */
+gboolean         flows_library_check_app_name             (FlowsLibrary     *self,
+                                                           const char       *name,
+                                                           FlowsApp         *except,
+                                                           GError          **error);
+/* Renames @app to @name without its surrounding spaces, after flows_library_check_app_name(),
+ * and saves it at once; on failure the App keeps its name. The App moves to its place in the
+ * sorted list without leaving it. */
+gboolean         flows_library_rename_app                 (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           const char       *name,
+                                                           GError          **error);
+/* Adds a copy of @app under a new id with every parameter and flow, named "NAME (copy)" or the
+ * next free "NAME (copy N)". Connections are not copied: they belong to their users. */
+FlowsApp        *flows_library_duplicate_app              (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GError          **error);
+/* The connections of @app (FlowsConnection, new array), in file name order. */
+GPtrArray       *flows_library_get_app_connections        (FlowsLibrary     *self,
+                                                           FlowsApp         *app);
+/* How many keyring items the connections of @app have, or -1 with an error. */
+gssize           flows_library_count_app_secrets          (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GCancellable     *cancellable,
+                                                           GError          **error);
+void             flows_library_count_app_secrets_async    (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GCancellable     *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer          user_data);
+gssize           flows_library_count_app_secrets_finish   (FlowsLibrary     *self,
+                                                           GAsyncResult     *result,
+                                                           GError          **error);
+/* Deletes @app with its connections: each connection as flows_library_delete_connection() does
+ * (keyring items first, then the file), then the App's file, last, so that an interruption
+ * leaves an App with fewer connections, never a connection or a secret without its App. Stops
+ * at the first failure, with what is not deleted yet still there. */
+gboolean         flows_library_delete_app                 (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GCancellable     *cancellable,
+                                                           GError          **error);
+void             flows_library_delete_app_async           (FlowsLibrary     *self,
+                                                           FlowsApp         *app,
+                                                           GCancellable     *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer          user_data);
+gboolean         flows_library_delete_app_finish          (FlowsLibrary     *self,
+                                                           GAsyncResult     *result,
                                                            GError          **error);
 
 /* GListModel of FlowsConnection, in file name order. */

@@ -23,12 +23,13 @@ typedef enum {
   OPERATION_LOOKUP,
   OPERATION_CLEAR,
   OPERATION_CLEAR_CONNECTION,
+  OPERATION_COUNT_CONNECTION,
 } Operation;
 
 typedef struct {
   Operation        operation;
   char            *connection_id;
-  char            *key;        /* NULL for OPERATION_CLEAR_CONNECTION */
+  char            *key;        /* NULL for OPERATION_CLEAR_CONNECTION and _COUNT_CONNECTION */
   char            *value;      /* OPERATION_STORE only; wiped when freed */
   GHashTable      *attributes; /* of the schema: app, connection and (but to clear a
                                 * connection) key */
@@ -191,6 +192,10 @@ translate_error (Operation   operation,
       what = g_strdup_printf (_("The secrets of connection “%s” could not be removed from the keyring."),
                               connection_id);
       break;
+    case OPERATION_COUNT_CONNECTION:
+      /* Translators: %s is the identifier of a connection. */
+      what = g_strdup_printf (_("The secrets of connection “%s” could not be counted."), connection_id);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -308,6 +313,24 @@ on_operation_done (GObject      *source_object,
                                               request->key, error, FALSE));
 }
 
+/* Locked items count too: they are there, and deleting the connection removes them. */
+static void
+on_counted (GObject      *source_object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autolist(GObject) items = NULL;
+  GError *error = NULL;
+
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    g_task_return_error (task, translate_error (request->operation, request->connection_id, NULL, error, FALSE));
+  else
+    g_task_return_int (task, g_list_length (items));
+}
+
 static void
 on_bus_ready (GObject      *source_object,
               GAsyncResult *result,
@@ -346,6 +369,11 @@ on_bus_ready (GObject      *source_object,
     case OPERATION_CLEAR_CONNECTION:
       secret_password_clearv (schema, request->attributes, cancellable,
                               on_operation_done, g_steal_pointer (&task));
+      break;
+
+    case OPERATION_COUNT_CONNECTION:
+      secret_password_searchv (schema, request->attributes, SECRET_SEARCH_ALL, cancellable,
+                               on_counted, g_steal_pointer (&task));
       break;
 
     default:
@@ -675,4 +703,63 @@ flows_secrets_clear_connection_sync (const char    *app_id,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return clear_sync (OPERATION_CLEAR_CONNECTION, app_id, connection_id, NULL, cancellable, error);
+}
+
+void
+flows_secrets_count_connection_async (const char          *app_id,
+                                      const char          *connection_id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (app_id != NULL);
+  g_return_if_fail (connection_id != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_request (OPERATION_COUNT_CONNECTION, flows_secrets_count_connection_async,
+                 app_id, connection_id, NULL, NULL,
+                 cancellable, callback, user_data);
+}
+
+gssize
+flows_secrets_count_connection_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == flows_secrets_count_connection_async, -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+gssize
+flows_secrets_count_connection_sync (const char    *app_id,
+                                     const char    *connection_id,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autolist(GObject) items = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (app_id != NULL, -1);
+  g_return_val_if_fail (connection_id != NULL, -1);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  bus = get_bus_sync (OPERATION_COUNT_CONNECTION, connection_id, NULL, cancellable, error);
+  if (bus == NULL)
+    return -1;
+
+  attributes = make_attributes (app_id, connection_id, NULL);
+  items = secret_password_searchv_sync (flows_secrets_get_schema (), attributes,
+                                        SECRET_SEARCH_ALL, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, translate_error (OPERATION_COUNT_CONNECTION, connection_id, NULL,
+                                                 local_error, FALSE));
+      return -1;
+    }
+
+  return g_list_length (items);
 }

@@ -101,6 +101,19 @@ gboolean            flows_secrets_clear_connection_sync   (const char         *a
                                                            GCancellable       *cancellable,
                                                            GError            **error);
 
+/* How many items connection_id has in the keyring (locked ones too), or -1 with an error. */
+void                flows_secrets_count_connection_async  (const char         *app_id,
+                                                           const char         *connection_id,
+                                                           GCancellable       *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer            user_data);
+gssize              flows_secrets_count_connection_finish (GAsyncResult       *result,
+                                                           GError            **error);
+gssize              flows_secrets_count_connection_sync   (const char         *app_id,
+                                                           const char         *connection_id,
+                                                           GCancellable       *cancellable,
+                                                           GError            **error);
+
 /* Overwrites the bytes of secret, then frees it. NULL is allowed. */
 void                flows_secrets_free                  (char                 *secret);
 

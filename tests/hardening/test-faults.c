@@ -152,11 +152,6 @@ check_no_secret_service_in_child (void)
 static void
 test_no_secret_service (void)
 {
-  static const char * const programs[] = { "dbus-daemon", NULL };
-  g_autofree char *dir = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *env_address = NULL;
-  g_autoptr(GSubprocess) bus = NULL;
   g_autofree char *output = NULL;
 
   if (test_is_child ())
@@ -164,22 +159,10 @@ test_no_secret_service (void)
       check_no_secret_service_in_child ();
       return;
     }
-  if (!test_need_programs (programs))
+  if ((output = test_run_child_without_secret_service ()) == NULL)
     return;
-
-  dir = test_make_temp_dir ("flows-fault-bus-XXXXXX");
-  bus = test_start_bus (dir, &address);
-  env_address = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", address, NULL);
-  {
-    const char *env[] = { env_address, NULL };
-
-    output = test_run_child (env);
-  }
   g_assert_true (g_pattern_match_simple ("*library: *ApiKey*was not saved*No Secret Service is available*", output));
   test_assert_not_contains (output, API_KEY);
-
-  test_stop_process (bus);
-  test_remove_tree (dir);
 }
 
 /* A keyring locked after one connection was added: adding another fails without a file, and

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "flows-secrets.h"
+#include "test-files.h"
 #include "test-session.h"
 
 gboolean
@@ -247,5 +248,31 @@ test_run_child (const char * const *env)
   if (!g_subprocess_get_if_exited (child) || g_subprocess_get_exit_status (child) != 0)
     g_error ("the child running %s failed:\n%s", g_test_get_path (), output);
   g_assert_nonnull (strstr (output, "child-done"));
+  return output;
+}
+
+char *
+test_run_child_without_secret_service (void)
+{
+  static const char * const programs[] = { "dbus-daemon", NULL };
+  g_autofree char *dir = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *env_address = NULL;
+  g_autoptr(GSubprocess) bus = NULL;
+  char *output;
+
+  if (!test_need_programs (programs))
+    return NULL;
+
+  dir = test_make_temp_dir ("flows-test-bus-XXXXXX");
+  bus = test_start_bus (dir, &address);
+  env_address = g_strconcat ("DBUS_SESSION_BUS_ADDRESS=", address, NULL);
+  {
+    const char *env[] = { env_address, NULL };
+
+    output = test_run_child (env);
+  }
+  test_stop_process (bus);
+  test_remove_tree (dir);
   return output;
 }

@@ -47,6 +47,9 @@ void         test_lock_default_keyring  (void);
  * "child-done"; returns what it printed (standard output and error). The child sees
  * FLOWS_TEST_CHILD=1: test_is_child(). */
 char        *test_run_child             (const char * const  *env);
+/* The same on a session bus of its own on which there is no Secret Service (test_start_bus()),
+ * stopped afterwards. NULL when dbus-daemon is not installed: the current test is skipped. */
+char        *test_run_child_without_secret_service (void);
 gboolean     test_is_child              (void);
 
 G_END_DECLS

@@ -191,31 +191,74 @@ test_widget_text (GtkWidget *root)
   return g_string_free (text, FALSE);
 }
 
-gboolean
-test_save_snapshot (GtkWidget   *widget,
-                    const char  *path,
-                    GError     **error)
+/* Appends what @widget draws to @snapshot: the paintable of a widget that is drawn (a window or
+ * a popover, each on a surface of its own). */
+static void
+append_widget (GtkSnapshot *snapshot,
+               GtkWidget   *widget)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+}
+
+/* Renders @snapshot's node with @widget's renderer and saves @area of it as a PNG at @path. */
+static gboolean
+save_node (GtkWidget              *widget,
+           GtkSnapshot            *snapshot,
+           const graphene_rect_t  *area,
+           const char             *path,
+           GError                **error)
+{
+  g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL || renderer == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s drew nothing", G_OBJECT_TYPE_NAME (widget));
       return FALSE;
     }
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  texture = gsk_renderer_render_texture (renderer, node, area);
   if (!gdk_texture_save_to_png (texture, path))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+test_save_snapshot (GtkWidget   *widget,
+                    const char  *path,
+                    GError     **error)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  append_widget (snapshot, widget);
+  return save_node (widget, snapshot, &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget)),
+                    path, error);
+}
+
+gboolean
+test_save_snapshot_with_popover (GtkWidget              *window,
+                                 GtkWidget              *popover,
+                                 const graphene_rect_t  *area,
+                                 const char             *path,
+                                 GError                **error)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GdkSurface *popup = gtk_native_get_surface (GTK_NATIVE (popover));
+  double window_x, window_y, popover_x, popover_y;
+
+  /* Where the popover's surface is on the window's, less the shadows around both. */
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
+  gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
+  append_widget (snapshot, window);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (gdk_popup_get_position_x (GDK_POPUP (popup)) + popover_x - window_x,
+                                                          gdk_popup_get_position_y (GDK_POPUP (popup)) + popover_y - window_y));
+  append_widget (snapshot, popover);
+  gtk_snapshot_restore (snapshot);
+  return save_node (window, snapshot, area, path, error);
 }

@@ -56,5 +56,13 @@ char      *test_widget_text         (GtkWidget      *root);
 gboolean   test_save_snapshot       (GtkWidget      *widget,
                                      const char     *path,
                                      GError        **error);
+/* The same for @window with @popover, open on it, drawn over it at its place; only @area
+ * (in @window's coordinates) is saved. A popover is a surface of its own, which the window's
+ * own rendering leaves out. */
+gboolean   test_save_snapshot_with_popover (GtkWidget             *window,
+                                            GtkWidget             *popover,
+                                            const graphene_rect_t *area,
+                                            const char            *path,
+                                            GError               **error);
 
 G_END_DECLS

@@ -1,5 +1,9 @@
 /* test-window.c — the main window as a user meets it: the real FlowsApplication on a library in
- * a temporary folder, driven through its actions and found by what it shows. */
+ * a temporary folder, driven through its actions, the pointer and the keyboard of the X server
+ * (XTest), and found by what it shows.
+ *
+ * Runs alone (is_parallel: false in tests/meson.build): keys go to the window under the pointer
+ * of the shared X screen. */
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
@@ -7,8 +11,13 @@
 #include "flows-application.h"
 #include "flows-app-templates.h"
 #include "flows-document.h"
+#include "flows-rename-app-dialog.h"
+#include "flows-secrets.h"
 #include "flows-window.h"
+#include "runner-helpers.h"
 #include "test-files.h"
+#include "test-input.h"
+#include "test-session.h"
 #include "test-ui.h"
 #include "test-wait.h"
 
@@ -276,6 +285,549 @@ test_sign_in_module (void)
   g_assert_false (sign_in_window_open (NULL));
 }
 
+/* Apps: rename, duplicate, delete, names, search ----------------------------------------------- */
+
+/* Lets @widget draw two frames: what was changed is laid out and drawn. */
+static void
+settle_on (GtkWidget *widget)
+{
+  test_input_set_frame_widget (widget);
+  test_input_settle ();
+  test_input_set_frame_widget (NULL);
+}
+
+static FlowsLibrary *
+library (void)
+{
+  return flows_application_get_library (application);
+}
+
+/* The row of the sidebar that shows the App named @name: the list item around its label. */
+static GtkWidget *
+sidebar_row (const char *name)
+{
+  GtkWidget *sidebar = find_sidebar (GTK_WIDGET (window ()));
+  GtkWidget *widget = find_label (sidebar, name);
+
+  g_assert_nonnull (widget);
+  while (gtk_widget_get_parent (widget) != sidebar)
+    widget = gtk_widget_get_parent (widget);
+  return widget;
+}
+
+static gboolean
+sidebar_lacks_app (gpointer name)
+{
+  return !sidebar_shows_app (name);
+}
+
+static gboolean
+window_title_is (gpointer title)
+{
+  return g_strcmp0 (gtk_window_get_title (GTK_WINDOW (window ())), title) == 0;
+}
+
+static const char *
+content_page (void)
+{
+  GtkWidget *view_stack = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  GtkStack *content_stack = GTK_STACK (gtk_widget_get_ancestor (view_stack, GTK_TYPE_STACK));
+
+  return gtk_stack_get_visible_child_name (content_stack);
+}
+
+static gboolean
+is_mapped_button_labelled (GtkWidget     *widget,
+                           gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+is_mapped_button_with_icon (GtkWidget     *widget,
+                            gconstpointer  icon_name)
+{
+  return GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0;
+}
+
+static gboolean
+is_toast_close_button (GtkWidget     *widget,
+                       gconstpointer  unused)
+{
+  return is_mapped_button_with_icon (widget, "window-close-symbolic") &&
+         gtk_widget_get_ancestor (widget, g_type_from_name ("AdwToastWidget")) != NULL;
+}
+
+/* Closes the toasts on show, and those queued behind them: an error toast stays until closed. */
+static void
+close_toasts (void)
+{
+  GtkWidget *close;
+
+  while ((close = test_find_widget (GTK_WIDGET (window ()), is_toast_close_button, NULL)) != NULL)
+    {
+      /* After its show animation (see flows-toast.h). */
+      test_spin (400);
+      g_signal_emit_by_name (close, "clicked");
+      test_spin (400);
+    }
+}
+
+static gboolean
+undo_toast_shown (gpointer unused)
+{
+  return test_find_widget (GTK_WIDGET (window ()), is_mapped_button_labelled, "_Undo") != NULL;
+}
+
+/* The toast with Undo, once shown, and its show animation over (libadwaita 1.2 must not have it
+ * dismissed before: see flows-toast.h). */
+static GtkWidget *
+wait_for_undo_toast (void)
+{
+  GtkWidget *undo;
+
+  test_wait_for (undo_toast_shown, NULL, WAIT_MS);
+  test_spin (400);
+  undo = test_find_widget (GTK_WIDGET (window ()), is_mapped_button_labelled, "_Undo");
+  g_assert_nonnull (undo);
+  return gtk_widget_get_parent (undo);
+}
+
+static FlowsApp *
+add_app (const char *name)
+{
+  g_autoptr(FlowsApp) app = test_library_add_template (library (), name, FLOWS_CONNECTION_TYPE_GENERIC);
+
+  test_wait_for (sidebar_shows_app, (gpointer)name, WAIT_MS);
+  return g_steal_pointer (&app);
+}
+
+static gboolean
+is_mapped_error_label (GtkWidget     *widget,
+                       gconstpointer  unused)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) && gtk_widget_has_css_class (widget, "error");
+}
+
+/* What the name field of a dialog says is wrong with the name, or NULL. */
+static const char *
+name_problem (GtkWidget *dialog)
+{
+  GtkWidget *label = test_find_widget (dialog, is_mapped_error_label, NULL);
+
+  return label != NULL ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+static gboolean
+rename_dialog_open (gpointer unused)
+{
+  return test_find_toplevel (FLOWS_TYPE_RENAME_APP_DIALOG) != NULL;
+}
+
+static gboolean
+rename_dialog_closed (gpointer unused)
+{
+  return test_find_toplevel (FLOWS_TYPE_RENAME_APP_DIALOG) == NULL;
+}
+
+/* Rename refuses an empty name and one another App has in any case, saying why, and renames;
+ * the window title, the header and the sidebar follow. */
+static void
+test_apps_rename (void)
+{
+  g_autoptr(FlowsApp) app = add_app ("Barometer");
+  g_autofree char *path = test_library_app_path (data_dir, app);
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  flows_window_select_app (window (), flows_app_get_id (app));
+  test_wait_for (window_title_is, "Barometer – Flows Studio", WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.rename-app", "s", flows_app_get_id (app)));
+  test_wait_for (rename_dialog_open, NULL, WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (test_find_toplevel (FLOWS_TYPE_RENAME_APP_DIALOG));
+  entry = test_find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Barometer");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  g_assert_null (name_problem (GTK_WIDGET (dialog)));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "  ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  g_assert_cmpstr (name_problem (GTK_WIDGET (dialog)), ==, "An App needs a name");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "oauth SANDBOX (sample)");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  g_assert_cmpstr (name_problem (GTK_WIDGET (dialog)), ==, "Another App is named “OAuth Sandbox (sample)” already, which differs only in case");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Hygrometer");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "rename"));
+  g_assert_null (name_problem (GTK_WIDGET (dialog)));
+  adw_message_dialog_response (dialog, "rename");
+  gtk_window_close (GTK_WINDOW (dialog));
+  test_wait_for (rename_dialog_closed, NULL, WAIT_MS);
+
+  g_assert_cmpstr (flows_app_get_name (app), ==, "Hygrometer");
+  g_assert_true (test_tree_contains (path, "\"Hygrometer\""));
+  test_wait_for (sidebar_shows_app, "Hygrometer", WAIT_MS);
+  test_wait_for (window_title_is, "Hygrometer – Flows Studio", WAIT_MS);
+  g_assert_cmpstr (content_page (), ==, "app");
+}
+
+static void
+test_apps_duplicate (void)
+{
+  g_autoptr(FlowsApp) app = add_app ("Thermometer");
+  g_autoptr(GPtrArray) connections = NULL;
+  FlowsApp *copy;
+
+  close_toasts ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.duplicate-app", "s", flows_app_get_id (app)));
+  copy = flows_library_find_app (library (), "Thermometer (copy)");
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (flows_app_get_id (copy), !=, flows_app_get_id (app));
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (copy)), ==,
+                    g_list_model_get_n_items (flows_app_get_flows (app)));
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_params (copy)), ==,
+                    g_list_model_get_n_items (flows_app_get_params (app)));
+  connections = flows_library_get_app_connections (library (), copy);
+  g_assert_cmpuint (connections->len, ==, 0);
+
+  /* The copy is shown, and the toast says its connections were not copied. */
+  test_wait_for (sidebar_shows_app, "Thermometer (copy)", WAIT_MS);
+  test_wait_for (window_title_is, "Thermometer (copy) – Flows Studio", WAIT_MS);
+  test_wait_for (window_shows_label, "Duplicated as “Thermometer (copy)”. Connections are not copied.", WAIT_MS);
+}
+
+/* An App with a connection whose two values are in the keyring. */
+typedef struct
+{
+  FlowsApp        *app;
+  FlowsConnection *connection;
+  char            *app_path;
+  char            *connection_path;
+} Doomed;
+
+static void
+doomed_set_up (Doomed     *doomed,
+               const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *connection_id = g_strconcat (name, "-connection", NULL);
+  g_autofree char *basename = g_strconcat (connection_id, ".json", NULL);
+
+  doomed->app = add_app (name);
+  doomed->app_path = test_library_app_path (data_dir, doomed->app);
+  doomed->connection = flows_connection_new (connection_id, flows_app_get_id (doomed->app), "Office");
+  doomed->connection_path = g_build_filename (data_dir, "connections", basename, NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("Key%u", i);
+
+      g_assert_true (flows_secrets_store_sync (flows_app_get_id (doomed->app), connection_id, key, "s3cr3t", NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (flows_library_add_connection (library (), doomed->connection, &error));
+  g_assert_no_error (error);
+}
+
+static gssize
+doomed_secrets (Doomed *doomed)
+{
+  g_autoptr(GError) error = NULL;
+  gssize n = flows_secrets_count_connection_sync (flows_app_get_id (doomed->app),
+                                                  flows_connection_get_id (doomed->connection), NULL, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+/* Everything is where it was: in the library, on disk and in the keyring. */
+static void
+assert_doomed_kept (Doomed *doomed)
+{
+  g_assert_true (flows_library_find_app (library (), flows_app_get_id (doomed->app)) == doomed->app);
+  g_assert_nonnull (flows_library_find_connection (library (), flows_connection_get_id (doomed->connection)));
+  g_assert_true (g_file_test (doomed->app_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (doomed->connection_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (doomed_secrets (doomed), ==, 2);
+}
+
+static gboolean
+doomed_gone (gpointer user_data)
+{
+  Doomed *doomed = user_data;
+
+  return flows_library_find_app (library (), flows_app_get_id (doomed->app)) == NULL;
+}
+
+static void
+assert_doomed_deleted (Doomed *doomed)
+{
+  test_wait_for (doomed_gone, doomed, WAIT_MS);
+  g_assert_null (flows_library_find_connection (library (), flows_connection_get_id (doomed->connection)));
+  g_assert_false (g_file_test (doomed->app_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (doomed->connection_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (doomed_secrets (doomed), ==, 0);
+}
+
+static void
+doomed_tear_down (Doomed *doomed)
+{
+  if (doomed->app != NULL)
+    test_clear_connection_secrets (flows_app_get_id (doomed->app), flows_connection_get_id (doomed->connection));
+  g_clear_object (&doomed->app);
+  g_clear_object (&doomed->connection);
+  g_clear_pointer (&doomed->app_path, g_free);
+  g_clear_pointer (&doomed->connection_path, g_free);
+}
+
+/* Delete hides the App at once and leaves its files and keyring items until the toast goes;
+ * Undo brings it back as it was. */
+static void
+test_apps_delete_undo (void)
+{
+  Doomed doomed = { 0 };
+  GtkWidget *toast;
+  g_autofree char *toast_text = NULL;
+
+  if (!test_need_keyring ())
+    return;
+
+  doomed_set_up (&doomed, "Anemometer");
+  flows_window_select_app (window (), flows_app_get_id (doomed.app));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.delete-app", "s", flows_app_get_id (doomed.app)));
+  test_wait_for (sidebar_lacks_app, "Anemometer", WAIT_MS);
+  /* Another App took its place. */
+  g_assert_false (window_title_is ("Anemometer – Flows Studio"));
+  g_assert_cmpstr (content_page (), ==, "app");
+
+  toast = wait_for_undo_toast ();
+  toast_text = test_widget_text (toast);
+  test_assert_contains (toast_text, "“Anemometer” deleted with 1 connection and 2 stored secrets");
+  assert_doomed_kept (&doomed);
+
+  g_signal_emit_by_name (test_find_widget (toast, is_mapped_button_labelled, "_Undo"), "clicked");
+  test_wait_for (sidebar_shows_app, "Anemometer", WAIT_MS);
+  test_wait_for (window_title_is, "Anemometer – Flows Studio", WAIT_MS);
+  /* Long after the toast would have gone, nothing is deleted. */
+  test_spin (500);
+  assert_doomed_kept (&doomed);
+  doomed_tear_down (&doomed);
+}
+
+/* Once the toast goes, the App's file, its connection's file and its keyring items go. */
+static void
+test_apps_delete_committed (void)
+{
+  Doomed doomed = { 0 };
+  GtkWidget *toast;
+
+  if (!test_need_keyring ())
+    return;
+
+  doomed_set_up (&doomed, "Pluviometer");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.delete-app", "s", flows_app_get_id (doomed.app)));
+  toast = wait_for_undo_toast ();
+  assert_doomed_kept (&doomed);
+  g_signal_emit_by_name (test_get_widget (toast, is_toast_close_button, NULL), "clicked");
+  assert_doomed_deleted (&doomed);
+  g_assert_false (sidebar_shows_app ("Pluviometer"));
+  doomed_tear_down (&doomed);
+}
+
+/* A window that goes (the application quits after it) deletes what waits for its toast. */
+static void
+test_apps_delete_committed_with_window (void)
+{
+  Doomed doomed = { 0 };
+  FlowsWindow *second;
+
+  if (!test_need_keyring ())
+    return;
+
+  doomed_set_up (&doomed, "Hyetometer");
+  second = flows_window_new (ADW_APPLICATION (application), library ());
+  test_window_show (GTK_WINDOW (second));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (second), "win.delete-app", "s", flows_app_get_id (doomed.app)));
+  test_spin (200);
+  assert_doomed_kept (&doomed);
+  test_window_destroy (GTK_WINDOW (second));
+  assert_doomed_deleted (&doomed);
+  doomed_tear_down (&doomed);
+}
+
+/* The New App dialog refuses a name another App has, in any case, with the reason under the
+ * name; the new App opens on its Authentication view, whatever view was on before. */
+static void
+test_apps_new_app_name (void)
+{
+  GtkWidget *view_stack = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  GtkWidget *dialog;
+  GtkWidget *name_row;
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "connections");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.new-app", NULL));
+  test_wait_for (new_app_dialog_open, NULL, WAIT_MS);
+  dialog = find_new_app_dialog ();
+  name_row = test_find_widget_of_type (dialog, ADW_TYPE_ENTRY_ROW);
+
+  /* Empty at first: Create does nothing, and there is nothing to say yet. */
+  gtk_widget_activate_action (dialog, "new-app.create", NULL);
+  g_assert_nonnull (find_new_app_dialog ());
+  g_assert_null (name_problem (dialog));
+
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "TODOIST (Sample)");
+  test_wait_idle ();
+  g_assert_cmpstr (name_problem (dialog), ==, "Another App is named “Todoist (sample)” already, which differs only in case");
+  g_assert_true (gtk_widget_has_css_class (name_row, "error"));
+  gtk_widget_activate_action (dialog, "new-app.create", NULL);
+  g_assert_nonnull (find_new_app_dialog ());
+  g_assert_null (flows_library_find_app (library (), "TODOIST (Sample)"));
+
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Hail Sensor");
+  test_wait_idle ();
+  g_assert_null (name_problem (dialog));
+  g_assert_false (gtk_widget_has_css_class (name_row, "error"));
+  g_assert_true (gtk_widget_activate_action (dialog, "new-app.create", NULL));
+  test_spin (100);
+  g_assert_nonnull (flows_library_find_app (library (), "Hail Sensor"));
+  test_wait_for (window_title_is, "Hail Sensor – Flows Studio", WAIT_MS);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (view_stack)), ==, "connection");
+}
+
+/* A search that hides the App shown shows that instead of the App; Enter picks the first match. */
+static void
+test_apps_search (void)
+{
+  GtkWidget *entry = test_find_widget_of_type (GTK_WIDGET (window ()), GTK_TYPE_SEARCH_ENTRY);
+  g_autoptr(FlowsApp) app = add_app ("Seismograph");
+
+  flows_window_select_app (window (), flows_app_get_id (app));
+  test_wait_for (window_title_is, "Seismograph – Flows Studio", WAIT_MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.search", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "todo");
+  test_wait_for (sidebar_lacks_app, "Seismograph", WAIT_MS);
+  g_assert_cmpstr (content_page (), ==, "hidden");
+  g_assert_true (window_title_is ("Flows Studio"));
+  g_assert_true (window_shows_label ("“Seismograph” does not match the search."));
+
+  g_signal_emit_by_name (entry, "activate");
+  test_wait_for (window_title_is, "Todoist (sample) – Flows Studio", WAIT_MS);
+  g_assert_cmpstr (content_page (), ==, "app");
+
+  /* Cleared, the sidebar lists every App again. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  test_wait_for (sidebar_shows_app, "Seismograph", WAIT_MS);
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_BAR)), FALSE);
+}
+
+static gboolean
+is_tooltip_label (GtkWidget     *widget,
+                  gconstpointer  text)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_str_equal (G_OBJECT_TYPE_NAME (native), "GtkTooltipWindow") &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
+tooltip_shows (gpointer text)
+{
+  return test_find_widget (GTK_WIDGET (window ()), is_tooltip_label, text) != NULL;
+}
+
+/* A long name is cut short in the sidebar, and shows whole in the row's tooltip. */
+static void
+test_apps_long_name (void)
+{
+  static const char *name = "Meteorological Observatory of the Upper Atmosphere and Its Many Instruments";
+  g_autoptr(FlowsApp) app = add_app (name);
+  GtkWidget *title;
+
+  /* Laid out, so that the pointer goes where the row is now. */
+  test_input_set_frame_widget (GTK_WIDGET (window ()));
+  test_input_settle ();
+  title = find_label (sidebar_row (name), name);
+  g_assert_true (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (title))));
+  /* Two moves: GTK takes a tooltip's place from motion inside the window, not from entering it. */
+  test_pointer_move_to (title, 20, 8);
+  test_pointer_move_to (title, 24, 8);
+  test_wait_for (tooltip_shows, (gpointer)name, WAIT_MS);
+  test_pointer_move_to (GTK_WIDGET (window ()), 600, 5);
+  test_input_set_frame_widget (NULL);
+}
+
+static gboolean
+row_menu_open (gpointer row)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (test_find_widget_of_type (row, GTK_TYPE_MENU_BUTTON));
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+  return popover != NULL && gtk_widget_get_mapped (GTK_WIDGET (popover));
+}
+
+static gboolean
+row_menu_closed (gpointer row)
+{
+  return !row_menu_open (row);
+}
+
+/* The row menu and the list's keys, from the keyboard alone: Shift+F10 opens the menu, whose
+ * first item renames; F2 renames; Delete deletes and Ctrl+Z brings the App back. */
+static void
+test_apps_keyboard (void)
+{
+  g_autoptr(FlowsApp) app = add_app ("Barograph");
+  GtkWidget *row = sidebar_row ("Barograph");
+  GtkWidget *list = find_sidebar (GTK_WIDGET (window ()));
+
+  /* Keys go to the window under the pointer (Xvfb has no window manager). */
+  test_input_set_frame_widget (GTK_WIDGET (window ()));
+  test_pointer_move_to (list, 60, 5);
+  gtk_widget_grab_focus (row);
+  test_input_settle ();
+
+  test_press_key (XK_F10, XK_Shift_L, 0);
+  test_wait_for (row_menu_open, row, WAIT_MS);
+  test_press_key (XK_Escape, 0);
+  test_wait_for (row_menu_closed, row, WAIT_MS);
+  test_press_key (XK_Menu, 0);
+  test_wait_for (row_menu_open, row, WAIT_MS);
+  /* The first item, Rename…, has the focus. */
+  test_press_key (XK_Return, 0);
+  test_wait_for (rename_dialog_open, NULL, WAIT_MS);
+  test_press_key (XK_a, XK_Control_L, 0);
+  test_type_text ("Thermograph");
+  test_press_key (XK_Return, 0);
+  test_wait_for (rename_dialog_closed, NULL, WAIT_MS);
+  g_assert_cmpstr (flows_app_get_name (app), ==, "Thermograph");
+
+  /* F2 on the row, which kept the focus; Escape cancels. */
+  row = sidebar_row ("Thermograph");
+  gtk_widget_grab_focus (row);
+  test_press_key (XK_F2, 0);
+  test_wait_for (rename_dialog_open, NULL, WAIT_MS);
+  test_press_key (XK_Escape, 0);
+  test_wait_for (rename_dialog_closed, NULL, WAIT_MS);
+  g_assert_cmpstr (flows_app_get_name (app), ==, "Thermograph");
+
+  /* Delete, then Ctrl+Z in the list. */
+  row = sidebar_row ("Thermograph");
+  gtk_widget_grab_focus (row);
+  test_press_key (XK_Delete, 0);
+  test_wait_for (sidebar_lacks_app, "Thermograph", WAIT_MS);
+  wait_for_undo_toast ();
+  gtk_widget_grab_focus (list);
+  test_press_key (XK_z, XK_Control_L, 0);
+  test_wait_for (sidebar_shows_app, "Thermograph", WAIT_MS);
+  test_spin (500);
+  g_assert_true (flows_library_find_app (library (), flows_app_get_id (app)) == app);
+  test_input_set_frame_widget (NULL);
+}
+
 /* Saves the window as a PNG, the way it draws itself. */
 static void
 save_screenshot (const char *directory,
@@ -283,9 +835,36 @@ save_screenshot (const char *directory,
 {
   g_autofree char *path = g_build_filename (directory, name, NULL);
   g_autoptr(GError) error = NULL;
+  gboolean saved;
 
-  g_assert_true (test_save_snapshot (GTK_WIDGET (window ()), path, &error));
+  /* A window whose last change is not drawn yet has nothing to show. */
+  settle_on (GTK_WIDGET (window ()));
+  saved = test_save_snapshot (GTK_WIDGET (window ()), path, &error);
   g_assert_no_error (error);
+  g_assert_true (saved);
+}
+
+/* The sidebar with the menu of the sample's row open. */
+static void
+save_menu_screenshot (const char *directory,
+                      const char *name)
+{
+  g_autofree char *path = g_build_filename (directory, name, NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row = sidebar_row ("OAuth Sandbox (sample)");
+  GtkMenuButton *button = GTK_MENU_BUTTON (test_find_widget_of_type (row, GTK_TYPE_MENU_BUTTON));
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  gboolean saved;
+
+  gtk_menu_button_popup (button);
+  test_wait_for (row_menu_open, row, WAIT_MS);
+  /* Drawn, the popover's animation over. */
+  test_spin (300);
+  settle_on (popover);
+  saved = test_save_snapshot_with_popover (GTK_WIDGET (window ()), popover, &GRAPHENE_RECT_INIT (0, 0, 560, 340), path, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  gtk_popover_popdown (GTK_POPOVER (popover));
 }
 
 /* The screenshots of the metainfo and the README, taken when FLOWS_SCREENSHOT_DIR is set. */
@@ -307,6 +886,7 @@ test_screenshots (void)
     }
 
   gtk_window_set_default_size (GTK_WINDOW (window ()), 1200, 800);
+  close_toasts ();
   flows_window_select_app (window (), "sandbox-sample");
   view_stack = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
@@ -315,6 +895,8 @@ test_screenshots (void)
       test_spin (500);
       save_screenshot (directory, views[i].file);
     }
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "connection");
+  save_menu_screenshot (directory, "apps-menu.png");
 }
 
 static void
@@ -356,6 +938,8 @@ main (int    argc,
 {
   int status;
 
+  /* XTest needs X11, the only display GTK may then open. */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
   if (!test_ui_init (&argc, &argv))
     {
       g_test_skip ("no display");
@@ -379,6 +963,15 @@ main (int    argc,
   g_test_add_func ("/window/external-edit", test_external_edit_shows);
   g_test_add_func ("/window/sign-in-module-missing", test_sign_in_module_missing);
   g_test_add_func ("/window/sign-in-module", test_sign_in_module);
+  g_test_add_func ("/window/apps/rename", test_apps_rename);
+  g_test_add_func ("/window/apps/duplicate", test_apps_duplicate);
+  g_test_add_func ("/window/apps/delete-undo", test_apps_delete_undo);
+  g_test_add_func ("/window/apps/delete-committed", test_apps_delete_committed);
+  g_test_add_func ("/window/apps/delete-committed-with-window", test_apps_delete_committed_with_window);
+  g_test_add_func ("/window/apps/new-app-name", test_apps_new_app_name);
+  g_test_add_func ("/window/apps/search", test_apps_search);
+  g_test_add_func ("/window/apps/long-name", test_apps_long_name);
+  g_test_add_func ("/window/apps/keyboard", test_apps_keyboard);
   g_test_add_func ("/window/screenshots", test_screenshots);
 
   status = g_test_run ();

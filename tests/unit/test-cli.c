@@ -155,7 +155,8 @@ test_help (void)
 {
   g_autoptr(TestCli) run = CLI ("--help");
   g_autoptr(TestCli) command_help = CLI ("new-app", "--help");
-  static const char * const commands[] = { "apps", "new-app", "validate", "export", "import", "connection", NULL };
+  static const char * const commands[] = { "apps", "new-app", "rename-app", "delete-app", "validate", "export", "import",
+                                           "connection", NULL };
 
   assert_status (run, 0);
   g_assert_cmpstr (run->err, ==, "");
@@ -309,6 +310,23 @@ test_new_app_usage (void)
 
   /* None of them created anything. */
   g_assert_false (g_file_test (library_dir, G_FILE_TEST_EXISTS));
+  test_remove_tree (dir);
+}
+
+/* No two Apps have the same name, whatever its case: flows-cli finds Apps by name. */
+static void
+test_new_app_name_taken (void)
+{
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *id = new_app (dir, "Weather", "generic");
+  g_autoptr(TestCli) same = CLI ("new-app", "Weather", "--type", "generic", "--data-dir", dir);
+  g_autoptr(TestCli) other_case = CLI ("new-app", " WEATHER ", "--type", "oauth", "--data-dir", dir);
+  g_autoptr(FlowsLibrary) library = NULL;
+
+  assert_failed (same, "Another App is named “Weather” already");
+  assert_failed (other_case, "Another App is named “Weather” already, which differs only in case");
+  library = test_library_open (dir);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 1);
   test_remove_tree (dir);
 }
 
@@ -882,6 +900,124 @@ test_export_has_no_secret (void)
   test_remove_tree (dir);
 }
 
+/* rename-app, delete-app --------------------------------------------------------------------- */
+
+static void
+test_rename_app (void)
+{
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *weather_id = new_app (dir, "Weather", "generic");
+  g_autofree char *mail_id = new_app (dir, "Mail", "oauth");
+  g_autoptr(TestCli) by_name = CLI ("rename-app", "Weather", "  Atmosphere ", "--data-dir", dir);
+  g_autoptr(TestCli) by_id = CLI ("rename-app", weather_id, "ATMOSPHERE", "--data-dir", dir);
+  g_autoptr(TestCli) taken = CLI ("rename-app", weather_id, "mail", "--data-dir", dir);
+  g_autoptr(TestCli) blank = CLI ("rename-app", weather_id, " ", "--data-dir", dir);
+  g_autoptr(TestCli) unknown = CLI ("rename-app", "Nothing", "Something", "--data-dir", dir);
+  g_autoptr(TestCli) one_argument = CLI ("rename-app", weather_id, "--data-dir", dir);
+  g_autoptr(FlowsLibrary) library = NULL;
+
+  assert_status (by_name, 0);
+  g_assert_cmpstr (by_name->out, ==, "Renamed “Weather” to “Atmosphere”.\n");
+  g_assert_cmpstr (by_name->err, ==, "");
+  /* A change of case only is a rename like any other. */
+  assert_status (by_id, 0);
+  g_assert_cmpstr (by_id->out, ==, "Renamed “Atmosphere” to “ATMOSPHERE”.\n");
+
+  assert_failed (taken, "Another App is named “Mail” already");
+  assert_usage (blank, "the name must not be empty");
+  assert_failed (unknown, "no App has the id or name “Nothing”");
+  assert_usage (one_argument, "missing arguments");
+
+  library = test_library_open (dir);
+  g_assert_cmpstr (flows_app_get_name (flows_library_find_app (library, weather_id)), ==, "ATMOSPHERE");
+  g_assert_cmpstr (flows_app_get_name (flows_library_find_app (library, mail_id)), ==, "Mail");
+  test_remove_tree (dir);
+}
+
+/* Asks first, deletes only on "y" or --yes, and says what went: the connections and their
+ * keyring items, while another App's connection stays. */
+static void
+test_delete_app (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *app_id = NULL;
+  g_autofree char *other_id = NULL;
+  g_autofree char *suffix = NULL;
+  g_autofree char *other_suffix = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *other_secret = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *other_connection_id = NULL;
+  g_autofree char *app_path = NULL;
+  g_autofree char *connection_path = NULL;
+  g_autofree char *other_connection_path = NULL;
+  g_autoptr(TestCli) no_answer = NULL;
+  g_autoptr(TestCli) no = NULL;
+  g_autoptr(TestCli) yes = NULL;
+  g_autoptr(TestCli) again = NULL;
+  char *stored;
+
+  if (!test_need_keyring ())
+    return;
+
+  dir = test_make_temp_dir (TEMP_DIR);
+  app_id = new_app (dir, "Deleted API", "generic");
+  other_id = new_app (dir, "Kept API", "generic");
+  secret = new_secret (&suffix);
+  other_secret = new_secret (&other_suffix);
+  connection_id = add_with_secret (dir, app_id, secret, suffix, FALSE);
+  other_connection_id = add_with_secret (dir, other_id, other_secret, other_suffix, FALSE);
+  app_path = document_path (dir, "apps", app_id);
+  connection_path = document_path (dir, "connections", connection_id);
+  other_connection_path = document_path (dir, "connections", other_connection_id);
+
+  /* Nothing on standard input, or anything but yes, deletes nothing. */
+  no_answer = CLI ("delete-app", "Deleted API", "--data-dir", dir);
+  assert_status (no_answer, 1);
+  test_assert_contains (no_answer->err, "Delete “Deleted API” with 1 connection (“Keyed”) and 1 keyring item? [y/N]");
+  test_assert_contains (no_answer->err, "flows-cli: nothing was deleted");
+  no = CLI_INPUT ("n\n", "delete-app", app_id, "--data-dir", dir);
+  assert_status (no, 1);
+  g_assert_true (g_file_test (app_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (connection_path, G_FILE_TEST_IS_REGULAR));
+
+  yes = CLI_INPUT ("y\n", "delete-app", app_id, "--data-dir", dir);
+  assert_status (yes, 0);
+  g_assert_cmpstr (yes->out, ==, "Deleted “Deleted API” with 1 connection (“Keyed”) and 1 keyring item.\n");
+  g_assert_false (g_file_test (app_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (connection_path, G_FILE_TEST_EXISTS));
+  stored = lookup_secret (app_id, connection_id, "ApiKey");
+  g_assert_null (stored);
+
+  g_assert_true (g_file_test (other_connection_path, G_FILE_TEST_IS_REGULAR));
+  stored = lookup_secret (other_id, other_connection_id, "ApiKey");
+  g_assert_cmpstr (stored, ==, other_secret);
+  flows_secrets_free (stored);
+
+  again = CLI ("delete-app", app_id, "--yes", "--data-dir", dir);
+  assert_failed (again, app_id);
+
+  test_clear_connection_secrets (other_id, other_connection_id);
+  test_remove_tree (dir);
+}
+
+static void
+test_delete_app_without_connections (void)
+{
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *app_id = new_app (dir, "Lonely", "oauth");
+  g_autofree char *app_path = document_path (dir, "apps", app_id);
+  g_autoptr(TestCli) run = CLI ("delete-app", "Lonely", "-y", "--data-dir", dir);
+  g_autoptr(TestCli) apps = CLI ("apps", "--data-dir", dir);
+
+  assert_status (run, 0);
+  g_assert_cmpstr (run->out, ==, "Deleted “Lonely” with no connection.\n");
+  g_assert_cmpstr (run->err, ==, "");
+  g_assert_false (g_file_test (app_path, G_FILE_TEST_EXISTS));
+  test_assert_contains (apps->out, "No Apps yet");
+  test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -896,6 +1032,10 @@ main (int    argc,
   g_test_add_func ("/cli/apps/broken-file", test_apps_broken_file);
   g_test_add_func ("/cli/new-app/ok", test_new_app);
   g_test_add_func ("/cli/new-app/usage", test_new_app_usage);
+  g_test_add_func ("/cli/new-app/name-taken", test_new_app_name_taken);
+  g_test_add_func ("/cli/rename-app", test_rename_app);
+  g_test_add_func ("/cli/delete-app/with-connections", test_delete_app);
+  g_test_add_func ("/cli/delete-app/without-connections", test_delete_app_without_connections);
   g_test_add_func ("/cli/validate/templates", test_validate_templates);
   g_test_add_func ("/cli/validate/unknown-reference", test_validate_unknown_reference);
   g_test_add_func ("/cli/validate/errors", test_validate_errors);

@@ -7,6 +7,7 @@
 #include "flows-app-templates.h"
 #include "flows-connection-settings-page.h"
 #include "flows-new-app-dialog.h"
+#include "flows-ui-shared.h"
 
 struct _FlowsNewAppDialog
 {
@@ -16,6 +17,7 @@ struct _FlowsNewAppDialog
 
   AdwToastOverlay *toast_overlay;
   AdwEntryRow     *name_row;
+  GtkWidget       *name_problem_label;
   AdwEntryRow     *description_row;
   GtkCheckButton  *oauth_check;
 };
@@ -42,12 +44,28 @@ get_name (FlowsNewAppDialog *self)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
 }
 
-static void
-update_create_action (FlowsNewAppDialog *self)
+/* Create is enabled only for a name the library takes (flows_library_check_app_name()).
+ * The reason shows under the name once something was typed: an empty field at the start needs
+ * no message. */
+static gboolean
+update_create_action (FlowsNewAppDialog *self,
+                      gboolean           show_problem)
 {
+  g_autoptr(GError) error = NULL;
   g_autofree char *name = get_name (self);
+  gboolean valid = self->library != NULL && flows_library_check_app_name (self->library, name, NULL, &error);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-app.create", *name != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-app.create", valid);
+  if (show_problem)
+    flows_show_field_problem (GTK_WIDGET (self->name_row), self->name_problem_label,
+                              valid || error == NULL ? NULL : error->message);
+  return valid;
+}
+
+static void
+on_name_changed (FlowsNewAppDialog *self)
+{
+  update_create_action (self, TRUE);
 }
 
 /* The redirect URL chosen in the preferences, when the schema is installed and the value is a
@@ -83,7 +101,7 @@ create (GtkWidget  *widget,
   g_autoptr(FlowsApp) app = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (*name == '\0')
+  if (!update_create_action (self, TRUE))
     return;
 
   app = flows_app_new_from_template (name, oauth ? FLOWS_CONNECTION_TYPE_OAUTH : FLOWS_CONNECTION_TYPE_GENERIC);
@@ -122,6 +140,13 @@ flows_new_app_dialog_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (flows_new_app_dialog_parent_class)->map (widget);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+}
+
+static void
+flows_new_app_dialog_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (flows_new_app_dialog_parent_class)->constructed (object);
+  update_create_action (FLOWS_NEW_APP_DIALOG (object), FALSE);
 }
 
 static void
@@ -177,6 +202,7 @@ flows_new_app_dialog_class_init (FlowsNewAppDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = flows_new_app_dialog_constructed;
   object_class->dispose = flows_new_app_dialog_dispose;
   object_class->get_property = flows_new_app_dialog_get_property;
   object_class->set_property = flows_new_app_dialog_set_property;
@@ -194,9 +220,10 @@ flows_new_app_dialog_class_init (FlowsNewAppDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-new-app-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, name_problem_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, description_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, oauth_check);
-  gtk_widget_class_bind_template_callback (widget_class, update_create_action);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
 
   gtk_widget_class_install_action (widget_class, "new-app.create", NULL, create);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -206,8 +233,8 @@ static void
 flows_new_app_dialog_init (FlowsNewAppDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  update_create_action (self);
 }
+
 
 GtkWidget *
 flows_new_app_dialog_new (GtkWindow    *parent,

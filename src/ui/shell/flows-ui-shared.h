@@ -50,4 +50,22 @@ flows_load_css_once (gsize      *loaded,
     }
 }
 
+/* Shows @problem (NULL: none) under the text field @field in @label, and marks the field
+ * invalid for assistive technologies, which read the label as its description. */
+static inline void
+flows_show_field_problem (GtkWidget  *field,
+                          GtkWidget  *label,
+                          const char *problem)
+{
+  if (problem != NULL)
+    gtk_widget_add_css_class (field, "error");
+  else
+    gtk_widget_remove_css_class (field, "error");
+  gtk_label_set_text (GTK_LABEL (label), problem != NULL ? problem : "");
+  gtk_widget_set_visible (label, problem != NULL);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID,
+                               problem != NULL ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, label, NULL, -1);
+}
+
 G_END_DECLS

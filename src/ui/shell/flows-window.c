@@ -10,11 +10,26 @@
 #include "flows-connections-page.h"
 #include "flows-flows-page.h"
 #include "flows-new-app-dialog.h"
+#include "flows-rename-app-dialog.h"
+#include "flows-toast.h"
 #include "flows-window.h"
 
 static void show_error (FlowsWindow *self,
                         const char  *summary,
                         const char  *details);
+
+/* An App deleted from the window but not from the library yet: hidden from the sidebar while its
+ * toast offers Undo; its files and keyring items go when the toast does (or the window, or the
+ * application). Reference-counted: the keyring calls made for it may end after the window. */
+typedef struct
+{
+  FlowsWindow  *window;        /* NULL once the window let go of it */
+  FlowsApp     *app;
+  guint         n_connections;
+  AdwToast     *toast;         /* NULL until its keyring items are counted */
+  GCancellable *cancellable;   /* of the count */
+  gboolean      committing;    /* being deleted from the library: too late to undo */
+} Deletion;
 
 struct _FlowsWindow
 {
@@ -29,6 +44,13 @@ struct _FlowsWindow
   /* The selected App's id: an App reloaded from disk is a new object with the same id. */
   char                       *app_id;
   GtkFileChooserNative       *file_chooser;
+  /* The window's title and the header follow the name and description of the App shown. */
+  GBindingGroup              *app_bindings;
+  GSignalGroup               *app_signals;
+  /* Deletion, in the order they were made: the last is the one Ctrl+Z brings back. */
+  GPtrArray                  *deletions;
+  /* The application's "shutdown", when the deletions still waiting are made. */
+  GSignalGroup               *application_signals;
 
   AdwToastOverlay            *toast_overlay;
   AdwLeaflet                 *leaflet;
@@ -43,8 +65,11 @@ struct _FlowsWindow
   GtkListBox                 *problems_list;
   GtkWidget                  *problems_scroller;
   AdwViewSwitcherTitle       *switcher_title;
+  GtkWidget                  *app_title;
   GtkStack                   *content_stack;
   AdwStatusPage              *empty_page;
+  AdwStatusPage              *hidden_page;
+  GMenuModel                 *app_menu;
   AdwViewStack               *view_stack;
   FlowsConnectionSettingsPage *settings_page;
   FlowsFlowsPage             *flows_page;
@@ -74,21 +99,99 @@ describe_app (FlowsApp *app)
   return g_strdup_printf ("%s · %s", type, flows);
 }
 
+/* The App a sidebar row shows: the item of its list item. */
+static FlowsApp *
+row_get_app (GtkWidget *row)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (row), "list-item");
+
+  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+}
+
+/* "row.rename" and the others: the window's action of that name for the row's App. */
+static void
+activate_row_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  GtkWidget *row = user_data;
+  FlowsApp *app = row_get_app (row);
+  g_autofree char *window_action = NULL;
+
+  if (app == NULL)
+    return;
+  window_action = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), "-app", NULL);
+  gtk_widget_activate_action (row, window_action, "s", flows_app_get_id (app));
+}
+
+static void
+popup_row_menu (GtkWidget *row)
+{
+  gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_last_child (row)));
+}
+
+static void
+on_row_secondary_click (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        GtkWidget       *row)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  popup_row_menu (row);
+}
+
+static void
+on_row_long_press (GtkGestureLongPress *gesture,
+                   double               x,
+                   double               y,
+                   GtkWidget           *row)
+{
+  popup_row_menu (row);
+}
+
+/* A name cut short shows whole in a tooltip; one that fits needs none. */
+static gboolean
+on_row_query_tooltip (GtkWidget  *row,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard_mode,
+                      GtkTooltip *tooltip,
+                      GtkLabel   *title)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (title)))
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (title));
+  return TRUE;
+}
+
 /* Sidebar rows are recycled (GtkListView): only those on screen exist, whatever the size of
- * the library. A row is an icon, the App's name and a one-line description; the name follows
- * the App the row shows through the row's binding group. */
+ * the library. A row is an icon, the App's name and a one-line description, and the button of
+ * the App's menu (also on a right click, a long press, Shift+F10 and the Menu key); the name
+ * follows the App the row shows through the row's binding group. */
 static void
 setup_app_row (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                FlowsWindow              *self)
 {
+  static const GActionEntry row_actions[] = {
+    { "rename", activate_row_action },
+    { "duplicate", activate_row_action },
+    { "export", activate_row_action },
+    { "delete", activate_row_action },
+  };
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *menu_button = gtk_menu_button_new ();
   GBindingGroup *app_bindings = g_binding_group_new ();
+  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkGesture *long_press = gtk_gesture_long_press_new ();
 
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (labels, TRUE);
   gtk_widget_set_margin_top (row, 6);
   gtk_widget_set_margin_bottom (row, 6);
   /* One line each: a sidebar row never needs more. */
@@ -100,9 +203,31 @@ setup_app_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (subtitle, "dim-label");
   gtk_box_append (GTK_BOX (labels), title);
   gtk_box_append (GTK_BOX (labels), subtitle);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (menu_button), self->app_menu);
+  gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (menu_button, "flat");
+  gtk_widget_set_tooltip_text (menu_button, _("App Menu"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("App Menu"), -1);
+
   gtk_box_append (GTK_BOX (row), gtk_image_new ());
   gtk_box_append (GTK_BOX (row), labels);
+  gtk_box_append (GTK_BOX (row), menu_button);
   gtk_list_item_set_child (item, row);
+  g_object_set_data (G_OBJECT (row), "list-item", item);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (actions), row_actions, G_N_ELEMENTS (row_actions), row);
+  gtk_widget_insert_action_group (row, "row", G_ACTION_GROUP (actions));
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_row_secondary_click), row);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
+  g_signal_connect (long_press, "pressed", G_CALLBACK (on_row_long_press), row);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (long_press));
+  gtk_widget_set_has_tooltip (row, TRUE);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (on_row_query_tooltip), title);
+
   g_binding_group_bind (app_bindings, "name", title, "label", G_BINDING_SYNC_CREATE);
   g_object_set_data_full (G_OBJECT (item), "app-bindings", app_bindings, g_object_unref);
 }
@@ -115,7 +240,7 @@ bind_app_row (GtkSignalListItemFactory *factory,
   FlowsApp *app = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
   GtkWidget *icon = gtk_widget_get_first_child (row);
-  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_last_child (row));
+  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
   GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
   g_autofree char *description = describe_app (app);
 
@@ -133,6 +258,106 @@ unbind_app_row (GtkSignalListItemFactory *factory,
   g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), NULL);
 }
 
+/* The sidebar row that has the keyboard focus (or holds the widget that has it), or NULL. */
+static GtkWidget *
+focused_row (FlowsWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  for (GtkWidget *widget = focus; widget != NULL && widget != GTK_WIDGET (self->apps_list);
+       widget = gtk_widget_get_parent (widget))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (widget);
+
+      if (g_object_get_data (G_OBJECT (widget), "list-item") != NULL)
+        return widget;
+      if (child != NULL && g_object_get_data (G_OBJECT (child), "list-item") != NULL)
+        return child;
+    }
+  return NULL;
+}
+
+/* The keys of the sidebar (the shortcuts window lists them): @args names what to do for the App
+ * of the focused row. */
+static gboolean
+on_sidebar_shortcut (GtkWidget *apps_list,
+                     GVariant  *args,
+                     gpointer   user_data)
+{
+  FlowsWindow *self = FLOWS_WINDOW (gtk_widget_get_root (apps_list));
+  const char *what = g_variant_get_string (args, NULL);
+  GtkWidget *row = focused_row (self);
+  FlowsApp *app = row != NULL ? row_get_app (row) : NULL;
+  g_autofree char *action = NULL;
+
+  if (g_str_equal (what, "undo-delete"))
+    return gtk_widget_activate_action (GTK_WIDGET (self), "win.undo-delete-app", NULL);
+  if (app == NULL)
+    return FALSE;
+  if (g_str_equal (what, "menu"))
+    {
+      popup_row_menu (row);
+      return TRUE;
+    }
+  action = g_strconcat ("win.", what, "-app", NULL);
+  return gtk_widget_activate_action (GTK_WIDGET (self), action, "s", flows_app_get_id (app));
+}
+
+static void
+add_sidebar_shortcuts (FlowsWindow *self)
+{
+  static const struct { const char *trigger; const char *what; } keys[] = {
+    { "F2", "rename" },
+    { "<Control>d", "duplicate" },
+    { "Delete|KP_Delete", "delete" },
+    { "<Control>z", "undo-delete" },
+    { "<Shift>F10|Menu", "menu" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  /* Before the search bar's key capture, which takes the keys that edit text. */
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (gtk_shortcut_trigger_parse_string (keys[i].trigger),
+                                                gtk_callback_action_new (on_sidebar_shortcut, NULL, NULL));
+
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_string (keys[i].what));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
+    }
+  gtk_widget_add_controller (GTK_WIDGET (self->apps_list), controller);
+}
+
+static Deletion *
+find_deletion (FlowsWindow *self,
+               const char  *app_id)
+{
+  /* None once the window is disposing. */
+  if (self->deletions == NULL)
+    return NULL;
+  for (guint i = 0; i < self->deletions->len; i++)
+    {
+      Deletion *deletion = g_ptr_array_index (self->deletions, i);
+
+      if (g_strcmp0 (flows_app_get_id (deletion->app), app_id) == 0)
+        return deletion;
+    }
+  return NULL;
+}
+
+/* The App @app_id of the library, unless it is deleted and waiting for its toast to go. */
+static FlowsApp *
+find_shown_app (FlowsWindow *self,
+                const char  *app_id)
+{
+  FlowsApp *app = app_id != NULL ? flows_library_find_app (self->library, app_id) : NULL;
+
+  /* find_app() also goes by name: only the App with that id will do. */
+  if (app == NULL || g_strcmp0 (flows_app_get_id (app), app_id) != 0 || find_deletion (self, app_id) != NULL)
+    return NULL;
+  return app;
+}
+
 static gboolean
 app_matches_search (gpointer item,
                     gpointer user_data)
@@ -143,6 +368,8 @@ app_matches_search (gpointer item,
   g_autofree char *name = NULL;
   g_autofree char *description = NULL;
 
+  if (find_deletion (self, flows_app_get_id (item)) != NULL)
+    return FALSE;
   if (*text == '\0')
     return TRUE;
 
@@ -156,6 +383,29 @@ static void
 on_search_changed (FlowsWindow *self)
 {
   gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+clear_search (FlowsWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  on_search_changed (self);
+}
+
+static void select_position (FlowsWindow *self,
+                             guint        position);
+static void show_content    (FlowsWindow *self);
+
+/* Enter in the search: the first App that matches, which is the one when only one does. */
+static void
+on_search_activate (FlowsWindow *self)
+{
+  /* The search applies at once, not after the entry's typing delay. */
+  on_search_changed (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0)
+    return;
+  select_position (self, 0);
+  show_content (self);
 }
 
 static void
@@ -235,6 +485,64 @@ update_views (FlowsWindow *self)
   update_view (self, GTK_WIDGET (self->connections_page));
 }
 
+static gboolean
+transform_window_title (GBinding     *binding,
+                        const GValue *from_value,
+                        GValue       *to_value,
+                        gpointer      user_data)
+{
+  /* Translators: the window's title; %s is the name of the App it shows. */
+  g_value_take_string (to_value, g_strdup_printf (_("%s – Flows Studio"), g_value_get_string (from_value)));
+  return TRUE;
+}
+
+static guint find_position (FlowsWindow *self,
+                            const char  *app_id);
+
+/* The name beside the view switcher, unless the switcher title shows it (narrow) or there is
+ * no App on show. */
+static void
+update_app_title (FlowsWindow *self)
+{
+  gboolean shown;
+
+  /* Also while the template is built, before the children are bound. */
+  if (self->app_title == NULL || self->content_stack == NULL)
+    return;
+  shown = self->app != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "app") == 0 &&
+          !adw_view_switcher_title_get_title_visible (self->switcher_title);
+  gtk_label_set_text (GTK_LABEL (self->app_title), shown ? flows_app_get_name (self->app) : "");
+}
+
+/* The content shows the window's App when the sidebar does too: an App that the search hides
+ * is not shown as if it had been chosen, and comes back with the search cleared. The window's
+ * title and the header name the App shown, and follow it when it is renamed. */
+static void
+update_content (FlowsWindow *self)
+{
+  const char *page = "empty";
+
+  if (self->app != NULL)
+    page = find_position (self, self->app_id) != GTK_INVALID_LIST_POSITION ? "app" : "hidden";
+
+  g_binding_group_set_source (self->app_bindings, g_str_equal (page, "app") ? self->app : NULL);
+  g_signal_group_set_target (self->app_signals, g_str_equal (page, "app") ? self->app : NULL);
+  if (!g_str_equal (page, "app"))
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("Flows Studio"));
+      adw_view_switcher_title_set_title (self->switcher_title, _("Flows Studio"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+    }
+  if (g_str_equal (page, "hidden"))
+    {
+      g_autofree char *description = g_strdup_printf (_("“%s” does not match the search."), flows_app_get_name (self->app));
+
+      adw_status_page_set_description (self->hidden_page, description);
+    }
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+  update_app_title (self);
+}
+
 static void
 show_app (FlowsWindow *self,
           FlowsApp    *app)
@@ -246,9 +554,6 @@ show_app (FlowsWindow *self,
     {
       g_free (self->app_id);
       self->app_id = g_strdup (flows_app_get_id (app));
-      adw_view_switcher_title_set_title (self->switcher_title, flows_app_get_name (app));
-      adw_view_switcher_title_set_subtitle (self->switcher_title, flows_app_get_description (app));
-      gtk_stack_set_visible_child_name (self->content_stack, "app");
       /* Only a real change is written: each write is a round trip to the settings service. */
       if (self->settings != NULL)
         {
@@ -258,12 +563,7 @@ show_app (FlowsWindow *self,
             g_settings_set_string (self->settings, "last-app", self->app_id);
         }
     }
-  else
-    {
-      adw_view_switcher_title_set_title (self->switcher_title, _("Flows Studio"));
-      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
-      gtk_stack_set_visible_child_name (self->content_stack, "empty");
-    }
+  update_content (self);
 }
 
 /* The position of @app_id among the Apps the sidebar shows, or GTK_INVALID_LIST_POSITION. */
@@ -318,10 +618,11 @@ on_selection_changed (FlowsWindow *self)
 {
   FlowsApp *app = gtk_single_selection_get_selected_item (self->apps_selection);
 
-  /* Nothing selected: a search hid the App, which stays on show. */
+  /* Nothing selected: a search hid the App, which the views keep for when it is back. */
   if (app == NULL)
-    return;
-  show_app (self, app);
+    update_content (self);
+  else
+    show_app (self, app);
 }
 
 /* A row chosen with a click or Enter shows the App, also when the sidebar covers the window;
@@ -347,6 +648,11 @@ on_apps_clicked (GtkGestureClick *gesture,
                  double           y,
                  FlowsWindow     *self)
 {
+  GtkWidget *target = gtk_widget_pick (GTK_WIDGET (self->apps_list), x, y, GTK_PICK_DEFAULT);
+
+  /* A row's menu button opens the menu over the sidebar. */
+  if (target != NULL && gtk_widget_get_ancestor (target, GTK_TYPE_MENU_BUTTON) != NULL)
+    return;
   /* The row selects itself as the click ends, after this (capture) handler: the App is shown
    * once it has. */
   if (adw_leaflet_get_folded (self->leaflet))
@@ -358,10 +664,21 @@ static void
 on_apps_changed (FlowsWindow *self)
 {
   GListModel *apps = flows_library_get_apps (self->library);
-  gboolean has_apps = g_list_model_get_n_items (apps) > 0;
-  FlowsApp *current = self->app_id != NULL ? flows_library_find_app (self->library, self->app_id) : NULL;
+  FlowsApp *current = find_shown_app (self, self->app_id);
+  guint n_deleted = 0;
+  gboolean has_apps;
+  gboolean no_match;
 
-  gboolean no_match = has_apps && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0;
+  /* Deleted Apps stay in the library until their toasts go. */
+  for (guint i = 0; i < self->deletions->len; i++)
+    {
+      Deletion *deletion = g_ptr_array_index (self->deletions, i);
+
+      if (flows_library_find_app (self->library, flows_app_get_id (deletion->app)) == deletion->app)
+        n_deleted++;
+    }
+  has_apps = g_list_model_get_n_items (apps) > n_deleted;
+  no_match = has_apps && g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)) == 0;
 
   gtk_widget_set_visible (self->no_match_label, no_match);
   gtk_widget_set_visible (self->apps_scroller, !no_match);
@@ -370,6 +687,7 @@ on_apps_changed (FlowsWindow *self)
     show_app (self, current);
   if (current != NULL)
     select_position (self, find_position (self, self->app_id));
+  update_content (self);
 
   adw_status_page_set_title (self->empty_page, has_apps ? _("No App Selected") : _("No Apps Yet"));
 }
@@ -463,6 +781,8 @@ on_app_created (FlowsNewAppDialog *dialog,
                 FlowsApp          *app,
                 FlowsWindow       *self)
 {
+  /* A new App starts where it is set up, whatever view the last one was left on. */
+  adw_view_stack_set_visible_child_name (self->view_stack, "connection");
   flows_window_select_app (self, flows_app_get_id (app));
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
@@ -525,13 +845,14 @@ on_export_response (GtkNativeDialog *chooser,
                     int              response,
                     FlowsWindow     *self)
 {
+  FlowsApp *app = g_object_get_data (G_OBJECT (chooser), "app");
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT && self->app != NULL &&
+  if (response == GTK_RESPONSE_ACCEPT &&
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
     {
-      if (!flows_library_export_app (self->library, self->app, file, &error))
+      if (!flows_library_export_app (self->library, app, file, &error))
         show_error (self, _("The App was not exported"), error->message);
       else
         {
@@ -544,27 +865,351 @@ on_export_response (GtkNativeDialog *chooser,
 }
 
 static void
-export_app (GtkWidget  *widget,
-            const char *action_name,
-            GVariant   *parameter)
+start_export (FlowsWindow *self,
+              FlowsApp    *app)
 {
-  FlowsWindow *self = FLOWS_WINDOW (widget);
   g_autoptr(GtkFileFilter) filter = json_filter ();
   g_autofree char *name = NULL;
-
-  if (self->app == NULL)
-    return;
 
   g_clear_object (&self->file_chooser);
   self->file_chooser = gtk_file_chooser_native_new (_("Export App"), GTK_WINDOW (self),
                                                     GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
-  name = g_strconcat (flows_app_get_name (self->app), ".json", NULL);
+  g_object_set_data_full (G_OBJECT (self->file_chooser), "app", g_object_ref (app), g_object_unref);
+  name = g_strconcat (flows_app_get_name (app), ".json", NULL);
   g_strdelimit (name, "/", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->file_chooser), name);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
   g_signal_connect (self->file_chooser, "response", G_CALLBACK (on_export_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+/* Ctrl+E: the App shown. */
+static void
+export_app (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+
+  if (self->app != NULL)
+    start_export (self, self->app);
+}
+
+/* The actions of an App's menu ------------------------------------------------------------------ */
+
+/* The App whose id is @parameter, when the sidebar lists it. */
+static FlowsApp *
+lookup_app (FlowsWindow *self,
+            GVariant    *parameter)
+{
+  return find_shown_app (self, g_variant_get_string (parameter, NULL));
+}
+
+static void
+export_app_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+  FlowsApp *app = lookup_app (self, parameter);
+
+  if (app != NULL)
+    start_export (self, app);
+}
+
+static void
+rename_app_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+  FlowsApp *app = lookup_app (self, parameter);
+
+  if (app != NULL)
+    gtk_window_present (GTK_WINDOW (flows_rename_app_dialog_new (GTK_WINDOW (self), self->library, app)));
+}
+
+static void
+duplicate_app_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+  FlowsApp *app = lookup_app (self, parameter);
+  g_autoptr(FlowsApp) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (app == NULL)
+    return;
+  if (!(copy = flows_library_duplicate_app (self->library, app, &error)))
+    {
+      g_autofree char *summary = g_strdup_printf (_("“%s” was not duplicated"), flows_app_get_name (app));
+
+      show_error (self, summary, error->message);
+      return;
+    }
+
+  flows_window_select_app (self, flows_app_get_id (copy));
+  /* Translators: %s is the name of the new App. */
+  message = g_strdup_printf (_("Duplicated as “%s”. Connections are not copied."), flows_app_get_name (copy));
+  flows_window_show_toast (self, message);
+}
+
+static void
+deletion_clear (Deletion *deletion)
+{
+  g_clear_object (&deletion->app);
+  g_clear_object (&deletion->toast);
+  g_clear_object (&deletion->cancellable);
+}
+
+static void
+deletion_release (Deletion *deletion)
+{
+  g_rc_box_release_full (deletion, (GDestroyNotify)deletion_clear);
+}
+
+static Deletion *
+find_deletion_by_toast (FlowsWindow *self,
+                        AdwToast    *toast)
+{
+  if (self->deletions == NULL)
+    return NULL;
+  for (guint i = 0; i < self->deletions->len; i++)
+    {
+      Deletion *deletion = g_ptr_array_index (self->deletions, i);
+
+      if (deletion->toast == toast)
+        return deletion;
+    }
+  return NULL;
+}
+
+/* Takes @deletion off the window's list: its App shows again unless the library let it go. */
+static void
+forget_deletion (FlowsWindow *self,
+                 Deletion    *deletion)
+{
+  g_cancellable_cancel (deletion->cancellable);
+  deletion->window = NULL;
+  g_ptr_array_remove (self->deletions, deletion);
+  gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+static void
+undo_deletion (FlowsWindow *self,
+               Deletion    *deletion)
+{
+  g_autoptr(FlowsApp) app = g_object_ref (deletion->app);
+
+  if (deletion->committing)
+    return;
+  if (deletion->toast != NULL)
+    flows_toast_dismiss_later (deletion->toast);
+  forget_deletion (self, deletion);
+  flows_window_select_app (self, flows_app_get_id (app));
+}
+
+static void
+on_deletion_undo_clicked (AdwToast    *toast,
+                          FlowsWindow *self)
+{
+  Deletion *deletion = find_deletion_by_toast (self, toast);
+
+  if (deletion != NULL)
+    undo_deletion (self, deletion);
+}
+
+/* Ctrl+Z in the sidebar: the last deletion that can still be undone. */
+static void
+undo_delete_app_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+
+  for (guint i = self->deletions->len; i > 0; i--)
+    {
+      Deletion *deletion = g_ptr_array_index (self->deletions, i - 1);
+
+      if (!deletion->committing)
+        {
+          undo_deletion (self, deletion);
+          return;
+        }
+    }
+}
+
+static void
+on_app_deleted (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Deletion *deletion = user_data;
+  FlowsWindow *self = deletion->window;
+  g_autoptr(GError) error = NULL;
+
+  if (!flows_library_delete_app_finish (FLOWS_LIBRARY (source), result, &error) && self != NULL)
+    {
+      g_autofree char *summary = g_strdup_printf (_("“%s” was not deleted"), flows_app_get_name (deletion->app));
+
+      show_error (self, summary, error->message);
+    }
+  else if (error != NULL)
+    g_warning ("“%s” was not deleted: %s", flows_app_get_name (deletion->app), error->message);
+
+  /* Gone from the library, or back in the sidebar with what is left of it. */
+  if (self != NULL)
+    forget_deletion (self, deletion);
+  deletion_release (deletion);
+}
+
+/* Once its toast is gone, a deletion is made: the connections' keyring items and files, then
+ * the App's file. */
+static void
+on_deletion_toast_dismissed (AdwToast    *toast,
+                             FlowsWindow *self)
+{
+  Deletion *deletion = find_deletion_by_toast (self, toast);
+
+  if (deletion == NULL || deletion->committing)
+    return;
+  deletion->committing = TRUE;
+  flows_library_delete_app_async (self->library, deletion->app, NULL, on_app_deleted, g_rc_box_acquire (deletion));
+}
+
+/* "“Weather” deleted with 2 connections and 3 stored secrets"; @n_secrets is -1 when the
+ * keyring could not say. */
+static char *
+describe_deletion (Deletion *deletion,
+                   gssize    n_secrets)
+{
+  const char *name = flows_app_get_name (deletion->app);
+  g_autofree char *connections = NULL;
+  g_autofree char *secrets = NULL;
+
+  /* Translators: %s is the name of an App. */
+  if (deletion->n_connections == 0)
+    return g_strdup_printf (_("“%s” deleted"), name);
+
+  connections = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u connection", "%u connections", deletion->n_connections),
+                                 deletion->n_connections);
+  /* Translators: the first %s is the name of an App, the second "2 connections". */
+  if (n_secrets <= 0)
+    return g_strdup_printf (_("“%s” deleted with %s"), name, connections);
+
+  secrets = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stored secret", "%u stored secrets", n_secrets),
+                             (guint)n_secrets);
+  /* Translators: the first %s is the name of an App, then "2 connections", "3 stored secrets". */
+  return g_strdup_printf (_("“%s” deleted with %s and %s"), name, connections, secrets);
+}
+
+static void
+on_deletion_counted (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Deletion *deletion = user_data;
+  FlowsWindow *self = deletion->window;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  gssize n_secrets = flows_library_count_app_secrets_finish (FLOWS_LIBRARY (source), result, &error);
+
+  /* Undone, or the window is gone, before the keyring answered. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self == NULL)
+    {
+      deletion_release (deletion);
+      return;
+    }
+
+  title = describe_deletion (deletion, n_secrets);
+  /* libadwaita 1.2 reads toast titles as markup. */
+  escaped = g_markup_escape_text (title, -1);
+  deletion->toast = adw_toast_new (escaped);
+  adw_toast_set_button_label (deletion->toast, _("_Undo"));
+  adw_toast_set_priority (deletion->toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (deletion->toast, "button-clicked", G_CALLBACK (on_deletion_undo_clicked), self, 0);
+  g_signal_connect_object (deletion->toast, "dismissed", G_CALLBACK (on_deletion_toast_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (deletion->toast));
+  deletion_release (deletion);
+}
+
+/* Deleting hides the App at once and offers Undo in a toast, which says what goes with it; the
+ * files and keyring items stay until the toast goes, so a crash meanwhile loses nothing. */
+static void
+delete_app_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+  FlowsApp *app = lookup_app (self, parameter);
+  g_autoptr(GPtrArray) connections = NULL;
+  Deletion *deletion;
+  guint position;
+  gboolean shown;
+
+  if (app == NULL)
+    return;
+
+  connections = flows_library_get_app_connections (self->library, app);
+  deletion = g_rc_box_new0 (Deletion);
+  deletion->window = self;
+  deletion->app = g_object_ref (app);
+  deletion->n_connections = connections->len;
+  deletion->cancellable = g_cancellable_new ();
+  g_ptr_array_add (self->deletions, deletion);
+
+  position = find_position (self, flows_app_get_id (app));
+  shown = app == self->app;
+  gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_MORE_STRICT);
+  /* The App in its place takes over, or the one before it at the end of the list. */
+  if (shown)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps));
+
+      if (n == 0)
+        show_app (self, NULL);
+      else
+        {
+          g_autoptr(FlowsApp) next = g_list_model_get_item (G_LIST_MODEL (self->filtered_apps), MIN (position, n - 1));
+          flows_window_select_app (self, flows_app_get_id (next));
+        }
+    }
+
+  flows_library_count_app_secrets_async (self->library, app, deletion->cancellable, on_deletion_counted,
+                                         g_rc_box_acquire (deletion));
+}
+
+/* Makes every deletion still waiting for its toast, at once: the window or the application is
+ * going, and Undo with it. */
+static void
+commit_deletions (FlowsWindow *self)
+{
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func ((GDestroyNotify)deletion_release);
+
+  for (guint i = 0; i < self->deletions->len; i++)
+    {
+      Deletion *deletion = g_ptr_array_index (self->deletions, i);
+
+      /* One being made finishes on its own. */
+      if (!deletion->committing)
+        g_ptr_array_add (waiting, g_rc_box_acquire (deletion));
+    }
+
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      Deletion *deletion = g_ptr_array_index (waiting, i);
+      g_autoptr(GError) error = NULL;
+
+      deletion->committing = TRUE;
+      g_cancellable_cancel (deletion->cancellable);
+      if (!flows_library_delete_app (self->library, deletion->app, NULL, &error))
+        g_warning ("%s", error->message);
+      forget_deletion (self, deletion);
+    }
 }
 
 static void
@@ -659,6 +1304,20 @@ flows_window_dispose (GObject *object)
 {
   FlowsWindow *self = (FlowsWindow *)object;
 
+  /* Whatever waits for its toast is deleted now; Undo goes with the window. */
+  if (self->deletions != NULL)
+    {
+      commit_deletions (self);
+      for (guint i = 0; i < self->deletions->len; i++)
+        ((Deletion *)g_ptr_array_index (self->deletions, i))->window = NULL;
+      g_clear_pointer (&self->deletions, g_ptr_array_unref);
+    }
+  g_clear_object (&self->application_signals);
+  if (self->app_bindings != NULL)
+    g_binding_group_set_source (self->app_bindings, NULL);
+  g_clear_object (&self->app_bindings);
+  g_clear_object (&self->app_signals);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
   g_clear_object (&self->file_chooser);
   g_clear_object (&self->apps_selection);
@@ -744,8 +1403,11 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_list);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, app_title);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, hidden_page);
+  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, app_menu);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, settings_page);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, flows_page);
@@ -756,6 +1418,9 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, show_content);
   gtk_widget_class_bind_template_callback (widget_class, on_apps_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, clear_search);
+  gtk_widget_class_bind_template_callback (widget_class, update_app_title);
   gtk_widget_class_bind_template_callback (widget_class, update_views);
 
   gtk_widget_class_install_action (widget_class, "win.new-app", NULL, new_app);
@@ -763,6 +1428,12 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_app);
   gtk_widget_class_install_action (widget_class, "win.show-apps", NULL, show_apps);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, toggle_search);
+  /* The actions of an App's menu, for the App whose id they are given. */
+  gtk_widget_class_install_action (widget_class, "win.rename-app", "s", rename_app_action);
+  gtk_widget_class_install_action (widget_class, "win.duplicate-app", "s", duplicate_app_action);
+  gtk_widget_class_install_action (widget_class, "win.export-app", "s", export_app_action);
+  gtk_widget_class_install_action (widget_class, "win.delete-app", "s", delete_app_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete-app", NULL, undo_delete_app_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-app", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
@@ -776,6 +1447,21 @@ flows_window_init (FlowsWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->apps_list));
+  add_sidebar_shortcuts (self);
+
+  self->deletions = g_ptr_array_new_with_free_func ((GDestroyNotify)deletion_release);
+  self->app_bindings = g_binding_group_new ();
+  g_binding_group_bind_full (self->app_bindings, "name", self, "title", G_BINDING_SYNC_CREATE,
+                             transform_window_title, NULL, NULL, NULL);
+  g_binding_group_bind (self->app_bindings, "name", self->switcher_title, "title", G_BINDING_SYNC_CREATE);
+  self->app_signals = g_signal_group_new (FLOWS_TYPE_APP);
+  g_signal_group_connect_swapped (self->app_signals, "notify::name", G_CALLBACK (update_app_title), self);
+  g_binding_group_bind (self->app_bindings, "description", self->switcher_title, "subtitle", G_BINDING_SYNC_CREATE);
+
+  /* Ctrl+Q and the session end the application without closing the window first. */
+  self->application_signals = g_signal_group_new (GTK_TYPE_APPLICATION);
+  g_signal_group_connect_swapped (self->application_signals, "shutdown", G_CALLBACK (commit_deletions), self);
+  g_object_bind_property (self, "application", self->application_signals, "target", G_BINDING_SYNC_CREATE);
 }
 
 FlowsWindow *
