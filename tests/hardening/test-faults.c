@@ -825,6 +825,9 @@ typedef struct
   gsize           size;
   gint            n_requests;  /* atomic */
   gsize           sent;        /* atomic, body bytes */
+  /* Cancelled when the test is done with the server, so that a handler still writing to a
+   * client that stopped reading gives up rather than block. */
+  GCancellable   *stopping;
 } RawServer;
 
 static gboolean
@@ -896,7 +899,7 @@ on_raw_run (GThreadedSocketService *service,
           const char *data = server->mode == SERVE_BODY ? server->body + offset : block;
           gsize written = 0;
 
-          if (!g_output_stream_write_all (output, data, chunk, &written, NULL, NULL))
+          if (!g_output_stream_write_all (output, data, chunk, &written, server->stopping, NULL))
             {
               g_atomic_pointer_add (&server->sent, written);
               break;
@@ -923,6 +926,7 @@ raw_server_new (ServeMode mode)
   g_autoptr(GError) error = NULL;
 
   server->mode = mode;
+  server->stopping = g_cancellable_new ();
   server->service = g_threaded_socket_service_new (4);
   g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), address, G_SOCKET_TYPE_STREAM,
                                  G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
@@ -934,12 +938,27 @@ raw_server_new (ServeMode mode)
 }
 
 static void
+raw_server_data_free (gpointer data)
+{
+  RawServer *server = data;
+
+  g_object_unref (server->stopping);
+  g_free (server);
+}
+
+/* A handler may still be writing to a client that gave up (the 50 MiB case): each handler holds
+ * the service, so the server's data goes with the service, after the last handler returned, and
+ * the handlers are told to stop. */
+static void
 raw_server_free (RawServer *server)
 {
-  g_socket_service_stop (server->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (server->service));
-  g_object_unref (server->service);
-  g_free (server);
+  GSocketService *service = server->service;
+
+  g_cancellable_cancel (server->stopping);
+  g_object_set_data_full (G_OBJECT (service), "raw-server", server, raw_server_data_free);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  g_object_unref (service);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RawServer, raw_server_free)
