@@ -14,10 +14,8 @@
 #include <string.h>
 
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
-#include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
 #include "flows-app-templates.h"
@@ -30,6 +28,7 @@
 #include "test-ui-host.h"
 #include "test-ui.h"
 #include "test-wait.h"
+#include "test-xtest.h"
 
 typedef struct
 {
@@ -48,133 +47,6 @@ spin (guint ms)
 {
   test_spin (ms);
   test_wait_idle ();
-}
-
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
-{
-  (*(guint *)user_data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static GtkWidget *frame_widget;
-
-/* GTK hands input to widgets at the start of a frame: after the X server has taken an event
- * (XSync), two frames later it has been handled, however loaded the machine is. */
-static void
-settle (void)
-{
-  guint frames = 0;
-  guint tick;
-  gint64 deadline = g_get_monotonic_time () + 5 * G_TIME_SPAN_SECOND;
-
-  XSync (gdk_x11_display_get_xdisplay (gdk_display_get_default ()), False);
-  test_wait_idle ();
-  if (frame_widget == NULL)
-    return;
-  tick = gtk_widget_add_tick_callback (frame_widget, count_frame_cb, &frames, NULL);
-  while (frames < 2 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (frame_widget, tick);
-  test_wait_idle ();
-}
-
-static Display *
-x_display (void)
-{
-  return gdk_x11_display_get_xdisplay (gdk_display_get_default ());
-}
-
-/* Where a point of @widget is on the X screen. */
-static void
-widget_to_screen (GtkWidget *widget,
-                  double     x,
-                  double     y,
-                  int       *screen_x,
-                  int       *screen_y)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-  GdkSurface *surface = gtk_native_get_surface (native);
-  graphene_point_t point;
-  double surface_x, surface_y;
-  int origin_x, origin_y;
-  Window child;
-
-  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
-  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
-  XTranslateCoordinates (x_display (), gdk_x11_surface_get_xid (surface),
-                         DefaultRootWindow (x_display ()), 0, 0, &origin_x, &origin_y, &child);
-  *screen_x = origin_x + (int)(surface_x + point.x);
-  *screen_y = origin_y + (int)(surface_y + point.y);
-}
-
-static void
-pointer_move_to (GtkWidget *widget,
-                 double     x,
-                 double     y)
-{
-  int screen_x, screen_y;
-
-  widget_to_screen (widget, x, y, &screen_x, &screen_y);
-  XTestFakeMotionEvent (x_display (), -1, screen_x, screen_y, CurrentTime);
-  settle ();
-}
-
-static void
-pointer_button (guint    button,
-                gboolean press)
-{
-  XTestFakeButtonEvent (x_display (), button, press, CurrentTime);
-  settle ();
-}
-
-/* A press at one point of @widget, a drag through a few points, a release at another. */
-static void
-pointer_drag (GtkWidget *widget,
-              double     from_x,
-              double     from_y,
-              double     to_x,
-              double     to_y)
-{
-  pointer_move_to (widget, from_x, from_y);
-  pointer_button (1, TRUE);
-  for (guint i = 1; i <= 5; i++)
-    pointer_move_to (widget, from_x + (to_x - from_x) * i / 5, from_y + (to_y - from_y) * i / 5);
-  pointer_button (1, FALSE);
-}
-
-static void
-key_event (KeySym   keysym,
-           gboolean press)
-{
-  XTestFakeKeyEvent (x_display (), XKeysymToKeycode (x_display (), keysym), press, CurrentTime);
-  XSync (x_display (), False);
-}
-
-/* Presses @keysym with the modifiers (XK_ keysyms, 0-terminated) held. */
-static void
-press_key (KeySym keysym,
-           ...)
-{
-  KeySym modifiers[4];
-  guint n = 0;
-  va_list args;
-  KeySym modifier;
-
-  va_start (args, keysym);
-  while (n < G_N_ELEMENTS (modifiers) && (modifier = va_arg (args, KeySym)) != 0)
-    modifiers[n++] = modifier;
-  va_end (args);
-
-  for (guint i = 0; i < n; i++)
-    key_event (modifiers[i], TRUE);
-  key_event (keysym, TRUE);
-  key_event (keysym, FALSE);
-  for (guint i = n; i > 0; i--)
-    key_event (modifiers[i - 1], FALSE);
-  settle ();
 }
 
 static FlowsFlow *
@@ -243,7 +115,7 @@ open_flow (Fixture   *fixture,
 {
   flows_flow_editor_set_flow (fixture->editor, fixture->host.app, flow);
   /* Laid out and drawn, however slow the machine. */
-  settle ();
+  test_xtest_settle ();
   spin (50);
 }
 
@@ -309,7 +181,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
   flows_flow_editor_set_library (fixture->editor, fixture->host.library);
   test_host_show (&fixture->host, GTK_WIDGET (fixture->editor), 1200, 800);
-  frame_widget = GTK_WIDGET (fixture->host.window);
+  test_xtest_set_frame_widget (GTK_WIDGET (fixture->host.window));
   spin (100);
 }
 
@@ -320,7 +192,7 @@ fixture_tear_down (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  frame_widget = NULL;
+  test_xtest_set_frame_widget (NULL);
   g_clear_object (&fixture->server);
   g_free (fixture->server_url);
   test_host_tear_down (&fixture->host);
@@ -414,13 +286,13 @@ test_gestures (Fixture       *fixture,
   sleep_stage = stage_by_name (test_flow, flows_stage_catalog_lookup (FLOWS_STAGE_TYPE_SLEEP)->name);
   g_assert_nonnull (sleep_stage);
   g_assert_true (flows_canvas_is_selected (canvas, sleep_stage));
-  settle ();
+  test_xtest_settle ();
 
   /* Drag the card by its title: it moves by the drag, on the grid. */
   start_x = flows_stage_get_x (sleep_stage);
   start_y = flows_stage_get_y (sleep_stage);
   stage_widget_point (fixture, sleep_stage, 60, 20, &x0, &y0);
-  pointer_drag (GTK_WIDGET (canvas), x0, y0, x0 + 303, y0 + 41);
+  test_pointer_drag (GTK_WIDGET (canvas), x0, y0, x0 + 303, y0 + 41);
   g_assert_cmpfloat (flows_stage_get_x (sleep_stage), ==, start_x + 300);
   g_assert_cmpfloat (flows_stage_get_y (sleep_stage), ==, start_y + 40);
 
@@ -435,7 +307,7 @@ test_gestures (Fixture       *fixture,
   g_assert_true (flows_canvas_get_output_port (canvas, trigger, "success", &px, &py));
   flows_canvas_canvas_to_widget (canvas, px, py, &x0, &y0);
   stage_widget_point (fixture, sleep_stage, FLOWS_LAYOUT_CARD_WIDTH / 2, FLOWS_LAYOUT_CARD_HEIGHT / 2, &x, &y);
-  pointer_drag (GTK_WIDGET (canvas), x0, y0, x, y);
+  test_pointer_drag (GTK_WIDGET (canvas), x0, y0, x, y);
   g_assert_cmpstr (flows_stage_get_route (trigger, "success"), ==, flows_stage_get_id (sleep_stage));
 
   /* Rubber band around both cards selects them. */
@@ -446,7 +318,7 @@ test_gestures (Fixture       *fixture,
     stage_widget_point (fixture, trigger, -10, -10, &tx, &ty);
     stage_widget_point (fixture, sleep_stage, FLOWS_LAYOUT_CARD_WIDTH + 10, FLOWS_LAYOUT_CARD_HEIGHT + 10, &sx, &sy);
     /* Start on empty canvas, left of and above everything. */
-    pointer_drag (GTK_WIDGET (canvas), MIN (tx, sx) - 30, MIN (ty, sy) - 30, MAX (tx, sx) + 10, MAX (ty, sy) + 10);
+    test_pointer_drag (GTK_WIDGET (canvas), MIN (tx, sx) - 30, MIN (ty, sy) - 30, MAX (tx, sx) + 10, MAX (ty, sy) + 10);
   }
   selection = flows_canvas_get_selection (canvas);
   g_assert_cmpuint (selection->len, >=, 2);
@@ -467,12 +339,12 @@ test_gestures (Fixture       *fixture,
 
     g_assert_true (flows_canvas_get_route_point (canvas, trigger, "success", 0.5, &mx, &my));
     flows_canvas_canvas_to_widget (canvas, mx, my, &points_x, &points_y);
-    pointer_move_to (GTK_WIDGET (canvas), points_x, points_y);
-    pointer_button (1, TRUE);
-    pointer_button (1, FALSE);
+    test_pointer_move_to (GTK_WIDGET (canvas), points_x, points_y);
+    test_pointer_button (1, TRUE);
+    test_pointer_button (1, FALSE);
   }
   g_assert_true (flows_canvas_get_selected_route (canvas, NULL, NULL));
-  press_key (XK_Delete, 0);
+  test_press_key (XK_Delete, 0);
   g_assert_null (flows_stage_get_route (trigger, "success"));
   activate (fixture, "editor.undo", NULL);
   g_assert_cmpstr (flows_stage_get_route (trigger, "success"), ==, flows_stage_get_id (sleep_stage));
@@ -481,13 +353,13 @@ test_gestures (Fixture       *fixture,
   {
     double zoom = flows_canvas_get_zoom (canvas);
 
-    pointer_move_to (GTK_WIDGET (canvas), 300, 300);
-    key_event (XK_Control_L, TRUE);
-    settle ();
-    pointer_button (4, TRUE);
-    pointer_button (4, FALSE);
-    key_event (XK_Control_L, FALSE);
-    settle ();
+    test_pointer_move_to (GTK_WIDGET (canvas), 300, 300);
+    test_key_event (XK_Control_L, TRUE);
+    test_xtest_settle ();
+    test_pointer_button (4, TRUE);
+    test_pointer_button (4, FALSE);
+    test_key_event (XK_Control_L, FALSE);
+    test_xtest_settle ();
     g_assert_cmpfloat (flows_canvas_get_zoom (canvas), >, zoom);
   }
 }
@@ -513,7 +385,7 @@ test_keyboard (Fixture       *fixture,
 
   /* The pointer over the window gives it the keyboard under a bare X server. */
   stage_widget_point (fixture, trigger, 10, 10, &x, &y);
-  pointer_move_to (GTK_WIDGET (canvas), x, y);
+  test_pointer_move_to (GTK_WIDGET (canvas), x, y);
   gtk_widget_grab_focus (GTK_WIDGET (canvas));
   spin (30);
 
@@ -522,34 +394,34 @@ test_keyboard (Fixture       *fixture,
   g_assert_true (flows_canvas_is_selected (canvas, trigger));
   focus = gtk_root_get_focus (GTK_ROOT (fixture->host.window));
   g_assert_true (focus == GTK_WIDGET (flows_canvas_get_card (canvas, trigger)));
-  press_key (XK_Right, 0);
+  test_press_key (XK_Right, 0);
   g_assert_true (flows_canvas_is_selected (canvas, second));
-  press_key (XK_Left, 0);
+  test_press_key (XK_Left, 0);
   g_assert_true (flows_canvas_is_selected (canvas, trigger));
 
   /* Alt+Right nudges by a grid step; Ctrl+Z puts it back. */
   old_x = flows_stage_get_x (trigger);
-  press_key (XK_Right, XK_Alt_L, 0);
+  test_press_key (XK_Right, XK_Alt_L, 0);
   g_assert_cmpfloat (flows_stage_get_x (trigger), ==, old_x + FLOWS_LAYOUT_GRID);
-  press_key (XK_z, XK_Control_L, 0);
+  test_press_key (XK_z, XK_Control_L, 0);
   g_assert_cmpfloat (flows_stage_get_x (trigger), ==, old_x);
-  press_key (XK_z, XK_Control_L, XK_Shift_L, 0);
+  test_press_key (XK_z, XK_Control_L, XK_Shift_L, 0);
   g_assert_cmpfloat (flows_stage_get_x (trigger), ==, old_x + FLOWS_LAYOUT_GRID);
 
   /* Ctrl+A selects all; Delete removes them; Ctrl+Z brings them back. */
-  press_key (XK_a, XK_Control_L, 0);
+  test_press_key (XK_a, XK_Control_L, 0);
   {
     g_autoptr(GPtrArray) selection = flows_canvas_get_selection (canvas);
 
     g_assert_cmpuint (selection->len, ==, n_stages (step1));
   }
-  press_key (XK_Delete, 0);
+  test_press_key (XK_Delete, 0);
   g_assert_cmpuint (n_stages (step1), ==, 0);
-  press_key (XK_z, XK_Control_L, 0);
+  test_press_key (XK_z, XK_Control_L, 0);
   g_assert_cmpuint (n_stages (step1), ==, 5);
 
   /* Ctrl+F finds a stage by name. */
-  press_key (XK_f, XK_Control_L, 0);
+  test_press_key (XK_f, XK_Control_L, 0);
   {
     GtkWidget *entry = gtk_root_get_focus (GTK_ROOT (fixture->host.window));
     const char *name = flows_stage_get_name (second);

@@ -9,6 +9,7 @@
 #include "flows-document.h"
 #include "flows-window.h"
 #include "test-files.h"
+#include "test-ui-app.h"
 #include "test-ui.h"
 #include "test-wait.h"
 
@@ -23,7 +24,7 @@ static FlowsApplication *application;
 static FlowsWindow *
 window (void)
 {
-  return FLOWS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  return test_application_window (application);
 }
 
 /* The first AdwPreferencesRow below @widget whose title is @title. */
@@ -363,16 +364,8 @@ main (int    argc,
     }
 
   data_dir = test_make_temp_dir ("flows-test-window-XXXXXX");
-  g_setenv ("FLOWS_STUDIO_DATA_DIR", data_dir, TRUE);
   write_library ();
-
-  /* The real application: its startup loads the library, activate opens the window. */
-  application = flows_application_new ();
-  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  g_application_activate (G_APPLICATION (application));
-  test_spin (200);
-  g_assert_nonnull (window ());
+  application = test_application_start (data_dir);
 
   g_test_add_func ("/window/broken-file-row", test_broken_file_row);
   g_test_add_func ("/window/new-oauth-app", test_new_oauth_app);
@@ -383,8 +376,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  test_window_destroy (GTK_WINDOW (window ()));
-  g_clear_object (&application);
+  test_application_stop (&application);
   test_remove_tree (data_dir);
   return status;
 }
