@@ -25,9 +25,18 @@ struct _FlowsSignIn
   char            *state;
   char            *code_verifier;
   char            *code_challenge;
+  char            *authorize_url;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsSignIn, flows_sign_in, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_AUTHORIZE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 flows_sign_in_dispose (GObject *object)
@@ -50,8 +59,28 @@ flows_sign_in_finalize (GObject *object)
   flows_secrets_free (self->state);
   flows_secrets_free (self->code_verifier);
   g_free (self->code_challenge);
+  /* It carries the state. */
+  flows_secrets_free (self->authorize_url);
 
   G_OBJECT_CLASS (flows_sign_in_parent_class)->finalize (object);
+}
+
+static void
+flows_sign_in_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FlowsSignIn *self = FLOWS_SIGN_IN (object);
+
+  switch (prop_id)
+    {
+    case PROP_AUTHORIZE_URL:
+      g_value_set_string (value, self->authorize_url);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -61,6 +90,12 @@ flows_sign_in_class_init (FlowsSignInClass *klass)
 
   object_class->dispose = flows_sign_in_dispose;
   object_class->finalize = flows_sign_in_finalize;
+  object_class->get_property = flows_sign_in_get_property;
+
+  properties[PROP_AUTHORIZE_URL] =
+    g_param_spec_string ("authorize-url", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -96,12 +131,49 @@ flows_sign_in_get_connection (FlowsSignIn *self)
   return self->connection;
 }
 
+const char *
+flows_sign_in_get_authorize_url (FlowsSignIn *self)
+{
+  g_return_val_if_fail (FLOWS_IS_SIGN_IN (self), NULL);
+  return self->authorize_url;
+}
+
 gboolean
 flows_sign_in_is_redirect (FlowsSignIn *self,
                            const char  *uri)
 {
   g_return_val_if_fail (FLOWS_IS_SIGN_IN (self), FALSE);
   return flows_oauth_redirect_matches (flows_app_get_redirect_url (self->app), uri);
+}
+
+char **
+flows_sign_in_list_provider_urls (FlowsApp        *app,
+                                  FlowsConnection *connection)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  GListModel *params;
+
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+  g_return_val_if_fail (connection == NULL || FLOWS_IS_CONNECTION (connection), NULL);
+
+  params = flows_app_get_params (app);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+      const char *value = NULL;
+
+      if (flows_param_get_kind (param) != FLOWS_PARAM_KIND_URL || flows_param_get_sensitive (param))
+        continue;
+      /* As the runner resolves it: the connection's value, else the default. */
+      if (connection != NULL)
+        value = flows_connection_get_value (connection, flows_param_get_key (param));
+      if (value == NULL)
+        value = flows_param_get_default (param);
+      if (*value != '\0')
+        g_strv_builder_add (builder, value);
+    }
+  return g_strv_builder_end (builder);
 }
 
 /* The built-in references of Step 1 and Step 2. */
@@ -143,6 +215,7 @@ on_authorize_run (GObject      *source,
   g_autoptr(FlowsRun) run = flows_runner_run_finish (FLOWS_RUNNER (source), result, &error);
   g_autofree char *url = NULL;
   g_autoptr(GUri) uri = NULL;
+  FlowsSignIn *self;
 
   if (run == NULL)
     {
@@ -172,6 +245,10 @@ on_authorize_run (GObject      *source,
       return;
     }
 
+  self = g_task_get_source_object (task);
+  flows_secrets_free (self->authorize_url);
+  self->authorize_url = g_strdup (url);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTHORIZE_URL]);
   g_task_return_pointer (task, g_steal_pointer (&url), g_free);
 }
 
@@ -189,7 +266,8 @@ flows_sign_in_start_async (FlowsSignIn         *self,
   g_return_if_fail (FLOWS_IS_SIGN_IN (self));
   g_task_set_source_tag (task, flows_sign_in_start_async);
 
-  /* Every attempt has its own state and verifier. */
+  /* Every attempt has its own state and verifier, and its own address. */
+  flows_secrets_free (g_steal_pointer (&self->authorize_url));
   flows_secrets_free (g_steal_pointer (&self->state));
   flows_secrets_free (g_steal_pointer (&self->code_verifier));
   g_clear_pointer (&self->code_challenge, g_free);
@@ -219,6 +297,43 @@ flows_sign_in_start_finish (FlowsSignIn   *self,
 /* Complete: Step 2 --------------------------------------------------------------------------- */
 
 static void
+save_connection (FlowsSignIn *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->library != NULL && !flows_library_save_connection (self->library, self->connection, &error))
+    g_warning ("The connection file was not updated after signing in: %s", error->message);
+}
+
+/* The tokens are new: a failure before them is over, and a Test made with older ones says
+ * nothing of these. */
+static void
+record_success (FlowsSignIn *self)
+{
+  if (flows_connection_get_sign_in_failure (self->connection) == NULL &&
+      (flows_connection_get_last_test_time (self->connection) == 0 ||
+       flows_connection_get_last_test_stale (self->connection)))
+    return;
+
+  flows_connection_set_sign_in_failure (self->connection, 0, NULL);
+  flows_connection_mark_last_test_stale (self->connection);
+  save_connection (self);
+}
+
+void
+flows_sign_in_record_failure (FlowsSignIn  *self,
+                              const GError *error)
+{
+  g_return_if_fail (FLOWS_IS_SIGN_IN (self));
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  flows_connection_set_sign_in_failure (self->connection, g_get_real_time () / G_USEC_PER_SEC, error->message);
+  save_connection (self);
+}
+
+static void
 on_tokens_stored (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -233,6 +348,7 @@ on_tokens_stored (GObject      *source,
       return;
     }
   flows_secrets_free (access_token);
+  record_success (g_task_get_source_object (task));
   g_task_return_boolean (task, TRUE);
 }
 

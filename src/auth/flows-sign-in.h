@@ -25,6 +25,9 @@ FlowsSignIn *flows_sign_in_new                       (FlowsRunner          *runn
                                                       FlowsApp             *app,
                                                       FlowsConnection      *connection);
 FlowsConnection *flows_sign_in_get_connection        (FlowsSignIn          *self);
+/* The authorisation URL of the attempt once Step 1 returned it (the "authorize-url" property
+ * says when), else NULL. */
+const char  *flows_sign_in_get_authorize_url         (FlowsSignIn          *self);
 /* TRUE when @uri is the redirect this attempt waits for (scheme, host, port and path). */
 gboolean     flows_sign_in_is_redirect               (FlowsSignIn          *self,
                                                       const char           *uri);
@@ -46,6 +49,18 @@ void         flows_sign_in_complete_async            (FlowsSignIn          *self
 gboolean     flows_sign_in_complete_finish           (FlowsSignIn          *self,
                                                       GAsyncResult         *result,
                                                       GError              **error);
+
+/* Keeps @error as the connection's latest sign-in failure, with the time, and saves the
+ * connection (a cancelled attempt is no failure and is not kept). A sign-in that succeeds
+ * clears it, and marks the connection's last Test as from before it. */
+void         flows_sign_in_record_failure            (FlowsSignIn          *self,
+                                                      const GError         *error);
+
+/* Where @app's provider is, as @connection would sign in to it: the values of the App's URL
+ * parameters, the connection's or else their defaults (only the defaults when @connection is
+ * NULL). Empty values are left out; free with g_strfreev(). */
+char       **flows_sign_in_list_provider_urls        (FlowsApp             *app,
+                                                      FlowsConnection      *connection);
 
 /* The whole sign-in with the default browser: listens once on the loopback redirect URL,
  * opens the authorisation URL, completes with what comes back (or times out). */

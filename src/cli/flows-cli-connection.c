@@ -9,6 +9,8 @@
 
 #include "flows-app-templates.h"
 #include "flows-cli.h"
+#include "flows-sandbox-client.h"
+#include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
 
 /* A sensitive value given as "-" is read from standard input, so that it never appears in the
@@ -52,6 +54,7 @@ connection_add (FlowsCliInvocation *invocation)
   g_autoptr(GHashTable) secrets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                          (GDestroyNotify)flows_secrets_free);
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  g_autoptr(GHashTable) sandbox_values = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   GHashTableIter iter;
@@ -90,17 +93,27 @@ connection_add (FlowsCliInvocation *invocation)
         flows_connection_set_value (connection, param_key, equals + 1);
     }
 
+  /* A connection to the sandbox provider gets what it needs to sign in, as in the app's Add
+   * Connection dialog: what --set gives and the App's defaults come first. */
+  if (flows_cli_uses_sandbox (app, NULL))
+    sandbox_values = flows_sandbox_get_connection_values (flows_sandbox_get_configured_port ());
+
   params = flows_app_get_params (app);
   for (guint i = 0; i < g_list_model_get_n_items (params); i++)
     {
       g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
       const char *param_key = flows_param_get_key (param);
-      const char *given = flows_param_get_sensitive (param)
-                            ? g_hash_table_lookup (secrets, param_key)
-                            : flows_connection_get_value (connection, param_key);
+      gboolean sensitive = flows_param_get_sensitive (param);
+      const char *given = sensitive ? g_hash_table_lookup (secrets, param_key)
+                                    : flows_connection_get_value (connection, param_key);
+      const char *fallback = !sensitive && *flows_param_get_default (param) != '\0'
+                               ? flows_param_get_default (param)
+                               : sandbox_values != NULL ? g_hash_table_lookup (sandbox_values, param_key) : NULL;
 
-      if (given == NULL && !flows_param_get_sensitive (param) && *flows_param_get_default (param) != '\0')
-        flows_connection_set_value (connection, param_key, flows_param_get_default (param));
+      if (given == NULL && fallback != NULL && sensitive)
+        g_hash_table_insert (secrets, g_strdup (param_key), g_strdup (fallback));
+      else if (given == NULL && fallback != NULL)
+        flows_connection_set_value (connection, param_key, fallback);
       else if ((given == NULL || *given == '\0') && flows_param_get_required (param))
         g_ptr_array_add (missing, (gpointer)param_key);
     }
@@ -129,24 +142,41 @@ connection_add (FlowsCliInvocation *invocation)
     }
 
   g_print (_("Added the connection “%s” to “%s”.\n"), flows_connection_get_name (connection), flows_app_get_name (app));
+  if (sandbox_values != NULL)
+    /* Translators: the placeholders are the sandbox provider's demo user name and password */
+    g_print (_("It signs in to the sandbox provider built into Flows Studio: “flows-cli sign-in” starts it. Sign in as %s with the password %s.\n"),
+             FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD);
   g_print ("%s\n", id);
   return FLOWS_CLI_EXIT_OK;
 }
 
 static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+
+  return g_date_time_format (time, "%Y-%m-%d %H:%M");
+}
+
+static char *
 describe_status (FlowsConnection *connection)
 {
-  g_autoptr(GDateTime) tested = NULL;
   g_autofree char *when = NULL;
 
   if (flows_connection_get_needs_sign_in (connection) != NULL)
     return g_strdup_printf (_("needs sign-in: %s"), flows_connection_get_needs_sign_in (connection));
+  if (flows_connection_get_sign_in_failure (connection) != NULL)
+    {
+      when = format_time (flows_connection_get_sign_in_failure_time (connection));
+      return g_strdup_printf (_("sign-in failed at %s: %s"), when, flows_connection_get_sign_in_failure (connection));
+    }
+  if (flows_connection_get_last_test_stale (connection))
+    return g_strdup (_("signed in; not tested since signing in"));
   if (flows_connection_get_last_test_time (connection) == 0)
     {
       if (flows_connection_get_signed_in (connection) && flows_connection_get_token_expires_at (connection) != 0)
         {
-          g_autoptr(GDateTime) expires = g_date_time_new_from_unix_local (flows_connection_get_token_expires_at (connection));
-          g_autofree char *expiry = g_date_time_format (expires, "%Y-%m-%d %H:%M");
+          g_autofree char *expiry = format_time (flows_connection_get_token_expires_at (connection));
           return g_strdup_printf (_("signed in, token expires at %s; never tested"), expiry);
         }
       if (flows_connection_get_signed_in (connection))
@@ -154,8 +184,7 @@ describe_status (FlowsConnection *connection)
       return g_strdup (_("never tested"));
     }
 
-  tested = g_date_time_new_from_unix_local (flows_connection_get_last_test_time (connection));
-  when = g_date_time_format (tested, "%Y-%m-%d %H:%M");
+  when = format_time (flows_connection_get_last_test_time (connection));
   if (flows_connection_get_last_test_passed (connection))
     return g_strdup_printf (_("passed at %s"), when);
   return g_strdup_printf (_("failed at %s: %s"), when, flows_connection_get_last_test_message (connection));

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "flows-cli.h"
@@ -65,6 +67,16 @@ on_system_browser_done (GObject      *source,
   g_main_loop_quit (waiter->loop);
 }
 
+/* The browser may not open (none configured, a remote session): the address lets the user
+ * open it by hand on this computer, where the redirect comes back to. */
+static void
+on_authorize_url (FlowsSignIn *sign_in)
+{
+  g_print (_("If no browser opens, open this address in one on this computer:\n  %s\n"),
+           flows_sign_in_get_authorize_url (sign_in));
+  fflush (stdout);
+}
+
 int
 flows_cli_sign_in (FlowsCliInvocation *invocation)
 {
@@ -80,6 +92,7 @@ flows_cli_sign_in (FlowsCliInvocation *invocation)
   g_autoptr(FlowsSignIn) sign_in = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) sandbox = NULL;
   FlowsConnection *connection;
   FlowsApp *app;
   Waiter waiter = { 0 };
@@ -101,6 +114,8 @@ flows_cli_sign_in (FlowsCliInvocation *invocation)
         return flows_cli_fail (_("the sign-in window needs a display; on a machine without one, use --system-browser"));
     }
 
+  /* Before Step 1: the sandbox's sign-in page must answer as soon as the browser asks. */
+  sandbox = flows_cli_start_sandbox_for (app, connection);
   runner = flows_runner_new ();
   sign_in = flows_sign_in_new (runner, library, app, connection);
   loop = g_main_loop_new (NULL, FALSE);
@@ -110,6 +125,7 @@ flows_cli_sign_in (FlowsCliInvocation *invocation)
     {
       g_print (_("Opening the provider’s sign-in page in your browser; waiting for it to come back to %s …\n"),
                flows_app_get_redirect_url (app));
+      g_signal_connect (sign_in, "notify::authorize-url", G_CALLBACK (on_authorize_url), NULL);
       flows_sign_in_with_system_browser_async (sign_in, FLOWS_REDIRECT_LISTENER_TIMEOUT_SECONDS, NULL,
                                                on_system_browser_done, &waiter);
     }
@@ -124,6 +140,9 @@ flows_cli_sign_in (FlowsCliInvocation *invocation)
   if (!waiter.succeeded)
     {
       g_autoptr(GError) sign_in_error = waiter.error;
+
+      /* `flows-cli connection list` and the app's row say it too. */
+      flows_sign_in_record_failure (sign_in, sign_in_error);
       return flows_cli_fail (_("not signed in: %s"), sign_in_error->message);
     }
 

@@ -9,7 +9,9 @@
 #include <glib-unix.h>
 
 #include "flows-cli.h"
+#include "flows-sandbox-client.h"
 #include "flows-sandbox-provider.h"
+#include "flows-sign-in.h"
 #include "flows-types.h"
 
 static gboolean
@@ -29,15 +31,62 @@ print_row (const char *label,
   g_print ("  %s%*s%s\n", label, (int)padding, "", value);
 }
 
+gboolean
+flows_cli_uses_sandbox (FlowsApp        *app,
+                        FlowsConnection *connection)
+{
+  g_auto(GStrv) urls = NULL;
+
+  if (flows_app_get_connection_type (app) != FLOWS_CONNECTION_TYPE_OAUTH)
+    return FALSE;
+  urls = flows_sign_in_list_provider_urls (app, connection);
+  return flows_sandbox_serves_any ((const char * const *)urls, flows_sandbox_get_configured_port ());
+}
+
+/* As the app does for the rest of its session, flows-cli starts the sandbox for the command:
+ * the provider keeps its codes and tokens in memory, so it stops with the command, and a later
+ * command (a Test) needs `flows-cli sandbox` running meanwhile, which this then leaves alone. */
+GObject *
+flows_cli_start_sandbox_for (FlowsApp        *app,
+                             FlowsConnection *connection)
+{
+  g_autoptr(FlowsSandboxProvider) provider = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  if (!flows_cli_uses_sandbox (app, connection))
+    return NULL;
+
+  provider = flows_sandbox_provider_new ();
+  if (!flows_sandbox_provider_start (provider, flows_sandbox_get_configured_port (), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+        g_print (_("The sandbox provider was not started: %s Signing in to the one that runs there (flows-cli sandbox?).\n"),
+                 error->message);
+      else
+        g_printerr (_("flows-cli: warning: the sandbox provider could not start: %s\n"), error->message);
+      /* Translators: the placeholders are the sandbox provider's demo user name and password */
+      g_print (_("Sign in as %s with the password %s.\n"), FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD);
+      return NULL;
+    }
+
+  url = flows_sandbox_provider_get_base_url (provider);
+  /* Translators: the placeholders are a URL, then the demo user name and password */
+  g_print (_("Started the sandbox provider at %s for this command. Sign in as %s with the password %s.\n"),
+           url, FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD);
+  fflush (stdout);
+  return G_OBJECT (g_steal_pointer (&provider));
+}
+
 int
 flows_cli_sandbox (FlowsCliInvocation *invocation)
 {
-  int port = FLOWS_SANDBOX_DEFAULT_PORT;
+  int port = (int)flows_sandbox_get_configured_port ();
   gboolean auto_consent = FALSE;
   g_autofree char *fault_nick = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
-      N_("Listen on PORT of 127.0.0.1 (default 8977; 0 for any free port)"), N_("PORT") },
+      N_("Listen on PORT of 127.0.0.1 (default: the sandbox-port setting, 8977 unless changed; 0 for any free port)"), N_("PORT") },
     { "auto-consent", 0, 0, G_OPTION_ARG_NONE, &auto_consent,
       N_("Skip the sign-in and consent pages"), NULL },
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault_nick,

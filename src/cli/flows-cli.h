@@ -43,6 +43,15 @@ int           flows_cli_usage_error      (FlowsCliInvocation *invocation,
                                           const char         *format,
                                           ...) G_GNUC_PRINTF (2, 3);
 
+/* flows-cli-sandbox.c: whether @app signs in to the sandbox provider on its configured port
+ * (@connection as for flows_sign_in_list_provider_urls()), and a provider started in this
+ * process for a command that signs in to it (NULL when it is not needed or another program
+ * serves its port; what happened is printed). */
+gboolean      flows_cli_uses_sandbox     (FlowsApp           *app,
+                                          FlowsConnection    *connection);
+GObject      *flows_cli_start_sandbox_for (FlowsApp          *app,
+                                          FlowsConnection    *connection);
+
 int           flows_cli_connection       (FlowsCliInvocation *invocation);
 int           flows_cli_run              (FlowsCliInvocation *invocation);
 int           flows_cli_test             (FlowsCliInvocation *invocation);

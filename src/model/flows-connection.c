@@ -16,11 +16,14 @@ struct _FlowsConnection
   char       *scope;
   char       *needs_sign_in;
   char       *last_test_message;
+  char       *sign_in_failure;
   gint64      token_expires_at;
   gint64      last_test_time;
+  gint64      sign_in_failure_time;
   guint       last_test_status;
   guint       signed_in : 1;
   guint       last_test_passed : 1;
+  guint       last_test_stale : 1;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsConnection, flows_connection, G_TYPE_OBJECT)
@@ -38,6 +41,9 @@ enum {
   PROP_LAST_TEST_PASSED,
   PROP_LAST_TEST_STATUS,
   PROP_LAST_TEST_MESSAGE,
+  PROP_LAST_TEST_STALE,
+  PROP_SIGN_IN_FAILURE_TIME,
+  PROP_SIGN_IN_FAILURE,
   N_PROPS
 };
 
@@ -61,6 +67,7 @@ flows_connection_finalize (GObject *object)
   g_clear_pointer (&self->scope, g_free);
   g_clear_pointer (&self->needs_sign_in, g_free);
   g_clear_pointer (&self->last_test_message, g_free);
+  g_clear_pointer (&self->sign_in_failure, g_free);
 
   G_OBJECT_CLASS (flows_connection_parent_class)->finalize (object);
 }
@@ -107,6 +114,15 @@ flows_connection_get_property (GObject    *object,
       break;
     case PROP_LAST_TEST_MESSAGE:
       g_value_set_string (value, self->last_test_message);
+      break;
+    case PROP_LAST_TEST_STALE:
+      g_value_set_boolean (value, self->last_test_stale);
+      break;
+    case PROP_SIGN_IN_FAILURE_TIME:
+      g_value_set_int64 (value, self->sign_in_failure_time);
+      break;
+    case PROP_SIGN_IN_FAILURE:
+      g_value_set_string (value, self->sign_in_failure);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -178,6 +194,13 @@ flows_connection_class_init (FlowsConnectionClass *klass)
     g_param_spec_uint ("last-test-status", NULL, NULL, 0, 999, 0, read_only);
   properties[PROP_LAST_TEST_MESSAGE] =
     g_param_spec_string ("last-test-message", NULL, NULL, "", read_only);
+  properties[PROP_LAST_TEST_STALE] =
+    g_param_spec_boolean ("last-test-stale", NULL, NULL, FALSE, read_only);
+  /* Set as a whole through flows_connection_set_sign_in_failure(). */
+  properties[PROP_SIGN_IN_FAILURE_TIME] =
+    g_param_spec_int64 ("sign-in-failure-time", NULL, NULL, 0, G_MAXINT64, 0, read_only);
+  properties[PROP_SIGN_IN_FAILURE] =
+    g_param_spec_string ("sign-in-failure", NULL, NULL, NULL, read_only);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -416,9 +439,64 @@ flows_connection_set_last_test (FlowsConnection *self,
   self->last_test_status = http_status;
   g_free (self->last_test_message);
   self->last_test_message = g_strdup (message != NULL ? message : "");
+  self->last_test_stale = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_TEST_TIME]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_TEST_PASSED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_TEST_STATUS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_TEST_MESSAGE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_TEST_STALE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gboolean
+flows_connection_get_last_test_stale (FlowsConnection *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (self), FALSE);
+  return self->last_test_stale;
+}
+
+void
+flows_connection_mark_last_test_stale (FlowsConnection *self)
+{
+  g_return_if_fail (FLOWS_IS_CONNECTION (self));
+  /* A connection never tested has no result to mark. */
+  if (self->last_test_time == 0 || self->last_test_stale)
+    return;
+  self->last_test_stale = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_TEST_STALE]);
+}
+
+gint64
+flows_connection_get_sign_in_failure_time (FlowsConnection *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (self), 0);
+  return self->sign_in_failure_time;
+}
+
+const char *
+flows_connection_get_sign_in_failure (FlowsConnection *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (self), NULL);
+  return self->sign_in_failure;
+}
+
+void
+flows_connection_set_sign_in_failure (FlowsConnection *self,
+                                      gint64           unix_time,
+                                      const char      *message)
+{
+  g_return_if_fail (FLOWS_IS_CONNECTION (self));
+
+  if (message == NULL)
+    unix_time = 0;
+  if (self->sign_in_failure_time == unix_time && g_strcmp0 (self->sign_in_failure, message) == 0)
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  self->sign_in_failure_time = unix_time;
+  g_free (self->sign_in_failure);
+  self->sign_in_failure = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_FAILURE_TIME]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_FAILURE]);
   g_object_thaw_notify (G_OBJECT (self));
 }

@@ -55,5 +55,16 @@ void             flows_connection_set_last_test         (FlowsConnection *self,
                                                          gboolean         passed,
                                                          guint            http_status,
                                                          const char      *message);
+/* Whether the last Test ran before the latest successful sign-in, so that it says nothing of
+ * the tokens the connection has now; setting a new result makes it current again. */
+gboolean         flows_connection_get_last_test_stale   (FlowsConnection *self);
+void             flows_connection_mark_last_test_stale  (FlowsConnection *self);
+/* The latest sign-in that failed, when no sign-in succeeded after it: unix time (0 = none) and
+ * why (NULL = none). A NULL @message clears it. */
+gint64           flows_connection_get_sign_in_failure_time (FlowsConnection *self);
+const char      *flows_connection_get_sign_in_failure   (FlowsConnection *self);
+void             flows_connection_set_sign_in_failure   (FlowsConnection *self,
+                                                         gint64           unix_time,
+                                                         const char      *message);
 
 G_END_DECLS

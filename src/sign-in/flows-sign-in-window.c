@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "flows-sign-in-loader.h"
@@ -134,6 +136,40 @@ on_load_changed (WebKitWebView     *web_view,
     update_address (self);
 }
 
+/* Where a page is, for a person: "host:port". The whole address would bury it under the query
+ * (state, challenge, scopes: hundreds of characters) and tell the user nothing more. */
+static char *
+describe_place (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    return g_strdup (_("the provider"));
+  if (g_uri_get_port (parsed) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (parsed), g_uri_get_port (parsed));
+  return g_strdup (g_uri_get_host (parsed));
+}
+
+static GError *
+describe_load_failure (const char   *failing_uri,
+                       const GError *error)
+{
+  g_autofree char *place = describe_place (failing_uri);
+  g_autofree char *reason = g_strchomp (g_strdup (error->message));
+  gsize length = strlen (reason);
+
+  /* The sentence ends with its own full stop. */
+  if (length > 0 && reason[length - 1] == '.')
+    reason[length - 1] = '\0';
+  return g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                      /* Translators: the first placeholder is a host and port ("example.com:443"), the
+                       * second why the page did not load, as the network library says it */
+                      _("The sign-in page at %s could not be loaded: %s. Check that the provider "
+                        "runs there and can be reached from this computer, and that the connection’s "
+                        "authorisation URL is right; then sign in again."),
+                      place, reason);
+}
+
 static gboolean
 on_load_failed (WebKitWebView     *web_view,
                 WebKitLoadEvent    event,
@@ -147,9 +183,7 @@ on_load_failed (WebKitWebView     *web_view,
       g_error_matches (error, WEBKIT_POLICY_ERROR, WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE))
     return FALSE;
 
-  finish_attempt (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                     _("The sign-in page %s could not be loaded: %s"),
-                                     failing_uri, error->message));
+  finish_attempt (self, describe_load_failure (failing_uri, error));
   return TRUE;
 }
 

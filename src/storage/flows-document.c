@@ -755,31 +755,49 @@ flows_document_connection_from_json (const char  *text,
       const char *scope, *needs_sign_in;
       gboolean signed_in;
       double expires_at;
+      JsonObject *failure;
 
       if (!read_boolean (&reader, oauth, "$.oauth", "signedIn", &signed_in) ||
           !read_number (&reader, oauth, "$.oauth", "expiresAt", FALSE, &expires_at) ||
           !read_string (&reader, oauth, "$.oauth", "scope", FALSE, "", &scope) ||
-          !read_string (&reader, oauth, "$.oauth", "needsSignIn", FALSE, NULL, &needs_sign_in))
+          !read_string (&reader, oauth, "$.oauth", "needsSignIn", FALSE, NULL, &needs_sign_in) ||
+          !read_object (&reader, oauth, "$.oauth", "signInFailure", &failure))
         goto failed;
       flows_connection_set_signed_in (connection, signed_in);
       flows_connection_set_token_expires_at (connection, to_int64 (expires_at));
       flows_connection_set_scope (connection, scope);
       flows_connection_set_needs_sign_in (connection, needs_sign_in);
+
+      /* Optional, so that files written before sign-in failures were kept still load as they
+       * are, and files without one are written byte for byte as before. */
+      if (failure != NULL)
+        {
+          const char *message;
+          double time;
+
+          if (!read_number (&reader, failure, "$.oauth.signInFailure", "time", TRUE, &time) ||
+              !read_string (&reader, failure, "$.oauth.signInFailure", "message", FALSE, "", &message))
+            goto failed;
+          flows_connection_set_sign_in_failure (connection, to_int64 (time), message);
+        }
     }
 
   if (last_test != NULL)
     {
       const char *message;
-      gboolean passed;
+      gboolean passed, stale;
       double time, status;
 
       if (!read_number (&reader, last_test, "$.lastTest", "time", TRUE, &time) ||
           !read_boolean (&reader, last_test, "$.lastTest", "passed", &passed) ||
           !read_number (&reader, last_test, "$.lastTest", "status", FALSE, &status) ||
-          !read_string (&reader, last_test, "$.lastTest", "message", FALSE, "", &message))
+          !read_string (&reader, last_test, "$.lastTest", "message", FALSE, "", &message) ||
+          !read_boolean (&reader, last_test, "$.lastTest", "stale", &stale))
         goto failed;
       flows_connection_set_last_test (connection, to_int64 (time), passed,
                                       (guint)CLAMP (status, 0, 999), message);
+      if (stale)
+        flows_connection_mark_last_test_stale (connection);
     }
 
   return g_steal_pointer (&connection);
@@ -969,6 +987,14 @@ flows_document_connection_to_json (FlowsConnection  *connection,
   json_object_set_string_member (oauth, "scope", flows_connection_get_scope (connection));
   if (needs_sign_in != NULL)
     json_object_set_string_member (oauth, "needsSignIn", needs_sign_in);
+  if (flows_connection_get_sign_in_failure (connection) != NULL)
+    {
+      JsonObject *failure = json_object_new ();
+
+      json_object_set_int_member (failure, "time", flows_connection_get_sign_in_failure_time (connection));
+      json_object_set_string_member (failure, "message", flows_connection_get_sign_in_failure (connection));
+      json_object_set_object_member (oauth, "signInFailure", failure);
+    }
   json_object_set_object_member (root, "oauth", oauth);
 
   if (flows_connection_get_last_test_time (connection) > 0)
@@ -979,6 +1005,8 @@ flows_document_connection_to_json (FlowsConnection  *connection,
       json_object_set_boolean_member (last_test, "passed", flows_connection_get_last_test_passed (connection));
       json_object_set_int_member (last_test, "status", flows_connection_get_last_test_status (connection));
       json_object_set_string_member (last_test, "message", flows_connection_get_last_test_message (connection));
+      if (flows_connection_get_last_test_stale (connection))
+        json_object_set_boolean_member (last_test, "stale", TRUE);
       json_object_set_object_member (root, "lastTest", last_test);
     }
 

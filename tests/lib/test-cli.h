@@ -29,4 +29,22 @@ TestCli    *test_cli_exec (const char * const *args,
                            const char         *input,
                            guint               timeout_ms);
 
+/* flows-cli started as test_cli_exec() starts it (nothing on its standard input), for a test that
+ * acts while it runs on what it prints: test_cli_wait_line() reads its standard output a line
+ * at a time, test_cli_finish() waits for its end. */
+typedef struct _TestCliProcess TestCliProcess;
+
+TestCliProcess *test_cli_spawn     (const char * const *args,
+                                    const char * const *env);
+/* Reads standard output up to the next line that contains @needle and returns that line,
+ * without its line break (owned by @cli, until the next call). The end of the output, or
+ * @timeout_ms for a line, fails the test. */
+const char     *test_cli_wait_line (TestCliProcess     *cli,
+                                    const char         *needle,
+                                    guint               timeout_ms);
+/* Waits (@timeout_ms at most for each part) for flows-cli to end and returns what
+ * test_cli_exec() would, with everything it printed; frees @cli. */
+TestCli        *test_cli_finish    (TestCliProcess     *cli,
+                                    guint               timeout_ms);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <X11/keysym.h>
 
 #include "flows-app-templates.h"
 #include "flows-document.h"
@@ -24,10 +25,10 @@
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
 #include "test-files.h"
-#include "test-input.h"
 #include "test-ui-host.h"
 #include "test-ui.h"
 #include "test-wait.h"
+#include "test-xtest.h"
 
 typedef struct
 {
@@ -114,7 +115,7 @@ open_flow (Fixture   *fixture,
 {
   flows_flow_editor_set_flow (fixture->editor, fixture->host.app, flow);
   /* Laid out and drawn, however slow the machine. */
-  test_input_settle ();
+  test_xtest_settle ();
   spin (50);
 }
 
@@ -180,7 +181,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
   flows_flow_editor_set_library (fixture->editor, fixture->host.library);
   test_host_show (&fixture->host, GTK_WIDGET (fixture->editor), 1200, 800);
-  test_input_set_frame_widget (GTK_WIDGET (fixture->host.window));
+  test_xtest_set_frame_widget (GTK_WIDGET (fixture->host.window));
   spin (100);
 }
 
@@ -191,7 +192,7 @@ fixture_tear_down (Fixture       *fixture,
   if (!test_ui_have_display ())
     return;
 
-  test_input_set_frame_widget (NULL);
+  test_xtest_set_frame_widget (NULL);
   g_clear_object (&fixture->server);
   g_free (fixture->server_url);
   test_host_tear_down (&fixture->host);
@@ -285,7 +286,7 @@ test_gestures (Fixture       *fixture,
   sleep_stage = stage_by_name (test_flow, flows_stage_catalog_lookup (FLOWS_STAGE_TYPE_SLEEP)->name);
   g_assert_nonnull (sleep_stage);
   g_assert_true (flows_canvas_is_selected (canvas, sleep_stage));
-  test_input_settle ();
+  test_xtest_settle ();
 
   /* Drag the card by its title: it moves by the drag, on the grid. */
   start_x = flows_stage_get_x (sleep_stage);
@@ -354,11 +355,11 @@ test_gestures (Fixture       *fixture,
 
     test_pointer_move_to (GTK_WIDGET (canvas), 300, 300);
     test_key_event (XK_Control_L, TRUE);
-    test_input_settle ();
+    test_xtest_settle ();
     test_pointer_button (4, TRUE);
     test_pointer_button (4, FALSE);
     test_key_event (XK_Control_L, FALSE);
-    test_input_settle ();
+    test_xtest_settle ();
     g_assert_cmpfloat (flows_canvas_get_zoom (canvas), >, zoom);
   }
 }

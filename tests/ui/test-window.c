@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <X11/keysym.h>
 
 #include "flows-application.h"
 #include "flows-app-templates.h"
@@ -16,8 +17,9 @@
 #include "flows-window.h"
 #include "runner-helpers.h"
 #include "test-files.h"
-#include "test-input.h"
 #include "test-session.h"
+#include "test-ui-app.h"
+#include "test-xtest.h"
 #include "test-ui.h"
 #include "test-wait.h"
 
@@ -32,7 +34,7 @@ static FlowsApplication *application;
 static FlowsWindow *
 window (void)
 {
-  return FLOWS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  return test_application_window (application);
 }
 
 /* The first AdwPreferencesRow below @widget whose title is @title. */
@@ -291,9 +293,9 @@ test_sign_in_module (void)
 static void
 settle_on (GtkWidget *widget)
 {
-  test_input_set_frame_widget (widget);
-  test_input_settle ();
-  test_input_set_frame_widget (NULL);
+  test_xtest_set_frame_widget (widget);
+  test_xtest_settle ();
+  test_xtest_set_frame_widget (NULL);
 }
 
 static FlowsLibrary *
@@ -748,8 +750,8 @@ test_apps_long_name (void)
   GtkWidget *title;
 
   /* Laid out, so that the pointer goes where the row is now. */
-  test_input_set_frame_widget (GTK_WIDGET (window ()));
-  test_input_settle ();
+  test_xtest_set_frame_widget (GTK_WIDGET (window ()));
+  test_xtest_settle ();
   title = find_label (sidebar_row (name), name);
   g_assert_true (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (title))));
   /* Two moves: GTK takes a tooltip's place from motion inside the window, not from entering it. */
@@ -757,7 +759,7 @@ test_apps_long_name (void)
   test_pointer_move_to (title, 24, 8);
   test_wait_for (tooltip_shows, (gpointer)name, WAIT_MS);
   test_pointer_move_to (GTK_WIDGET (window ()), 600, 5);
-  test_input_set_frame_widget (NULL);
+  test_xtest_set_frame_widget (NULL);
 }
 
 static gboolean
@@ -785,10 +787,10 @@ test_apps_keyboard (void)
   GtkWidget *list = find_sidebar (GTK_WIDGET (window ()));
 
   /* Keys go to the window under the pointer (Xvfb has no window manager). */
-  test_input_set_frame_widget (GTK_WIDGET (window ()));
+  test_xtest_set_frame_widget (GTK_WIDGET (window ()));
   test_pointer_move_to (list, 60, 5);
   gtk_widget_grab_focus (row);
-  test_input_settle ();
+  test_xtest_settle ();
 
   test_press_key (XK_F10, XK_Shift_L, 0);
   test_wait_for (row_menu_open, row, WAIT_MS);
@@ -825,7 +827,7 @@ test_apps_keyboard (void)
   test_wait_for (sidebar_shows_app, "Thermograph", WAIT_MS);
   test_spin (500);
   g_assert_true (flows_library_find_app (library (), flows_app_get_id (app)) == app);
-  test_input_set_frame_widget (NULL);
+  test_xtest_set_frame_widget (NULL);
 }
 
 /* Saves the window as a PNG, the way it draws itself. */
@@ -947,16 +949,8 @@ main (int    argc,
     }
 
   data_dir = test_make_temp_dir ("flows-test-window-XXXXXX");
-  g_setenv ("FLOWS_STUDIO_DATA_DIR", data_dir, TRUE);
   write_library ();
-
-  /* The real application: its startup loads the library, activate opens the window. */
-  application = flows_application_new ();
-  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (application), NULL, NULL));
-  g_application_activate (G_APPLICATION (application));
-  test_spin (200);
-  g_assert_nonnull (window ());
+  application = test_application_start (data_dir);
 
   g_test_add_func ("/window/broken-file-row", test_broken_file_row);
   g_test_add_func ("/window/new-oauth-app", test_new_oauth_app);
@@ -976,8 +970,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  test_window_destroy (GTK_WINDOW (window ()));
-  g_clear_object (&application);
+  test_application_stop (&application);
   test_remove_tree (data_dir);
   return status;
 }

@@ -18,6 +18,7 @@
 #include "flows-app-templates.h"
 #include "flows-document.h"
 #include "flows-library.h"
+#include "runner-helpers.h"
 #include "test-files.h"
 
 /* A time no save made by a test can produce: a rewrite would set the mtime to now. */
@@ -503,6 +504,61 @@ test_round_trip_connection (void)
   g_assert_cmpint (flows_connection_get_last_test_time (plain_loaded), ==, 0);
   g_assert_false (flows_connection_get_signed_in (plain_loaded));
   g_assert_null (flows_connection_get_needs_sign_in (plain_loaded));
+}
+
+/* A sign-in that failed and a Test from before the latest sign-in are kept in the file, in
+ * members that older files do not have: those still load, and write the same bytes. */
+static void
+test_round_trip_connection_sign_in (void)
+{
+  g_autoptr(FlowsConnection) connection = new_full_connection ();
+  g_autoptr(FlowsApp) app = new_every_kind_app ();
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autoptr(FlowsConnection) loaded = NULL;
+  g_autofree char *sample_path = g_test_build_filename (G_TEST_DIST, "..", "data", "samples",
+                                                        "sandbox-connection.json", NULL);
+  g_autofree char *sample = test_read_text (sample_path);
+  g_autoptr(FlowsConnection) sample_loaded = connection_from_text (sample);
+  g_autofree char *sample_again = connection_to_text (sample_loaded, NULL);
+
+  flows_connection_set_sign_in_failure (connection, G_GINT64_CONSTANT (1700000100),
+                                        "The sign-in page at 127.0.0.1:8977 could not be loaded: \"refused\" é\n<x>");
+  flows_connection_mark_last_test_stale (connection);
+  first = connection_to_text (connection, app);
+  loaded = connection_from_text (first);
+  second = connection_to_text (loaded, app);
+
+  g_assert_cmpstr (second, ==, first);
+  test_assert_contains (first, "\"signInFailure\" : {\n      \"time\" : 1700000100,");
+  test_assert_contains (first, "\"stale\" : true");
+  g_assert_cmpint (flows_connection_get_sign_in_failure_time (loaded), ==, 1700000100);
+  g_assert_cmpstr (flows_connection_get_sign_in_failure (loaded), ==,
+                   "The sign-in page at 127.0.0.1:8977 could not be loaded: \"refused\" é\n<x>");
+  g_assert_true (flows_connection_get_last_test_stale (loaded));
+  g_assert_cmpint (flows_connection_get_last_test_time (loaded), ==, 1700000000);
+
+  /* A new result is current again; a cleared failure leaves no member behind. */
+  flows_connection_set_last_test (loaded, G_GINT64_CONSTANT (1700000200), TRUE, 200, "");
+  flows_connection_set_sign_in_failure (loaded, 0, NULL);
+  g_assert_false (flows_connection_get_last_test_stale (loaded));
+  g_clear_pointer (&second, g_free);
+  second = connection_to_text (loaded, app);
+  g_assert_null (strstr (second, "signInFailure"));
+  g_assert_null (strstr (second, "stale"));
+
+  /* Never tested: nothing to mark. */
+  {
+    g_autoptr(FlowsConnection) untested = flows_connection_new ("conn-untested", "app", "");
+
+    flows_connection_mark_last_test_stale (untested);
+    g_assert_false (flows_connection_get_last_test_stale (untested));
+  }
+
+  /* A file written before: the sample connection, byte for byte. */
+  g_assert_cmpstr (sample_again, ==, sample);
+  g_assert_null (flows_connection_get_sign_in_failure (sample_loaded));
+  g_assert_false (flows_connection_get_last_test_stale (sample_loaded));
 }
 
 static void
@@ -1317,6 +1373,7 @@ main (int    argc,
   g_test_add_func ("/documents/round-trip/generic-template", test_round_trip_generic_template);
   g_test_add_func ("/documents/round-trip/every-kind", test_round_trip_every_kind);
   g_test_add_func ("/documents/round-trip/connection", test_round_trip_connection);
+  g_test_add_func ("/documents/round-trip/connection-sign-in", test_round_trip_connection_sign_in);
   g_test_add_func ("/documents/connection/refuses-secret", test_connection_refuses_secret);
   g_test_add_func ("/documents/library/save-reload", test_library_save_reload);
   g_test_add_func ("/documents/library/items-changed", test_library_items_changed);

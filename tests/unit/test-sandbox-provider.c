@@ -11,7 +11,9 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "flows-sandbox-client.h"
 #include "flows-sandbox-provider.h"
+#include "test-cases.h"
 
 #define REDIRECT_URI "http://127.0.0.1:8976/oauth/callback"
 #define VERIFIER "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
@@ -430,6 +432,69 @@ test_metadata (Fixture       *fixture,
   methods = json_object_get_array_member (metadata, "code_challenge_methods_supported");
   g_assert_cmpuint (json_array_get_length (methods), ==, 1);
   g_assert_cmpstr (json_array_get_string_element (methods, 0), ==, "S256");
+}
+
+/* What a client is given to sign in to the sandbox is what the sandbox itself publishes, and
+ * its endpoints are recognised as the sandbox's. */
+static void
+test_client_values (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  guint port = flows_sandbox_provider_get_port (fixture->provider);
+  g_autoptr(GHashTable) values = flows_sandbox_get_connection_values (port);
+  g_autofree char *url = g_strconcat (fixture->base_url, FLOWS_SANDBOX_METADATA_PATH, NULL);
+  g_autoptr(Response) response = get (fixture, url);
+  g_autoptr(JsonObject) metadata = parse_object (response->body);
+  const char * const urls[] = { "https://example.com/authorize", g_hash_table_lookup (values, "TokenURL"), NULL };
+
+  g_assert_cmpuint (g_hash_table_size (values), ==, 5);
+  g_assert_cmpstr (g_hash_table_lookup (values, "AuthURL"), ==,
+                   json_object_get_string_member (metadata, "authorization_endpoint"));
+  g_assert_cmpstr (g_hash_table_lookup (values, "TokenURL"), ==, json_object_get_string_member (metadata, "token_endpoint"));
+  g_assert_cmpstr (g_hash_table_lookup (values, "TestURL"), ==,
+                   json_object_get_string_member (metadata, "userinfo_endpoint"));
+  g_assert_cmpstr (g_hash_table_lookup (values, "ClientID"), ==, FLOWS_SANDBOX_CLIENT_ID);
+  g_assert_cmpstr (g_hash_table_lookup (values, "ClientSecret"), ==, FLOWS_SANDBOX_CLIENT_SECRET);
+
+  g_assert_true (flows_sandbox_serves_any (urls, port));
+  g_assert_false (flows_sandbox_serves_any (urls, port + 1));
+  g_assert_false (flows_sandbox_serves_any (urls + 2, port));
+  g_assert_false (flows_sandbox_serves_any (NULL, port));
+}
+
+typedef struct
+{
+  const char *path;
+  const char *url;
+  gboolean    endpoint;
+} EndpointCase;
+
+/* Whether an address is the sandbox's, on port 8977: by scheme, host, port and path. */
+static const EndpointCase endpoint_cases[] = {
+  { "/sandbox-client/endpoint/authorize", "http://127.0.0.1:8977/authorize", TRUE },
+  { "/sandbox-client/endpoint/token", "http://127.0.0.1:8977/token", TRUE },
+  { "/sandbox-client/endpoint/userinfo-query", "http://127.0.0.1:8977/userinfo?x=1", TRUE },
+  { "/sandbox-client/endpoint/metadata", "http://127.0.0.1:8977/.well-known/oauth-authorization-server", TRUE },
+  { "/sandbox-client/endpoint/root", "http://127.0.0.1:8977", TRUE },
+  { "/sandbox-client/endpoint/localhost", "http://LocalHost:8977/authorize", TRUE },
+  { "/sandbox-client/endpoint/other-port", "http://127.0.0.1:8978/authorize", FALSE },
+  { "/sandbox-client/endpoint/no-port", "http://127.0.0.1/authorize", FALSE },
+  { "/sandbox-client/endpoint/https", "https://127.0.0.1:8977/authorize", FALSE },
+  { "/sandbox-client/endpoint/other-host", "http://127.0.0.2:8977/authorize", FALSE },
+  { "/sandbox-client/endpoint/ipv6", "http://[::1]:8977/authorize", FALSE },
+  { "/sandbox-client/endpoint/other-path", "http://127.0.0.1:8977/api/authorize", FALSE },
+  { "/sandbox-client/endpoint/sub-path", "http://127.0.0.1:8977/authorize/login", FALSE },
+  { "/sandbox-client/endpoint/not-a-url", "127.0.0.1:8977/authorize", FALSE },
+  { "/sandbox-client/endpoint/empty", "", FALSE },
+};
+
+static void
+test_endpoint (gconstpointer data)
+{
+  const EndpointCase *row = data;
+
+  g_assert_cmpint (flows_sandbox_is_endpoint (row->url, 8977), ==, row->endpoint);
+  g_assert_false (flows_sandbox_is_endpoint (row->url, 0));
 }
 
 static void
@@ -1236,11 +1301,13 @@ main (int    argc,
   g_test_add_func ("/sandbox-provider/start-stop", test_start_stop);
   g_test_add_func ("/sandbox-provider/properties", test_properties);
   g_test_add_func ("/sandbox-provider/fault-nicks", test_fault_nicks);
+  test_add_table (endpoint_cases, test_endpoint);
 
 #define ADD(path, function) \
   g_test_add ("/sandbox-provider/" path, Fixture, NULL, fixture_set_up, function, fixture_tear_down)
 
   ADD ("metadata", test_metadata);
+  ADD ("client-values", test_client_values);
   ADD ("full-sign-in", test_full_sign_in);
   ADD ("wrong-password", test_wrong_password);
   ADD ("deny", test_deny);

@@ -6,7 +6,9 @@
 
 #include "flows-app-templates.h"
 #include "flows-connection-editor.h"
+#include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
+#include "flows-ui-shared.h"
 #include "flows-window.h"
 
 typedef enum {
@@ -39,6 +41,9 @@ struct _FlowsConnectionEditor
   FlowsConnection     *connection;
   GPtrArray           *fields;
   GCancellable        *cancellable;
+  /* A new connection to the sandbox provider: its values, by parameter key, for the rows that
+   * have no default. */
+  GHashTable          *sandbox_values;
   /* While editing, what is applied once the keyring has taken the new secrets. */
   char                *pending_name;
   GHashTable          *pending_values;
@@ -49,6 +54,8 @@ struct _FlowsConnectionEditor
   GtkWidget           *spinner;
   AdwToastOverlay     *toast_overlay;
   AdwEntryRow         *name_row;
+  AdwPreferencesGroup *sandbox_group;
+  AdwActionRow        *sandbox_row;
   AdwPreferencesGroup *params_group;
   GtkLabel            *problem_label;
 };
@@ -461,16 +468,9 @@ create_entry_row (FlowsConnectionEditor *self,
   FlowsParam *param = field->param;
   GtkWidget *row;
 
-  if (flows_param_get_sensitive (param))
-    {
-      row = adw_password_entry_row_new ();
-    }
-  else
-    {
-      row = adw_entry_row_new ();
-      if (value != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (row), value);
-    }
+  row = flows_param_get_sensitive (param) ? adw_password_entry_row_new () : adw_entry_row_new ();
+  if (value != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (row), value);
 
   switch (flows_param_get_kind (param))
     {
@@ -672,9 +672,13 @@ add_field (FlowsConnectionEditor *self,
     value = flows_connection_get_value (self->connection, flows_param_get_key (param));
   else if (*flows_param_get_default (param) != '\0')
     value = flows_param_get_default (param);
+  else if (self->sandbox_values != NULL)
+    value = g_hash_table_lookup (self->sandbox_values, flows_param_get_key (param));
 
+  /* A stored secret is never shown; a new connection's sandbox secret is the provider's public
+   * demo value, and goes to the keyring on Add like one typed. */
   if (flows_param_get_sensitive (param))
-    row = create_entry_row (self, field, NULL);
+    row = create_entry_row (self, field, self->connection == NULL ? value : NULL);
   else
     switch (flows_param_get_kind (param))
       {
@@ -752,6 +756,23 @@ flows_connection_editor_constructed (GObject *object)
       gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Add"));
       name = suggest_name (self);
     }
+  /* A connection to the sandbox provider: what to sign in with, and for a new one its values
+   * ready, so that Add, Sign In and Test work with nothing typed. */
+  if (flows_uses_sandbox (self->app, self->connection))
+    {
+      /* Translators: the placeholders are the sandbox provider's demo user name and password */
+      g_autofree char *account = g_strdup_printf (_("Sign in as “%s” with the password “%s”"),
+                                                  FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD);
+
+      adw_action_row_set_subtitle (self->sandbox_row, account);
+      gtk_widget_set_visible (GTK_WIDGET (self->sandbox_group), TRUE);
+      if (self->connection == NULL)
+        {
+          self->sandbox_values = flows_sandbox_get_connection_values (flows_sandbox_get_configured_port ());
+          adw_preferences_group_set_description (self->sandbox_group,
+                                                 _("This App signs in to the sandbox provider built into Flows Studio, on this computer. Its values are filled in."));
+        }
+    }
   adw_window_title_set_title (self->window_title, gtk_window_get_title (GTK_WINDOW (self)));
   adw_window_title_set_subtitle (self->window_title, flows_app_get_name (self->app));
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
@@ -786,6 +807,7 @@ flows_connection_editor_dispose (GObject *object)
   g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_clear_pointer (&self->pending_name, g_free);
   g_clear_pointer (&self->pending_values, g_hash_table_unref);
+  g_clear_pointer (&self->sandbox_values, g_hash_table_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->app);
   g_clear_object (&self->library);
@@ -864,6 +886,8 @@ flows_connection_editor_class_init (FlowsConnectionEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionEditor, spinner);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionEditor, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionEditor, sandbox_group);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionEditor, sandbox_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionEditor, params_group);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionEditor, problem_label);
   gtk_widget_class_bind_template_callback (widget_class, validate);

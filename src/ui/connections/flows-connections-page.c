@@ -9,6 +9,7 @@
 #include "flows-connection-editor.h"
 #include "flows-connections-page.h"
 #include "flows-oauth.h"
+#include "flows-sandbox-provider.h"
 #include "flows-sign-in-loader.h"
 #include "flows-sign-in.h"
 #include "flows-test-result.h"
@@ -37,6 +38,9 @@ struct _FlowsConnectionsPage
   GHashTable         *sign_ins;
   /* Everything else asynchronous (sign-out, delete): cancelled with the page. */
   GCancellable       *cancellable;
+
+  /* The connection whose test the result panel shows. */
+  char               *result_connection_id;
 
   GtkStack           *stack;
   GtkListBox         *list_box;
@@ -156,16 +160,21 @@ format_time (gint64 unix_time)
   return g_date_time_format (time, _("%-d %b %Y, %H:%M"));
 }
 
-/* The status line of a connection, with the icon and style class that go with it. */
+/* The status line of a connection, with the icon and style class that go with it. A
+ * connection to the sandbox provider says how to sign in to it while it is not signed in. */
 static char *
 describe_status (FlowsConnection  *connection,
                  gboolean          oauth,
+                 gboolean          sandbox,
                  const char      **icon_name,
                  const char      **style_class)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   const char *needs_sign_in = flows_connection_get_needs_sign_in (connection);
+  const char *sign_in_failure = oauth ? flows_connection_get_sign_in_failure (connection) : NULL;
   gint64 tested = flows_connection_get_last_test_time (connection);
+  /* Something about signing in matters more than an older test. */
+  gboolean sign_in_problem = oauth && (needs_sign_in != NULL || sign_in_failure != NULL);
 
   *icon_name = "network-transmit-receive-symbolic";
   *style_class = "dim-label";
@@ -178,7 +187,8 @@ describe_status (FlowsConnection  *connection,
     }
   else if (oauth && !flows_connection_get_signed_in (connection))
     {
-      g_ptr_array_add (parts, g_strdup (_("Not signed in")));
+      if (sign_in_failure == NULL)
+        g_ptr_array_add (parts, g_strdup (_("Not signed in")));
       *icon_name = "dialog-password-symbolic";
     }
   else if (oauth)
@@ -195,8 +205,29 @@ describe_status (FlowsConnection  *connection,
         g_ptr_array_add (parts, g_strdup_printf (_("Signed in, token expired at %s"), when));
     }
 
+  if (sign_in_failure != NULL)
+    {
+      g_autofree char *when = format_time (flows_connection_get_sign_in_failure_time (connection));
+
+      /* Translators: a time, then why signing in failed */
+      g_ptr_array_add (parts, g_strdup_printf (_("Sign-in failed at %s: %s"), when, sign_in_failure));
+      if (needs_sign_in == NULL)
+        {
+          *icon_name = "dialog-error-symbolic";
+          *style_class = "error";
+        }
+    }
+
+  if (sandbox && (!flows_connection_get_signed_in (connection) || sign_in_problem))
+    /* Translators: the placeholders are the sandbox provider's demo user name and password */
+    g_ptr_array_add (parts, g_strdup_printf (_("Sandbox provider: sign in as %s, password %s"),
+                                             FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD));
+
   if (tested == 0)
     g_ptr_array_add (parts, g_strdup (_("Never tested")));
+  else if (flows_connection_get_last_test_stale (connection))
+    /* Its result was about the tokens before: it says nothing, until Test runs again. */
+    g_ptr_array_add (parts, g_strdup (_("Not tested since signing in")));
   else
     {
       g_autofree char *when = format_time (tested);
@@ -215,8 +246,7 @@ describe_status (FlowsConnection  *connection,
         /* Translators: a time, then why the test failed */
         g_ptr_array_add (parts, g_strdup_printf (_("Failed at %s: %s"), when,
                                                  flows_connection_get_last_test_message (connection)));
-      /* A sign-in problem matters more than an older test. */
-      if (!oauth || needs_sign_in == NULL)
+      if (!sign_in_problem)
         {
           *icon_name = passed ? "emblem-ok-symbolic" : "dialog-error-symbolic";
           *style_class = passed ? "success" : "error";
@@ -226,6 +256,19 @@ describe_status (FlowsConnection  *connection,
   g_ptr_array_add (parts, NULL);
   /* Translators: between the parts of a connection's status */
   return g_strjoinv (_(" · "), (char **)parts->pdata);
+}
+
+/* The whole of what the status line shortens: why signing in or the last test failed. */
+static const char *
+describe_problem (FlowsConnection *connection,
+                  gboolean         oauth)
+{
+  if (oauth && flows_connection_get_sign_in_failure (connection) != NULL)
+    return flows_connection_get_sign_in_failure (connection);
+  if (flows_connection_get_last_test_time (connection) != 0 && !flows_connection_get_last_test_passed (connection) &&
+      !flows_connection_get_last_test_stale (connection))
+    return flows_connection_get_last_test_message (connection);
+  return NULL;
 }
 
 static void
@@ -280,7 +323,8 @@ update_row (Row *row)
   gboolean signing_in = g_hash_table_contains (self->sign_ins, id);
   gboolean oauth = is_oauth (self);
   const char *icon_name, *style_class;
-  g_autofree char *status = describe_status (connection, oauth, &icon_name, &style_class);
+  g_autofree char *status = describe_status (connection, oauth, flows_uses_sandbox (self->app, connection),
+                                             &icon_name, &style_class);
   g_autofree char *test_label = g_strdup_printf (_("Test “%s”"), name);
   g_autofree char *sign_in_label = g_strdup_printf (_("Sign in to “%s”"), name);
   g_autofree char *menu_label = g_strdup_printf (_("More actions for “%s”"), name);
@@ -288,9 +332,7 @@ update_row (Row *row)
   static const char * const status_classes[] = { "dim-label", "success", "warning", "error" };
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row), status);
-  gtk_widget_set_tooltip_text (row->row, flows_connection_get_last_test_time (connection) != 0 &&
-                                         !flows_connection_get_last_test_passed (connection)
-                                         ? flows_connection_get_last_test_message (connection) : NULL);
+  gtk_widget_set_tooltip_text (row->row, describe_problem (connection, oauth));
   gtk_image_set_from_icon_name (GTK_IMAGE (row->status_icon), icon_name);
   for (guint i = 0; i < G_N_ELEMENTS (status_classes); i++)
     gtk_widget_remove_css_class (row->status_icon, status_classes[i]);
@@ -445,6 +487,7 @@ close_result (FlowsConnectionsPage *self)
 {
   flows_test_result_set_run (self->test_result, NULL, NULL);
   gtk_widget_set_visible (self->result_box, FALSE);
+  g_clear_pointer (&self->result_connection_id, g_free);
 }
 
 /* The connection an action names, if it is one of this App's. */
@@ -613,6 +656,8 @@ on_test_finished (GObject      *source,
   flows_test_result_set_run (self->test_result, run, connection != NULL ? flows_connection_get_name (connection)
                                                                          : operation->connection_name);
   gtk_widget_set_visible (self->result_box, TRUE);
+  g_free (self->result_connection_id);
+  self->result_connection_id = g_strdup (operation->connection_id);
 }
 
 static void
@@ -635,6 +680,9 @@ test_connection (GtkWidget  *widget,
       return;
     }
 
+  /* After a restart the sandbox provider is not running, and a test of a connection to it
+   * would only say that nothing listens. */
+  flows_start_sandbox_for (self->app, connection);
   cancellable = g_cancellable_new ();
   g_hash_table_insert (self->tests, g_strdup (flows_connection_get_id (connection)), g_object_ref (cancellable));
   update_row_of (self, flows_connection_get_id (connection));
@@ -671,6 +719,20 @@ end_sign_in (FlowsConnectionsPage *self,
   update_row_of (self, operation->connection_id);
 }
 
+/* What every attempt does at its end: a failure is kept on the connection (its row says it),
+ * and a test result shown from before a sign-in goes, as it was about the old tokens. */
+static void
+record_sign_in (FlowsConnectionsPage *self,
+                Operation            *operation,
+                gboolean              signed_in,
+                GError               *error)
+{
+  if (!signed_in)
+    flows_sign_in_record_failure (operation->sign_in, error);
+  else if (g_strcmp0 (self->result_connection_id, operation->connection_id) == 0)
+    close_result (self);
+}
+
 static void
 finish_sign_in (FlowsConnectionsPage *self,
                 Operation            *operation,
@@ -680,6 +742,7 @@ finish_sign_in (FlowsConnectionsPage *self,
   g_autofree char *message = NULL;
 
   end_sign_in (self, operation);
+  record_sign_in (self, operation, signed_in, error);
   if (signed_in)
     {
       message = g_strdup_printf (_("Signed in to “%s”"), operation->connection_name);
@@ -708,6 +771,7 @@ on_signed_in (GObject      *source,
   if (!signed_in && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       end_sign_in (self, operation);
+      record_sign_in (self, operation, signed_in, error);
       return;
     }
   finish_sign_in (self, operation, signed_in, error);
@@ -750,9 +814,11 @@ sign_in (GtkWidget  *widget,
       return;
     }
 
+  flows_start_sandbox_for (self->app, connection);
   attempt = flows_sign_in_new (get_runner (self), self->library, self->app, connection);
   window = GTK_WINDOW (module->new_window (G_OBJECT (get_window (self)), attempt));
   operation = begin_sign_in (self, connection);
+  operation->sign_in = g_object_ref (attempt);
   /* Closing the window is how this attempt is cancelled: a newer attempt closes it. */
   g_signal_connect_object (operation->cancellable, "cancelled", G_CALLBACK (gtk_window_close), window,
                            G_CONNECT_SWAPPED);
@@ -771,6 +837,7 @@ sign_in_with_browser (GtkWidget  *widget,
   if (connection == NULL || !is_oauth (self))
     return;
 
+  flows_start_sandbox_for (self->app, connection);
   operation = begin_sign_in (self, connection);
   operation->sign_in = flows_sign_in_new (get_runner (self), self->library, self->app, connection);
   flows_widget_show_toast (GTK_WIDGET (self), _("Continue signing in in your web browser"));
@@ -858,6 +925,7 @@ flows_connections_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->tests, g_hash_table_unref);
   g_clear_pointer (&self->sign_ins, g_hash_table_unref);
+  g_clear_pointer (&self->result_connection_id, g_free);
 
   G_OBJECT_CLASS (flows_connections_page_parent_class)->dispose (object);
 }

@@ -7,13 +7,13 @@
 #include "flows-application.h"
 #include "flows-document.h"
 #include "flows-preferences-window.h"
+#include "flows-sandbox-client.h"
 #include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
 #include "flows-window.h"
 
 #define SAMPLE_APPS_PATH "/io/github/flowsstudio/FlowsStudio/samples/apps"
 #define SAMPLE_CONNECTIONS_PATH "/io/github/flowsstudio/FlowsStudio/samples/connections"
-#define SANDBOX_SAMPLE_APP "sandbox-sample"
 #define SANDBOX_SAMPLE_CONNECTION "sandbox-sample-connection"
 
 struct _FlowsApplication
@@ -91,8 +91,23 @@ add_sample_apps (FlowsApplication *self)
                (gpointer)flows_library_add_connection);
 
   if (flows_library_find_connection (self->library, SANDBOX_SAMPLE_CONNECTION) != NULL)
-    flows_secrets_store_async (SANDBOX_SAMPLE_APP, SANDBOX_SAMPLE_CONNECTION, "ClientSecret",
+    flows_secrets_store_async (FLOWS_SANDBOX_SAMPLE_APP_ID, SANDBOX_SAMPLE_CONNECTION, "ClientSecret",
                                FLOWS_SANDBOX_CLIENT_SECRET, NULL, on_sandbox_secret_stored, g_object_ref (self));
+}
+
+/* The window greets a first launch with what to try on the samples, until that is dismissed
+ * (FlowsWelcomeBanner); a library that existed before never shows it. */
+static void
+show_orientation (void)
+{
+  g_autoptr(GSettingsSchema) schema =
+    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+  g_autoptr(GSettings) settings = NULL;
+
+  if (schema == NULL)
+    return;
+  settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (settings, "show-orientation", TRUE);
 }
 
 /* Runs in a thread of its own, on a library nothing else touches until it is joined; returns
@@ -136,7 +151,10 @@ flows_application_startup (GApplication *application)
   else
     {
       if (flows_library_is_new (self->library))
-        add_sample_apps (self);
+        {
+          add_sample_apps (self);
+          show_orientation ();
+        }
       /* Changes made by others (the CLI, git, another instance) show up in the window. */
       if (!flows_library_watch (self->library, &error))
         self->library_error = g_strdup_printf (_("changes made by other programs will not show: %s"), error->message);
@@ -205,17 +223,82 @@ show_about (GSimpleAction *action,
                          NULL);
 }
 
-static guint
-sandbox_port (void)
+static void
+set_sandbox_state (FlowsApplication *self,
+                   gboolean          running)
 {
-  g_autoptr(GSettingsSchema) schema =
-    g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
-  g_autoptr(GSettings) settings = NULL;
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "sandbox");
 
-  if (schema == NULL)
-    return FLOWS_SANDBOX_DEFAULT_PORT;
-  settings = g_settings_new (APP_ID);
-  return g_settings_get_uint (settings, "sandbox-port");
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (running));
+}
+
+static void
+show_toast (FlowsApplication *self,
+            const char       *message)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (FLOWS_IS_WINDOW (window))
+    flows_window_show_toast (FLOWS_WINDOW (window), message);
+}
+
+/* Starts the sandbox on its configured port, for the rest of the session or until stopped from
+ * the menu. */
+static gboolean
+start_sandbox (FlowsApplication  *self,
+               GError           **error)
+{
+  g_autoptr(FlowsSandboxProvider) sandbox = flows_sandbox_provider_new ();
+  g_autofree char *url = NULL;
+  g_autofree char *message = NULL;
+
+  if (!flows_sandbox_provider_start (sandbox, flows_sandbox_get_configured_port (), error))
+    return FALSE;
+
+  self->sandbox = g_steal_pointer (&sandbox);
+  set_sandbox_state (self, TRUE);
+  url = flows_sandbox_provider_get_base_url (self->sandbox);
+  /* Translators: the placeholders are a URL, then the demo user name and password */
+  message = g_strdup_printf (_("The sandbox provider runs at %s — sign in as %s, password %s"),
+                             url, FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD);
+  show_toast (self, message);
+  return TRUE;
+}
+
+/* The "sandbox" action's state is whether the sandbox provider runs here. Asked to run, it
+ * starts for the rest of the session (or until stopped): from the menu, the preferences, or a
+ * view that signs in to the sandbox (flows_start_sandbox_for()). */
+static void
+change_sandbox_state (GSimpleAction *action,
+                      GVariant      *value,
+                      gpointer       user_data)
+{
+  FlowsApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  get_window (self);
+  if (!g_variant_get_boolean (value))
+    {
+      if (self->sandbox == NULL)
+        return;
+      flows_sandbox_provider_stop (self->sandbox);
+      g_clear_object (&self->sandbox);
+      set_sandbox_state (self, FALSE);
+      show_toast (self, _("The sandbox provider has stopped"));
+      return;
+    }
+
+  if (self->sandbox != NULL || start_sandbox (self, &error))
+    return;
+  /* Another program serves the port (flows-cli sandbox, another instance of the app): what
+   * listens there gets the sign-in, and its own pages say what it is. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE))
+    message = g_strdup_printf (_("The sandbox provider was not started here: %s Signing in goes to the program that listens there."),
+                               error->message);
+  else
+    message = g_strdup_printf (_("The sandbox provider could not start: %s"), error->message);
+  show_toast (self, message);
 }
 
 /* Help ▸ Sandbox Provider: a local OAuth provider to sign in to, offline. */
@@ -224,38 +307,10 @@ toggle_sandbox (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
-  FlowsApplication *self = user_data;
-  FlowsWindow *window = get_window (self);
-  gboolean running = self->sandbox != NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) state = g_action_get_state (G_ACTION (action));
+  g_autoptr(GVariant) toggled = g_variant_ref_sink (g_variant_new_boolean (!g_variant_get_boolean (state)));
 
-  if (running)
-    {
-      flows_sandbox_provider_stop (self->sandbox);
-      g_clear_object (&self->sandbox);
-      flows_window_show_toast (window, _("The sandbox provider has stopped"));
-    }
-  else
-    {
-      g_autofree char *message = NULL;
-      g_autofree char *url = NULL;
-
-      self->sandbox = flows_sandbox_provider_new ();
-      if (!flows_sandbox_provider_start (self->sandbox, sandbox_port (), &error))
-        {
-          g_clear_object (&self->sandbox);
-          message = g_strdup_printf (_("The sandbox provider could not start: %s"), error->message);
-          flows_window_show_toast (window, message);
-          return;
-        }
-      url = flows_sandbox_provider_get_base_url (self->sandbox);
-      /* Translators: the placeholders are a URL, then the demo user name and password */
-      message = g_strdup_printf (_("The sandbox provider runs at %s — sign in as %s, password %s"),
-                                 url, FLOWS_SANDBOX_USER_NAME, FLOWS_SANDBOX_PASSWORD);
-      flows_window_show_toast (window, message);
-    }
-
-  g_simple_action_set_state (action, g_variant_new_boolean (!running));
+  change_sandbox_state (action, toggled, user_data);
 }
 
 static void
@@ -323,7 +378,7 @@ flows_application_init (FlowsApplication *self)
   static const GActionEntry actions[] = {
     { "about", show_about },
     { "preferences", show_preferences },
-    { "sandbox", NULL, NULL, "false", toggle_sandbox },
+    { "sandbox", toggle_sandbox, NULL, "false", change_sandbox_state },
     { "quit", quit },
   };
 

@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* The sample OAuth App that signs in to the sandbox provider, added on a first launch. */
+#define FLOWS_SANDBOX_SAMPLE_APP_ID "sandbox-sample"
+
 #define FLOWS_TYPE_APPLICATION (flows_application_get_type ())
 G_DECLARE_FINAL_TYPE (FlowsApplication, flows_application, FLOWS, APPLICATION, AdwApplication)
 

@@ -8,6 +8,8 @@
 #include <gtk/gtk.h>
 
 #include "flows-application.h"
+#include "flows-sandbox-client.h"
+#include "flows-sign-in.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +31,35 @@ flows_shared_runner (FlowsRunner  **own_runner,
       flows_token_refresher_attach (*own_runner, library);
     }
   return *own_runner;
+}
+
+/* Whether @app signs in to the sandbox provider built into the app, on its configured port
+ * (docs/ARCHITECTURE.md, "The sandbox provider"): one of its URL parameters, as @connection
+ * has it (or by default; only the defaults when @connection is NULL), is an endpoint of it. */
+static inline gboolean
+flows_uses_sandbox (FlowsApp        *app,
+                    FlowsConnection *connection)
+{
+  g_auto(GStrv) urls = NULL;
+
+  if (app == NULL || flows_app_get_connection_type (app) != FLOWS_CONNECTION_TYPE_OAUTH)
+    return FALSE;
+  urls = flows_sign_in_list_provider_urls (app, connection);
+  return flows_sandbox_serves_any ((const char * const *)urls, flows_sandbox_get_configured_port ());
+}
+
+/* Before a sign-in or a test of a connection to the sandbox provider: the application's
+ * "sandbox" action starts it, for the rest of the session, unless it runs (the application says
+ * why when it cannot). Outside Flows Studio's application there is no such action. */
+static inline void
+flows_start_sandbox_for (FlowsApp        *app,
+                         FlowsConnection *connection)
+{
+  GApplication *application = g_application_get_default ();
+
+  if (application != NULL && g_action_group_has_action (G_ACTION_GROUP (application), "sandbox") &&
+      flows_uses_sandbox (app, connection))
+    g_action_group_change_action_state (G_ACTION_GROUP (application), "sandbox", g_variant_new_boolean (TRUE));
 }
 
 /* Loads a stylesheet of ours from the resources for the display, the first time a view that

@@ -12,6 +12,7 @@
 #include "flows-new-app-dialog.h"
 #include "flows-rename-app-dialog.h"
 #include "flows-toast.h"
+#include "flows-welcome-banner.h"
 #include "flows-window.h"
 
 static void show_error (FlowsWindow *self,
@@ -1388,6 +1389,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   g_type_ensure (FLOWS_TYPE_CONNECTION_SETTINGS_PAGE);
   g_type_ensure (FLOWS_TYPE_FLOWS_PAGE);
   g_type_ensure (FLOWS_TYPE_CONNECTIONS_PAGE);
+  g_type_ensure (FLOWS_TYPE_WELCOME_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, toast_overlay);
