@@ -116,6 +116,13 @@ is_param_row_of (GtkWidget     *widget,
 }
 
 static gboolean
+is_label_containing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
 is_button_for (GtkWidget     *widget,
                gconstpointer  action_name)
 {
@@ -469,6 +476,89 @@ test_invalid_key_not_saved (Fixture       *fixture,
   g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_nonnull (flows_app_find_param (saved, "ProbeURL"));
   g_assert_null (flows_app_find_param (saved, "ClientId2"));
+}
+
+/* A URL parameter's default that is no web address is saved as typed, and the row says what
+ * is wrong with it until it is one. */
+static void
+test_url_default_checked (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  FlowsParamRow *row;
+  GtkWidget *default_row;
+  GtkWidget *message;
+
+  if (!test_need_display ())
+    return;
+
+  row = find_param_row (fixture, "AuthURL");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  default_row = find_row (GTK_WIDGET (row), "Default Value");
+  g_assert_false (gtk_widget_has_css_class (default_row, "error"));
+
+  type_into (GTK_WIDGET (row), "Default Value", "github dot com/login");
+  g_assert_true (gtk_widget_has_css_class (default_row, "error"));
+  message = test_get_widget (GTK_WIDGET (row), is_label_containing, "is not a web address");
+  g_assert_true (gtk_widget_is_visible (message));
+
+  /* Changing the kind to text makes any default fine. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_TEXT);
+  test_wait_idle ();
+  g_assert_false (gtk_widget_has_css_class (default_row, "error"));
+  g_assert_false (gtk_widget_is_visible (message));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_URL);
+  test_wait_idle ();
+  g_assert_true (gtk_widget_is_visible (message));
+  type_into (GTK_WIDGET (row), "Default Value", "https://github.com/login/oauth/authorize");
+  g_assert_false (gtk_widget_has_css_class (default_row, "error"));
+  g_assert_false (gtk_widget_is_visible (message));
+}
+
+/* Ctrl+Z in a text row undoes what was typed there, never the text the row was filled with:
+ * undoing past the typing would empty the label and save that. */
+static void
+test_label_undo_keeps_label (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(FlowsApp) saved = NULL;
+  FlowsParamRow *row;
+  GtkWidget *label_row;
+  GtkWidget *text;
+  const char *label;
+
+  if (!test_need_display ())
+    return;
+
+  row = find_param_row (fixture, "ClientID");
+  label = flows_param_get_label (flows_param_row_get_param (row));
+  g_assert_cmpstr (label, !=, "");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  label_row = find_row (GTK_WIDGET (row), "Label");
+  text = test_find_widget_of_type (label_row, GTK_TYPE_TEXT);
+  g_assert_nonnull (text);
+  gtk_widget_grab_focus (text);
+  test_wait_idle ();
+
+  /* Nothing typed yet: undo has nothing to take back. */
+  gtk_widget_activate_action (text, "text.undo", NULL);
+  test_wait_idle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (label_row)), ==, "Client ID");
+  saved = test_host_load_saved (&fixture->host);
+  g_assert_cmpstr (flows_param_get_label (flows_app_find_param (saved, "ClientID")), ==, "Client ID");
+  g_clear_object (&saved);
+
+  /* Typed, then undone: the label as it was, in the file too. */
+  gtk_editable_set_position (GTK_EDITABLE (text), -1);
+  gtk_editable_insert_text (GTK_EDITABLE (text), " (web)", -1, &(int) { gtk_editable_get_position (GTK_EDITABLE (text)) });
+  test_wait_idle ();
+  g_assert_cmpstr (flows_param_get_label (flows_param_row_get_param (row)), ==, "Client ID (web)");
+  for (guint i = 0; i < 3; i++)
+    gtk_widget_activate_action (text, "text.undo", NULL);
+  test_wait_idle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (label_row)), ==, "Client ID");
+  saved = test_host_load_saved (&fixture->host);
+  g_assert_cmpstr (flows_param_get_label (flows_app_find_param (saved, "ClientID")), ==, "Client ID");
 }
 
 /* Sensitive values ------------------------------------------------------------------------- */
@@ -928,6 +1018,8 @@ main (int    argc,
   g_test_add (path, Fixture, GINT_TO_POINTER (type), fixture_set_up, func, fixture_tear_down)
   ADD ("/connection-settings/params/add-rename-reorder-remove", FLOWS_CONNECTION_TYPE_OAUTH, test_add_rename_reorder_remove);
   ADD ("/connection-settings/params/invalid-key-not-saved", FLOWS_CONNECTION_TYPE_OAUTH, test_invalid_key_not_saved);
+  ADD ("/connection-settings/params/url-default", FLOWS_CONNECTION_TYPE_OAUTH, test_url_default_checked);
+  ADD ("/connection-settings/params/label-undo", FLOWS_CONNECTION_TYPE_OAUTH, test_label_undo_keeps_label);
   ADD ("/connection-settings/sensitive/on-and-off", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_moves_values_to_keyring);
   ADD ("/connection-settings/sensitive/off-cancelled", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_off_cancelled);
   ADD ("/connection-settings/sensitive/keyring-failure", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_keyring_failure);

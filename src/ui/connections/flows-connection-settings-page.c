@@ -8,6 +8,7 @@
 #include "flows-toast.h"
 #include "flows-param-row.h"
 #include "flows-secrets.h"
+#include "flows-validate.h"
 #include "flows-window.h"
 
 struct _FlowsConnectionSettingsPage
@@ -238,23 +239,18 @@ char *
 flows_connection_settings_page_check_redirect_url (const char *text)
 {
   g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
 
   g_return_val_if_fail (text != NULL, NULL);
 
   if (*text == '\0')
     return g_strdup (_("A redirect URL is required: the provider sends users back to it after they sign in."));
 
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (scheme == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
-      host == NULL || *host == '\0')
+  if (!flows_validate_is_web_address (text))
     /* Translators: the placeholder is an example URL */
     return g_strdup_printf (_("Enter an http:// or https:// address, such as %s."), FLOWS_DEFAULT_REDIRECT_URL);
 
   /* RFC 6749 §3.1.2: the provider appends its answer, which a fragment would swallow. */
+  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
   if (g_uri_get_fragment (uri) != NULL)
     return g_strdup (_("A redirect URL cannot have a “#” part."));
 

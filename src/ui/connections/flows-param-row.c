@@ -6,6 +6,7 @@
 
 #include "flows-expression.h"
 #include "flows-param-row.h"
+#include "flows-validate.h"
 
 struct _FlowsParamRow
 {
@@ -22,6 +23,8 @@ struct _FlowsParamRow
   AdwComboRow    *kind_row;
   AdwEntryRow    *choices_row;
   AdwEntryRow    *default_row;
+  GtkWidget      *default_error_row;
+  GtkLabel       *default_error_label;
   GtkSwitch      *required_switch;
   GtkSwitch      *sensitive_switch;
   GtkSpinner     *sensitive_spinner;
@@ -97,29 +100,49 @@ check_key (FlowsParamRow *self,
   return NULL;
 }
 
+/* @message under @entry (in @error_row's @label), or nothing when it is NULL. */
 static void
-show_key_error (FlowsParamRow *self,
-                const char    *message)
+show_error (AdwEntryRow *entry,
+            GtkWidget   *error_row,
+            GtkLabel    *label,
+            const char  *message)
 {
   gboolean invalid = message != NULL;
 
-  gtk_label_set_text (self->key_error_label, invalid ? message : "");
-  gtk_widget_set_visible (self->key_error_row, invalid);
+  gtk_label_set_text (label, invalid ? message : "");
+  gtk_widget_set_visible (error_row, invalid);
   if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (self->key_row), "error");
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "error");
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self->key_row),
+  gtk_accessible_update_state (GTK_ACCESSIBLE (entry),
                                GTK_ACCESSIBLE_STATE_INVALID,
                                invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
                                -1);
   if (invalid)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->key_row),
+    gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
                                     -1);
   else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->key_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
+show_key_error (FlowsParamRow *self,
+                const char    *message)
+{
+  show_error (self->key_row, self->key_error_row, self->key_error_label, message);
+}
+
+/* The default is saved as typed, like every other field: validation lists it as a problem of
+ * the App until it is a value that can be used. */
+static void
+update_default_error (FlowsParamRow *self)
+{
+  g_autofree char *message = flows_validate_param_default (self->param);
+
+  show_error (self->default_row, self->default_error_row, self->default_error_label, message);
 }
 
 static void
@@ -139,13 +162,20 @@ update_summary (FlowsParamRow *self)
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle->str);
 }
 
-/* Only text that differs is set, so that the cursor of the entry being typed in stays put. */
+/* Only text that differs is set, so that the cursor of the entry being typed in stays put.
+ * The entry's own undo history would take the filling for typing, and Ctrl+Z would then
+ * empty the entry and save that: turning undo off and on again forgets the history, so that
+ * undo only ever takes back what was typed since. */
 static void
 set_entry_text (AdwEntryRow *row,
                 const char  *text)
 {
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (row), text);
+    {
+      gtk_editable_set_enable_undo (GTK_EDITABLE (row), FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
+      gtk_editable_set_enable_undo (GTK_EDITABLE (row), TRUE);
+    }
 }
 
 /* A switch shows the value itself: both its position and its state, with no edit made. */
@@ -196,6 +226,7 @@ sync_from_param (FlowsParamRow *self)
 
   self->syncing = FALSE;
 
+  update_default_error (self);
   update_summary (self);
 }
 
@@ -443,6 +474,8 @@ flows_param_row_class_init (FlowsParamRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, kind_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, choices_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, default_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, default_error_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, default_error_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, required_switch);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_switch);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_spinner);
