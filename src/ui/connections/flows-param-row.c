@@ -31,6 +31,8 @@ struct _FlowsParamRow
 
   /* Set while the widgets are filled from the parameter, so that doing so is not an edit. */
   guint           syncing : 1;
+  /* The key entry holds a key typed but not applied (Enter or the apply button). */
+  guint           key_pending : 1;
   guint           busy : 1;
 };
 
@@ -201,9 +203,14 @@ sync_from_param (FlowsParamRow *self)
 
   self->syncing = TRUE;
 
-  /* A key being typed that is not valid yet stays in the entry, with its error. */
-  if (!gtk_widget_is_visible (self->key_error_row))
-    set_entry_text (self->key_row, flows_param_get_key (self->param));
+  /* A key being typed stays in the entry (with its error) until it is applied. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->key_row)), flows_param_get_key (self->param)) == 0)
+    self->key_pending = FALSE;
+  if (!self->key_pending)
+    {
+      set_entry_text (self->key_row, flows_param_get_key (self->param));
+      show_key_error (self, NULL);
+    }
   set_entry_text (self->label_row, flows_param_get_label (self->param));
   set_entry_text (self->description_row, flows_param_get_description (self->param));
   adw_combo_row_set_selected (self->kind_row, kind);
@@ -236,6 +243,8 @@ emit_changed (FlowsParamRow *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Typing only checks the key: flows and connections refer to it, so a half-typed key is never
+ * applied (docs/ARCHITECTURE.md, "References"). */
 static void
 on_key_changed (FlowsParamRow *self)
 {
@@ -245,13 +254,27 @@ on_key_changed (FlowsParamRow *self)
   if (self->syncing)
     return;
 
+  self->key_pending = g_strcmp0 (key, flows_param_get_key (self->param)) != 0;
+  if (self->key_pending)
+    error = check_key (self, key);
+  show_key_error (self, error);
+}
+
+/* Enter or the apply button: the page renames the parameter, offering to update the flows. */
+static void
+on_key_apply (FlowsParamRow *self)
+{
+  const char *key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  int index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self));
+  g_autofree char *error = NULL;
+
+  if (g_strcmp0 (key, flows_param_get_key (self->param)) == 0)
+    return;
+
   error = check_key (self, key);
   show_key_error (self, error);
-  if (error == NULL && g_strcmp0 (key, flows_param_get_key (self->param)) != 0)
-    {
-      flows_param_set_key (self->param, key);
-      emit_changed (self);
-    }
+  if (error == NULL && index >= 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "settings.rename-param", "(us)", (guint)index, key);
 }
 
 static void
@@ -480,6 +503,7 @@ flows_param_row_class_init (FlowsParamRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_switch);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_key_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_label_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_description_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_changed);
@@ -535,9 +559,9 @@ flows_param_row_revalidate (FlowsParamRow *self)
 {
   g_return_if_fail (FLOWS_IS_PARAM_ROW (self));
 
-  /* Typing into one row changes which keys the others may take; an error that has gone away
-   * lets the key that was waiting in the entry through. */
-  if (gtk_widget_is_visible (self->key_error_row))
+  /* A rename in one row changes which keys the others may take: a key waiting in the entry is
+   * checked again (and still waits to be applied). */
+  if (self->key_pending)
     on_key_changed (self);
 }
 
