@@ -646,6 +646,14 @@ test_rename_updates_references (Fixture       *fixture,
   g_assert_cmpstr (flows_connection_get_value (connection, "Scopes"), ==, "read write");
 }
 
+static gboolean
+problem_count_shown (Fixture *fixture)
+{
+  GtkWidget *row = test_find_widget (GTK_WIDGET (fixture->page), test_is_row_titled, "1 Problem in This App");
+
+  return row != NULL && gtk_widget_is_visible (row);
+}
+
 /* A URL parameter's default that is no web address is saved as typed, and the row says what
  * is wrong with it until it is one. */
 static void
@@ -664,10 +672,19 @@ test_url_default_checked (Fixture       *fixture,
   default_row = find_row (GTK_WIDGET (row), "Default Value");
   g_assert_false (gtk_widget_has_css_class (default_row, "error"));
 
+  /* The page counts the App's problems: none yet. */
+  g_assert_false (problem_count_shown (fixture));
+
   type_into (GTK_WIDGET (row), "Default Value", "github dot com/login");
   g_assert_true (gtk_widget_has_css_class (default_row, "error"));
   message = test_get_widget (GTK_WIDGET (row), is_label_containing, "is not a web address");
   g_assert_true (gtk_widget_is_visible (message));
+  {
+    GtkWidget *problems = find_row (GTK_WIDGET (fixture->page), "1 Problem in This App");
+
+    g_assert_true (gtk_widget_is_visible (problems));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (problems)), "Parameter “AuthURL”: "));
+  }
 
   /* Changing the kind to text makes any default fine. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_TEXT);
@@ -681,6 +698,7 @@ test_url_default_checked (Fixture       *fixture,
   type_into (GTK_WIDGET (row), "Default Value", "https://github.com/login/oauth/authorize");
   g_assert_false (gtk_widget_has_css_class (default_row, "error"));
   g_assert_false (gtk_widget_is_visible (message));
+  g_assert_false (problem_count_shown (fixture));
 }
 
 /* Ctrl+Z in a text row undoes what was typed there, never the text the row was filled with:

@@ -36,6 +36,8 @@ struct _FlowsConnectionSettingsPage
 
   AdwToastOverlay     *toast_overlay;
   GtkStack            *stack;
+  GtkWidget           *problems_group;
+  AdwActionRow        *problems_row;
   AdwActionRow        *type_row;
   GtkImage            *type_icon;
   AdwEntryRow         *redirect_row;
@@ -193,6 +195,35 @@ update_move_actions (FlowsConnectionSettingsPage *self)
     }
 }
 
+/* The App's problems (flows_validate_app()): how many, and each one's message, above the
+ * settings; nothing when there are none. */
+static void
+update_problems (FlowsConnectionSettingsPage *self)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->app == NULL || (problems = flows_validate_app (self->app))->len == 0)
+    {
+      gtk_widget_set_visible (self->problems_group, FALSE);
+      return;
+    }
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *line = flows_problem_to_string (g_ptr_array_index (problems, i));
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", line);
+    }
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Problem in This App", "%u Problems in This App", problems->len),
+                           problems->len);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problems_row), title);
+  adw_action_row_set_subtitle (self->problems_row, text->str);
+  gtk_widget_set_visible (self->problems_group, TRUE);
+}
+
 /* A key that changed may free or take the key another row is waiting for. */
 static void
 revalidate_rows (FlowsConnectionSettingsPage *self)
@@ -209,6 +240,7 @@ on_row_changed (FlowsParamRow               *row,
                 FlowsConnectionSettingsPage *self)
 {
   save_app (self);
+  update_problems (self);
 }
 
 static void
@@ -243,6 +275,8 @@ static void
 on_params_changed (FlowsConnectionSettingsPage *self)
 {
   update_move_actions (self);
+  /* A parameter removed leaves the references to it unknown. */
+  update_problems (self);
 }
 
 static void
@@ -582,7 +616,10 @@ on_rename_undone (GObject      *source,
       return;
     }
   if (self != NULL)
-    revalidate_rows (self);
+    {
+      revalidate_rows (self);
+      update_problems (self);
+    }
 }
 
 static void
@@ -620,6 +657,7 @@ on_rename_applied (GObject      *source,
     }
 
   revalidate_rows (self);
+  update_problems (self);
   if (!applied)
     {
       /* Translators: the placeholder is a parameter's key */
@@ -1200,6 +1238,7 @@ flows_connection_settings_page_set_app (FlowsConnectionSettingsPage *self,
 
   gtk_stack_set_visible_child_name (self->stack, app != NULL ? "settings" : "none");
   update_actions (self);
+  update_problems (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP]);
 }
 
@@ -1289,6 +1328,8 @@ flows_connection_settings_page_class_init (FlowsConnectionSettingsPageClass *kla
                                                "/io/github/flowsstudio/FlowsStudio/flows-connection-settings-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, problems_group);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, problems_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, type_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, type_icon);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, redirect_note);
@@ -1335,6 +1376,8 @@ flows_connection_settings_page_init (FlowsConnectionSettingsPage *self)
   gtk_list_box_set_placeholder (self->params_list, placeholder);
 
   update_actions (self);
+  /* The flows are edited in another view: coming back, the count is taken again. */
+  g_signal_connect (self, "map", G_CALLBACK (update_problems), NULL);
 }
 
 GtkWidget *
