@@ -345,7 +345,7 @@ command_validate (FlowsCliInvocation *invocation)
   FlowsApp *app;
 
   if (!flows_cli_parse_options (invocation, _("APP"),
-                                _("Checks every flow of an App and prints each problem: flow, stage, setting and what is wrong."),
+                                _("Checks the parameters and every flow of an App and prints each problem: parameter, or flow, stage, setting, and what is wrong."),
                                 NULL, 1, 1, &args))
     return FLOWS_CLI_EXIT_USAGE;
   if (!(library = flows_cli_open_library (invocation)) ||

@@ -322,6 +322,70 @@ flows_expression_is_literal (FlowsExpression *self)
   return self->references->len == 0;
 }
 
+/* The parts are decoded text, so the template is walked again beside them: each reference
+ * part is the next "<" that is not escaped, and what lies between is copied as it was. */
+char *
+flows_expression_rename_reference (const char *text,
+                                   const char *old_name,
+                                   const char *new_name,
+                                   guint      *n_renamed)
+{
+  g_autoptr(FlowsExpression) expression = NULL;
+  g_autoptr(GString) renamed = NULL;
+  const char *p = text;
+  guint count = 0;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (old_name != NULL, NULL);
+  g_return_val_if_fail (new_name != NULL, NULL);
+
+  if (n_renamed != NULL)
+    *n_renamed = 0;
+
+  if (!(expression = flows_expression_parse (text, NULL)) || expression->references->len == 0)
+    return NULL;
+
+  renamed = g_string_sized_new (strlen (text));
+  for (guint i = 0; i < expression->parts->len; i++)
+    {
+      const Part *part = &g_array_index (expression->parts, Part, i);
+      const char *start;
+      gsize length;
+
+      if (!part->is_reference)
+        continue;
+
+      /* The "<" of this reference: the first one not escaped by a backslash before it. */
+      start = p;
+      for (;;)
+        {
+          start += strcspn (start, "\\<");
+          if (*start == '\\')
+            start += start[1] == '<' ? 2 : 1;
+          else
+            break;
+        }
+      g_string_append_len (renamed, p, start - p);
+
+      length = strlen (part->text);
+      if (strcmp (part->text, old_name) == 0)
+        {
+          g_string_append_printf (renamed, "<%s>", new_name);
+          count++;
+        }
+      else
+        g_string_append_len (renamed, start, length + 2);
+      p = start + length + 2;
+    }
+  g_string_append (renamed, p);
+
+  if (n_renamed != NULL)
+    *n_renamed = count;
+  if (count == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&renamed), FALSE);
+}
+
 gboolean
 flows_expression_is_identifier (const char *text)
 {

@@ -60,6 +60,14 @@ char            *flows_expression_expand           (FlowsExpression  *self,
                                                     gpointer          user_data,
                                                     GError          **error);
 
+/* @text with every reference that is exactly @old_name (no path: `<old_name.x>` names a
+ * stage's output) written as @new_name, literal text kept byte for byte (`\<` stays
+ * `\<`); NULL when @text does not parse or has no such reference. @n_renamed, when not
+ * NULL, is set to how many references were rewritten. */
+char            *flows_expression_rename_reference (const char       *text,
+                                                    const char       *old_name,
+                                                    const char       *new_name,
+                                                    guint            *n_renamed);
 /* TRUE when @text is a name usable in a reference: [A-Za-z_][A-Za-z0-9_]*. */
 gboolean         flows_expression_is_identifier    (const char       *text);
 

@@ -788,15 +788,66 @@ flows_validate_flow_full (FlowsApp  *app,
   return problems;
 }
 
+gboolean
+flows_validate_is_web_address (const char *text)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  return scheme != NULL && host != NULL && *host != '\0' &&
+         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0);
+}
+
+char *
+flows_validate_param_default (FlowsParam *param)
+{
+  const char *value;
+
+  g_return_val_if_fail (FLOWS_IS_PARAM (param), NULL);
+
+  value = flows_param_get_default (param);
+  if (flows_param_get_kind (param) == FLOWS_PARAM_KIND_URL && value != NULL && *value != '\0' &&
+      !flows_validate_is_web_address (value))
+    /* Translators: the placeholder is the default value as entered */
+    return g_strdup_printf (_("The default value “%s” is not a web address: enter one starting with http:// or https://, such as https://example.com/."),
+                            value);
+  return NULL;
+}
+
 GPtrArray *
 flows_validate_app (FlowsApp *app)
 {
   GPtrArray *problems;
+  GListModel *params;
   GListModel *flows;
 
   g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
 
   problems = g_ptr_array_new_with_free_func ((GDestroyNotify) flows_problem_free);
+
+  /* A problem of a parameter has no flow: its message names the parameter. */
+  params = flows_app_get_params (app);
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+      g_autofree char *message = flows_validate_param_default (param);
+
+      if (message != NULL)
+        {
+          FlowsProblem *problem = g_new0 (FlowsProblem, 1);
+
+          /* Translators: the first placeholder is a parameter's key, the second what is wrong */
+          problem->message = g_strdup_printf (_("Parameter “%s”: %s"), flows_param_get_key (param), message);
+          g_ptr_array_add (problems, problem);
+        }
+    }
+
   flows = flows_app_get_flows (app);
 
   for (guint i = 0; i < g_list_model_get_n_items (flows); i++)

@@ -34,12 +34,18 @@ char               *flows_problem_to_string      (const FlowsProblem *problem);
  * flows_validate_flow() lists what stops a run (a run checks it first); _full() adds what does
  * not stop one but is still wrong — a stage no route from the Trigger reaches, a role flow that
  * can end without its contract's fields (docs/ARCHITECTURE.md, "Flow roles") — for the editor; the App's list is
- * every flow's full list. */
+ * its parameters' problems, then every flow's full list. */
 GPtrArray          *flows_validate_app           (FlowsApp           *app);
 GPtrArray          *flows_validate_flow          (FlowsApp           *app,
                                                   FlowsFlow          *flow);
 GPtrArray          *flows_validate_flow_full     (FlowsApp           *app,
                                                   FlowsFlow          *flow);
+
+/* Whether @text is an absolute http or https URL with a host. */
+gboolean            flows_validate_is_web_address (const char        *text);
+/* Why @param's default value cannot be used, or NULL when it can: a URL parameter's default,
+ * when it has one, is an http or https URL. flows_validate_app() lists it too, with the key. */
+char               *flows_validate_param_default  (FlowsParam         *param);
 
 /* The names every flow can reference besides parameters, trigger inputs and stages, NULL-terminated. */
 const char * const *flows_validate_builtin_names (void);

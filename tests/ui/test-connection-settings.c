@@ -116,6 +116,13 @@ is_param_row_of (GtkWidget     *widget,
 }
 
 static gboolean
+is_label_containing (GtkWidget     *widget,
+                     gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+static gboolean
 is_button_for (GtkWidget     *widget,
                gconstpointer  action_name)
 {
@@ -162,6 +169,60 @@ type_into (GtkWidget  *within,
 {
   gtk_editable_set_text (GTK_EDITABLE (find_row (within, row_title)), text);
   test_wait_idle ();
+}
+
+/* A message dialog of the page, once it shows. */
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+message_dialog_gone (gpointer data)
+{
+  return !message_dialog_shown (data);
+}
+
+/* Answers the dialog that shows with @response and closes it, as its buttons do. */
+static void
+respond (const char *response)
+{
+  GtkWindow *dialog;
+
+  test_wait_for (message_dialog_shown, NULL, WAIT_MS);
+  dialog = test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (dialog);
+  test_wait_for (message_dialog_gone, NULL, WAIT_MS);
+}
+
+static gboolean
+param_has_key (gpointer data)
+{
+  FlowsParamRow *row = data;
+
+  return g_strcmp0 (flows_param_get_key (flows_param_row_get_param (row)),
+                    gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (row), "Key")))) == 0;
+}
+
+/* Types @key into @row's Key and presses Enter in it (the entry's "activate"): a valid key
+ * is applied, answering the dialog that asks about references with @response when it shows. */
+static void
+apply_key (FlowsParamRow *row,
+           const char    *key,
+           const char    *response)
+{
+  GtkWidget *key_row = find_row (GTK_WIDGET (row), "Key");
+
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  type_into (GTK_WIDGET (row), "Key", key);
+  g_signal_emit_by_name (test_find_widget_of_type (key_row, GTK_TYPE_TEXT), "activate");
+  test_wait_idle ();
+  if (response != NULL)
+    respond (response);
+  if (!gtk_widget_has_css_class (key_row, "error") && g_strcmp0 (response, "cancel") != 0)
+    test_wait_for (param_has_key, row, WAIT_MS);
 }
 
 static guint
@@ -340,7 +401,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   g_clear_pointer (&keys, g_free);
 
   /* Rename it, and give it a label, a kind and a default, as typed into its rows. */
-  type_into (GTK_WIDGET (row), "Key", "Region");
+  apply_key (row, "Region", NULL);
   type_into (GTK_WIDGET (row), "Label", "Data region");
   type_into (GTK_WIDGET (row), "Default Value", "eu");
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_CHOICE);
@@ -434,7 +495,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_keys); i++)
     {
-      type_into (GTK_WIDGET (row), "Key", bad_keys[i]);
+      apply_key (row, bad_keys[i], NULL);
       g_assert_true (gtk_widget_has_css_class (key_row, "error"));
       g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
       saved = test_host_load_saved (&fixture->host);
@@ -452,23 +513,238 @@ test_invalid_key_not_saved (Fixture       *fixture,
       g_clear_object (&saved);
     }
 
-  /* A valid key clears the error and is saved. */
-  type_into (GTK_WIDGET (row), "Key", "ClientId2");
+  /* Typed, not applied: nothing changes, even a key on its way to a valid one. */
+  type_into (GTK_WIDGET (row), "Key", "ClientI");
+  g_assert_false (gtk_widget_has_css_class (key_row, "error"));
+  g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
+  saved = test_host_load_saved (&fixture->host);
+  g_assert_nonnull (flows_app_find_param (saved, "ClientID"));
+  g_assert_null (flows_app_find_param (saved, "ClientI"));
+  g_clear_object (&saved);
+
+  /* A valid key clears the error and is saved once applied (Step 1 refers to <ClientID>). */
+  apply_key (row, "ClientId2", "update");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
   saved = test_host_load_saved (&fixture->host);
   g_assert_nonnull (flows_app_find_param (saved, "ClientId2"));
   g_assert_null (flows_app_find_param (saved, "ClientID"));
   g_clear_object (&saved);
 
-  /* A key waiting for another parameter's key goes through once that one is renamed. */
+  /* A key waiting for another parameter's key is fine once that one is renamed, and still
+   * waits to be applied. */
   type_into (GTK_WIDGET (row), "Key", "TestURL");
   g_assert_true (gtk_widget_has_css_class (key_row, "error"));
-  type_into (GTK_WIDGET (find_param_row (fixture, "TestURL")), "Key", "ProbeURL");
+  apply_key (find_param_row (fixture, "TestURL"), "ProbeURL", "update");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
   saved = test_host_load_saved (&fixture->host);
-  g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_nonnull (flows_app_find_param (saved, "ProbeURL"));
+  g_assert_nonnull (flows_app_find_param (saved, "ClientId2"));
+  g_clear_object (&saved);
+  apply_key (row, "TestURL", "update");
+  saved = test_host_load_saved (&fixture->host);
+  g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_null (flows_app_find_param (saved, "ClientId2"));
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+param_key_is_scopes (gpointer data)
+{
+  return g_strcmp0 (flows_param_get_key (data), "Scopes") == 0;
+}
+
+static gboolean
+undo_button_shown (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return test_find_widget (GTK_WIDGET (fixture->page), is_button_labelled, "_Undo") != NULL;
+}
+
+/* Renaming Scopes, which Step 1 refers to: the dialog asks, the references and a connection's
+ * value follow, and the toast's Undo puts everything back. */
+static void
+test_rename_updates_references (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(FlowsApp) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = flows_new_id ();
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *shot = NULL;
+  AdwMessageDialog *dialog;
+  FlowsParamRow *row;
+  GtkWidget *undo;
+
+  if (!test_need_display ())
+    return;
+
+  connection = flows_connection_new (id, flows_app_get_id (fixture->host.app), "Mine");
+  flows_connection_set_value (connection, "Scopes", "read write");
+  g_assert_true (flows_library_add_connection (fixture->host.library, connection, &error));
+  g_assert_no_error (error);
+
+  row = find_param_row (fixture, "Scopes");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  type_into (GTK_WIDGET (row), "Key", "Scope");
+  g_signal_emit_by_name (test_find_widget_of_type (find_row (GTK_WIDGET (row), "Key"), GTK_TYPE_TEXT), "activate");
+  test_wait_for (message_dialog_shown, NULL, WAIT_MS);
+  dialog = ADW_MESSAGE_DIALOG (test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Update 1 Reference in 1 Flow?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "<Scopes>"));
+  /* The screenshot of the dialog, taken when FLOWS_SCREENSHOT_DIR is set. */
+  if (g_getenv ("FLOWS_SCREENSHOT_DIR") != NULL)
+    {
+      for (guint i = 0; i < 10; i++)
+        {
+          test_wait_idle ();
+          g_usleep (20000);
+        }
+      shot = g_build_filename (g_getenv ("FLOWS_SCREENSHOT_DIR"), "rename-key.png", NULL);
+      g_assert_true (test_save_snapshot (GTK_WIDGET (dialog), shot, &error));
+      g_assert_no_error (error);
+      g_test_message ("Screenshot: %s", shot);
+    }
+
+  /* Cancel: nothing renamed, the key waits in its entry. */
+  respond ("cancel");
+  g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "Scopes");
+
+  apply_key (row, "Scope", "update");
+  saved = test_host_load_saved (&fixture->host);
+  g_assert_nonnull (flows_app_find_param (saved, "Scope"));
+  g_assert_null (flows_app_find_param (saved, "Scopes"));
+  g_clear_object (&saved);
+  path = test_host_app_path (&fixture->host);
+  text = test_read_text (path);
+  g_assert_nonnull (strstr (text, "\"<Scope>\""));
+  g_assert_null (strstr (text, "\"<Scopes>\""));
+  /* A stage's output of that name is no parameter. */
+  g_assert_nonnull (strstr (text, "<settings.Scopes>"));
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpstr (flows_connection_get_value (connection, "Scope"), ==, "read write");
+  g_assert_null (flows_connection_get_value (connection, "Scopes"));
+
+  /* Undo, from the toast. */
+  test_wait_for (undo_button_shown, fixture, WAIT_MS);
+  undo = test_find_widget (GTK_WIDGET (fixture->page), is_button_labelled, "_Undo");
+  gtk_widget_activate (undo);
+  test_wait_for (param_key_is_scopes, flows_param_row_get_param (row), WAIT_MS);
+  test_wait_idle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (row), "Key"))), ==, "Scopes");
+  text = test_read_text (path);
+  g_assert_nonnull (strstr (text, "\"<Scopes>\""));
+  g_assert_null (strstr (text, "\"<Scope>\""));
+  g_assert_cmpstr (flows_connection_get_value (connection, "Scopes"), ==, "read write");
+}
+
+static gboolean
+problem_count_shown (Fixture *fixture)
+{
+  GtkWidget *row = test_find_widget (GTK_WIDGET (fixture->page), test_is_row_titled, "1 Problem in This App");
+
+  return row != NULL && gtk_widget_is_visible (row);
+}
+
+/* A URL parameter's default that is no web address is saved as typed, and the row says what
+ * is wrong with it until it is one. */
+static void
+test_url_default_checked (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  FlowsParamRow *row;
+  GtkWidget *default_row;
+  GtkWidget *message;
+
+  if (!test_need_display ())
+    return;
+
+  row = find_param_row (fixture, "AuthURL");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  default_row = find_row (GTK_WIDGET (row), "Default Value");
+  g_assert_false (gtk_widget_has_css_class (default_row, "error"));
+
+  /* The page counts the App's problems: none yet. */
+  g_assert_false (problem_count_shown (fixture));
+
+  type_into (GTK_WIDGET (row), "Default Value", "github dot com/login");
+  g_assert_true (gtk_widget_has_css_class (default_row, "error"));
+  message = test_get_widget (GTK_WIDGET (row), is_label_containing, "is not a web address");
+  g_assert_true (gtk_widget_is_visible (message));
+  {
+    GtkWidget *problems = find_row (GTK_WIDGET (fixture->page), "1 Problem in This App");
+
+    g_assert_true (gtk_widget_is_visible (problems));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (problems)), "Parameter “AuthURL”: "));
+  }
+
+  /* Changing the kind to text makes any default fine. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_TEXT);
+  test_wait_idle ();
+  g_assert_false (gtk_widget_has_css_class (default_row, "error"));
+  g_assert_false (gtk_widget_is_visible (message));
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_URL);
+  test_wait_idle ();
+  g_assert_true (gtk_widget_is_visible (message));
+  type_into (GTK_WIDGET (row), "Default Value", "https://github.com/login/oauth/authorize");
+  g_assert_false (gtk_widget_has_css_class (default_row, "error"));
+  g_assert_false (gtk_widget_is_visible (message));
+  g_assert_false (problem_count_shown (fixture));
+}
+
+/* Ctrl+Z in a text row undoes what was typed there, never the text the row was filled with:
+ * undoing past the typing would empty the label and save that. */
+static void
+test_label_undo_keeps_label (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(FlowsApp) saved = NULL;
+  FlowsParamRow *row;
+  GtkWidget *label_row;
+  GtkWidget *text;
+  const char *label;
+
+  if (!test_need_display ())
+    return;
+
+  row = find_param_row (fixture, "ClientID");
+  label = flows_param_get_label (flows_param_row_get_param (row));
+  g_assert_cmpstr (label, !=, "");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  label_row = find_row (GTK_WIDGET (row), "Label");
+  text = test_find_widget_of_type (label_row, GTK_TYPE_TEXT);
+  g_assert_nonnull (text);
+  gtk_widget_grab_focus (text);
+  test_wait_idle ();
+
+  /* Nothing typed yet: undo has nothing to take back. */
+  gtk_widget_activate_action (text, "text.undo", NULL);
+  test_wait_idle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (label_row)), ==, "Client ID");
+  saved = test_host_load_saved (&fixture->host);
+  g_assert_cmpstr (flows_param_get_label (flows_app_find_param (saved, "ClientID")), ==, "Client ID");
+  g_clear_object (&saved);
+
+  /* Typed, then undone: the label as it was, in the file too. */
+  gtk_editable_set_position (GTK_EDITABLE (text), -1);
+  gtk_editable_insert_text (GTK_EDITABLE (text), " (web)", -1, &(int) { gtk_editable_get_position (GTK_EDITABLE (text)) });
+  test_wait_idle ();
+  g_assert_cmpstr (flows_param_get_label (flows_param_row_get_param (row)), ==, "Client ID (web)");
+  for (guint i = 0; i < 3; i++)
+    gtk_widget_activate_action (text, "text.undo", NULL);
+  test_wait_idle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (label_row)), ==, "Client ID");
+  saved = test_host_load_saved (&fixture->host);
+  g_assert_cmpstr (flows_param_get_label (flows_app_find_param (saved, "ClientID")), ==, "Client ID");
 }
 
 /* Sensitive values ------------------------------------------------------------------------- */
@@ -928,6 +1204,9 @@ main (int    argc,
   g_test_add (path, Fixture, GINT_TO_POINTER (type), fixture_set_up, func, fixture_tear_down)
   ADD ("/connection-settings/params/add-rename-reorder-remove", FLOWS_CONNECTION_TYPE_OAUTH, test_add_rename_reorder_remove);
   ADD ("/connection-settings/params/invalid-key-not-saved", FLOWS_CONNECTION_TYPE_OAUTH, test_invalid_key_not_saved);
+  ADD ("/connection-settings/params/rename-updates-references", FLOWS_CONNECTION_TYPE_OAUTH, test_rename_updates_references);
+  ADD ("/connection-settings/params/url-default", FLOWS_CONNECTION_TYPE_OAUTH, test_url_default_checked);
+  ADD ("/connection-settings/params/label-undo", FLOWS_CONNECTION_TYPE_OAUTH, test_label_undo_keeps_label);
   ADD ("/connection-settings/sensitive/on-and-off", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_moves_values_to_keyring);
   ADD ("/connection-settings/sensitive/off-cancelled", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_off_cancelled);
   ADD ("/connection-settings/sensitive/keyring-failure", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_keyring_failure);

@@ -19,6 +19,7 @@
 #include "flows-document.h"
 #include "flows-flow-editor.h"
 #include "flows-flows-page.h"
+#include "flows-validate.h"
 #include "test-files.h"
 #include "test-ui-host.h"
 #include "test-ui.h"
@@ -589,6 +590,65 @@ test_open_in_editor (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (row_at (group_list (GTK_WIDGET (fixture->page), "Private Flows"), 0)));
 }
 
+static gboolean
+is_problem_badge (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "flow-problem-badge");
+}
+
+/* A flow with problems is marked in the list with their number; its tooltip has each message. */
+static void
+test_problem_badge (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FlowsFlow *step1 = flow_at (fixture->host.app, 0);
+  g_autoptr(FlowsStage) stray = NULL;
+  GtkWidget *row;
+  GtkWidget *badge;
+
+  if (!test_need_display ())
+    return;
+
+  row = row_at (group_list (GTK_WIDGET (fixture->page), "Private Flows"), 0);
+  badge = test_get_widget (row, is_problem_badge, NULL);
+  g_assert_false (gtk_widget_get_visible (badge));
+
+  /* Two stages no route leads to: their problems are counted once the list shows again. */
+  stray = flows_stage_new ("stray-stage", "stray", FLOWS_STAGE_TYPE_SLEEP, "Forgotten pause");
+  flows_flow_add_stage (step1, stray);
+  g_clear_object (&stray);
+  stray = flows_stage_new ("stray-stage-2", "stray2", FLOWS_STAGE_TYPE_SLEEP, "Another pause");
+  flows_flow_add_stage (step1, stray);
+  activate (fixture, "flows.open", step1);
+  activate (fixture, "flows.show-list", NULL);
+  row = row_at (group_list (GTK_WIDGET (fixture->page), "Private Flows"), 0);
+  badge = test_get_widget (row, is_problem_badge, NULL);
+  g_assert_true (gtk_widget_get_visible (badge));
+  {
+    g_autoptr(GPtrArray) problems = flows_validate_flow_full (fixture->host.app, step1);
+    g_autofree char *count = g_strdup_printf ("%u", problems->len);
+    g_auto(GStrv) lines = g_strsplit (gtk_widget_get_tooltip_text (badge), "\n", -1);
+
+    /* Each stray stage is unreachable, at least. */
+    g_assert_cmpuint (problems->len, >=, 2);
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (badge)), ==, count);
+    g_assert_cmpuint (g_strv_length (lines), ==, problems->len);
+    g_assert_true (g_str_has_prefix (lines[0], "Forgotten pause: "));
+    g_assert_true (g_str_has_prefix (lines[problems->len - 1], "Another pause: "));
+  }
+  /* The other flows have none. */
+  g_assert_false (gtk_widget_get_visible (test_get_widget (row_at (group_list (GTK_WIDGET (fixture->page), "Private Flows"), 1),
+                                                           is_problem_badge, NULL)));
+
+  /* Fixed: the mark goes. */
+  flows_flow_remove_stage (step1, stray);
+  flows_flow_remove_stage (step1, flows_flow_find_stage (step1, "stray-stage"));
+  activate (fixture, "flows.show-list", NULL);
+  g_assert_false (gtk_widget_get_visible (test_get_widget (row_at (group_list (GTK_WIDGET (fixture->page), "Private Flows"), 0),
+                                                           is_problem_badge, NULL)));
+}
+
 static void
 test_no_app (Fixture       *fixture,
              gconstpointer  data)
@@ -625,6 +685,7 @@ main (int    argc,
   ADD ("/flows-page/visibility", test_visibility);
   ADD ("/flows-page/open-in-editor", test_open_in_editor);
   ADD ("/flows-page/no-app", test_no_app);
+  ADD ("/flows-page/problem-badge", test_problem_badge);
 #undef ADD
 
   return g_test_run ();

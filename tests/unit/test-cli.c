@@ -332,6 +332,29 @@ test_new_app_name_taken (void)
 
 /* validate --------------------------------------------------------------------------------- */
 
+/* Edits App @id's file as a person would: the first @old after @after (from the start when
+ * NULL) becomes @replacement. */
+static void
+edit_app_file (const char *dir,
+               const char *id,
+               const char *after,
+               const char *old,
+               const char *replacement)
+{
+  g_autofree char *path = document_path (dir, "apps", id);
+  g_autofree char *text = test_read_text (path);
+  g_autofree char *edited = NULL;
+  const char *at = text;
+
+  if (after != NULL)
+    at = strstr (text, after);
+  g_assert_nonnull (at);
+  at = strstr (at, old);
+  g_assert_nonnull (at);
+  edited = g_strdup_printf ("%.*s%s%s", (int)(at - text), text, replacement, at + strlen (old));
+  test_write_text (path, edited);
+}
+
 static void
 test_validate_templates (void)
 {
@@ -358,18 +381,10 @@ test_validate_unknown_reference (void)
 {
   g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
   g_autofree char *id = new_app (dir, "Edited", "generic");
-  g_autofree char *path = document_path (dir, "apps", id);
-  g_autofree char *text = test_read_text (path);
-  g_autofree char *edited = NULL;
   g_autoptr(TestCli) run = NULL;
-  const char *at;
 
   /* Edit the file as a person would: the test URL now names a parameter that does not exist. */
-  at = strstr (text, "\"uriBase\" : \"<TestURL>\"");
-  g_assert_nonnull (at);
-  edited = g_strdup_printf ("%.*s\"uriBase\" : \"<Nope>\"%s", (int)(at - text), text,
-                            at + strlen ("\"uriBase\" : \"<TestURL>\""));
-  test_write_text (path, edited);
+  edit_app_file (dir, id, NULL, "\"uriBase\" : \"<TestURL>\"", "\"uriBase\" : \"<Nope>\"");
 
   run = CLI ("validate", "Edited", "--data-dir", dir);
   assert_status (run, 1);
@@ -379,6 +394,26 @@ test_validate_unknown_reference (void)
   /* and only that one */
   g_assert_true (strchr (run->out, '\n') == run->out + strlen (run->out) - 1);
   g_assert_cmpstr (run->err, ==, "1 problem in “Edited”\n");
+
+  test_remove_tree (dir);
+}
+
+/* A URL parameter's default that is no web address is a problem of the App. */
+static void
+test_validate_url_default (void)
+{
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *id = new_app (dir, "Defaults", "generic");
+  g_autoptr(TestCli) run = NULL;
+
+  /* The Test URL parameter, the App's one URL, gets a default. */
+  edit_app_file (dir, id, "\"kind\" : \"url\"", "\"default\" : \"\"", "\"default\" : \"github dot com/login\"");
+
+  run = CLI ("validate", "Defaults", "--data-dir", dir);
+  assert_status (run, 1);
+  g_assert_true (g_str_has_prefix (run->out, "Parameter “TestURL”: "));
+  test_assert_contains (run->out, "“github dot com/login” is not a web address");
+  g_assert_cmpstr (run->err, ==, "1 problem in “Defaults”\n");
 
   test_remove_tree (dir);
 }
@@ -1038,6 +1073,7 @@ main (int    argc,
   g_test_add_func ("/cli/delete-app/without-connections", test_delete_app_without_connections);
   g_test_add_func ("/cli/validate/templates", test_validate_templates);
   g_test_add_func ("/cli/validate/unknown-reference", test_validate_unknown_reference);
+  g_test_add_func ("/cli/validate/url-default", test_validate_url_default);
   g_test_add_func ("/cli/validate/errors", test_validate_errors);
   g_test_add_func ("/cli/export/ok", test_export);
   g_test_add_func ("/cli/export/errors", test_export_errors);

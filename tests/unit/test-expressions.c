@@ -717,6 +717,37 @@ test_locate_optional_outputs (void)
   g_assert_cmpuint (line, ==, 2);
 }
 
+/* Renaming a parameter's references: exact, literal text kept byte for byte. */
+typedef struct {
+  const char *path;
+  const char *text;
+  const char *expected;   /* NULL: nothing to rename */
+  guint       n;
+} RenameCase;
+
+static const RenameCase rename_cases[] = {
+  { "/expressions/rename/alone", "<Scopes>", "<Scope>", 1 },
+  { "/expressions/rename/twice", "a <Scopes> b <Scopes>", "a <Scope> b <Scope>", 2 },
+  { "/expressions/rename/escaped-kept", "\\<Scopes> <Scopes>", "\\<Scopes> <Scope>", 1 },
+  { "/expressions/rename/only-escaped", "\\<Scopes>", NULL, 0 },
+  { "/expressions/rename/stage-output", "<Scopes.body> <scopes>", NULL, 0 },
+  { "/expressions/rename/other-name", "<ScopesX> <Scope>", NULL, 0 },
+  { "/expressions/rename/backslashes", "C:\\dir\\ \\\\<Scopes> <Scopes>> x", "C:\\dir\\ \\\\<Scopes> <Scope>> x", 1 },
+  { "/expressions/rename/multi-line", "a\n<Other.x>\n<Scopes>&\"", "a\n<Other.x>\n<Scope>&\"", 1 },
+  { "/expressions/rename/invalid", "<Scopes> <", NULL, 0 },
+};
+
+static void
+test_rename_reference (gconstpointer data)
+{
+  const RenameCase *c = data;
+  guint n = G_MAXUINT;
+  g_autofree char *renamed = flows_expression_rename_reference (c->text, "Scopes", "Scope", &n);
+
+  g_assert_cmpstr (renamed, ==, c->expected);
+  g_assert_cmpuint (n, ==, c->n);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -737,6 +768,7 @@ main (int   argc,
   g_test_add_func ("/expression/expand/large", test_expand_large);
   g_test_add_func ("/expression/expand/unresolved", test_expand_unresolved);
   test_add_table (encoder_cases, test_encode);
+  test_add_table (rename_cases, test_rename_reference);
   g_test_add_func ("/expression/encode/json-round-trip", test_json_round_trip);
   g_test_add_func ("/json-locate/members", test_locate_members);
   g_test_add_func ("/json-locate/escaped-names", test_locate_escaped_names);

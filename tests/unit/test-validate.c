@@ -137,6 +137,55 @@ test_valid_flow (void)
   g_assert_cmpuint (problems->len, ==, 0);
 }
 
+/* A URL parameter's default is a web address, or nothing; other kinds take any text. */
+static void
+test_param_url_default (void)
+{
+  static const struct { FlowsParamKind kind; const char *value; gboolean ok; } cases[] = {
+    { FLOWS_PARAM_KIND_URL, "", TRUE },
+    { FLOWS_PARAM_KIND_URL, "https://github.com/login", TRUE },
+    { FLOWS_PARAM_KIND_URL, "HTTP://127.0.0.1:8977/token", TRUE },
+    { FLOWS_PARAM_KIND_URL, "github dot com/login", FALSE },
+    { FLOWS_PARAM_KIND_URL, "github.com/login", FALSE },
+    { FLOWS_PARAM_KIND_URL, "ftp://example.com/", FALSE },
+    { FLOWS_PARAM_KIND_URL, "https://", FALSE },
+    { FLOWS_PARAM_KIND_TEXT, "github dot com/login", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FlowsApp) app = flows_app_new_from_template ("Defaults", FLOWS_CONNECTION_TYPE_GENERIC);
+      g_autoptr(FlowsParam) param = flows_param_new ("Home", "Home page", cases[i].kind);
+      g_autofree char *message = NULL;
+      g_autoptr(GPtrArray) problems = NULL;
+
+      flows_param_set_default (param, cases[i].value);
+      flows_app_add_param (app, param);
+      message = flows_validate_param_default (param);
+      problems = flows_validate_app (app);
+
+      if (cases[i].ok)
+        {
+          g_assert_null (message);
+          g_assert_cmpuint (problems->len, ==, 0);
+        }
+      else
+        {
+          FlowsProblem *problem;
+          g_autofree char *text = NULL;
+
+          g_assert_nonnull (message);
+          g_assert_nonnull (strstr (message, cases[i].value));
+          g_assert_cmpuint (problems->len, ==, 1);
+          problem = g_ptr_array_index (problems, 0);
+          g_assert_null (problem->flow_id);
+          text = flows_problem_to_string (problem);
+          g_assert_true (g_str_has_prefix (text, "Parameter “Home”: "));
+          g_assert_nonnull (strstr (text, message));
+        }
+    }
+}
+
 static void
 test_templates (void)
 {
@@ -863,6 +912,7 @@ main (int   argc,
   g_test_add_func ("/validate/contract/connection-test", test_contract_connection_test);
   g_test_add_func ("/validate/problem/to-string", test_problem_to_string);
   g_test_add_func ("/validate/builtin-names", test_builtin_names);
+  g_test_add_func ("/validate/param/url-default", test_param_url_default);
 
   return g_test_run ();
 }

@@ -5,9 +5,12 @@
 #include <glib/gi18n.h>
 
 #include "flows-connection-settings-page.h"
+#include "flows-expression.h"
+#include "flows-param-rename.h"
 #include "flows-toast.h"
 #include "flows-param-row.h"
 #include "flows-secrets.h"
+#include "flows-validate.h"
 #include "flows-window.h"
 
 struct _FlowsConnectionSettingsPage
@@ -33,6 +36,8 @@ struct _FlowsConnectionSettingsPage
 
   AdwToastOverlay     *toast_overlay;
   GtkStack            *stack;
+  GtkWidget           *problems_group;
+  AdwActionRow        *problems_row;
   AdwActionRow        *type_row;
   GtkImage            *type_icon;
   AdwEntryRow         *redirect_row;
@@ -82,6 +87,27 @@ show_note (FlowsConnectionSettingsPage *self,
 
   adw_toast_set_timeout (toast, 3);
   adw_toast_overlay_add_toast (get_toast_overlay (self), toast);
+}
+
+/* A question about @object (kept on the dialog as @key), answered through @on_response; its
+ * responses start with "cancel", the close response; present it once the others are added. */
+static AdwMessageDialog *
+new_question (FlowsConnectionSettingsPage *self,
+              const char                  *heading,
+              const char                  *body,
+              const char                  *key,
+              gpointer                     object,
+              GCallback                    on_response)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body));
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), key, g_object_ref (object), g_object_unref);
+  g_signal_connect_object (dialog, "response", on_response, self, 0);
+  return dialog;
 }
 
 /* Typing saves too: the library gathers quick edits into one write, and reports a failure
@@ -169,18 +195,52 @@ update_move_actions (FlowsConnectionSettingsPage *self)
     }
 }
 
+/* The App's problems (flows_validate_app()): how many, and each one's message, above the
+ * settings; nothing when there are none. */
+static void
+update_problems (FlowsConnectionSettingsPage *self)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GString) text = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->app == NULL || (problems = flows_validate_app (self->app))->len == 0)
+    {
+      gtk_widget_set_visible (self->problems_group, FALSE);
+      return;
+    }
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *line = flows_problem_to_string (g_ptr_array_index (problems, i));
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", line);
+    }
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Problem in This App", "%u Problems in This App", problems->len),
+                           problems->len);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problems_row), title);
+  adw_action_row_set_subtitle (self->problems_row, text->str);
+  gtk_widget_set_visible (self->problems_group, TRUE);
+}
+
+/* A key that changed may free or take the key another row is waiting for. */
+static void
+revalidate_rows (FlowsConnectionSettingsPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->params_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (FLOWS_IS_PARAM_ROW (child))
+      flows_param_row_revalidate (FLOWS_PARAM_ROW (child));
+}
+
 static void
 on_row_changed (FlowsParamRow               *row,
                 FlowsConnectionSettingsPage *self)
 {
   save_app (self);
-
-  /* A key that changed may free or take the key another row is waiting for. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->params_list));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (FLOWS_IS_PARAM_ROW (child) && child != GTK_WIDGET (row))
-      flows_param_row_revalidate (FLOWS_PARAM_ROW (child));
+  update_problems (self);
 }
 
 static void
@@ -215,6 +275,8 @@ static void
 on_params_changed (FlowsConnectionSettingsPage *self)
 {
   update_move_actions (self);
+  /* A parameter removed leaves the references to it unknown. */
+  update_problems (self);
 }
 
 static void
@@ -238,23 +300,18 @@ char *
 flows_connection_settings_page_check_redirect_url (const char *text)
 {
   g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
 
   g_return_val_if_fail (text != NULL, NULL);
 
   if (*text == '\0')
     return g_strdup (_("A redirect URL is required: the provider sends users back to it after they sign in."));
 
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (scheme == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
-      host == NULL || *host == '\0')
+  if (!flows_validate_is_web_address (text))
     /* Translators: the placeholder is an example URL */
     return g_strdup_printf (_("Enter an http:// or https:// address, such as %s."), FLOWS_DEFAULT_REDIRECT_URL);
 
   /* RFC 6749 §3.1.2: the provider appends its answer, which a fragment would swallow. */
+  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
   if (g_uri_get_fragment (uri) != NULL)
     return g_strdup (_("A redirect URL cannot have a “#” part."));
 
@@ -535,6 +592,178 @@ move_param_down (GtkWidget  *widget,
                  GVariant   *parameter)
 {
   move_param (FLOWS_CONNECTION_SETTINGS_PAGE (widget), g_variant_get_uint32 (parameter), FALSE);
+}
+
+/* Renaming a key ---------------------------------------------------------------------------- */
+
+static void
+on_rename_undone (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(FlowsConnectionSettingsPage) self = g_weak_ref_get (user_data);
+  g_autoptr(GError) error = NULL;
+
+  g_weak_ref_clear (user_data);
+  g_free (user_data);
+
+  if (!flows_param_rename_undo_finish (FLOWS_PARAM_RENAME (source), result, &error))
+    {
+      if (self != NULL)
+        show_error (self, _("The rename could not be undone"), error->message);
+      else
+        g_warning ("The rename could not be undone: %s", error->message);
+      return;
+    }
+  if (self != NULL)
+    {
+      revalidate_rows (self);
+      update_problems (self);
+    }
+}
+
+static void
+on_rename_undo_clicked (AdwToast                    *toast,
+                        FlowsConnectionSettingsPage *self)
+{
+  FlowsParamRename *rename = g_object_get_data (G_OBJECT (toast), "rename");
+  GWeakRef *page = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (page, self);
+  flows_param_rename_undo_async (rename, NULL, on_rename_undone, page);
+}
+
+static void
+on_rename_applied (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  FlowsParamRename *rename = FLOWS_PARAM_RENAME (source);
+  g_autoptr(FlowsConnectionSettingsPage) self = g_weak_ref_get (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  gboolean applied;
+  AdwToast *toast;
+
+  g_weak_ref_clear (user_data);
+  g_free (user_data);
+
+  applied = flows_param_rename_apply_finish (rename, result, &error);
+  if (self == NULL)
+    {
+      if (error != NULL)
+        g_warning ("%s", error->message);
+      return;
+    }
+
+  revalidate_rows (self);
+  update_problems (self);
+  if (!applied)
+    {
+      /* Translators: the placeholder is a parameter's key */
+      g_autofree char *summary = g_strdup_printf (_("“%s” could not be renamed"), flows_param_rename_get_old_key (rename));
+
+      show_error (self, summary, error->message);
+      return;
+    }
+
+  /* Translators: the placeholders are a parameter's old and new keys */
+  title = g_markup_printf_escaped (_("“%s” renamed to “%s”"),
+                                   flows_param_rename_get_old_key (rename), flows_param_rename_get_new_key (rename));
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "rename", g_object_ref (rename), g_object_unref);
+  /* A signal, not an action name: the window's overlay is outside the page's actions. */
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_rename_undo_clicked), self, 0);
+  adw_toast_overlay_add_toast (get_toast_overlay (self), toast);
+}
+
+static void
+start_rename (FlowsConnectionSettingsPage *self,
+              FlowsParamRename            *rename,
+              gboolean                     update_references)
+{
+  GWeakRef *page = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (page, self);
+  flows_param_rename_apply_async (rename, update_references, NULL, on_rename_applied, page);
+}
+
+static void
+on_rename_response (AdwMessageDialog            *dialog,
+                    const char                  *response,
+                    FlowsConnectionSettingsPage *self)
+{
+  /* Taken: a dialog may report its response twice (once as it closes). */
+  g_autoptr(FlowsParamRename) rename = g_object_steal_data (G_OBJECT (dialog), "rename");
+
+  /* Cancelled: the new key waits in its entry. */
+  if (rename == NULL)
+    return;
+  if (g_strcmp0 (response, "update") == 0 || g_strcmp0 (response, "rename") == 0)
+    start_rename (self, rename, g_strcmp0 (response, "update") == 0);
+}
+
+static void
+confirm_rename (FlowsConnectionSettingsPage *self,
+                FlowsParamRename            *rename)
+{
+  guint n_references = flows_param_rename_get_n_references (rename);
+  guint n_flows = flows_param_rename_get_n_flows (rename);
+  const char *old_key = flows_param_rename_get_old_key (rename);
+  const char *new_key = flows_param_rename_get_new_key (rename);
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  /* Translators: the dialog asks "Update 3 references in 2 flows?"; both numbers vary */
+  if (n_flows == 1)
+    heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Update %u Reference in 1 Flow?", "Update %u References in 1 Flow?", n_references),
+                               n_references);
+  else
+    /* More than one flow: more than one reference. */
+    heading = g_strdup_printf (_("Update %u References in %u Flows?"), n_references, n_flows);
+  /* Translators: <%s> is the reference syntax; the placeholders are the old and new keys */
+  body = g_strdup_printf (_("The App’s flows refer to this parameter as <%s>. Updating them makes them use <%s>; otherwise they keep the old key, which no longer names anything. The connections’ values move to the new key either way."),
+                          old_key, new_key);
+
+  /* The response takes the rename with g_object_steal_data(). */
+  dialog = new_question (self, heading, body, "rename", rename, G_CALLBACK (on_rename_response));
+  adw_message_dialog_add_responses (dialog,
+                                    "rename", _("_Only Rename"),
+                                    "update", _("_Update References"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "update", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "update");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+rename_param (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  FlowsConnectionSettingsPage *self = FLOWS_CONNECTION_SETTINGS_PAGE (widget);
+  g_autoptr(FlowsParam) param = NULL;
+  g_autoptr(FlowsParamRename) rename = NULL;
+  const char *key;
+  guint position;
+
+  g_variant_get (parameter, "(u&s)", &position, &key);
+  /* The row checked the key; what comes from elsewhere is checked again. */
+  if (self->app == NULL ||
+      !(param = g_list_model_get_item (flows_app_get_params (self->app), position)) ||
+      !flows_expression_is_identifier (key) ||
+      g_strcmp0 (key, flows_param_get_key (param)) == 0 ||
+      (g_ascii_strcasecmp (key, flows_param_get_key (param)) != 0 && key_taken (self->app, key)))
+    return;
+
+  rename = flows_param_rename_new (self->library, self->app, param, key);
+  if (flows_param_rename_get_n_references (rename) > 0)
+    confirm_rename (self, rename);
+  else
+    start_rename (self, rename, FALSE);
 }
 
 /* Sensitive values between keyring and files ---------------------------------------------- */
@@ -901,24 +1130,18 @@ static void
 confirm_plain_text (FlowsConnectionSettingsPage *self,
                     FlowsParam                  *param)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   const char *label = flows_param_get_label (param);
   g_autofree char *heading = NULL;
   AdwMessageDialog *dialog;
 
   /* Translators: the placeholder is a parameter's label */
   heading = g_strdup_printf (_("Store “%s” in Plain Text?"), *label != '\0' ? label : flows_param_get_key (param));
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                                       _("Its values will move out of the keyring and be written to the connection files in plain text, where anyone who can read your files can see them.")));
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    "plain-text", _("_Store in Plain Text"),
-                                    NULL);
+  dialog = new_question (self, heading,
+                         _("Its values will move out of the keyring and be written to the connection files in plain text, where anyone who can read your files can see them."),
+                         "param", param, G_CALLBACK (on_plain_text_response));
+  adw_message_dialog_add_response (dialog, "plain-text", _("_Store in Plain Text"));
   adw_message_dialog_set_response_appearance (dialog, "plain-text", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "param", g_object_ref (param), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_plain_text_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -972,6 +1195,7 @@ update_actions (FlowsConnectionSettingsPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.add-param", has_app);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.remove-param", has_app);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.rename-param", has_app);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.move-param-up", has_app);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.move-param-down", has_app);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.set-param-sensitive", has_app);
@@ -1014,6 +1238,7 @@ flows_connection_settings_page_set_app (FlowsConnectionSettingsPage *self,
 
   gtk_stack_set_visible_child_name (self->stack, app != NULL ? "settings" : "none");
   update_actions (self);
+  update_problems (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APP]);
 }
 
@@ -1103,6 +1328,8 @@ flows_connection_settings_page_class_init (FlowsConnectionSettingsPageClass *kla
                                                "/io/github/flowsstudio/FlowsStudio/flows-connection-settings-page.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, problems_group);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, problems_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, type_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, type_icon);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, redirect_note);
@@ -1113,6 +1340,7 @@ flows_connection_settings_page_class_init (FlowsConnectionSettingsPageClass *kla
 
   gtk_widget_class_install_action (widget_class, "settings.add-param", NULL, add_param);
   gtk_widget_class_install_action (widget_class, "settings.remove-param", "u", remove_param);
+  gtk_widget_class_install_action (widget_class, "settings.rename-param", "(us)", rename_param);
   gtk_widget_class_install_action (widget_class, "settings.undo-remove", NULL, undo_remove);
   gtk_widget_class_install_action (widget_class, "settings.move-param-up", "u", move_param_up);
   gtk_widget_class_install_action (widget_class, "settings.move-param-down", "u", move_param_down);
@@ -1148,6 +1376,8 @@ flows_connection_settings_page_init (FlowsConnectionSettingsPage *self)
   gtk_list_box_set_placeholder (self->params_list, placeholder);
 
   update_actions (self);
+  /* The flows are edited in another view: coming back, the count is taken again. */
+  g_signal_connect (self, "map", G_CALLBACK (update_problems), NULL);
 }
 
 GtkWidget *

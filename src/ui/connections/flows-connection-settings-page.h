@@ -1,5 +1,6 @@
 /* flows-connection-settings-page.h — the Connection view of an App: its connection type, the
- * parameters editor and, for OAuth, the redirect URL. Every valid edit is saved at once. */
+ * parameters editor and, for OAuth, the redirect URL. Every valid edit is saved at once; a
+ * parameter's key when it is applied. */
 #pragma once
 
 #include <adwaita.h>
@@ -12,7 +13,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FlowsConnectionSettingsPage, flows_connection_settings_page, FLOWS, CONNECTION_SETTINGS_PAGE, AdwBin)
 
 /* Actions, for the window's shortcuts and the tests: "settings.add-param",
- * "settings.remove-param" (u: index), "settings.undo-remove", "settings.move-param-up" and
+ * "settings.remove-param" (u: index), "settings.rename-param" ((us): index and new key; when
+ * flows refer to the key, asks whether to update them; Undo in its toast),
+ * "settings.undo-remove", "settings.move-param-up" and
  * "settings.move-param-down" (u), "settings.set-param-sensitive" ((ub): index, sensitive; turning
  * it off asks first) and "settings.copy-redirect-url". */
 GtkWidget    *flows_connection_settings_page_new         (FlowsLibrary                *library);

@@ -6,6 +6,7 @@
 
 #include "flows-expression.h"
 #include "flows-param-row.h"
+#include "flows-validate.h"
 
 struct _FlowsParamRow
 {
@@ -22,12 +23,16 @@ struct _FlowsParamRow
   AdwComboRow    *kind_row;
   AdwEntryRow    *choices_row;
   AdwEntryRow    *default_row;
+  GtkWidget      *default_error_row;
+  GtkLabel       *default_error_label;
   GtkSwitch      *required_switch;
   GtkSwitch      *sensitive_switch;
   GtkSpinner     *sensitive_spinner;
 
   /* Set while the widgets are filled from the parameter, so that doing so is not an edit. */
   guint           syncing : 1;
+  /* The key entry holds a key typed but not applied (Enter or the apply button). */
+  guint           key_pending : 1;
   guint           busy : 1;
 };
 
@@ -97,29 +102,49 @@ check_key (FlowsParamRow *self,
   return NULL;
 }
 
+/* @message under @entry (in @error_row's @label), or nothing when it is NULL. */
 static void
-show_key_error (FlowsParamRow *self,
-                const char    *message)
+show_error (AdwEntryRow *entry,
+            GtkWidget   *error_row,
+            GtkLabel    *label,
+            const char  *message)
 {
   gboolean invalid = message != NULL;
 
-  gtk_label_set_text (self->key_error_label, invalid ? message : "");
-  gtk_widget_set_visible (self->key_error_row, invalid);
+  gtk_label_set_text (label, invalid ? message : "");
+  gtk_widget_set_visible (error_row, invalid);
   if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (self->key_row), "error");
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "error");
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self->key_row),
+  gtk_accessible_update_state (GTK_ACCESSIBLE (entry),
                                GTK_ACCESSIBLE_STATE_INVALID,
                                invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
                                -1);
   if (invalid)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->key_row),
+    gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
                                     -1);
   else
-    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->key_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+static void
+show_key_error (FlowsParamRow *self,
+                const char    *message)
+{
+  show_error (self->key_row, self->key_error_row, self->key_error_label, message);
+}
+
+/* The default is saved as typed, like every other field: validation lists it as a problem of
+ * the App until it is a value that can be used. */
+static void
+update_default_error (FlowsParamRow *self)
+{
+  g_autofree char *message = flows_validate_param_default (self->param);
+
+  show_error (self->default_row, self->default_error_row, self->default_error_label, message);
 }
 
 static void
@@ -139,13 +164,20 @@ update_summary (FlowsParamRow *self)
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle->str);
 }
 
-/* Only text that differs is set, so that the cursor of the entry being typed in stays put. */
+/* Only text that differs is set, so that the cursor of the entry being typed in stays put.
+ * The entry's own undo history would take the filling for typing, and Ctrl+Z would then
+ * empty the entry and save that: turning undo off and on again forgets the history, so that
+ * undo only ever takes back what was typed since. */
 static void
 set_entry_text (AdwEntryRow *row,
                 const char  *text)
 {
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (row), text);
+    {
+      gtk_editable_set_enable_undo (GTK_EDITABLE (row), FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
+      gtk_editable_set_enable_undo (GTK_EDITABLE (row), TRUE);
+    }
 }
 
 /* A switch shows the value itself: both its position and its state, with no edit made. */
@@ -171,9 +203,14 @@ sync_from_param (FlowsParamRow *self)
 
   self->syncing = TRUE;
 
-  /* A key being typed that is not valid yet stays in the entry, with its error. */
-  if (!gtk_widget_is_visible (self->key_error_row))
-    set_entry_text (self->key_row, flows_param_get_key (self->param));
+  /* A key being typed stays in the entry (with its error) until it is applied. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->key_row)), flows_param_get_key (self->param)) == 0)
+    self->key_pending = FALSE;
+  if (!self->key_pending)
+    {
+      set_entry_text (self->key_row, flows_param_get_key (self->param));
+      show_key_error (self, NULL);
+    }
   set_entry_text (self->label_row, flows_param_get_label (self->param));
   set_entry_text (self->description_row, flows_param_get_description (self->param));
   adw_combo_row_set_selected (self->kind_row, kind);
@@ -196,6 +233,7 @@ sync_from_param (FlowsParamRow *self)
 
   self->syncing = FALSE;
 
+  update_default_error (self);
   update_summary (self);
 }
 
@@ -205,6 +243,8 @@ emit_changed (FlowsParamRow *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* Typing only checks the key: flows and connections refer to it, so a half-typed key is never
+ * applied (docs/ARCHITECTURE.md, "References"). */
 static void
 on_key_changed (FlowsParamRow *self)
 {
@@ -214,13 +254,27 @@ on_key_changed (FlowsParamRow *self)
   if (self->syncing)
     return;
 
+  self->key_pending = g_strcmp0 (key, flows_param_get_key (self->param)) != 0;
+  if (self->key_pending)
+    error = check_key (self, key);
+  show_key_error (self, error);
+}
+
+/* Enter or the apply button: the page renames the parameter, offering to update the flows. */
+static void
+on_key_apply (FlowsParamRow *self)
+{
+  const char *key = gtk_editable_get_text (GTK_EDITABLE (self->key_row));
+  int index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self));
+  g_autofree char *error = NULL;
+
+  if (g_strcmp0 (key, flows_param_get_key (self->param)) == 0)
+    return;
+
   error = check_key (self, key);
   show_key_error (self, error);
-  if (error == NULL && g_strcmp0 (key, flows_param_get_key (self->param)) != 0)
-    {
-      flows_param_set_key (self->param, key);
-      emit_changed (self);
-    }
+  if (error == NULL && index >= 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "settings.rename-param", "(us)", (guint)index, key);
 }
 
 static void
@@ -443,10 +497,13 @@ flows_param_row_class_init (FlowsParamRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, kind_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, choices_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, default_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, default_error_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, default_error_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, required_switch);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_switch);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_key_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_key_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_label_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_description_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_kind_changed);
@@ -502,9 +559,9 @@ flows_param_row_revalidate (FlowsParamRow *self)
 {
   g_return_if_fail (FLOWS_IS_PARAM_ROW (self));
 
-  /* Typing into one row changes which keys the others may take; an error that has gone away
-   * lets the key that was waiting in the entry through. */
-  if (gtk_widget_is_visible (self->key_error_row))
+  /* A rename in one row changes which keys the others may take: a key waiting in the entry is
+   * checked again (and still waits to be applied). */
+  if (self->key_pending)
     on_key_changed (self);
 }
 

@@ -10,15 +10,16 @@ G_BEGIN_DECLS
 #define FLOWS_TYPE_PARAM_ROW (flows_param_row_get_type ())
 G_DECLARE_FINAL_TYPE (FlowsParamRow, flows_param_row, FLOWS, PARAM_ROW, AdwExpanderRow)
 
-/* @app is where the key must be unique. The row emits "changed" after each valid edit it made
- * to @param; an invalid key is shown and never reaches the parameter. Reordering, removing and
- * the sensitive switch go through the page's actions "settings.move-param-up",
- * "settings.move-param-down", "settings.remove-param" (u: the row's index) and
- * "settings.set-param-sensitive" ((ub): index, sensitive). */
+/* @app is where the key must be unique. The row emits "changed" after each edit it made to
+ * @param. A key is checked as it is typed (an invalid one is shown) and applied on Enter or
+ * the apply button, through the page's action "settings.rename-param" ((us): the row's index,
+ * the new key). Reordering, removing and the sensitive switch go through the page's actions
+ * "settings.move-param-up", "settings.move-param-down", "settings.remove-param" (u: the row's
+ * index) and "settings.set-param-sensitive" ((ub): index, sensitive). */
 GtkWidget  *flows_param_row_new       (FlowsApp      *app,
                                        FlowsParam    *param);
 FlowsParam *flows_param_row_get_param (FlowsParamRow *self);
-/* Checks the key in the entry again, for when another parameter's key changed. */
+/* Checks a key waiting in the entry again, for when another parameter's key changed. */
 void        flows_param_row_revalidate (FlowsParamRow *self);
 /* Expands the row and puts the focus in the key, ready to be typed over. */
 void        flows_param_row_edit_key  (FlowsParamRow *self);

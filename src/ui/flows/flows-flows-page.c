@@ -10,6 +10,7 @@
 #include "flows-flows-page.h"
 #include "flows-toast.h"
 #include "flows-stage-catalog.h"
+#include "flows-validate.h"
 #include "flows-window.h"
 
 /* A deleted flow, kept until its toast goes away so that Undo can put it back where it was. */
@@ -237,6 +238,67 @@ create_flow_menu (FlowsFlow *flow)
   return G_MENU_MODEL (menu);
 }
 
+/* The problem badge of a flow's row: how many problems the flow has
+ * (flows_validate_flow_full(), as the editor shows them), hidden when it has none; its
+ * tooltip lists their messages. */
+static void
+update_problem_badge (FlowsFlowsPage *self,
+                      GtkWidget      *row)
+{
+  GtkWidget *badge = g_object_get_data (G_OBJECT (row), "flows-problem-badge");
+  FlowsFlow *flow = g_object_get_data (G_OBJECT (row), "flows-flow");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GString) messages = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *label = NULL;
+
+  if (badge == NULL || flow == NULL || self->app == NULL ||
+      (problems = flows_validate_flow_full (self->app, flow))->len == 0)
+    {
+      if (badge != NULL)
+        gtk_widget_set_visible (badge, FALSE);
+      return;
+    }
+
+  messages = g_string_new (NULL);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      FlowsProblem *problem = g_ptr_array_index (problems, i);
+
+      if (i > 0)
+        g_string_append_c (messages, '\n');
+      if (problem->stage_name != NULL && *problem->stage_name != '\0')
+        /* Translators: a stage's name, then one of its problems */
+        g_string_append_printf (messages, _("%s: %s"), problem->stage_name, problem->message);
+      else
+        g_string_append (messages, problem->message);
+    }
+
+  count = g_strdup_printf ("%u", problems->len);
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u problem", "%u problems", problems->len), problems->len);
+  gtk_label_set_text (GTK_LABEL (badge), count);
+  gtk_widget_set_tooltip_text (badge, messages->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (badge),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, messages->str,
+                                  -1);
+  gtk_widget_set_visible (badge, TRUE);
+}
+
+/* Flows are edited in the editor and their references depend on the parameters, edited in
+ * another view: the badges are taken again whenever the list shows. */
+static void
+update_problem_badges (FlowsFlowsPage *self)
+{
+  GtkListBox *lists[] = { self->private_list, self->public_list };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (lists[i]));
+         child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      update_problem_badge (self, child);
+}
+
 static GtkWidget *
 create_flow_row (gpointer item,
                  gpointer user_data)
@@ -260,6 +322,17 @@ create_flow_row (gpointer item,
 
   if (flows_flow_get_role (flow) != FLOWS_FLOW_ROLE_NONE)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), flows_flow_role_badge_new (flows_flow_get_role (flow)));
+
+  {
+    GtkWidget *badge = gtk_label_new (NULL);
+
+    gtk_widget_add_css_class (badge, "flow-problem-badge");
+    gtk_widget_add_css_class (badge, "numeric");
+    gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+    g_object_set_data (G_OBJECT (row), "flows-problem-badge", badge);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+    update_problem_badge (user_data, row);
+  }
 
   gtk_widget_add_css_class (count, "dim-label");
   gtk_widget_add_css_class (count, "numeric");
@@ -342,6 +415,7 @@ show_list (FlowsFlowsPage *self)
   FlowsFlow *shown = get_shown_flow (self);
 
   gtk_stack_set_visible_child_name (self->stack, self->app != NULL ? "list" : "none");
+  update_problem_badges (self);
   /* Back where the user left: on the row of the flow they looked at. */
   if (shown != NULL)
     focus_flow (self, shown);
@@ -1027,6 +1101,7 @@ flows_flows_page_init (FlowsFlowsPage *self)
   self->public_flows = gtk_filter_list_model_new (NULL, GTK_FILTER (public_filter));
   gtk_list_box_bind_model (self->private_list, G_LIST_MODEL (self->private_flows), create_flow_row, self, NULL);
   gtk_list_box_bind_model (self->public_list, G_LIST_MODEL (self->public_flows), create_flow_row, self, NULL);
+  g_signal_connect (self, "map", G_CALLBACK (update_problem_badges), NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flows.new", FALSE);
   update_undo_action (self);
