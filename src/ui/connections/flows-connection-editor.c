@@ -9,6 +9,7 @@
 #include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
 #include "flows-ui-shared.h"
+#include "flows-validate.h"
 #include "flows-window.h"
 
 typedef enum {
@@ -155,16 +156,6 @@ is_number (const char *text)
   return end != text && *end == '\0' && !g_ascii_isspace (*text);
 }
 
-static gboolean
-is_web_address (const char *text)
-{
-  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-
-  return uri != NULL && g_uri_get_host (uri) != NULL && *g_uri_get_host (uri) != '\0' &&
-         (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 ||
-          g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0);
-}
-
 /* Checks every row; returns the reasons the connection cannot be saved, or NULL. Rows with
  * a malformed value are marked; an empty required row is only listed, so that a fresh
  * dialog is not covered in red. */
@@ -201,7 +192,7 @@ find_problems (FlowsConnectionEditor *self)
           g_string_append_printf (problems, _("“%s” must be a number."), label);
           g_string_append_c (problems, '\n');
         }
-      else if (!empty && kind == FLOWS_PARAM_KIND_URL && !is_web_address (value))
+      else if (!empty && kind == FLOWS_PARAM_KIND_URL && !flows_validate_is_web_address (value))
         {
           malformed = TRUE;
           g_string_append_printf (problems, _("“%s” must be a web address starting with http:// or https://."), label);
