@@ -247,6 +247,18 @@ open_flow (Fixture   *fixture,
   spin (50);
 }
 
+/* Opens the App's flow of @role at a zoom of 100 %. */
+static FlowsFlow *
+open_role_actual_size (Fixture       *fixture,
+                       FlowsFlowRole  role)
+{
+  FlowsFlow *flow = find_flow (fixture->host.app, role);
+
+  open_flow (fixture, flow);
+  activate (fixture, "editor.zoom-reset", NULL);
+  return flow;
+}
+
 /* The loopback service: /ok answers 200 with JSON, /slow answers after a while, anything else
  * 404. */
 static gboolean
@@ -403,10 +415,8 @@ test_gestures (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
-  open_flow (fixture, test_flow);
+  test_flow = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
-  activate (fixture, "editor.zoom-reset", NULL);
   trigger = flows_flow_get_trigger (test_flow);
 
   /* A new stage from the palette's action, at the middle of the view, selected. */
@@ -490,6 +500,76 @@ test_gestures (Fixture       *fixture,
     settle ();
     g_assert_cmpfloat (flows_canvas_get_zoom (canvas), >, zoom);
   }
+}
+
+/* A press and a release with a jitter within the drag threshold: a click, never a move. */
+static void
+pointer_click_with_jitter (GtkWidget *widget,
+                           double     x,
+                           double     y)
+{
+  pointer_move_to (widget, x, y);
+  pointer_button (1, TRUE);
+  pointer_move_to (widget, x + 1, y + 1);
+  pointer_button (1, FALSE);
+  /* Apart from the next click, so that two are not taken for a double click. */
+  spin (400);
+}
+
+static void
+test_click_does_not_move (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger, *second;
+  GtkAdjustment *hadjustment;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  static const double places[][2] = { { 60, 20 }, { 10, 10 }, { 120, 50 }, { 200, 70 } };
+  double x, y;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  trigger = flows_flow_get_trigger (step1);
+  second = flows_flow_find_stage (step1, flows_stage_get_route (trigger, "success"));
+  /* The properties panel open, as after choosing a stage. */
+  flows_canvas_select_stage (canvas, trigger, FALSE);
+  activate (fixture, "editor.properties", NULL);
+  spin (400);
+  before = saved_file (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      stage_widget_point (fixture, trigger, places[i][0], places[i][1], &x, &y);
+      pointer_click_with_jitter (GTK_WIDGET (canvas), x, y);
+      g_assert_true (flows_canvas_is_selected (canvas, trigger));
+    }
+
+  /* A card half under the properties panel: the click scrolls it into view, and it stays
+   * where it was in the flow. */
+  hadjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (canvas));
+  gtk_adjustment_set_value (hadjustment,
+                            flows_stage_get_x (second) * flows_canvas_get_zoom (canvas) -
+                            gtk_widget_get_width (GTK_WIDGET (canvas)) +
+                            FLOWS_LAYOUT_CARD_WIDTH * flows_canvas_get_zoom (canvas) / 2);
+  spin (50);
+  stage_widget_point (fixture, second, 0, 0, &x, &y);
+  g_assert_cmpfloat (x + FLOWS_LAYOUT_CARD_WIDTH, >, gtk_widget_get_width (GTK_WIDGET (canvas)));
+  g_assert_cmpfloat (x, <, gtk_widget_get_width (GTK_WIDGET (canvas)));
+  stage_widget_point (fixture, second, 20, 30, &x, &y);
+  pointer_click_with_jitter (GTK_WIDGET (canvas), x, y);
+  g_assert_true (flows_canvas_is_selected (canvas, second));
+  /* Again, now that it is in view, and near its bottom edge. */
+  stage_widget_point (fixture, second, 40, FLOWS_LAYOUT_CARD_HEIGHT - 6, &x, &y);
+  pointer_click_with_jitter (GTK_WIDGET (canvas), x, y);
+
+  after = saved_file (fixture);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (flows_history_get_can_undo (flows_flow_editor_get_history (fixture->editor)));
 }
 
 static void
@@ -963,6 +1043,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/flow-editor/template-on-canvas", test_template_on_canvas);
   ADD ("/flow-editor/gestures", test_gestures);
+  ADD ("/flow-editor/click-does-not-move", test_click_does_not_move);
   ADD ("/flow-editor/keyboard", test_keyboard);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);

@@ -101,6 +101,7 @@ struct _FlowsCanvas
   double         drag_dx;          /* a move: the snapped offset of the selection */
   double         drag_dy;
   Node          *drag_node;        /* the card pressed, or the route's stage */
+  gboolean       drag_started;     /* the pointer went past the drag threshold */
   char          *drag_output;      /* a connection: the output dragged from */
   double         pan_start_h;
   double         pan_start_v;
@@ -1966,6 +1967,7 @@ on_drag_begin (FlowsCanvas    *self,
   self->drag_start_y = self->drag_y = y;
   self->drag_dx = self->drag_dy = 0;
   self->drag_node = NULL;
+  self->drag_started = FALSE;
   g_clear_pointer (&self->drag_output, g_free);
 
   if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && self->space_held))
@@ -2056,11 +2058,18 @@ on_drag_update (FlowsCanvas    *self,
   flows_canvas_widget_to_canvas (self, start_wx + offset_x, start_wy + offset_y,
                                  &self->drag_x, &self->drag_y);
 
-  if (self->drag == DRAG_MOVE && self->drag_node != NULL)
+  /* A press that stays within the threshold is a click: it moves and connects nothing. */
+  if (!self->drag_started &&
+      gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int)round (offset_x), (int)round (offset_y)))
+    self->drag_started = TRUE;
+
+  if (self->drag == DRAG_MOVE && self->drag_node != NULL && self->drag_started)
     {
       GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-      double dx = self->drag_x - self->drag_start_x;
-      double dy = self->drag_y - self->drag_start_y;
+      /* From the pointer's offset on the widget, not from canvas coordinates: pressing a card
+       * scrolls it into view, which must not count as a move. */
+      double dx = offset_x / self->zoom;
+      double dy = offset_y / self->zoom;
 
       /* The grabbed card lands on the grid and the others keep their place relative to it;
        * Alt places it freely. */
@@ -2117,6 +2126,8 @@ on_drag_end (FlowsCanvas    *self,
   dy = self->drag_dy;
   drag_node = self->drag_node;
   output = g_steal_pointer (&self->drag_output);
+  if (!self->drag_started && (drag == DRAG_MOVE || drag == DRAG_CONNECT))
+    drag = DRAG_NONE;
 
   self->drag = DRAG_NONE;
   self->drag_node = NULL;
