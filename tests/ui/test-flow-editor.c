@@ -23,6 +23,7 @@
 #include "flows-app-templates.h"
 #include "flows-document.h"
 #include "flows-flow-editor.h"
+#include "flows-flows-page.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
 #include "flows-validate.h"
@@ -642,6 +643,101 @@ test_keyboard (Fixture       *fixture,
   }
 }
 
+static void
+type_text (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    press_key ((KeySym)*p, 0);
+}
+
+/* Escape never leaves the editor for the list of flows, and each flow keeps its undo history
+ * when it is closed and opened again. The editor here is the Flows page's own. */
+static void
+test_escape_and_kept_history (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  GtkWidget *page;
+  GtkWindow *window;
+  FlowsFlowEditor *editor;
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger;
+  GtkWidget *key_row, *focus;
+  guint before;
+
+  if (!test_need_display ())
+    return;
+
+  page = flows_flows_page_new ();
+  flows_flows_page_set_library (FLOWS_FLOWS_PAGE (page), fixture->host.library);
+  flows_flows_page_set_app (FLOWS_FLOWS_PAGE (page), fixture->host.app);
+  window = test_window_new (page, 1200, 800);
+  frame_widget = GTK_WIDGET (window);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
+  settle ();
+  editor = FLOWS_FLOW_EDITOR (test_find_widget_of_type (page, FLOWS_TYPE_FLOW_EDITOR));
+  canvas = flows_flow_editor_get_canvas (editor);
+  trigger = flows_flow_get_trigger (step1);
+  before = n_stages (step1);
+
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  pointer_move_to (GTK_WIDGET (canvas), 20, 20);
+
+  /* Escape in the Key field: what was typed goes, the stage has the focus again. */
+  flows_canvas_select_stage (canvas, trigger, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.properties", NULL));
+  spin (400);
+  key_row = test_get_widget (GTK_WIDGET (editor), test_is_row_titled, "Key, for References");
+  gtk_widget_grab_focus (key_row);
+  settle ();
+  type_text ("zz");
+  g_assert_true (g_str_has_suffix (gtk_editable_get_text (GTK_EDITABLE (key_row)), "zz"));
+  press_key (XK_Escape, 0);
+  g_assert_true (flows_flow_editor_get_flow (editor) == step1);
+  g_assert_cmpstr (flows_stage_get_key (trigger), ==, "trigger");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "trigger");
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == GTK_WIDGET (flows_canvas_get_card (canvas, trigger)));
+
+  /* A stage added from the palette by the keyboard, then Escape, Escape, Escape: the palette
+   * closes, the selection goes, and the editor stays. */
+  press_key (XK_a, XK_Control_L, XK_Shift_L, 0);
+  type_text ("sleep");
+  spin (300);
+  press_key (XK_Return, 0);
+  g_assert_cmpuint (n_stages (step1), ==, before + 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      press_key (XK_Escape, 0);
+      g_assert_true (flows_flow_editor_get_flow (editor) == step1);
+    }
+  {
+    g_autoptr(GPtrArray) selection = flows_canvas_get_selection (canvas);
+
+    g_assert_cmpuint (selection->len, ==, 0);
+  }
+
+  /* Back to the list, and the flow again: Undo takes the new stage away. */
+  press_key (XK_Left, XK_Alt_L, 0);
+  g_assert_null (flows_flow_editor_get_flow (editor));
+  g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
+  settle ();
+  g_assert_true (flows_history_get_can_undo (flows_flow_editor_get_history (editor)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL));
+  g_assert_cmpuint (n_stages (step1), ==, before);
+
+  /* A flow changed while it was closed starts a new history. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.redo", NULL));
+  g_assert_true (gtk_widget_activate_action (page, "flows.show-list", NULL));
+  flows_stage_set_position (trigger, flows_stage_get_x (trigger) + 20, flows_stage_get_y (trigger));
+  g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
+  g_assert_false (flows_history_get_can_undo (flows_flow_editor_get_history (editor)));
+
+  frame_widget = GTK_WIDGET (fixture->host.window);
+  test_window_destroy (window);
+}
+
 /* The undo history, measured on the saved file: 50 mixed edits, then undo to the start and redo
  * to the end, with the file compared at every step. */
 static void
@@ -1045,6 +1141,7 @@ main (int   argc,
   ADD ("/flow-editor/gestures", test_gestures);
   ADD ("/flow-editor/click-does-not-move", test_click_does_not_move);
   ADD ("/flow-editor/keyboard", test_keyboard);
+  ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);
   ADD ("/flow-editor/validation-badges", test_validation_badges);

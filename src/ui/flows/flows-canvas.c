@@ -824,8 +824,8 @@ flows_canvas_select_all (FlowsCanvas *self)
   selection_changed (self);
 }
 
-static void
-clear_selection (FlowsCanvas *self)
+void
+flows_canvas_clear_selection (FlowsCanvas *self)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -852,10 +852,10 @@ flows_canvas_get_selected_route (FlowsCanvas  *self,
   return TRUE;
 }
 
-static void
-select_route (FlowsCanvas *self,
-              FlowsStage  *stage,
-              const char  *output)
+void
+flows_canvas_select_route (FlowsCanvas *self,
+                           FlowsStage  *stage,
+                           const char  *output)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -1885,7 +1885,8 @@ on_key_pressed (FlowsCanvas           *self,
       return TRUE;
     }
 
-  if (arrow && modifiers == GDK_ALT_MASK)
+  /* With nothing to nudge, Alt+Left is left to the Flows page: back to the list. */
+  if (arrow && modifiers == GDK_ALT_MASK && g_hash_table_size (self->selection) > 0)
     {
       double dx = keyval == GDK_KEY_Left ? -GRID : keyval == GDK_KEY_Right ? GRID : 0;
       double dy = keyval == GDK_KEY_Up ? -GRID : keyval == GDK_KEY_Down ? GRID : 0;
@@ -2018,7 +2019,7 @@ on_drag_begin (FlowsCanvas    *self,
     }
   else if ((node = route_at (self, x, y, &output, &near_end)) != NULL)
     {
-      select_route (self, node->stage, output);
+      flows_canvas_select_route (self, node->stage, output);
       if (near_end)
         {
           self->drag = DRAG_CONNECT;
@@ -2033,7 +2034,7 @@ on_drag_begin (FlowsCanvas    *self,
       self->drag = DRAG_RUBBER_BAND;
       self->rubber_extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
       if (!self->rubber_extend)
-        clear_selection (self);
+        flows_canvas_clear_selection (self);
     }
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);

@@ -78,6 +78,12 @@ void          flows_canvas_select_stage       (FlowsCanvas        *self,
 void          flows_canvas_select_stages      (FlowsCanvas        *self,
                                                GPtrArray          *stages);
 void          flows_canvas_select_all         (FlowsCanvas        *self);
+/* Selects nothing: no stage and no route. */
+void          flows_canvas_clear_selection    (FlowsCanvas        *self);
+/* Selects the route of @stage's @output (nothing when it has none), in place of any stage. */
+void          flows_canvas_select_route       (FlowsCanvas        *self,
+                                               FlowsStage         *stage,
+                                               const char         *output);
 /* The selected route, if a route rather than stages is selected. */
 gboolean      flows_canvas_get_selected_route (FlowsCanvas        *self,
                                                FlowsStage        **stage,

@@ -20,6 +20,17 @@
 #define PASTE_OFFSET (2 * FLOWS_LAYOUT_GRID)
 /* Validation waits for a burst of edits (typing) to settle. */
 #define VALIDATE_DELAY_MS 150
+/* The flows whose undo history is kept while another is shown: the last ones shown. */
+#define MAX_KEPT_HISTORIES 32
+
+/* The undo history of a flow not on show, and the flow's stages as they were when it was left:
+ * a flow changed meanwhile (reset to its template, reloaded) starts a new history, since the
+ * old steps would not fit it. */
+typedef struct
+{
+  FlowsHistory *history;
+  char         *stages;
+} KeptHistory;
 
 struct _FlowsFlowEditor
 {
@@ -32,6 +43,7 @@ struct _FlowsFlowEditor
   GSignalGroup         *flow_signals;
   FlowsHistory         *history;
   GSignalGroup         *history_signals;
+  GPtrArray            *kept_histories;   /* KeptHistory, the one left last at the end */
   GPtrArray            *problems;
   guint                 validate_source;
   GtkWidget            *badge;
@@ -78,6 +90,66 @@ static GPtrArray *
 get_selection (FlowsFlowEditor *self)
 {
   return flows_canvas_get_selection (self->canvas);
+}
+
+/* Kept histories ------------------------------------------------------------------------------ */
+
+static void
+kept_history_free (KeptHistory *kept)
+{
+  g_object_unref (kept->history);
+  g_free (kept->stages);
+  g_free (kept);
+}
+
+static char *
+serialize_stages (FlowsFlow *flow)
+{
+  GListModel *stages = flows_flow_get_stages (flow);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    g_ptr_array_add (all, g_list_model_get_item (stages, i));
+  return flows_stage_clipboard_serialize (all);
+}
+
+/* Undo history lives per flow for as long as the editor does (the Flows page keeps one for the
+ * session): closing a flow and opening it again keeps its steps. */
+static void
+keep_history (FlowsFlowEditor *self)
+{
+  KeptHistory *kept;
+
+  if (self->history == NULL)
+    return;
+  kept = g_new0 (KeptHistory, 1);
+  kept->history = g_steal_pointer (&self->history);
+  kept->stages = serialize_stages (flows_history_get_flow (kept->history));
+  g_ptr_array_add (self->kept_histories, kept);
+  if (self->kept_histories->len > MAX_KEPT_HISTORIES)
+    g_ptr_array_remove_index (self->kept_histories, 0);
+}
+
+static FlowsHistory *
+take_history (FlowsFlowEditor *self,
+              FlowsFlow       *flow)
+{
+  for (guint i = 0; i < self->kept_histories->len; i++)
+    {
+      KeptHistory *kept = g_ptr_array_index (self->kept_histories, i);
+
+      if (flows_history_get_flow (kept->history) == flow)
+        {
+          g_autofree char *now = serialize_stages (flow);
+          FlowsHistory *history = g_str_equal (now, kept->stages) ? g_object_ref (kept->history) : NULL;
+
+          g_ptr_array_remove_index (self->kept_histories, i);
+          if (history != NULL)
+            return history;
+          break;
+        }
+    }
+  return flows_history_new (flow);
 }
 
 /* Validation ------------------------------------------------------------------------------- */
@@ -930,6 +1002,48 @@ cancel_run_action (GtkWidget  *widget,
     g_cancellable_cancel (self->run_cancellable);
 }
 
+/* Escape closes the innermost thing open, one at a time, and never leaves the editor: only the
+ * Back button and Alt+Left go back to the list of flows. */
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  g_autoptr(GPtrArray) selection = get_selection (self);
+
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  else if (gtk_search_bar_get_search_mode (self->find_bar))
+    {
+      gtk_search_bar_set_search_mode (self->find_bar, FALSE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+  else if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->properties)))
+    {
+      /* A field edit: what was typed in the name or key goes, and the stage has the focus. */
+      FlowsStage *stage = flows_stage_properties_get_stage (self->properties);
+      FlowsStageCard *card = stage != NULL ? flows_canvas_get_card (self->canvas, stage) : NULL;
+
+      flows_stage_properties_revert_entries (self->properties);
+      gtk_widget_grab_focus (card != NULL ? GTK_WIDGET (card) : GTK_WIDGET (self->canvas));
+    }
+  else if (gtk_toggle_button_get_active (self->palette_button))
+    {
+      gtk_toggle_button_set_active (self->palette_button, FALSE);
+      if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->palette)))
+        gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+  else if (selection->len > 0 || flows_canvas_get_selected_route (self->canvas, NULL, NULL))
+    {
+      flows_canvas_clear_selection (self->canvas);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+  return TRUE;
+}
+
 /* GObject ------------------------------------------------------------------------------------ */
 
 static void
@@ -938,6 +1052,7 @@ flows_flow_editor_dispose (GObject *object)
   FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (object);
 
   flows_flow_editor_set_flow (self, NULL, NULL);
+  g_clear_pointer (&self->kept_histories, g_ptr_array_unref);
   g_clear_handle_id (&self->validate_source, g_source_remove);
   /* The children go before we do; what they say on their way out is not for us. */
   g_signal_handlers_disconnect_by_data (self->canvas, self);
@@ -1080,7 +1195,7 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   add_shortcut (widget_class, GDK_KEY_F9, 0, "editor.properties");
   add_shortcut (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "editor.run");
   add_shortcut (widget_class, GDK_KEY_F5, 0, "editor.run");
-  add_shortcut (widget_class, GDK_KEY_Escape, 0, "editor.cancel-run");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
 }
 
 static void
@@ -1091,6 +1206,7 @@ flows_flow_editor_init (FlowsFlowEditor *self)
 
   flows_load_css_once (&css_loaded, "/io/github/flowsstudio/FlowsStudio/flows-flow-editor.css");
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->kept_histories = g_ptr_array_new_with_free_func ((GDestroyNotify) kept_history_free);
 
   self->flow_signals = g_signal_group_new (FLOWS_TYPE_FLOW);
   g_signal_group_connect_swapped (self->flow_signals, "notify::name", G_CALLBACK (update_title), self);
@@ -1155,7 +1271,7 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
   g_clear_object (&self->last_run);
   set_run_status (self, NULL, NULL);
 
-  g_clear_object (&self->history);
+  keep_history (self);
   g_set_object (&self->app, app);
   g_set_object (&self->flow, flow);
 
@@ -1180,7 +1296,7 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
             flows_library_queue_save_app (self->library, app);
         }
 
-      self->history = flows_history_new (flow);
+      self->history = take_history (self, flow);
     }
   g_signal_group_set_target (self->history_signals, self->history);
   g_signal_group_set_target (self->flow_signals, flow);

@@ -23,7 +23,8 @@ GtkWidget    *flows_flow_editor_new          (void);
 /* The library saves the edits and lists the connections a run can use. */
 void          flows_flow_editor_set_library  (FlowsFlowEditor *self,
                                               FlowsLibrary    *library);
-/* Shows @flow of @app (both NULL: nothing). A new flow starts a new undo history. */
+/* Shows @flow of @app (both NULL: nothing). Each flow keeps its undo history while another is
+ * shown (the last 32 flows shown), unless it was changed meanwhile. */
 void          flows_flow_editor_set_flow     (FlowsFlowEditor *self,
                                               FlowsApp        *app,
                                               FlowsFlow       *flow);

@@ -1879,6 +1879,15 @@ show_name_and_key (FlowsStageProperties *self)
 
 /* Public API ---------------------------------------------------------------------------------- */
 
+void
+flows_stage_properties_revert_entries (FlowsStageProperties *self)
+{
+  g_return_if_fail (FLOWS_IS_STAGE_PROPERTIES (self));
+
+  if (self->stage != NULL)
+    show_name_and_key (self);
+}
+
 GtkWidget *
 flows_stage_properties_new (void)
 {

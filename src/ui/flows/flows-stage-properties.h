@@ -43,6 +43,9 @@ void        flows_stage_properties_set_context     (FlowsStageProperties  *self,
 FlowsStage *flows_stage_properties_get_stage       (FlowsStageProperties  *self);
 void        flows_stage_properties_set_stage       (FlowsStageProperties  *self,
                                                     FlowsStage            *stage);
+/* Puts back the stage's name and key in their rows, dropping what was typed and not applied
+ * (Escape in the editor). */
+void        flows_stage_properties_revert_entries  (FlowsStageProperties  *self);
 /* The flow's problems (FlowsProblem; the panel keeps copies of those of its stage): a problem
  * with a setting marks that setting's widget (error style, the message as tooltip and
  * accessible description); the others are listed above the settings. NULL clears them. */
