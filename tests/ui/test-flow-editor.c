@@ -26,6 +26,7 @@
 #include "flows-flows-page.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
+#include "flows-stage-properties.h"
 #include "flows-validate.h"
 #include "test-files.h"
 #include "test-ui-host.h"
@@ -208,6 +209,13 @@ stage_by_name (FlowsFlow  *flow,
         return stage;
     }
   return NULL;
+}
+
+static const char *
+setting_text_of (FlowsStage *stage,
+                 const char *member)
+{
+  return json_object_get_string_member (flows_stage_get_settings (stage), member);
 }
 
 static guint
@@ -738,6 +746,62 @@ test_escape_and_kept_history (Fixture       *fixture,
   test_window_destroy (window);
 }
 
+/* The insert-reference menu, opened with the pointer and used with the keyboard, inserts at the
+ * cursor in place of the selection. */
+static void
+test_reference_at_cursor (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *stage;
+  FlowsStageProperties *properties;
+  GtkWidget *row, *button;
+  g_autoptr(JsonObject) settings = NULL;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  stage = flows_flow_find_stage_by_key (step1, "authorizeUrl");
+  settings = json_object_ref (flows_stage_get_settings (stage));
+  json_object_set_string_member (settings, "base", "AAAABBBBCC");
+  flows_history_set_settings (flows_flow_editor_get_history (fixture->editor), stage, settings, NULL);
+  flows_canvas_select_stage (canvas, stage, FALSE);
+  activate (fixture, "editor.properties", NULL);
+  spin (400);
+  properties = FLOWS_STAGE_PROPERTIES (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PROPERTIES));
+  row = flows_stage_properties_get_setting_widget (properties, "base");
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  button = test_find_widget_of_type (row, GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (button);
+
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  pointer_move_to (row, 10, 10);
+  gtk_widget_grab_focus (row);
+  settle ();
+  /* The cursor after AAAA, with BBBB selected. */
+  press_key (XK_Home, 0);
+  for (guint i = 0; i < 4; i++)
+    press_key (XK_Right, 0);
+  for (guint i = 0; i < 4; i++)
+    press_key (XK_Right, XK_Shift_L, 0);
+
+  /* The menu opens on its first name, the first parameter. */
+  pointer_move_to (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0);
+  pointer_button (1, TRUE);
+  pointer_button (1, FALSE);
+  spin (200);
+  press_key (XK_Return, 0);
+  spin (200);
+  g_assert_cmpstr (setting_text_of (stage, "base"), ==, "AAAA<AuthURL>CC");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "AAAA<AuthURL>CC");
+  /* One step. */
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpstr (setting_text_of (stage, "base"), ==, "AAAABBBBCC");
+}
+
 /* The undo history, measured on the saved file: 50 mixed edits, then undo to the start and redo
  * to the end, with the file compared at every step. */
 static void
@@ -1142,6 +1206,7 @@ main (int   argc,
   ADD ("/flow-editor/click-does-not-move", test_click_does_not_move);
   ADD ("/flow-editor/keyboard", test_keyboard);
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
+  ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);
   ADD ("/flow-editor/validation-badges", test_validation_badges);

@@ -1721,7 +1721,15 @@ insert_reference (GtkWidget  *widget,
     {
       GtkEditable *editable = GTK_EDITABLE (field->widget);
       int position = gtk_editable_get_position (editable);
+      int start, end;
 
+      /* In place of the selection, as typing would; one step, as the delete and the insert
+       * share the field's merge tag. */
+      if (gtk_editable_get_selection_bounds (editable, &start, &end))
+        {
+          gtk_editable_delete_text (editable, start, end);
+          position = start;
+        }
       gtk_editable_insert_text (editable, text, -1, &position);
       focus_field (field, position);
     }
@@ -1729,6 +1737,7 @@ insert_reference (GtkWidget  *widget,
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->widget));
 
+      gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
       gtk_text_buffer_insert_at_cursor (buffer, text, -1);
       gtk_widget_grab_focus (field->widget);
     }

@@ -15,8 +15,8 @@
  * Text settings that take references have an "insert reference" menu button: it lists what
  * flows_scope_at_stage() gives at this stage, grouped (Parameters, Built-ins, Inputs, then one
  * section per upstream stage), plus the paths of the upstream stages' outputs in the last run
- * when one is set, and inserts `<name>` at the cursor. The menu items activate
- * "properties.insert-reference" with the (ss) target (setting path, name).
+ * when one is set, and inserts `<name>` at the cursor, in place of the selection. The menu
+ * items activate "properties.insert-reference" with the (ss) target (setting path, name).
  */
 #pragma once
 
