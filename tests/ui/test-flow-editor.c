@@ -1085,6 +1085,58 @@ test_validation_badges (Fixture       *fixture,
   }
 }
 
+static gboolean
+is_problems_group (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), "Problems") == 0;
+}
+
+/* A stage's problems are in its properties whenever it is shown, also after the flow was closed
+ * and opened again, with no edit in between. */
+static void
+test_problems_after_reopen (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  FlowsFlow *step1, *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *stage;
+  GtkWidget *properties, *group;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  properties = test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PROPERTIES);
+  group = test_get_widget (properties, is_problems_group, NULL);
+
+  /* A stage no route leads to. */
+  stage = flows_history_add_stage (flows_flow_editor_get_history (fixture->editor), FLOWS_STAGE_TYPE_SLEEP, 0, 400);
+  flows_flow_editor_validate (fixture->editor);
+  flows_canvas_select_stage (canvas, stage, FALSE);
+  test_wait_idle ();
+  g_assert_true (gtk_widget_get_visible (group));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      /* Another stage, then this one again; another flow, then this one again. */
+      flows_canvas_select_stage (canvas, flows_flow_get_trigger (step1), FALSE);
+      test_wait_idle ();
+      g_assert_false (gtk_widget_get_visible (group));
+      if (i == 1)
+        {
+          open_flow (fixture, test_flow);
+          open_flow (fixture, step1);
+        }
+      flows_canvas_select_stage (canvas, stage, FALSE);
+      test_wait_idle ();
+      g_assert_true (gtk_widget_get_visible (group));
+    }
+}
+
 static void
 wait_run (Fixture *fixture)
 {
@@ -1210,6 +1262,7 @@ main (int   argc,
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);
   ADD ("/flow-editor/validation-badges", test_validation_badges);
+  ADD ("/flow-editor/problems-after-reopen", test_problems_after_reopen);
   ADD ("/flow-editor/run-on-cards", test_run_on_cards);
 #undef ADD
 

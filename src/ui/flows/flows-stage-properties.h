@@ -46,9 +46,10 @@ void        flows_stage_properties_set_stage       (FlowsStageProperties  *self,
 /* Puts back the stage's name and key in their rows, dropping what was typed and not applied
  * (Escape in the editor). */
 void        flows_stage_properties_revert_entries  (FlowsStageProperties  *self);
-/* The flow's problems (FlowsProblem; the panel keeps copies of those of its stage): a problem
- * with a setting marks that setting's widget (error style, the message as tooltip and
- * accessible description); the others are listed above the settings. NULL clears them. */
+/* The flow's problems (FlowsProblem; the panel keeps the array, for the stages it shows next,
+ * until the next call or another context): a problem with a setting marks that setting's widget
+ * (error style, the message as tooltip and accessible description); the others are listed above
+ * the settings. NULL clears them. */
 void        flows_stage_properties_set_problems    (FlowsStageProperties  *self,
                                                     GPtrArray             *problems);
 /* What the stage did in the last run (copied), shown in the "Last Run" section; NULL hides it. */
