@@ -802,6 +802,59 @@ test_reference_at_cursor (Fixture       *fixture,
   g_assert_cmpstr (setting_text_of (stage, "base"), ==, "AAAABBBBCC");
 }
 
+/* Routes made and removed from the keyboard alone: Ctrl+K, a search, Enter; Ctrl+Right to a
+ * route, Delete. One undo step each. */
+static void
+test_routes_from_keyboard (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  FlowsFlow *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *call, *sleep_stage;
+  FlowsStage *route_stage = NULL;
+  const char *route_output = NULL;
+
+  if (!test_need_display ())
+    return;
+
+  test_flow = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  call = flows_flow_find_stage_by_key (test_flow, "test");
+  sleep_stage = flows_history_add_stage (flows_flow_editor_get_history (fixture->editor), FLOWS_STAGE_TYPE_SLEEP, 280, 280);
+  flows_history_set_name (flows_flow_editor_get_history (fixture->editor), sleep_stage, "Wait a little");
+  g_assert_null (flows_stage_get_route (call, "fail"));
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  pointer_move_to (GTK_WIDGET (canvas), 20, 20);
+  flows_canvas_select_stage (canvas, call, FALSE);
+  settle ();
+
+  /* Connect to…: the search narrows the (route, stage) choices to one; Enter takes it. */
+  press_key (XK_k, XK_Control_L, 0);
+  spin (200);
+  type_text ("fail wait");
+  spin (300);
+  press_key (XK_Return, 0);
+  spin (200);
+  g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
+  g_assert_null (flows_stage_get_route (call, "success"));
+  activate (fixture, "editor.undo", NULL);
+  g_assert_null (flows_stage_get_route (call, "fail"));
+  activate (fixture, "editor.redo", NULL);
+  g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
+
+  /* Ctrl+Right selects the stage's route that leads somewhere; Delete removes it. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  settle ();
+  press_key (XK_Right, XK_Control_L, 0);
+  g_assert_true (flows_canvas_get_selected_route (canvas, &route_stage, &route_output));
+  g_assert_true (route_stage == call);
+  g_assert_cmpstr (route_output, ==, "fail");
+  press_key (XK_Delete, 0);
+  g_assert_null (flows_stage_get_route (call, "fail"));
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
+}
+
 /* The undo history, measured on the saved file: 50 mixed edits, then undo to the start and redo
  * to the end, with the file compared at every step. */
 static void
@@ -1259,6 +1312,7 @@ main (int   argc,
   ADD ("/flow-editor/keyboard", test_keyboard);
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
+  ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);
   ADD ("/flow-editor/validation-badges", test_validation_badges);

@@ -21,6 +21,7 @@
 #include "flows-enums.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
+#include "flows-stage-registry.h"
 
 #define CARD_WIDTH  FLOWS_LAYOUT_CARD_WIDTH
 #define CARD_HEIGHT FLOWS_LAYOUT_CARD_HEIGHT
@@ -136,9 +137,10 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void     ensure_cards_in_view (FlowsCanvas           *self);
-static gboolean curve_in_view        (const double           points[8],
-                                      const graphene_rect_t *view);
+static void     ensure_cards_in_view  (FlowsCanvas           *self);
+static void     clear_route_selection (FlowsCanvas           *self);
+static gboolean curve_in_view         (const double           points[8],
+                                       const graphene_rect_t *view);
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
@@ -519,8 +521,7 @@ node_free (FlowsCanvas *self,
   was_selected = g_hash_table_remove (self->selection, id);
   if (self->selected_route_stage == node->stage)
     {
-      self->selected_route_stage = NULL;
-      g_clear_pointer (&self->selected_route_output, g_free);
+      clear_route_selection (self);
       was_selected = TRUE;
     }
   if (self->drag_node == node)
@@ -738,6 +739,7 @@ clear_route_selection (FlowsCanvas *self)
 {
   self->selected_route_stage = NULL;
   g_clear_pointer (&self->selected_route_output, g_free);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 GPtrArray *
@@ -852,6 +854,26 @@ flows_canvas_get_selected_route (FlowsCanvas  *self,
   return TRUE;
 }
 
+/* A route is drawn, not a widget: a screen reader hears which one is selected through the
+ * canvas's description. */
+static void
+describe_route_selection (FlowsCanvas *self)
+{
+  FlowsStage *target;
+  g_autofree char *description = NULL;
+
+  if (self->selected_route_stage == NULL || self->flow == NULL)
+    return;
+  target = flows_flow_find_stage (self->flow, flows_stage_get_route (self->selected_route_stage,
+                                                                     self->selected_route_output));
+  /* Translators: a selected route of the flow editor: its name, its stage, the stage it leads to. */
+  description = g_strdup_printf (_("Route “%s” from “%s” to “%s” selected"),
+                                 flows_stage_registry_route_label (self->selected_route_output),
+                                 flows_stage_get_name (self->selected_route_stage),
+                                 target != NULL ? flows_stage_get_name (target) : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
 void
 flows_canvas_select_route (FlowsCanvas *self,
                            FlowsStage  *stage,
@@ -866,7 +888,44 @@ flows_canvas_select_route (FlowsCanvas *self,
       self->selected_route_stage = stage;
       self->selected_route_output = g_strdup (output);
     }
+  describe_route_selection (self);
   selection_changed (self);
+}
+
+gboolean
+flows_canvas_select_next_route (FlowsCanvas *self)
+{
+  g_autoptr(GPtrArray) selection = NULL;
+  FlowsStage *stage = self->selected_route_stage;
+  const char * const *outputs;
+  guint n, start = 0;
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  if (stage == NULL)
+    {
+      selection = flows_canvas_get_selection (self);
+      if (selection->len != 1)
+        return FALSE;
+      stage = g_ptr_array_index (selection, 0);
+    }
+  outputs = flows_stage_catalog_lookup (flows_stage_get_stage_type (stage))->outputs;
+  n = g_strv_length ((char **) outputs);
+  /* After the one selected, round to the first again. */
+  for (guint i = 0; self->selected_route_output != NULL && i < n; i++)
+    if (g_str_equal (outputs[i], self->selected_route_output))
+      start = i + 1;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *output = outputs[(start + i) % n];
+
+      if (flows_stage_get_route (stage, output) != NULL)
+        {
+          flows_canvas_select_route (self, stage, output);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 void
@@ -1892,6 +1951,14 @@ on_key_pressed (FlowsCanvas           *self,
       double dy = keyval == GDK_KEY_Up ? -GRID : keyval == GDK_KEY_Down ? GRID : 0;
 
       flows_canvas_nudge_selection (self, dx, dy);
+      return TRUE;
+    }
+
+  /* Here rather than as the editor's shortcut: the scrolled window around us takes Ctrl+arrows. */
+  if (keyval == GDK_KEY_Right && modifiers == GDK_CONTROL_MASK)
+    {
+      if (!flows_canvas_select_next_route (self))
+        gtk_widget_error_bell (GTK_WIDGET (self));
       return TRUE;
     }
 

@@ -84,6 +84,10 @@ void          flows_canvas_clear_selection    (FlowsCanvas        *self);
 void          flows_canvas_select_route       (FlowsCanvas        *self,
                                                FlowsStage         *stage,
                                                const char         *output);
+/* Selects the next route (in the type's order, round again to the first) that leads somewhere
+ * from the stage of the selected route, or else from the one selected stage; FALSE when there is
+ * none. The keyboard's way to a route (Ctrl+Right on the canvas), which Delete then removes. */
+gboolean      flows_canvas_select_next_route  (FlowsCanvas        *self);
 /* The selected route, if a route rather than stages is selected. */
 gboolean      flows_canvas_get_selected_route (FlowsCanvas        *self,
                                                FlowsStage        **stage,

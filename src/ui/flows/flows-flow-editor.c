@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "flows-flow-editor.h"
@@ -12,6 +14,7 @@
 #include "flows-stage-clipboard.h"
 #include "flows-stage-palette.h"
 #include "flows-stage-properties.h"
+#include "flows-stage-registry.h"
 #include "flows-ui-shared.h"
 #include "flows-validate.h"
 #include "flows-window.h"
@@ -68,6 +71,11 @@ struct _FlowsFlowEditor
   GtkRevealer          *properties_revealer;
   GtkSearchBar         *find_bar;
   GtkSearchEntry       *find_entry;
+  GtkMenuButton        *connect_button;
+  GtkPopover           *connect_popover;
+  GtkSearchEntry       *connect_search;
+  GtkListBox           *connect_list;
+  FlowsStage           *connect_source;   /* the stage the rows of connect_list are for */
   FlowsStagePalette    *palette;
   FlowsCanvas          *canvas;
   FlowsStageProperties *properties;
@@ -292,6 +300,10 @@ update_actions (FlowsFlowEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
                                  has_selection || flows_canvas_get_selected_route (self->canvas, NULL, NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.paste", has_flow);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.connect", selection->len == 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->connect_button), selection->len == 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.select-route",
+                                 selection->len == 1 || flows_canvas_get_selected_route (self->canvas, NULL, NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run", has_flow && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel-run", running);
   gtk_widget_set_visible (self->run_button, !running);
@@ -391,6 +403,146 @@ on_stage_activated (FlowsFlowEditor *self,
   gtk_toggle_button_set_active (self->properties_button, TRUE);
   flows_stage_properties_set_stage (self->properties, stage);
   gtk_widget_child_focus (GTK_WIDGET (self->properties), GTK_DIR_TAB_FORWARD);
+}
+
+/* Connecting from the keyboard --------------------------------------------------------------- */
+
+/* "Connect to…": every (route, stage) a route of the selected stage can lead to, searchable;
+ * choosing one sets that route, one undo step, as a drag from the port does. */
+
+static gboolean
+filter_connect_row (GtkListBoxRow *row,
+                    gpointer       user_data)
+{
+  FlowsFlowEditor *self = user_data;
+  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->connect_search)), -1);
+  g_autofree char *title = g_utf8_casefold (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
+  g_auto(GStrv) words = g_strsplit (needle, " ", -1);
+
+  /* Every word, in any order: "fail wait" finds "Fail → Wait a little". */
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (title, words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static GtkListBoxRow *
+first_connect_row (FlowsFlowEditor *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->connect_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && filter_connect_row (GTK_LIST_BOX_ROW (child), self))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+static GtkWidget *
+connect_row_new (FlowsFlowEditor       *self,
+                 const FlowsStageRoute *route,
+                 FlowsStage            *target)
+{
+  GtkWidget *row = adw_action_row_new ();
+  /* Translators: a choice of "Connect to…": a route of the stage, and the stage it would lead to. */
+  g_autofree char *title = g_strdup_printf (_("%s → %s"), flows_stage_route_get_label (route), flows_stage_get_name (target));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  if (g_strcmp0 (flows_stage_get_route (self->connect_source, route->name), flows_stage_get_id (target)) == 0)
+    {
+      GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Current route"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Current route"));
+    }
+  g_object_set_data_full (G_OBJECT (row), "flows-output", g_strdup (route->name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "flows-target", g_strdup (flows_stage_get_id (target)), g_free);
+  return row;
+}
+
+static void
+fill_connect_rows (FlowsFlowEditor *self)
+{
+  g_autoptr(GPtrArray) selection = get_selection (self);
+  FlowsStage *source = selection->len == 1 ? g_ptr_array_index (selection, 0) : NULL;
+  GListModel *stages;
+  const FlowsStageRoute *routes;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->connect_list))) != NULL)
+    gtk_list_box_remove (self->connect_list, child);
+  g_set_object (&self->connect_source, source);
+  gtk_editable_set_text (GTK_EDITABLE (self->connect_search), "");
+  if (self->connect_source == NULL || self->flow == NULL)
+    return;
+
+  stages = flows_flow_get_stages (self->flow);
+  routes = flows_stage_kind_get_routes (flows_stage_registry_for_stage (self->connect_source));
+  for (guint r = 0; routes[r].name != NULL; r++)
+    for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+      {
+        g_autoptr(FlowsStage) target = g_list_model_get_item (stages, i);
+
+        /* The Trigger starts the flow; no route leads into it, nor back into the stage itself. */
+        if (target != self->connect_source && flows_stage_get_stage_type (target) != FLOWS_STAGE_TYPE_TRIGGER)
+          gtk_list_box_append (self->connect_list, connect_row_new (self, &routes[r], target));
+      }
+  gtk_list_box_select_row (self->connect_list, first_connect_row (self));
+}
+
+static void
+on_connect_search_changed (FlowsFlowEditor *self)
+{
+  gtk_list_box_invalidate_filter (self->connect_list);
+  gtk_list_box_select_row (self->connect_list, first_connect_row (self));
+}
+
+static void
+on_connect_row_activated (FlowsFlowEditor *self,
+                          GtkListBoxRow   *row)
+{
+  FlowsStage *source = self->connect_source;
+  FlowsStage *target;
+
+  if (source == NULL || self->flow == NULL)
+    return;
+  target = flows_flow_find_stage (self->flow, g_object_get_data (G_OBJECT (row), "flows-target"));
+  gtk_popover_popdown (self->connect_popover);
+  if (target != NULL)
+    flows_canvas_connect (self->canvas, source, g_object_get_data (G_OBJECT (row), "flows-output"), target);
+  flows_canvas_select_stage (self->canvas, source, FALSE);
+}
+
+static void
+on_connect_search_activate (FlowsFlowEditor *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->connect_list);
+
+  if (row != NULL && gtk_widget_get_child_visible (GTK_WIDGET (row)))
+    on_connect_row_activated (self, row);
+}
+
+/* Down from the search goes into the list. */
+static gboolean
+on_connect_search_key_pressed (FlowsFlowEditor *self,
+                               guint            keyval,
+                               guint            keycode,
+                               GdkModifierType  state)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->connect_list);
+
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) || row == NULL)
+    return FALSE;
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  return TRUE;
+}
+
+static void
+on_connect_popover_map (FlowsFlowEditor *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->connect_search));
 }
 
 /* Adding stages ------------------------------------------------------------------------------- */
@@ -992,6 +1144,27 @@ run_action (GtkWidget  *widget,
 }
 
 static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (widget);
+
+  gtk_menu_button_popup (self->connect_button);
+}
+
+static void
+select_route_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (widget);
+
+  if (!flows_canvas_select_next_route (self->canvas))
+    gtk_widget_error_bell (widget);
+}
+
+static void
 cancel_run_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -1053,6 +1226,7 @@ flows_flow_editor_dispose (GObject *object)
 
   flows_flow_editor_set_flow (self, NULL, NULL);
   g_clear_pointer (&self->kept_histories, g_ptr_array_unref);
+  g_clear_object (&self->connect_source);
   g_clear_handle_id (&self->validate_source, g_source_remove);
   /* The children go before we do; what they say on their way out is not for us. */
   g_signal_handlers_disconnect_by_data (self->canvas, self);
@@ -1144,6 +1318,10 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, run_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_popover);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_search);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_list);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_revealer);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_bar);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_entry);
@@ -1170,6 +1348,8 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel-run", NULL, cancel_run_action);
+  gtk_widget_class_install_action (widget_class, "editor.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "editor.select-route", NULL, select_route_action);
 
   add_shortcut (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo");
   add_shortcut (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo");
@@ -1196,6 +1376,7 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   add_shortcut (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "editor.run");
   add_shortcut (widget_class, GDK_KEY_F5, 0, "editor.run");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
+  add_shortcut (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "editor.connect");
 }
 
 static void
@@ -1224,6 +1405,19 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   g_signal_connect_swapped (self->find_entry, "activate", G_CALLBACK (on_find_activate), self);
   g_signal_connect_swapped (self->problems_list, "row-activated", G_CALLBACK (on_problem_row_activated), self);
   g_signal_connect_swapped (self->problems_popover, "show", G_CALLBACK (fill_problem_rows), self);
+  gtk_list_box_set_filter_func (self->connect_list, filter_connect_row, self, NULL);
+  g_signal_connect_swapped (self->connect_popover, "show", G_CALLBACK (fill_connect_rows), self);
+  g_signal_connect_swapped (self->connect_popover, "map", G_CALLBACK (on_connect_popover_map), self);
+  g_signal_connect_swapped (self->connect_list, "row-activated", G_CALLBACK (on_connect_row_activated), self);
+  g_signal_connect_swapped (self->connect_search, "search-changed", G_CALLBACK (on_connect_search_changed), self);
+  g_signal_connect_swapped (self->connect_search, "activate", G_CALLBACK (on_connect_search_activate), self);
+  g_signal_connect_swapped (self->connect_search, "stop-search", G_CALLBACK (gtk_popover_popdown), self->connect_popover);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_connect_search_key_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->connect_search), keys);
+  }
   g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self);
   g_signal_connect_swapped (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->canvas, "stage-activated", G_CALLBACK (on_stage_activated), self);
