@@ -26,6 +26,7 @@
 #include "flows-flows-page.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
+#include "flows-stage-palette.h"
 #include "flows-stage-properties.h"
 #include "flows-validate.h"
 #include "test-files.h"
@@ -855,6 +856,105 @@ test_routes_from_keyboard (Fixture       *fixture,
   g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
 }
 
+/* Room for the canvas: the palette lies over it, the properties panel is resized by its edge
+ * (pointer or keyboard) and keeps its width, and the editor fits a narrow window. */
+static void
+test_room (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  GtkWidget *scroller, *handle;
+  graphene_point_t point;
+  int canvas_width, width, minimum;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  canvas_width = gtk_widget_get_width (GTK_WIDGET (canvas));
+
+  /* The palette open takes nothing from the canvas. */
+  activate (fixture, "editor.show-palette", NULL);
+  spin (400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (canvas)), ==, canvas_width);
+
+  /* Escape in its empty search closes it. */
+  press_key (XK_Escape, 0);
+  spin (400);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PALETTE))));
+
+  /* The panel's edge dragged 100 px to the left: 100 px wider, and remembered. */
+  flows_canvas_select_stage (canvas, flows_flow_get_trigger (step1), FALSE);
+  activate (fixture, "editor.properties", NULL);
+  spin (400);
+  scroller = gtk_widget_get_ancestor (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PROPERTIES),
+                                      GTK_TYPE_SCROLLED_WINDOW);
+  handle = gtk_widget_get_prev_sibling (scroller);
+  g_assert_true (GTK_IS_SEPARATOR (handle));
+  width = gtk_widget_get_width (scroller);
+  g_assert_cmpint (width, ==, g_settings_get_int (settings, "properties-width"));
+  /* Pointed in the editor's coordinates: the handle moves with the pointer. */
+  g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
+  pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, point.x - 100, point.y);
+  spin (100);
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100);
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100);
+
+  /* From the keyboard: Right narrows it by a step. */
+  gtk_widget_grab_focus (handle);
+  press_key (XK_Right, 0);
+  spin (100);
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100 - 24);
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100 - 24);
+
+  /* Never wider than leaves the canvas its room, however far it is dragged. */
+  g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
+  pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, 5, point.y);
+  spin (100);
+  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_ancestor (GTK_WIDGET (canvas), GTK_TYPE_SCROLLED_WINDOW)), >=, 240);
+
+  /* With the panel at its narrowest and the palette open, the editor fits 560 px. */
+  g_settings_set_int (settings, "properties-width", 280);
+  activate (fixture, "editor.properties", NULL);
+  activate (fixture, "editor.properties", NULL);
+  activate (fixture, "editor.show-palette", NULL);
+  spin (400);
+  gtk_widget_measure (GTK_WIDGET (fixture->editor), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("the editor's minimum width: %d px", minimum);
+  g_assert_cmpint (minimum, <=, 560);
+  g_settings_reset (settings, "properties-width");
+
+  /* Ctrl+B and the toolbar's toggle fold the window's sidebar away ("win.show-sidebar"), here
+   * a stand-in of the test's. */
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr(GPropertyAction) show_sidebar = NULL;
+    GtkWidget *sidebar = gtk_label_new ("Apps");
+    GtkWidget *toggle;
+
+    g_object_ref_sink (sidebar);
+    show_sidebar = g_property_action_new ("show-sidebar", sidebar, "visible");
+    g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (show_sidebar));
+    gtk_widget_insert_action_group (GTK_WIDGET (fixture->host.window), "win", G_ACTION_GROUP (group));
+    gtk_widget_grab_focus (GTK_WIDGET (canvas));
+    settle ();
+    press_key (XK_b, XK_Control_L, 0);
+    g_assert_false (gtk_widget_get_visible (sidebar));
+    toggle = test_get_widget (GTK_WIDGET (fixture->editor), test_has_action, "win.show-sidebar");
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+    press_key (XK_b, XK_Control_L, 0);
+    g_assert_true (gtk_widget_get_visible (sidebar));
+    g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+    gtk_widget_insert_action_group (GTK_WIDGET (fixture->host.window), "win", NULL);
+    g_object_unref (sidebar);
+  }
+}
+
 /* The undo history, measured on the saved file: 50 mixed edits, then undo to the start and redo
  * to the end, with the file compared at every step. */
 static void
@@ -1313,6 +1413,7 @@ main (int   argc,
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
   ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);
+  ADD ("/flow-editor/room", test_room);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);
   ADD ("/flow-editor/validation-badges", test_validation_badges);

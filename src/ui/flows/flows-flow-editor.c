@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -23,6 +24,12 @@
 #define PASTE_OFFSET (2 * FLOWS_LAYOUT_GRID)
 /* Validation waits for a burst of edits (typing) to settle. */
 #define VALIDATE_DELAY_MS 150
+/* The properties panel: its width at first and its bounds; the canvas keeps at least
+ * MIN_CANVAS_WIDTH. */
+#define PROPERTIES_WIDTH 420
+#define MIN_PROPERTIES_WIDTH 280
+#define MIN_CANVAS_WIDTH 240
+#define PROPERTIES_KEY_STEP 24
 /* The flows whose undo history is kept while another is shown: the last ones shown. */
 #define MAX_KEPT_HISTORIES 32
 
@@ -69,6 +76,10 @@ struct _FlowsFlowEditor
   GtkWidget            *cancel_button;
   GtkToggleButton      *properties_button;
   GtkRevealer          *properties_revealer;
+  GtkWidget            *properties_handle;
+  GtkWidget            *properties_scroller;
+  int                   drag_start_width;
+  GSettings            *settings;          /* NULL without the installed schema */
   GtkSearchBar         *find_bar;
   GtkSearchEntry       *find_entry;
   GtkMenuButton        *connect_button;
@@ -330,6 +341,8 @@ update_title (FlowsFlowEditor *self)
   if (self->flow != NULL && flows_flow_get_role (self->flow) != FLOWS_FLOW_ROLE_NONE)
     {
       self->badge = flows_flow_role_badge_new (flows_flow_get_role (self->flow));
+      /* Shortened before the editor would need a wider window. */
+      gtk_label_set_ellipsize (GTK_LABEL (self->badge), PANGO_ELLIPSIZE_END);
       gtk_box_append (self->title_box, self->badge);
     }
 }
@@ -403,6 +416,123 @@ on_stage_activated (FlowsFlowEditor *self,
   gtk_toggle_button_set_active (self->properties_button, TRUE);
   flows_stage_properties_set_stage (self->properties, stage);
   gtk_widget_child_focus (GTK_WIDGET (self->properties), GTK_DIR_TAB_FORWARD);
+}
+
+/* Room ---------------------------------------------------------------------------------------- */
+
+static int
+clamp_properties_width (FlowsFlowEditor *self,
+                        int              width)
+{
+  GtkWidget *canvas_area = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->canvas)));
+  int room;
+
+  /* Shown: the room the canvas and the panel share; about to be shown: the editor's. */
+  if (gtk_widget_get_mapped (self->properties_scroller))
+    room = gtk_widget_get_width (canvas_area) + gtk_widget_get_width (self->properties_scroller) - MIN_CANVAS_WIDTH;
+  else
+    room = gtk_widget_get_width (GTK_WIDGET (self)) - MIN_CANVAS_WIDTH - gtk_widget_get_width (self->properties_handle);
+
+  return CLAMP (width, MIN_PROPERTIES_WIDTH, MAX (MIN_PROPERTIES_WIDTH, room));
+}
+
+static void
+set_properties_width (FlowsFlowEditor *self,
+                      int              width,
+                      gboolean         remember)
+{
+  width = clamp_properties_width (self, width);
+  gtk_widget_set_size_request (self->properties_scroller, width, -1);
+  if (remember && self->settings != NULL)
+    g_settings_set_int (self->settings, "properties-width", width);
+}
+
+/* The drag is the editor's gesture, not the handle's: the handle moves with the pointer, the
+ * editor stays put, so offsets in the editor are the pointer's own. It starts only on the
+ * handle. */
+static void
+on_handle_drag_begin (FlowsFlowEditor *self,
+                      double           x,
+                      double           y,
+                      GtkGestureDrag  *gesture)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (self->properties_handle) ||
+      !gtk_widget_compute_bounds (self->properties_handle, GTK_WIDGET (self), &bounds) ||
+      !graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT (x, y)))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  self->drag_start_width = gtk_widget_get_width (self->properties_scroller);
+}
+
+/* The panel is at the right: dragging its edge to the left widens it. */
+static void
+on_handle_drag_update (FlowsFlowEditor *self,
+                       double           offset_x)
+{
+  set_properties_width (self, self->drag_start_width - (int) round (offset_x), FALSE);
+}
+
+static void
+on_handle_drag_end (FlowsFlowEditor *self,
+                    double           offset_x)
+{
+  set_properties_width (self, self->drag_start_width - (int) round (offset_x), TRUE);
+}
+
+static gboolean
+on_handle_key_pressed (FlowsFlowEditor *self,
+                       guint            keyval,
+                       guint            keycode,
+                       GdkModifierType  state)
+{
+  int width = gtk_widget_get_width (self->properties_scroller);
+
+  if (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left)
+    set_properties_width (self, width + PROPERTIES_KEY_STEP, TRUE);
+  else if (keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right)
+    set_properties_width (self, width - PROPERTIES_KEY_STEP, TRUE);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Opening the panel fits the remembered width into the room there is now. */
+static void
+on_properties_toggled (FlowsFlowEditor *self)
+{
+  int width;
+
+  if (!gtk_toggle_button_get_active (self->properties_button))
+    return;
+  gtk_widget_get_size_request (self->properties_scroller, &width, NULL);
+  if (self->settings != NULL)
+    width = g_settings_get_int (self->settings, "properties-width");
+  set_properties_width (self, width, FALSE);
+}
+
+/* The window's Apps sidebar folds away for a flow (the window's "win.show-sidebar"); leaving
+ * the flow brings it back. */
+static void
+show_window_sidebar (FlowsFlowEditor *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GAction *action = G_IS_ACTION_MAP (root) ? g_action_map_lookup_action (G_ACTION_MAP (root), "show-sidebar") : NULL;
+  g_autoptr(GVariant) state = action != NULL ? g_action_get_state (action) : NULL;
+
+  if (state != NULL && !g_variant_get_boolean (state))
+    g_action_change_state (action, g_variant_new_boolean (TRUE));
+}
+
+static void
+on_palette_dismissed (FlowsFlowEditor *self)
+{
+  gtk_toggle_button_set_active (self->palette_button, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
 /* Connecting from the keyboard --------------------------------------------------------------- */
@@ -1227,6 +1357,7 @@ flows_flow_editor_dispose (GObject *object)
   flows_flow_editor_set_flow (self, NULL, NULL);
   g_clear_pointer (&self->kept_histories, g_ptr_array_unref);
   g_clear_object (&self->connect_source);
+  g_clear_object (&self->settings);
   g_clear_handle_id (&self->validate_source, g_source_remove);
   /* The children go before we do; what they say on their way out is not for us. */
   g_signal_handlers_disconnect_by_data (self->canvas, self);
@@ -1318,6 +1449,8 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, run_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_handle);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_popover);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_search);
@@ -1377,6 +1510,7 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   add_shortcut (widget_class, GDK_KEY_F5, 0, "editor.run");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
   add_shortcut (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "editor.connect");
+  add_shortcut (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.show-sidebar");
 }
 
 static void
@@ -1405,6 +1539,28 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   g_signal_connect_swapped (self->find_entry, "activate", G_CALLBACK (on_find_activate), self);
   g_signal_connect_swapped (self->problems_list, "row-activated", G_CALLBACK (on_problem_row_activated), self);
   g_signal_connect_swapped (self->problems_popover, "show", G_CALLBACK (fill_problem_rows), self);
+  {
+    g_autoptr(GSettingsSchema) schema =
+      g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+    GtkGesture *drag = gtk_gesture_drag_new ();
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    /* Remembered only with the installed schema, as the window's size is. */
+    if (schema != NULL)
+      self->settings = g_settings_new (APP_ID);
+    gtk_widget_set_size_request (self->properties_scroller,
+                                 self->settings != NULL ? g_settings_get_int (self->settings, "properties-width") : PROPERTIES_WIDTH,
+                                 -1);
+    gtk_widget_set_cursor_from_name (self->properties_handle, "col-resize");
+    g_signal_connect_swapped (drag, "drag-begin", G_CALLBACK (on_handle_drag_begin), self);
+    g_signal_connect_swapped (drag, "drag-update", G_CALLBACK (on_handle_drag_update), self);
+    g_signal_connect_swapped (drag, "drag-end", G_CALLBACK (on_handle_drag_end), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_handle_key_pressed), self);
+    gtk_widget_add_controller (self->properties_handle, keys);
+  }
+  g_signal_connect_swapped (self->properties_button, "toggled", G_CALLBACK (on_properties_toggled), self);
+  g_signal_connect_swapped (self->palette, "dismissed", G_CALLBACK (on_palette_dismissed), self);
   gtk_list_box_set_filter_func (self->connect_list, filter_connect_row, self, NULL);
   g_signal_connect_swapped (self->connect_popover, "show", G_CALLBACK (fill_connect_rows), self);
   g_signal_connect_swapped (self->connect_popover, "map", G_CALLBACK (on_connect_popover_map), self);
@@ -1457,6 +1613,8 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
 
   if (flow == self->flow && app == self->app)
     return;
+  if (flow == NULL)
+    show_window_sidebar (self);
 
   /* A run of the flow on show goes on; its cards are no longer ours to paint. */
   if (self->run_cancellable != NULL)
