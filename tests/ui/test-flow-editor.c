@@ -21,8 +21,11 @@
 #include "flows-app-templates.h"
 #include "flows-document.h"
 #include "flows-flow-editor.h"
+#include "flows-flows-page.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
+#include "flows-stage-palette.h"
+#include "flows-stage-properties.h"
 #include "flows-validate.h"
 #include "test-files.h"
 #include "test-ui-host.h"
@@ -81,6 +84,13 @@ stage_by_name (FlowsFlow  *flow,
   return NULL;
 }
 
+static const char *
+setting_text_of (FlowsStage *stage,
+                 const char *member)
+{
+  return json_object_get_string_member (flows_stage_get_settings (stage), member);
+}
+
 static guint
 n_stages (FlowsFlow *flow)
 {
@@ -117,6 +127,18 @@ open_flow (Fixture   *fixture,
   /* Laid out and drawn, however slow the machine. */
   test_xtest_settle ();
   spin (50);
+}
+
+/* Opens the App's flow of @role at a zoom of 100 %. */
+static FlowsFlow *
+open_role_actual_size (Fixture       *fixture,
+                       FlowsFlowRole  role)
+{
+  FlowsFlow *flow = find_flow (fixture->host.app, role);
+
+  open_flow (fixture, flow);
+  activate (fixture, "editor.zoom-reset", NULL);
+  return flow;
 }
 
 /* The loopback service: /ok answers 200 with JSON, /slow answers after a while, anything else
@@ -275,10 +297,8 @@ test_gestures (Fixture       *fixture,
   if (!test_need_display ())
     return;
 
-  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
-  open_flow (fixture, test_flow);
+  test_flow = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   canvas = flows_flow_editor_get_canvas (fixture->editor);
-  activate (fixture, "editor.zoom-reset", NULL);
   trigger = flows_flow_get_trigger (test_flow);
 
   /* A new stage from the palette's action, at the middle of the view, selected. */
@@ -364,6 +384,76 @@ test_gestures (Fixture       *fixture,
   }
 }
 
+/* A press and a release with a jitter within the drag threshold: a click, never a move. */
+static void
+pointer_click_with_jitter (GtkWidget *widget,
+                           double     x,
+                           double     y)
+{
+  pointer_move_to (widget, x, y);
+  pointer_button (1, TRUE);
+  pointer_move_to (widget, x + 1, y + 1);
+  pointer_button (1, FALSE);
+  /* Apart from the next click, so that two are not taken for a double click. */
+  spin (400);
+}
+
+static void
+test_click_does_not_move (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger, *second;
+  GtkAdjustment *hadjustment;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  static const double places[][2] = { { 60, 20 }, { 10, 10 }, { 120, 50 }, { 200, 70 } };
+  double x, y;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  trigger = flows_flow_get_trigger (step1);
+  second = flows_flow_find_stage (step1, flows_stage_get_route (trigger, "success"));
+  /* The properties panel open, as after choosing a stage. */
+  flows_canvas_select_stage (canvas, trigger, FALSE);
+  activate (fixture, "editor.properties", NULL);
+  spin (400);
+  before = saved_file (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (places); i++)
+    {
+      stage_widget_point (fixture, trigger, places[i][0], places[i][1], &x, &y);
+      pointer_click_with_jitter (GTK_WIDGET (canvas), x, y);
+      g_assert_true (flows_canvas_is_selected (canvas, trigger));
+    }
+
+  /* A card half under the properties panel: the click scrolls it into view, and it stays
+   * where it was in the flow. */
+  hadjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (canvas));
+  gtk_adjustment_set_value (hadjustment,
+                            flows_stage_get_x (second) * flows_canvas_get_zoom (canvas) -
+                            gtk_widget_get_width (GTK_WIDGET (canvas)) +
+                            FLOWS_LAYOUT_CARD_WIDTH * flows_canvas_get_zoom (canvas) / 2);
+  spin (50);
+  stage_widget_point (fixture, second, 0, 0, &x, &y);
+  g_assert_cmpfloat (x + FLOWS_LAYOUT_CARD_WIDTH, >, gtk_widget_get_width (GTK_WIDGET (canvas)));
+  g_assert_cmpfloat (x, <, gtk_widget_get_width (GTK_WIDGET (canvas)));
+  stage_widget_point (fixture, second, 20, 30, &x, &y);
+  pointer_click_with_jitter (GTK_WIDGET (canvas), x, y);
+  g_assert_true (flows_canvas_is_selected (canvas, second));
+  /* Again, now that it is in view, and near its bottom edge. */
+  stage_widget_point (fixture, second, 40, FLOWS_LAYOUT_CARD_HEIGHT - 6, &x, &y);
+  pointer_click_with_jitter (GTK_WIDGET (canvas), x, y);
+
+  after = saved_file (fixture);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (flows_history_get_can_undo (flows_flow_editor_get_history (fixture->editor)));
+}
+
 static void
 test_keyboard (Fixture       *fixture,
                gconstpointer  data)
@@ -431,6 +521,309 @@ test_keyboard (Fixture       *fixture,
     gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_ENTRY)), part);
     spin (300);
     g_assert_true (flows_canvas_is_selected (canvas, flows_flow_find_stage (step1, flows_stage_get_id (second))));
+  }
+}
+
+static void
+type_text (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    press_key ((KeySym)*p, 0);
+}
+
+/* Escape never leaves the editor for the list of flows, and each flow keeps its undo history
+ * when it is closed and opened again. The editor here is the Flows page's own. */
+static void
+test_escape_and_kept_history (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  GtkWidget *page;
+  GtkWindow *window;
+  FlowsFlowEditor *editor;
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger;
+  GtkWidget *key_row, *focus;
+  guint before;
+
+  if (!test_need_display ())
+    return;
+
+  page = flows_flows_page_new ();
+  flows_flows_page_set_library (FLOWS_FLOWS_PAGE (page), fixture->host.library);
+  flows_flows_page_set_app (FLOWS_FLOWS_PAGE (page), fixture->host.app);
+  window = test_window_new (page, 1200, 800);
+  frame_widget = GTK_WIDGET (window);
+  step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
+  settle ();
+  editor = FLOWS_FLOW_EDITOR (test_find_widget_of_type (page, FLOWS_TYPE_FLOW_EDITOR));
+  canvas = flows_flow_editor_get_canvas (editor);
+  trigger = flows_flow_get_trigger (step1);
+  before = n_stages (step1);
+
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  pointer_move_to (GTK_WIDGET (canvas), 20, 20);
+
+  /* Escape in the Key field: what was typed goes, the stage has the focus again. */
+  flows_canvas_select_stage (canvas, trigger, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.properties", NULL));
+  spin (400);
+  key_row = test_get_widget (GTK_WIDGET (editor), test_is_row_titled, "Key, for References");
+  gtk_widget_grab_focus (key_row);
+  settle ();
+  type_text ("zz");
+  g_assert_true (g_str_has_suffix (gtk_editable_get_text (GTK_EDITABLE (key_row)), "zz"));
+  press_key (XK_Escape, 0);
+  g_assert_true (flows_flow_editor_get_flow (editor) == step1);
+  g_assert_cmpstr (flows_stage_get_key (trigger), ==, "trigger");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "trigger");
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == GTK_WIDGET (flows_canvas_get_card (canvas, trigger)));
+
+  /* A stage added from the palette by the keyboard, then Escape, Escape, Escape: the palette
+   * closes, the selection goes, and the editor stays. */
+  press_key (XK_a, XK_Control_L, XK_Shift_L, 0);
+  type_text ("sleep");
+  spin (300);
+  press_key (XK_Return, 0);
+  g_assert_cmpuint (n_stages (step1), ==, before + 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      press_key (XK_Escape, 0);
+      g_assert_true (flows_flow_editor_get_flow (editor) == step1);
+    }
+  {
+    g_autoptr(GPtrArray) selection = flows_canvas_get_selection (canvas);
+
+    g_assert_cmpuint (selection->len, ==, 0);
+  }
+
+  /* Back to the list, and the flow again: Undo takes the new stage away. */
+  press_key (XK_Left, XK_Alt_L, 0);
+  g_assert_null (flows_flow_editor_get_flow (editor));
+  g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
+  settle ();
+  g_assert_true (flows_history_get_can_undo (flows_flow_editor_get_history (editor)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL));
+  g_assert_cmpuint (n_stages (step1), ==, before);
+
+  /* A flow changed while it was closed starts a new history. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.redo", NULL));
+  g_assert_true (gtk_widget_activate_action (page, "flows.show-list", NULL));
+  flows_stage_set_position (trigger, flows_stage_get_x (trigger) + 20, flows_stage_get_y (trigger));
+  g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
+  g_assert_false (flows_history_get_can_undo (flows_flow_editor_get_history (editor)));
+
+  frame_widget = GTK_WIDGET (fixture->host.window);
+  test_window_destroy (window);
+}
+
+/* The insert-reference menu, opened with the pointer and used with the keyboard, inserts at the
+ * cursor in place of the selection. */
+static void
+test_reference_at_cursor (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *stage;
+  FlowsStageProperties *properties;
+  GtkWidget *row, *button;
+  g_autoptr(JsonObject) settings = NULL;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  stage = flows_flow_find_stage_by_key (step1, "authorizeUrl");
+  settings = json_object_ref (flows_stage_get_settings (stage));
+  json_object_set_string_member (settings, "base", "AAAABBBBCC");
+  flows_history_set_settings (flows_flow_editor_get_history (fixture->editor), stage, settings, NULL);
+  flows_canvas_select_stage (canvas, stage, FALSE);
+  activate (fixture, "editor.properties", NULL);
+  spin (400);
+  properties = FLOWS_STAGE_PROPERTIES (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PROPERTIES));
+  row = flows_stage_properties_get_setting_widget (properties, "base");
+  g_assert_true (ADW_IS_ENTRY_ROW (row));
+  button = test_find_widget_of_type (row, GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (button);
+
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  pointer_move_to (row, 10, 10);
+  gtk_widget_grab_focus (row);
+  settle ();
+  /* The cursor after AAAA, with BBBB selected. */
+  press_key (XK_Home, 0);
+  for (guint i = 0; i < 4; i++)
+    press_key (XK_Right, 0);
+  for (guint i = 0; i < 4; i++)
+    press_key (XK_Right, XK_Shift_L, 0);
+
+  /* The menu opens on its first name, the first parameter. */
+  pointer_move_to (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0);
+  pointer_button (1, TRUE);
+  pointer_button (1, FALSE);
+  spin (200);
+  press_key (XK_Return, 0);
+  spin (200);
+  g_assert_cmpstr (setting_text_of (stage, "base"), ==, "AAAA<AuthURL>CC");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "AAAA<AuthURL>CC");
+  /* One step. */
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpstr (setting_text_of (stage, "base"), ==, "AAAABBBBCC");
+}
+
+/* Routes made and removed from the keyboard alone: Ctrl+K, a search, Enter; Ctrl+Right to a
+ * route, Delete. One undo step each. */
+static void
+test_routes_from_keyboard (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  FlowsFlow *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *call, *sleep_stage;
+  FlowsStage *route_stage = NULL;
+  const char *route_output = NULL;
+
+  if (!test_need_display ())
+    return;
+
+  test_flow = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  call = flows_flow_find_stage_by_key (test_flow, "test");
+  sleep_stage = flows_history_add_stage (flows_flow_editor_get_history (fixture->editor), FLOWS_STAGE_TYPE_SLEEP, 280, 280);
+  flows_history_set_name (flows_flow_editor_get_history (fixture->editor), sleep_stage, "Wait a little");
+  g_assert_null (flows_stage_get_route (call, "fail"));
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  pointer_move_to (GTK_WIDGET (canvas), 20, 20);
+  flows_canvas_select_stage (canvas, call, FALSE);
+  settle ();
+
+  /* Connect to…: the search narrows the (route, stage) choices to one; Enter takes it. */
+  press_key (XK_k, XK_Control_L, 0);
+  spin (200);
+  type_text ("fail wait");
+  spin (300);
+  press_key (XK_Return, 0);
+  spin (200);
+  g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
+  g_assert_null (flows_stage_get_route (call, "success"));
+  activate (fixture, "editor.undo", NULL);
+  g_assert_null (flows_stage_get_route (call, "fail"));
+  activate (fixture, "editor.redo", NULL);
+  g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
+
+  /* Ctrl+Right selects the stage's route that leads somewhere; Delete removes it. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  settle ();
+  press_key (XK_Right, XK_Control_L, 0);
+  g_assert_true (flows_canvas_get_selected_route (canvas, &route_stage, &route_output));
+  g_assert_true (route_stage == call);
+  g_assert_cmpstr (route_output, ==, "fail");
+  press_key (XK_Delete, 0);
+  g_assert_null (flows_stage_get_route (call, "fail"));
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
+}
+
+/* Room for the canvas: the palette lies over it, the properties panel is resized by its edge
+ * (pointer or keyboard) and keeps its width, and the editor fits a narrow window. */
+static void
+test_room (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  GtkWidget *scroller, *handle;
+  graphene_point_t point;
+  int canvas_width, width, minimum;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  canvas_width = gtk_widget_get_width (GTK_WIDGET (canvas));
+
+  /* The palette open takes nothing from the canvas. */
+  activate (fixture, "editor.show-palette", NULL);
+  spin (400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (canvas)), ==, canvas_width);
+
+  /* Escape in its empty search closes it. */
+  press_key (XK_Escape, 0);
+  spin (400);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PALETTE))));
+
+  /* The panel's edge dragged 100 px to the left: 100 px wider, and remembered. */
+  flows_canvas_select_stage (canvas, flows_flow_get_trigger (step1), FALSE);
+  activate (fixture, "editor.properties", NULL);
+  spin (400);
+  scroller = gtk_widget_get_ancestor (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PROPERTIES),
+                                      GTK_TYPE_SCROLLED_WINDOW);
+  handle = gtk_widget_get_prev_sibling (scroller);
+  g_assert_true (GTK_IS_SEPARATOR (handle));
+  width = gtk_widget_get_width (scroller);
+  g_assert_cmpint (width, ==, g_settings_get_int (settings, "properties-width"));
+  /* Pointed in the editor's coordinates: the handle moves with the pointer. */
+  g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
+  pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, point.x - 100, point.y);
+  spin (100);
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100);
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100);
+
+  /* From the keyboard: Right narrows it by a step. */
+  gtk_widget_grab_focus (handle);
+  press_key (XK_Right, 0);
+  spin (100);
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100 - 24);
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100 - 24);
+
+  /* Never wider than leaves the canvas its room, however far it is dragged. */
+  g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
+  pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, 5, point.y);
+  spin (100);
+  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_ancestor (GTK_WIDGET (canvas), GTK_TYPE_SCROLLED_WINDOW)), >=, 240);
+
+  /* With the panel at its narrowest and the palette open, the editor fits 560 px. */
+  g_settings_set_int (settings, "properties-width", 280);
+  activate (fixture, "editor.properties", NULL);
+  activate (fixture, "editor.properties", NULL);
+  activate (fixture, "editor.show-palette", NULL);
+  spin (400);
+  gtk_widget_measure (GTK_WIDGET (fixture->editor), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("the editor's minimum width: %d px", minimum);
+  g_assert_cmpint (minimum, <=, 560);
+  g_settings_reset (settings, "properties-width");
+
+  /* Ctrl+B and the toolbar's toggle fold the window's sidebar away ("win.show-sidebar"), here
+   * a stand-in of the test's. */
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr(GPropertyAction) show_sidebar = NULL;
+    GtkWidget *sidebar = gtk_label_new ("Apps");
+    GtkWidget *toggle;
+
+    g_object_ref_sink (sidebar);
+    show_sidebar = g_property_action_new ("show-sidebar", sidebar, "visible");
+    g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (show_sidebar));
+    gtk_widget_insert_action_group (GTK_WIDGET (fixture->host.window), "win", G_ACTION_GROUP (group));
+    gtk_widget_grab_focus (GTK_WIDGET (canvas));
+    settle ();
+    press_key (XK_b, XK_Control_L, 0);
+    g_assert_false (gtk_widget_get_visible (sidebar));
+    toggle = test_get_widget (GTK_WIDGET (fixture->editor), test_has_action, "win.show-sidebar");
+    g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+    press_key (XK_b, XK_Control_L, 0);
+    g_assert_true (gtk_widget_get_visible (sidebar));
+    g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+    gtk_widget_insert_action_group (GTK_WIDGET (fixture->host.window), "win", NULL);
+    g_object_unref (sidebar);
   }
 }
 
@@ -717,6 +1110,58 @@ test_validation_badges (Fixture       *fixture,
   }
 }
 
+static gboolean
+is_problems_group (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), "Problems") == 0;
+}
+
+/* A stage's problems are in its properties whenever it is shown, also after the flow was closed
+ * and opened again, with no edit in between. */
+static void
+test_problems_after_reopen (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  FlowsFlow *step1, *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *stage;
+  GtkWidget *properties, *group;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  test_flow = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  properties = test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PROPERTIES);
+  group = test_get_widget (properties, is_problems_group, NULL);
+
+  /* A stage no route leads to. */
+  stage = flows_history_add_stage (flows_flow_editor_get_history (fixture->editor), FLOWS_STAGE_TYPE_SLEEP, 0, 400);
+  flows_flow_editor_validate (fixture->editor);
+  flows_canvas_select_stage (canvas, stage, FALSE);
+  test_wait_idle ();
+  g_assert_true (gtk_widget_get_visible (group));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      /* Another stage, then this one again; another flow, then this one again. */
+      flows_canvas_select_stage (canvas, flows_flow_get_trigger (step1), FALSE);
+      test_wait_idle ();
+      g_assert_false (gtk_widget_get_visible (group));
+      if (i == 1)
+        {
+          open_flow (fixture, test_flow);
+          open_flow (fixture, step1);
+        }
+      flows_canvas_select_stage (canvas, stage, FALSE);
+      test_wait_idle ();
+      g_assert_true (gtk_widget_get_visible (group));
+    }
+}
+
 static void
 wait_run (Fixture *fixture)
 {
@@ -835,10 +1280,16 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/flow-editor/template-on-canvas", test_template_on_canvas);
   ADD ("/flow-editor/gestures", test_gestures);
+  ADD ("/flow-editor/click-does-not-move", test_click_does_not_move);
   ADD ("/flow-editor/keyboard", test_keyboard);
+  ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
+  ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
+  ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);
+  ADD ("/flow-editor/room", test_room);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);
   ADD ("/flow-editor/validation-badges", test_validation_badges);
+  ADD ("/flow-editor/problems-after-reopen", test_problems_after_reopen);
   ADD ("/flow-editor/run-on-cards", test_run_on_cards);
 #undef ADD
 

@@ -472,6 +472,44 @@ test_name_and_key (Fixture       *fixture,
   g_assert_false (flows_history_get_can_undo (fixture->history));
 }
 
+static gboolean
+is_visible_label_with (GtkWidget     *widget,
+                       gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_is_drawable (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
+}
+
+/* A key another stage has is said in words under the row, not only in red, and not applied. */
+static void
+test_duplicate_key_message (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  FlowsStage *stage;
+  GtkWidget *key_row;
+
+  if (!test_need_display ())
+    return;
+
+  stage = show_stage (fixture, STEP1_NAME, "settings");
+  key_row = test_get_widget (GTK_WIDGET (fixture->properties), test_is_row_titled, "Key, for References");
+  g_assert_null (test_find_widget (GTK_WIDGET (fixture->properties), is_visible_label_with, "already has this key"));
+
+  gtk_editable_set_text (GTK_EDITABLE (key_row), "optional");
+  test_wait_idle ();
+  g_assert_true (gtk_widget_has_css_class (key_row, "error"));
+  g_assert_nonnull (test_find_widget (GTK_WIDGET (fixture->properties), is_visible_label_with,
+                                      "Stage “Optional parameters” already has this key."));
+  g_signal_emit_by_name (key_row, "entry-activated");
+  g_assert_cmpstr (flows_stage_get_key (stage), ==, "settings");
+
+  /* A good key again: the message goes. */
+  gtk_editable_set_text (GTK_EDITABLE (key_row), "provider");
+  test_wait_idle ();
+  g_assert_false (gtk_widget_has_css_class (key_row, "error"));
+  g_assert_null (test_find_widget (GTK_WIDGET (fixture->properties), is_visible_label_with, "already has this key"));
+}
+
 /* The JSON of member @member of @stage's settings, compact. */
 static char *
 setting_json (FlowsStage *stage,
@@ -751,6 +789,7 @@ main (int    argc,
   ADD ("/stage-properties/reference-menu-last-run", test_reference_menu_last_run);
   ADD ("/stage-properties/problem-marks-row", test_problem_marks_row);
   ADD ("/stage-properties/name-and-key", test_name_and_key);
+  ADD ("/stage-properties/duplicate-key-message", test_duplicate_key_message);
   ADD ("/stage-properties/new-items-and-body-kinds", test_new_items_and_body_kinds);
 #undef ADD
   g_test_add_func ("/stage-palette/search-and-activate", test_palette);

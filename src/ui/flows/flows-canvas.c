@@ -21,6 +21,7 @@
 #include "flows-enums.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
+#include "flows-stage-registry.h"
 
 #define CARD_WIDTH  FLOWS_LAYOUT_CARD_WIDTH
 #define CARD_HEIGHT FLOWS_LAYOUT_CARD_HEIGHT
@@ -101,6 +102,7 @@ struct _FlowsCanvas
   double         drag_dx;          /* a move: the snapped offset of the selection */
   double         drag_dy;
   Node          *drag_node;        /* the card pressed, or the route's stage */
+  gboolean       drag_started;     /* the pointer went past the drag threshold */
   char          *drag_output;      /* a connection: the output dragged from */
   double         pan_start_h;
   double         pan_start_v;
@@ -135,9 +137,10 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void     ensure_cards_in_view (FlowsCanvas           *self);
-static gboolean curve_in_view        (const double           points[8],
-                                      const graphene_rect_t *view);
+static void     ensure_cards_in_view  (FlowsCanvas           *self);
+static void     clear_route_selection (FlowsCanvas           *self);
+static gboolean curve_in_view         (const double           points[8],
+                                       const graphene_rect_t *view);
 
 /* Helpers ---------------------------------------------------------------------------------- */
 
@@ -518,8 +521,7 @@ node_free (FlowsCanvas *self,
   was_selected = g_hash_table_remove (self->selection, id);
   if (self->selected_route_stage == node->stage)
     {
-      self->selected_route_stage = NULL;
-      g_clear_pointer (&self->selected_route_output, g_free);
+      clear_route_selection (self);
       was_selected = TRUE;
     }
   if (self->drag_node == node)
@@ -737,6 +739,7 @@ clear_route_selection (FlowsCanvas *self)
 {
   self->selected_route_stage = NULL;
   g_clear_pointer (&self->selected_route_output, g_free);
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
 }
 
 GPtrArray *
@@ -823,8 +826,8 @@ flows_canvas_select_all (FlowsCanvas *self)
   selection_changed (self);
 }
 
-static void
-clear_selection (FlowsCanvas *self)
+void
+flows_canvas_clear_selection (FlowsCanvas *self)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -851,10 +854,30 @@ flows_canvas_get_selected_route (FlowsCanvas  *self,
   return TRUE;
 }
 
+/* A route is drawn, not a widget: a screen reader hears which one is selected through the
+ * canvas's description. */
 static void
-select_route (FlowsCanvas *self,
-              FlowsStage  *stage,
-              const char  *output)
+describe_route_selection (FlowsCanvas *self)
+{
+  FlowsStage *target;
+  g_autofree char *description = NULL;
+
+  if (self->selected_route_stage == NULL || self->flow == NULL)
+    return;
+  target = flows_flow_find_stage (self->flow, flows_stage_get_route (self->selected_route_stage,
+                                                                     self->selected_route_output));
+  /* Translators: a selected route of the flow editor: its name, its stage, the stage it leads to. */
+  description = g_strdup_printf (_("Route “%s” from “%s” to “%s” selected"),
+                                 flows_stage_registry_route_label (self->selected_route_output),
+                                 flows_stage_get_name (self->selected_route_stage),
+                                 target != NULL ? flows_stage_get_name (target) : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
+void
+flows_canvas_select_route (FlowsCanvas *self,
+                           FlowsStage  *stage,
+                           const char  *output)
 {
   g_return_if_fail (FLOWS_IS_CANVAS (self));
 
@@ -865,7 +888,44 @@ select_route (FlowsCanvas *self,
       self->selected_route_stage = stage;
       self->selected_route_output = g_strdup (output);
     }
+  describe_route_selection (self);
   selection_changed (self);
+}
+
+gboolean
+flows_canvas_select_next_route (FlowsCanvas *self)
+{
+  g_autoptr(GPtrArray) selection = NULL;
+  FlowsStage *stage = self->selected_route_stage;
+  const char * const *outputs;
+  guint n, start = 0;
+
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), FALSE);
+
+  if (stage == NULL)
+    {
+      selection = flows_canvas_get_selection (self);
+      if (selection->len != 1)
+        return FALSE;
+      stage = g_ptr_array_index (selection, 0);
+    }
+  outputs = flows_stage_catalog_lookup (flows_stage_get_stage_type (stage))->outputs;
+  n = g_strv_length ((char **) outputs);
+  /* After the one selected, round to the first again. */
+  for (guint i = 0; self->selected_route_output != NULL && i < n; i++)
+    if (g_str_equal (outputs[i], self->selected_route_output))
+      start = i + 1;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *output = outputs[(start + i) % n];
+
+      if (flows_stage_get_route (stage, output) != NULL)
+        {
+          flows_canvas_select_route (self, stage, output);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 void
@@ -1884,12 +1944,21 @@ on_key_pressed (FlowsCanvas           *self,
       return TRUE;
     }
 
-  if (arrow && modifiers == GDK_ALT_MASK)
+  /* With nothing to nudge, Alt+Left is left to the Flows page: back to the list. */
+  if (arrow && modifiers == GDK_ALT_MASK && g_hash_table_size (self->selection) > 0)
     {
       double dx = keyval == GDK_KEY_Left ? -GRID : keyval == GDK_KEY_Right ? GRID : 0;
       double dy = keyval == GDK_KEY_Up ? -GRID : keyval == GDK_KEY_Down ? GRID : 0;
 
       flows_canvas_nudge_selection (self, dx, dy);
+      return TRUE;
+    }
+
+  /* Here rather than as the editor's shortcut: the scrolled window around us takes Ctrl+arrows. */
+  if (keyval == GDK_KEY_Right && modifiers == GDK_CONTROL_MASK)
+    {
+      if (!flows_canvas_select_next_route (self))
+        gtk_widget_error_bell (GTK_WIDGET (self));
       return TRUE;
     }
 
@@ -1966,6 +2035,7 @@ on_drag_begin (FlowsCanvas    *self,
   self->drag_start_y = self->drag_y = y;
   self->drag_dx = self->drag_dy = 0;
   self->drag_node = NULL;
+  self->drag_started = FALSE;
   g_clear_pointer (&self->drag_output, g_free);
 
   if (button == GDK_BUTTON_MIDDLE || (button == GDK_BUTTON_PRIMARY && self->space_held))
@@ -2016,7 +2086,7 @@ on_drag_begin (FlowsCanvas    *self,
     }
   else if ((node = route_at (self, x, y, &output, &near_end)) != NULL)
     {
-      select_route (self, node->stage, output);
+      flows_canvas_select_route (self, node->stage, output);
       if (near_end)
         {
           self->drag = DRAG_CONNECT;
@@ -2031,7 +2101,7 @@ on_drag_begin (FlowsCanvas    *self,
       self->drag = DRAG_RUBBER_BAND;
       self->rubber_extend = (state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK)) != 0;
       if (!self->rubber_extend)
-        clear_selection (self);
+        flows_canvas_clear_selection (self);
     }
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
@@ -2056,11 +2126,18 @@ on_drag_update (FlowsCanvas    *self,
   flows_canvas_widget_to_canvas (self, start_wx + offset_x, start_wy + offset_y,
                                  &self->drag_x, &self->drag_y);
 
-  if (self->drag == DRAG_MOVE && self->drag_node != NULL)
+  /* A press that stays within the threshold is a click: it moves and connects nothing. */
+  if (!self->drag_started &&
+      gtk_drag_check_threshold (GTK_WIDGET (self), 0, 0, (int)round (offset_x), (int)round (offset_y)))
+    self->drag_started = TRUE;
+
+  if (self->drag == DRAG_MOVE && self->drag_node != NULL && self->drag_started)
     {
       GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
-      double dx = self->drag_x - self->drag_start_x;
-      double dy = self->drag_y - self->drag_start_y;
+      /* From the pointer's offset on the widget, not from canvas coordinates: pressing a card
+       * scrolls it into view, which must not count as a move. */
+      double dx = offset_x / self->zoom;
+      double dy = offset_y / self->zoom;
 
       /* The grabbed card lands on the grid and the others keep their place relative to it;
        * Alt places it freely. */
@@ -2117,6 +2194,8 @@ on_drag_end (FlowsCanvas    *self,
   dy = self->drag_dy;
   drag_node = self->drag_node;
   output = g_steal_pointer (&self->drag_output);
+  if (!self->drag_started && (drag == DRAG_MOVE || drag == DRAG_CONNECT))
+    drag = DRAG_NONE;
 
   self->drag = DRAG_NONE;
   self->drag_node = NULL;

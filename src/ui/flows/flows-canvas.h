@@ -78,6 +78,16 @@ void          flows_canvas_select_stage       (FlowsCanvas        *self,
 void          flows_canvas_select_stages      (FlowsCanvas        *self,
                                                GPtrArray          *stages);
 void          flows_canvas_select_all         (FlowsCanvas        *self);
+/* Selects nothing: no stage and no route. */
+void          flows_canvas_clear_selection    (FlowsCanvas        *self);
+/* Selects the route of @stage's @output (nothing when it has none), in place of any stage. */
+void          flows_canvas_select_route       (FlowsCanvas        *self,
+                                               FlowsStage         *stage,
+                                               const char         *output);
+/* Selects the next route (in the type's order, round again to the first) that leads somewhere
+ * from the stage of the selected route, or else from the one selected stage; FALSE when there is
+ * none. The keyboard's way to a route (Ctrl+Right on the canvas), which Delete then removes. */
+gboolean      flows_canvas_select_next_route  (FlowsCanvas        *self);
 /* The selected route, if a route rather than stages is selected. */
 gboolean      flows_canvas_get_selected_route (FlowsCanvas        *self,
                                                FlowsStage        **stage,

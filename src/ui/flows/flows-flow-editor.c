@@ -2,6 +2,9 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "flows-flow-editor.h"
@@ -12,6 +15,7 @@
 #include "flows-stage-clipboard.h"
 #include "flows-stage-palette.h"
 #include "flows-stage-properties.h"
+#include "flows-stage-registry.h"
 #include "flows-ui-shared.h"
 #include "flows-validate.h"
 #include "flows-window.h"
@@ -20,6 +24,23 @@
 #define PASTE_OFFSET (2 * FLOWS_LAYOUT_GRID)
 /* Validation waits for a burst of edits (typing) to settle. */
 #define VALIDATE_DELAY_MS 150
+/* The properties panel: its width at first and its bounds; the canvas keeps at least
+ * MIN_CANVAS_WIDTH. */
+#define PROPERTIES_WIDTH 420
+#define MIN_PROPERTIES_WIDTH 280
+#define MIN_CANVAS_WIDTH 240
+#define PROPERTIES_KEY_STEP 24
+/* The flows whose undo history is kept while another is shown: the last ones shown. */
+#define MAX_KEPT_HISTORIES 32
+
+/* The undo history of a flow not on show, and the flow's stages as they were when it was left:
+ * a flow changed meanwhile (reset to its template, reloaded) starts a new history, since the
+ * old steps would not fit it. */
+typedef struct
+{
+  FlowsHistory *history;
+  char         *stages;
+} KeptHistory;
 
 struct _FlowsFlowEditor
 {
@@ -32,6 +53,7 @@ struct _FlowsFlowEditor
   GSignalGroup         *flow_signals;
   FlowsHistory         *history;
   GSignalGroup         *history_signals;
+  GPtrArray            *kept_histories;   /* KeptHistory, the one left last at the end */
   GPtrArray            *problems;
   guint                 validate_source;
   GtkWidget            *badge;
@@ -54,8 +76,17 @@ struct _FlowsFlowEditor
   GtkWidget            *cancel_button;
   GtkToggleButton      *properties_button;
   GtkRevealer          *properties_revealer;
+  GtkWidget            *properties_handle;
+  GtkWidget            *properties_scroller;
+  int                   drag_start_width;
+  GSettings            *settings;          /* NULL without the installed schema */
   GtkSearchBar         *find_bar;
   GtkSearchEntry       *find_entry;
+  GtkMenuButton        *connect_button;
+  GtkPopover           *connect_popover;
+  GtkSearchEntry       *connect_search;
+  GtkListBox           *connect_list;
+  FlowsStage           *connect_source;   /* the stage the rows of connect_list are for */
   FlowsStagePalette    *palette;
   FlowsCanvas          *canvas;
   FlowsStageProperties *properties;
@@ -78,6 +109,66 @@ static GPtrArray *
 get_selection (FlowsFlowEditor *self)
 {
   return flows_canvas_get_selection (self->canvas);
+}
+
+/* Kept histories ------------------------------------------------------------------------------ */
+
+static void
+kept_history_free (KeptHistory *kept)
+{
+  g_object_unref (kept->history);
+  g_free (kept->stages);
+  g_free (kept);
+}
+
+static char *
+serialize_stages (FlowsFlow *flow)
+{
+  GListModel *stages = flows_flow_get_stages (flow);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    g_ptr_array_add (all, g_list_model_get_item (stages, i));
+  return flows_stage_clipboard_serialize (all);
+}
+
+/* Undo history lives per flow for as long as the editor does (the Flows page keeps one for the
+ * session): closing a flow and opening it again keeps its steps. */
+static void
+keep_history (FlowsFlowEditor *self)
+{
+  KeptHistory *kept;
+
+  if (self->history == NULL)
+    return;
+  kept = g_new0 (KeptHistory, 1);
+  kept->history = g_steal_pointer (&self->history);
+  kept->stages = serialize_stages (flows_history_get_flow (kept->history));
+  g_ptr_array_add (self->kept_histories, kept);
+  if (self->kept_histories->len > MAX_KEPT_HISTORIES)
+    g_ptr_array_remove_index (self->kept_histories, 0);
+}
+
+static FlowsHistory *
+take_history (FlowsFlowEditor *self,
+              FlowsFlow       *flow)
+{
+  for (guint i = 0; i < self->kept_histories->len; i++)
+    {
+      KeptHistory *kept = g_ptr_array_index (self->kept_histories, i);
+
+      if (flows_history_get_flow (kept->history) == flow)
+        {
+          g_autofree char *now = serialize_stages (flow);
+          FlowsHistory *history = g_str_equal (now, kept->stages) ? g_object_ref (kept->history) : NULL;
+
+          g_ptr_array_remove_index (self->kept_histories, i);
+          if (history != NULL)
+            return history;
+          break;
+        }
+    }
+  return flows_history_new (flow);
 }
 
 /* Validation ------------------------------------------------------------------------------- */
@@ -220,6 +311,10 @@ update_actions (FlowsFlowEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.delete",
                                  has_selection || flows_canvas_get_selected_route (self->canvas, NULL, NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.paste", has_flow);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.connect", selection->len == 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->connect_button), selection->len == 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.select-route",
+                                 selection->len == 1 || flows_canvas_get_selected_route (self->canvas, NULL, NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run", has_flow && !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel-run", running);
   gtk_widget_set_visible (self->run_button, !running);
@@ -246,6 +341,8 @@ update_title (FlowsFlowEditor *self)
   if (self->flow != NULL && flows_flow_get_role (self->flow) != FLOWS_FLOW_ROLE_NONE)
     {
       self->badge = flows_flow_role_badge_new (flows_flow_get_role (self->flow));
+      /* Shortened before the editor would need a wider window. */
+      gtk_label_set_ellipsize (GTK_LABEL (self->badge), PANGO_ELLIPSIZE_END);
       gtk_box_append (self->title_box, self->badge);
     }
 }
@@ -319,6 +416,263 @@ on_stage_activated (FlowsFlowEditor *self,
   gtk_toggle_button_set_active (self->properties_button, TRUE);
   flows_stage_properties_set_stage (self->properties, stage);
   gtk_widget_child_focus (GTK_WIDGET (self->properties), GTK_DIR_TAB_FORWARD);
+}
+
+/* Room ---------------------------------------------------------------------------------------- */
+
+static int
+clamp_properties_width (FlowsFlowEditor *self,
+                        int              width)
+{
+  GtkWidget *canvas_area = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->canvas)));
+  int room;
+
+  /* Shown: the room the canvas and the panel share; about to be shown: the editor's. */
+  if (gtk_widget_get_mapped (self->properties_scroller))
+    room = gtk_widget_get_width (canvas_area) + gtk_widget_get_width (self->properties_scroller) - MIN_CANVAS_WIDTH;
+  else
+    room = gtk_widget_get_width (GTK_WIDGET (self)) - MIN_CANVAS_WIDTH - gtk_widget_get_width (self->properties_handle);
+
+  return CLAMP (width, MIN_PROPERTIES_WIDTH, MAX (MIN_PROPERTIES_WIDTH, room));
+}
+
+static void
+set_properties_width (FlowsFlowEditor *self,
+                      int              width,
+                      gboolean         remember)
+{
+  width = clamp_properties_width (self, width);
+  gtk_widget_set_size_request (self->properties_scroller, width, -1);
+  if (remember && self->settings != NULL)
+    g_settings_set_int (self->settings, "properties-width", width);
+}
+
+/* The drag is the editor's gesture, not the handle's: the handle moves with the pointer, the
+ * editor stays put, so offsets in the editor are the pointer's own. It starts only on the
+ * handle. */
+static void
+on_handle_drag_begin (FlowsFlowEditor *self,
+                      double           x,
+                      double           y,
+                      GtkGestureDrag  *gesture)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (self->properties_handle) ||
+      !gtk_widget_compute_bounds (self->properties_handle, GTK_WIDGET (self), &bounds) ||
+      !graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT (x, y)))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  self->drag_start_width = gtk_widget_get_width (self->properties_scroller);
+}
+
+/* The panel is at the right: dragging its edge to the left widens it. */
+static void
+on_handle_drag_update (FlowsFlowEditor *self,
+                       double           offset_x)
+{
+  set_properties_width (self, self->drag_start_width - (int) round (offset_x), FALSE);
+}
+
+static void
+on_handle_drag_end (FlowsFlowEditor *self,
+                    double           offset_x)
+{
+  set_properties_width (self, self->drag_start_width - (int) round (offset_x), TRUE);
+}
+
+static gboolean
+on_handle_key_pressed (FlowsFlowEditor *self,
+                       guint            keyval,
+                       guint            keycode,
+                       GdkModifierType  state)
+{
+  int width = gtk_widget_get_width (self->properties_scroller);
+
+  if (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left)
+    set_properties_width (self, width + PROPERTIES_KEY_STEP, TRUE);
+  else if (keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right)
+    set_properties_width (self, width - PROPERTIES_KEY_STEP, TRUE);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Opening the panel fits the remembered width into the room there is now. */
+static void
+on_properties_toggled (FlowsFlowEditor *self)
+{
+  int width;
+
+  if (!gtk_toggle_button_get_active (self->properties_button))
+    return;
+  gtk_widget_get_size_request (self->properties_scroller, &width, NULL);
+  if (self->settings != NULL)
+    width = g_settings_get_int (self->settings, "properties-width");
+  set_properties_width (self, width, FALSE);
+}
+
+/* The window's Apps sidebar folds away for a flow (the window's "win.show-sidebar"); leaving
+ * the flow brings it back. */
+static void
+show_window_sidebar (FlowsFlowEditor *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GAction *action = G_IS_ACTION_MAP (root) ? g_action_map_lookup_action (G_ACTION_MAP (root), "show-sidebar") : NULL;
+  g_autoptr(GVariant) state = action != NULL ? g_action_get_state (action) : NULL;
+
+  if (state != NULL && !g_variant_get_boolean (state))
+    g_action_change_state (action, g_variant_new_boolean (TRUE));
+}
+
+static void
+on_palette_dismissed (FlowsFlowEditor *self)
+{
+  gtk_toggle_button_set_active (self->palette_button, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+}
+
+/* Connecting from the keyboard --------------------------------------------------------------- */
+
+/* "Connect to…": every (route, stage) a route of the selected stage can lead to, searchable;
+ * choosing one sets that route, one undo step, as a drag from the port does. */
+
+static gboolean
+filter_connect_row (GtkListBoxRow *row,
+                    gpointer       user_data)
+{
+  FlowsFlowEditor *self = user_data;
+  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->connect_search)), -1);
+  g_autofree char *title = g_utf8_casefold (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
+  g_auto(GStrv) words = g_strsplit (needle, " ", -1);
+
+  /* Every word, in any order: "fail wait" finds "Fail → Wait a little". */
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (title, words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static GtkListBoxRow *
+first_connect_row (FlowsFlowEditor *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->connect_list));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && filter_connect_row (GTK_LIST_BOX_ROW (child), self))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+static GtkWidget *
+connect_row_new (FlowsFlowEditor       *self,
+                 const FlowsStageRoute *route,
+                 FlowsStage            *target)
+{
+  GtkWidget *row = adw_action_row_new ();
+  /* Translators: a choice of "Connect to…": a route of the stage, and the stage it would lead to. */
+  g_autofree char *title = g_strdup_printf (_("%s → %s"), flows_stage_route_get_label (route), flows_stage_get_name (target));
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  if (g_strcmp0 (flows_stage_get_route (self->connect_source, route->name), flows_stage_get_id (target)) == 0)
+    {
+      GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Current route"), -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Current route"));
+    }
+  g_object_set_data_full (G_OBJECT (row), "flows-output", g_strdup (route->name), g_free);
+  g_object_set_data_full (G_OBJECT (row), "flows-target", g_strdup (flows_stage_get_id (target)), g_free);
+  return row;
+}
+
+static void
+fill_connect_rows (FlowsFlowEditor *self)
+{
+  g_autoptr(GPtrArray) selection = get_selection (self);
+  FlowsStage *source = selection->len == 1 ? g_ptr_array_index (selection, 0) : NULL;
+  GListModel *stages;
+  const FlowsStageRoute *routes;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->connect_list))) != NULL)
+    gtk_list_box_remove (self->connect_list, child);
+  g_set_object (&self->connect_source, source);
+  gtk_editable_set_text (GTK_EDITABLE (self->connect_search), "");
+  if (self->connect_source == NULL || self->flow == NULL)
+    return;
+
+  stages = flows_flow_get_stages (self->flow);
+  routes = flows_stage_kind_get_routes (flows_stage_registry_for_stage (self->connect_source));
+  for (guint r = 0; routes[r].name != NULL; r++)
+    for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+      {
+        g_autoptr(FlowsStage) target = g_list_model_get_item (stages, i);
+
+        /* The Trigger starts the flow; no route leads into it, nor back into the stage itself. */
+        if (target != self->connect_source && flows_stage_get_stage_type (target) != FLOWS_STAGE_TYPE_TRIGGER)
+          gtk_list_box_append (self->connect_list, connect_row_new (self, &routes[r], target));
+      }
+  gtk_list_box_select_row (self->connect_list, first_connect_row (self));
+}
+
+static void
+on_connect_search_changed (FlowsFlowEditor *self)
+{
+  gtk_list_box_invalidate_filter (self->connect_list);
+  gtk_list_box_select_row (self->connect_list, first_connect_row (self));
+}
+
+static void
+on_connect_row_activated (FlowsFlowEditor *self,
+                          GtkListBoxRow   *row)
+{
+  FlowsStage *source = self->connect_source;
+  FlowsStage *target;
+
+  if (source == NULL || self->flow == NULL)
+    return;
+  target = flows_flow_find_stage (self->flow, g_object_get_data (G_OBJECT (row), "flows-target"));
+  gtk_popover_popdown (self->connect_popover);
+  if (target != NULL)
+    flows_canvas_connect (self->canvas, source, g_object_get_data (G_OBJECT (row), "flows-output"), target);
+  flows_canvas_select_stage (self->canvas, source, FALSE);
+}
+
+static void
+on_connect_search_activate (FlowsFlowEditor *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->connect_list);
+
+  if (row != NULL && gtk_widget_get_child_visible (GTK_WIDGET (row)))
+    on_connect_row_activated (self, row);
+}
+
+/* Down from the search goes into the list. */
+static gboolean
+on_connect_search_key_pressed (FlowsFlowEditor *self,
+                               guint            keyval,
+                               guint            keycode,
+                               GdkModifierType  state)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->connect_list);
+
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) || row == NULL)
+    return FALSE;
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  return TRUE;
+}
+
+static void
+on_connect_popover_map (FlowsFlowEditor *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->connect_search));
 }
 
 /* Adding stages ------------------------------------------------------------------------------- */
@@ -920,6 +1274,27 @@ run_action (GtkWidget  *widget,
 }
 
 static void
+connect_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (widget);
+
+  gtk_menu_button_popup (self->connect_button);
+}
+
+static void
+select_route_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (widget);
+
+  if (!flows_canvas_select_next_route (self->canvas))
+    gtk_widget_error_bell (widget);
+}
+
+static void
 cancel_run_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -930,6 +1305,48 @@ cancel_run_action (GtkWidget  *widget,
     g_cancellable_cancel (self->run_cancellable);
 }
 
+/* Escape closes the innermost thing open, one at a time, and never leaves the editor: only the
+ * Back button and Alt+Left go back to the list of flows. */
+static gboolean
+escape_cb (GtkWidget *widget,
+           GVariant  *args,
+           gpointer   user_data)
+{
+  FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  g_autoptr(GPtrArray) selection = get_selection (self);
+
+  if (self->run_cancellable != NULL)
+    g_cancellable_cancel (self->run_cancellable);
+  else if (gtk_search_bar_get_search_mode (self->find_bar))
+    {
+      gtk_search_bar_set_search_mode (self->find_bar, FALSE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+  else if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->properties)))
+    {
+      /* A field edit: what was typed in the name or key goes, and the stage has the focus. */
+      FlowsStage *stage = flows_stage_properties_get_stage (self->properties);
+      FlowsStageCard *card = stage != NULL ? flows_canvas_get_card (self->canvas, stage) : NULL;
+
+      flows_stage_properties_revert_entries (self->properties);
+      gtk_widget_grab_focus (card != NULL ? GTK_WIDGET (card) : GTK_WIDGET (self->canvas));
+    }
+  else if (gtk_toggle_button_get_active (self->palette_button))
+    {
+      gtk_toggle_button_set_active (self->palette_button, FALSE);
+      if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->palette)))
+        gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+  else if (selection->len > 0 || flows_canvas_get_selected_route (self->canvas, NULL, NULL))
+    {
+      flows_canvas_clear_selection (self->canvas);
+      gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+    }
+  return TRUE;
+}
+
 /* GObject ------------------------------------------------------------------------------------ */
 
 static void
@@ -938,6 +1355,9 @@ flows_flow_editor_dispose (GObject *object)
   FlowsFlowEditor *self = FLOWS_FLOW_EDITOR (object);
 
   flows_flow_editor_set_flow (self, NULL, NULL);
+  g_clear_pointer (&self->kept_histories, g_ptr_array_unref);
+  g_clear_object (&self->connect_source);
+  g_clear_object (&self->settings);
   g_clear_handle_id (&self->validate_source, g_source_remove);
   /* The children go before we do; what they say on their way out is not for us. */
   g_signal_handlers_disconnect_by_data (self->canvas, self);
@@ -1029,6 +1449,12 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, run_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_handle);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_scroller);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_popover);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_search);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_list);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_revealer);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_bar);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_entry);
@@ -1055,6 +1481,8 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.properties", NULL, properties_action);
   gtk_widget_class_install_action (widget_class, "editor.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "editor.cancel-run", NULL, cancel_run_action);
+  gtk_widget_class_install_action (widget_class, "editor.connect", NULL, connect_action);
+  gtk_widget_class_install_action (widget_class, "editor.select-route", NULL, select_route_action);
 
   add_shortcut (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo");
   add_shortcut (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo");
@@ -1080,7 +1508,9 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   add_shortcut (widget_class, GDK_KEY_F9, 0, "editor.properties");
   add_shortcut (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "editor.run");
   add_shortcut (widget_class, GDK_KEY_F5, 0, "editor.run");
-  add_shortcut (widget_class, GDK_KEY_Escape, 0, "editor.cancel-run");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
+  add_shortcut (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "editor.connect");
+  add_shortcut (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "win.show-sidebar");
 }
 
 static void
@@ -1091,6 +1521,7 @@ flows_flow_editor_init (FlowsFlowEditor *self)
 
   flows_load_css_once (&css_loaded, "/io/github/flowsstudio/FlowsStudio/flows-flow-editor.css");
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->kept_histories = g_ptr_array_new_with_free_func ((GDestroyNotify) kept_history_free);
 
   self->flow_signals = g_signal_group_new (FLOWS_TYPE_FLOW);
   g_signal_group_connect_swapped (self->flow_signals, "notify::name", G_CALLBACK (update_title), self);
@@ -1108,6 +1539,41 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   g_signal_connect_swapped (self->find_entry, "activate", G_CALLBACK (on_find_activate), self);
   g_signal_connect_swapped (self->problems_list, "row-activated", G_CALLBACK (on_problem_row_activated), self);
   g_signal_connect_swapped (self->problems_popover, "show", G_CALLBACK (fill_problem_rows), self);
+  {
+    g_autoptr(GSettingsSchema) schema =
+      g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+    GtkGesture *drag = gtk_gesture_drag_new ();
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    /* Remembered only with the installed schema, as the window's size is. */
+    if (schema != NULL)
+      self->settings = g_settings_new (APP_ID);
+    gtk_widget_set_size_request (self->properties_scroller,
+                                 self->settings != NULL ? g_settings_get_int (self->settings, "properties-width") : PROPERTIES_WIDTH,
+                                 -1);
+    gtk_widget_set_cursor_from_name (self->properties_handle, "col-resize");
+    g_signal_connect_swapped (drag, "drag-begin", G_CALLBACK (on_handle_drag_begin), self);
+    g_signal_connect_swapped (drag, "drag-update", G_CALLBACK (on_handle_drag_update), self);
+    g_signal_connect_swapped (drag, "drag-end", G_CALLBACK (on_handle_drag_end), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_handle_key_pressed), self);
+    gtk_widget_add_controller (self->properties_handle, keys);
+  }
+  g_signal_connect_swapped (self->properties_button, "toggled", G_CALLBACK (on_properties_toggled), self);
+  g_signal_connect_swapped (self->palette, "dismissed", G_CALLBACK (on_palette_dismissed), self);
+  gtk_list_box_set_filter_func (self->connect_list, filter_connect_row, self, NULL);
+  g_signal_connect_swapped (self->connect_popover, "show", G_CALLBACK (fill_connect_rows), self);
+  g_signal_connect_swapped (self->connect_popover, "map", G_CALLBACK (on_connect_popover_map), self);
+  g_signal_connect_swapped (self->connect_list, "row-activated", G_CALLBACK (on_connect_row_activated), self);
+  g_signal_connect_swapped (self->connect_search, "search-changed", G_CALLBACK (on_connect_search_changed), self);
+  g_signal_connect_swapped (self->connect_search, "activate", G_CALLBACK (on_connect_search_activate), self);
+  g_signal_connect_swapped (self->connect_search, "stop-search", G_CALLBACK (gtk_popover_popdown), self->connect_popover);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_connect_search_key_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->connect_search), keys);
+  }
   g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self);
   g_signal_connect_swapped (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->canvas, "stage-activated", G_CALLBACK (on_stage_activated), self);
@@ -1147,6 +1613,8 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
 
   if (flow == self->flow && app == self->app)
     return;
+  if (flow == NULL)
+    show_window_sidebar (self);
 
   /* A run of the flow on show goes on; its cards are no longer ours to paint. */
   if (self->run_cancellable != NULL)
@@ -1155,7 +1623,7 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
   g_clear_object (&self->last_run);
   set_run_status (self, NULL, NULL);
 
-  g_clear_object (&self->history);
+  keep_history (self);
   g_set_object (&self->app, app);
   g_set_object (&self->flow, flow);
 
@@ -1180,7 +1648,7 @@ flows_flow_editor_set_flow (FlowsFlowEditor *self,
             flows_library_queue_save_app (self->library, app);
         }
 
-      self->history = flows_history_new (flow);
+      self->history = take_history (self, flow);
     }
   g_signal_group_set_target (self->history_signals, self->history);
   g_signal_group_set_target (self->flow_signals, flow);

@@ -4,7 +4,9 @@
  * The Flows page shows it when a flow is opened; its back button activates "flows.show-list",
  * which the page provides. Every edit goes through the editor's FlowsHistory and is saved by the
  * library's autosave. The editor's actions ("editor.undo", "editor.copy", "editor.run", …) carry
- * its keyboard shortcuts, listed in the Keyboard Shortcuts window.
+ * its keyboard shortcuts, listed in the Keyboard Shortcuts window. Its sidebar toggle and Ctrl+B
+ * use "win.show-sidebar", a boolean action of the window that shows or hides the Apps sidebar;
+ * leaving a flow shows the sidebar again.
  */
 #pragma once
 
@@ -23,7 +25,8 @@ GtkWidget    *flows_flow_editor_new          (void);
 /* The library saves the edits and lists the connections a run can use. */
 void          flows_flow_editor_set_library  (FlowsFlowEditor *self,
                                               FlowsLibrary    *library);
-/* Shows @flow of @app (both NULL: nothing). A new flow starts a new undo history. */
+/* Shows @flow of @app (both NULL: nothing). Each flow keeps its undo history while another is
+ * shown (the last 32 flows shown), unless it was changed meanwhile. */
 void          flows_flow_editor_set_flow     (FlowsFlowEditor *self,
                                               FlowsApp        *app,
                                               FlowsFlow       *flow);

@@ -1078,7 +1078,6 @@ flows_flows_page_class_init (FlowsFlowsPageClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Delete, 0, activate_on_focused, "s", "flows.delete");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Delete, 0, activate_on_focused, "s", "flows.delete");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Left, GDK_ALT_MASK, go_back, NULL);
-  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, go_back, NULL);
 }
 
 static void

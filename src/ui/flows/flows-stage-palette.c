@@ -26,6 +26,7 @@ G_DEFINE_FINAL_TYPE (FlowsStagePalette, flows_stage_palette, GTK_TYPE_WIDGET)
 
 enum {
   STAGE_TYPE_ACTIVATED,
+  DISMISSED,
   N_SIGNALS
 };
 
@@ -181,10 +182,14 @@ on_search_activate (FlowsStagePalette *self)
     g_signal_emit (self, signals[STAGE_TYPE_ACTIVATED], 0, row_stage_type (first));
 }
 
+/* Escape clears the search; in an empty search it says the palette is done with. */
 static void
 on_stop_search (FlowsStagePalette *self)
 {
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) == '\0')
+    g_signal_emit (self, signals[DISMISSED], 0);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
 }
 
 static gboolean
@@ -303,6 +308,9 @@ flows_stage_palette_class_init (FlowsStagePaletteClass *klass)
   signals[STAGE_TYPE_ACTIVATED] =
     g_signal_new ("stage-type-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, FLOWS_TYPE_STAGE_TYPE);
+  signals[DISMISSED] =
+    g_signal_new ("dismissed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-stage-palette.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsStagePalette, search_entry);

@@ -22,6 +22,7 @@ G_DECLARE_FINAL_TYPE (FlowsStagePalette, flows_stage_palette, FLOWS, STAGE_PALET
 
 /* Signals:
  *   stage-type-activated (FlowsStagePalette *palette, FlowsStageType stage_type)
+ *   dismissed (FlowsStagePalette *palette): Escape in the empty search
  */
 GtkWidget  *flows_stage_palette_new            (void);
 /* Clears the search and puts the focus in the search entry. */

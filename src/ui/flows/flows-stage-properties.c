@@ -54,6 +54,7 @@ struct _FlowsStageProperties
   FlowsStage          *stage;
   FlowsRun            *last_run;
   GPtrArray           *problems;      /* FlowsProblem of the stage */
+  GPtrArray           *flow_problems; /* the flow's, as last given, for the next stage shown */
   FlowsTraceEntry     *trace_entry;
 
   GPtrArray           *fields;        /* Field, owned */
@@ -79,6 +80,7 @@ struct _FlowsStageProperties
   AdwPreferencesGroup *problems_group;
   AdwEntryRow         *name_row;
   AdwEntryRow         *key_row;
+  GtkLabel            *key_error_label;
   GtkBox              *settings_box;
   AdwPreferencesGroup *last_run_group;
   AdwActionRow        *status_row;
@@ -1721,7 +1723,15 @@ insert_reference (GtkWidget  *widget,
     {
       GtkEditable *editable = GTK_EDITABLE (field->widget);
       int position = gtk_editable_get_position (editable);
+      int start, end;
 
+      /* In place of the selection, as typing would; one step, as the delete and the insert
+       * share the field's merge tag. */
+      if (gtk_editable_get_selection_bounds (editable, &start, &end))
+        {
+          gtk_editable_delete_text (editable, start, end);
+          position = start;
+        }
       gtk_editable_insert_text (editable, text, -1, &position);
       focus_field (field, position);
     }
@@ -1729,6 +1739,7 @@ insert_reference (GtkWidget  *widget,
     {
       GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (field->widget));
 
+      gtk_text_buffer_delete_selection (buffer, TRUE, TRUE);
       gtk_text_buffer_insert_at_cursor (buffer, text, -1);
       gtk_widget_grab_focus (field->widget);
     }
@@ -1822,6 +1833,9 @@ show_key_error (FlowsStageProperties *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->key_row), "error");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->key_row), message);
+  /* Said under the row too: a red row alone does not say what is wrong. */
+  gtk_label_set_text (self->key_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->key_error_label), invalid);
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->key_row), GTK_ACCESSIBLE_STATE_INVALID,
                                invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
   if (invalid)
@@ -1879,6 +1893,30 @@ show_name_and_key (FlowsStageProperties *self)
 
 /* Public API ---------------------------------------------------------------------------------- */
 
+static void
+take_stage_problems (FlowsStageProperties *self)
+{
+  GPtrArray *problems = self->flow_problems;
+
+  g_ptr_array_set_size (self->problems, 0);
+  for (guint i = 0; problems != NULL && self->stage != NULL && i < problems->len; i++)
+    {
+      const FlowsProblem *problem = g_ptr_array_index (problems, i);
+
+      if (g_strcmp0 (problem->stage_id, flows_stage_get_id (self->stage)) == 0)
+        g_ptr_array_add (self->problems, flows_problem_copy (problem));
+    }
+}
+
+void
+flows_stage_properties_revert_entries (FlowsStageProperties *self)
+{
+  g_return_if_fail (FLOWS_IS_STAGE_PROPERTIES (self));
+
+  if (self->stage != NULL)
+    show_name_and_key (self);
+}
+
 GtkWidget *
 flows_stage_properties_new (void)
 {
@@ -1897,6 +1935,7 @@ flows_stage_properties_set_context (FlowsStageProperties *self,
   g_return_if_fail (history == NULL || FLOWS_IS_HISTORY (history));
 
   flows_stage_properties_set_stage (self, NULL);
+  g_clear_pointer (&self->flow_problems, g_ptr_array_unref);
 
   if (self->app != NULL)
     g_signal_handlers_disconnect_by_data (flows_app_get_flows (self->app), self);
@@ -1933,7 +1972,8 @@ flows_stage_properties_set_stage (FlowsStageProperties *self,
       g_signal_handlers_disconnect_by_data (self->stage, self);
     }
   g_set_object (&self->stage, stage);
-  g_ptr_array_set_size (self->problems, 0);
+  /* The stage's problems from the flow's last validation, until the next one. */
+  take_stage_problems (self);
   g_clear_pointer (&self->trace_entry, flows_trace_entry_free);
   g_clear_pointer (&self->pending_focus, g_free);
 
@@ -1966,14 +2006,12 @@ flows_stage_properties_set_problems (FlowsStageProperties *self,
 {
   g_return_if_fail (FLOWS_IS_STAGE_PROPERTIES (self));
 
-  g_ptr_array_set_size (self->problems, 0);
-  for (guint i = 0; problems != NULL && self->stage != NULL && i < problems->len; i++)
+  if (problems != self->flow_problems)
     {
-      const FlowsProblem *problem = g_ptr_array_index (problems, i);
-
-      if (g_strcmp0 (problem->stage_id, flows_stage_get_id (self->stage)) == 0)
-        g_ptr_array_add (self->problems, flows_problem_copy (problem));
+      g_clear_pointer (&self->flow_problems, g_ptr_array_unref);
+      self->flow_problems = problems != NULL ? g_ptr_array_ref (problems) : NULL;
     }
+  take_stage_problems (self);
   apply_problems (self);
 }
 
@@ -2067,6 +2105,7 @@ flows_stage_properties_finalize (GObject *object)
   g_hash_table_unref (self->lists);
   g_hash_table_unref (self->add_buttons);
   g_ptr_array_unref (self->problems);
+  g_clear_pointer (&self->flow_problems, g_ptr_array_unref);
   g_ptr_array_unref (self->problem_rows);
 
   G_OBJECT_CLASS (flows_stage_properties_parent_class)->finalize (object);
@@ -2132,6 +2171,7 @@ flows_stage_properties_class_init (FlowsStagePropertiesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsStageProperties, problems_group);
   gtk_widget_class_bind_template_child (widget_class, FlowsStageProperties, name_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsStageProperties, key_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsStageProperties, key_error_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsStageProperties, settings_box);
   gtk_widget_class_bind_template_child (widget_class, FlowsStageProperties, last_run_group);
   gtk_widget_class_bind_template_child (widget_class, FlowsStageProperties, status_row);

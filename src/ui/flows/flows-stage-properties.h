@@ -15,8 +15,8 @@
  * Text settings that take references have an "insert reference" menu button: it lists what
  * flows_scope_at_stage() gives at this stage, grouped (Parameters, Built-ins, Inputs, then one
  * section per upstream stage), plus the paths of the upstream stages' outputs in the last run
- * when one is set, and inserts `<name>` at the cursor. The menu items activate
- * "properties.insert-reference" with the (ss) target (setting path, name).
+ * when one is set, and inserts `<name>` at the cursor, in place of the selection. The menu
+ * items activate "properties.insert-reference" with the (ss) target (setting path, name).
  */
 #pragma once
 
@@ -43,9 +43,13 @@ void        flows_stage_properties_set_context     (FlowsStageProperties  *self,
 FlowsStage *flows_stage_properties_get_stage       (FlowsStageProperties  *self);
 void        flows_stage_properties_set_stage       (FlowsStageProperties  *self,
                                                     FlowsStage            *stage);
-/* The flow's problems (FlowsProblem; the panel keeps copies of those of its stage): a problem
- * with a setting marks that setting's widget (error style, the message as tooltip and
- * accessible description); the others are listed above the settings. NULL clears them. */
+/* Puts back the stage's name and key in their rows, dropping what was typed and not applied
+ * (Escape in the editor). */
+void        flows_stage_properties_revert_entries  (FlowsStageProperties  *self);
+/* The flow's problems (FlowsProblem; the panel keeps the array, for the stages it shows next,
+ * until the next call or another context): a problem with a setting marks that setting's widget
+ * (error style, the message as tooltip and accessible description); the others are listed above
+ * the settings. NULL clears them. */
 void        flows_stage_properties_set_problems    (FlowsStageProperties  *self,
                                                     GPtrArray             *problems);
 /* What the stage did in the last run (copied), shown in the "Last Run" section; NULL hides it. */

@@ -1446,7 +1446,12 @@ flows_window_class_init (FlowsWindowClass *klass)
 static void
 flows_window_init (FlowsWindow *self)
 {
+  g_autoptr(GPropertyAction) show_sidebar = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The flow editor folds the sidebar away with it (its toggle, Ctrl+B). */
+  show_sidebar = g_property_action_new ("show-sidebar", self->sidebar, "visible");
+  g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_sidebar));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->apps_list));
   add_sidebar_shortcuts (self);
