@@ -390,10 +390,10 @@ pointer_click_with_jitter (GtkWidget *widget,
                            double     x,
                            double     y)
 {
-  pointer_move_to (widget, x, y);
-  pointer_button (1, TRUE);
-  pointer_move_to (widget, x + 1, y + 1);
-  pointer_button (1, FALSE);
+  test_pointer_move_to (widget, x, y);
+  test_pointer_button (1, TRUE);
+  test_pointer_move_to (widget, x + 1, y + 1);
+  test_pointer_button (1, FALSE);
   /* Apart from the next click, so that two are not taken for a double click. */
   spin (400);
 }
@@ -524,13 +524,6 @@ test_keyboard (Fixture       *fixture,
   }
 }
 
-static void
-type_text (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    press_key ((KeySym)*p, 0);
-}
-
 /* Escape never leaves the editor for the list of flows, and each flow keeps its undo history
  * when it is closed and opened again. The editor here is the Flows page's own. */
 static void
@@ -553,17 +546,17 @@ test_escape_and_kept_history (Fixture       *fixture,
   flows_flows_page_set_library (FLOWS_FLOWS_PAGE (page), fixture->host.library);
   flows_flows_page_set_app (FLOWS_FLOWS_PAGE (page), fixture->host.app);
   window = test_window_new (page, 1200, 800);
-  frame_widget = GTK_WIDGET (window);
+  test_xtest_set_frame_widget (GTK_WIDGET (window));
   step1 = find_flow (fixture->host.app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
   g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
-  settle ();
+  test_xtest_settle ();
   editor = FLOWS_FLOW_EDITOR (test_find_widget_of_type (page, FLOWS_TYPE_FLOW_EDITOR));
   canvas = flows_flow_editor_get_canvas (editor);
   trigger = flows_flow_get_trigger (step1);
   before = n_stages (step1);
 
   /* The pointer over the window gives it the keyboard under a bare X server. */
-  pointer_move_to (GTK_WIDGET (canvas), 20, 20);
+  test_pointer_move_to (GTK_WIDGET (canvas), 20, 20);
 
   /* Escape in the Key field: what was typed goes, the stage has the focus again. */
   flows_canvas_select_stage (canvas, trigger, FALSE);
@@ -571,10 +564,10 @@ test_escape_and_kept_history (Fixture       *fixture,
   spin (400);
   key_row = test_get_widget (GTK_WIDGET (editor), test_is_row_titled, "Key, for References");
   gtk_widget_grab_focus (key_row);
-  settle ();
-  type_text ("zz");
+  test_xtest_settle ();
+  test_type_text ("zz");
   g_assert_true (g_str_has_suffix (gtk_editable_get_text (GTK_EDITABLE (key_row)), "zz"));
-  press_key (XK_Escape, 0);
+  test_press_key (XK_Escape, 0);
   g_assert_true (flows_flow_editor_get_flow (editor) == step1);
   g_assert_cmpstr (flows_stage_get_key (trigger), ==, "trigger");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "trigger");
@@ -583,14 +576,14 @@ test_escape_and_kept_history (Fixture       *fixture,
 
   /* A stage added from the palette by the keyboard, then Escape, Escape, Escape: the palette
    * closes, the selection goes, and the editor stays. */
-  press_key (XK_a, XK_Control_L, XK_Shift_L, 0);
-  type_text ("sleep");
+  test_press_key (XK_a, XK_Control_L, XK_Shift_L, 0);
+  test_type_text ("sleep");
   spin (300);
-  press_key (XK_Return, 0);
+  test_press_key (XK_Return, 0);
   g_assert_cmpuint (n_stages (step1), ==, before + 1);
   for (guint i = 0; i < 3; i++)
     {
-      press_key (XK_Escape, 0);
+      test_press_key (XK_Escape, 0);
       g_assert_true (flows_flow_editor_get_flow (editor) == step1);
     }
   {
@@ -600,10 +593,10 @@ test_escape_and_kept_history (Fixture       *fixture,
   }
 
   /* Back to the list, and the flow again: Undo takes the new stage away. */
-  press_key (XK_Left, XK_Alt_L, 0);
+  test_press_key (XK_Left, XK_Alt_L, 0);
   g_assert_null (flows_flow_editor_get_flow (editor));
   g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
-  settle ();
+  test_xtest_settle ();
   g_assert_true (flows_history_get_can_undo (flows_flow_editor_get_history (editor)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL));
   g_assert_cmpuint (n_stages (step1), ==, before);
@@ -615,7 +608,7 @@ test_escape_and_kept_history (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (page, "flows.open", "s", flows_flow_get_id (step1)));
   g_assert_false (flows_history_get_can_undo (flows_flow_editor_get_history (editor)));
 
-  frame_widget = GTK_WIDGET (fixture->host.window);
+  test_xtest_set_frame_widget (GTK_WIDGET (fixture->host.window));
   test_window_destroy (window);
 }
 
@@ -651,22 +644,22 @@ test_reference_at_cursor (Fixture       *fixture,
   g_assert_nonnull (button);
 
   /* The pointer over the window gives it the keyboard under a bare X server. */
-  pointer_move_to (row, 10, 10);
+  test_pointer_move_to (row, 10, 10);
   gtk_widget_grab_focus (row);
-  settle ();
+  test_xtest_settle ();
   /* The cursor after AAAA, with BBBB selected. */
-  press_key (XK_Home, 0);
+  test_press_key (XK_Home, 0);
   for (guint i = 0; i < 4; i++)
-    press_key (XK_Right, 0);
+    test_press_key (XK_Right, 0);
   for (guint i = 0; i < 4; i++)
-    press_key (XK_Right, XK_Shift_L, 0);
+    test_press_key (XK_Right, XK_Shift_L, 0);
 
   /* The menu opens on its first name, the first parameter. */
-  pointer_move_to (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0);
-  pointer_button (1, TRUE);
-  pointer_button (1, FALSE);
+  test_pointer_move_to (button, gtk_widget_get_width (button) / 2.0, gtk_widget_get_height (button) / 2.0);
+  test_pointer_button (1, TRUE);
+  test_pointer_button (1, FALSE);
   spin (200);
-  press_key (XK_Return, 0);
+  test_press_key (XK_Return, 0);
   spin (200);
   g_assert_cmpstr (setting_text_of (stage, "base"), ==, "AAAA<AuthURL>CC");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "AAAA<AuthURL>CC");
@@ -697,16 +690,16 @@ test_routes_from_keyboard (Fixture       *fixture,
   flows_history_set_name (flows_flow_editor_get_history (fixture->editor), sleep_stage, "Wait a little");
   g_assert_null (flows_stage_get_route (call, "fail"));
   /* The pointer over the window gives it the keyboard under a bare X server. */
-  pointer_move_to (GTK_WIDGET (canvas), 20, 20);
+  test_pointer_move_to (GTK_WIDGET (canvas), 20, 20);
   flows_canvas_select_stage (canvas, call, FALSE);
-  settle ();
+  test_xtest_settle ();
 
   /* Connect to…: the search narrows the (route, stage) choices to one; Enter takes it. */
-  press_key (XK_k, XK_Control_L, 0);
+  test_press_key (XK_k, XK_Control_L, 0);
   spin (200);
-  type_text ("fail wait");
+  test_type_text ("fail wait");
   spin (300);
-  press_key (XK_Return, 0);
+  test_press_key (XK_Return, 0);
   spin (200);
   g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
   g_assert_null (flows_stage_get_route (call, "success"));
@@ -717,12 +710,12 @@ test_routes_from_keyboard (Fixture       *fixture,
 
   /* Ctrl+Right selects the stage's route that leads somewhere; Delete removes it. */
   flows_canvas_select_stage (canvas, call, FALSE);
-  settle ();
-  press_key (XK_Right, XK_Control_L, 0);
+  test_xtest_settle ();
+  test_press_key (XK_Right, XK_Control_L, 0);
   g_assert_true (flows_canvas_get_selected_route (canvas, &route_stage, &route_output));
   g_assert_true (route_stage == call);
   g_assert_cmpstr (route_output, ==, "fail");
-  press_key (XK_Delete, 0);
+  test_press_key (XK_Delete, 0);
   g_assert_null (flows_stage_get_route (call, "fail"));
   activate (fixture, "editor.undo", NULL);
   g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
@@ -754,7 +747,7 @@ test_room (Fixture       *fixture,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (canvas)), ==, canvas_width);
 
   /* Escape in its empty search closes it. */
-  press_key (XK_Escape, 0);
+  test_press_key (XK_Escape, 0);
   spin (400);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PALETTE))));
 
@@ -771,14 +764,14 @@ test_room (Fixture       *fixture,
   /* Pointed in the editor's coordinates: the handle moves with the pointer. */
   g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
                                            &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
-  pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, point.x - 100, point.y);
+  test_pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, point.x - 100, point.y);
   spin (100);
   g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100);
   g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100);
 
   /* From the keyboard: Right narrows it by a step. */
   gtk_widget_grab_focus (handle);
-  press_key (XK_Right, 0);
+  test_press_key (XK_Right, 0);
   spin (100);
   g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100 - 24);
   g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100 - 24);
@@ -786,7 +779,7 @@ test_room (Fixture       *fixture,
   /* Never wider than leaves the canvas its room, however far it is dragged. */
   g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
                                            &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
-  pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, 5, point.y);
+  test_pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, 5, point.y);
   spin (100);
   g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_ancestor (GTK_WIDGET (canvas), GTK_TYPE_SCROLLED_WINDOW)), >=, 240);
 
@@ -814,12 +807,12 @@ test_room (Fixture       *fixture,
     g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (show_sidebar));
     gtk_widget_insert_action_group (GTK_WIDGET (fixture->host.window), "win", G_ACTION_GROUP (group));
     gtk_widget_grab_focus (GTK_WIDGET (canvas));
-    settle ();
-    press_key (XK_b, XK_Control_L, 0);
+    test_xtest_settle ();
+    test_press_key (XK_b, XK_Control_L, 0);
     g_assert_false (gtk_widget_get_visible (sidebar));
     toggle = test_get_widget (GTK_WIDGET (fixture->editor), test_has_action, "win.show-sidebar");
     g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
-    press_key (XK_b, XK_Control_L, 0);
+    test_press_key (XK_b, XK_Control_L, 0);
     g_assert_true (gtk_widget_get_visible (sidebar));
     g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
     gtk_widget_insert_action_group (GTK_WIDGET (fixture->host.window), "win", NULL);
