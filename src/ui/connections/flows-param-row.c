@@ -155,6 +155,9 @@ update_summary (FlowsParamRow *self)
   g_autoptr(GString) subtitle = g_string_new (key);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), *label != '\0' ? label : key);
+  /* AdwExpanderRow gives its own list box row no name; a screen reader reads this one. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  *label != '\0' ? label : key, -1);
 
   g_string_append_printf (subtitle, " · %s", kind_label (flows_param_get_kind (self->param)));
   if (flows_param_get_required (self->param))
