@@ -183,9 +183,9 @@ VIEWS = [
      lambda app: find(app, Atspi.Role.PUSH_BUTTON, "Add Connection")),
     ("Flow editor", lambda app: (activate(app, Atspi.Role.PAGE_TAB, "Flows"), menu(app, "Flow Actions", "Open")),
      lambda app: find(app, Atspi.Role.PUSH_BUTTON, "Back to Flows")),
-    ("Flow editor after a run", lambda app: (activate(app, Atspi.Role.PUSH_BUTTON, "Run"),
-                                             activate(wait_for("the Run Flow dialog", lambda: window(app, "Run Flow")),
-                                                      Atspi.Role.PUSH_BUTTON, "Run")),
+    ("Run Flow dialog", lambda app: activate(app, Atspi.Role.PUSH_BUTTON, "Run"),
+     lambda app: window(app, "Run Flow")),
+    ("Flow editor after a run", lambda app: activate(window(app, "Run Flow"), Atspi.Role.PUSH_BUTTON, "Run"),
      card_with_run_state),
     ("New App dialog", lambda app: (activate(app, Atspi.Role.PUSH_BUTTON, "Back to Flows"),
                                     activate(app, Atspi.Role.PUSH_BUTTON, "New App")),
@@ -210,7 +210,12 @@ def main():
     studio_process = subprocess.Popen([studio], env=env)
     failed = 0
     try:
-        app = wait_for("flows-studio on the accessibility bus", lambda: find_app(studio_process.pid))
+        def started():
+            if studio_process.poll() is not None:
+                raise RuntimeError(f"flows-studio exited with status {studio_process.returncode}")
+            return find_app(studio_process.pid)
+
+        app = wait_for("flows-studio on the accessibility bus", started)
         wait_for("the first view", lambda: find(app, Atspi.Role.PUSH_BUTTON, "Add Parameter"))
         for number, (view, reach, landmark) in enumerate(VIEWS, start=1):
             try:

@@ -6,6 +6,7 @@
 
 #include "flows-expression.h"
 #include "flows-param-row.h"
+#include "flows-ui-shared.h"
 #include "flows-validate.h"
 
 struct _FlowsParamRow
@@ -532,6 +533,7 @@ flows_param_row_init (FlowsParamRow *self)
 
   for (FlowsParamKind kind = FLOWS_PARAM_KIND_TEXT; kind <= FLOWS_PARAM_KIND_CHOICE; kind++)
     gtk_string_list_append (kinds, kind_label (kind));
+  flows_name_combo_items (self->kind_row);
   self->syncing = TRUE;
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
   self->syncing = FALSE;
