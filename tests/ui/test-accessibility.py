@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """The accessibility audit: what a screen reader sees of the real flows-studio.
 
-Starts flows-studio (the program given, else build/src/studio/flows-studio) on a fresh data directory with the accessibility bus
-(D-Bus activates org.a11y.Bus on the session bus of build-aux/session), visits every view
-through AT-SPI actions on named widgets, and fails on any
+Starts flows-studio (the program given, else build/src/studio/flows-studio) on a fresh data
+directory with the accessibility bus (D-Bus activates org.a11y.Bus on the session bus of
+build-aux/session), visits every view through AT-SPI actions on named widgets, and fails on any
 interactive or focusable node without an accessible name, with its role and path.
 Prints TAP: one test case per view.
 """
