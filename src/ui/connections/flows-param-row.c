@@ -6,6 +6,7 @@
 
 #include "flows-expression.h"
 #include "flows-param-row.h"
+#include "flows-ui-shared.h"
 #include "flows-validate.h"
 
 struct _FlowsParamRow
@@ -155,6 +156,9 @@ update_summary (FlowsParamRow *self)
   g_autoptr(GString) subtitle = g_string_new (key);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), *label != '\0' ? label : key);
+  /* AdwExpanderRow gives its own list box row no name; a screen reader reads this one. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  *label != '\0' ? label : key, -1);
 
   g_string_append_printf (subtitle, " · %s", kind_label (flows_param_get_kind (self->param)));
   if (flows_param_get_required (self->param))
@@ -529,6 +533,7 @@ flows_param_row_init (FlowsParamRow *self)
 
   for (FlowsParamKind kind = FLOWS_PARAM_KIND_TEXT; kind <= FLOWS_PARAM_KIND_CHOICE; kind++)
     gtk_string_list_append (kinds, kind_label (kind));
+  flows_name_combo_items (self->kind_row);
   self->syncing = TRUE;
   adw_combo_row_set_model (self->kind_row, G_LIST_MODEL (kinds));
   self->syncing = FALSE;

@@ -9,6 +9,7 @@
 
 #include "flows-expression.h"
 #include "flows-run-dialog.h"
+#include "flows-ui-shared.h"
 
 /* The key of a flow's group that remembers the connection: never an input's name, since an
  * input's name is an identifier and cannot hold "-". */
@@ -514,4 +515,5 @@ flows_run_dialog_init (FlowsRunDialog *self)
   self->connections = g_ptr_array_new_with_free_func (unref_connection);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  flows_name_combo_items (self->connection_row);
 }

@@ -80,6 +80,12 @@ update_description (FlowsStageCard *self)
   g_string_printf (text, _("%s stage “%s”"), info->name, flows_stage_get_name (self->stage));
   if (state != NULL)
     g_string_append_printf (text, ", %s", state);
+  if (self->run_state == FLOWS_STAGE_RUN_STATE_SUCCEEDED || self->run_state == FLOWS_STAGE_RUN_STATE_FAILED)
+    {
+      g_autofree char *duration = format_duration (self->duration_us);
+
+      g_string_append_printf (text, ", %s", duration);
+    }
   if (self->problems != NULL)
     g_string_append_printf (text, ", %s", self->problems);
 

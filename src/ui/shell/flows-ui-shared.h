@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "flows-application.h"
@@ -97,6 +98,85 @@ flows_show_field_problem (GtkWidget  *field,
   gtk_accessible_update_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID,
                                problem != NULL ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, label, NULL, -1);
+}
+
+
+/* GTK 4.8 gives the row widgets of a list view no accessible name, yet that row is what a
+ * screen reader visits: @label, the text that @child (the list item's child) shows, names it. */
+static inline void
+flows_name_list_row (GtkWidget *child,
+                     GtkWidget *label)
+{
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (gtk_widget_get_parent (child)),
+                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+}
+
+static inline void
+flows_combo_item_check (AdwComboRow *row,
+                        GParamSpec  *pspec,
+                        GtkListItem *item)
+{
+  GtkWidget *check = gtk_widget_get_last_child (gtk_list_item_get_child (item));
+
+  gtk_widget_set_opacity (check, adw_combo_row_get_selected_item (row) == gtk_list_item_get_item (item) ? 1 : 0);
+}
+
+static inline void
+flows_combo_item_setup (GtkSignalListItemFactory *factory,
+                        GtkListItem              *item,
+                        AdwComboRow              *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("object-select-symbolic"));
+  gtk_list_item_set_child (item, box);
+}
+
+static inline void
+flows_combo_item_bind (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       AdwComboRow              *row)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *label = gtk_widget_get_first_child (box);
+  GtkWidget *check = gtk_widget_get_last_child (box);
+  gboolean in_popover = gtk_widget_get_ancestor (box, GTK_TYPE_POPOVER) != NULL;
+
+  gtk_label_set_text (GTK_LABEL (label), gtk_string_object_get_string (gtk_list_item_get_item (item)));
+  flows_name_list_row (box, label);
+  gtk_widget_set_visible (check, in_popover);
+  if (in_popover)
+    {
+      g_signal_connect (row, "notify::selected-item", G_CALLBACK (flows_combo_item_check), item);
+      flows_combo_item_check (row, NULL, item);
+    }
+}
+
+static inline void
+flows_combo_item_unbind (GtkSignalListItemFactory *factory,
+                         GtkListItem              *item,
+                         AdwComboRow              *row)
+{
+  g_signal_handlers_disconnect_by_func (row, flows_combo_item_check, item);
+}
+
+/* @row's items (a GtkStringList's) as libadwaita's own factory shows them, the chosen one with a
+ * check mark in the list, each row named by its text (see flows_name_list_row). */
+static inline void
+flows_name_combo_items (AdwComboRow *row)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (flows_combo_item_setup), row);
+  g_signal_connect (factory, "bind", G_CALLBACK (flows_combo_item_bind), row);
+  g_signal_connect (factory, "unbind", G_CALLBACK (flows_combo_item_unbind), row);
+  adw_combo_row_set_factory (row, factory);
 }
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "flows-new-app-dialog.h"
 #include "flows-rename-app-dialog.h"
 #include "flows-toast.h"
+#include "flows-ui-shared.h"
 #include "flows-welcome-banner.h"
 #include "flows-window.h"
 
@@ -261,6 +262,7 @@ bind_app_row (GtkSignalListItemFactory *factory,
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
                                                   ? "system-users-symbolic" : "dialog-password-symbolic");
   gtk_label_set_text (GTK_LABEL (subtitle), description);
+  flows_name_list_row (row, title);
 }
 
 static void
