@@ -26,10 +26,71 @@ typedef struct
 } Reader;
 
 /* A migration turns the root object of version N into version N + 1, in place; migrations[N - 1]
- * upgrades version N, or is NULL when version N reads as N + 1 as it is (a format change that
- * only adds members, whose absence means their defaults). */
+ * upgrades version N. A format change that only adds members, whose absence means their
+ * defaults, needs none. */
 typedef gboolean (*Migration) (JsonObject *root, GError **error);
-static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { NULL };
+
+/* @text with every "<" written "\<": a literal "<" of version 1, where it meant nothing. */
+static char *
+escape_references (const char *text)
+{
+  g_autoptr(GString) escaped = g_string_new (text);
+
+  g_string_replace (escaped, "<", "\\<", 0);
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
+}
+
+static void
+escape_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *escaped = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+      strchr (json_node_get_string (node), '<') == NULL)
+    return;
+  escaped = escape_references (json_node_get_string (node));
+  json_object_set_string_member (object, member, escaped);
+}
+
+/* Version 2 reads references to other parameters in a non-sensitive parameter's value (its
+ * default, a connection's value; docs/ARCHITECTURE.md, "References"): a "<" that version 1 kept
+ * as it is becomes "\<", which means the same now. Reading the file only checks types later,
+ * so anything that is not what it should be is left for that to report. */
+static gboolean
+migrate_parameter_references (JsonObject  *root,
+                              GError     **error)
+{
+  JsonNode *params = json_object_get_member (root, "parameters");
+  JsonNode *values = json_object_get_member (root, "values");
+
+  if (params != NULL && JSON_NODE_HOLDS_ARRAY (params))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (params)); i++)
+      {
+        JsonNode *param = json_array_get_element (json_node_get_array (params), i);
+        JsonNode *sensitive;
+
+        if (!JSON_NODE_HOLDS_OBJECT (param))
+          continue;
+        sensitive = json_object_get_member (json_node_get_object (param), "sensitive");
+        if (sensitive != NULL && JSON_NODE_HOLDS_VALUE (sensitive) &&
+            json_node_get_value_type (sensitive) == G_TYPE_BOOLEAN && json_node_get_boolean (sensitive))
+          continue;
+        escape_member (json_node_get_object (param), "default");
+      }
+
+  if (values != NULL && JSON_NODE_HOLDS_OBJECT (values))
+    {
+      g_autoptr(GList) keys = json_object_get_members (json_node_get_object (values));
+
+      for (const GList *l = keys; l != NULL; l = l->next)
+        escape_member (json_node_get_object (values), l->data);
+    }
+  return TRUE;
+}
+
+static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { migrate_parameter_references, NULL };
 
 /* Stage positions are kept within this many canvas units of the origin, far beyond any real
  * flow: a position such as 1e300 would not fit the integers a canvas or a file uses. */
@@ -460,11 +521,19 @@ read_root (Reader     *reader,
       return NULL;
     }
 
-  for (int v = (int)version; v < FLOWS_DOCUMENT_VERSION; v++)
-    if (migrations[v - 1] != NULL && !migrations[v - 1] (root, reader->error))
-      return NULL;
+  if ((int)version == FLOWS_DOCUMENT_VERSION)
+    return json_object_ref (root);
 
-  return json_object_ref (root);
+  /* The parser's tree is immutable: an older document is migrated in a copy. */
+  {
+    g_autoptr(JsonNode) copy = flows_json_deep_copy (root_node);
+    JsonObject *migrated = json_node_get_object (copy);
+
+    for (int v = (int)version; v < FLOWS_DOCUMENT_VERSION; v++)
+      if (migrations[v - 1] != NULL && !migrations[v - 1] (migrated, reader->error))
+        return NULL;
+    return json_object_ref (migrated);
+  }
 }
 
 static FlowsParam *
