@@ -26,8 +26,8 @@ typedef struct
 } Reader;
 
 /* A migration turns the root object of version N into version N + 1, in place; migrations[N - 1]
- * upgrades version N. Version 1 is the first format, so there is nothing to migrate yet: the
- * next format change adds its function here and bumps FLOWS_DOCUMENT_VERSION. */
+ * upgrades version N, or is NULL when version N reads as N + 1 as it is (a format change that
+ * only adds members, whose absence means their defaults). */
 typedef gboolean (*Migration) (JsonObject *root, GError **error);
 static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { NULL };
 /* The same for the provider preset format, whose "app" member follows migrations[]. */

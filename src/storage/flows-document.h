@@ -30,7 +30,7 @@ typedef enum {
 
 #define FLOWS_APP_FORMAT        "flows-studio/app"
 #define FLOWS_CONNECTION_FORMAT "flows-studio/connection"
-#define FLOWS_DOCUMENT_VERSION  1
+#define FLOWS_DOCUMENT_VERSION  2
 /* A provider preset: an App to start from, for one provider (docs/ARCHITECTURE.md,
  * "File format"). Its own version; its "app" member is versioned as an App document. */
 #define FLOWS_PROVIDER_FORMAT   "flows-studio/provider"
