@@ -111,13 +111,25 @@ def first_action(node):
         return None
 
 
+def mnemonic_leak(name):
+    """A mnemonic's underscore read out ("_Cancel"), or a name said twice ("Cancel Cancel"):
+    what GTK 4.8 makes of a button whose label has a mnemonic and a name besides."""
+    words = name.lower().split()
+    half = len(words) // 2
+    return (re.search(r"(^|\s)_\w", name) is not None
+            or (half > 0 and len(words) % 2 == 0 and words[:half] == words[half:]))
+
+
 def problems(app):
     """What a screen reader user would stumble on, one line each with the node's role and path:
-    an interactive node without a name, a default action (the first) that destroys."""
+    an interactive node without a name, a name with a mnemonic's underscore or said twice, a
+    default action (the first) that destroys."""
     found = []
     for node, path, name in nodes_of(app):
         if needs_name(node) and not name.strip():
             found.append(f"no name: {role_name(node)} at {path}")
+        if mnemonic_leak(name):
+            found.append(f"name with a mnemonic ‘{name}’: {role_name(node)} at {path}")
         default = first_action(node)
         # "win.undo-delete-app" brings an App back; "param.remove" takes one away.
         if default is not None and re.match(r"(remove|delete|clear)", default.split(".")[-1]):
@@ -144,14 +156,9 @@ def find_app(pid):
     return None
 
 
-def named(node_name, name):
-    # GTK 4.8 names a button with a mnemonic "_Cancel Cancel": its label, then the label's text.
-    return node_name == name or node_name.replace("_", "") == f"{name} {name}"
-
-
 def find(app, role, name):
     for node, _path, node_name in nodes_of(app):
-        if node.get_role() == role and named(node_name, name):
+        if node.get_role() == role and node_name == name:
             return node
     return None
 
@@ -162,7 +169,7 @@ def activate(app, role, name):
     def actionable():
         # A GtkMenuButton is a named node around the button that has the action.
         for node, _path, node_name in nodes_of(app):
-            if node.get_role() == role and named(node_name, name):
+            if node.get_role() == role and node_name == name:
                 action = node.get_action_iface()
                 if action is not None and action.get_n_actions() > 0:
                     return action
