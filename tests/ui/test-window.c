@@ -748,6 +748,7 @@ test_apps_long_name (void)
   static const char *name = "Meteorological Observatory of the Upper Atmosphere and Its Many Instruments";
   g_autoptr(FlowsApp) app = add_app (name);
   GtkWidget *title;
+  GtkWidget *header_title;
 
   /* Laid out, so that the pointer goes where the row is now. */
   test_xtest_set_frame_widget (GTK_WIDGET (window ()));
@@ -757,6 +758,21 @@ test_apps_long_name (void)
   /* Two moves: GTK takes a tooltip's place from motion inside the window, not from entering it. */
   test_pointer_move_to (title, 20, 8);
   test_pointer_move_to (title, 24, 8);
+  test_wait_for (tooltip_shows, (gpointer)name, WAIT_MS);
+  test_pointer_move_to (GTK_WIDGET (window ()), 600, 5);
+
+  /* The header gives the name all the room the view switcher leaves it (it had 14 characters'
+   * worth beside a switcher kept in the middle), and when that is still too short, the whole
+   * name is in its tooltip. */
+  flows_window_select_app (window (), flows_app_get_id (app));
+  test_xtest_settle ();
+  header_title = gtk_widget_get_prev_sibling (test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_SWITCHER_TITLE));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (header_title)), ==, name);
+  g_test_message ("header title %d px of a %d px window", gtk_widget_get_width (header_title), gtk_widget_get_width (GTK_WIDGET (window ())));
+  g_assert_cmpint (gtk_widget_get_width (header_title), >=, gtk_widget_get_width (GTK_WIDGET (window ())) / 4);
+  g_assert_true (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (header_title))));
+  test_pointer_move_to (header_title, 20, 8);
+  test_pointer_move_to (header_title, 24, 8);
   test_wait_for (tooltip_shows, (gpointer)name, WAIT_MS);
   test_pointer_move_to (GTK_WIDGET (window ()), 600, 5);
   test_xtest_set_frame_widget (NULL);
