@@ -698,6 +698,36 @@ test_apps_new_app_name (void)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (view_stack)), ==, "connection");
 }
 
+/* Import of an App named like one of the library (in any case): it comes in as "NAME (2)",
+ * shown, with a toast that says why; the App that has the name keeps it and its file. */
+static void
+test_apps_import_name_taken (void)
+{
+  g_autoptr(FlowsApp) resident = add_app ("Hygrometer");
+  g_autoptr(FlowsApp) exported = flows_app_new_from_template ("hygrometer", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_autofree char *path = g_build_filename (data_dir, "hygrometer-export.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *text = flows_document_app_to_json (exported);
+  g_autofree char *resident_path = g_strdup_printf ("%s/apps/%s.json", data_dir, flows_app_get_id (resident));
+  g_autofree char *resident_before = NULL;
+  g_autofree char *resident_after = NULL;
+  g_autofree char *window_text = NULL;
+
+  g_assert_true (g_file_get_contents (resident_path, &resident_before, NULL, NULL));
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  close_toasts ();
+  flows_window_import (window (), file);
+  test_wait_for (window_title_is, "hygrometer (2) – Flows Studio", WAIT_MS);
+  test_spin (400);
+  window_text = test_widget_text (GTK_WIDGET (window ()));
+  test_assert_contains (window_text, "Imported “hygrometer” as “hygrometer (2)”: the library has an App of that name already");
+  g_assert_cmpstr (flows_app_get_name (resident), ==, "Hygrometer");
+  g_assert_true (g_file_get_contents (resident_path, &resident_after, NULL, NULL));
+  g_assert_cmpstr (resident_after, ==, resident_before);
+  close_toasts ();
+  g_assert_true (flows_library_delete_app (library (), flows_library_find_app (library (), "hygrometer (2)"), NULL, NULL));
+}
+
 /* A search that hides the App shown shows that instead of the App; Enter picks the first match. */
 static void
 test_apps_search (void)
@@ -979,6 +1009,7 @@ main (int    argc,
   g_test_add_func ("/window/apps/delete-committed", test_apps_delete_committed);
   g_test_add_func ("/window/apps/delete-committed-with-window", test_apps_delete_committed_with_window);
   g_test_add_func ("/window/apps/new-app-name", test_apps_new_app_name);
+  g_test_add_func ("/window/apps/import-name-taken", test_apps_import_name_taken);
   g_test_add_func ("/window/apps/search", test_apps_search);
   g_test_add_func ("/window/apps/long-name", test_apps_long_name);
   g_test_add_func ("/window/apps/keyboard", test_apps_keyboard);

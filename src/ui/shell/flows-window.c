@@ -1499,11 +1499,12 @@ flows_window_import (FlowsWindow *self,
                      GFile       *file)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *name_in_file = NULL;
   FlowsApp *app;
 
   g_return_if_fail (FLOWS_IS_WINDOW (self));
 
-  if ((app = flows_library_import_app (self->library, file, &error)) == NULL)
+  if ((app = flows_library_import_app (self->library, file, &name_in_file, &error)) == NULL)
     {
       g_autofree char *name = g_file_get_basename (file);
       g_autofree char *summary = g_strdup_printf (_("%s was not imported"), name);
@@ -1512,6 +1513,13 @@ flows_window_import (FlowsWindow *self,
       return;
     }
   flows_window_select_app (self, flows_app_get_id (app));
+  if (name_in_file != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Imported “%s” as “%s”: the library has an App of that name already"),
+                                                  name_in_file, flows_app_get_name (app));
+
+      flows_window_show_toast (self, message);
+    }
 }
 
 void
