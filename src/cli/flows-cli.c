@@ -510,20 +510,26 @@ command_import (FlowsCliInvocation *invocation)
   g_autoptr(FlowsLibrary) library = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *name_in_file = NULL;
   FlowsApp *app;
 
   if (!flows_cli_parse_options (invocation, _("FILE"),
-                                _("Adds the App of an exported document to the library and prints its id last."),
+                                _("Adds the App of an exported document to the library and prints its id last. "
+                                  "An App whose name the library has already is added as “NAME (2)”."),
                                 NULL, 1, 1, &args))
     return FLOWS_CLI_EXIT_USAGE;
   if (!(library = flows_cli_open_library (invocation)))
     return FLOWS_CLI_EXIT_FAILED;
 
   file = g_file_new_for_commandline_arg (args[0]);
-  if (!(app = flows_library_import_app (library, file, &error)))
+  if (!(app = flows_library_import_app (library, file, &name_in_file, &error)))
     return flows_cli_fail ("%s", error->message);
 
-  g_print (_("Imported “%s”.\n"), flows_app_get_name (app));
+  if (name_in_file != NULL)
+    g_print (_("Imported “%s” as “%s”: the library has an App of that name already.\n"),
+             name_in_file, flows_app_get_name (app));
+  else
+    g_print (_("Imported “%s”.\n"), flows_app_get_name (app));
   g_print ("%s\n", flows_app_get_id (app));
   return FLOWS_CLI_EXIT_OK;
 }

@@ -492,21 +492,54 @@ flows_library_add_app (FlowsLibrary  *self,
   return TRUE;
 }
 
+/* @first_format with @name (%s), when it is free and not NULL, else the first free one of
+ * @next_format with @name and a number from 2 up (%s, %u); both untranslated. */
+static char *
+free_name (FlowsLibrary *self,
+           const char   *name,
+           const char   *first_format,
+           const char   *next_format)
+{
+  char *candidate = first_format != NULL ? g_strdup_printf (_(first_format), name) : NULL;
+
+  for (guint n = 2; candidate == NULL || !flows_library_check_app_name (self, candidate, NULL, NULL); n++)
+    {
+      g_free (candidate);
+      candidate = g_strdup_printf (_(next_format), name, n);
+    }
+  return candidate;
+}
+
 FlowsApp *
 flows_library_import_app (FlowsLibrary  *self,
                           GFile         *file,
+                          char         **name_in_file,
                           GError       **error)
 {
   g_autoptr(FlowsApp) app = NULL;
+  g_autofree char *taken = NULL;
 
   g_return_val_if_fail (FLOWS_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
-  if (!(app = flows_document_load_app (file, error)) ||
-      !flows_library_add_app (self, app, error))
+  if (!(app = flows_document_load_app (file, error)))
+    return NULL;
+  if (!flows_library_check_app_name (self, flows_app_get_name (app), NULL, NULL))
+    {
+      g_autofree char *name = NULL;
+
+      taken = g_strdup (flows_app_get_name (app));
+      /* Translators: the name of an imported App whose name the library has already; %s is
+       * that name, %u a number from 2 up. */
+      name = free_name (self, taken, NULL, N_("%s (%u)"));
+      flows_app_set_name (app, name);
+    }
+  if (!flows_library_add_app (self, app, error))
     return NULL;
 
-  return app;
+  if (name_in_file != NULL)
+    *name_in_file = g_steal_pointer (&taken);
+  return g_steal_pointer (&app);
 }
 
 gboolean
@@ -669,16 +702,10 @@ copy_name (FlowsLibrary *self,
            const char   *name)
 {
   /* Translators: the name of a duplicated App; %s is the original's name. */
-  char *candidate = g_strdup_printf (_("%s (copy)"), name);
-
-  for (guint n = 2; !flows_library_check_app_name (self, candidate, NULL, NULL); n++)
-    {
-      g_free (candidate);
-      /* Translators: the name of a duplicated App when "NAME (copy)" is taken; %s is the
-       * original's name, %u a number from 2 up. */
-      candidate = g_strdup_printf (_("%s (copy %u)"), name, n);
-    }
-  return candidate;
+  return free_name (self, name, N_("%s (copy)"),
+                    /* Translators: the name of a duplicated App when "NAME (copy)" is taken;
+                     * %s is the original's name, %u a number from 2 up. */
+                    N_("%s (copy %u)"));
 }
 
 FlowsApp *

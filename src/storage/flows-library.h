@@ -61,8 +61,13 @@ gboolean         flows_library_add_app                    (FlowsLibrary     *sel
 gboolean         flows_library_save_app                   (FlowsLibrary     *self,
                                                            FlowsApp         *app,
                                                            GError          **error);
+/* Adds the App of the exported document @file. An App never takes the place of another: one
+ * with an id the library has is refused (FLOWS_LIBRARY_ERROR_EXISTS), and one whose name
+ * another App has (flows_library_check_app_name()) is added as "NAME (2)", or the next free
+ * number, with the name it had in @name_in_file (NULL when it kept its name). */
 FlowsApp        *flows_library_import_app                 (FlowsLibrary     *self,
                                                            GFile            *file,
+                                                           char            **name_in_file,
                                                            GError          **error);
 gboolean         flows_library_export_app                 (FlowsLibrary     *self,
                                                            FlowsApp         *app,
@@ -73,7 +78,7 @@ gboolean         flows_library_export_app                 (FlowsLibrary     *sel
  * App by its name, and two names that differ only in case look the same in a list. Fails with
  * FLOWS_LIBRARY_ERROR_INVALID_NAME for a name that is empty and FLOWS_LIBRARY_ERROR_EXISTS for
  * one that another App than @except (NULL: any App) has, each with a message to show. Adding
- * an App does not check: imports and files written by others keep the names they have. */
+ * an App does not check: files written by others keep the names they have. */
 gboolean         flows_library_check_app_name             (FlowsLibrary     *self,
                                                            const char       *name,
                                                            FlowsApp         *except,

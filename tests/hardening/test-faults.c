@@ -589,7 +589,7 @@ test_thousand_stages (void)
 
   /* Imported into another library and saved there: the same bytes. */
   started = g_get_monotonic_time ();
-  imported = flows_library_import_app (library_b, export_file, &error);
+  imported = flows_library_import_app (library_b, export_file, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (imported);
   flow = flows_app_find_flow (imported, "flow-thousand");

@@ -4,7 +4,8 @@
 Starts flows-studio (the program given, else build/src/studio/flows-studio) on a fresh data
 directory with the accessibility bus (D-Bus activates org.a11y.Bus on the session bus of
 build-aux/session), visits every view through AT-SPI actions on named widgets, and fails on any
-interactive or focusable node without an accessible name, with its role and path.
+interactive or focusable node without an accessible name, and on a default action (a node's
+first, which a screen reader runs) that removes something, with its role and path.
 Prints TAP: one test case per view.
 """
 
@@ -99,9 +100,41 @@ def nodes_of(app):
     return out
 
 
-def unnamed(app):
-    return [(role_name(n), p) for n, p, name in nodes_of(app)
-            if needs_name(n) and not name.strip()]
+def first_action(node):
+    action = node.get_action_iface()
+    try:
+        if action is None or action.get_n_actions() == 0:
+            return None
+        return action.get_action_name(0)
+    except gi.repository.GLib.Error:
+        # GTK 4.8 names no action of an insensitive widget, which runs none either.
+        return None
+
+
+def mnemonic_leak(name):
+    """A mnemonic's underscore read out ("_Cancel"), or a name said twice ("Cancel Cancel"):
+    what GTK 4.8 makes of a button whose label has a mnemonic and a name besides."""
+    words = name.lower().split()
+    half = len(words) // 2
+    return (re.search(r"(^|\s)_\w", name) is not None
+            or (half > 0 and len(words) % 2 == 0 and words[:half] == words[half:]))
+
+
+def problems(app):
+    """What a screen reader user would stumble on, one line each with the node's role and path:
+    an interactive node without a name, a name with a mnemonic's underscore or said twice, a
+    default action (the first) that destroys."""
+    found = []
+    for node, path, name in nodes_of(app):
+        if needs_name(node) and not name.strip():
+            found.append(f"no name: {role_name(node)} at {path}")
+        if mnemonic_leak(name):
+            found.append(f"name with a mnemonic ‘{name}’: {role_name(node)} at {path}")
+        default = first_action(node)
+        # "win.undo-delete-app" brings an App back; "param.remove" takes one away.
+        if default is not None and re.match(r"(remove|delete|clear)", default.split(".")[-1]):
+            found.append(f"destructive default action {default}: {role_name(node)} at {path}")
+    return found
 
 
 def wait_for(what, check, timeout=20):
@@ -123,14 +156,9 @@ def find_app(pid):
     return None
 
 
-def named(node_name, name):
-    # GTK 4.8 names a button with a mnemonic "_Cancel Cancel": its label, then the label's text.
-    return node_name == name or node_name.replace("_", "") == f"{name} {name}"
-
-
 def find(app, role, name):
     for node, _path, node_name in nodes_of(app):
-        if node.get_role() == role and named(node_name, name):
+        if node.get_role() == role and node_name == name:
             return node
     return None
 
@@ -141,7 +169,7 @@ def activate(app, role, name):
     def actionable():
         # A GtkMenuButton is a named node around the button that has the action.
         for node, _path, node_name in nodes_of(app):
-            if node.get_role() == role and named(node_name, name):
+            if node.get_role() == role and node_name == name:
                 action = node.get_action_iface()
                 if action is not None and action.get_n_actions() > 0:
                     return action
@@ -174,9 +202,17 @@ def menu(app, button, item):
 
 # Each view: its name, how to reach it from the one before through AT-SPI actions, and what
 # says it is there.
+def parameter_expanded(app):
+    """The Key field of a parameter row that its default action opened."""
+    return find(app, Atspi.Role.TEXT, "Key")
+
+
 VIEWS = [
     ("Authentication", lambda app: None,
      lambda app: find(app, Atspi.Role.PUSH_BUTTON, "Add Parameter")),
+    ("A parameter, opened by its default action",
+     lambda app: activate(app, Atspi.Role.LIST_ITEM, "Client ID"),
+     parameter_expanded),
     ("Flows", lambda app: activate(app, Atspi.Role.PAGE_TAB, "Flows"),
      lambda app: find(app, Atspi.Role.PUSH_BUTTON, "New Flow")),
     ("Connections", lambda app: activate(app, Atspi.Role.PAGE_TAB, "Connections"),
@@ -222,17 +258,17 @@ def main():
                 reach(app)
                 time.sleep(1.5)
                 wait_for(view, lambda: landmark(app))
-                missing = unnamed(app)
+                missing = problems(app)
             except (TimeoutError, RuntimeError) as error:
                 missing = None
                 print(f"# {view}: {error}")
             if missing:
-                for role, path in missing:
-                    print(f"# {view}: no name: {role} at {path}")
+                for problem in missing:
+                    print(f"# {view}: {problem}")
             ok = missing == []
             failed += not ok
             count = "?" if missing is None else len(missing)
-            print(f"{'ok' if ok else 'not ok'} {number} /accessibility/{view} ({count} unnamed)", flush=True)
+            print(f"{'ok' if ok else 'not ok'} {number} /accessibility/{view} ({count} problems)", flush=True)
     finally:
         studio_process.terminate()
         studio_process.wait()

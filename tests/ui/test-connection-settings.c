@@ -454,7 +454,9 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   /* The ends do not move further, and the row buttons follow. */
   row = find_param_row (fixture, "Region");
   g_assert_true (gtk_widget_activate_action (page, "settings.move-param-down", "u", n));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "param.move-up", NULL));
+  /* Through the row's menu, whose items' actions are the row's. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (test_find_widget_of_type (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON)))),
+                                             "param.move-up", NULL));
   test_wait_idle ();
   g_assert_cmpuint (index_of_key (fixture->host.app, "Region"), ==, n - 2);
 

@@ -147,10 +147,12 @@ connections_view_shown (gpointer views)
 static gboolean
 app_shown (gpointer app_id)
 {
-  GtkWidget *title = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_SWITCHER_TITLE);
+  GtkWidget *switcher = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_SWITCHER_TITLE);
+  /* The name's label is the switcher's neighbour. */
+  GtkWidget *title = gtk_widget_get_prev_sibling (switcher);
 
-  return g_strcmp0 (adw_view_switcher_title_get_title (ADW_VIEW_SWITCHER_TITLE (title)),
-                    flows_app_get_name (flows_library_find_app (library (), app_id))) == 0;
+  return GTK_IS_LABEL (title) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (title)), flows_app_get_name (flows_library_find_app (library (), app_id))) == 0;
 }
 
 /* Waits ---------------------------------------------------------------------------------------- */

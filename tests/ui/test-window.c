@@ -797,6 +797,36 @@ test_new_app_from_preset (void)
   test_xtest_set_frame_widget (GTK_WIDGET (window ()));
 }
 
+/* Import of an App named like one of the library (in any case): it comes in as "NAME (2)",
+ * shown, with a toast that says why; the App that has the name keeps it and its file. */
+static void
+test_apps_import_name_taken (void)
+{
+  g_autoptr(FlowsApp) resident = add_app ("Hygrometer");
+  g_autoptr(FlowsApp) exported = flows_app_new_from_template ("hygrometer", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_autofree char *path = g_build_filename (data_dir, "hygrometer-export.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *text = flows_document_app_to_json (exported);
+  g_autofree char *resident_path = g_strdup_printf ("%s/apps/%s.json", data_dir, flows_app_get_id (resident));
+  g_autofree char *resident_before = NULL;
+  g_autofree char *resident_after = NULL;
+  g_autofree char *window_text = NULL;
+
+  g_assert_true (g_file_get_contents (resident_path, &resident_before, NULL, NULL));
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  close_toasts ();
+  flows_window_import (window (), file);
+  test_wait_for (window_title_is, "hygrometer (2) – Flows Studio", WAIT_MS);
+  test_spin (400);
+  window_text = test_widget_text (GTK_WIDGET (window ()));
+  test_assert_contains (window_text, "Imported “hygrometer” as “hygrometer (2)”: the library has an App of that name already");
+  g_assert_cmpstr (flows_app_get_name (resident), ==, "Hygrometer");
+  g_assert_true (g_file_get_contents (resident_path, &resident_after, NULL, NULL));
+  g_assert_cmpstr (resident_after, ==, resident_before);
+  close_toasts ();
+  g_assert_true (flows_library_delete_app (library (), flows_library_find_app (library (), "hygrometer (2)"), NULL, NULL));
+}
+
 /* A search that hides the App shown shows that instead of the App; Enter picks the first match. */
 static void
 test_apps_search (void)
@@ -847,6 +877,7 @@ test_apps_long_name (void)
   static const char *name = "Meteorological Observatory of the Upper Atmosphere and Its Many Instruments";
   g_autoptr(FlowsApp) app = add_app (name);
   GtkWidget *title;
+  GtkWidget *header_title;
 
   /* Laid out, so that the pointer goes where the row is now. */
   test_xtest_set_frame_widget (GTK_WIDGET (window ()));
@@ -856,6 +887,21 @@ test_apps_long_name (void)
   /* Two moves: GTK takes a tooltip's place from motion inside the window, not from entering it. */
   test_pointer_move_to (title, 20, 8);
   test_pointer_move_to (title, 24, 8);
+  test_wait_for (tooltip_shows, (gpointer)name, WAIT_MS);
+  test_pointer_move_to (GTK_WIDGET (window ()), 600, 5);
+
+  /* The header gives the name all the room the view switcher leaves it (it had 14 characters'
+   * worth beside a switcher kept in the middle), and when that is still too short, the whole
+   * name is in its tooltip. */
+  flows_window_select_app (window (), flows_app_get_id (app));
+  test_xtest_settle ();
+  header_title = gtk_widget_get_prev_sibling (test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_SWITCHER_TITLE));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (header_title)), ==, name);
+  g_test_message ("header title %d px of a %d px window", gtk_widget_get_width (header_title), gtk_widget_get_width (GTK_WIDGET (window ())));
+  g_assert_cmpint (gtk_widget_get_width (header_title), >=, gtk_widget_get_width (GTK_WIDGET (window ())) / 4);
+  g_assert_true (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (header_title))));
+  test_pointer_move_to (header_title, 20, 8);
+  test_pointer_move_to (header_title, 24, 8);
   test_wait_for (tooltip_shows, (gpointer)name, WAIT_MS);
   test_pointer_move_to (GTK_WIDGET (window ()), 600, 5);
   test_xtest_set_frame_widget (NULL);
@@ -1063,6 +1109,7 @@ main (int    argc,
   g_test_add_func ("/window/apps/delete-committed-with-window", test_apps_delete_committed_with_window);
   g_test_add_func ("/window/apps/new-app-name", test_apps_new_app_name);
   g_test_add_func ("/window/new-app-from-preset", test_new_app_from_preset);
+  g_test_add_func ("/window/apps/import-name-taken", test_apps_import_name_taken);
   g_test_add_func ("/window/apps/search", test_apps_search);
   g_test_add_func ("/window/apps/long-name", test_apps_long_name);
   g_test_add_func ("/window/apps/keyboard", test_apps_keyboard);

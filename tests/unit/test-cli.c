@@ -631,6 +631,37 @@ test_import (void)
   test_remove_tree (dir_b);
 }
 
+/* An App named like one of the library (in any case) is imported as "NAME (2)", and the
+ * output says so; the App that has the name keeps it and its file. */
+static void
+test_import_name_taken (void)
+{
+  g_autofree char *dir_a = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *dir_b = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *id = new_app (dir_a, "travelling", "oauth");
+  g_autofree char *resident_id = new_app (dir_b, "Travelling", "generic");
+  g_autofree char *resident_path = document_path (dir_b, "apps", resident_id);
+  g_autofree char *resident_before = test_read_text (resident_path);
+  g_autofree char *resident_after = NULL;
+  g_autofree char *exported_path = g_build_filename (dir_a, "travelling.json", NULL);
+  g_autoptr(TestCli) export = CLI ("export", id, exported_path, "--data-dir", dir_a);
+  g_autoptr(TestCli) import = CLI ("import", exported_path, "--data-dir", dir_b);
+  g_autoptr(TestCli) apps = CLI ("apps", "--data-dir", dir_b);
+
+  assert_status (export, 0);
+  assert_status (import, 0);
+  g_assert_cmpstr (import->err, ==, "");
+  g_assert_true (g_str_has_prefix (import->out,
+                                   "Imported “travelling” as “travelling (2)”: the library has an App of that name already.\n"));
+  test_assert_contains (apps->out, "\tGeneric\tTravelling\n");
+  test_assert_contains (apps->out, "\tOAuth\ttravelling (2)\n");
+  resident_after = test_read_text (resident_path);
+  g_assert_cmpstr (resident_after, ==, resident_before);
+
+  test_remove_tree (dir_a);
+  test_remove_tree (dir_b);
+}
+
 static void
 test_import_bad_file (void)
 {
@@ -1190,6 +1221,7 @@ main (int    argc,
   g_test_add_func ("/cli/export/errors", test_export_errors);
   g_test_add_func ("/cli/export/no-secret", test_export_has_no_secret);
   g_test_add_func ("/cli/import/ok", test_import);
+  g_test_add_func ("/cli/import/name-taken", test_import_name_taken);
   g_test_add_func ("/cli/import/bad-file", test_import_bad_file);
   g_test_add_func ("/cli/connection/add/values", test_connection_add_values);
   g_test_add_func ("/cli/connection/add/secret-stdin", test_connection_add_secret_stdin);

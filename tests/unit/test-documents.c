@@ -923,7 +923,7 @@ test_library_import_export (void)
       exported = read_text (export_path, NULL);
       g_assert_cmpstr (exported, ==, expected);
 
-      imported = flows_library_import_app (b, export_file, &error);
+      imported = flows_library_import_app (b, export_file, NULL, &error);
       g_assert_no_error (error);
       g_assert_nonnull (imported);
       g_assert_true (flows_library_find_app (b, flows_app_get_id (apps[i])) == imported);
@@ -942,6 +942,51 @@ test_library_import_export (void)
 
   test_remove_tree (dir_a);
   test_remove_tree (dir_b);
+  test_remove_tree (outside);
+}
+
+/* An App whose name the library has (in any case) comes in as "NAME (2)", then "NAME (3)",
+ * and the App that has the name keeps it and its file. */
+static void
+test_library_import_name_taken (void)
+{
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *outside = test_make_temp_dir (TEMP_DIR);
+  g_autoptr(FlowsLibrary) library = test_library_open (dir);
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Weather", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_autofree char *export_path = g_build_filename (outside, "weather.json", NULL);
+  g_autoptr(GFile) export_file = g_file_new_for_path (export_path);
+  g_autofree char *library_file = app_path (dir, flows_app_get_id (app));
+  g_autoptr(Snapshot) before = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *expected[] = { "WEATHER (2)", "WEATHER (3)" };
+
+  g_assert_true (flows_library_add_app (library, app, &error));
+  g_assert_no_error (error);
+  set_old_mtime (library_file);
+  before = snapshot_take (library_file);
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      /* Another id each time: the same id is refused (see import-exists). */
+      g_autoptr(FlowsApp) copy = flows_app_new_from_template ("WEATHER", FLOWS_CONNECTION_TYPE_GENERIC);
+      g_autofree char *copy_text = flows_document_app_to_json (copy);
+      g_autofree char *name_in_file = NULL;
+      FlowsApp *imported;
+
+      write_bytes (export_path, copy_text, strlen (copy_text));
+      imported = flows_library_import_app (library, export_file, &name_in_file, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (imported);
+      g_assert_cmpstr (flows_app_get_name (imported), ==, expected[i]);
+      g_assert_cmpstr (name_in_file, ==, "WEATHER");
+    }
+
+  snapshot_assert_unchanged (before);
+  g_assert_cmpstr (flows_app_get_name (app), ==, "Weather");
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 3);
+
+  test_remove_tree (dir);
   test_remove_tree (outside);
 }
 
@@ -974,7 +1019,7 @@ test_library_import_exists (void)
 
   set_old_mtime (library_file);
   before = snapshot_take (library_file);
-  imported = flows_library_import_app (library, export_file, &error);
+  imported = flows_library_import_app (library, export_file, NULL, &error);
   g_assert_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS);
   g_assert_null (imported);
   g_assert_nonnull (strstr (error->message, flows_app_get_id (app)));
@@ -988,7 +1033,7 @@ test_library_import_exists (void)
   /* The same from a fresh load of the library. */
   {
     g_autoptr(FlowsLibrary) again = test_library_open (dir);
-    imported = flows_library_import_app (again, export_file, &error);
+    imported = flows_library_import_app (again, export_file, NULL, &error);
     g_assert_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_EXISTS);
     g_assert_null (imported);
     g_clear_error (&error);
@@ -1013,7 +1058,7 @@ test_library_import_bad_id (void)
   g_autoptr(GError) error = NULL;
 
   write_bytes (path, text, strlen (text));
-  g_assert_null (flows_library_import_app (library, file, &error));
+  g_assert_null (flows_library_import_app (library, file, NULL, &error));
   g_assert_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_INVALID_ID);
   g_clear_error (&error);
 
@@ -1379,7 +1424,7 @@ test_bad_save_refused (Fixture       *fixture,
   snapshot_assert_unchanged (before);
 
   write_bytes (import_path, app_text, strlen (app_text));
-  g_assert_null (flows_library_import_app (library, import_file, &error));
+  g_assert_null (flows_library_import_app (library, import_file, NULL, &error));
   g_assert_error (error, FLOWS_LIBRARY_ERROR, FLOWS_LIBRARY_ERROR_BROKEN_FILE);
   g_clear_error (&error);
   snapshot_assert_unchanged (before);
@@ -1452,6 +1497,7 @@ main (int    argc,
   g_test_add_func ("/documents/library/atomic-writes", test_library_atomic_writes);
   g_test_add_func ("/documents/library/import-export", test_library_import_export);
   g_test_add_func ("/documents/library/import-exists", test_library_import_exists);
+  g_test_add_func ("/documents/library/import-name-taken", test_library_import_name_taken);
   g_test_add_func ("/documents/library/import-bad-id", test_library_import_bad_id);
 
 #define BAD(name, func) \

@@ -194,8 +194,7 @@ update_move_actions (FlowsConnectionSettingsPage *self)
       if (!FLOWS_IS_PARAM_ROW (child))
         continue;
       index = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (child));
-      gtk_widget_action_set_enabled (child, "param.move-up", index > 0);
-      gtk_widget_action_set_enabled (child, "param.move-down", index >= 0 && (guint)index + 1 < n);
+      flows_param_row_set_movable (FLOWS_PARAM_ROW (child), index > 0, index >= 0 && (guint)index + 1 < n);
     }
 }
 

@@ -30,6 +30,10 @@ struct _FlowsParamRow
   GtkSwitch      *from_sign_in_switch;
   GtkSwitch      *sensitive_switch;
   GtkSpinner     *sensitive_spinner;
+  GtkMenuButton  *menu_button;
+  GtkWidget      *remove_button;
+  /* "param": move-up, move-down, remove (see flows_param_row_class_init). */
+  GSimpleActionGroup *param_actions;
 
   /* Set while the widgets are filled from the parameter, so that doing so is not an edit. */
   guint           syncing : 1;
@@ -394,27 +398,47 @@ activate_page_action (FlowsParamRow *self,
 }
 
 static void
-move_up (GtkWidget  *widget,
-         const char *action_name,
-         GVariant   *parameter)
+move_up (GSimpleAction *action,
+         GVariant      *parameter,
+         gpointer       user_data)
 {
-  activate_page_action (FLOWS_PARAM_ROW (widget), "settings.move-param-up");
+  activate_page_action (FLOWS_PARAM_ROW (user_data), "settings.move-param-up");
 }
 
 static void
-move_down (GtkWidget  *widget,
-           const char *action_name,
-           GVariant   *parameter)
+move_down (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
 {
-  activate_page_action (FLOWS_PARAM_ROW (widget), "settings.move-param-down");
+  activate_page_action (FLOWS_PARAM_ROW (user_data), "settings.move-param-down");
 }
 
 static void
-remove_param (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+remove_param (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
 {
-  activate_page_action (FLOWS_PARAM_ROW (widget), "settings.remove-param");
+  activate_page_action (FLOWS_PARAM_ROW (user_data), "settings.remove-param");
+}
+
+/* Alt+Up and Alt+Down anywhere in the row, as the menu shows. */
+static gboolean
+move_binding (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  FlowsParamRow *self = FLOWS_PARAM_ROW (widget);
+
+  g_action_group_activate_action (G_ACTION_GROUP (self->param_actions), g_variant_get_string (args, NULL), NULL);
+  return TRUE;
+}
+
+static void
+edit (GtkWidget  *widget,
+      const char *action_name,
+      GVariant   *parameter)
+{
+  flows_param_row_edit_key (FLOWS_PARAM_ROW (widget));
 }
 
 static void
@@ -436,6 +460,7 @@ flows_param_row_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_PARAM_ROW);
   g_clear_object (&self->param);
   g_clear_object (&self->app);
+  g_clear_object (&self->param_actions);
 
   G_OBJECT_CLASS (flows_param_row_parent_class)->dispose (object);
 }
@@ -531,12 +556,17 @@ flows_param_row_class_init (FlowsParamRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_from_sign_in_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sensitive_state_set);
 
-  gtk_widget_class_install_action (widget_class, "param.move-up", NULL, move_up);
-  gtk_widget_class_install_action (widget_class, "param.move-down", NULL, move_down);
-  gtk_widget_class_install_action (widget_class, "param.remove", NULL, remove_param);
-  /* Anywhere in the row, as the menu shows; entries do not use Alt+arrows. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "param.move-up", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "param.move-down", NULL);
+  gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, remove_button);
+
+  /* GTK 4.8 offers a screen reader every action of a row's own (its class's and the groups put
+   * on it) in no fixed order, and a screen reader's default action is the first: the row has
+   * only the harmless one. Moving and removing are the menu's and the Remove button's, in a
+   * group put on those two. */
+  gtk_widget_class_install_action (widget_class, "param.edit", NULL, edit);
+  /* Entries do not use Alt+arrows. */
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, GDK_ALT_MASK, move_binding, "s", "move-up");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Down, GDK_ALT_MASK, move_binding, "s", "move-down");
 }
 
 static void
@@ -544,7 +574,22 @@ flows_param_row_init (FlowsParamRow *self)
 {
   g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
 
+  static const GActionEntry param_entries[] = {
+    { "move-up", move_up },
+    { "move-down", move_down },
+    { "remove", remove_param },
+  };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->param_actions = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (self->param_actions), param_entries,
+                                   G_N_ELEMENTS (param_entries), self);
+  /* A button offers a screen reader only its click, whatever groups it holds; the menu is
+   * read while it is open. */
+  gtk_widget_insert_action_group (GTK_WIDGET (gtk_menu_button_get_popover (self->menu_button)),
+                                  "param", G_ACTION_GROUP (self->param_actions));
+  gtk_widget_insert_action_group (self->remove_button, "param", G_ACTION_GROUP (self->param_actions));
 
   for (FlowsParamKind kind = FLOWS_PARAM_KIND_TEXT; kind <= FLOWS_PARAM_KIND_CHOICE; kind++)
     gtk_string_list_append (kinds, kind_label (kind));
@@ -593,6 +638,17 @@ flows_param_row_edit_key (FlowsParamRow *self)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (self), TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->key_row));
   gtk_editable_select_region (GTK_EDITABLE (self->key_row), 0, -1);
+}
+
+void
+flows_param_row_set_movable (FlowsParamRow *self,
+                             gboolean       up,
+                             gboolean       down)
+{
+  g_return_if_fail (FLOWS_IS_PARAM_ROW (self));
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->param_actions), "move-up")), up);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->param_actions), "move-down")), down);
 }
 
 void

@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (FlowsParamRow, flows_param_row, FLOWS, PARAM_ROW, AdwExpan
  * the apply button, through the page's action "settings.rename-param" ((us): the row's index,
  * the new key). Reordering, removing and the sensitive switch go through the page's actions
  * "settings.move-param-up", "settings.move-param-down", "settings.remove-param" (u: the row's
- * index) and "settings.set-param-sensitive" ((ub): index, sensitive). */
+ * index) and "settings.set-param-sensitive" ((ub): index, sensitive). The row's one action,
+ * "param.edit", expands it to the key: what a screen reader's default action does. */
 GtkWidget  *flows_param_row_new       (FlowsApp      *app,
                                        FlowsParam    *param);
 FlowsParam *flows_param_row_get_param (FlowsParamRow *self);
@@ -23,6 +24,10 @@ FlowsParam *flows_param_row_get_param (FlowsParamRow *self);
 void        flows_param_row_revalidate (FlowsParamRow *self);
 /* Expands the row and puts the focus in the key, ready to be typed over. */
 void        flows_param_row_edit_key  (FlowsParamRow *self);
+/* Whether Move Up and Move Down (menu, Alt+Up, Alt+Down) can move the row. */
+void        flows_param_row_set_movable (FlowsParamRow *self,
+                                         gboolean       up,
+                                         gboolean       down);
 /* Puts the focus on the row's header, after the row moved or came back. */
 void        flows_param_row_focus     (FlowsParamRow *self);
 /* While the values of existing connections move between keyring and files, the sensitive

@@ -807,8 +807,8 @@ add_switch_row (FlowsStageProperties   *self,
   GtkWidget *toggle = gtk_switch_new ();
 
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  /* Which also names the switch by the row's title (its mnemonic label). */
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
   add_field (self, path, FIELD_BOOLEAN, toggle, row);
   g_signal_connect (toggle, "notify::active", G_CALLBACK (on_switch_active), self);

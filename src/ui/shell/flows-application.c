@@ -122,6 +122,35 @@ load_library (gpointer data)
 }
 
 static void
+drop_written_label (GtkWidget *button)
+{
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+/* GTK 4.8 names a button whose label has a mnemonic twice, "_Cancel Cancel": from its label
+ * property as written, underscore and all, then from the label widget that the mnemonic makes
+ * the button's "labelled by". That label widget alone names it as shown. A hook on "map"
+ * reaches every such button, those of libadwaita's dialogs included, before anyone can read
+ * it; a new label is written into the name again, and dropped again. */
+static gboolean
+name_mnemonic_button_by_its_label (GSignalInvocationHint *hint,
+                                   guint                  n_values,
+                                   const GValue          *values,
+                                   gpointer               user_data)
+{
+  GObject *object = g_value_get_object (&values[0]);
+
+  if (GTK_IS_BUTTON (object) && gtk_button_get_use_underline (GTK_BUTTON (object)) &&
+      g_object_get_data (object, "flows-label-dropped") == NULL)
+    {
+      g_object_set_data (object, "flows-label-dropped", GINT_TO_POINTER (TRUE));
+      drop_written_label (GTK_WIDGET (object));
+      g_signal_connect (object, "notify::label", G_CALLBACK (drop_written_label), NULL);
+    }
+  return TRUE;
+}
+
+static void
 flows_application_startup (GApplication *application)
 {
   FlowsApplication *self = FLOWS_APPLICATION (application);
@@ -140,6 +169,10 @@ flows_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (flows_application_parent_class)->startup (application);
 
+  /* Signals exist once their class does, and no widget has been made yet. */
+  g_type_class_unref (g_type_class_ref (GTK_TYPE_WIDGET));
+  g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0,
+                              name_mnemonic_button_by_its_label, NULL, NULL);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 

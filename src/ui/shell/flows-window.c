@@ -66,7 +66,6 @@ struct _FlowsWindow
   GtkWidget                  *problems_heading;
   GtkListBox                 *problems_list;
   GtkWidget                  *problems_scroller;
-  AdwViewSwitcherTitle       *switcher_title;
   GtkWidget                  *app_title;
   GtkStack                   *content_stack;
   AdwStatusPage              *empty_page;
@@ -165,6 +164,16 @@ on_row_query_tooltip (GtkWidget  *row,
     return FALSE;
   gtk_tooltip_set_text (tooltip, gtk_label_get_text (title));
   return TRUE;
+}
+
+static gboolean
+on_label_query_tooltip (GtkLabel   *label,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard_mode,
+                        GtkTooltip *tooltip)
+{
+  return on_row_query_tooltip (GTK_WIDGET (label), x, y, keyboard_mode, tooltip, label);
 }
 
 /* Gives a row's menu button its menu the first time it opens. */
@@ -514,19 +523,13 @@ transform_window_title (GBinding     *binding,
 static guint find_position (FlowsWindow *self,
                             const char  *app_id);
 
-/* The name beside the view switcher, unless the switcher title shows it (narrow) or there is
- * no App on show. */
+/* The name beside the view switcher, unless there is no App on show. */
 static void
 update_app_title (FlowsWindow *self)
 {
-  gboolean shown;
+  gboolean shown = self->app != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "app") == 0;
 
-  /* Also while the template is built, before the children are bound. */
-  if (self->app_title == NULL || self->content_stack == NULL)
-    return;
-  shown = self->app != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "app") == 0 &&
-          !adw_view_switcher_title_get_title_visible (self->switcher_title);
-  gtk_label_set_text (GTK_LABEL (self->app_title), shown ? flows_app_get_name (self->app) : "");
+  gtk_label_set_text (GTK_LABEL (self->app_title), shown ? flows_app_get_name (self->app) : _("Flows Studio"));
 }
 
 /* The content shows the window's App when the sidebar does too: an App that the search hides
@@ -545,8 +548,6 @@ update_content (FlowsWindow *self)
   if (!g_str_equal (page, "app"))
     {
       gtk_window_set_title (GTK_WINDOW (self), _("Flows Studio"));
-      adw_view_switcher_title_set_title (self->switcher_title, _("Flows Studio"));
-      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
     }
   if (g_str_equal (page, "hidden"))
     {
@@ -1418,7 +1419,6 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_heading);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_list);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, problems_scroller);
-  gtk_widget_class_bind_template_child (widget_class, FlowsWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, app_title);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, FlowsWindow, empty_page);
@@ -1437,6 +1437,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, clear_search);
   gtk_widget_class_bind_template_callback (widget_class, update_app_title);
+  gtk_widget_class_bind_template_callback (widget_class, on_label_query_tooltip);
   gtk_widget_class_bind_template_callback (widget_class, update_views);
 
   gtk_widget_class_install_action (widget_class, "win.new-app", NULL, new_app);
@@ -1474,10 +1475,8 @@ flows_window_init (FlowsWindow *self)
   self->app_bindings = g_binding_group_new ();
   g_binding_group_bind_full (self->app_bindings, "name", self, "title", G_BINDING_SYNC_CREATE,
                              transform_window_title, NULL, NULL, NULL);
-  g_binding_group_bind (self->app_bindings, "name", self->switcher_title, "title", G_BINDING_SYNC_CREATE);
   self->app_signals = g_signal_group_new (FLOWS_TYPE_APP);
   g_signal_group_connect_swapped (self->app_signals, "notify::name", G_CALLBACK (update_app_title), self);
-  g_binding_group_bind (self->app_bindings, "description", self->switcher_title, "subtitle", G_BINDING_SYNC_CREATE);
 
   /* Ctrl+Q and the session end the application without closing the window first. */
   self->application_signals = g_signal_group_new (GTK_TYPE_APPLICATION);
@@ -1500,11 +1499,12 @@ flows_window_import (FlowsWindow *self,
                      GFile       *file)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *name_in_file = NULL;
   FlowsApp *app;
 
   g_return_if_fail (FLOWS_IS_WINDOW (self));
 
-  if ((app = flows_library_import_app (self->library, file, &error)) == NULL)
+  if ((app = flows_library_import_app (self->library, file, &name_in_file, &error)) == NULL)
     {
       g_autofree char *name = g_file_get_basename (file);
       g_autofree char *summary = g_strdup_printf (_("%s was not imported"), name);
@@ -1513,6 +1513,13 @@ flows_window_import (FlowsWindow *self,
       return;
     }
   flows_window_select_app (self, flows_app_get_id (app));
+  if (name_in_file != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Imported “%s” as “%s”: the library has an App of that name already"),
+                                                  name_in_file, flows_app_get_name (app));
+
+      flows_window_show_toast (self, message);
+    }
 }
 
 void
