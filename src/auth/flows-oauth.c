@@ -267,6 +267,23 @@ flows_oauth_token_needs_refresh (FlowsConnection *connection)
 
 /* Storing tokens ---------------------------------------------------------------------------- */
 
+/* What the token details show beyond the tokens themselves (docs/ARCHITECTURE.md, "Flow
+ * roles"): the token type, the refresh token's lifetime and the OpenID Connect ID token. */
+typedef struct
+{
+  char   *token_type;
+  char   *id_token;
+  gint64  refresh_expires_in;   /* -1 when the provider said nothing */
+  gboolean new_refresh_token;
+} TokenDetails;
+
+static void
+token_details_clear (TokenDetails *details)
+{
+  g_clear_pointer (&details->token_type, g_free);
+  g_clear_pointer (&details->id_token, flows_secrets_free);
+}
+
 typedef struct
 {
   FlowsApp        *app;
@@ -276,6 +293,7 @@ typedef struct
   char            *refresh_token;
   char            *scope;
   gint64           expires_in;   /* -1 when the provider said nothing */
+  TokenDetails     details;
 } StoreTokens;
 
 static void
@@ -287,6 +305,7 @@ store_tokens_free (StoreTokens *store)
   flows_secrets_free (store->access_token);
   flows_secrets_free (store->refresh_token);
   g_free (store->scope);
+  token_details_clear (&store->details);
   g_free (store);
 }
 
@@ -346,14 +365,16 @@ describe_provider_answer (FlowsRun *run)
   return g_strdup (text != NULL && *text != '\0' ? text : _("(an empty body)"));
 }
 
-/* Reads expires_in: a number, or a string of digits (as some providers send it). */
+/* Reads a lifetime such as expires_in: a number, or a string of digits (as some providers send
+ * it). */
 static gboolean
 read_expires_in (JsonObject  *response,
+                 const char  *member,
                  const char  *flow_name,
                  gint64      *expires_in,
                  GError     **error)
 {
-  JsonNode *node = json_object_get_member (response, "expires_in");
+  JsonNode *node = json_object_get_member (response, member);
   g_autofree char *text = flows_json_to_text (node);
   guint64 value;
 
@@ -364,11 +385,44 @@ read_expires_in (JsonObject  *response,
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT32, &value, NULL))
     {
       g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_BAD_TOKEN_RESPONSE,
-                   _("%s returned expires_in “%s”, which is not a number of seconds"), flow_name, text);
+                   /* Translators: a flow's name, a member of the token reply (expires_in), its value */
+                   _("%s returned %s “%s”, which is not a number of seconds"), flow_name, member, text);
       return FALSE;
     }
   *expires_in = (gint64)value;
   return TRUE;
+}
+
+/* Reads the token details of a Step 2 or Step 3 response; an empty string is not a value. */
+static gboolean
+read_token_details (JsonObject    *response,
+                    const char    *flow_name,
+                    TokenDetails  *details,
+                    GError       **error)
+{
+  details->token_type = flows_json_to_text (json_object_get_member (response, "token_type"));
+  if (details->token_type != NULL && *details->token_type == '\0')
+    g_clear_pointer (&details->token_type, g_free);
+  details->id_token = flows_json_to_text (json_object_get_member (response, "id_token"));
+  if (details->id_token != NULL && *details->id_token == '\0')
+    g_clear_pointer (&details->id_token, flows_secrets_free);
+  return read_expires_in (response, "refresh_token_expires_in", flow_name, &details->refresh_expires_in, error);
+}
+
+/* Keeps the details in @connection. What a reply leaves out is kept from the one before, as
+ * refresh replies often say less than the first; a new refresh token without a lifetime has an
+ * unknown one. */
+static void
+apply_token_details (FlowsConnection    *connection,
+                     const TokenDetails *details)
+{
+  if (details->token_type != NULL)
+    flows_connection_set_token_type (connection, details->token_type);
+  if (details->refresh_expires_in >= 0)
+    flows_connection_set_refresh_expires_at (connection,
+                                             g_get_real_time () / G_USEC_PER_SEC + details->refresh_expires_in);
+  else if (details->new_refresh_token)
+    flows_connection_set_refresh_expires_at (connection, 0);
 }
 
 static void
@@ -387,16 +441,19 @@ on_tokens_stored (GObject      *source,
       return;
     }
 
-  /* The refresh token goes second, once the access token is safe. */
-  if (store->refresh_token != NULL)
+  /* The refresh token goes second, once the access token is safe, then the ID token, which
+   * (kept from the reply before when a refresh reply has none, OpenID Connect Core §12.2) only
+   * the token details read. */
+  if (store->refresh_token != NULL || store->details.id_token != NULL)
     {
-      char *refresh_token = g_steal_pointer (&store->refresh_token);
+      gboolean refresh = store->refresh_token != NULL;
+      char *token = refresh ? g_steal_pointer (&store->refresh_token) : g_steal_pointer (&store->details.id_token);
       GCancellable *cancellable = g_task_get_cancellable (task);
 
       flows_secrets_store_async (flows_app_get_id (store->app), flows_connection_get_id (store->connection),
-                                 FLOWS_SECRETS_REFRESH_TOKEN_KEY, refresh_token,
+                                 refresh ? FLOWS_SECRETS_REFRESH_TOKEN_KEY : FLOWS_SECRETS_ID_TOKEN_KEY, token,
                                  cancellable, on_tokens_stored, g_steal_pointer (&task));
-      flows_secrets_free (refresh_token);
+      flows_secrets_free (token);
       return;
     }
 
@@ -409,6 +466,7 @@ on_tokens_stored (GObject      *source,
                                            : 0);
   if (store->scope != NULL)
     flows_connection_set_scope (store->connection, store->scope);
+  apply_token_details (store->connection, &store->details);
   g_object_thaw_notify (G_OBJECT (store->connection));
 
   /* The tokens are stored; a file that cannot be written only loses the expiry time. */
@@ -470,7 +528,8 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
                                _("%s returned no access_token. The provider answered: %s"), flow_name, answer);
       return;
     }
-  if (!read_expires_in (response, flow_name, &store->expires_in, &error))
+  if (!read_expires_in (response, "expires_in", flow_name, &store->expires_in, &error) ||
+      !read_token_details (response, flow_name, &store->details, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -481,6 +540,7 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
   if (store->refresh_token != NULL && *store->refresh_token == '\0')
     g_clear_pointer (&store->refresh_token, g_free);
   store->scope = flows_json_to_text (json_object_get_member (response, "scope"));
+  store->details.new_refresh_token = store->refresh_token != NULL;
 
   flows_secrets_store_async (flows_app_get_id (app), flows_connection_get_id (connection),
                              FLOWS_SECRETS_ACCESS_TOKEN_KEY, store->access_token,
@@ -505,7 +565,8 @@ typedef struct
   guint            next_key;
 } SignOut;
 
-static const char * const token_keys[] = { FLOWS_SECRETS_ACCESS_TOKEN_KEY, FLOWS_SECRETS_REFRESH_TOKEN_KEY };
+static const char * const token_keys[] = { FLOWS_SECRETS_ACCESS_TOKEN_KEY, FLOWS_SECRETS_REFRESH_TOKEN_KEY,
+                                            FLOWS_SECRETS_ID_TOKEN_KEY };
 
 static void
 sign_out_free (SignOut *sign_out)
@@ -542,6 +603,8 @@ on_token_cleared (GObject      *source,
   flows_connection_set_signed_in (sign_out->connection, FALSE);
   flows_connection_set_token_expires_at (sign_out->connection, 0);
   flows_connection_set_scope (sign_out->connection, NULL);
+  flows_connection_set_token_type (sign_out->connection, NULL);
+  flows_connection_set_refresh_expires_at (sign_out->connection, 0);
   if (sign_out->library != NULL &&
       !flows_library_save_connection (sign_out->library, sign_out->connection, &error))
     {

@@ -30,7 +30,7 @@ typedef enum {
 
 #define FLOWS_APP_FORMAT        "flows-studio/app"
 #define FLOWS_CONNECTION_FORMAT "flows-studio/connection"
-#define FLOWS_DOCUMENT_VERSION  1
+#define FLOWS_DOCUMENT_VERSION  2
 /* Far above any real App (1,000 stages take about 600 KB) and small enough to refuse a stray
  * log or database dump before parsing it. */
 #define FLOWS_DOCUMENT_MAX_SIZE (8 * 1024 * 1024)

@@ -324,7 +324,7 @@ test_round_trip_oauth_template (void)
   g_autofree char *text = assert_app_round_trip (app);
   g_autoptr(FlowsApp) loaded = app_from_text (text, "oauth");
 
-  g_assert_true (g_str_has_prefix (text, "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n"));
+  g_assert_true (g_str_has_prefix (text, "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 2,\n"));
   g_assert_cmpstr (flows_app_get_id (loaded), ==, flows_app_get_id (app));
   g_assert_cmpstr (flows_app_get_name (loaded), ==, "OAuth ’quoted’ \"App\"");
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (loaded)), ==, 4);
@@ -433,6 +433,8 @@ new_full_connection (void)
   flows_connection_set_signed_in (connection, TRUE);
   flows_connection_set_token_expires_at (connection, G_GINT64_CONSTANT (4102444800));
   flows_connection_set_scope (connection, "read write \"admin\" é");
+  flows_connection_set_token_type (connection, "Bearer \"x\" é");
+  flows_connection_set_refresh_expires_at (connection, G_GINT64_CONSTANT (4102448400));
   flows_connection_set_needs_sign_in (connection, "The provider said: \"invalid_grant\"\n<again>");
   flows_connection_set_last_test (connection, G_GINT64_CONSTANT (1700000000), FALSE, 401,
                                   "Unauthorized: \"bad token\" é 🦊\n<html>");
@@ -477,7 +479,7 @@ test_round_trip_connection (void)
   g_auto(GStrv) keys = NULL;
 
   g_assert_cmpstr (second, ==, first);
-  g_assert_true (g_str_has_prefix (first, "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 1,\n"));
+  g_assert_true (g_str_has_prefix (first, "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 2,\n"));
   g_assert_nonnull (strstr (first, "\"lastTest\""));
   g_assert_nonnull (strstr (first, "\"oauth\""));
 
@@ -492,6 +494,9 @@ test_round_trip_connection (void)
   g_assert_true (flows_connection_get_signed_in (loaded));
   g_assert_cmpint (flows_connection_get_token_expires_at (loaded), ==, G_GINT64_CONSTANT (4102444800));
   g_assert_cmpstr (flows_connection_get_scope (loaded), ==, "read write \"admin\" é");
+  g_assert_cmpstr (flows_connection_get_token_type (loaded), ==, "Bearer \"x\" é");
+  g_assert_cmpint (flows_connection_get_refresh_expires_at (loaded), ==, G_GINT64_CONSTANT (4102448400));
+  test_assert_contains (first, "\"tokenType\" : \"Bearer \\\"x\\\" é\",\n    \"refreshExpiresAt\" : 4102448400,");
   g_assert_cmpstr (flows_connection_get_needs_sign_in (loaded), ==, "The provider said: \"invalid_grant\"\n<again>");
   g_assert_cmpint (flows_connection_get_last_test_time (loaded), ==, 1700000000);
   g_assert_false (flows_connection_get_last_test_passed (loaded));
@@ -504,6 +509,11 @@ test_round_trip_connection (void)
   g_assert_cmpint (flows_connection_get_last_test_time (plain_loaded), ==, 0);
   g_assert_false (flows_connection_get_signed_in (plain_loaded));
   g_assert_null (flows_connection_get_needs_sign_in (plain_loaded));
+  /* What the provider did not say is not written. */
+  g_assert_null (strstr (plain_first, "tokenType"));
+  g_assert_null (strstr (plain_first, "refreshExpiresAt"));
+  g_assert_cmpstr (flows_connection_get_token_type (plain_loaded), ==, "");
+  g_assert_cmpint (flows_connection_get_refresh_expires_at (plain_loaded), ==, 0);
 }
 
 /* A sign-in that failed and a Test from before the latest sign-in are kept in the file, in
@@ -555,8 +565,16 @@ test_round_trip_connection_sign_in (void)
     g_assert_false (flows_connection_get_last_test_stale (untested));
   }
 
-  /* A file written before: the sample connection, byte for byte. */
-  g_assert_cmpstr (sample_again, ==, sample);
+  /* A file written before (the sample connection is a version 1 file): byte for byte, but for
+   * the version, which is the one written now. */
+  {
+    g_autofree char *sample_now = replace_once (sample, "\"version\" : 1,", "\"version\" : 2,");
+
+    test_assert_contains (sample, "\"version\" : 1,");
+    g_assert_cmpstr (sample_again, ==, sample_now);
+  }
+  g_assert_cmpstr (flows_connection_get_token_type (sample_loaded), ==, "");
+  g_assert_cmpint (flows_connection_get_refresh_expires_at (sample_loaded), ==, 0);
   g_assert_null (flows_connection_get_sign_in_failure (sample_loaded));
   g_assert_false (flows_connection_get_last_test_stale (sample_loaded));
 }
@@ -1124,9 +1142,9 @@ static const BadGeneric bad_generics[] = {
   /* The whole document is at fault: its start. */
   { "missing-format", "\"format\" : \"flows-studio/app\",\n", "", "{", 1, 0, 1, 1,
     FLOWS_DOCUMENT_ERROR_FORMAT, { "“format”" } },
-  { "newer-version", "\"version\" : 1,", "\"version\" : 2,", "\"version\" : 2", 1, sizeof "\"version\" : " - 1, 0, 0,
-    FLOWS_DOCUMENT_ERROR_NEWER_VERSION, { "newer", "2" } },
-  { "version-zero", "\"version\" : 1,", "\"version\" : 0,", "\"version\" : 0", 1, sizeof "\"version\" : " - 1, 0, 0,
+  { "newer-version", "\"version\" : 2,", "\"version\" : 3,", "\"version\" : 3", 1, sizeof "\"version\" : " - 1, 0, 0,
+    FLOWS_DOCUMENT_ERROR_NEWER_VERSION, { "newer", "3" } },
+  { "version-zero", "\"version\" : 2,", "\"version\" : 0,", "\"version\" : 0", 1, sizeof "\"version\" : " - 1, 0, 0,
     FLOWS_DOCUMENT_ERROR_OLD_VERSION, { "version 0" } },
   /* After two-byte characters on the same line: the column counts characters. */
   { "invalid-utf8", "\"Good Generic\"", "\"Göód \xff\xfe Generic\"", "\"Göód ", 1, sizeof "\"Göód " - 1, 0, 0,
