@@ -16,35 +16,6 @@
 #include "test-session.h"
 #include "test-wait.h"
 
-/* Base64url without padding, as a JWT has it. */
-static char *
-base64url (const char *data,
-           gsize       length)
-{
-  char *text = g_base64_encode ((const guchar *)data, length);
-  gsize end = strlen (text);
-
-  while (end > 0 && text[end - 1] == '=')
-    end--;
-  text[end] = '\0';
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
-  return text;
-}
-
-/* header.payload.signature from JSON texts (a signature of its own text). */
-static char *
-make_jwt (const char *header,
-          const char *payload,
-          const char *signature)
-{
-  g_autofree char *encoded_header = base64url (header, strlen (header));
-  g_autofree char *encoded_payload = base64url (payload, strlen (payload));
-  g_autofree char *encoded_signature = base64url (signature, strlen (signature));
-
-  return g_strjoin (".", encoded_header, encoded_payload, encoded_signature, NULL);
-}
-
 #define RS256_HEADER "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}"
 #define SIGNATURE "signature-bytes-never-shown"
 
@@ -77,7 +48,7 @@ find_claim (GPtrArray  *claims,
 static void
 test_jwt_signed (void)
 {
-  g_autofree char *token = make_jwt (RS256_HEADER,
+  g_autofree char *token = test_jwt_new (RS256_HEADER,
                                      "{\"iss\":\"https://id.example\",\"sub\":\"alice\",\"aud\":[\"a\",\"b\"],"
                                      "\"exp\":1700003600,\"scope\":\"read write\",\"nested\":{\"x\":1},\"n\":null}",
                                      SIGNATURE);
@@ -97,8 +68,8 @@ test_jwt_signed (void)
 static void
 test_jwt_unsigned (void)
 {
-  g_autofree char *header = base64url ("{\"alg\":\"none\"}", strlen ("{\"alg\":\"none\"}"));
-  g_autofree char *payload = base64url ("{\"sub\":\"x\"}", strlen ("{\"sub\":\"x\"}"));
+  g_autofree char *header = test_base64url ("{\"alg\":\"none\"}");
+  g_autofree char *payload = test_base64url ("{\"sub\":\"x\"}");
   g_autofree char *token = g_strconcat (header, ".", payload, ".", NULL);
   g_autoptr(FlowsJwt) jwt = flows_jwt_decode (token);
 
@@ -111,7 +82,7 @@ static void
 test_jwt_encrypted (void)
 {
   const char *header = "{\"alg\":\"RSA-OAEP\",\"enc\":\"A256GCM\"}";
-  g_autofree char *encoded = base64url (header, strlen (header));
+  g_autofree char *encoded = test_base64url (header);
   g_autofree char *token = g_strconcat (encoded, ".a2V5.aXY.Y2lwaGVy.dGFn", NULL);
   g_autoptr(FlowsJwt) jwt = flows_jwt_decode (token);
 
@@ -197,7 +168,7 @@ test_jwt_hostile (void)
   /* Small enough to be decoded, deeper than json-glib may parse. */
   for (guint i = 0; i < 20000; i++)
     g_string_append_c (deep, '[');
-  deep_token = make_jwt (RS256_HEADER, deep->str, SIGNATURE);
+  deep_token = test_jwt_new (RS256_HEADER, deep->str, SIGNATURE);
   g_assert_cmpuint (strlen (deep_token), <, FLOWS_JWT_MAX_SIZE);
   deep_jwt = flows_jwt_decode (deep_token);
   g_assert_cmpint (deep_jwt->form, ==, FLOWS_JWT_UNREADABLE);
@@ -340,11 +311,11 @@ static void
 test_details_jwt (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autofree char *access_token = make_jwt (RS256_HEADER,
+  g_autofree char *access_token = test_jwt_new (RS256_HEADER,
                                             "{\"iss\":\"https://id.example\",\"aud\":\"api\",\"scp\":[\"read\"],"
                                             "\"exp\":1700003600,\"iat\":1700000000,\"zz\":true,\"client_id\":\"c\"}",
                                             SIGNATURE);
-  g_autofree char *id_token = make_jwt (RS256_HEADER,
+  g_autofree char *id_token = test_jwt_new (RS256_HEADER,
                                         "{\"sub\":\"alice\",\"email\":\"alice@example.test\",\"name\":\"Alice\","
                                         "\"nbf\":1699999990,\"aud\":\"client\",\"iss\":\"https://id.example\"}",
                                         SIGNATURE);
