@@ -333,6 +333,49 @@ test_round_trip_oauth_template (void)
   g_assert_cmpstr (flows_app_get_redirect_url (loaded), ==, FLOWS_DEFAULT_REDIRECT_URL);
 }
 
+/* The members of format version 2 round-trip, and an App without them is written as before. */
+static void
+test_round_trip_provider_members (void)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Salesforce", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_autoptr(FlowsParam) instance_url = flows_param_new ("instance_url", "Instance URL", FLOWS_PARAM_KIND_URL);
+  g_autoptr(FlowsApp) plain = flows_app_new_from_template ("Plain", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_autofree char *plain_text = assert_app_round_trip (plain);
+  static const guint statuses[] = { 401, 403 };
+  g_autofree char *text = NULL;
+  g_autoptr(FlowsApp) loaded = NULL;
+  const guint *loaded_statuses;
+  guint n_statuses;
+
+  /* Defaults: no member written. */
+  g_assert_null (strstr (plain_text, "\"provider\""));
+  g_assert_null (strstr (plain_text, "offlineAccessHint"));
+  g_assert_null (strstr (plain_text, "refreshOnStatus"));
+  g_assert_null (strstr (plain_text, "fromSignIn"));
+  loaded_statuses = flows_app_get_refresh_on_status (plain, &n_statuses);
+  g_assert_cmpuint (n_statuses, ==, 1);
+  g_assert_cmpuint (loaded_statuses[0], ==, 401);
+
+  flows_app_set_provider (app, "salesforce");
+  flows_app_set_offline_access_hint (app, "Salesforce issues one when the scopes include refresh_token.");
+  flows_app_set_refresh_on_status (app, statuses, G_N_ELEMENTS (statuses));
+  flows_param_set_from_sign_in (instance_url, TRUE);
+  flows_app_add_param (app, instance_url);
+  text = assert_app_round_trip (app);
+  loaded = app_from_text (text, "salesforce");
+  g_assert_cmpstr (flows_app_get_provider (loaded), ==, "salesforce");
+  g_assert_cmpstr (flows_app_get_offline_access_hint (loaded), ==, "Salesforce issues one when the scopes include refresh_token.");
+  loaded_statuses = flows_app_get_refresh_on_status (loaded, &n_statuses);
+  g_assert_cmpuint (n_statuses, ==, 2);
+  g_assert_cmpuint (loaded_statuses[0], ==, 401);
+  g_assert_cmpuint (loaded_statuses[1], ==, 403);
+  g_assert_true (flows_param_get_from_sign_in (flows_app_find_param (loaded, "instance_url")));
+  g_assert_false (flows_param_get_from_sign_in (flows_app_find_param (loaded, "ClientID")));
+  g_assert_nonnull (strstr (text, "\"provider\" : \"salesforce\",\n  \"offlineAccessHint\" : "));
+  g_assert_nonnull (strstr (text, "\"refreshOnStatus\" : [\n    401,\n    403\n  ],"));
+  g_assert_nonnull (strstr (text, "\"sensitive\" : false,\n      \"fromSignIn\" : true"));
+}
+
 static void
 test_round_trip_generic_template (void)
 {
@@ -565,16 +608,20 @@ test_round_trip_connection_sign_in (void)
     g_assert_false (flows_connection_get_last_test_stale (untested));
   }
 
-  /* A file written before (the sample connection is a version 1 file): byte for byte, but for
-   * the version, which is the one written now. */
+  /* A file written before: the sample connection, byte for byte. */
+  g_assert_cmpstr (sample_again, ==, sample);
+  /* The same file as version 1 wrote it (without the token details' members): it loads with
+   * their defaults, and is written again as version 2 with nothing else changed. */
   {
-    g_autofree char *sample_now = replace_once (sample, "\"version\" : 1,", "\"version\" : 2,");
+    g_autofree char *sample_v1 = replace_once (sample, "\"version\" : 2,", "\"version\" : 1,");
+    g_autoptr(FlowsConnection) v1_loaded = connection_from_text (sample_v1);
+    g_autofree char *v1_again = connection_to_text (v1_loaded, NULL);
 
-    test_assert_contains (sample, "\"version\" : 1,");
-    g_assert_cmpstr (sample_again, ==, sample_now);
+    g_assert_null (strstr (sample, "tokenType"));
+    g_assert_cmpstr (v1_again, ==, sample);
+    g_assert_cmpstr (flows_connection_get_token_type (v1_loaded), ==, "");
+    g_assert_cmpint (flows_connection_get_refresh_expires_at (v1_loaded), ==, 0);
   }
-  g_assert_cmpstr (flows_connection_get_token_type (sample_loaded), ==, "");
-  g_assert_cmpint (flows_connection_get_refresh_expires_at (sample_loaded), ==, 0);
   g_assert_null (flows_connection_get_sign_in_failure (sample_loaded));
   g_assert_false (flows_connection_get_last_test_stale (sample_loaded));
 }
@@ -1146,6 +1193,9 @@ static const BadGeneric bad_generics[] = {
     FLOWS_DOCUMENT_ERROR_NEWER_VERSION, { "newer", "3" } },
   { "version-zero", "\"version\" : 2,", "\"version\" : 0,", "\"version\" : 0", 1, sizeof "\"version\" : " - 1, 0, 0,
     FLOWS_DOCUMENT_ERROR_OLD_VERSION, { "version 0" } },
+  { "refresh-on-status", "\"redirectUrl\" : \"\",", "\"redirectUrl\" : \"\",\n  \"refreshOnStatus\" : [401, \"403\"],",
+    "\"403\"", 1, 0, 0, 0,
+    FLOWS_DOCUMENT_ERROR_INVALID, { "refreshOnStatus", "HTTP status" } },
   /* After two-byte characters on the same line: the column counts characters. */
   { "invalid-utf8", "\"Good Generic\"", "\"Göód \xff\xfe Generic\"", "\"Göód ", 1, sizeof "\"Göód " - 1, 0, 0,
     FLOWS_DOCUMENT_ERROR_SYNTAX, { "UTF-8" } },
@@ -1306,7 +1356,7 @@ test_bad_save_refused (Fixture       *fixture,
   g_autofree char *app_text = flows_document_app_to_json (app);
   g_autoptr(Snapshot) before = NULL;
   g_autoptr(GError) error = NULL;
-  const char *broken = "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n  \"id\" : \"broken-id\",\n  \"name\" : ";
+  const char *broken = "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 2,\n  \"id\" : \"broken-id\",\n  \"name\" : ";
 
   write_bytes (path, broken, strlen (broken));
   set_old_mtime (path);
@@ -1351,7 +1401,7 @@ test_bad_connection_file (Fixture       *fixture,
   g_autoptr(Snapshot) before = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *prefix = NULL;
-  const char *broken = "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 1,\n"
+  const char *broken = "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 2,\n"
                        "  \"id\" : \"broken-conn\",\n  \"app\" : true\n}\n";
   FlowsLoadProblem *problem;
 
@@ -1389,6 +1439,7 @@ main (int    argc,
 
   g_test_add_func ("/documents/round-trip/oauth-template", test_round_trip_oauth_template);
   g_test_add_func ("/documents/round-trip/generic-template", test_round_trip_generic_template);
+  g_test_add_func ("/documents/round-trip/provider-members", test_round_trip_provider_members);
   g_test_add_func ("/documents/round-trip/every-kind", test_round_trip_every_kind);
   g_test_add_func ("/documents/round-trip/connection", test_round_trip_connection);
   g_test_add_func ("/documents/round-trip/connection-sign-in", test_round_trip_connection_sign_in);
