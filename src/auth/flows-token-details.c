@@ -30,6 +30,15 @@ token_scope_free (FlowsTokenScope *scope)
 }
 
 static void
+token_kept_value_free (FlowsTokenKeptValue *kept)
+{
+  g_free (kept->key);
+  g_free (kept->label);
+  g_free (kept->value);
+  g_free (kept);
+}
+
+static void
 token_claim_free (FlowsTokenClaim *claim)
 {
   g_free (claim->name);
@@ -56,6 +65,7 @@ flows_token_details_free (FlowsTokenDetails *details)
     return;
   g_free (details->token_type);
   g_clear_pointer (&details->scopes, g_ptr_array_unref);
+  g_clear_pointer (&details->kept_values, g_ptr_array_unref);
   token_decoded_free (details->access_token);
   token_decoded_free (details->id_token);
   g_free (details);
@@ -283,6 +293,7 @@ read_connection (FlowsApp        *app,
                  FlowsConnection *connection)
 {
   FlowsTokenDetails *details = g_new0 (FlowsTokenDetails, 1);
+  GListModel *params = flows_app_get_params (app);
   FlowsParam *scopes_param = flows_app_find_param (app, FLOWS_TOKEN_DETAILS_SCOPES_KEY);
   const char *asked_text = flows_connection_get_value (connection, FLOWS_TOKEN_DETAILS_SCOPES_KEY);
   g_auto(GStrv) asked = NULL;
@@ -311,7 +322,47 @@ read_connection (FlowsApp        *app,
   for (guint i = 0; granted[i] != NULL; i++)
     if (!g_strv_contains ((const char * const *)asked, granted[i]))
       add_scope (details->scopes, granted[i], FALSE, TRUE);
+
+  /* A sensitive one is looked up in the keyring, in the thread. */
+  details->kept_values = g_ptr_array_new_with_free_func ((GDestroyNotify)token_kept_value_free);
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+      FlowsTokenKeptValue *kept;
+
+      if (!flows_param_get_from_sign_in (param))
+        continue;
+      kept = g_new0 (FlowsTokenKeptValue, 1);
+      kept->key = g_strdup (flows_param_get_key (param));
+      kept->label = g_strdup (*flows_param_get_label (param) != '\0' ? flows_param_get_label (param) : kept->key);
+      kept->sensitive = flows_param_get_sensitive (param);
+      if (!kept->sensitive)
+        {
+          kept->value = g_strdup (flows_connection_get_value (connection, kept->key));
+          kept->held = kept->value != NULL;
+        }
+      g_ptr_array_add (details->kept_values, kept);
+    }
   return details;
+}
+
+/* One value of the connection in the keyring; FALSE only when the keyring cannot be read. */
+static gboolean
+lookup (Load          *load,
+        const char    *key,
+        GCancellable  *cancellable,
+        char         **value,
+        GError       **error)
+{
+  GError *local_error = NULL;
+
+  *value = flows_secrets_lookup_sync (load->app_id, load->connection_id, key, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -321,39 +372,42 @@ read_keyring (GTask        *task,
               GCancellable *cancellable)
 {
   Load *load = task_data;
+  FlowsTokenDetails *details = load->details;
   g_autoptr(GError) error = NULL;
-  char *access_token, *refresh_token, *id_token;
+  char *value;
 
-  access_token = flows_secrets_lookup_sync (load->app_id, load->connection_id,
-                                            FLOWS_SECRETS_ACCESS_TOKEN_KEY, cancellable, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  load->details->access_token = decode_token (access_token);
+  if (!lookup (load, FLOWS_SECRETS_ACCESS_TOKEN_KEY, cancellable, &value, &error))
+    goto failed;
+  details->access_token = decode_token (value);
 
-  refresh_token = flows_secrets_lookup_sync (load->app_id, load->connection_id,
-                                             FLOWS_SECRETS_REFRESH_TOKEN_KEY, cancellable, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* Only whether it is there: a refresh token is opaque to its client by design. */
-  load->details->refresh_token_held = refresh_token != NULL;
-  flows_secrets_free (refresh_token);
+  if (!lookup (load, FLOWS_SECRETS_ID_TOKEN_KEY, cancellable, &value, &error))
+    goto failed;
+  details->id_token = decode_token (value);
 
-  id_token = flows_secrets_lookup_sync (load->app_id, load->connection_id,
-                                        FLOWS_SECRETS_ID_TOKEN_KEY, cancellable, &error);
-  if (error != NULL)
+  /* Only whether they are there: a refresh token is opaque to its client by design, and a
+   * sensitive value is never shown. */
+  if (!lookup (load, FLOWS_SECRETS_REFRESH_TOKEN_KEY, cancellable, &value, &error))
+    goto failed;
+  details->refresh_token_held = value != NULL;
+  flows_secrets_free (value);
+
+  for (guint i = 0; i < details->kept_values->len; i++)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      FlowsTokenKeptValue *kept = g_ptr_array_index (details->kept_values, i);
+
+      if (!kept->sensitive)
+        continue;
+      if (!lookup (load, kept->key, cancellable, &value, &error))
+        goto failed;
+      kept->held = value != NULL;
+      flows_secrets_free (value);
     }
-  load->details->id_token = decode_token (id_token);
 
   g_task_return_pointer (task, g_steal_pointer (&load->details), (GDestroyNotify)flows_token_details_free);
+  return;
+
+failed:
+  g_task_return_error (task, g_steal_pointer (&error));
 }
 
 static GTask *

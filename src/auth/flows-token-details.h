@@ -30,6 +30,20 @@ typedef struct
   gboolean  missing;
 } FlowsTokenScope;
 
+/* A value kept from the token reply: a parameter filled in at sign-in ("fromSignIn"). A
+ * sensitive one is only said to be held (@value NULL): its value stays in the keyring. */
+typedef struct
+{
+  char     *key;
+  char     *label;
+  char     *value;
+  gboolean  sensitive;
+  gboolean  held;
+} FlowsTokenKeptValue;
+
+/* The text that stands for a sensitive value kept in the keyring. */
+#define FLOWS_TOKEN_DETAILS_HIDDEN_VALUE "••••••"
+
 /* One claim of a JWT, or one member of its header, as text: a string as it is, any other value
  * as compact JSON. @date is set for the times of RFC 7519 §4.1 and OpenID Connect (exp, iat,
  * nbf, auth_time) when they are numbers. */
@@ -65,6 +79,8 @@ typedef struct
   gint64             expires_at;
   gboolean           refresh_token_held;
   gint64             refresh_expires_at;
+  /* FlowsTokenKeptValue, in the order of the App's parameters. */
+  GPtrArray         *kept_values;
   /* NULL when the keyring holds no such token. */
   FlowsTokenDecoded *access_token;
   FlowsTokenDecoded *id_token;

@@ -347,6 +347,20 @@ print_token_details (FlowsApp        *app,
       g_print (_("  Missing scopes: %s\n"), list);
     }
 
+  if (details->kept_values->len > 0)
+    g_print ("  %s\n", _("Kept from the token reply:"));
+  for (guint i = 0; i < details->kept_values->len; i++)
+    {
+      FlowsTokenKeptValue *kept = g_ptr_array_index (details->kept_values, i);
+
+      if (!kept->held)
+        g_print (_("    %s: (not received yet)\n"), kept->key);
+      else if (kept->sensitive)
+        g_print (_("    %s: %s (kept in the keyring)\n"), kept->key, FLOWS_TOKEN_DETAILS_HIDDEN_VALUE);
+      else
+        g_print ("    %s: %s\n", kept->key, kept->value);
+    }
+
   print_decoded_token (_("Access token"), details->access_token);
   print_decoded_token (_("ID token"), details->id_token);
   return FLOWS_CLI_EXIT_OK;

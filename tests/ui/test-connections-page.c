@@ -916,6 +916,12 @@ test_token_details (Fixture       *fixture,
     return;
 
   test_server_handle (fixture->server, "/token", on_token_request, &tokens);
+  /* Values kept from a token reply, one sensitive. */
+  test_app_add_param (app, "InstanceURL", FALSE, NULL);
+  test_app_add_param (app, "TeamToken", TRUE, NULL);
+  flows_param_set_from_sign_in (flows_app_find_param (app, "InstanceURL"), TRUE);
+  flows_param_set_from_sign_in (flows_app_find_param (app, "TeamToken"), TRUE);
+  flows_connection_set_value (connection, "InstanceURL", "https://eu.example.test");
   flows_connection_set_value (connection, "TokenURL", token_url);
   flows_connection_set_value (connection, "ClientID", "flows");
   flows_connection_set_value (connection, "Scopes", "openid read write");
@@ -923,6 +929,7 @@ test_token_details (Fixture       *fixture,
   g_assert_true (flows_library_add_connection (fixture->host.library, connection, &error));
   g_assert_no_error (error);
   g_assert_true (flows_secrets_store_sync (flows_app_get_id (app), id, "ClientSecret", "client-secret-1", NULL, &error));
+  g_assert_true (flows_secrets_store_sync (flows_app_get_id (app), id, "TeamToken", "team-token-never-shown", NULL, &error));
   g_assert_no_error (error);
 
   /* Step 2 as signing in runs it, and the tokens stored as signing in stores them. */
@@ -983,6 +990,8 @@ test_token_details (Fixture       *fixture,
   test_assert_contains (text, "email\n\nada@example.test\n");
   test_assert_contains (text, "name\n\nAda Lovelace\n");
   test_assert_contains (text, "kid\n\nid-key\n");
+  test_assert_contains (text, "InstanceURL\nInstanceURL\nhttps://eu.example.test\n");
+  test_assert_contains (text, "TeamToken\nTeamToken\n•••••• (kept in the keyring)\n");
   {
     g_autofree char *date = flows_token_details_format_date (4102444800);
     g_autofree char *exp = g_strdup_printf ("exp\n%s\n4102444800\n", date);
@@ -1011,7 +1020,7 @@ test_token_details (Fixture       *fixture,
   {
     g_auto(GStrv) access_parts = g_strsplit (tokens.access_token, ".", -1);
     g_auto(GStrv) id_parts = g_strsplit (tokens.id_token, ".", -1);
-    const char *secrets[] = { tokens.access_token, tokens.id_token, tokens.refresh_token, signature,
+    const char *secrets[] = { tokens.access_token, tokens.id_token, tokens.refresh_token, signature, "team-token-never-shown",
                               access_parts[0], access_parts[1], id_parts[0], id_parts[1], TOKEN_SIGNATURE };
 
     test_assert_contains (all_text, "Copy the value of “sub”");

@@ -859,6 +859,11 @@ test_connection_show_tokens (void)
 
   library = test_library_new_temp (TEMP_DIR, &dir);
   app = test_library_add_template (library, "Token API", FLOWS_CONNECTION_TYPE_OAUTH);
+  /* A value kept from the token reply, sensitive: only said to be held. */
+  test_app_add_param (app, "TeamToken", TRUE, NULL);
+  flows_param_set_from_sign_in (flows_app_find_param (app, "TeamToken"), TRUE);
+  g_assert_true (flows_library_save_app (library, app, &error));
+  g_assert_no_error (error);
   connection = flows_connection_new (uuid, flows_app_get_id (app), "Signed In");
   flows_connection_set_value (connection, "Scopes", "read write");
   flows_connection_set_signed_in (connection, TRUE);
@@ -870,6 +875,8 @@ test_connection_show_tokens (void)
   flows_secrets_store_sync (flows_app_get_id (app), uuid, FLOWS_SECRETS_ACCESS_TOKEN_KEY, access_token, NULL, &error);
   g_assert_no_error (error);
   flows_secrets_store_sync (flows_app_get_id (app), uuid, FLOWS_SECRETS_REFRESH_TOKEN_KEY, refresh_token, NULL, &error);
+  g_assert_no_error (error);
+  flows_secrets_store_sync (flows_app_get_id (app), uuid, "TeamToken", "team-token-never-printed", NULL, &error);
   g_assert_no_error (error);
 
   run = CLI ("connection", "show", uuid, "--tokens", "--data-dir", dir);
@@ -890,6 +897,8 @@ test_connection_show_tokens (void)
                                   "    scp: [\"read\"]\n    exp: 1893456000 (");
   test_assert_contains (run->out, "    custom: {\"a\":1}\n");
   test_assert_contains (run->out, "  ID token: none in the keyring\n");
+  test_assert_contains (run->out, "  Kept from the token reply:\n    TeamToken: •••••• (kept in the keyring)\n");
+  g_assert_null (strstr (run->out, "team-token-never-printed"));
   g_assert_null (strstr (run->out, signature));
   g_assert_null (strstr (run->out, access_token));
   g_assert_null (strstr (run->out, header));

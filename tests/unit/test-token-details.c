@@ -320,12 +320,22 @@ test_details_jwt (Fixture       *fixture,
                                         "\"nbf\":1699999990,\"aud\":\"client\",\"iss\":\"https://id.example\"}",
                                         SIGNATURE);
   g_autoptr(FlowsTokenDetails) details = NULL;
+  static const char * const kept_keys[] = { "InstanceURL", "TeamToken", "BotId" };
   FlowsTokenClaim *exp;
 
   if (!test_need_keyring ())
     return;
 
   flows_connection_set_value (fixture->connection, "Scopes", "openid read write");
+  /* Values kept from the token reply: one in the file, one sensitive in the keyring, one not
+   * received yet. */
+  for (guint i = 0; i < G_N_ELEMENTS (kept_keys); i++)
+    {
+      test_app_add_param (fixture->app, kept_keys[i], g_str_equal (kept_keys[i], "TeamToken"), NULL);
+      flows_param_set_from_sign_in (flows_app_find_param (fixture->app, kept_keys[i]), TRUE);
+    }
+  flows_connection_set_value (fixture->connection, "InstanceURL", "https://eu.example.test");
+  store (fixture, "TeamToken", "team-token-never-shown");
   flows_connection_set_signed_in (fixture->connection, TRUE);
   flows_connection_set_scope (fixture->connection, "read openid admin");
   flows_connection_set_token_type (fixture->connection, "Bearer");
@@ -366,6 +376,22 @@ test_details_jwt (Fixture       *fixture,
     g_assert_cmpstr (exp->date, ==, date);
   }
   g_assert_null (find_claim (details->access_token->claims, "aud")->date);
+
+  g_assert_cmpuint (details->kept_values->len, ==, 3);
+  {
+    FlowsTokenKeptValue *instance = g_ptr_array_index (details->kept_values, 0);
+    FlowsTokenKeptValue *team = g_ptr_array_index (details->kept_values, 1);
+    FlowsTokenKeptValue *bot = g_ptr_array_index (details->kept_values, 2);
+
+    g_assert_cmpstr (instance->key, ==, "InstanceURL");
+    g_assert_cmpstr (instance->value, ==, "https://eu.example.test");
+    g_assert_true (instance->held && !instance->sensitive);
+    g_assert_cmpstr (team->key, ==, "TeamToken");
+    g_assert_true (team->held && team->sensitive);
+    g_assert_null (team->value);
+    g_assert_cmpstr (bot->key, ==, "BotId");
+    g_assert_false (bot->held);
+  }
 
   g_assert_nonnull (details->id_token);
   g_assert_cmpint (details->id_token->form, ==, FLOWS_JWT_SIGNED);

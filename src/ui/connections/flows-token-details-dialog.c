@@ -290,6 +290,34 @@ build_scopes_group (FlowsTokenDetailsDialog *self)
   return group;
 }
 
+/* The parameters filled in at sign-in; none when the App has no such parameter. */
+static GtkWidget *
+build_kept_group (FlowsTokenDetailsDialog *self)
+{
+  GPtrArray *kept_values = self->details->kept_values;
+  GtkWidget *group;
+
+  if (kept_values->len == 0)
+    return NULL;
+
+  group = new_group (_("Kept From the Token Reply"),
+                     _("Parameters filled in at sign-in, which every flow of the App can use."));
+  for (guint i = 0; i < kept_values->len; i++)
+    {
+      FlowsTokenKeptValue *kept = g_ptr_array_index (kept_values, i);
+      GtkWidget *row = add_row (group, kept->label, kept->key);
+
+      if (!kept->held)
+        add_value (row, _("Not received yet"));
+      else if (kept->sensitive)
+        /* Translators: the dots stand for a sensitive value that is not shown */
+        add_value (row, _("•••••• (kept in the keyring)"));
+      else
+        add_value (row, kept->value);
+    }
+  return group;
+}
+
 /* The header and the claims of a decoded token, each a group of its own. */
 static void
 add_decoded_groups (FlowsTokenDetailsDialog *self,
@@ -337,6 +365,8 @@ build_id_token_group (FlowsTokenDetailsDialog *self)
 static void
 show_details (FlowsTokenDetailsDialog *self)
 {
+  GtkWidget *group;
+
   if (self->page != NULL)
     gtk_stack_remove (self->stack, self->page);
   self->access_countdown = NULL;
@@ -346,6 +376,8 @@ show_details (FlowsTokenDetailsDialog *self)
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (build_access_group (self)));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (build_scopes_group (self)));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (build_refresh_group (self)));
+  if ((group = build_kept_group (self)) != NULL)
+    adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (group));
   add_decoded_groups (self, _("Access Token Header"), _("Access Token Claims"), self->details->access_token);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->page), ADW_PREFERENCES_GROUP (build_id_token_group (self)));
   add_decoded_groups (self, _("ID Token Header"), _("ID Token Claims"), self->details->id_token);
