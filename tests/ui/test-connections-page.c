@@ -1014,6 +1014,17 @@ test_token_details (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (gtk_label_get_text (countdown_label (dialog)), "in "));
   g_free (wait.before);
   save_screenshot (GTK_WINDOW (dialog), "token-details.png");
+  if (g_getenv ("FLOWS_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_STACK);
+      GtkWidget *scrolled = test_find_widget_of_type (gtk_stack_get_visible_child (GTK_STACK (stack)), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      /* The decoded claims, further down. */
+      gtk_adjustment_set_value (adjustment, 760);
+      save_screenshot (GTK_WINDOW (dialog), "token-details-claims.png");
+      gtk_adjustment_set_value (adjustment, 0);
+    }
 
   /* No token, no signature, anywhere a person or a screen reader could read it. */
   all_text = test_widget_all_text (GTK_WIDGET (dialog));

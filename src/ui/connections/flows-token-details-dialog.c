@@ -38,6 +38,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Values up to this long stay on one line. */
+#define SHORT_VALUE_CHARS 24
+
 static void load (FlowsTokenDetailsDialog *self);
 
 /* Rows ------------------------------------------------------------------------------------- */
@@ -78,11 +81,14 @@ add_value (GtkWidget  *row,
   GtkWidget *label = gtk_label_new (value);
 
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   /* Short values on one line; long ones (URLs, lists) wrap, anywhere if they must. */
-  gtk_label_set_width_chars (GTK_LABEL (label), (int)MIN (g_utf8_strlen (value, -1), 24));
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  if (g_utf8_strlen (value, -1) > SHORT_VALUE_CHARS)
+    {
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_width_chars (GTK_LABEL (label), SHORT_VALUE_CHARS);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+    }
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
