@@ -274,6 +274,22 @@ typedef struct
   char       *value;
 } Secret;
 
+/* What the token details show beyond the tokens (docs/ARCHITECTURE.md, "Flow roles"): the
+ * token type and the refresh token's lifetime. The OpenID Connect ID token, which only the
+ * token details read, goes to the keyring with the other tokens. */
+typedef struct
+{
+  char     *token_type;
+  gint64    refresh_expires_in;   /* -1 when the provider said nothing */
+  gboolean  new_refresh_token;
+} TokenDetails;
+
+static void
+token_details_clear (TokenDetails *details)
+{
+  g_clear_pointer (&details->token_type, g_free);
+}
+
 typedef struct
 {
   FlowsApp        *app;
@@ -285,6 +301,7 @@ typedef struct
   GHashTable      *kept_values;  /* key -> value of the non-sensitive parameters filled in at sign-in */
   char            *scope;
   gint64           expires_in;   /* -1 when the provider said nothing */
+  TokenDetails     details;
 } StoreTokens;
 
 static void
@@ -299,6 +316,7 @@ store_tokens_free (StoreTokens *store)
   g_array_unref (store->secrets);
   g_hash_table_unref (store->kept_values);
   g_free (store->scope);
+  token_details_clear (&store->details);
   g_free (store);
 }
 
@@ -358,14 +376,16 @@ describe_provider_answer (FlowsRun *run)
   return g_strdup (text != NULL && *text != '\0' ? text : _("(an empty body)"));
 }
 
-/* Reads expires_in: a number, or a string of digits (as some providers send it). */
+/* Reads a lifetime such as expires_in: a number, or a string of digits (as some providers send
+ * it). */
 static gboolean
 read_expires_in (JsonObject  *response,
+                 const char  *member,
                  const char  *flow_name,
                  gint64      *expires_in,
                  GError     **error)
 {
-  JsonNode *node = json_object_get_member (response, "expires_in");
+  JsonNode *node = json_object_get_member (response, member);
   g_autofree char *text = flows_json_to_text (node);
   guint64 value;
 
@@ -376,11 +396,45 @@ read_expires_in (JsonObject  *response,
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT32, &value, NULL))
     {
       g_set_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_BAD_TOKEN_RESPONSE,
-                   _("%s returned expires_in “%s”, which is not a number of seconds"), flow_name, text);
+                   /* Translators: a flow's name, a member of the token reply (expires_in), its value */
+                   _("%s returned %s “%s”, which is not a number of seconds"), flow_name, member, text);
       return FALSE;
     }
   *expires_in = (gint64)value;
   return TRUE;
+}
+
+/* Reads the token details of a Step 2 or Step 3 response; an empty string is not a value. */
+static gboolean
+read_token_details (JsonObject    *response,
+                    const char    *flow_name,
+                    TokenDetails  *details,
+                    GError       **error)
+{
+  char *refresh_token = flows_json_to_text (json_object_get_member (response, "refresh_token"));
+
+  details->new_refresh_token = refresh_token != NULL && *refresh_token != '\0';
+  flows_secrets_free (refresh_token);
+  details->token_type = flows_json_to_text (json_object_get_member (response, "token_type"));
+  if (details->token_type != NULL && *details->token_type == '\0')
+    g_clear_pointer (&details->token_type, g_free);
+  return read_expires_in (response, "refresh_token_expires_in", flow_name, &details->refresh_expires_in, error);
+}
+
+/* Keeps the details in @connection. What a reply leaves out is kept from the one before, as
+ * refresh replies often say less than the first; a new refresh token without a lifetime has an
+ * unknown one. */
+static void
+apply_token_details (FlowsConnection    *connection,
+                     const TokenDetails *details)
+{
+  if (details->token_type != NULL)
+    flows_connection_set_token_type (connection, details->token_type);
+  if (details->refresh_expires_in >= 0)
+    flows_connection_set_refresh_expires_at (connection,
+                                             g_get_real_time () / G_USEC_PER_SEC + details->refresh_expires_in);
+  else if (details->new_refresh_token)
+    flows_connection_set_refresh_expires_at (connection, 0);
 }
 
 static void
@@ -427,6 +481,7 @@ on_tokens_stored (GObject      *source,
                                            : 0);
   if (store->scope != NULL)
     flows_connection_set_scope (store->connection, store->scope);
+  apply_token_details (store->connection, &store->details);
   g_object_thaw_notify (G_OBJECT (store->connection));
 
   /* The tokens are stored; a file that cannot be written only loses the expiry time. */
@@ -542,7 +597,8 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
                                _("%s returned no access_token. The provider answered: %s"), flow_name, answer);
       return;
     }
-  if (!read_expires_in (response, flow_name, &store->expires_in, &error))
+  if (!read_expires_in (response, "expires_in", flow_name, &store->expires_in, &error) ||
+      !read_token_details (response, flow_name, &store->details, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -553,6 +609,8 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
   /* A refresh token only when the provider sent one: the old one is kept otherwise. */
   add_secret (store, FLOWS_SECRETS_REFRESH_TOKEN_KEY,
               flows_json_to_text (json_object_get_member (response, "refresh_token")));
+  /* Likewise the ID token, which OpenID Connect refresh replies may leave out (Core §12.2). */
+  add_secret (store, FLOWS_SECRETS_ID_TOKEN_KEY, flows_json_to_text (json_object_get_member (response, "id_token")));
   keep_sign_in_values (store, response);
   store->scope = flows_json_to_text (json_object_get_member (response, "scope"));
 
@@ -577,7 +635,8 @@ typedef struct
   guint            next_key;
 } SignOut;
 
-static const char * const token_keys[] = { FLOWS_SECRETS_ACCESS_TOKEN_KEY, FLOWS_SECRETS_REFRESH_TOKEN_KEY };
+static const char * const token_keys[] = { FLOWS_SECRETS_ACCESS_TOKEN_KEY, FLOWS_SECRETS_REFRESH_TOKEN_KEY,
+                                            FLOWS_SECRETS_ID_TOKEN_KEY };
 
 static void
 sign_out_free (SignOut *sign_out)
@@ -614,6 +673,8 @@ on_token_cleared (GObject      *source,
   flows_connection_set_signed_in (sign_out->connection, FALSE);
   flows_connection_set_token_expires_at (sign_out->connection, 0);
   flows_connection_set_scope (sign_out->connection, NULL);
+  flows_connection_set_token_type (sign_out->connection, NULL);
+  flows_connection_set_refresh_expires_at (sign_out->connection, 0);
   if (sign_out->library != NULL &&
       !flows_library_save_connection (sign_out->library, sign_out->connection, &error))
     {

@@ -12,6 +12,7 @@
 #include "flows-sandbox-client.h"
 #include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
+#include "flows-token-details.h"
 
 /* A sensitive value given as "-" is read from standard input, so that it never appears in the
  * process list or the shell history. One line; the line break is not part of the value. */
@@ -235,9 +236,145 @@ connection_list (FlowsCliInvocation *invocation)
   return FLOWS_CLI_EXIT_OK;
 }
 
+/* One token's decoded parts; a claim that is a time also as a date. */
+static void
+print_decoded_token (const char              *title,
+                     const FlowsTokenDecoded *decoded)
+{
+  /* Translators: the parts of a JSON Web Token */
+  const char *part_titles[] = { N_("header"), N_("claims") };
+  g_autofree char *form = NULL;
+  GPtrArray *parts[G_N_ELEMENTS (part_titles)];
+
+  if (decoded == NULL)
+    {
+      /* Translators: %s is "Access token" or "ID token" */
+      g_print (_("  %s: none in the keyring\n"), title);
+      return;
+    }
+  parts[0] = decoded->header;
+  parts[1] = decoded->claims;
+  form = flows_token_details_describe_form (decoded);
+  g_print ("  %s: %s\n", title, form);
+  for (guint p = 0; p < G_N_ELEMENTS (parts); p++)
+    {
+      if (parts[p] == NULL || parts[p]->len == 0)
+        continue;
+      /* Translators: "Access token header", "ID token claims"… */
+      g_print (_("  %s %s:\n"), title, _(part_titles[p]));
+      for (guint i = 0; i < parts[p]->len; i++)
+        {
+          FlowsTokenClaim *claim = g_ptr_array_index (parts[p], i);
+
+          if (claim->date != NULL)
+            g_print ("    %s: %s (%s)\n", claim->name, claim->value, claim->date);
+          else
+            g_print ("    %s: %s\n", claim->name, claim->value);
+        }
+    }
+}
+
+/* The token details (docs/ARCHITECTURE.md, "Token details"): never a token, only what it says. */
+static int
+print_token_details (FlowsApp        *app,
+                     FlowsConnection *connection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsTokenDetails) details = flows_token_details_load_sync (app, connection, NULL, &error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+
+  if (details == NULL)
+    return flows_cli_fail (_("the token details cannot be read: %s"), error->message);
+
+  g_print ("%s\n", _("Tokens:"));
+  if (!flows_connection_get_signed_in (connection))
+    g_print ("  %s\n", _("Not signed in."));
+  g_print (_("  Token type: %s\n"), *details->token_type != '\0' ? details->token_type : _("(not said)"));
+
+  if (details->expires_at != 0)
+    {
+      g_autofree char *date = flows_token_details_format_date (details->expires_at);
+      g_autofree char *countdown = flows_token_details_describe_expiry (details->expires_at, now);
+
+      g_print (_("  Access token expires: %s (%s)\n"), date, countdown);
+    }
+  else
+    g_print ("  %s\n", _("Access token expires: (not said)"));
+
+  if (details->refresh_token_held && details->refresh_expires_at != 0)
+    {
+      g_autofree char *date = flows_token_details_format_date (details->refresh_expires_at);
+      g_autofree char *countdown = flows_token_details_describe_expiry (details->refresh_expires_at, now);
+
+      g_print (_("  Refresh token: held, expires %s (%s)\n"), date, countdown);
+    }
+  else if (details->refresh_token_held)
+    g_print ("  %s\n", _("Refresh token: held (the provider did not say when it expires)"));
+  else
+    g_print ("  %s\n", _("Refresh token: none"));
+
+  g_print ("  %s\n", details->scopes_from_connection ? _("Scopes (asked: the connection’s Scopes value):")
+                                                      : _("Scopes (asked: the App’s default Scopes):"));
+  for (guint i = 0; i < details->scopes->len; i++)
+    {
+      FlowsTokenScope *scope = g_ptr_array_index (details->scopes, i);
+      const char *state;
+
+      if (scope->missing)
+        {
+          state = _("asked, NOT GRANTED");
+          g_ptr_array_add (missing, scope->name);
+        }
+      else if (scope->asked && scope->granted)
+        state = _("asked, granted");
+      else if (scope->asked)
+        state = _("asked");
+      else
+        state = _("granted, not asked");
+      g_print ("    %s: %s\n", scope->name, state);
+    }
+  if (details->scopes->len == 0)
+    g_print ("    %s\n", _("(none asked, none reported)"));
+  if (!details->scope_reported)
+    g_print ("  %s\n", _("The provider reported no scope: by RFC 6749 §5.1 it granted the scopes asked."));
+  if (missing->len > 0)
+    {
+      g_autofree char *list = NULL;
+
+      g_ptr_array_add (missing, NULL);
+      list = g_strjoinv (", ", (char **)missing->pdata);
+      g_print (_("  Missing scopes: %s\n"), list);
+    }
+
+  if (details->kept_values->len > 0)
+    g_print ("  %s\n", _("Kept from the token reply:"));
+  for (guint i = 0; i < details->kept_values->len; i++)
+    {
+      FlowsTokenKeptValue *kept = g_ptr_array_index (details->kept_values, i);
+
+      if (!kept->held)
+        g_print (_("    %s: (not received yet)\n"), kept->key);
+      else if (kept->sensitive)
+        g_print (_("    %s: %s (kept in the keyring)\n"), kept->key, FLOWS_TOKEN_DETAILS_HIDDEN_VALUE);
+      else
+        g_print ("    %s: %s\n", kept->key, kept->value);
+    }
+
+  print_decoded_token (_("Access token"), details->access_token);
+  print_decoded_token (_("ID token"), details->id_token);
+  return FLOWS_CLI_EXIT_OK;
+}
+
 static int
 connection_show (FlowsCliInvocation *invocation)
 {
+  gboolean tokens = FALSE;
+  const GOptionEntry entries[] = {
+    { "tokens", 0, 0, G_OPTION_ARG_NONE, &tokens,
+      N_("Show the token details: type, scopes granted and asked, expiry, and the claims of tokens that are JWTs (never a token itself)"), NULL },
+    { NULL }
+  };
   g_auto(GStrv) args = NULL;
   g_autoptr(FlowsLibrary) library = NULL;
   g_autofree char *status = NULL;
@@ -245,9 +382,9 @@ connection_show (FlowsCliInvocation *invocation)
   FlowsApp *app;
   GListModel *params;
 
-  if (!flows_cli_parse_options (invocation, _("ID"),
+  if (!flows_cli_parse_options (invocation, _("ID [--tokens]"),
                                 _("Shows a connection. Sensitive values are never printed: only whether the keyring holds one."),
-                                NULL, 1, 1, &args))
+                                entries, 1, 1, &args))
     return FLOWS_CLI_EXIT_USAGE;
   if (!(library = flows_cli_open_library (invocation)) ||
       !(connection = find_connection (library, args[0])))
@@ -294,6 +431,8 @@ connection_show (FlowsCliInvocation *invocation)
           g_print ("  %s: %s\n", key, value != NULL ? value : _("(not set)"));
         }
     }
+  if (tokens)
+    return print_token_details (app, connection);
   return FLOWS_CLI_EXIT_OK;
 }
 

@@ -14,10 +14,12 @@ struct _FlowsConnection
   char       *name;
   GHashTable *values;
   char       *scope;
+  char       *token_type;
   char       *needs_sign_in;
   char       *last_test_message;
   char       *sign_in_failure;
   gint64      token_expires_at;
+  gint64      refresh_expires_at;
   gint64      last_test_time;
   gint64      sign_in_failure_time;
   guint       last_test_status;
@@ -36,6 +38,8 @@ enum {
   PROP_SIGNED_IN,
   PROP_TOKEN_EXPIRES_AT,
   PROP_SCOPE,
+  PROP_TOKEN_TYPE,
+  PROP_REFRESH_EXPIRES_AT,
   PROP_NEEDS_SIGN_IN,
   PROP_LAST_TEST_TIME,
   PROP_LAST_TEST_PASSED,
@@ -65,6 +69,7 @@ flows_connection_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->values, g_hash_table_unref);
   g_clear_pointer (&self->scope, g_free);
+  g_clear_pointer (&self->token_type, g_free);
   g_clear_pointer (&self->needs_sign_in, g_free);
   g_clear_pointer (&self->last_test_message, g_free);
   g_clear_pointer (&self->sign_in_failure, g_free);
@@ -99,6 +104,12 @@ flows_connection_get_property (GObject    *object,
       break;
     case PROP_SCOPE:
       g_value_set_string (value, self->scope);
+      break;
+    case PROP_TOKEN_TYPE:
+      g_value_set_string (value, self->token_type);
+      break;
+    case PROP_REFRESH_EXPIRES_AT:
+      g_value_set_int64 (value, self->refresh_expires_at);
       break;
     case PROP_NEEDS_SIGN_IN:
       g_value_set_string (value, self->needs_sign_in);
@@ -157,6 +168,12 @@ flows_connection_set_property (GObject      *object,
     case PROP_SCOPE:
       flows_connection_set_scope (self, g_value_get_string (value));
       break;
+    case PROP_TOKEN_TYPE:
+      flows_connection_set_token_type (self, g_value_get_string (value));
+      break;
+    case PROP_REFRESH_EXPIRES_AT:
+      flows_connection_set_refresh_expires_at (self, g_value_get_int64 (value));
+      break;
     case PROP_NEEDS_SIGN_IN:
       flows_connection_set_needs_sign_in (self, g_value_get_string (value));
       break;
@@ -184,6 +201,9 @@ flows_connection_class_init (FlowsConnectionClass *klass)
   properties[PROP_TOKEN_EXPIRES_AT] =
     g_param_spec_int64 ("token-expires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_SCOPE] = g_param_spec_string ("scope", NULL, NULL, "", flags);
+  properties[PROP_TOKEN_TYPE] = g_param_spec_string ("token-type", NULL, NULL, "", flags);
+  properties[PROP_REFRESH_EXPIRES_AT] =
+    g_param_spec_int64 ("refresh-expires-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_NEEDS_SIGN_IN] = g_param_spec_string ("needs-sign-in", NULL, NULL, NULL, flags);
   /* The last test is set as a whole through flows_connection_set_last_test(). */
   properties[PROP_LAST_TEST_TIME] =
@@ -218,6 +238,7 @@ flows_connection_init (FlowsConnection *self)
 {
   self->name = g_strdup ("");
   self->scope = g_strdup ("");
+  self->token_type = g_strdup ("");
   self->last_test_message = g_strdup ("");
   self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
@@ -375,6 +396,45 @@ flows_connection_set_scope (FlowsConnection *self,
   g_free (self->scope);
   self->scope = g_strdup (scope);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCOPE]);
+}
+
+const char *
+flows_connection_get_token_type (FlowsConnection *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (self), NULL);
+  return self->token_type;
+}
+
+void
+flows_connection_set_token_type (FlowsConnection *self,
+                                 const char      *token_type)
+{
+  g_return_if_fail (FLOWS_IS_CONNECTION (self));
+  if (token_type == NULL)
+    token_type = "";
+  if (g_strcmp0 (self->token_type, token_type) == 0)
+    return;
+  g_free (self->token_type);
+  self->token_type = g_strdup (token_type);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_TYPE]);
+}
+
+gint64
+flows_connection_get_refresh_expires_at (FlowsConnection *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CONNECTION (self), 0);
+  return self->refresh_expires_at;
+}
+
+void
+flows_connection_set_refresh_expires_at (FlowsConnection *self,
+                                         gint64           unix_time)
+{
+  g_return_if_fail (FLOWS_IS_CONNECTION (self));
+  if (self->refresh_expires_at == unix_time)
+    return;
+  self->refresh_expires_at = unix_time;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_EXPIRES_AT]);
 }
 
 const char *

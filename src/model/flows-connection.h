@@ -41,6 +41,14 @@ void             flows_connection_set_token_expires_at  (FlowsConnection *self,
 const char      *flows_connection_get_scope             (FlowsConnection *self);
 void             flows_connection_set_scope             (FlowsConnection *self,
                                                          const char      *scope);
+/* What the token endpoint said of its tokens: the token_type ("" when unknown) and when the
+ * refresh token expires (unix seconds, 0 when the provider did not say). */
+const char      *flows_connection_get_token_type        (FlowsConnection *self);
+void             flows_connection_set_token_type        (FlowsConnection *self,
+                                                         const char      *token_type);
+gint64           flows_connection_get_refresh_expires_at (FlowsConnection *self);
+void             flows_connection_set_refresh_expires_at (FlowsConnection *self,
+                                                         gint64           unix_time);
 const char      *flows_connection_get_needs_sign_in     (FlowsConnection *self);
 void             flows_connection_set_needs_sign_in     (FlowsConnection *self,
                                                          const char      *reason);

@@ -72,14 +72,17 @@ new_private_flow (const char    *name,
   return flow;
 }
 
-/* Step 2 and Step 3 return the same fields, read from the provider's token response. */
+/* Step 2 and Step 3 return the same fields, read from the provider's token response
+ * (docs/ARCHITECTURE.md, "Flow roles"). */
 #define TOKEN_RESPONSE_FIELDS(stage) \
   "{'fields':[" \
   "{'name':'access_token','value':'<" stage ".body.access_token>','mode':'fixed'}," \
   "{'name':'refresh_token','value':'<" stage ".body.refresh_token>','mode':'fixed','optional':true}," \
   "{'name':'expires_in','value':'<" stage ".body.expires_in>','mode':'fixed','optional':true}," \
   "{'name':'token_type','value':'<" stage ".body.token_type>','mode':'fixed','optional':true}," \
-  "{'name':'scope','value':'<" stage ".body.scope>','mode':'fixed','optional':true}]}"
+  "{'name':'scope','value':'<" stage ".body.scope>','mode':'fixed','optional':true}," \
+  "{'name':'refresh_token_expires_in','value':'<" stage ".body.refresh_token_expires_in>','mode':'fixed','optional':true}," \
+  "{'name':'id_token','value':'<" stage ".body.id_token>','mode':'fixed','optional':true}]}"
 
 static FlowsFlow *
 create_authorize_flow (void)

@@ -975,20 +975,24 @@ flows_document_connection_from_json (const char  *text,
 
   if (oauth != NULL)
     {
-      const char *scope, *needs_sign_in;
+      const char *scope, *token_type, *needs_sign_in;
       gboolean signed_in;
-      double expires_at;
+      double expires_at, refresh_expires_at;
       JsonObject *failure;
 
       if (!read_boolean (&reader, oauth, "$.oauth", "signedIn", &signed_in) ||
           !read_number (&reader, oauth, "$.oauth", "expiresAt", FALSE, &expires_at) ||
           !read_string (&reader, oauth, "$.oauth", "scope", FALSE, "", &scope) ||
+          !read_string (&reader, oauth, "$.oauth", "tokenType", FALSE, "", &token_type) ||
+          !read_number (&reader, oauth, "$.oauth", "refreshExpiresAt", FALSE, &refresh_expires_at) ||
           !read_string (&reader, oauth, "$.oauth", "needsSignIn", FALSE, NULL, &needs_sign_in) ||
           !read_object (&reader, oauth, "$.oauth", "signInFailure", &failure))
         goto failed;
       flows_connection_set_signed_in (connection, signed_in);
       flows_connection_set_token_expires_at (connection, to_int64 (expires_at));
       flows_connection_set_scope (connection, scope);
+      flows_connection_set_token_type (connection, token_type);
+      flows_connection_set_refresh_expires_at (connection, to_int64 (refresh_expires_at));
       flows_connection_set_needs_sign_in (connection, needs_sign_in);
 
       /* Optional, so that files written before sign-in failures were kept still load as they
@@ -1235,6 +1239,11 @@ flows_document_connection_to_json (FlowsConnection  *connection,
   json_object_set_boolean_member (oauth, "signedIn", flows_connection_get_signed_in (connection));
   json_object_set_int_member (oauth, "expiresAt", flows_connection_get_token_expires_at (connection));
   json_object_set_string_member (oauth, "scope", flows_connection_get_scope (connection));
+  /* Written only when the provider said them, as files without them mean "not said". */
+  if (*flows_connection_get_token_type (connection) != '\0')
+    json_object_set_string_member (oauth, "tokenType", flows_connection_get_token_type (connection));
+  if (flows_connection_get_refresh_expires_at (connection) != 0)
+    json_object_set_int_member (oauth, "refreshExpiresAt", flows_connection_get_refresh_expires_at (connection));
   if (needs_sign_in != NULL)
     json_object_set_string_member (oauth, "needsSignIn", needs_sign_in);
   if (flows_connection_get_sign_in_failure (connection) != NULL)

@@ -3,7 +3,7 @@
  *
  * Sensitive parameter values and OAuth tokens are stored with libsecret in the default
  * collection, one item per (app, connection, key), where key is a parameter key or
- * "oauth:access_token" / "oauth:refresh_token". Nothing here ever falls back to another store:
+ * "oauth:access_token" / "oauth:refresh_token" / "oauth:id_token". Nothing here ever falls back to another store:
  * without a Secret Service, saving fails with FLOWS_SECRETS_ERROR_UNAVAILABLE. Values never
  * appear in messages or logs.
  *
@@ -34,6 +34,8 @@ typedef enum {
 /* The keys of an OAuth connection's tokens (docs/ARCHITECTURE.md, "Secret Service schema"). */
 #define FLOWS_SECRETS_ACCESS_TOKEN_KEY  "oauth:access_token"
 #define FLOWS_SECRETS_REFRESH_TOKEN_KEY "oauth:refresh_token"
+/* The OpenID Connect ID token, for the token details only. */
+#define FLOWS_SECRETS_ID_TOKEN_KEY      "oauth:id_token"
 
 GQuark              flows_secrets_error_quark           (void);
 

@@ -793,3 +793,26 @@ test_closed_port (void)
   g_assert_no_error (error);
   return port;
 }
+
+char *
+test_base64url (const char *text)
+{
+  char *encoded = g_base64_encode ((const guchar *)text, strlen (text));
+
+  encoded[strcspn (encoded, "=")] = '\0';
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  return encoded;
+}
+
+char *
+test_jwt_new (const char *header,
+              const char *claims,
+              const char *signature)
+{
+  g_autofree char *encoded_header = test_base64url (header);
+  g_autofree char *encoded_claims = test_base64url (claims);
+  g_autofree char *encoded_signature = test_base64url (signature);
+
+  return g_strjoin (".", encoded_header, encoded_claims, encoded_signature, NULL);
+}

@@ -185,4 +185,12 @@ char        *test_json_compact        (JsonNode        *node);
 /* A free port: bound, then closed again, so that connecting to it is refused. */
 guint        test_closed_port         (void);
 
+/* Base64url without padding (RFC 4648 §5), written here rather than taken from the code under
+ * test, so that a bug there cannot make both sides agree. */
+char        *test_base64url           (const char      *text);
+/* A compact JWS from the JSON texts of its header and claims and the text of its signature. */
+char        *test_jwt_new             (const char      *header,
+                                       const char      *claims,
+                                       const char      *signature);
+
 G_END_DECLS

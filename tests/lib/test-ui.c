@@ -182,6 +182,61 @@ collect_labels (GtkWidget *root,
     collect_labels (child, text);
 }
 
+/* The accessible @property of @widget as text, or NULL when it has none: GTK 4.8 has no getter,
+ * but its test helper returns the value whenever it differs from the one asked about. */
+static char *
+accessible_text (GtkWidget             *widget,
+                 GtkAccessibleProperty  property)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), property))
+    return NULL;
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), property, "");
+}
+
+static void
+collect_all_text (GtkWidget *widget,
+                  GString   *text)
+{
+  const char *shown[4] = { NULL };
+  char *said[2] = {
+    accessible_text (widget, GTK_ACCESSIBLE_PROPERTY_LABEL),
+    accessible_text (widget, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION),
+  };
+
+  if (GTK_IS_LABEL (widget))
+    shown[0] = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_EDITABLE (widget))
+    shown[0] = gtk_editable_get_text (GTK_EDITABLE (widget));
+  else if (GTK_IS_WINDOW (widget))
+    shown[0] = gtk_window_get_title (GTK_WINDOW (widget));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    shown[1] = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (ADW_IS_ACTION_ROW (widget))
+    shown[2] = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  shown[3] = gtk_widget_get_tooltip_text (widget);
+
+  for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
+    if (shown[i] != NULL)
+      g_string_append_printf (text, "%s\n", shown[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (said); i++)
+    {
+      if (said[i] != NULL)
+        g_string_append_printf (text, "%s\n", said[i]);
+      g_free (said[i]);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_all_text (child, text);
+}
+
+char *
+test_widget_all_text (GtkWidget *root)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_all_text (root, text);
+  return g_string_free (text, FALSE);
+}
+
 char *
 test_widget_text (GtkWidget *root)
 {

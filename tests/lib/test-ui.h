@@ -51,6 +51,10 @@ GtkWidget *test_find_widget_of_type (GtkWidget      *root,
 GtkWindow *test_find_toplevel       (GType           type);
 /* The text of every label below @root, depth first, one a line. */
 char      *test_widget_text         (GtkWidget      *root);
+/* Every text @root and the widgets below it show or say: labels, editable texts, tooltips,
+ * window and row titles and subtitles, and the accessible labels and descriptions that screen
+ * readers read; one a line. For audits of what must never be shown. */
+char      *test_widget_all_text     (GtkWidget      *root);
 
 /* Saves what @widget draws (GTK's own rendering of it) as a PNG at @path. */
 gboolean   test_save_snapshot       (GtkWidget      *widget,

@@ -24,10 +24,13 @@
 #include "flows-app-templates.h"
 #include "flows-connection-editor.h"
 #include "flows-connections-page.h"
+#include "flows-oauth.h"
 #include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
 #include "flows-sign-in-window.h"
 #include "flows-test-result.h"
+#include "flows-token-details.h"
+#include "flows-token-details-dialog.h"
 #include "flows-token-refresher.h"
 #include "runner-helpers.h"
 #include "test-files.h"
@@ -803,6 +806,289 @@ test_oauth_sign_in_and_test (Fixture       *fixture,
   flows_sandbox_provider_stop (provider);
 }
 
+/* Token details ----------------------------------------------------------------------------- */
+
+#define TOKEN_SIGNATURE "signature-of-the-provider-never-shown"
+
+typedef struct
+{
+  char *access_token;
+  char *id_token;
+  char *refresh_token;
+} ProviderTokens;
+
+/* The provider's token endpoint: JWT access and ID tokens, one scope of those asked left out,
+ * and the refresh token's lifetime (as GitHub says it). */
+static void
+on_token_request (TestServer        *server,
+                  SoupServerMessage *msg,
+                  TestRequest       *request,
+                  gpointer           user_data)
+{
+  ProviderTokens *tokens = user_data;
+  g_autofree char *body = g_strdup_printf ("{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":3600,"
+                                           "\"scope\":\"openid read\",\"refresh_token\":\"%s\","
+                                           "\"refresh_token_expires_in\":15897600,\"id_token\":\"%s\"}",
+                                           tokens->access_token, tokens->refresh_token, tokens->id_token);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static gboolean
+details_shown (gpointer user_data)
+{
+  FlowsTokenDetailsDialog *dialog = user_data;
+  GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_STACK);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "details") == 0;
+}
+
+static GtkLabel *
+countdown_label (FlowsTokenDetailsDialog *dialog)
+{
+  GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_STACK);
+
+  return GTK_LABEL (test_get_widget (gtk_stack_get_visible_child (GTK_STACK (stack)), has_class, "token-countdown"));
+}
+
+typedef struct
+{
+  FlowsTokenDetailsDialog *dialog;
+  char                    *before;
+} CountdownWait;
+
+static gboolean
+countdown_changed (gpointer user_data)
+{
+  CountdownWait *wait = user_data;
+
+  return g_strcmp0 (gtk_label_get_text (countdown_label (wait->dialog)), wait->before) != 0;
+}
+
+static gboolean
+countdown_expired (gpointer user_data)
+{
+  return details_shown (user_data) &&
+         g_str_has_prefix (gtk_label_get_text (countdown_label (user_data)), "expired ");
+}
+
+/* Signs in through the unchanged Step 2 against the test's token endpoint and opens the Token
+ * Details: a countdown that moves, the scope asked and not granted marked as missing in words,
+ * the claims of both JWTs, and none of the tokens in any text, tooltip or accessible name of
+ * the window. The row menu and Alt+Return open it. */
+static void
+test_token_details (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Token Provider", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_autofree char *id = flows_new_id ();
+  g_autoptr(FlowsConnection) connection = flows_connection_new (id, flows_app_get_id (app), "Debugging");
+  g_autofree char *token_url = test_server_url (fixture->server, "/token");
+  g_autofree char *signature = test_base64url (TOKEN_SIGNATURE);
+  ProviderTokens tokens = {
+    test_jwt_new ("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"key-7\"}",
+                  "{\"iss\":\"https://id.example.test\",\"sub\":\"ada\",\"aud\":\"https://api.example.test\","
+                  "\"scp\":[\"openid\",\"read\"],\"exp\":4102444800,\"iat\":1700000000,\"client_id\":\"flows\"}",
+                  TOKEN_SIGNATURE),
+    test_jwt_new ("{\"alg\":\"ES256\",\"kid\":\"id-key\"}",
+                  "{\"iss\":\"https://id.example.test\",\"sub\":\"ada\",\"aud\":\"flows\",\"email\":\"ada@example.test\","
+                  "\"name\":\"Ada Lovelace\",\"nbf\":1700000000}",
+                  TOKEN_SIGNATURE),
+    g_strdup_printf ("rt-%s", id),
+  };
+  g_autoptr(GHashTable) inputs = test_inputs_new ("code", "the-code", "state", "the-state", NULL);
+  g_autoptr(GHashTable) builtins = test_inputs_new ("CodeVerifier", "the-verifier", NULL);
+  g_auto(TestAsync) exchange = { NULL };
+  g_autoptr(FlowsRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(TestAsync) store = { NULL };
+  FlowsTokenDetailsDialog *dialog;
+  g_autofree char *text = NULL;
+  g_autofree char *all_text = NULL;
+  GtkWidget *missing_row, *row, *menu_button;
+  CountdownWait wait = { NULL, NULL };
+  GtkEventController *shortcuts = NULL;
+  g_autoptr(GtkShortcut) shortcut = NULL;
+  char *stored;
+
+  if (!test_need_display () || !test_need_keyring ())
+    return;
+
+  test_server_handle (fixture->server, "/token", on_token_request, &tokens);
+  /* Values kept from a token reply, one sensitive. */
+  test_app_add_param (app, "InstanceURL", FALSE, NULL);
+  test_app_add_param (app, "TeamToken", TRUE, NULL);
+  flows_param_set_from_sign_in (flows_app_find_param (app, "InstanceURL"), TRUE);
+  flows_param_set_from_sign_in (flows_app_find_param (app, "TeamToken"), TRUE);
+  flows_connection_set_value (connection, "InstanceURL", "https://eu.example.test");
+  flows_connection_set_value (connection, "TokenURL", token_url);
+  flows_connection_set_value (connection, "ClientID", "flows");
+  flows_connection_set_value (connection, "Scopes", "openid read write");
+  g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
+  g_assert_true (flows_library_add_connection (fixture->host.library, connection, &error));
+  g_assert_no_error (error);
+  g_assert_true (flows_secrets_store_sync (flows_app_get_id (app), id, "ClientSecret", "client-secret-1", NULL, &error));
+  g_assert_true (flows_secrets_store_sync (flows_app_get_id (app), id, "TeamToken", "team-token-never-shown", NULL, &error));
+  g_assert_no_error (error);
+
+  /* Step 2 as signing in runs it, and the tokens stored as signing in stores them. */
+  flows_runner_run_async (fixture->runner, app, flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE),
+                          inputs, connection, builtins, NULL, test_async_ready, &exchange);
+  run = flows_runner_run_finish (fixture->runner, test_async_wait (&exchange, WAIT_MS), &error);
+  g_assert_no_error (error);
+  test_assert_succeeded (run);
+  flows_oauth_store_tokens_async (app, connection, fixture->host.library, run, NULL, test_async_ready, &store);
+  stored = flows_oauth_store_tokens_finish (test_async_wait (&store, WAIT_MS), &error);
+  g_assert_no_error (error);
+  flows_secrets_free (stored);
+  g_assert_cmpstr (flows_connection_get_token_type (connection), ==, "Bearer");
+  g_assert_cmpint (flows_connection_get_refresh_expires_at (connection), >, g_get_real_time () / G_USEC_PER_SEC);
+  stored = flows_secrets_lookup_sync (flows_app_get_id (app), id, FLOWS_SECRETS_ID_TOKEN_KEY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, tokens.id_token);
+  flows_secrets_free (stored);
+
+  flows_connections_page_set_app (fixture->page, app);
+  test_wait_idle ();
+
+  /* The row menu offers it, once signed in. */
+  row = test_get_widget (GTK_WIDGET (fixture->page), test_is_row_titled, "Debugging");
+  menu_button = test_find_widget_of_type (row, GTK_TYPE_MENU_BUTTON);
+  {
+    GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+    GMenuModel *section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+    gboolean found = FALSE;
+
+    for (int i = 0; i < g_menu_model_get_n_items (section); i++)
+      {
+        g_autofree char *action = NULL;
+
+        g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+        found |= g_strcmp0 (action, "connection.token-details") == 0;
+      }
+    g_object_unref (section);
+    g_assert_true (found);
+  }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connection.token-details", "s", id));
+  test_wait_idle ();
+  dialog = FLOWS_TOKEN_DETAILS_DIALOG (test_find_toplevel (FLOWS_TYPE_TOKEN_DETAILS_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == fixture->host.window);
+  test_wait_for (details_shown, dialog, WAIT_MS);
+  test_wait_idle ();
+
+  text = test_widget_text (GTK_WIDGET (dialog));
+  test_assert_contains (text, "Token type\n\nBearer\n");
+  test_assert_contains (text, "JWT, signed with RS256 (not verified here)");
+  test_assert_contains (text, "JWT, signed with ES256 (not verified here)");
+  test_assert_contains (text, "Asked: the connection’s Scopes value.");
+  /* Decoded claims of both tokens, times also as dates. */
+  test_assert_contains (text, "client_id\n\nflows\n");
+  test_assert_contains (text, "scp\n\n[\"openid\",\"read\"]\n");
+  test_assert_contains (text, "email\n\nada@example.test\n");
+  test_assert_contains (text, "name\n\nAda Lovelace\n");
+  test_assert_contains (text, "kid\n\nid-key\n");
+  test_assert_contains (text, "InstanceURL\nInstanceURL\nhttps://eu.example.test\n");
+  test_assert_contains (text, "TeamToken\nTeamToken\n•••••• (kept in the keyring)\n");
+  {
+    g_autofree char *date = flows_token_details_format_date (4102444800);
+    g_autofree char *exp = g_strdup_printf ("exp\n%s\n4102444800\n", date);
+    test_assert_contains (text, exp);
+  }
+
+  /* The scope asked and not granted: marked by a style class, and said in words. */
+  missing_row = test_get_widget (GTK_WIDGET (dialog), has_class, "token-scope-missing");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (missing_row)), ==, "write");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (missing_row)), ==, "Asked, not granted");
+  test_assert_contains (test_widget_text (missing_row), "Missing");
+  g_assert_null (test_find_widget (test_get_widget (GTK_WIDGET (dialog), test_is_row_titled, "read"),
+                                   has_class, "token-scope-missing"));
+
+  /* The countdown moves, once a second. */
+  wait.dialog = dialog;
+  wait.before = g_strdup (gtk_label_get_text (countdown_label (dialog)));
+  g_assert_true (g_str_has_prefix (wait.before, "in "));
+  test_wait_for (countdown_changed, &wait, WAIT_MS);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (countdown_label (dialog)), "in "));
+  g_free (wait.before);
+  save_screenshot (GTK_WINDOW (dialog), "token-details.png");
+  if (g_getenv ("FLOWS_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (dialog), GTK_TYPE_STACK);
+      GtkWidget *scrolled = test_find_widget_of_type (gtk_stack_get_visible_child (GTK_STACK (stack)), GTK_TYPE_SCROLLED_WINDOW);
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+      /* The decoded claims, further down. */
+      gtk_adjustment_set_value (adjustment, 760);
+      save_screenshot (GTK_WINDOW (dialog), "token-details-claims.png");
+      gtk_adjustment_set_value (adjustment, 0);
+    }
+
+  /* No token, no signature, anywhere a person or a screen reader could read it. */
+  all_text = test_widget_all_text (GTK_WIDGET (dialog));
+  {
+    g_auto(GStrv) access_parts = g_strsplit (tokens.access_token, ".", -1);
+    g_auto(GStrv) id_parts = g_strsplit (tokens.id_token, ".", -1);
+    const char *secrets[] = { tokens.access_token, tokens.id_token, tokens.refresh_token, signature, "team-token-never-shown",
+                              access_parts[0], access_parts[1], id_parts[0], id_parts[1], TOKEN_SIGNATURE };
+
+    test_assert_contains (all_text, "Copy the value of “sub”");
+    for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+      g_assert_null (strstr (all_text, secrets[i]));
+  }
+  g_assert_false (test_tree_contains (fixture->host.data_dir, tokens.access_token));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, tokens.id_token));
+  g_assert_false (test_tree_contains (fixture->host.data_dir, tokens.refresh_token));
+
+  /* Once the access token has expired, the countdown says how long ago. */
+  flows_connection_set_token_expires_at (connection, g_get_real_time () / G_USEC_PER_SEC - 180);
+  test_wait_for (countdown_expired, dialog, WAIT_MS);
+  g_assert_cmpstr (gtk_label_get_text (countdown_label (dialog)), ==, "expired 3 min ago");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (countdown_label (dialog)), "error"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_idle ();
+
+  /* Alt+Return on the row: its shortcut opens the same window. */
+  for (guint i = 0; shortcut == NULL; i++)
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      g_assert_nonnull (controller);
+      if (GTK_IS_SHORTCUT_CONTROLLER (controller))
+        {
+          shortcuts = GTK_EVENT_CONTROLLER (controller);
+          shortcut = g_list_model_get_item (G_LIST_MODEL (shortcuts), 0);
+        }
+    }
+  {
+    g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+    g_assert_cmpstr (trigger, ==, "<Alt>Return");
+  }
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, row, gtk_shortcut_get_arguments (shortcut)));
+  test_wait_idle ();
+  dialog = FLOWS_TOKEN_DETAILS_DIALOG (test_find_toplevel (FLOWS_TYPE_TOKEN_DETAILS_DIALOG));
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_idle ();
+
+  /* Signing out takes the ID token with the others. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "connection.sign-out", "s", id));
+  test_wait_for (signed_out, connection, WAIT_MS);
+  stored = flows_secrets_lookup_sync (flows_app_get_id (app), id, FLOWS_SECRETS_ID_TOKEN_KEY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+  g_assert_cmpstr (flows_connection_get_token_type (connection), ==, "");
+
+  test_clear_connection_secrets (flows_app_get_id (app), id);
+  g_free (tokens.access_token);
+  g_free (tokens.id_token);
+  g_free (tokens.refresh_token);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -818,6 +1104,7 @@ main (int    argc,
   ADD ("/connections-page/delete", test_delete);
   ADD ("/connections-page/oauth-status", test_oauth_status);
   ADD ("/connections-page/oauth-sign-in-and-test", test_oauth_sign_in_and_test);
+  ADD ("/connections-page/token-details", test_token_details);
 #undef ADD
 
   return g_test_run ();

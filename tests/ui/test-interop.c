@@ -4,12 +4,16 @@
  * The provider runs as `node tests/interop/provider.mjs --port 0 --redirect-uri … --watch-stdin`
  * (it ends when this program's pipe to its stdin closes, even after a crash). The App is the
  * UNCHANGED OAuth template; its connection names the provider's endpoints, its client (which
- * must use PKCE S256 and client_secret_post) and the scopes "openid profile offline_access". The
+ * must use PKCE S256 and client_secret_post) and the scopes "openid profile offline_access
+ * api:read", the last one a scope the provider does not know and so never grants. The
  * test signs in through the provider's own login and consent pages in the real sign-in window,
  * filling them with JavaScript, then runs the unchanged Connection Test against the userinfo
  * endpoint, refreshes with the unchanged Step 3 (the provider rotates refresh tokens and revokes
- * everything when an old one comes back), and finally checks that no token and no client secret
- * is in any file of the data directory or in any trace.
+ * everything when an old one comes back), shows the token details (the window and flows-cli:
+ * the scope not granted flagged, the ID token's claims decoded; the provider's access tokens
+ * are opaque here, see provider.mjs) and finally checks that no token and no client secret is in
+ * any file of the data directory, in any trace, in any text of the Token Details window or in
+ * flows-cli's output.
  *
  * With FLOWS_SCREENSHOT_DIR set, the sign-in window on the provider's login page is saved there
  * as sign-in.png.
@@ -28,12 +32,17 @@
 #include "flows-oauth.h"
 #include "flows-run.h"
 #include "flows-secrets.h"
+#include "flows-token-details.h"
+#include "flows-token-details-dialog.h"
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
+#include "test-cli.h"
 #include "test-files.h"
 
 #define CLIENT_ID "flows-studio-interop"
-#define SCOPES "openid profile offline_access"
+#define SCOPES "openid profile offline_access " UNGRANTED_SCOPE
+/* A scope oidc-provider does not know: it leaves it out of what it grants. */
+#define UNGRANTED_SCOPE "api:read"
 #define LOGIN "alice"
 #define PROVIDER_START_TIMEOUT_MS 60000
 
@@ -407,6 +416,145 @@ test_second_sign_in_logs_in_again (void)
   sign_in_drive_clear (&drive);
 }
 
+static const char *
+claim_value (GPtrArray  *claims,
+             const char *name)
+{
+  for (guint i = 0; i < claims->len; i++)
+    {
+      FlowsTokenClaim *claim = g_ptr_array_index (claims, i);
+
+      if (g_str_equal (claim->name, name))
+        return claim->value;
+    }
+  return NULL;
+}
+
+static FlowsTokenScope *
+find_scope (FlowsTokenDetails *details,
+            const char        *name)
+{
+  for (guint i = 0; i < details->scopes->len; i++)
+    if (g_str_equal (((FlowsTokenScope *)g_ptr_array_index (details->scopes, i))->name, name))
+      return g_ptr_array_index (details->scopes, i);
+  return NULL;
+}
+
+static gboolean
+details_shown (gpointer user_data)
+{
+  GtkWidget *stack = test_find_widget_of_type (GTK_WIDGET (user_data), GTK_TYPE_STACK);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (stack)), "details") == 0;
+}
+
+/* Asserts that none of the tokens in the keyring, nor the parts of the ID token, is in @text. */
+static void
+assert_no_token (const char *what,
+                 const char *text)
+{
+  g_autofree char *id_token = stored_token (FLOWS_SECRETS_ID_TOKEN_KEY);
+  g_auto(GStrv) parts = g_strsplit (id_token, ".", -1);
+  g_autoptr(GPtrArray) secrets = g_ptr_array_new ();
+
+  for (guint i = 0; i < interop.secrets->len; i++)
+    g_ptr_array_add (secrets, g_ptr_array_index (interop.secrets, i));
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (strlen (parts[i]) >= 8)
+      g_ptr_array_add (secrets, parts[i]);
+  g_ptr_array_add (secrets, NULL);
+  audit_text (what, text, (const char * const *)secrets->pdata);
+}
+
+/* The token details of the signed-in connection, read back from oidc-provider's real tokens: its
+ * ID token is a JWT, whose claims are decoded; its access tokens are opaque (provider.mjs turns
+ * resource indicators off, so it issues no JWT access token), which the details say; the scope
+ * it did not grant is flagged. The window and flows-cli show it, and no token. */
+static void
+test_token_details (void)
+{
+  g_autoptr(FlowsTokenDetails) details = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id_token = NULL;
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(TestCli) cli = NULL;
+  FlowsTokenDetailsDialog *dialog;
+  FlowsTokenScope *scope;
+  const char *exp;
+
+  if (!need_provider (TRUE))
+    return;
+
+  access_token = stored_token (FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+  refresh_token = stored_token (FLOWS_SECRETS_REFRESH_TOKEN_KEY);
+  id_token = stored_token (FLOWS_SECRETS_ID_TOKEN_KEY);
+  g_assert_nonnull (id_token);
+  g_test_message ("granted scope: “%s”; token type: “%s”",
+                  flows_connection_get_scope (interop.oauth_app->connection),
+                  flows_connection_get_token_type (interop.oauth_app->connection));
+
+  details = flows_token_details_load_sync (interop.oauth_app->app, interop.oauth_app->connection, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (details->token_type, ==, "Bearer");
+  g_assert_true (details->refresh_token_held);
+  g_assert_true (details->scope_reported);
+  g_assert_true (details->scopes_from_connection);
+  scope = find_scope (details, "openid");
+  g_assert_true (scope->asked && scope->granted && !scope->missing);
+  scope = find_scope (details, UNGRANTED_SCOPE);
+  g_assert_nonnull (scope);
+  g_assert_true (scope->asked);
+  g_assert_false (scope->granted);
+  g_assert_true (scope->missing);
+  /* And offline_access, which oidc-provider leaves out of the scope it reports (see
+   * provider.mjs): the details show what the provider said, whatever it did with the grant. */
+  scope = find_scope (details, "offline_access");
+  g_assert_true (scope->asked && !scope->granted && scope->missing);
+
+  g_assert_cmpint (details->access_token->form, ==, FLOWS_JWT_OPAQUE);
+  g_assert_cmpint (details->id_token->form, ==, FLOWS_JWT_SIGNED);
+  g_assert_cmpstr (claim_value (details->id_token->header, "alg"), ==, "RS256");
+  g_assert_cmpstr (claim_value (details->id_token->header, "kid"), ==, "interop");
+  g_assert_cmpstr (claim_value (details->id_token->claims, "iss"), ==, interop.issuer);
+  g_assert_cmpstr (claim_value (details->id_token->claims, "sub"), ==, LOGIN);
+  g_assert_cmpstr (claim_value (details->id_token->claims, "aud"), ==, CLIENT_ID);
+  exp = claim_value (details->id_token->claims, "exp");
+  g_assert_nonnull (exp);
+  g_assert_nonnull (claim_value (details->id_token->claims, "iat"));
+
+  /* The window. */
+  dialog = flows_token_details_dialog_new (NULL, interop.oauth_app->app, interop.oauth_app->connection);
+  test_window_show (GTK_WINDOW (dialog));
+  test_wait_for (details_shown, dialog, SIGN_IN_TIMEOUT_MS);
+  test_wait_idle ();
+  text = test_widget_text (GTK_WIDGET (dialog));
+  test_assert_contains (text, "Opaque: not a JWT, only the provider can read it");
+  test_assert_contains (text, "JWT, signed with RS256 (not verified here)");
+  test_assert_contains (text, UNGRANTED_SCOPE "\nAsked, not granted\nMissing\n");
+  test_assert_contains (text, "sub\n\n" LOGIN "\n");
+  test_assert_contains (text, interop.issuer);
+  assert_no_token ("the Token Details window", text);
+  g_clear_pointer (&text, g_free);
+  text = test_widget_all_text (GTK_WIDGET (dialog));
+  assert_no_token ("the Token Details window's tooltips and accessible names", text);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  test_wait_idle ();
+
+  /* flows-cli. */
+  cli = test_cli_exec ((const char * const []) { "connection", "show", flows_connection_get_id (interop.oauth_app->connection),
+                                                 "--tokens", "--data-dir", interop.oauth_app->data_dir, NULL },
+                       NULL, NULL, SIGN_IN_TIMEOUT_MS);
+  g_assert_cmpint (cli->status, ==, 0);
+  test_assert_contains (cli->out, "    " UNGRANTED_SCOPE ": asked, NOT GRANTED\n");
+  test_assert_contains (cli->out, "  Access token: Opaque: not a JWT, only the provider can read it\n");
+  test_assert_contains (cli->out, "  ID token claims:\n");
+  test_assert_contains (cli->out, "    sub: " LOGIN "\n");
+  assert_no_token ("flows-cli’s output", cli->out);
+  assert_no_token ("flows-cli’s errors", cli->err);
+}
+
 static void
 test_secrets_audit (void)
 {
@@ -478,6 +626,7 @@ main (int   argc,
   g_test_add_func ("/interop/refresh", test_refresh);
   g_test_add_func ("/interop/step3-trace", test_step3_trace);
   g_test_add_func ("/interop/second-sign-in-logs-in-again", test_second_sign_in_logs_in_again);
+  g_test_add_func ("/interop/token-details", test_token_details);
   g_test_add_func ("/interop/secrets-audit", test_secrets_audit);
   g_test_add_func ("/interop/provider-stops", test_provider_stops);
 

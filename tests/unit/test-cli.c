@@ -973,6 +973,88 @@ test_connection_show (void)
   test_remove_tree (dir);
 }
 
+/* --tokens: the token details of a signed-in connection, with a JWT access token and an opaque
+ * ID token that is not one; a scope asked and not granted is flagged; no token, no signature
+ * and no part of them is printed. */
+static void
+test_connection_show_tokens (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(FlowsLibrary) library = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *header = test_base64url ("{\"alg\":\"ES256\",\"kid\":\"key-1\"}");
+  g_autofree char *claims = test_base64url ("{\"iss\":\"https://id.example\",\"sub\":\"user-42\",\"exp\":1893456000,"
+                                       "\"scp\":[\"read\"],\"custom\":{\"a\":1}}");
+  g_autofree char *signature = test_base64url ("the-signature-must-never-show");
+  g_autofree char *access_token = g_strjoin (".", header, claims, signature, NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *refresh_token = g_strconcat ("refresh-", uuid, NULL);
+  g_autoptr(TestCli) run = NULL;
+  g_autoptr(TestCli) plain = NULL;
+
+  if (!test_need_keyring ())
+    return;
+
+  library = test_library_new_temp (TEMP_DIR, &dir);
+  app = test_library_add_template (library, "Token API", FLOWS_CONNECTION_TYPE_OAUTH);
+  /* A value kept from the token reply, sensitive: only said to be held. */
+  test_app_add_param (app, "TeamToken", TRUE, NULL);
+  flows_param_set_from_sign_in (flows_app_find_param (app, "TeamToken"), TRUE);
+  g_assert_true (flows_library_save_app (library, app, &error));
+  g_assert_no_error (error);
+  connection = flows_connection_new (uuid, flows_app_get_id (app), "Signed In");
+  flows_connection_set_value (connection, "Scopes", "read write");
+  flows_connection_set_signed_in (connection, TRUE);
+  flows_connection_set_scope (connection, "read");
+  flows_connection_set_token_type (connection, "DPoP");
+  flows_connection_set_token_expires_at (connection, g_get_real_time () / G_USEC_PER_SEC + 3000);
+  g_assert_true (flows_library_add_connection (library, connection, &error));
+  g_assert_no_error (error);
+  flows_secrets_store_sync (flows_app_get_id (app), uuid, FLOWS_SECRETS_ACCESS_TOKEN_KEY, access_token, NULL, &error);
+  g_assert_no_error (error);
+  flows_secrets_store_sync (flows_app_get_id (app), uuid, FLOWS_SECRETS_REFRESH_TOKEN_KEY, refresh_token, NULL, &error);
+  g_assert_no_error (error);
+  flows_secrets_store_sync (flows_app_get_id (app), uuid, "TeamToken", "team-token-never-printed", NULL, &error);
+  g_assert_no_error (error);
+
+  run = CLI ("connection", "show", uuid, "--tokens", "--data-dir", dir);
+  assert_status (run, 0);
+  g_assert_cmpstr (run->err, ==, "");
+  test_assert_contains (run->out, "Tokens:\n  Token type: DPoP\n  Access token expires: ");
+  /* A countdown, whatever second this runs at. */
+  test_assert_contains (run->out, " (in ");
+  test_assert_contains (run->out, " min ");
+  test_assert_contains (run->out, "  Refresh token: held (the provider did not say when it expires)\n");
+  test_assert_contains (run->out, "  Scopes (asked: the connection’s Scopes value):\n"
+                                  "    read: asked, granted\n"
+                                  "    write: asked, NOT GRANTED\n"
+                                  "  Missing scopes: write\n");
+  test_assert_contains (run->out, "  Access token: JWT, signed with ES256 (not verified here)\n"
+                                  "  Access token header:\n    alg: ES256\n    kid: key-1\n"
+                                  "  Access token claims:\n    iss: https://id.example\n    sub: user-42\n"
+                                  "    scp: [\"read\"]\n    exp: 1893456000 (");
+  test_assert_contains (run->out, "    custom: {\"a\":1}\n");
+  test_assert_contains (run->out, "  ID token: none in the keyring\n");
+  test_assert_contains (run->out, "  Kept from the token reply:\n    TeamToken: •••••• (kept in the keyring)\n");
+  g_assert_null (strstr (run->out, "team-token-never-printed"));
+  g_assert_null (strstr (run->out, signature));
+  g_assert_null (strstr (run->out, access_token));
+  g_assert_null (strstr (run->out, header));
+  g_assert_null (strstr (run->out, claims));
+  g_assert_null (strstr (run->out, refresh_token));
+
+  /* Without --tokens, none of it. */
+  plain = CLI ("connection", "show", uuid, "--data-dir", dir);
+  assert_status (plain, 0);
+  g_assert_null (strstr (plain->out, "Tokens:"));
+
+  test_clear_connection_secrets (flows_app_get_id (app), uuid);
+  g_clear_object (&library);
+  test_remove_tree (dir);
+}
+
 static void
 test_connection_delete (void)
 {
@@ -1229,6 +1311,7 @@ main (int    argc,
   g_test_add_func ("/cli/connection/add/errors", test_connection_add_errors);
   g_test_add_func ("/cli/connection/list", test_connection_list);
   g_test_add_func ("/cli/connection/show", test_connection_show);
+  g_test_add_func ("/cli/connection/show-tokens", test_connection_show_tokens);
   g_test_add_func ("/cli/connection/delete", test_connection_delete);
   g_test_add_func ("/cli/connection/errors", test_connection_errors);
 

@@ -500,6 +500,8 @@ new_full_connection (void)
   flows_connection_set_signed_in (connection, TRUE);
   flows_connection_set_token_expires_at (connection, G_GINT64_CONSTANT (4102444800));
   flows_connection_set_scope (connection, "read write \"admin\" é");
+  flows_connection_set_token_type (connection, "Bearer \"x\" é");
+  flows_connection_set_refresh_expires_at (connection, G_GINT64_CONSTANT (4102448400));
   flows_connection_set_needs_sign_in (connection, "The provider said: \"invalid_grant\"\n<again>");
   flows_connection_set_last_test (connection, G_GINT64_CONSTANT (1700000000), FALSE, 401,
                                   "Unauthorized: \"bad token\" é 🦊\n<html>");
@@ -559,6 +561,9 @@ test_round_trip_connection (void)
   g_assert_true (flows_connection_get_signed_in (loaded));
   g_assert_cmpint (flows_connection_get_token_expires_at (loaded), ==, G_GINT64_CONSTANT (4102444800));
   g_assert_cmpstr (flows_connection_get_scope (loaded), ==, "read write \"admin\" é");
+  g_assert_cmpstr (flows_connection_get_token_type (loaded), ==, "Bearer \"x\" é");
+  g_assert_cmpint (flows_connection_get_refresh_expires_at (loaded), ==, G_GINT64_CONSTANT (4102448400));
+  test_assert_contains (first, "\"tokenType\" : \"Bearer \\\"x\\\" é\",\n    \"refreshExpiresAt\" : 4102448400,");
   g_assert_cmpstr (flows_connection_get_needs_sign_in (loaded), ==, "The provider said: \"invalid_grant\"\n<again>");
   g_assert_cmpint (flows_connection_get_last_test_time (loaded), ==, 1700000000);
   g_assert_false (flows_connection_get_last_test_passed (loaded));
@@ -571,6 +576,11 @@ test_round_trip_connection (void)
   g_assert_cmpint (flows_connection_get_last_test_time (plain_loaded), ==, 0);
   g_assert_false (flows_connection_get_signed_in (plain_loaded));
   g_assert_null (flows_connection_get_needs_sign_in (plain_loaded));
+  /* What the provider did not say is not written. */
+  g_assert_null (strstr (plain_first, "tokenType"));
+  g_assert_null (strstr (plain_first, "refreshExpiresAt"));
+  g_assert_cmpstr (flows_connection_get_token_type (plain_loaded), ==, "");
+  g_assert_cmpint (flows_connection_get_refresh_expires_at (plain_loaded), ==, 0);
 }
 
 /* A sign-in that failed and a Test from before the latest sign-in are kept in the file, in
@@ -624,6 +634,18 @@ test_round_trip_connection_sign_in (void)
 
   /* A file written before: the sample connection, byte for byte. */
   g_assert_cmpstr (sample_again, ==, sample);
+  /* The same file as version 1 wrote it (without the token details' members): it loads with
+   * their defaults, and is written again as version 2 with nothing else changed. */
+  {
+    g_autofree char *sample_v1 = replace_once (sample, "\"version\" : 2,", "\"version\" : 1,");
+    g_autoptr(FlowsConnection) v1_loaded = connection_from_text (sample_v1);
+    g_autofree char *v1_again = connection_to_text (v1_loaded, NULL);
+
+    g_assert_null (strstr (sample, "tokenType"));
+    g_assert_cmpstr (v1_again, ==, sample);
+    g_assert_cmpstr (flows_connection_get_token_type (v1_loaded), ==, "");
+    g_assert_cmpint (flows_connection_get_refresh_expires_at (v1_loaded), ==, 0);
+  }
   g_assert_null (flows_connection_get_sign_in_failure (sample_loaded));
   g_assert_false (flows_connection_get_last_test_stale (sample_loaded));
 }

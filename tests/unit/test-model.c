@@ -459,7 +459,8 @@ assert_token_response (JsonObject *response,
                        const char *call_key)
 {
   static const char * const names[] = {
-    "access_token", "refresh_token", "expires_in", "token_type", "scope", NULL,
+    "access_token", "refresh_token", "expires_in", "token_type", "scope", "refresh_token_expires_in",
+    "id_token", NULL,
   };
   JsonArray *fields = array_member (response, "fields");
 

@@ -13,6 +13,7 @@
 #include "flows-sign-in-loader.h"
 #include "flows-sign-in.h"
 #include "flows-test-result.h"
+#include "flows-token-details-dialog.h"
 #include "flows-ui-shared.h"
 #include "flows-window.h"
 
@@ -302,7 +303,11 @@ create_row_menu (FlowsConnectionsPage *self,
       /* For providers that refuse embedded browsers. */
       append_item (oauth, _("Sign In with System _Browser"), "connection.sign-in-browser", id);
       if (flows_connection_get_signed_in (connection))
-        append_item (oauth, _("Sign _Out"), "connection.sign-out", id);
+        {
+          /* Alt+Return on the row does the same (see create_row()). */
+          append_item (oauth, _("Token _Details"), "connection.token-details", id);
+          append_item (oauth, _("Sign _Out"), "connection.sign-out", id);
+        }
       g_menu_append_section (menu, NULL, G_MENU_MODEL (oauth));
     }
 
@@ -423,6 +428,18 @@ create_row (gpointer item,
   gtk_widget_set_tooltip_text (row->menu_button, _("More"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row->row), row->menu_button);
 
+  /* Alt+Return, GNOME's key for an item's properties, opens the token details of a focused row
+   * (the action does nothing for a connection that is not signed in). */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+    GtkShortcut *shortcut = gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_ALT_MASK),
+                                              gtk_named_action_new ("connection.token-details"));
+
+    gtk_shortcut_set_arguments (shortcut, id);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), shortcut);
+    gtk_widget_add_controller (row->row, shortcuts);
+  }
+
   g_object_set_data_full (G_OBJECT (row->row), "flows-row", row, (GDestroyNotify)row_free);
   g_signal_connect_object (connection, "notify", G_CALLBACK (on_connection_notify), row->row, G_CONNECT_SWAPPED);
   update_row (row);
@@ -479,6 +496,7 @@ rebuild (FlowsConnectionsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connection.sign-in", oauth);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connection.sign-in-browser", oauth);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connection.sign-out", oauth);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "connection.token-details", oauth);
   update_view (self);
 }
 
@@ -884,6 +902,19 @@ sign_out (GtkWidget  *widget,
 }
 
 static void
+show_token_details (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  FlowsConnectionsPage *self = FLOWS_CONNECTIONS_PAGE (widget);
+  FlowsConnection *connection = find_connection (self, parameter);
+
+  if (connection == NULL || !is_oauth (self) || !flows_connection_get_signed_in (connection))
+    return;
+  gtk_window_present (GTK_WINDOW (flows_token_details_dialog_new (get_window (self), self->app, connection)));
+}
+
+static void
 close_result_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -1008,6 +1039,7 @@ flows_connections_page_class_init (FlowsConnectionsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "connection.sign-in", "s", sign_in);
   gtk_widget_class_install_action (widget_class, "connection.sign-in-browser", "s", sign_in_with_browser);
   gtk_widget_class_install_action (widget_class, "connection.sign-out", "s", sign_out);
+  gtk_widget_class_install_action (widget_class, "connection.token-details", "s", show_token_details);
 }
 
 static void
