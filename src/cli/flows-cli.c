@@ -177,9 +177,12 @@ command_new_app (FlowsCliInvocation *invocation)
 {
   g_autofree char *type = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *issuer = NULL;
   const GOptionEntry entries[] = {
     { "type", 't', 0, G_OPTION_ARG_STRING, &type,
       N_("The connection type: generic (parameters such as an API key) or oauth"), N_("TYPE") },
+    { "discover", 0, 0, G_OPTION_ARG_STRING, &issuer,
+      N_("An OAuth App from the provider’s OpenID or OAuth metadata, found from its issuer URL"), N_("ISSUER_URL") },
     { "description", 'd', 0, G_OPTION_ARG_STRING, &description,
       N_("What the App is for"), N_("TEXT") },
     { NULL }
@@ -190,10 +193,23 @@ command_new_app (FlowsCliInvocation *invocation)
   g_autoptr(GError) error = NULL;
   int connection_type;
 
-  if (!flows_cli_parse_options (invocation, _("NAME --type generic|oauth"),
+  if (!flows_cli_parse_options (invocation, _("NAME --type generic|oauth | NAME --discover ISSUER_URL"),
                                 _("Creates an App with the parameters and flows of its connection type, and prints its id last."),
                                 entries, 1, 1, &args))
     return FLOWS_CLI_EXIT_USAGE;
+
+  if (issuer != NULL)
+    {
+      if (type != NULL && g_strcmp0 (type, "oauth") != 0)
+        return flows_cli_usage_error (invocation, _("--discover makes an OAuth App: leave out --type"));
+      if (*g_strstrip (args[0]) == '\0')
+        return flows_cli_usage_error (invocation, _("the name must not be empty"));
+      if (!(library = flows_cli_open_library (invocation)))
+        return FLOWS_CLI_EXIT_FAILED;
+      if (!flows_library_check_app_name (library, args[0], NULL, &error))
+        return flows_cli_fail ("%s", error->message);
+      return flows_cli_new_app_discovered (library, args[0], issuer, description);
+    }
 
   if (type == NULL)
     return flows_cli_usage_error (invocation, _("--type is required: generic or oauth"));
