@@ -6,13 +6,14 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "flows-app-templates.h"
 #include "flows-discovery.h"
 #include "flows-flow.h"
 #include "flows-http-call.h"
 #include "flows-json-util.h"
 #include "flows-param.h"
 #include "flows-stage.h"
+#include "flows-enums.h"
+#include "flows-types.h"
 
 /* A metadata document is a few kilobytes; a provider that takes longer than this to serve one is
  * not going to sign anyone in either. */
@@ -593,72 +594,98 @@ set_param_default (FlowsApp   *app,
     flows_param_set_default (param, value);
 }
 
-/* Removes the entries named in @names (NULL-terminated) from the list @member of @settings. */
-static void
-remove_named_entries (JsonObject         *settings,
-                      const char         *member,
-                      const char * const *names)
-{
-  JsonArray *entries = json_object_get_array_member (settings, member);
-
-  for (guint i = json_array_get_length (entries); i > 0; i--)
-    {
-      JsonObject *entry = json_array_get_object_element (entries, i - 1);
-
-      if (g_strv_contains (names, json_object_get_string_member_with_default (entry, "name", "")))
-        json_array_remove_element (entries, i - 1);
-    }
-}
-
 /* A copy of the settings of the stage @key of @app's flow of @role, to change and put back with
- * flows_stage_set_settings(). */
+ * flows_stage_set_settings(); NULL with @error when the App has no such stage. */
 static JsonObject *
-copy_stage_settings (FlowsApp       *app,
-                     FlowsFlowRole   role,
-                     const char     *key,
-                     FlowsStage    **stage)
+copy_stage_settings (FlowsApp             *app,
+                     FlowsProviderPreset  *preset,
+                     FlowsFlowRole         role,
+                     const char           *key,
+                     FlowsStage          **stage,
+                     GError              **error)
 {
   FlowsFlow *flow = flows_app_find_flow_by_role (app, role);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) copy = NULL;
 
   *stage = flow != NULL ? flows_flow_find_stage_by_key (flow, key) : NULL;
-  /* The template's stages: a missing one is a programming error. */
-  g_assert (*stage != NULL);
+  if (*stage == NULL || (role != FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE && flows_stage_get_stage_type (*stage) != FLOWS_STAGE_TYPE_CALL_API))
+    {
+      g_set_error (error, FLOWS_DISCOVERY_ERROR, FLOWS_DISCOVERY_ERROR_BAD_PRESET,
+                   _("The provider preset “%s” (%s) has no stage “%s” in its %s flow, which discovery adapts to the provider"),
+                   flows_provider_preset_get_id (preset), flows_provider_preset_get_source (preset), key,
+                   flows_enum_to_nick (FLOWS_TYPE_FLOW_ROLE, role));
+      return NULL;
+    }
   node = json_node_init_object (json_node_alloc (), flows_stage_get_settings (*stage));
   copy = flows_json_deep_copy (node);
   return json_object_ref (json_node_get_object (copy));
 }
 
+/* Removes the entries named in @names (NULL-terminated) from the list @member of the object
+ * @path ("" for @settings itself) of @settings, when there is such a list. */
 static void
-remove_pkce (FlowsApp *app)
+remove_named_entries (JsonObject         *settings,
+                      const char         *path,
+                      const char         *member,
+                      const char * const *names)
+{
+  JsonObject *object = *path == '\0' ? settings : json_object_get_object_member (settings, path);
+  JsonNode *list = object != NULL ? json_object_get_member (object, member) : NULL;
+  JsonArray *entries;
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    return;
+  entries = json_node_get_array (list);
+  for (guint i = json_array_get_length (entries); i > 0; i--)
+    {
+      JsonNode *entry = json_array_get_element (entries, i - 1);
+
+      if (JSON_NODE_HOLDS_OBJECT (entry) &&
+          g_strv_contains (names, json_object_get_string_member_with_default (json_node_get_object (entry), "name", "")))
+        json_array_remove_element (entries, i - 1);
+    }
+}
+
+static gboolean
+remove_pkce (FlowsApp             *app,
+             FlowsProviderPreset  *preset,
+             GError              **error)
 {
   static const char * const challenge[] = { "code_challenge", "code_challenge_method", NULL };
   static const char * const verifier[] = { "code_verifier", NULL };
-  FlowsStage *stage;
-  g_autoptr(JsonObject) authorize = copy_stage_settings (app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE, "authorizeUrl", &stage);
+  FlowsStage *authorize_stage;
+  FlowsStage *exchange_stage;
+  g_autoptr(JsonObject) authorize = NULL;
   g_autoptr(JsonObject) exchange = NULL;
 
-  remove_named_entries (authorize, "query", challenge);
-  flows_stage_set_settings (stage, authorize);
+  if (!(authorize = copy_stage_settings (app, preset, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE, "authorizeUrl", &authorize_stage, error)) ||
+      !(exchange = copy_stage_settings (app, preset, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE, "exchange", &exchange_stage, error)))
+    return FALSE;
 
-  exchange = copy_stage_settings (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE, "exchange", &stage);
-  remove_named_entries (json_object_get_object_member (exchange, "body"), "fields", verifier);
-  flows_stage_set_settings (stage, exchange);
+  remove_named_entries (authorize, "", "query", challenge);
+  flows_stage_set_settings (authorize_stage, authorize);
+  remove_named_entries (exchange, "body", "fields", verifier);
+  flows_stage_set_settings (exchange_stage, exchange);
+  return TRUE;
 }
 
 /* The token requests of Step 2 and Step 3, as the client authenticates (RFC 6749 §2.3.1). */
-static void
-set_client_auth (FlowsApp        *app,
-                 FlowsFlowRole    role,
-                 const char      *key,
-                 FlowsClientAuth  client_auth)
+static gboolean
+set_client_auth (FlowsApp             *app,
+                 FlowsProviderPreset  *preset,
+                 FlowsFlowRole         role,
+                 const char           *key,
+                 FlowsClientAuth       client_auth,
+                 GError              **error)
 {
   static const char * const client_fields[] = { "client_id", "client_secret", NULL };
   static const char * const secret_field[] = { "client_secret", NULL };
   FlowsStage *stage;
-  g_autoptr(JsonObject) settings = copy_stage_settings (app, role, key, &stage);
-  JsonObject *body = json_object_get_object_member (settings, "body");
+  g_autoptr(JsonObject) settings = copy_stage_settings (app, preset, role, key, &stage, error);
+
+  if (settings == NULL)
+    return FALSE;
 
   switch (client_auth)
     {
@@ -666,38 +693,50 @@ set_client_auth (FlowsApp        *app,
       {
         JsonObject *auth = json_object_new ();
 
-        /* The client is authenticated by the header: the body names it no more (RFC 6749 §4.1.3). */
+        /* The header authenticates the client: the body names it no more (RFC 6749 §4.1.3). */
         json_object_set_string_member (auth, "kind", "basic");
         json_object_set_string_member (auth, "user", "<ClientID>");
         json_object_set_string_member (auth, "password", "<ClientSecret>");
         json_object_set_object_member (settings, "auth", auth);
-        remove_named_entries (body, "fields", client_fields);
+        remove_named_entries (settings, "body", "fields", client_fields);
       }
       break;
     case FLOWS_CLIENT_AUTH_NONE:
-      remove_named_entries (body, "fields", secret_field);
+      remove_named_entries (settings, "body", "fields", secret_field);
       break;
     case FLOWS_CLIENT_AUTH_POST:
     default:
-      /* The template's own form fields. */
-      return;
+      /* The preset's own form fields. */
+      return TRUE;
     }
   flows_stage_set_settings (stage, settings);
+  return TRUE;
 }
 
 FlowsApp *
-flows_discovery_create_app (const char                  *name,
-                            const FlowsProviderMetadata *metadata)
+flows_discovery_create_app (FlowsProviderPreset          *preset,
+                            const char                   *name,
+                            const FlowsProviderMetadata  *metadata,
+                            GError                      **error)
 {
   g_autoptr(FlowsApp) app = NULL;
   g_autofree char *scopes = NULL;
   g_autofree char *description = NULL;
   FlowsClientAuth client_auth;
 
+  g_return_val_if_fail (FLOWS_IS_PROVIDER_PRESET (preset), NULL);
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (metadata != NULL, NULL);
 
-  app = flows_app_new_from_template (name, FLOWS_CONNECTION_TYPE_OAUTH);
+  if (!(app = flows_provider_preset_create_app (preset, name, error)))
+    return NULL;
+  if (flows_app_get_connection_type (app) != FLOWS_CONNECTION_TYPE_OAUTH)
+    {
+      g_set_error (error, FLOWS_DISCOVERY_ERROR, FLOWS_DISCOVERY_ERROR_BAD_PRESET,
+                   _("The provider preset “%s” (%s) is not an OAuth App"),
+                   flows_provider_preset_get_id (preset), flows_provider_preset_get_source (preset));
+      return NULL;
+    }
   /* Translators: the placeholder is an issuer URL */
   description = g_strdup_printf (_("Made from the metadata of %s"), metadata->issuer);
   flows_app_set_description (app, description);
@@ -706,14 +745,13 @@ flows_discovery_create_app (const char                  *name,
   set_param_default (app, "AuthURL", metadata->authorization_endpoint);
   set_param_default (app, "TokenURL", metadata->token_endpoint);
   set_param_default (app, "TestURL", metadata->userinfo_endpoint);
-  set_param_default (app, "Scopes", *scopes != '\0' ? scopes : NULL);
-
-  if (!flows_provider_metadata_supports_pkce (metadata))
-    remove_pkce (app);
+  set_param_default (app, "Scopes", scopes);
 
   client_auth = flows_provider_metadata_choose_client_auth (metadata);
-  set_client_auth (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE, "exchange", client_auth);
-  set_client_auth (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH, "refresh", client_auth);
+  if ((!flows_provider_metadata_supports_pkce (metadata) && !remove_pkce (app, preset, error)) ||
+      !set_client_auth (app, preset, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE, "exchange", client_auth, error) ||
+      !set_client_auth (app, preset, FLOWS_FLOW_ROLE_OAUTH_REFRESH, "refresh", client_auth, error))
+    return NULL;
 
   return g_steal_pointer (&app);
 }

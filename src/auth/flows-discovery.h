@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "flows-app.h"
+#include "flows-provider-presets.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,7 @@ typedef enum {
   FLOWS_DISCOVERY_ERROR_BAD_METADATA,      /* a required member missing, or one of the wrong type */
   FLOWS_DISCOVERY_ERROR_ISSUER_MISMATCH,   /* RFC 8414 §3.3, OpenID Connect Discovery §4.3 */
   FLOWS_DISCOVERY_ERROR_INSECURE_ENDPOINT, /* an endpoint that is not https (nor loopback) */
+  FLOWS_DISCOVERY_ERROR_BAD_PRESET,        /* the preset to start from cannot be adapted */
 } FlowsDiscoveryError;
 
 /* How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
@@ -86,11 +88,17 @@ FlowsClientAuth        flows_provider_metadata_choose_client_auth (const FlowsPr
  * alternating, NULL-terminated; free with g_strfreev(). */
 char                 **flows_provider_metadata_describe (const FlowsProviderMetadata *metadata);
 
-/* A new OAuth App named @name for @metadata's provider: the OAuth template with AuthURL,
- * TokenURL, TestURL (the userinfo endpoint) and Scopes defaulting to what was found, Step 1 and
- * Step 2 without PKCE when the provider does not support it, and Step 2 and Step 3
- * authenticating the client as flows_provider_metadata_choose_client_auth() says. */
-FlowsApp              *flows_discovery_create_app   (const char                  *name,
-                                                     const FlowsProviderMetadata *metadata);
+/* The id of the preset an App made by discovery starts from. */
+#define FLOWS_DISCOVERY_PRESET_ID "oidc"
+
+/* A new OAuth App named @name for @metadata's provider, from @preset (the presets' "oidc"):
+ * AuthURL, TokenURL, TestURL (the userinfo endpoint) and Scopes defaulting to what was found,
+ * Step 1 and Step 2 without PKCE when the provider does not support it, and Step 2 and Step 3
+ * authenticating the client as flows_provider_metadata_choose_client_auth() says. Fails when
+ * the preset does not load, or lacks a stage that this changes (a user's own "oidc" preset). */
+FlowsApp              *flows_discovery_create_app   (FlowsProviderPreset         *preset,
+                                                     const char                  *name,
+                                                     const FlowsProviderMetadata *metadata,
+                                                     GError                     **error);
 
 G_END_DECLS

@@ -26,17 +26,24 @@ on_fetched (GObject      *source,
 }
 
 int
-flows_cli_new_app_discovered (FlowsLibrary *library,
-                              const char   *name,
-                              const char   *issuer,
-                              const char   *description)
+flows_cli_new_app_discovered (FlowsCliInvocation *invocation,
+                              FlowsLibrary       *library,
+                              const char         *name,
+                              const char         *issuer,
+                              const char         *description)
 {
+  g_autoptr(FlowsProviderPresets) presets = flows_cli_load_presets (invocation);
+  FlowsProviderPreset *preset = flows_provider_presets_find (presets, FLOWS_DISCOVERY_PRESET_ID);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Discovery discovery = { loop, NULL, NULL };
   g_autoptr(FlowsProviderMetadata) metadata = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FlowsApp) app = NULL;
   g_auto(GStrv) found = NULL;
+
+  if (preset == NULL)
+    return flows_cli_fail (_("the provider preset “%s”, which discovery starts from, did not load (see “flows-cli providers”)"),
+                           FLOWS_DISCOVERY_PRESET_ID);
 
   flows_discovery_fetch_async (NULL, issuer, NULL, on_fetched, &discovery);
   g_main_loop_run (loop);
@@ -47,7 +54,8 @@ flows_cli_new_app_discovered (FlowsLibrary *library,
       return flows_cli_fail ("%s", discovery_error->message);
     }
 
-  app = flows_discovery_create_app (name, metadata);
+  if (!(app = flows_discovery_create_app (preset, name, metadata, &error)))
+    return flows_cli_fail ("%s", error->message);
   if (description != NULL)
     flows_app_set_description (app, description);
   if (!flows_library_add_app (library, app, &error))

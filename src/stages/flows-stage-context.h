@@ -118,6 +118,9 @@ typedef struct
                                      FlowsStageBuildRequest  build,
                                      FlowsStageResponseFunc  done,
                                      gpointer                user_data);
+  /* Adds a value the run must never show (see flows_stage_context_add_secret()). */
+  void          (*add_secret)       (FlowsStageContext      *context,
+                                     const char             *secret);
 } FlowsStageContextFuncs;
 
 struct _FlowsStageContext
@@ -145,11 +148,13 @@ char         *flows_stage_context_expand           (FlowsStageContext  *context,
                                                     const char         *text,
                                                     FlowsExpansion      place,
                                                     GError            **error);
-/* As flows_stage_context_expand(), but a reference that resolves to nothing is "": for
- * asking whether something is empty, or there at all. */
+/* As flows_stage_context_expand(), as text, but a reference that resolves to nothing is "":
+ * for asking whether something is empty, or there at all. Each such reference ("<a.b>") is
+ * added to @unresolved (strings it owns) when it is not NULL, for the trace to say so. */
 char         *flows_stage_context_expand_or_empty  (FlowsStageContext  *context,
                                                     const char         *setting,
                                                     const char         *text,
+                                                    GPtrArray          *unresolved,
                                                     GError            **error);
 /* TRUE when @text is one reference and nothing else: "<call.body.items>". */
 gboolean      flows_stage_context_is_single_reference (const char      *text);
@@ -195,5 +200,11 @@ void          flows_stage_context_send_request     (FlowsStageContext      *cont
                                                     FlowsStageBuildRequest  build,
                                                     FlowsStageResponseFunc  done,
                                                     gpointer                user_data);
+
+/* @secret is redacted wherever the run is shown (its trace, its error message), as the
+ * connection's sensitive values and tokens are: for a value a stage makes of a secret, which
+ * the run cannot recognise by itself (the base64 of HTTP Basic credentials). */
+void          flows_stage_context_add_secret       (FlowsStageContext      *context,
+                                                    const char             *secret);
 
 G_END_DECLS
