@@ -323,6 +323,7 @@ on_document_fetched (GObject      *source,
   g_autoptr(JsonObject) outputs = flows_http_call_finish (result, &status, &response_error, &error);
   g_autoptr(JsonNode) parsed = NULL;
   FlowsProviderMetadata *metadata;
+  gboolean is_text;
   JsonNode *body;
 
   if (outputs == NULL)
@@ -364,14 +365,20 @@ on_document_fetched (GObject      *source,
 
   body = json_object_get_member (outputs, "body");
   /* JSON served as text/plain is still JSON; HTML (a sign-in page, a site's "not found") is not. */
-  if (response_error == NULL && body != NULL && JSON_NODE_HOLDS_VALUE (body) &&
-      json_node_get_value_type (body) == G_TYPE_STRING)
+  is_text = body != NULL && JSON_NODE_HOLDS_VALUE (body) && json_node_get_value_type (body) == G_TYPE_STRING;
+  if (is_text)
     parsed = json_from_string (json_node_get_string (body), NULL);
-  if (response_error != NULL || body == NULL || (parsed == NULL && !JSON_NODE_HOLDS_OBJECT (body)))
+  if (response_error != NULL)
     {
-      const char *text = body != NULL && JSON_NODE_HOLDS_VALUE (body) &&
-                         json_node_get_value_type (body) == G_TYPE_STRING ? json_node_get_string (body) : "";
-      g_autofree char *start = excerpt (text);
+      /* It said it was JSON: the parser's words say where it is not. */
+      g_task_return_new_error (task, FLOWS_DISCOVERY_ERROR, FLOWS_DISCOVERY_ERROR_NOT_JSON,
+                               _("The provider’s metadata at %s is not JSON: %s"),
+                               fetch->document_url, response_error->message);
+      return;
+    }
+  if (body == NULL || JSON_NODE_HOLDS_NULL (body) || (is_text && parsed == NULL))
+    {
+      g_autofree char *start = excerpt (is_text ? json_node_get_string (body) : "");
 
       g_task_return_new_error (task, FLOWS_DISCOVERY_ERROR, FLOWS_DISCOVERY_ERROR_NOT_JSON,
                                _("The provider’s metadata at %s is not JSON (content type “%s”): “%s”"),
