@@ -293,7 +293,7 @@ command_new_app (FlowsCliInvocation *invocation)
     return FLOWS_CLI_EXIT_USAGE;
 
   if (type == NULL && provider == NULL && issuer == NULL)
-    return flows_cli_usage_error (invocation, _("--type, --provider or --discover is required: a type (generic or oauth), a provider preset (see “flows-cli providers”), or a provider’s issuer URL"));
+    return flows_cli_usage_error (invocation, _("--type or --provider is required: a type (generic or oauth) or a provider preset (see “flows-cli providers”); or --discover with a provider’s issuer URL"));
   if (type != NULL && provider != NULL)
     return flows_cli_usage_error (invocation, _("--type and --provider cannot be used together: a preset has its own type"));
   if (issuer != NULL && (type != NULL || provider != NULL))
