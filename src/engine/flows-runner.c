@@ -997,6 +997,17 @@ shared_free (Shared *shared)
   g_free (shared);
 }
 
+/* The response field @name, when there is one, is a secret of the run. */
+static void
+add_response_secret (Shared     *shared,
+                     JsonObject *response,
+                     const char *name)
+{
+  g_autofree char *text = flows_json_to_text (json_object_get_member (response, name));
+
+  _flows_run_add_secret (shared->result, text);
+}
+
 static void
 on_top_run_done (Run      *run,
                  gpointer  user_data)
@@ -1008,15 +1019,19 @@ on_top_run_done (Run      *run,
     g_task_return_error (task, g_error_copy (run->stop_error));
   else
     {
-      /* Token fields of a response never show in traces or exports. */
+      /* Token fields of a response never show in traces or exports, nor do the fields that
+       * fill in a sensitive parameter at sign-in. */
       static const char * const token_fields[] = { "access_token", "refresh_token", "id_token", NULL };
+      GListModel *params = flows_app_get_params (shared->app);
 
       for (guint i = 0; token_fields[i] != NULL; i++)
+        add_response_secret (shared, run->response, token_fields[i]);
+      for (guint i = 0; i < g_list_model_get_n_items (params); i++)
         {
-          JsonNode *node = json_object_get_member (run->response, token_fields[i]);
-          g_autofree char *text = flows_json_to_text (node);
+          g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
 
-          _flows_run_add_secret (shared->result, text);
+          if (flows_param_get_from_sign_in (param) && flows_param_get_sensitive (param))
+            add_response_secret (shared, run->response, flows_param_get_key (param));
         }
 
       _flows_run_finish (shared->result,

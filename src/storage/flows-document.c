@@ -492,7 +492,7 @@ read_param (Reader     *reader,
   g_autoptr(GStrvBuilder) choices = g_strv_builder_new ();
   g_auto(GStrv) choice_list = NULL;
   const char *key, *label, *description, *default_value;
-  gboolean required, sensitive;
+  gboolean required, sensitive, from_sign_in;
   JsonArray *choice_array;
   int kind;
 
@@ -503,6 +503,7 @@ read_param (Reader     *reader,
       !read_boolean (reader, object, path, "required", &required) ||
       !read_string (reader, object, path, "default", FALSE, "", &default_value) ||
       !read_boolean (reader, object, path, "sensitive", &sensitive) ||
+      !read_boolean (reader, object, path, "fromSignIn", &from_sign_in) ||
       !read_array (reader, object, path, "choices", &choice_array))
     return NULL;
 
@@ -526,6 +527,7 @@ read_param (Reader     *reader,
   flows_param_set_required (param, required);
   flows_param_set_default (param, default_value);
   flows_param_set_sensitive (param, sensitive);
+  flows_param_set_from_sign_in (param, from_sign_in);
   flows_param_set_choices (param, (const char * const *)choice_list);
   return g_steal_pointer (&param);
 }
@@ -661,22 +663,45 @@ read_app (Reader     *reader,
   g_autoptr(GHashTable) flow_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *params_path = g_strdup_printf ("%s.parameters", path);
   g_autofree char *flows_path = g_strdup_printf ("%s.flows", path);
-  const char *description, *icon, *redirect_url;
-  JsonArray *params, *flows;
+  const char *description, *icon, *redirect_url, *provider, *offline_access_hint;
+  JsonArray *params, *flows, *refresh_on_status;
+  g_autoptr(GArray) statuses = g_array_new (FALSE, FALSE, sizeof (guint));
   int connection_type;
 
   if (!read_string (reader, object, path, "description", FALSE, "", &description) ||
       !read_string (reader, object, path, "icon", FALSE, "", &icon) ||
       !read_enum (reader, object, path, "connectionType", FLOWS_TYPE_CONNECTION_TYPE, TRUE, 0, &connection_type) ||
       !read_string (reader, object, path, "redirectUrl", FALSE, "", &redirect_url) ||
+      !read_string (reader, object, path, "provider", FALSE, "", &provider) ||
+      !read_string (reader, object, path, "offlineAccessHint", FALSE, "", &offline_access_hint) ||
+      !read_array (reader, object, path, "refreshOnStatus", &refresh_on_status) ||
       !read_array (reader, object, path, "parameters", &params) ||
       !read_array (reader, object, path, "flows", &flows))
     return NULL;
+
+  for (guint i = 0; refresh_on_status != NULL && i < json_array_get_length (refresh_on_status); i++)
+    {
+      JsonNode *node = json_array_get_element (refresh_on_status, i);
+      double status = node_holds (node, G_TYPE_DOUBLE) ? json_node_get_double (node) : 0;
+
+      if (status < 100 || status > 599 || status != (guint) status)
+        {
+          g_autofree char *status_path = g_strdup_printf ("%s.refreshOnStatus[%u]", path, i);
+          reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, status_path,
+                       _("each entry of “refreshOnStatus” must be an HTTP status, a whole number from 100 to 599"));
+          return NULL;
+        }
+      g_array_append_val (statuses, (guint) { (guint) status });
+    }
 
   app = flows_app_new (id, name, connection_type);
   flows_app_set_description (app, description);
   flows_app_set_icon_name (app, icon);
   flows_app_set_redirect_url (app, redirect_url);
+  flows_app_set_provider (app, provider);
+  flows_app_set_offline_access_hint (app, offline_access_hint);
+  /* Absent or empty: the default. */
+  flows_app_set_refresh_on_status (app, (const guint *)(gpointer) statuses->data, statuses->len);
 
   for (guint i = 0; params != NULL && i < json_array_get_length (params); i++)
     {
@@ -956,6 +981,9 @@ param_to_object (FlowsParam *param)
   json_object_set_boolean_member (object, "required", flows_param_get_required (param));
   json_object_set_string_member (object, "default", flows_param_get_default (param));
   json_object_set_boolean_member (object, "sensitive", flows_param_get_sensitive (param));
+  /* Only when set, so that the documents of Apps without one keep their bytes. */
+  if (flows_param_get_from_sign_in (param))
+    json_object_set_boolean_member (object, "fromSignIn", TRUE);
   if (choices[0] != NULL)
     {
       JsonArray *array = json_array_new ();
@@ -1023,6 +1051,29 @@ flow_to_object (FlowsFlow *flow)
   return object;
 }
 
+/* The members an App has only when they differ from their defaults, so that the documents of
+ * Apps without them keep their bytes. */
+static void
+write_app_extras (JsonObject *root,
+                  FlowsApp   *app)
+{
+  guint n_statuses;
+  const guint *statuses = flows_app_get_refresh_on_status (app, &n_statuses);
+
+  if (*flows_app_get_provider (app) != '\0')
+    json_object_set_string_member (root, "provider", flows_app_get_provider (app));
+  if (*flows_app_get_offline_access_hint (app) != '\0')
+    json_object_set_string_member (root, "offlineAccessHint", flows_app_get_offline_access_hint (app));
+  if (n_statuses != 1 || statuses[0] != FLOWS_APP_DEFAULT_REFRESH_ON_STATUS)
+    {
+      JsonArray *array = json_array_sized_new (n_statuses);
+
+      for (guint i = 0; i < n_statuses; i++)
+        json_array_add_int_element (array, statuses[i]);
+      json_object_set_array_member (root, "refreshOnStatus", array);
+    }
+}
+
 char *
 flows_document_app_to_json (FlowsApp *app)
 {
@@ -1040,6 +1091,7 @@ flows_document_app_to_json (FlowsApp *app)
   json_object_set_string_member (root, "connectionType",
                                  flows_enum_to_nick (FLOWS_TYPE_CONNECTION_TYPE, flows_app_get_connection_type (app)));
   json_object_set_string_member (root, "redirectUrl", flows_app_get_redirect_url (app));
+  write_app_extras (root, app);
 
   model = flows_app_get_params (app);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
