@@ -747,6 +747,7 @@ flows_discovery_create_app (FlowsProviderPreset          *preset,
   /* Translators: the placeholder is an issuer URL */
   description = g_strdup_printf (_("Made from the metadata of %s"), metadata->issuer);
   flows_app_set_description (app, description);
+  flows_app_set_provider (app, FLOWS_DISCOVERY_PRESET_ID);
 
   scopes = flows_provider_metadata_suggest_scopes (metadata);
   set_param_default (app, "AuthURL", metadata->authorization_endpoint);

@@ -450,6 +450,7 @@ test_app_scopes (gconstpointer data)
 
   g_assert_cmpstr (suggested, ==, row->suggested);
   g_assert_cmpstr (param_default (app, "Scopes"), ==, row->suggested);
+  g_assert_cmpstr (flows_app_get_provider (app), ==, "oidc");
   g_assert_cmpstr (param_default (app, "AuthURL"), ==, "https://id.example/authorize");
   g_assert_cmpstr (param_default (app, "TokenURL"), ==, "https://id.example/token");
 }
