@@ -376,6 +376,30 @@ test_round_trip_provider_members (void)
   g_assert_nonnull (strstr (text, "\"sensitive\" : false,\n      \"fromSignIn\" : true"));
 }
 
+/* Version 1 kept a "<" in a parameter's value as it is; version 2 reads references there, so
+ * a version 1 document comes in with "\<", which means the same "<" now. */
+static void
+test_migrate_version_1 (void)
+{
+  static const char app_text[] =
+    "{\"format\":\"flows-studio/app\",\"version\":1,\"id\":\"old\",\"name\":\"Old\",\"connectionType\":\"generic\","
+    "\"parameters\":[{\"key\":\"Filter\",\"default\":\"a<b \\\\<c\"},"
+    "{\"key\":\"Secret\",\"default\":\"x<y\",\"sensitive\":true}]}";
+  static const char connection_text[] =
+    "{\"format\":\"flows-studio/connection\",\"version\":1,\"id\":\"c\",\"app\":\"old\","
+    "\"values\":{\"Filter\":\"p<q\",\"Plain\":\"r\"}}";
+  g_autoptr(FlowsApp) app = app_from_text (app_text, "version-1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsConnection) connection = flows_document_connection_from_json (connection_text, strlen (connection_text),
+                                                                               "version-1", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "Filter")), ==, "a\\<b \\\\<c");
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "Secret")), ==, "x<y");
+  g_assert_cmpstr (flows_connection_get_value (connection, "Filter"), ==, "p\\<q");
+  g_assert_cmpstr (flows_connection_get_value (connection, "Plain"), ==, "r");
+}
+
 static void
 test_round_trip_generic_template (void)
 {
@@ -1418,6 +1442,7 @@ main (int    argc,
   g_test_add_func ("/documents/round-trip/oauth-template", test_round_trip_oauth_template);
   g_test_add_func ("/documents/round-trip/generic-template", test_round_trip_generic_template);
   g_test_add_func ("/documents/round-trip/provider-members", test_round_trip_provider_members);
+  g_test_add_func ("/documents/migrate/version-1", test_migrate_version_1);
   g_test_add_func ("/documents/round-trip/every-kind", test_round_trip_every_kind);
   g_test_add_func ("/documents/round-trip/connection", test_round_trip_connection);
   g_test_add_func ("/documents/round-trip/connection-sign-in", test_round_trip_connection_sign_in);

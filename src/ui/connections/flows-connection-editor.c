@@ -180,6 +180,7 @@ find_problems (FlowsConnectionEditor *self)
       gboolean kept = self->connection != NULL && flows_param_get_sensitive (field->param) &&
                       field->stored != STORED_NO;
       gboolean malformed = FALSE;
+      g_autofree char *references = NULL;
 
       if (*label == '\0')
         label = flows_param_get_key (field->param);
@@ -192,7 +193,14 @@ find_problems (FlowsConnectionEditor *self)
           g_string_append_printf (problems, _("“%s” must be a number."), label);
           g_string_append_c (problems, '\n');
         }
-      else if (!empty && kind == FLOWS_PARAM_KIND_URL && !flows_validate_is_web_address (value))
+      else if (!empty && (references = flows_validate_param_references (self->app, field->param, value)) != NULL)
+        {
+          malformed = TRUE;
+          /* Translators: a parameter's label, then what is wrong with the references in its value */
+          g_string_append_printf (problems, _("“%s”: %s."), label, references);
+          g_string_append_c (problems, '\n');
+        }
+      else if (!empty && kind == FLOWS_PARAM_KIND_URL && !flows_validate_is_web_address_template (value))
         {
           malformed = TRUE;
           g_string_append_printf (problems, _("“%s” must be a web address starting with http:// or https://."), label);

@@ -144,7 +144,7 @@ show_key_error (FlowsParamRow *self,
 static void
 update_default_error (FlowsParamRow *self)
 {
-  g_autofree char *message = flows_validate_param_default (self->param);
+  g_autofree char *message = flows_validate_param_default (self->app, self->param);
 
   show_error (self->default_row, self->default_error_row, self->default_error_label, message);
 }
