@@ -30,6 +30,7 @@ typedef enum {
   FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN,      /* refresh refused (invalid_grant): sign in again */
   FLOWS_OAUTH_ERROR_BAD_REDIRECT_URL,
   FLOWS_OAUTH_ERROR_TIMED_OUT,
+  FLOWS_OAUTH_ERROR_PROVIDER_ERROR_PAGE, /* the browser stopped on the provider's own error page */
 } FlowsOAuthError;
 
 /* A token that expires within this many seconds is refreshed before it is used. */

@@ -268,11 +268,14 @@ command_new_app (FlowsCliInvocation *invocation)
   g_autofree char *type = NULL;
   g_autofree char *provider = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *issuer = NULL;
   const GOptionEntry entries[] = {
     { "type", 't', 0, G_OPTION_ARG_STRING, &type,
       N_("The connection type: generic (parameters such as an API key) or oauth"), N_("TYPE") },
     { "provider", 'p', 0, G_OPTION_ARG_STRING, &provider,
       N_("Start from the provider preset ID (see “flows-cli providers”)"), N_("ID") },
+    { "discover", 0, 0, G_OPTION_ARG_STRING, &issuer,
+      N_("An OAuth App from the provider’s OpenID or OAuth metadata, found from its issuer URL"), N_("ISSUER_URL") },
     { "description", 'd', 0, G_OPTION_ARG_STRING, &description,
       N_("What the App is for"), N_("TEXT") },
     { NULL }
@@ -284,15 +287,17 @@ command_new_app (FlowsCliInvocation *invocation)
   int connection_type = FLOWS_CONNECTION_TYPE_GENERIC;
   int status = FLOWS_CLI_EXIT_OK;
 
-  if (!flows_cli_parse_options (invocation, _("NAME --type generic|oauth | --provider ID"),
-                                _("Creates an App with the parameters and flows of its connection type, or of a provider preset, and prints its id last."),
+  if (!flows_cli_parse_options (invocation, _("NAME --type generic|oauth | --provider ID | --discover ISSUER_URL"),
+                                _("Creates an App with the parameters and flows of its connection type, of a provider preset, or from a provider’s published metadata, and prints its id last."),
                                 entries, 1, 1, &args))
     return FLOWS_CLI_EXIT_USAGE;
 
-  if (type == NULL && provider == NULL)
-    return flows_cli_usage_error (invocation, _("--type or --provider is required: a type (generic or oauth), or a provider preset (see “flows-cli providers”)"));
+  if (type == NULL && provider == NULL && issuer == NULL)
+    return flows_cli_usage_error (invocation, _("--type or --provider is required: a type (generic or oauth) or a provider preset (see “flows-cli providers”); or --discover with a provider’s issuer URL"));
   if (type != NULL && provider != NULL)
     return flows_cli_usage_error (invocation, _("--type and --provider cannot be used together: a preset has its own type"));
+  if (issuer != NULL && (type != NULL || provider != NULL))
+    return flows_cli_usage_error (invocation, _("--discover makes an App from the oidc preset: leave out --type and --provider"));
   if (type != NULL && !flows_enum_from_nick (FLOWS_TYPE_CONNECTION_TYPE, type, &connection_type))
     return flows_cli_usage_error (invocation, _("unknown type “%s”: use generic or oauth"), type);
   if (*g_strstrip (args[0]) == '\0')
@@ -303,6 +308,8 @@ command_new_app (FlowsCliInvocation *invocation)
   if (!flows_library_check_app_name (library, args[0], NULL, &error))
     return flows_cli_fail ("%s", error->message);
 
+  if (issuer != NULL)
+    return flows_cli_new_app_discovered (invocation, library, args[0], issuer, description);
   if (provider == NULL)
     app = flows_app_new_from_template (args[0], connection_type);
   else if (!(app = new_app_from_preset (invocation, args[0], provider, &status)))

@@ -57,6 +57,14 @@ gboolean      flows_cli_uses_sandbox     (FlowsApp           *app,
 GObject      *flows_cli_start_sandbox_for (FlowsApp          *app,
                                           FlowsConnection    *connection);
 
+/* flows-cli-discover.c: new-app --discover: an OAuth App from @issuer's metadata, added to
+ * @library; prints what was found and chosen, and the App's id last. */
+int           flows_cli_new_app_discovered (FlowsCliInvocation *invocation,
+                                          FlowsLibrary       *library,
+                                          const char         *name,
+                                          const char         *issuer,
+                                          const char         *description);
+
 int           flows_cli_connection       (FlowsCliInvocation *invocation);
 int           flows_cli_run              (FlowsCliInvocation *invocation);
 int           flows_cli_test             (FlowsCliInvocation *invocation);

@@ -6,8 +6,14 @@
 
 #include <glib/gi18n.h>
 
+#include "flows-oauth.h"
 #include "flows-sign-in-loader.h"
 #include "flows-sign-in-window.h"
+
+/* How long a page that says it is an error may stay without navigating before the attempt is
+ * given up (docs/ARCHITECTURE.md, "OAuth sequence", step 3): long enough for a page that
+ * redirects by itself after showing a message, short enough not to look like a hang. */
+#define ERROR_PAGE_WAIT_MS 10000
 
 struct _FlowsSignInWindow
 {
@@ -19,8 +25,22 @@ struct _FlowsSignInWindow
   GCancellable         *cancellable;
   GTask                *task;
   guint                 captured : 1;
+  /* A page committed since the last load started: only such a load is a page to look at (an
+   * ignored redirect starts and finishes a load without one). */
+  guint                 page_committed : 1;
+  /* Counts the loads started, so that a look at a page that is gone by then is dropped. */
+  guint                 page_serial;
+  guint                 error_page_wait_ms;
+  guint                 error_page_timeout_id;
+  /* What the page that may be the provider's error page said, for the message: its status and
+   * its title (its first heading when it has none). */
+  guint                 page_status;
+  char                 *page_title;
 
   GtkImage             *security_icon;
+  GtkButton            *cancel_button;
+  GtkRevealer          *stopped_revealer;
+  GtkLabel             *stopped_label;
   AdwWindowTitle       *address_title;
   GtkProgressBar       *progress_bar;
   GtkStack             *stack;
@@ -30,13 +50,30 @@ struct _FlowsSignInWindow
 
 G_DEFINE_FINAL_TYPE (FlowsSignInWindow, flows_sign_in_window, ADW_TYPE_WINDOW)
 
+/* Returns the attempt's result (once). */
+static void
+return_result (FlowsSignInWindow *self,
+               GError            *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  g_clear_handle_id (&self->error_page_timeout_id, g_source_remove);
+  if (task != NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_clear_error (&error);
+}
+
 /* Ends the attempt (once): success closes the window, a failure stays on screen. */
 static void
 finish_attempt (FlowsSignInWindow *self,
                 GError            *error)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->task);
-
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* The description is markup, and messages quote references (<Name>) and providers' pages. */
@@ -47,16 +84,7 @@ finish_attempt (FlowsSignInWindow *self,
       if (self->web_view != NULL)
         webkit_web_view_stop_loading (self->web_view);
     }
-
-  if (task != NULL)
-    {
-      if (error != NULL)
-        g_task_return_error (task, error);
-      else
-        g_task_return_boolean (task, TRUE);
-    }
-  else
-    g_clear_error (&error);
+  return_result (self, error);
 }
 
 static void
@@ -127,15 +155,6 @@ update_address (FlowsSignInWindow *self)
                                 secure ? "channel-secure-symbolic" : "channel-insecure-symbolic");
 }
 
-static void
-on_load_changed (WebKitWebView     *web_view,
-                 WebKitLoadEvent    event,
-                 FlowsSignInWindow *self)
-{
-  if (event == WEBKIT_LOAD_COMMITTED || event == WEBKIT_LOAD_FINISHED)
-    update_address (self);
-}
-
 /* Where a page is, for a person: "host:port". The whole address would bury it under the query
  * (state, challenge, scopes: hundreds of characters) and tell the user nothing more. */
 static char *
@@ -168,6 +187,224 @@ describe_load_failure (const char   *failing_uri,
                         "runs there and can be reached from this computer, and that the connection’s "
                         "authorisation URL is right; then sign in again."),
                       place, reason);
+}
+
+/* The provider's own error page ------------------------------------------------------------
+ *
+ * A provider that refuses a request it cannot send back (an unknown client, a redirect URL it
+ * does not know: RFC 6749 §4.1.2.1) shows a page of its own and never redirects, so the attempt
+ * would wait for ever (docs/ARCHITECTURE.md, "OAuth sequence", step 3). Such a page is one that
+ * came with an HTTP error status, or one that says "error" and stays a while without any
+ * navigation. A page with fields to fill is the user's to answer, never an error page: a login
+ * form shown again after a wrong password may come with 401, and may say "error". The attempt
+ * then fails with the page's title and address, and the page stays on screen under a banner. */
+
+/* Run in a script world of its own, where the page's scripts cannot change what it sees. */
+#define PROBE_WORLD "flows-sign-in"
+static const char probe_script[] =
+  "(function () {"
+  "  var says = /\\b(error|invalid_request|invalid_client|unauthorized_client|access_denied|"
+  "unsupported_response_type|invalid_scope|server_error|temporarily_unavailable|redirect_uri_mismatch)\\b/i;"
+  "  var visible = function (list) {"
+  "    return Array.prototype.some.call (list, function (e) { return e.getClientRects ().length > 0; });"
+  "  };"
+  "  var text = document.body ? document.body.innerText : '';"
+  "  var heading = document.querySelector ('h1, h2');"
+  "  var fields = document.querySelectorAll ('input:not([type]), input[type=text], input[type=email], "
+  "input[type=password], input[type=tel], input[type=number], textarea');"
+  "  var submits = document.querySelectorAll ('form button, form input[type=submit]');"
+  "  return JSON.stringify ({ saysError: says.test (document.title) || says.test (text),"
+  "                          hasFields: visible (fields), hasSubmit: visible (submits),"
+  "                          title: document.title, heading: heading ? heading.innerText.trim () : '' });"
+  "}) ()";
+
+/* A text of a page, as a message quotes it: one line, cut after @max_chars. */
+static char *
+quote_page_text (const char *text,
+                 glong       max_chars)
+{
+  g_autofree char *line = g_strdup (text != NULL ? text : "");
+  g_autofree char *cut = NULL;
+
+  g_strdelimit (line, "\r\n\t", ' ');
+  g_strstrip (line);
+  if (!g_utf8_validate (line, -1, NULL))
+    return g_strdup ("");
+  if (g_utf8_strlen (line, -1) <= max_chars)
+    return g_steal_pointer (&line);
+  cut = g_utf8_substring (line, 0, max_chars);
+  return g_strconcat (cut, "…", NULL);
+}
+
+/* Where a page is, for a person: host, port and path; the query (state, challenge, scopes)
+ * would bury them under hundreds of characters that say nothing. */
+static char *
+describe_page_address (const char *uri)
+{
+  g_autoptr(GUri) parsed = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autofree char *place = NULL;
+  g_autofree char *path = NULL;
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    return g_strdup (_("an unknown address"));
+  place = describe_place (uri);
+  path = quote_page_text (g_uri_get_path (parsed), 100);
+  return g_strconcat (place, path, NULL);
+}
+
+static void
+stop_on_error_page (FlowsSignInWindow *self)
+{
+  g_autofree char *address = describe_page_address (webkit_web_view_get_uri (self->web_view));
+  g_autofree char *page = NULL;
+  GError *error;
+
+  if (self->page_title == NULL || *self->page_title == '\0')
+    page = g_strdup_printf (_("an untitled page at %s"), address);
+  else
+    /* Translators: a web page, by its title and address ("“Error” (example.com/authorize)") */
+    page = g_strdup_printf (_("“%s” (%s)"), self->page_title, address);
+
+  if (self->page_status >= 400)
+    error = g_error_new (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER_ERROR_PAGE,
+                         /* Translators: the first placeholder is a page (“Title” (example.com/path)), the second an HTTP status */
+                         _("The provider stopped on its own error page: %s, HTTP %u. It will not send the sign-in back; "
+                           "the page says why (often a client ID or redirect URL the provider does not know for this "
+                           "client). Correct that, then sign in again."),
+                         page, self->page_status);
+  else
+    error = g_error_new (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER_ERROR_PAGE,
+                         /* Translators: the placeholder is a page (“Title” (example.com/path)) */
+                         _("The provider stopped on its own error page: %s. It will not send the sign-in back; "
+                           "the page says why (often a client ID or redirect URL the provider does not know for this "
+                           "client). Correct that, then sign in again."),
+                         page);
+
+  /* The page stays: what it says is the best clue to what is wrong. */
+  gtk_label_set_text (self->stopped_label, error->message);
+  gtk_revealer_set_reveal_child (self->stopped_revealer, TRUE);
+  gtk_button_set_label (self->cancel_button, _("_Close"));
+  return_result (self, error);
+}
+
+static gboolean
+on_error_page_still (gpointer user_data)
+{
+  FlowsSignInWindow *self = user_data;
+
+  self->error_page_timeout_id = 0;
+  if (self->task != NULL && !self->captured)
+    stop_on_error_page (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A page by its title and its first heading, as far as they say different things: a
+ * provider's error pages often have a title of a few words ("Error 400: redirect_uri_mismatch",
+ * or only the provider's name) and a heading that says the rest. */
+static char *
+describe_page_title (const char *title,
+                     const char *heading)
+{
+  g_autofree char *quoted_title = quote_page_text (title, 120);
+  g_autofree char *quoted_heading = quote_page_text (heading, 120);
+
+  /* One of them may add nothing to the other. */
+  if (*quoted_heading == '\0' || strstr (quoted_title, quoted_heading) != NULL)
+    return g_steal_pointer (&quoted_title);
+  if (*quoted_title == '\0' || strstr (quoted_heading, quoted_title) != NULL)
+    return g_steal_pointer (&quoted_heading);
+  return g_strconcat (quoted_title, " — ", quoted_heading, NULL);
+}
+
+typedef struct
+{
+  FlowsSignInWindow *self;  /* a reference */
+  guint              page_serial;
+} PageProbe;
+
+static void
+on_page_probed (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  PageProbe *probe = user_data;
+  g_autoptr(FlowsSignInWindow) self = probe->self;
+  guint page_serial = probe->page_serial;
+  g_autoptr(JSCValue) value = webkit_web_view_evaluate_javascript_finish (WEBKIT_WEB_VIEW (source), result, NULL);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  WebKitWebResource *resource;
+  WebKitURIResponse *response;
+  JsonObject *look;
+
+  g_free (probe);
+  /* A page that cannot be looked at (no script world: a plain-text page) is judged by its
+   * status alone. */
+  if (self->task == NULL || self->captured || page_serial != self->page_serial)
+    return;
+  if (value != NULL && jsc_value_is_string (value))
+    json = jsc_value_to_string (value);
+  node = json != NULL ? json_from_string (json, NULL) : NULL;
+  look = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+
+  resource = webkit_web_view_get_main_resource (self->web_view);
+  response = resource != NULL ? webkit_web_resource_get_response (resource) : NULL;
+  self->page_status = response != NULL ? webkit_uri_response_get_status_code (response) : 0;
+  g_free (self->page_title);
+  self->page_title = describe_page_title (look != NULL ? json_object_get_string_member_with_default (look, "title", "")
+                                                       : webkit_web_view_get_title (self->web_view),
+                                          look != NULL ? json_object_get_string_member_with_default (look, "heading", "")
+                                                       : NULL);
+
+  if (look != NULL && json_object_get_boolean_member_with_default (look, "hasFields", FALSE))
+    return;
+  if (self->page_status >= 400)
+    stop_on_error_page (self);
+  else if (look != NULL && json_object_get_boolean_member_with_default (look, "saysError", FALSE) &&
+           !json_object_get_boolean_member_with_default (look, "hasSubmit", FALSE))
+    {
+      g_clear_handle_id (&self->error_page_timeout_id, g_source_remove);
+      self->error_page_timeout_id = g_timeout_add (self->error_page_wait_ms, on_error_page_still, self);
+    }
+}
+
+static void
+probe_page (FlowsSignInWindow *self)
+{
+  PageProbe *probe = g_new0 (PageProbe, 1);
+
+  probe->self = g_object_ref (self);
+  probe->page_serial = self->page_serial;
+  webkit_web_view_evaluate_javascript (self->web_view, probe_script, -1, PROBE_WORLD, NULL,
+                                       self->cancellable, on_page_probed, probe);
+}
+
+static void
+on_load_changed (WebKitWebView     *web_view,
+                 WebKitLoadEvent    event,
+                 FlowsSignInWindow *self)
+{
+  switch (event)
+    {
+    case WEBKIT_LOAD_STARTED:
+      /* Any navigation ends the wait on a page that said error. */
+      self->page_serial++;
+      self->page_committed = FALSE;
+      g_clear_handle_id (&self->error_page_timeout_id, g_source_remove);
+      break;
+    case WEBKIT_LOAD_COMMITTED:
+      self->page_committed = TRUE;
+      update_address (self);
+      break;
+    case WEBKIT_LOAD_FINISHED:
+      update_address (self);
+      if (self->page_committed && self->task != NULL && !self->captured)
+        probe_page (self);
+      break;
+    case WEBKIT_LOAD_REDIRECTED:
+    default:
+      break;
+    }
 }
 
 static gboolean
@@ -267,7 +504,9 @@ flows_sign_in_window_dispose (GObject *object)
   FlowsSignInWindow *self = (FlowsSignInWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->error_page_timeout_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_SIGN_IN_WINDOW);
+  g_clear_pointer (&self->page_title, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->network_session);
   g_clear_object (&self->sign_in);
@@ -288,6 +527,9 @@ flows_sign_in_window_class_init (FlowsSignInWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-sign-in-window.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsSignInWindow, security_icon);
+  gtk_widget_class_bind_template_child (widget_class, FlowsSignInWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, FlowsSignInWindow, stopped_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FlowsSignInWindow, stopped_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsSignInWindow, address_title);
   gtk_widget_class_bind_template_child (widget_class, FlowsSignInWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, FlowsSignInWindow, stack);
@@ -304,6 +546,7 @@ flows_sign_in_window_init (FlowsSignInWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->error_page_wait_ms = ERROR_PAGE_WAIT_MS;
 
   /* A new ephemeral session per attempt: cookies and storage die with the window. TLS errors
    * fail the load (the default policy, set explicitly because it must never change). */
@@ -348,6 +591,14 @@ flows_sign_in_window_get_web_view (FlowsSignInWindow *self)
 {
   g_return_val_if_fail (FLOWS_IS_SIGN_IN_WINDOW (self), NULL);
   return self->web_view;
+}
+
+void
+flows_sign_in_window_set_error_page_wait (FlowsSignInWindow *self,
+                                          guint              milliseconds)
+{
+  g_return_if_fail (FLOWS_IS_SIGN_IN_WINDOW (self));
+  self->error_page_wait_ms = milliseconds;
 }
 
 void

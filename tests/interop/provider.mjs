@@ -3,10 +3,12 @@
 //   node tests/interop/provider.mjs --port N --redirect-uri URL [--client-secret S]
 //                                   [--access-token-ttl SECONDS] [--watch-stdin]
 //
-// Serves the issuer http://127.0.0.1:N on 127.0.0.1 only (--port 0 picks a free port) with one
-// confidential native client, "flows-studio-interop", that must use PKCE S256 and
-// client_secret_post. Sign-in goes through the provider's own development login and consent
-// pages (devInteractions): any login and password are accepted.
+// Serves the issuer http://127.0.0.1:N on 127.0.0.1 only (--port 0 picks a free port) with two
+// confidential native clients that must use PKCE S256: "flows-studio-interop", which must use
+// client_secret_post (the OAuth template's form fields), and "flows-studio-interop-basic", which
+// must use client_secret_basic (what discovery chooses from this provider's metadata). Both have
+// the same secret and redirect URI. Sign-in goes through the provider's own development login
+// and consent pages (devInteractions): any login and password are accepted.
 //
 // Endpoints: /auth, /token, /me (userinfo), /.well-known/openid-configuration.
 //
@@ -23,6 +25,7 @@ import { parseArgs } from 'node:util';
 console.log = console.info = console.debug = console.error;
 
 const CLIENT_ID = 'flows-studio-interop';
+const BASIC_CLIENT_ID = 'flows-studio-interop-basic';
 const DEFAULT_CLIENT_SECRET = 'flows-studio-interop-secret-not-for-production';
 
 function usage(message) {
@@ -87,8 +90,8 @@ const issuer = `http://127.0.0.1:${server.address().port}`;
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 const configuration = {
-  clients: [{
-    client_id: CLIENT_ID,
+  clients: ['client_secret_post', 'client_secret_basic'].map((method) => ({
+    client_id: method === 'client_secret_post' ? CLIENT_ID : BASIC_CLIENT_ID,
     client_secret: options['client-secret'],
     client_name: 'Flows Studio interop test',
     // A native client may use an http loopback redirect URI (RFC 8252 §7.3).
@@ -96,8 +99,9 @@ const configuration = {
     redirect_uris: [options['redirect-uri']],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_post',
-  }],
+    // oidc-provider refuses a client that authenticates any other way.
+    token_endpoint_auth_method: method,
+  })),
 
   // Every authorization request must carry a code_challenge; oidc-provider 9 knows only S256
   // (code_challenge_methods_supported is ["S256"], "plain" is refused).
@@ -130,8 +134,8 @@ const configuration = {
   // neither the grant nor the code). Our Step 1 template sends no prompt, which is what RFC 6749
   // clients do. The supported hook is issueRefreshToken (the default is "the client may use the
   // refresh_token grant AND the code has offline_access"): here any client allowed the
-  // refresh_token grant gets a refresh token with its code — the only client is ours, and it
-  // asks for offline_access.
+  // refresh_token grant gets a refresh token with its code — the only clients are ours, and
+  // they ask for offline_access.
   async issueRefreshToken(_ctx, client) {
     return client.grantTypeAllowed('refresh_token');
   },

@@ -30,23 +30,21 @@ ui_test_init (int    *argc,
 /* The App and its connection ---------------------------------------------------------------- */
 
 TestOAuthApp *
-test_oauth_app_new (const char *redirect_url,
-                    const char *auth_url,
-                    const char *token_url,
-                    const char *test_url,
-                    const char *client_id,
-                    const char *client_secret,
-                    const char *scopes)
+test_oauth_app_new_for_app (FlowsApp   *app,
+                            const char *redirect_url,
+                            const char *client_secret,
+                            const char *first_key,
+                            ...)
 {
   TestOAuthApp *oauth_app = g_new0 (TestOAuthApp, 1);
   g_autoptr(GError) error = NULL;
   g_autofree char *connection_id = g_uuid_string_random ();
   g_autofree char *default_redirect = NULL;
+  va_list args;
 
   oauth_app->library = test_library_new_temp ("flows-sign-in-XXXXXX", &oauth_app->data_dir);
 
-  /* The template as a developer creates it: its flows are not touched. */
-  oauth_app->app = flows_app_new_from_template ("Sign-in test", FLOWS_CONNECTION_TYPE_OAUTH);
+  oauth_app->app = g_object_ref (app);
   if (redirect_url == NULL)
     redirect_url = default_redirect = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", test_closed_port ());
   flows_app_set_redirect_url (oauth_app->app, redirect_url);
@@ -54,12 +52,15 @@ test_oauth_app_new (const char *redirect_url,
   g_assert_no_error (error);
 
   oauth_app->connection = flows_connection_new (connection_id, flows_app_get_id (oauth_app->app), "Sign-in test connection");
-  flows_connection_set_value (oauth_app->connection, "AuthURL", auth_url);
-  flows_connection_set_value (oauth_app->connection, "TokenURL", token_url);
-  flows_connection_set_value (oauth_app->connection, "TestURL", test_url);
-  flows_connection_set_value (oauth_app->connection, "ClientID", client_id);
-  if (scopes != NULL)
-    flows_connection_set_value (oauth_app->connection, "Scopes", scopes);
+  va_start (args, first_key);
+  for (const char *key = first_key; key != NULL; key = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL)
+        flows_connection_set_value (oauth_app->connection, key, value);
+    }
+  va_end (args);
   flows_library_add_connection (oauth_app->library, oauth_app->connection, &error);
   g_assert_no_error (error);
 
@@ -73,6 +74,23 @@ test_oauth_app_new (const char *redirect_url,
   oauth_app->runner = flows_runner_new ();
   oauth_app->refresher = flows_token_refresher_attach (oauth_app->runner, oauth_app->library);
   return oauth_app;
+}
+
+TestOAuthApp *
+test_oauth_app_new (const char *redirect_url,
+                    const char *auth_url,
+                    const char *token_url,
+                    const char *test_url,
+                    const char *client_id,
+                    const char *client_secret,
+                    const char *scopes)
+{
+  /* The template as a developer creates it: its flows are not touched. */
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Sign-in test", FLOWS_CONNECTION_TYPE_OAUTH);
+
+  return test_oauth_app_new_for_app (app, redirect_url, client_secret,
+                                     "AuthURL", auth_url, "TokenURL", token_url, "TestURL", test_url,
+                                     "ClientID", client_id, "Scopes", scopes, NULL);
 }
 
 void

@@ -48,6 +48,13 @@ TestOAuthApp *test_oauth_app_new     (const char   *redirect_url,
                                       const char   *client_id,
                                       const char   *client_secret,
                                       const char   *scopes);
+/* The same for @app as it is (its redirect URL set to @redirect_url), with a connection whose
+ * values are the NULL-terminated key, value pairs (a NULL value is left out). */
+TestOAuthApp *test_oauth_app_new_for_app (FlowsApp   *app,
+                                          const char *redirect_url,
+                                          const char *client_secret,
+                                          const char *first_key,
+                                          ...) G_GNUC_NULL_TERMINATED;
 /* Clears the connection's secrets and removes the data directory. */
 void          test_oauth_app_free    (TestOAuthApp *oauth_app);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestOAuthApp, test_oauth_app_free)

@@ -15,6 +15,9 @@
  * any file of the data directory, in any trace, in any text of the Token Details window or in
  * flows-cli's output.
  *
+ * Then an App made by discovery from the provider's own metadata signs in with the client that
+ * must use client_secret_basic, and its Connection Test passes.
+ *
  * With FLOWS_SCREENSHOT_DIR set, the sign-in window on the provider's login page is saved there
  * as sign-in.png.
  *
@@ -28,6 +31,7 @@
 
 #include <glib/gstdio.h>
 
+#include "flows-discovery.h"
 #include "flows-flow.h"
 #include "flows-oauth.h"
 #include "flows-run.h"
@@ -40,6 +44,8 @@
 #include "test-files.h"
 
 #define CLIENT_ID "flows-studio-interop"
+/* provider.mjs's client that must use client_secret_basic, as discovery chooses. */
+#define BASIC_CLIENT_ID "flows-studio-interop-basic"
 #define SCOPES "openid profile offline_access " UNGRANTED_SCOPE
 /* A scope oidc-provider does not know: it leaves it out of what it grants. */
 #define UNGRANTED_SCOPE "api:read"
@@ -54,6 +60,7 @@ static struct
   char           *log_dir;
   char           *log_path;
   char           *issuer;
+  char           *redirect_url;
   char           *client_secret;
   TestOAuthApp   *oauth_app;
   gboolean        signed_in;
@@ -153,7 +160,6 @@ test_provider_starts (void)
   g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *modules = NULL;
   g_autofree char *script = NULL;
-  g_autofree char *redirect_url = NULL;
   g_autofree char *auth_url = NULL;
   g_autofree char *token_url = NULL;
   g_autofree char *userinfo_url = NULL;
@@ -183,7 +189,7 @@ test_provider_starts (void)
     }
 
   script = g_build_filename (interop_dir, "provider.mjs", NULL);
-  redirect_url = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", test_closed_port ());
+  interop.redirect_url = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", test_closed_port ());
   interop.client_secret = g_strdup_printf ("interop-secret-%s", g_uuid_string_random ());
   remember_secret (interop.client_secret);
 
@@ -193,7 +199,7 @@ test_provider_starts (void)
   g_subprocess_launcher_set_stderr_file_path (launcher, interop.log_path);
   interop.provider = g_subprocess_launcher_spawn (launcher, &error, node, script,
                                                   "--port", "0",
-                                                  "--redirect-uri", redirect_url,
+                                                  "--redirect-uri", interop.redirect_url,
                                                   "--client-secret", interop.client_secret,
                                                   "--watch-stdin",
                                                   NULL);
@@ -221,7 +227,7 @@ test_provider_starts (void)
   auth_url = g_strconcat (interop.issuer, "/auth", NULL);
   token_url = g_strconcat (interop.issuer, "/token", NULL);
   userinfo_url = g_strconcat (interop.issuer, "/me", NULL);
-  interop.oauth_app = test_oauth_app_new (redirect_url, auth_url, token_url, userinfo_url,
+  interop.oauth_app = test_oauth_app_new (interop.redirect_url, auth_url, token_url, userinfo_url,
                                           CLIENT_ID, interop.client_secret, SCOPES);
 }
 
@@ -555,6 +561,85 @@ test_token_details (void)
   assert_no_token ("flows-cli’s errors", cli->err);
 }
 
+/* Discovery from the provider's real metadata: the App made from it (the oidc preset, with
+ * client_secret_basic, as the metadata lists it first) signs in through the provider's pages
+ * with the client that must use Basic, and its unchanged Connection Test passes; its refresh
+ * works too. Nothing is set on the connection but the client's id and secret. */
+static void
+test_discover (void)
+{
+  g_autoptr(FlowsProviderPresets) presets = NULL;
+  g_autoptr(FlowsProviderMetadata) metadata = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(TestOAuthApp) oauth_app = NULL;
+  g_autoptr(FlowsRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *scopes = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+  g_auto(TestAsync) fetched = { NULL };
+  SignInDrive drive;
+  const char *secrets[4] = { NULL };
+
+  if (!need_provider (FALSE))
+    return;
+
+  flows_discovery_fetch_async (NULL, interop.issuer, NULL, test_async_ready, &fetched);
+  metadata = flows_discovery_fetch_finish (test_async_wait (&fetched, SIGN_IN_TIMEOUT_MS), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (metadata->issuer, ==, interop.issuer);
+  expected = g_strconcat (interop.issuer, "/.well-known/openid-configuration", NULL);
+  g_assert_cmpstr (metadata->document_url, ==, expected);
+  g_free (expected);
+  expected = g_strconcat (interop.issuer, "/auth", NULL);
+  g_assert_cmpstr (metadata->authorization_endpoint, ==, expected);
+  g_free (expected);
+  expected = g_strconcat (interop.issuer, "/me", NULL);
+  g_assert_cmpstr (metadata->userinfo_endpoint, ==, expected);
+  scopes = flows_provider_metadata_suggest_scopes (metadata);
+  g_assert_cmpstr (scopes, ==, "openid offline_access");
+  g_assert_true (flows_provider_metadata_supports_pkce (metadata));
+  g_assert_cmpint (flows_provider_metadata_choose_client_auth (metadata), ==, FLOWS_CLIENT_AUTH_BASIC);
+
+  presets = flows_provider_presets_new (NULL);
+  app = flows_discovery_create_app (flows_provider_presets_find (presets, FLOWS_DISCOVERY_PRESET_ID),
+                                    "Discovered interop", metadata, &error);
+  g_assert_no_error (error);
+  oauth_app = test_oauth_app_new_for_app (app, interop.redirect_url, interop.client_secret,
+                                          "ClientID", BASIC_CLIENT_ID, NULL);
+
+  sign_in_drive_init_oidc (&drive, LOGIN);
+  sign_in_with_window (&drive, oauth_app);
+  if (drive.error != NULL)
+    print_provider_log ();
+  g_assert_no_error (drive.error);
+  g_assert_true (drive.succeeded);
+  sign_in_drive_clear (&drive);
+
+  run = test_oauth_app_run (oauth_app, flows_app_find_flow_by_role (oauth_app->app, FLOWS_FLOW_ROLE_CONNECTION_TEST),
+                            NULL, NULL);
+  test_assert_succeeded (run);
+  g_assert_true (flows_run_judge_connection_test (run, NULL));
+  sub = test_entry_output (test_trace_entry (run, "test", 0), "body.sub");
+  g_assert_cmpstr (sub, ==, LOGIN);
+
+  /* Step 3 with Basic too: the provider rotates the refresh token. */
+  refresh_token = test_oauth_app_secret (oauth_app, FLOWS_SECRETS_REFRESH_TOKEN_KEY);
+  g_assert_nonnull (refresh_token);
+  g_assert_true (test_oauth_app_refresh (oauth_app, &error));
+  g_assert_no_error (error);
+  access_token = test_oauth_app_secret (oauth_app, FLOWS_SECRETS_ACCESS_TOKEN_KEY);
+
+  /* Nothing secret in its files or its trace. */
+  secrets[0] = interop.client_secret;
+  secrets[1] = access_token;
+  secrets[2] = refresh_token;
+  audit_directory (oauth_app->data_dir, secrets);
+  audit_run (run, secrets);
+}
+
 static void
 test_secrets_audit (void)
 {
@@ -627,6 +712,7 @@ main (int   argc,
   g_test_add_func ("/interop/step3-trace", test_step3_trace);
   g_test_add_func ("/interop/second-sign-in-logs-in-again", test_second_sign_in_logs_in_again);
   g_test_add_func ("/interop/token-details", test_token_details);
+  g_test_add_func ("/interop/discover", test_discover);
   g_test_add_func ("/interop/secrets-audit", test_secrets_audit);
   g_test_add_func ("/interop/provider-stops", test_provider_stops);
 
@@ -644,6 +730,7 @@ main (int   argc,
   g_free (interop.log_path);
   g_free (interop.log_dir);
   g_free (interop.issuer);
+  g_free (interop.redirect_url);
   g_free (interop.client_secret);
   g_free (interop.skip_reason);
   g_free (interop.screenshot_path);

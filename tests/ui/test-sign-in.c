@@ -35,6 +35,7 @@
 #include "runner-helpers.h"
 #include "sign-in-helpers.h"
 #include "test-cases.h"
+#include "test-cli.h"
 
 /* The sandbox ------------------------------------------------------------------------------- */
 
@@ -1097,6 +1098,270 @@ test_sign_in_tls_error (void)
   sign_in_drive_clear (&drive);
 }
 
+/* The provider's own error page -------------------------------------------------------------- */
+
+/* What the window shows above the page when it stopped on the provider's error page: the
+ * banner's text, or NULL when there is none. */
+static const char *
+stopped_banner_text (FlowsSignInWindow *window)
+{
+  GtkWidget *revealer = test_find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_REVEALER);
+  GtkWidget *label;
+
+  g_assert_nonnull (revealer);
+  if (!gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)))
+    return NULL;
+  label = test_find_widget_of_type (revealer, GTK_TYPE_LABEL);
+  g_assert_nonnull (label);
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* An authorization endpoint that answers every request with @page (HTML) and @status, and an
+ * App whose connection signs in there. */
+static TestOAuthApp *
+error_page_app_new (TestServer *server,
+                    guint       status,
+                    const char *page)
+{
+  g_autofree char *auth_url = test_server_url (server, "/authorize");
+  g_autofree char *token_url = test_server_url (server, "/token");
+
+  test_server_respond (server, "/authorize", status, "text/html; charset=utf-8", page, -1);
+  return test_oauth_app_new (NULL, auth_url, token_url, token_url, "error-page-client",
+                             "error-page-client-secret", "openid");
+}
+
+/* Signs in through the window, which must stop on the provider's page at /authorize with a
+ * message holding @title; the page stays on screen under a banner that says the same. Returns
+ * the message. */
+static char *
+sign_in_must_stop_on_error_page (TestServer   *server,
+                                 TestOAuthApp *oauth_app,
+                                 guint         wait_ms,
+                                 const char   *title)
+{
+  g_autofree char *file_before = test_oauth_app_connection_file (oauth_app);
+  g_autofree char *place = g_strdup_printf ("“%s” (127.0.0.1:%u/authorize)", title, server->port);
+  g_autofree char *authorize_url = test_server_url (server, "/authorize?");
+  SignInDrive drive;
+  char *message;
+
+  sign_in_drive_init_sandbox (&drive);
+  sign_in_drive_prepare (&drive, oauth_app);
+  flows_sign_in_window_set_error_page_wait (drive.window, wait_ms);
+  sign_in_drive_run (&drive);
+
+  g_assert_false (drive.succeeded);
+  g_assert_error (drive.error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER_ERROR_PAGE);
+  message = g_strdup (drive.error->message);
+  g_test_message ("%s", message);
+  test_assert_contains (message, "The provider stopped on its own error page: ");
+  test_assert_contains (message, place);
+  /* The address without its query: state and challenge say nothing to a person. */
+  test_assert_not_contains (message, "state=");
+  test_assert_not_contains (message, "client_id");
+
+  /* The page is still there to read, under the reason. */
+  g_assert_true (sign_in_window_is_open (drive.window));
+  g_assert_cmpstr (sign_in_window_page (drive.window), ==, "web");
+  g_assert_cmpstr (stopped_banner_text (drive.window), ==, message);
+  g_assert_true (g_str_has_prefix (webkit_web_view_get_uri (drive.web_view), authorize_url));
+  if (g_getenv ("FLOWS_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("FLOWS_SCREENSHOT_DIR"), "sign-in-error-page.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      test_spin (500);
+      g_assert_true (ui_test_save_screenshot (GTK_WIDGET (drive.window), path, &error));
+      g_assert_no_error (error);
+    }
+  sign_in_window_close (drive.window);
+
+  assert_not_signed_in (oauth_app, file_before);
+  g_assert_cmpuint (test_server_n_requests (server), ==, 1);
+  sign_in_drive_clear (&drive);
+  return message;
+}
+
+/* A provider's error page at the authorisation endpoint, and how the message names it. */
+typedef struct
+{
+  const char *path;
+  guint       status;
+  const char *page;
+  /* How long the page may stay; longer than the test may take when only the status must stop it. */
+  guint       wait_ms;
+  const char *named;      /* the page's name in the message */
+  const char *status_said;  /* "HTTP 400", or NULL when the message must name no status */
+} ErrorPageCase;
+
+static const ErrorPageCase error_pages[] = {
+  /* Google's answer to a redirect URL it does not know for the client: the status stops it at
+   * once, and the title and heading name it. */
+  { "/sign-in/error-page/http-status", 400,
+    "<!DOCTYPE html><html><head><title>Error 400: redirect_uri_mismatch</title></head>"
+    "<body><h1>Access blocked: this app’s request is invalid</h1>"
+    "<p>You can’t sign in because this app sent an invalid request.</p></body></html>",
+    SIGN_IN_TIMEOUT_MS * 2, "Error 400: redirect_uri_mismatch — Access blocked: this app’s request is invalid",
+    "HTTP 400" },
+  /* Status 200, a title that says error, a link and no redirect: stopped once the page stayed a
+   * while without navigating. */
+  { "/sign-in/error-page/says-error", 200,
+    "<!DOCTYPE html><html><head><title>Error</title></head>"
+    "<body><h1>Something went wrong</h1><p>invalid_client: the client is not "
+    "registered.</p><a href='/'>Back</a></body></html>",
+    500, "Error — Something went wrong", NULL },
+  /* Without a title, the page's heading names it. */
+  { "/sign-in/error-page/untitled", 500,
+    "<html><body><h1>Internal Server Error</h1></body></html>",
+    SIGN_IN_TIMEOUT_MS * 2, "Internal Server Error", "HTTP 500" },
+};
+
+static void
+test_error_page (gconstpointer data)
+{
+  const ErrorPageCase *row = data;
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(TestOAuthApp) oauth_app = NULL;
+  g_autofree char *message = NULL;
+
+  if (!test_need_display () || !test_need_keyring ())
+    return;
+
+  server = test_server_new ();
+  oauth_app = error_page_app_new (server, row->status, row->page);
+  message = sign_in_must_stop_on_error_page (server, oauth_app, row->wait_ms, row->named);
+  if (row->status_said != NULL)
+    test_assert_contains (message, row->status_said);
+  else
+    test_assert_not_contains (message, "HTTP");
+}
+
+/* The sandbox provider's own error page, for a client it does not know. */
+static void
+test_error_page_sandbox_unknown_client (void)
+{
+  g_autoptr(Sandbox) sandbox = NULL;
+  g_autofree char *file_before = NULL;
+  SignInDrive drive;
+
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
+    return;
+
+  flows_connection_set_value (sandbox->oauth_app->connection, "ClientID", "someone-else");
+  file_before = test_oauth_app_connection_file (sandbox->oauth_app);
+  sign_in_with_window (&drive, sandbox->oauth_app);
+  g_assert_error (drive.error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER_ERROR_PAGE);
+  g_test_message ("%s", drive.error->message);
+  test_assert_contains (drive.error->message, "“Flows Studio Sandbox — This sign-in request cannot continue” (127.0.0.1:");
+  test_assert_contains (drive.error->message, FLOWS_SANDBOX_AUTHORIZE_PATH ")");
+  test_assert_contains (drive.error->message, "HTTP 400");
+  g_assert_cmpstr (stopped_banner_text (drive.window), ==, drive.error->message);
+  sign_in_window_close (drive.window);
+  assert_not_signed_in (sandbox->oauth_app, file_before);
+  sign_in_drive_clear (&drive);
+}
+
+/* A login form shown again with 401 and "Error" after a wrong password is the user's to answer:
+ * the sign-in waits for them, however long. */
+static gboolean
+login_page_seen (gpointer user_data)
+{
+  return ((SignInDrive *)user_data)->n_login > 0;
+}
+
+static void
+on_waiting_run_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_false (flows_sign_in_window_run_finish (FLOWS_SIGN_IN_WINDOW (source), result, error));
+}
+
+static gboolean
+error_set (gpointer user_data)
+{
+  return *(GError **)user_data != NULL;
+}
+
+static void
+test_error_page_login_form_waits (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(TestOAuthApp) oauth_app = NULL;
+  g_autoptr(GError) error = NULL;
+  SignInDrive drive;
+
+  if (!test_need_display () || !test_need_keyring ())
+    return;
+
+  server = test_server_new ();
+  oauth_app = error_page_app_new (server, 401,
+                                  "<!DOCTYPE html><html><head><title>Error: wrong password</title></head>"
+                                  "<body><h1>Sign in</h1><p class='error'>Error: the password is wrong.</p>"
+                                  "<form method='post'><input id='username' name='username'>"
+                                  "<input id='password' name='password' type='password'>"
+                                  "<button type='submit'>Sign in</button></form></body></html>");
+  sign_in_drive_init_sandbox (&drive);
+  drive.login_script = NULL;
+  sign_in_drive_prepare (&drive, oauth_app);
+  flows_sign_in_window_set_error_page_wait (drive.window, 100);
+  flows_sign_in_window_run_async (drive.window, on_waiting_run_done, &error);
+  test_wait_for (login_page_seen, &drive, SIGN_IN_TIMEOUT_MS);
+
+  /* Twenty times the wait on an error page. */
+  test_spin (2000);
+  g_assert_null (error);
+  g_assert_null (stopped_banner_text (drive.window));
+  g_assert_cmpstr (sign_in_window_page (drive.window), ==, "web");
+
+  /* Still waiting for the user: closing the window is what ends it. */
+  gtk_window_close (GTK_WINDOW (drive.window));
+  test_wait_for (error_set, &error, SIGN_IN_TIMEOUT_MS);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  sign_in_drive_clear (&drive);
+}
+
+/* flows-cli sign-in, with the embedded window, says it and records it on the connection. */
+static void
+test_error_page_cli (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(TestOAuthApp) oauth_app = NULL;
+  g_autoptr(TestCli) cli = NULL;
+  g_autoptr(TestCli) listed = NULL;
+  g_autoptr(FlowsConnection) saved = NULL;
+  g_autofree char *place = NULL;
+
+  if (!test_need_display () || !test_need_keyring ())
+    return;
+
+  server = test_server_new ();
+  oauth_app = error_page_app_new (server, 400,
+                                  "<html><head><title>invalid_client</title></head>"
+                                  "<body><p>Unknown client.</p></body></html>");
+  place = g_strdup_printf ("“invalid_client” (127.0.0.1:%u/authorize), HTTP 400", server->port);
+  cli = test_cli_exec ((const char * const []) { "sign-in", flows_connection_get_id (oauth_app->connection),
+                                                 "--data-dir", oauth_app->data_dir, NULL },
+                       NULL, NULL, SIGN_IN_TIMEOUT_MS);
+  g_test_message ("%s", cli->err);
+  g_assert_cmpint (cli->status, !=, 0);
+  test_assert_contains (cli->err, "not signed in: The provider stopped on its own error page: ");
+  test_assert_contains (cli->err, place);
+  test_assert_not_contains (cli->err, "state=");
+  g_assert_cmpuint (test_server_n_requests (server), ==, 1);
+
+  saved = test_oauth_app_reload_connection (oauth_app);
+  g_assert_false (flows_connection_get_signed_in (saved));
+  test_assert_contains (flows_connection_get_sign_in_failure (saved), place);
+  listed = test_cli_exec ((const char * const []) { "connection", "list", "--data-dir", oauth_app->data_dir, NULL },
+                          NULL, NULL, SIGN_IN_TIMEOUT_MS);
+  test_assert_contains (listed->out, "sign-in failed at ");
+}
+
 /* Look-alikes of the redirect URL ----------------------------------------------------------- */
 
 /* An authorization server that sends the browser through look-alikes of the redirect URL before
@@ -1890,6 +2155,10 @@ main (int   argc,
   g_test_add_func ("/sign-in/tls-error", test_sign_in_tls_error);
   g_test_add_func ("/sign-in/look-alikes", test_sign_in_look_alikes);
   g_test_add_func ("/sign-in/look-alike-userinfo-host", test_sign_in_look_alike_userinfo_host);
+  test_add_table (error_pages, test_error_page);
+  g_test_add_func ("/sign-in/error-page/sandbox-unknown-client", test_error_page_sandbox_unknown_client);
+  g_test_add_func ("/sign-in/error-page/login-form-waits", test_error_page_login_form_waits);
+  g_test_add_func ("/sign-in/error-page/cli", test_error_page_cli);
 
   g_test_add_func ("/sign-in/system-browser", test_system_browser);
 

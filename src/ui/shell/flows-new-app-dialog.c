@@ -8,6 +8,7 @@
 
 #include "flows-app-templates.h"
 #include "flows-connection-settings-page.h"
+#include "flows-discovery-page.h"
 #include "flows-new-app-dialog.h"
 #include "flows-provider-presets.h"
 #include "flows-ui-shared.h"
@@ -16,15 +17,16 @@
 typedef enum {
   CHOICE_API_KEY,  /* the generic template: parameters such as an API key */
   CHOICE_PRESET,   /* a provider preset */
+  CHOICE_DISCOVERY, /* the oidc preset, filled from the provider's metadata */
 } ChoiceKind;
 
-typedef struct
+struct _Choice
 {
   ChoiceKind           kind;
   FlowsProviderPreset *preset;     /* CHOICE_PRESET */
   char                *search_text; /* casefolded: what the search matches */
   GtkWidget           *check;      /* shown on the selected row */
-} Choice;
+};
 
 struct _FlowsNewAppDialog
 {
@@ -42,6 +44,7 @@ struct _FlowsNewAppDialog
   AdwEntryRow          *description_row;
   GtkSearchEntry       *search_entry;
   GtkListBox           *choice_list;
+  FlowsDiscoveryPage   *discovery_page;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsNewAppDialog, flows_new_app_dialog, ADW_TYPE_WINDOW)
@@ -59,6 +62,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+typedef struct _Choice Choice;
+static Choice *get_choice (GtkListBoxRow *row);
 
 static char *
 get_name (FlowsNewAppDialog *self)
@@ -78,6 +84,10 @@ update_create_action (FlowsNewAppDialog *self,
   gboolean valid = self->library != NULL && flows_library_check_app_name (self->library, name, NULL, &error);
 
   valid = valid && gtk_list_box_get_selected_row (self->choice_list) != NULL;
+  /* From the provider's metadata: once it was found. */
+  if (get_choice (gtk_list_box_get_selected_row (self->choice_list)) != NULL &&
+      get_choice (gtk_list_box_get_selected_row (self->choice_list))->kind == CHOICE_DISCOVERY)
+    valid = valid && flows_discovery_page_get_metadata (self->discovery_page) != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-app.create", valid);
   if (show_problem)
@@ -135,7 +145,8 @@ add_choice_row (FlowsNewAppDialog   *self,
 
   choice->kind = kind;
   choice->preset = preset != NULL ? g_object_ref (preset) : NULL;
-  search_text = g_strjoin (" ", title, subtitle, preset != NULL ? flows_provider_preset_get_id (preset) : "", NULL);
+  search_text = g_strjoin (" ", title, subtitle, preset != NULL ? flows_provider_preset_get_id (preset) : "",
+                           kind == CHOICE_DISCOVERY ? "discover discovery well-known issuer oidc" : "", NULL);
   choice->search_text = g_utf8_casefold (search_text, -1);
   choice->check = gtk_image_new_from_icon_name ("object-select-symbolic");
   gtk_widget_set_visible (choice->check, FALSE);
@@ -170,9 +181,15 @@ add_choices (FlowsNewAppDialog *self)
   for (guint i = 0; i < g_list_model_get_n_items (presets); i++)
     {
       g_autoptr(FlowsProviderPreset) preset = g_list_model_get_item (presets, i);
+      g_autoptr(FlowsProviderPreset) next = g_list_model_get_item (presets, i + 1);
 
       add_choice_row (self, CHOICE_PRESET, preset, flows_provider_preset_get_name (preset),
                       flows_provider_preset_get_description (preset), flows_provider_preset_get_error (preset));
+      /* With the generic presets, which come first: it makes one for any provider. */
+      if (flows_provider_preset_get_generic (preset) && (next == NULL || !flows_provider_preset_get_generic (next)))
+        add_choice_row (self, CHOICE_DISCOVERY, NULL, _("From the provider’s metadata…"),
+                        _("Any OpenID Connect or OAuth 2.0 provider that publishes its settings: give its issuer URL"),
+                        NULL);
     }
 
   gtk_list_box_select_row (self->choice_list, gtk_list_box_get_row_at_index (self->choice_list, 0));
@@ -255,7 +272,13 @@ on_search_key_pressed (FlowsNewAppDialog *self,
 static void
 on_search_activate (FlowsNewAppDialog *self)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "new-app.create", NULL);
+  Choice *choice = get_choice (gtk_list_box_get_selected_row (self->choice_list));
+
+  /* Nothing discovered yet: the issuer URL is what comes next. */
+  if (choice != NULL && choice->kind == CHOICE_DISCOVERY && flows_discovery_page_get_metadata (self->discovery_page) == NULL)
+    flows_discovery_page_focus (self->discovery_page);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "new-app.create", NULL);
 }
 
 /* Escape empties the search first, then closes the dialog as it does elsewhere. */
@@ -273,7 +296,11 @@ on_row_activated (FlowsNewAppDialog *self,
                   GtkListBoxRow     *row)
 {
   gtk_list_box_select_row (self->choice_list, row);
-  gtk_widget_activate_action (GTK_WIDGET (self), "new-app.create", NULL);
+  /* Nothing found yet: the issuer URL is what comes next. */
+  if (get_choice (row)->kind == CHOICE_DISCOVERY && flows_discovery_page_get_metadata (self->discovery_page) == NULL)
+    flows_discovery_page_focus (self->discovery_page);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "new-app.create", NULL);
 }
 
 /* Sets the name without counting it as typed. */
@@ -287,6 +314,52 @@ fill_name (FlowsNewAppDialog *self,
   g_free (self->filled_name);
   self->filled_name = g_strdup (name);
   update_create_action (self, *name != '\0');
+}
+
+/* A name for an App made from discovered metadata: the issuer's host ("accounts.example.com"),
+ * or NULL before anything was found. */
+static char *
+name_discovered (FlowsNewAppDialog *self)
+{
+  const FlowsProviderMetadata *metadata = flows_discovery_page_get_metadata (self->discovery_page);
+  g_autoptr(GUri) issuer = metadata != NULL ? g_uri_parse (metadata->issuer, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  return issuer != NULL ? g_strdup (g_uri_get_host (issuer)) : NULL;
+}
+
+static void on_selection_changed (FlowsNewAppDialog *self);
+
+/* The discovery page is under the list, which is longer than the dialog: once laid out, it is
+ * scrolled to the top of the view (the issuer URL first, then what was found), without taking
+ * the focus from the list or the search. */
+static gboolean
+scroll_to_discovery_page (GtkWidget     *page,
+                          GdkFrameClock *frame_clock,
+                          gpointer       user_data)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (page, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *viewport = scrolled != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)) : NULL;
+  GtkWidget *content = GTK_IS_VIEWPORT (viewport) ? gtk_viewport_get_child (GTK_VIEWPORT (viewport)) : NULL;
+  guint *frames_left = user_data;
+  graphene_rect_t bounds;
+  int natural_height;
+
+  if (content == NULL || !gtk_widget_get_visible (page) || (*frames_left)-- == 0)
+    return G_SOURCE_REMOVE;
+  /* Ticks come before the layout of their frame: wait for the one that has the page laid out
+   * as it is now (shown, or grown by what was found). */
+  gtk_widget_measure (page, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (page), NULL, &natural_height, NULL, NULL);
+  if (!gtk_widget_compute_bounds (page, content, &bounds) || (int)bounds.size.height != natural_height)
+    return G_SOURCE_CONTINUE;
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), bounds.origin.y);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_discovered (FlowsNewAppDialog *self)
+{
+  /* The same as choosing again: the name may follow, Create may be enabled. */
+  on_selection_changed (self);
 }
 
 static void
@@ -308,11 +381,20 @@ on_selection_changed (FlowsNewAppDialog *self)
     if (GTK_IS_LIST_BOX_ROW (child))
       gtk_widget_set_visible (get_choice (GTK_LIST_BOX_ROW (child))->check, child == GTK_WIDGET (selected));
 
+  gtk_widget_set_visible (GTK_WIDGET (self->discovery_page), choice != NULL && choice->kind == CHOICE_DISCOVERY);
+  if (choice != NULL && choice->kind == CHOICE_DISCOVERY)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self->discovery_page), scroll_to_discovery_page,
+                                  g_memdup2 (&(guint) { 30 }, sizeof (guint)), g_free);
+
   /* A provider names the App until the user gives it a name of their own. */
   if (*name == '\0' || self->filled_name != NULL)
     {
+      g_autofree char *discovered = NULL;
+
       if (choice != NULL && choice->kind == CHOICE_PRESET && !flows_provider_preset_get_generic (choice->preset))
         fill_name (self, flows_provider_preset_get_name (choice->preset));
+      else if (choice != NULL && choice->kind == CHOICE_DISCOVERY && (discovered = name_discovered (self)) != NULL)
+        fill_name (self, discovered);
       else if (self->filled_name != NULL)
         fill_name (self, "");
     }
@@ -363,6 +445,18 @@ create (GtkWidget  *widget,
       break;
     case CHOICE_PRESET:
       app = flows_provider_preset_create_app (choice->preset, name, &error);
+      break;
+    case CHOICE_DISCOVERY:
+      {
+        FlowsProviderPreset *oidc = flows_provider_presets_find (self->presets, FLOWS_DISCOVERY_PRESET_ID);
+
+        if (oidc == NULL)
+          error = g_error_new (FLOWS_DISCOVERY_ERROR, FLOWS_DISCOVERY_ERROR_BAD_PRESET,
+                               _("the provider preset “%s”, which discovery starts from, did not load"),
+                               FLOWS_DISCOVERY_PRESET_ID);
+        else
+          app = flows_discovery_create_app (oidc, name, flows_discovery_page_get_metadata (self->discovery_page), &error);
+      }
       break;
     default:
       g_assert_not_reached ();
@@ -487,6 +581,7 @@ flows_new_app_dialog_class_init (FlowsNewAppDialogClass *klass)
     g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, FLOWS_TYPE_APP);
 
+  g_type_ensure (FLOWS_TYPE_DISCOVERY_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/flowsstudio/FlowsStudio/flows-new-app-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, name_row);
@@ -494,6 +589,7 @@ flows_new_app_dialog_class_init (FlowsNewAppDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, description_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, choice_list);
+  gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, discovery_page);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_key_pressed);
@@ -501,6 +597,7 @@ flows_new_app_dialog_class_init (FlowsNewAppDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_discovered);
 
   gtk_widget_class_install_action (widget_class, "new-app.create", NULL, create);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
