@@ -85,6 +85,7 @@ struct _FlowsCanvas
   /* Cards of stages gone out of view, hidden, for the next stages that come into it. */
   GPtrArray     *spare_cards;
   GPtrArray     *spare_markers;
+  GtkWidget     *stage_menu;   /* GtkPopoverMenu of a card's actions, or NULL */
   guint          n_cards;
   /* Set while allocating: what listeners do on a zoom change (a label's new text) must wait,
    * as a resize queued in the middle of a layout leaves that layout unfinished. */
@@ -1984,6 +1985,9 @@ flows_canvas_size_allocate (GtkWidget *widget,
       allocate_markers (self, node);
     }
 
+  if (self->stage_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->stage_menu));
+
   if (cards_missing && self->make_cards_tick == 0)
     self->make_cards_tick = gtk_widget_add_tick_callback (widget, make_cards_cb, NULL, NULL);
 }
@@ -2098,6 +2102,40 @@ neighbour (FlowsCanvas *self,
   return best;
 }
 
+/* The card menu at a widget point, for the stages selected. */
+static void
+popup_stage_menu (FlowsCanvas *self,
+                  double       wx,
+                  double       wy)
+{
+  if (self->stage_menu == NULL)
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->stage_menu),
+                               &(GdkRectangle) { (int)wx, (int)wy, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->stage_menu));
+}
+
+/* A right click on a card selects it, unless it is one of the stages selected, whose menu it
+ * opens then: the menu acts on the selection, as the keyboard shortcuts do. */
+static void
+on_secondary_pressed (FlowsCanvas     *self,
+                      int              n_press,
+                      double           wx,
+                      double           wy,
+                      GtkGestureClick *gesture)
+{
+  double x, y;
+  Node *node;
+
+  flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
+  if ((node = node_at (self, x, y)) == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (!flows_canvas_is_selected (self, node->stage))
+    flows_canvas_select_stage (self, node->stage, FALSE);
+  popup_stage_menu (self, wx, wy);
+}
+
 static gboolean
 on_key_pressed (FlowsCanvas           *self,
                 guint                  keyval,
@@ -2148,6 +2186,21 @@ on_key_pressed (FlowsCanvas           *self,
       else if ((next = neighbour (self, current, keyval)) == NULL)
         return TRUE;
       flows_canvas_select_stage (self, next->stage, FALSE);
+      return TRUE;
+    }
+
+  if ((keyval == GDK_KEY_Menu && modifiers == 0) || (keyval == GDK_KEY_F10 && modifiers == GDK_SHIFT_MASK))
+    {
+      if (current != NULL)
+        {
+          graphene_rect_t rect = node_rect (self, current);
+          double wx, wy;
+
+          flows_canvas_canvas_to_widget (self, rect.origin.x + CARD_WIDTH / 2, rect.origin.y + CARD_HEIGHT / 2, &wx, &wy);
+          popup_stage_menu (self, wx, wy);
+        }
+      else
+        gtk_widget_error_bell (GTK_WIDGET (self));
       return TRUE;
     }
 
@@ -2555,6 +2608,7 @@ flows_canvas_dispose (GObject *object)
   for (guint i = 0; i < self->spare_markers->len; i++)
     gtk_widget_unparent (g_ptr_array_index (self->spare_markers, i));
   g_ptr_array_set_size (self->spare_markers, 0);
+  g_clear_pointer (&self->stage_menu, gtk_widget_unparent);
   g_clear_object (&self->hadjustment_signals);
   g_clear_object (&self->vadjustment_signals);
   g_clear_object (&self->hadjustment);
@@ -2738,6 +2792,11 @@ flows_canvas_init (FlowsCanvas *self)
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_click_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
   zoom = gtk_gesture_zoom_new ();
   g_signal_connect_swapped (zoom, "begin", G_CALLBACK (on_zoom_begin), self);
   g_signal_connect_swapped (zoom, "scale-changed", G_CALLBACK (on_zoom_scale_changed), self);
@@ -2786,6 +2845,30 @@ flows_canvas_set_flow (FlowsCanvas  *self,
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+void
+flows_canvas_set_stage_menu (FlowsCanvas *self,
+                             GMenuModel  *menu)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+  g_return_if_fail (menu == NULL || G_IS_MENU_MODEL (menu));
+
+  g_clear_pointer (&self->stage_menu, gtk_widget_unparent);
+  if (menu == NULL)
+    return;
+  self->stage_menu = gtk_popover_menu_new_from_model (menu);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->stage_menu), FALSE);
+  gtk_widget_set_halign (self->stage_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->stage_menu, GTK_WIDGET (self));
+}
+
+GtkPopover *
+flows_canvas_get_stage_menu (FlowsCanvas *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), NULL);
+
+  return self->stage_menu != NULL ? GTK_POPOVER (self->stage_menu) : NULL;
 }
 
 FlowsFlow *
