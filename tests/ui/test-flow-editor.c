@@ -721,6 +721,100 @@ test_routes_from_keyboard (Fixture       *fixture,
   g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
 }
 
+/* An item of a GtkPopoverMenu labelled @label (as shown: no mnemonic underscore). GTK 4.8's menu items carry
+ * no action name of their own: the menu activates the model's. */
+static gboolean
+is_menu_item (GtkWidget     *widget,
+              gconstpointer  label)
+{
+  g_autofree char *text = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "text") == NULL ||
+      g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "accel") == NULL)
+    return FALSE;
+  g_object_get (widget, "text", &text, NULL);
+  return g_strcmp0 (text, label) == 0;
+}
+
+/* A card's menu: a right click on a card selects it and opens the menu of the stage's actions,
+ * each with its shortcut shown; the Menu key and Shift+F10 open it on the focused card. */
+static void
+test_card_menu (Fixture       *fixture,
+                gconstpointer  data)
+{
+  FlowsFlow *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *call;
+  GtkPopover *menu;
+  GtkWidget *item;
+  g_autofree char *accel = NULL;
+  g_autoptr(GPtrArray) selection = NULL;
+  guint stages_before;
+  double x, y;
+
+  if (!test_need_display ())
+    return;
+
+  test_flow = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  call = flows_flow_find_stage_by_key (test_flow, "test");
+  flows_canvas_clear_selection (canvas);
+  stages_before = n_stages (test_flow);
+
+  /* Right click on the card: it is selected and the menu opens there. */
+  stage_widget_point (fixture, call, FLOWS_LAYOUT_CARD_WIDTH / 2, FLOWS_LAYOUT_CARD_HEIGHT / 2, &x, &y);
+  test_pointer_move_to (GTK_WIDGET (canvas), x, y);
+  test_pointer_button (3, TRUE);
+  test_pointer_button (3, FALSE);
+  spin (300);
+  menu = flows_canvas_get_stage_menu (canvas);
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  g_assert_true (flows_canvas_is_selected (canvas, call));
+  for (guint i = 0; i < 7; i++)
+    {
+      const char *labels[] = { "Properties", "Connect To…", "Select the Next Route", "Cut", "Copy", "Paste", "Delete" };
+
+      g_assert_nonnull (test_get_widget (GTK_WIDGET (menu), is_menu_item, labels[i]));
+    }
+  item = test_get_widget (GTK_WIDGET (menu), is_menu_item, "Duplicate");
+  g_object_get (item, "accel", &accel, NULL);
+  g_assert_cmpstr (accel, ==, "<Control>d");
+
+  /* Duplicate from the menu, with the pointer: one stage more, the menu gone. */
+  test_pointer_click (item);
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  g_assert_cmpuint (n_stages (test_flow), ==, stages_before + 1);
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpuint (n_stages (test_flow), ==, stages_before);
+
+  /* The Menu key on the focused card; Escape closes the menu and leaves the editor as it was. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  test_xtest_settle ();
+  test_press_key (XK_Menu, 0);
+  spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  test_press_key (XK_Escape, 0);
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  g_assert_true (flows_flow_editor_get_flow (fixture->editor) == test_flow);
+
+  /* Shift+F10, then Delete in the menu: the stage goes, as with the Delete key. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  test_xtest_settle ();
+  test_press_key (XK_F10, XK_Shift_L, 0);
+  spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  test_pointer_click (test_get_widget (GTK_WIDGET (menu), is_menu_item, "Delete"));
+  spin (300);
+  g_assert_null (flows_flow_find_stage_by_key (test_flow, "test"));
+  selection = flows_canvas_get_selection (canvas);
+  g_assert_cmpuint (selection->len, ==, 0);
+  activate (fixture, "editor.undo", NULL);
+  g_assert_nonnull (flows_flow_find_stage_by_key (test_flow, "test"));
+}
+
 /* Room for the canvas: the palette lies over it, the properties panel is resized by its edge
  * (pointer or keyboard) and keeps its width, and the editor fits a narrow window. */
 static void
@@ -1278,6 +1372,7 @@ main (int   argc,
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
   ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);
+  ADD ("/flow-editor/card-menu", test_card_menu);
   ADD ("/flow-editor/room", test_room);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);

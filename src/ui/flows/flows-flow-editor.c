@@ -89,6 +89,7 @@ struct _FlowsFlowEditor
   FlowsStage           *connect_source;   /* the stage the rows of connect_list are for */
   FlowsStagePalette    *palette;
   FlowsCanvas          *canvas;
+  GMenuModel           *stage_menu;
   FlowsStageProperties *properties;
 };
 
@@ -1460,6 +1461,7 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_entry);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, palette);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, canvas);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, stage_menu);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
@@ -1577,6 +1579,7 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self);
   g_signal_connect_swapped (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->canvas, "stage-activated", G_CALLBACK (on_stage_activated), self);
+  flows_canvas_set_stage_menu (self->canvas, self->stage_menu);
   g_signal_connect_swapped (self->palette, "stage-type-activated", G_CALLBACK (on_palette_activated), self);
   g_signal_connect_swapped (self->properties_revealer, "notify::child-revealed", G_CALLBACK (on_properties_revealed), self);
 
