@@ -120,3 +120,37 @@ test_browse_sandbox_sign_in (const char *authorize_url,
   g_assert_cmpuint (back->status, ==, SOUP_STATUS_OK);
   return g_strdup (redirect->location);
 }
+
+char *
+test_browse_consent (const char  *authorize_url,
+                     guint       *status,
+                     char       **page)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) open = soup_message_new (SOUP_METHOD_GET, authorize_url);
+  g_autoptr(Page) consent = NULL;
+  g_autoptr(Page) redirect = NULL;
+  g_autoptr(Page) back = NULL;
+  g_autoptr(SoupMessage) follow = NULL;
+
+  g_assert_nonnull (open);
+  consent = send (session, open);
+  *status = consent->status;
+  if (consent->status != SOUP_STATUS_OK || strstr (consent->body, "name=\"decision\"") == NULL)
+    {
+      *page = g_steal_pointer (&consent->body);
+      return NULL;
+    }
+  *page = NULL;
+
+  redirect = submit (session, authorize_url, consent, "decision=allow");
+  *status = redirect->status;
+  g_assert_cmpuint (redirect->status, ==, SOUP_STATUS_FOUND);
+  g_assert_nonnull (redirect->location);
+
+  follow = soup_message_new (SOUP_METHOD_GET, redirect->location);
+  g_assert_nonnull (follow);
+  back = send (session, follow);
+  g_assert_cmpuint (back->status, ==, SOUP_STATUS_OK);
+  return g_strdup (redirect->location);
+}

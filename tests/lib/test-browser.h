@@ -16,4 +16,12 @@ char *test_browse_sandbox_sign_in (const char *authorize_url,
                                    const char *user_name,
                                    const char *password);
 
+/* Opens @authorize_url on a provider that shows one consent form (a hidden "request" field,
+ * buttons named "decision"), sends it with decision=allow and follows the redirect back to the
+ * client. Returns where the provider sent the browser back to; NULL when the first page was not
+ * a consent form (a provider's error page, whose status and text go to @status and @page). */
+char *test_browse_consent (const char  *authorize_url,
+                           guint       *status,
+                           char       **page);
+
 G_END_DECLS

@@ -1,0 +1,519 @@
+/* test-providers.c — every provider preset, UNCHANGED, against a simulation of its provider
+ * written from the provider's documentation (sim-PROVIDER.c), through flows-cli as a user
+ * would go: `flows-cli new-app NAME --provider ID`, `connection add` with the simulation's
+ * address in place of the provider's host (the preset's paths and parameters are kept), sign-in
+ * with the system browser (the test plays the browser on the simulation's consent page),
+ * `test`, `refresh`, and what the user sees when the provider revokes the App's access and on
+ * the provider's typical error.
+ *
+ * Each provider is a row of the table below; its steps are test cases run in order on one data
+ * directory, one simulation and one connection, with the real keyring of build-aux/session
+ * (they skip without).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "flows-app.h"
+#include "flows-library.h"
+#include "flows-secrets.h"
+#include "provider-sim.h"
+#include "runner-helpers.h"
+#include "test-browser.h"
+#include "test-cli.h"
+#include "test-files.h"
+#include "test-session.h"
+
+#define WAIT_MS 60000
+#define CLIENT_ID "flows-sim-client"
+/* Client secrets of real providers are letters, digits, '-' and '_'. */
+#define CLIENT_SECRET "sim-secret_7f3a9c2e41b8d605"
+#define WRONG_SECRET "sim-secret_wrong"
+
+/* What the provider does with refresh tokens, as documented. */
+typedef enum
+{
+  /* Each refresh gives a new refresh token; the simulation refuses a used one, except where
+   * the documentation says the old one stays valid (Microsoft). */
+  REFRESH_ROTATES,
+  /* The refresh reply has no refresh token: the old one is kept and works again. */
+  REFRESH_KEEPS,
+  /* No refresh token at all (the access token does not expire). */
+  REFRESH_NONE,
+} RefreshKind;
+
+/* The provider's typical error, provoked on its side. */
+typedef enum
+{
+  /* The code comes back to the App already redeemed (used twice). */
+  TYPICAL_REUSED_CODE,
+  /* A connection with a wrong client secret signs in. */
+  TYPICAL_WRONG_SECRET,
+  /* The App asked for no offline access: no refresh token, then the access token ends. */
+  TYPICAL_NO_OFFLINE_ACCESS,
+} TypicalError;
+
+typedef struct
+{
+  const char     *path;
+  const char     *id;            /* the preset */
+  ProviderSimNew  sim_new;
+  RefreshKind     refresh;
+  /* When the user revoked the App's access: what the user is told, from the provider's
+   * answer (the connection needs signing in again, or, without refresh tokens, the Test's
+   * FAIL). */
+  const char     *revoked_words;
+  TypicalError    typical;
+  /* The provider's words in the message of its typical error, each of them. */
+  const char     *typical_words[3];
+} ProviderCase;
+
+static const ProviderCase providers[] = {
+  { "/providers/github", "github", sim_github_new, REFRESH_ROTATES,
+    "bad_refresh_token",
+    TYPICAL_REUSED_CODE, { "bad_verification_code", "The code passed is incorrect or expired." } },
+  { "/providers/google", "google", sim_google_new, REFRESH_KEEPS,
+    "Token has been expired or revoked.",
+    TYPICAL_NO_OFFLINE_ACCESS, { "the provider issued no refresh token" } },
+  { "/providers/microsoft", "microsoft", sim_microsoft_new, REFRESH_ROTATES,
+    "AADSTS50173",
+    TYPICAL_WRONG_SECRET, { "invalid_client", "AADSTS7000215: Invalid client secret provided." } },
+  { "/providers/slack", "slack", sim_slack_new, REFRESH_NONE,
+    "token_revoked",
+    TYPICAL_REUSED_CODE, { "invalid_code" } },
+  { "/providers/notion", "notion", sim_notion_new, REFRESH_NONE,
+    "API token is invalid.",
+    TYPICAL_WRONG_SECRET, { "invalid_client" } },
+  { "/providers/atlassian", "atlassian", sim_atlassian_new, REFRESH_ROTATES,
+    "Unknown or invalid refresh token.",
+    TYPICAL_REUSED_CODE, { "invalid_grant", "Invalid authorization code" } },
+  { "/providers/dropbox", "dropbox", sim_dropbox_new, REFRESH_KEEPS,
+    "refresh token is invalid or revoked",
+    TYPICAL_REUSED_CODE, { "invalid_grant", "code doesn't exist or has expired" } },
+  { "/providers/salesforce", "salesforce", sim_salesforce_new, REFRESH_KEEPS,
+    "expired access/refresh token",
+    TYPICAL_WRONG_SECRET, { "invalid_client", "invalid client credentials" } },
+};
+
+/* One provider's state across its steps. */
+typedef struct
+{
+  const ProviderCase *row;
+  char               *data_dir;
+  ProviderSim        *sim;
+  char               *app_id;
+  char               *connection_id;
+  gboolean            signed_in;
+} Run;
+
+static char *base_dir;
+static char *browser_env[3];
+static Run runs[G_N_ELEMENTS (providers)];
+
+static Run *
+run_of (const ProviderCase *row)
+{
+  return &runs[row - providers];
+}
+
+/* flows-cli with @args and --data-dir of @run, nothing on its standard input but @input. */
+static TestCli *
+cli (Run                *run,
+     const char         *input,
+     const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  TestCli *result;
+
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, run->data_dir);
+  g_ptr_array_add (argv, NULL);
+  result = test_cli_exec ((const char * const *) argv->pdata, (const char * const *) browser_env, input, WAIT_MS);
+  g_test_message ("flows-cli %s → %d\n%s%s", args[0], result->status, result->out, result->err);
+  return result;
+}
+
+#define CLI(run, input, ...) cli ((run), (input), (const char * const []) { __VA_ARGS__, NULL })
+
+static char *
+keyring_value (Run        *run,
+               const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  char *value = flows_secrets_lookup_sync (run->app_id, run->connection_id, key, NULL, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+/* `--set KEY=VALUE` for a URL parameter of the App: the preset's default with the simulation in
+ * place of the provider's host. Nothing when the App has no such parameter or no default. */
+static void
+add_rebased (GPtrArray   *argv,
+             Run         *run,
+             FlowsApp    *app,
+             const char  *key)
+{
+  FlowsParam *param = flows_app_find_param (app, key);
+  const char *url = param != NULL ? flows_param_get_default (param) : NULL;
+  g_autofree char *rebased = NULL;
+
+  if (url == NULL || strstr (url, "://") == NULL)
+    return;
+  rebased = provider_sim_rebase (run->sim, url);
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  g_ptr_array_add (argv, g_strdup_printf ("%s=%s", key, rebased));
+}
+
+/* A connection named @name to the simulation, with @secret; returns its id. */
+static char *
+add_connection (Run        *run,
+                const char *name,
+                const char *secret)
+{
+  g_autoptr(FlowsLibrary) library = test_library_open (run->data_dir);
+  FlowsApp *app = flows_library_find_app (library, run->app_id);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(TestCli) added = NULL;
+  g_autofree char *input = g_strconcat (secret, "\n", NULL);
+  g_auto(GStrv) lines = NULL;
+  static const char * const url_keys[] = { "AuthURL", "TokenURL", "RefreshURL", "TestURL" };
+
+  g_assert_nonnull (app);
+  g_ptr_array_add (argv, g_strdup ("connection"));
+  g_ptr_array_add (argv, g_strdup ("add"));
+  g_ptr_array_add (argv, g_strdup (run->app_id));
+  g_ptr_array_add (argv, g_strdup (name));
+  for (guint i = 0; i < G_N_ELEMENTS (url_keys); i++)
+    add_rebased (argv, run, app, url_keys[i]);
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  g_ptr_array_add (argv, g_strdup ("ClientID=" CLIENT_ID));
+  g_ptr_array_add (argv, g_strdup ("--set"));
+  g_ptr_array_add (argv, g_strdup ("ClientSecret=-"));
+  g_ptr_array_add (argv, NULL);
+
+  added = cli (run, input, (const char * const *) argv->pdata);
+  g_assert_cmpint (added->status, ==, 0);
+  lines = g_strsplit (g_strchomp (added->out), "\n", -1);
+  return g_strdup (lines[g_strv_length (lines) - 1]);
+}
+
+/* `flows-cli sign-in ID --system-browser`, the browser played on the simulation's consent
+ * page. Returns what flows-cli did. A provider that stops on its own error page fails the test:
+ * nothing would come back to flows-cli. */
+static TestCli *
+sign_in (Run        *run,
+         const char *connection_id)
+{
+  const char * const args[] = { "sign-in", connection_id, "--system-browser", "--data-dir", run->data_dir, NULL };
+  TestCliProcess *process = test_cli_spawn (args, (const char * const *) browser_env);
+  g_autofree char *authorize_url = NULL;
+  g_autofree char *back = NULL;
+  g_autofree char *error_page = NULL;
+  guint status = 0;
+  TestCli *result;
+
+  test_cli_wait_line (process, "If no browser opens", WAIT_MS);
+  authorize_url = g_strstrip (g_strdup (test_cli_wait_line (process, "http", WAIT_MS)));
+  g_test_message ("authorize URL: %s", authorize_url);
+  g_assert_true (g_str_has_prefix (authorize_url, provider_sim_get_url (run->sim)));
+
+  back = test_browse_consent (authorize_url, &status, &error_page);
+  if (back == NULL)
+    g_error ("the provider refused the authorisation request on its own page (HTTP %u):\n%s", status, error_page);
+  result = test_cli_finish (process, WAIT_MS);
+  g_test_message ("flows-cli sign-in → %d\n%s%s", result->status, result->out, result->err);
+  return result;
+}
+
+static gboolean
+need_run (Run      *run,
+          gboolean  signed_in)
+{
+  if (!test_need_keyring ())
+    return FALSE;
+  if (run->sim == NULL || (signed_in && !run->signed_in))
+    {
+      g_test_skip ("the sign-in step did not succeed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The steps ----------------------------------------------------------------------------- */
+
+static void
+test_sign_in (gconstpointer data)
+{
+  const ProviderCase *row = data;
+  Run *run = run_of (row);
+  g_autoptr(TestCli) created = NULL;
+  g_autoptr(TestCli) signed_in = NULL;
+  g_autoptr(FlowsLibrary) library = NULL;
+  g_autofree char *name = g_strdup_printf ("%s App", row->id);
+  g_autofree char *access_token = NULL;
+  g_autofree char *refresh_token = NULL;
+  GListModel *apps;
+
+  if (!test_need_keyring ())
+    return;
+  run->row = row;
+  run->data_dir = g_build_filename (base_dir, row->id, NULL);
+
+  created = CLI (run, NULL, "new-app", name, "--provider", row->id);
+  g_assert_cmpint (created->status, ==, 0);
+  library = test_library_open (run->data_dir);
+  apps = flows_library_get_apps (library);
+  g_assert_cmpuint (g_list_model_get_n_items (apps), ==, 1);
+  {
+    g_autoptr(FlowsApp) app = g_list_model_get_item (apps, 0);
+
+    run->app_id = g_strdup (flows_app_get_id (app));
+    run->sim = row->sim_new (CLIENT_ID, CLIENT_SECRET, flows_app_get_redirect_url (app));
+  }
+  run->connection_id = add_connection (run, "Mine", CLIENT_SECRET);
+
+  signed_in = sign_in (run, run->connection_id);
+  g_assert_cmpint (signed_in->status, ==, 0);
+  test_assert_contains (signed_in->out, "Signed in “Mine”");
+
+  access_token = keyring_value (run, "oauth:access_token");
+  refresh_token = keyring_value (run, "oauth:refresh_token");
+  g_assert_nonnull (access_token);
+  if (row->refresh == REFRESH_NONE)
+    g_assert_null (refresh_token);
+  else
+    g_assert_nonnull (refresh_token);
+  run->signed_in = TRUE;
+}
+
+static void
+assert_test_passes (Run *run)
+{
+  g_autoptr(TestCli) tested = CLI (run, NULL, "test", run->connection_id);
+
+  g_assert_true (g_str_has_prefix (tested->out, "PASS\n"));
+  g_assert_cmpint (tested->status, ==, 0);
+}
+
+static void
+test_connection_test (gconstpointer data)
+{
+  Run *run = run_of (data);
+
+  if (!need_run (run, TRUE))
+    return;
+  assert_test_passes (run);
+}
+
+static void
+test_refresh (gconstpointer data)
+{
+  const ProviderCase *row = data;
+  Run *run = run_of (row);
+  g_autoptr(TestCli) refreshed = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+
+  if (!need_run (run, TRUE))
+    return;
+
+  if (row->refresh == REFRESH_NONE)
+    {
+      /* Nothing to refresh with: the user is told so, and the connection keeps working. */
+      refreshed = CLI (run, NULL, "refresh", run->connection_id);
+      g_assert_cmpint (refreshed->status, !=, 0);
+      test_assert_contains (refreshed->err, "the provider issued no refresh token");
+      assert_test_passes (run);
+      return;
+    }
+
+  first = keyring_value (run, "oauth:refresh_token");
+  refreshed = CLI (run, NULL, "refresh", run->connection_id);
+  g_assert_cmpint (refreshed->status, ==, 0);
+  test_assert_contains (refreshed->out, "Refreshed “Mine”");
+  second = keyring_value (run, "oauth:refresh_token");
+  if (row->refresh == REFRESH_ROTATES)
+    g_assert_cmpstr (second, !=, first);
+  else
+    g_assert_cmpstr (second, ==, first);
+  /* The new access token works (GitHub has ended the old one). */
+  assert_test_passes (run);
+
+  /* Again: a rotating provider refuses the refresh token used before, so this works only with
+   * the one that the first refresh stored. */
+  g_clear_pointer (&refreshed, test_cli_free);
+  refreshed = CLI (run, NULL, "refresh", run->connection_id);
+  g_assert_cmpint (refreshed->status, ==, 0);
+  third = keyring_value (run, "oauth:refresh_token");
+  if (row->refresh == REFRESH_ROTATES)
+    g_assert_cmpstr (third, !=, second);
+  else
+    g_assert_cmpstr (third, ==, first);
+
+  /* The access token ends on the provider's side: the Test refreshes it and passes. */
+  provider_sim_expire_access_tokens (run->sim);
+  assert_test_passes (run);
+}
+
+static void
+test_revoked (gconstpointer data)
+{
+  const ProviderCase *row = data;
+  Run *run = run_of (row);
+  g_autoptr(TestCli) tested = NULL;
+  g_autoptr(TestCli) shown = NULL;
+  g_autoptr(TestCli) refreshed = NULL;
+
+  if (!need_run (run, TRUE))
+    return;
+
+  if (row->refresh == REFRESH_NONE)
+    {
+      /* The user removed the App: its token is refused, and the Test says what the provider
+       * said. */
+      provider_sim_revoke_access_tokens (run->sim);
+      tested = CLI (run, NULL, "test", run->connection_id);
+      g_assert_true (g_str_has_prefix (tested->out, "FAIL\n"));
+      test_assert_contains (tested->out, row->revoked_words);
+      return;
+    }
+
+  provider_sim_revoke_refresh_tokens (run->sim);
+  provider_sim_expire_access_tokens (run->sim);
+  tested = CLI (run, NULL, "test", run->connection_id);
+  g_assert_true (g_str_has_prefix (tested->out, "FAIL\n"));
+  test_assert_contains (tested->out, row->revoked_words);
+
+  shown = CLI (run, NULL, "connection", "show", run->connection_id);
+  test_assert_contains (shown->out, "Status: needs sign-in: ");
+  test_assert_contains (shown->out, row->revoked_words);
+
+  refreshed = CLI (run, NULL, "refresh", run->connection_id);
+  g_assert_cmpint (refreshed->status, !=, 0);
+  test_assert_contains (refreshed->err, row->revoked_words);
+}
+
+static void
+assert_words (const ProviderCase *row,
+              const char         *message)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (row->typical_words) && row->typical_words[i] != NULL; i++)
+    test_assert_contains (message, row->typical_words[i]);
+}
+
+static void
+test_typical_error (gconstpointer data)
+{
+  const ProviderCase *row = data;
+  Run *run = run_of (row);
+  g_autoptr(TestCli) signed_in = NULL;
+  g_autoptr(TestCli) shown = NULL;
+  g_autofree char *connection_id = NULL;
+
+  if (!need_run (run, FALSE))
+    return;
+
+  switch (row->typical)
+    {
+    case TYPICAL_REUSED_CODE:
+      connection_id = add_connection (run, "Code used twice", CLIENT_SECRET);
+      provider_sim_spoil_next_code (run->sim);
+      signed_in = sign_in (run, connection_id);
+      g_assert_cmpint (signed_in->status, !=, 0);
+      assert_words (row, signed_in->err);
+      break;
+
+    case TYPICAL_WRONG_SECRET:
+      connection_id = add_connection (run, "Wrong secret", WRONG_SECRET);
+      signed_in = sign_in (run, connection_id);
+      g_assert_cmpint (signed_in->status, !=, 0);
+      assert_words (row, signed_in->err);
+      break;
+
+    case TYPICAL_NO_OFFLINE_ACCESS:
+      g_test_incomplete ("needs a way to sign in without offline access");
+      return;
+    }
+
+  /* The connection's row says it too. */
+  shown = CLI (run, NULL, "connection", "show", connection_id);
+  test_assert_contains (shown->out, "Status: sign-in failed at ");
+  assert_words (row, shown->out);
+  test_clear_connection_secrets (run->app_id, connection_id);
+}
+
+static void
+add_steps (const ProviderCase *row)
+{
+  static const struct
+  {
+    const char    *name;
+    GTestDataFunc  func;
+  } steps[] = {
+    { "sign-in", test_sign_in },
+    { "test", test_connection_test },
+    { "refresh", test_refresh },
+    { "revoked", test_revoked },
+    { "typical-error", test_typical_error },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s", row->path, steps[i].name);
+
+      g_test_add_data_func (path, row, steps[i].func);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *config_home = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *browser = g_find_program_in_path ("true");
+  g_autofree char *desktop = NULL;
+  g_autofree char *desktop_path = NULL;
+  g_autofree char *mimeapps_path = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* A "default browser" that opens nothing: the test plays the user in it. */
+  base_dir = test_make_temp_dir ("flows-test-providers-XXXXXX");
+  config_home = g_build_filename (base_dir, "config", NULL);
+  data_home = g_build_filename (base_dir, "xdg-data", NULL);
+  desktop_path = g_build_filename (data_home, "applications", "flows-test-no-browser.desktop", NULL);
+  mimeapps_path = g_build_filename (config_home, "mimeapps.list", NULL);
+  desktop = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=No browser\nExec=%s %%u\n"
+                             "MimeType=x-scheme-handler/http;x-scheme-handler/https;\nNoDisplay=true\n", browser);
+  test_write_text (desktop_path, desktop);
+  test_write_text (mimeapps_path,
+                   "[Default Applications]\nx-scheme-handler/http=flows-test-no-browser.desktop\n"
+                   "x-scheme-handler/https=flows-test-no-browser.desktop\n");
+  browser_env[0] = g_strconcat ("XDG_CONFIG_HOME=", config_home, NULL);
+  browser_env[1] = g_strconcat ("XDG_DATA_HOME=", data_home, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
+    add_steps (&providers[i]);
+  status = g_test_run ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      if (runs[i].connection_id != NULL)
+        test_clear_connection_secrets (runs[i].app_id, runs[i].connection_id);
+      g_clear_pointer (&runs[i].sim, provider_sim_free);
+      g_free (runs[i].data_dir);
+      g_free (runs[i].app_id);
+      g_free (runs[i].connection_id);
+    }
+  test_remove_tree (base_dir);
+  g_free (browser_env[0]);
+  g_free (browser_env[1]);
+  g_free (base_dir);
+  return status;
+}
