@@ -440,6 +440,17 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
   store->connection = g_object_ref (connection);
   store->library = library != NULL ? g_object_ref (library) : NULL;
 
+  /* An End With Error stage said what went wrong in the flow's own words (a provider's error
+   * inside an HTTP 200 body): they are the whole message. */
+  if (flows_run_ended_with_error (run))
+    {
+      g_task_return_new_error (task, FLOWS_OAUTH_ERROR,
+                               flows_run_error_matches (run, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NEEDS_SIGN_IN)
+                                 ? FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN : FLOWS_OAUTH_ERROR_PROVIDER,
+                               "%s", flows_run_get_error_message (run));
+      return;
+    }
+
   if (!flows_run_get_succeeded (run))
     {
       FlowsTraceEntry *answer = flows_oauth_find_provider_answer (run);

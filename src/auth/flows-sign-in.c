@@ -222,6 +222,12 @@ on_authorize_run (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (flows_run_ended_with_error (run))
+    {
+      g_task_return_new_error (task, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,
+                               "%s", flows_run_get_error_message (run));
+      return;
+    }
   if (!flows_run_get_succeeded (run))
     {
       g_task_return_new_error (task, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_STEP_FAILED,

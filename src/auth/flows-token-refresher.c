@@ -112,6 +112,22 @@ refresh_done (Refresh *refresh,
   refresh_free (refresh);
 }
 
+/* Marks the connection as needing sign-in for @reason, saves it, and ends the refresh with
+ * FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN. */
+static void
+refresh_needs_sign_in (Refresh    *refresh,
+                       const char *reason)
+{
+  g_autoptr(GError) save_error = NULL;
+
+  flows_connection_set_needs_sign_in (refresh->connection, reason);
+  if (refresh->refresher->library != NULL &&
+      !flows_library_save_connection (refresh->refresher->library, refresh->connection, &save_error))
+    g_warning ("The connection needs sign-in, but its file was not updated: %s", save_error->message);
+
+  refresh_done (refresh, NULL, g_error_new_literal (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN, reason));
+}
+
 static void
 on_refresh_stored (GObject      *source,
                    GAsyncResult *result,
@@ -147,14 +163,15 @@ on_refresh_run (GObject      *source,
       g_autofree char *reason = description != NULL
                                   ? g_strdup_printf (_("The provider refused the refresh token (invalid_grant: %s); sign in again"), description)
                                   : g_strdup (_("The provider refused the refresh token (invalid_grant); sign in again"));
-      g_autoptr(GError) save_error = NULL;
 
-      flows_connection_set_needs_sign_in (refresh->connection, reason);
-      if (refresh->refresher->library != NULL &&
-          !flows_library_save_connection (refresh->refresher->library, refresh->connection, &save_error))
-        g_warning ("The connection needs sign-in, but its file was not updated: %s", save_error->message);
-
-      refresh_done (refresh, NULL, g_error_new_literal (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NEEDS_SIGN_IN, reason));
+      refresh_needs_sign_in (refresh, reason);
+      return;
+    }
+  /* Step 3 said so itself, in the provider's words (an End With Error stage with "needsSignIn"):
+   * a refusal that is not invalid_grant, or one inside an HTTP 200 body. */
+  if (flows_run_error_matches (run, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NEEDS_SIGN_IN))
+    {
+      refresh_needs_sign_in (refresh, flows_run_get_error_message (run));
       return;
     }
 

@@ -15,6 +15,7 @@
 #include "flows-cli.h"
 #include "flows-document.h"
 #include "flows-enums.h"
+#include "flows-provider-presets.h"
 #include "flows-validate.h"
 
 int
@@ -95,18 +96,30 @@ flows_cli_parse_options (FlowsCliInvocation *invocation,
   return TRUE;
 }
 
+GFile *
+flows_cli_get_data_dir (FlowsCliInvocation *invocation)
+{
+  if (invocation->data_dir != NULL)
+    return g_file_new_for_commandline_arg (invocation->data_dir);
+  return flows_library_get_default_directory ();
+}
+
+FlowsProviderPresets *
+flows_cli_load_presets (FlowsCliInvocation *invocation)
+{
+  g_autoptr(GFile) data_dir = flows_cli_get_data_dir (invocation);
+  g_autoptr(GFile) user_dir = flows_provider_presets_get_user_directory (data_dir);
+
+  return flows_provider_presets_new (user_dir);
+}
+
 FlowsLibrary *
 flows_cli_open_library (FlowsCliInvocation *invocation)
 {
-  g_autoptr(GFile) directory = NULL;
+  g_autoptr(GFile) directory = flows_cli_get_data_dir (invocation);
   g_autoptr(FlowsLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
   GPtrArray *problems;
-
-  if (invocation->data_dir != NULL)
-    directory = g_file_new_for_commandline_arg (invocation->data_dir);
-  else
-    directory = flows_library_get_default_directory ();
 
   library = flows_library_new (directory);
   if (!flows_library_load (library, &error))
@@ -157,7 +170,7 @@ command_apps (FlowsCliInvocation *invocation)
   apps = flows_library_get_apps (library);
   if (g_list_model_get_n_items (apps) == 0)
     {
-      g_print (_("No Apps yet. Create one with “flows-cli new-app NAME --type generic|oauth”.\n"));
+      g_print (_("No Apps yet. Create one with “flows-cli new-app NAME --provider ID” (see “flows-cli providers”) or “flows-cli new-app NAME --type generic|oauth”.\n"));
       return FLOWS_CLI_EXIT_OK;
     }
 
@@ -173,13 +186,93 @@ command_apps (FlowsCliInvocation *invocation)
 }
 
 static int
+command_providers (FlowsCliInvocation *invocation)
+{
+  g_auto(GStrv) args = NULL;
+  g_autoptr(FlowsProviderPresets) presets = NULL;
+  GListModel *model;
+
+  if (!flows_cli_parse_options (invocation, "",
+                                _("Lists the provider presets that “new-app --provider ID” starts from: id, name and description, the user’s own (DATA_DIR/providers/*.json) marked, and the files that did not load with their errors."),
+                                NULL, 0, 0, &args))
+    return FLOWS_CLI_EXIT_USAGE;
+
+  presets = flows_cli_load_presets (invocation);
+  model = G_LIST_MODEL (presets);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FlowsProviderPreset) preset = g_list_model_get_item (model, i);
+      const GError *error = flows_provider_preset_get_error (preset);
+      const char *source = flows_provider_preset_get_source (preset);
+      g_autofree char *mark = NULL;
+
+      if (error != NULL)
+        {
+          g_print ("%s\t%s\t%s\n", flows_provider_preset_get_id (preset), _("(not loaded)"), error->message);
+          continue;
+        }
+
+      if (flows_provider_preset_replaces_built_in (preset))
+        /* Translators: the placeholder is the path of the preset's file */
+        mark = g_strdup_printf (_("\t(user preset, replaces the built-in one: %s)"), source);
+      else if (flows_provider_preset_is_user (preset))
+        /* Translators: the placeholder is the path of the preset's file */
+        mark = g_strdup_printf (_("\t(user preset: %s)"), source);
+      g_print ("%s\t%s\t%s%s\n", flows_provider_preset_get_id (preset), flows_provider_preset_get_name (preset),
+               flows_provider_preset_get_description (preset), mark != NULL ? mark : "");
+    }
+  return FLOWS_CLI_EXIT_OK;
+}
+
+/* A new App from the preset @provider_id, or NULL with the reason printed and *@status set. */
+static FlowsApp *
+new_app_from_preset (FlowsCliInvocation *invocation,
+                     const char         *name,
+                     const char         *provider_id,
+                     int                *status)
+{
+  g_autoptr(FlowsProviderPresets) presets = flows_cli_load_presets (invocation);
+  FlowsProviderPreset *preset = flows_provider_presets_find (presets, provider_id);
+  g_autoptr(GError) error = NULL;
+  FlowsApp *app;
+
+  if (preset == NULL)
+    {
+      g_autofree char *ids = flows_provider_presets_describe_ids (presets);
+
+      /* A file of that name that did not load says why. */
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (presets)); i++)
+        {
+          g_autoptr(FlowsProviderPreset) broken = g_list_model_get_item (G_LIST_MODEL (presets), i);
+
+          if (flows_provider_preset_get_error (broken) != NULL &&
+              g_str_equal (flows_provider_preset_get_id (broken), provider_id))
+            {
+              *status = flows_cli_fail (_("the provider preset “%s” did not load: %s"), provider_id,
+                                        flows_provider_preset_get_error (broken)->message);
+              return NULL;
+            }
+        }
+      *status = flows_cli_usage_error (invocation, _("no provider preset has the id “%s”; use one of: %s"), provider_id, ids);
+      return NULL;
+    }
+
+  if (!(app = flows_provider_preset_create_app (preset, name, &error)))
+    *status = flows_cli_fail ("%s", error->message);
+  return app;
+}
+
+static int
 command_new_app (FlowsCliInvocation *invocation)
 {
   g_autofree char *type = NULL;
+  g_autofree char *provider = NULL;
   g_autofree char *description = NULL;
   const GOptionEntry entries[] = {
     { "type", 't', 0, G_OPTION_ARG_STRING, &type,
       N_("The connection type: generic (parameters such as an API key) or oauth"), N_("TYPE") },
+    { "provider", 'p', 0, G_OPTION_ARG_STRING, &provider,
+      N_("Start from the provider preset ID (see “flows-cli providers”)"), N_("ID") },
     { "description", 'd', 0, G_OPTION_ARG_STRING, &description,
       N_("What the App is for"), N_("TEXT") },
     { NULL }
@@ -188,16 +281,19 @@ command_new_app (FlowsCliInvocation *invocation)
   g_autoptr(FlowsLibrary) library = NULL;
   g_autoptr(FlowsApp) app = NULL;
   g_autoptr(GError) error = NULL;
-  int connection_type;
+  int connection_type = FLOWS_CONNECTION_TYPE_GENERIC;
+  int status = FLOWS_CLI_EXIT_OK;
 
-  if (!flows_cli_parse_options (invocation, _("NAME --type generic|oauth"),
-                                _("Creates an App with the parameters and flows of its connection type, and prints its id last."),
+  if (!flows_cli_parse_options (invocation, _("NAME --type generic|oauth | --provider ID"),
+                                _("Creates an App with the parameters and flows of its connection type, or of a provider preset, and prints its id last."),
                                 entries, 1, 1, &args))
     return FLOWS_CLI_EXIT_USAGE;
 
-  if (type == NULL)
-    return flows_cli_usage_error (invocation, _("--type is required: generic or oauth"));
-  if (!flows_enum_from_nick (FLOWS_TYPE_CONNECTION_TYPE, type, &connection_type))
+  if (type == NULL && provider == NULL)
+    return flows_cli_usage_error (invocation, _("--type or --provider is required: a type (generic or oauth), or a provider preset (see “flows-cli providers”)"));
+  if (type != NULL && provider != NULL)
+    return flows_cli_usage_error (invocation, _("--type and --provider cannot be used together: a preset has its own type"));
+  if (type != NULL && !flows_enum_from_nick (FLOWS_TYPE_CONNECTION_TYPE, type, &connection_type))
     return flows_cli_usage_error (invocation, _("unknown type “%s”: use generic or oauth"), type);
   if (*g_strstrip (args[0]) == '\0')
     return flows_cli_usage_error (invocation, _("the name must not be empty"));
@@ -207,13 +303,17 @@ command_new_app (FlowsCliInvocation *invocation)
   if (!flows_library_check_app_name (library, args[0], NULL, &error))
     return flows_cli_fail ("%s", error->message);
 
-  app = flows_app_new_from_template (args[0], connection_type);
+  if (provider == NULL)
+    app = flows_app_new_from_template (args[0], connection_type);
+  else if (!(app = new_app_from_preset (invocation, args[0], provider, &status)))
+    return status;
   if (description != NULL)
     flows_app_set_description (app, description);
   if (!flows_library_add_app (library, app, &error))
     return flows_cli_fail ("%s", error->message);
 
-  g_print (_("Created the %s App “%s”.\n"), connection_type_label (connection_type), flows_app_get_name (app));
+  g_print (_("Created the %s App “%s”.\n"),
+           connection_type_label (flows_app_get_connection_type (app)), flows_app_get_name (app));
   g_print ("%s\n", flows_app_get_id (app));
   return FLOWS_CLI_EXIT_OK;
 }
@@ -437,7 +537,8 @@ typedef struct
 
 static const Command commands[] = {
   { "apps", N_("List the Apps"), command_apps },
-  { "new-app", N_("Create an App from its connection type’s template"), command_new_app },
+  { "providers", N_("List the provider presets an App can start from"), command_providers },
+  { "new-app", N_("Create an App from a provider preset or its connection type’s template"), command_new_app },
   { "rename-app", N_("Rename an App"), command_rename_app },
   { "delete-app", N_("Delete an App with its connections"), command_delete_app },
   { "validate", N_("Check an App’s flows"), command_validate },

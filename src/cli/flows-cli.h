@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "flows-library.h"
+#include "flows-provider-presets.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,10 @@ gboolean      flows_cli_parse_options    (FlowsCliInvocation *invocation,
                                           guint               min_args,
                                           guint               max_args,
                                           char             ***positional);
+/* The data directory: --data-dir, else the default one. */
+GFile        *flows_cli_get_data_dir     (FlowsCliInvocation *invocation);
+/* The built-in provider presets and those of the data directory's providers folder. */
+FlowsProviderPresets *flows_cli_load_presets (FlowsCliInvocation *invocation);
 /* Loads the library, printing load problems as warnings; NULL with the reason printed. */
 FlowsLibrary *flows_cli_open_library     (FlowsCliInvocation *invocation);
 FlowsApp     *flows_cli_find_app         (FlowsLibrary       *library,

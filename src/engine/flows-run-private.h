@@ -25,10 +25,11 @@ typedef char *(*FlowsRewriteFunc) (const char *text,
 JsonNode *_flows_json_rewrite_strings (JsonNode         *node,
                                        FlowsRewriteFunc  rewrite,
                                        gpointer          user_data);
-/* Ends the run: records its outcome and redacts the trace and the message. */
+/* Ends the run: records its outcome (@error NULL when it succeeded) and redacts the trace and
+ * the message. */
 void      _flows_run_finish          (FlowsRun        *self,
                                       JsonObject      *response,
-                                      const char      *error_message,
+                                      const GError    *error,
                                       const char      *failed_stage_id,
                                       const char      *failed_stage_name);
 

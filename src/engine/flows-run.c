@@ -19,6 +19,8 @@ struct _FlowsRun
 
   char       *flow_name;
   char       *error_message;
+  GQuark      error_domain;
+  int         error_code;
   char       *failed_stage_id;
   char       *failed_stage_name;
   JsonObject *response;
@@ -338,19 +340,21 @@ redact_entry (FlowsRun        *self,
 }
 
 void
-_flows_run_finish (FlowsRun   *self,
-                   JsonObject *response,
-                   const char *error_message,
-                   const char *failed_stage_id,
-                   const char *failed_stage_name)
+_flows_run_finish (FlowsRun     *self,
+                   JsonObject   *response,
+                   const GError *error,
+                   const char   *failed_stage_id,
+                   const char   *failed_stage_name)
 {
   g_return_if_fail (FLOWS_IS_RUN (self));
 
   self->finished_at = g_get_real_time ();
-  self->succeeded = error_message == NULL;
+  self->succeeded = error == NULL;
   /* Set here, not when the run is made: a run is only seen once it is finished. */
   self->response = response != NULL ? json_object_ref (response) : json_object_new ();
-  self->error_message = flows_run_redact (self, error_message);
+  self->error_message = error != NULL ? flows_run_redact (self, error->message) : NULL;
+  self->error_domain = error != NULL ? error->domain : 0;
+  self->error_code = error != NULL ? error->code : 0;
   self->failed_stage_id = g_strdup (failed_stage_id);
   self->failed_stage_name = g_strdup (failed_stage_name);
 
@@ -370,8 +374,9 @@ flows_run_judge_connection_test (FlowsRun  *self,
 
   if (!self->succeeded)
     {
+      /* An End With Error stage says what is wrong in the flow's own words: they stand alone. */
       if (message != NULL)
-        *message = self->failed_stage_name != NULL
+        *message = self->failed_stage_name != NULL && !flows_run_ended_with_error (self)
                    ? g_strdup_printf (_("Stage “%s”: %s"), self->failed_stage_name, self->error_message)
                    : g_strdup (self->error_message);
       return FALSE;
@@ -419,6 +424,22 @@ flows_run_get_error_message (FlowsRun *self)
 {
   g_return_val_if_fail (FLOWS_IS_RUN (self), NULL);
   return self->error_message;
+}
+
+gboolean
+flows_run_error_matches (FlowsRun *self,
+                         GQuark    domain,
+                         int       code)
+{
+  g_return_val_if_fail (FLOWS_IS_RUN (self), FALSE);
+  return !self->succeeded && self->error_domain == domain && self->error_code == code;
+}
+
+gboolean
+flows_run_ended_with_error (FlowsRun *self)
+{
+  return flows_run_error_matches (self, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_ENDED_WITH_ERROR) ||
+         flows_run_error_matches (self, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NEEDS_SIGN_IN);
 }
 
 const char *

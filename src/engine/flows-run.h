@@ -50,6 +50,13 @@ const char  *flows_run_get_flow_name       (FlowsRun   *self);
 gboolean     flows_run_get_succeeded       (FlowsRun   *self);
 /* Why the run failed (redacted), and at which stage; NULL when it succeeded. */
 const char  *flows_run_get_error_message   (FlowsRun   *self);
+/* Whether the run failed with that error (its domain and code): an End With Error stage's
+ * FLOWS_RUN_ERROR_ENDED_WITH_ERROR or FLOWS_RUN_ERROR_NEEDS_SIGN_IN, for instance. */
+gboolean     flows_run_error_matches       (FlowsRun   *self,
+                                            GQuark      domain,
+                                            int         code);
+/* TRUE when an End With Error stage ended the run: its message is the flow's own words. */
+gboolean     flows_run_ended_with_error    (FlowsRun   *self);
 const char  *flows_run_get_failed_stage_id (FlowsRun   *self);
 const char  *flows_run_get_failed_stage_name (FlowsRun *self);
 /* The fields added by Add To Response. Not redacted: for the runtime, not for display. It shares

@@ -1013,7 +1013,7 @@ on_top_run_done (Run      *run,
 
       _flows_run_finish (shared->result,
                          run->response,
-                         run->stop_error != NULL ? run->stop_error->message : NULL,
+                         run->stop_error,
                          run->failed_stage != NULL ? flows_stage_get_id (run->failed_stage) : NULL,
                          run->failed_stage != NULL ? flows_stage_get_name (run->failed_stage) : NULL);
       g_task_return_pointer (task, g_object_ref (shared->result), g_object_unref);

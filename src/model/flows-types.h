@@ -46,6 +46,7 @@ typedef enum {
   FLOWS_STAGE_TYPE_ADD_TO_RESPONSE, /*< nick=add-to-response >*/
   FLOWS_STAGE_TYPE_SLEEP,           /*< nick=sleep >*/
   FLOWS_STAGE_TYPE_FOR_EACH,        /*< nick=for-each >*/
+  FLOWS_STAGE_TYPE_END_WITH_ERROR,  /*< nick=end-with-error >*/
 } FlowsStageType;
 
 /* Nick <-> value helpers for the file format and the CLI. They return FALSE for an unknown nick. */

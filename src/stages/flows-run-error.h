@@ -28,6 +28,8 @@ typedef enum {
   FLOWS_RUN_ERROR_TOO_DEEP,           /* Call Flow stages nested beyond FLOWS_RUNNER_MAX_DEPTH */
   FLOWS_RUN_ERROR_TOO_MANY_STEPS,     /* a route leads back, and the run went round too often */
   FLOWS_RUN_ERROR_REFUSED,            /* validation refused the flow before it ran */
+  FLOWS_RUN_ERROR_ENDED_WITH_ERROR,   /* an End With Error stage ended the flow with its message */
+  FLOWS_RUN_ERROR_NEEDS_SIGN_IN,      /* the same, saying only signing in again can help */
 } FlowsRunError;
 
 GQuark flows_run_error_quark (void);

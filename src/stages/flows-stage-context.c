@@ -101,20 +101,30 @@ resolve_text (const char  *reference,
   return flows_json_to_text (node);
 }
 
-/* Like resolve_text(), but a reference that resolves to nothing gives "". */
+typedef struct
+{
+  FlowsStageContext *context;
+  GPtrArray         *unresolved;
+} OrEmpty;
+
+/* Like resolve_text(), but a reference that resolves to nothing gives "", noted in
+ * @unresolved when there is one. */
 static char *
 resolve_text_or_empty (const char  *reference,
                        gpointer     user_data,
                        GError     **error)
 {
+  OrEmpty *or_empty = user_data;
   g_autoptr(GError) local_error = NULL;
-  char *text = resolve_text (reference, user_data, &local_error);
+  char *text = resolve_text (reference, or_empty->context, &local_error);
 
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
+  if (text == NULL && or_empty->unresolved != NULL)
+    g_ptr_array_add (or_empty->unresolved, g_strdup_printf ("<%s>", reference));
   return text != NULL ? text : g_strdup ("");
 }
 
@@ -124,6 +134,7 @@ expand_with (FlowsStageContext  *context,
              const char         *text,
              FlowsExpansion      place,
              FlowsResolveFunc    resolve,
+             gpointer            resolve_data,
              GError            **error)
 {
   g_autoptr(FlowsExpression) expression = NULL;
@@ -141,7 +152,7 @@ expand_with (FlowsStageContext  *context,
       return NULL;
     }
 
-  value = flows_expression_expand (expression, place, resolve, context, error);
+  value = flows_expression_expand (expression, place, resolve, resolve_data, error);
   if (value == NULL)
     g_prefix_error (error, _("%s: "), setting);
   return value;
@@ -156,18 +167,21 @@ flows_stage_context_expand (FlowsStageContext  *context,
 {
   g_return_val_if_fail (context != NULL, NULL);
 
-  return expand_with (context, setting, text, place, resolve_text, error);
+  return expand_with (context, setting, text, place, resolve_text, context, error);
 }
 
 char *
 flows_stage_context_expand_or_empty (FlowsStageContext  *context,
                                      const char         *setting,
                                      const char         *text,
+                                     GPtrArray          *unresolved,
                                      GError            **error)
 {
+  OrEmpty or_empty = { context, unresolved };
+
   g_return_val_if_fail (context != NULL, NULL);
 
-  return expand_with (context, setting, text, FLOWS_EXPANSION_TEXT, resolve_text_or_empty, error);
+  return expand_with (context, setting, text, FLOWS_EXPANSION_TEXT, resolve_text_or_empty, &or_empty, error);
 }
 
 gboolean

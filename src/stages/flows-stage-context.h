@@ -145,11 +145,13 @@ char         *flows_stage_context_expand           (FlowsStageContext  *context,
                                                     const char         *text,
                                                     FlowsExpansion      place,
                                                     GError            **error);
-/* As flows_stage_context_expand(), but a reference that resolves to nothing is "": for
- * asking whether something is empty, or there at all. */
+/* As flows_stage_context_expand(), as text, but a reference that resolves to nothing is "":
+ * for asking whether something is empty, or there at all. Each such reference ("<a.b>") is
+ * added to @unresolved (strings it owns) when it is not NULL, for the trace to say so. */
 char         *flows_stage_context_expand_or_empty  (FlowsStageContext  *context,
                                                     const char         *setting,
                                                     const char         *text,
+                                                    GPtrArray          *unresolved,
                                                     GError            **error);
 /* TRUE when @text is one reference and nothing else: "<call.body.items>". */
 gboolean      flows_stage_context_is_single_reference (const char      *text);

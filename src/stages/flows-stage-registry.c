@@ -14,6 +14,7 @@
 #include "flows-stage-kind-add-to-response.h"
 #include "flows-stage-kind-sleep.h"
 #include "flows-stage-kind-for-each.h"
+#include "flows-stage-kind-end-with-error.h"
 
 /* The stage types, one line each, in the order of the palette. */
 static GType (* const kind_types[]) (void) = {
@@ -26,6 +27,7 @@ static GType (* const kind_types[]) (void) = {
   flows_stage_kind_add_to_response_get_type,
   flows_stage_kind_sleep_get_type,
   flows_stage_kind_for_each_get_type,
+  flows_stage_kind_end_with_error_get_type,
 };
 
 typedef struct

@@ -26,10 +26,12 @@ typedef struct
 } Reader;
 
 /* A migration turns the root object of version N into version N + 1, in place; migrations[N - 1]
- * upgrades version N. Version 1 is the first format, so there is nothing to migrate yet: the
- * next format change adds its function here and bumps FLOWS_DOCUMENT_VERSION. */
+ * upgrades version N, or is NULL when version N reads as N + 1 as it is (a format change that
+ * only adds members, whose absence means their defaults). */
 typedef gboolean (*Migration) (JsonObject *root, GError **error);
 static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { NULL };
+/* The same for the provider preset format, whose "app" member follows migrations[]. */
+static const Migration provider_migrations[FLOWS_PROVIDER_VERSION] = { NULL };
 
 /* Stage positions are kept within this many canvas units of the origin, far beyond any real
  * flow: a position such as 1e300 would not fit the integers a canvas or a file uses. */
@@ -335,22 +337,17 @@ to_int64 (double value)
   return (gint64)value;
 }
 
-/* Parses @text into its root object and checks "format" and "version", migrating an older
- * version in memory (the file itself is only rewritten when the user saves). */
+/* Parses @text into its root object, which must be a JSON object (a Flows Studio @kind). */
 static JsonObject *
-read_root (Reader     *reader,
-           const char *expected_format,
-           const char *kind)
+parse_root (Reader     *reader,
+            const char *kind)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) parse_error = NULL;
   const char *invalid_utf8;
   const char *too_deep;
   const char *surrogate;
-  const char *format;
   JsonNode *root_node;
-  JsonObject *root;
-  double version;
 
   if (!g_utf8_validate (reader->text, reader->length, &invalid_utf8))
     {
@@ -425,46 +422,65 @@ read_root (Reader     *reader,
                    kind, root_node != NULL ? describe_node (root_node) : _("nothing"));
       return NULL;
     }
-  root = json_node_get_object (root_node);
+  return json_object_ref (json_node_get_object (root_node));
+}
 
-  if (!json_object_has_member (root, "format"))
-    {
-      reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, "$",
-                   _("this is not a Flows Studio %s: it has no “format” member"), kind);
-      return NULL;
-    }
-  if (!read_string (reader, root, "$", "format", TRUE, NULL, &format))
-    return NULL;
+/* Checks the "format" and "version" of @object (at @path), a @kind whose format is
+ * @expected_format and whose newest version is @newest_version, and migrates an older version
+ * in memory with @migration_steps (the file itself is only rewritten when the user saves). */
+static gboolean
+check_format (Reader           *reader,
+              JsonObject       *object,
+              const char       *path,
+              const char       *expected_format,
+              const char       *kind,
+              int               newest_version,
+              const Migration  *migration_steps)
+{
+  g_autofree char *format_path = g_strdup_printf ("%s.format", path);
+  g_autofree char *version_path = g_strdup_printf ("%s.version", path);
+  const char *format;
+  double version;
+
+  if (!json_object_has_member (object, "format"))
+    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, path,
+                        _("this is not a Flows Studio %s: it has no “format” member"), kind);
+  if (!read_string (reader, object, path, "format", TRUE, NULL, &format))
+    return FALSE;
   if (g_strcmp0 (format, expected_format) != 0)
-    {
-      reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, "$.format",
-                   _("this is a “%s” document, not a Flows Studio %s (“%s”)"),
-                   format, kind, expected_format);
-      return NULL;
-    }
+    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, format_path,
+                        _("this is a “%s” document, not a Flows Studio %s (“%s”)"),
+                        format, kind, expected_format);
 
-  if (!read_number (reader, root, "$", "version", TRUE, &version))
-    return NULL;
+  if (!read_number (reader, object, path, "version", TRUE, &version))
+    return FALSE;
   /* In range before the cast, which is undefined beyond int ("version": 1e300). */
   if (version < 1 || version > G_MAXINT || version != (int)version)
-    {
-      reader_fail (reader, FLOWS_DOCUMENT_ERROR_OLD_VERSION, "$.version",
-                   _("version %g is not a version of the Flows Studio %s format"), version, kind);
-      return NULL;
-    }
-  if (version > FLOWS_DOCUMENT_VERSION)
-    {
-      reader_fail (reader, FLOWS_DOCUMENT_ERROR_NEWER_VERSION, "$.version",
-                   _("this %s was saved by a newer Flows Studio (format version %d; this one reads up to %d): update Flows Studio to open it"),
-                   kind, (int)version, FLOWS_DOCUMENT_VERSION);
-      return NULL;
-    }
+    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_OLD_VERSION, version_path,
+                        _("version %g is not a version of the Flows Studio %s format"), version, kind);
+  if (version > newest_version)
+    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_NEWER_VERSION, version_path,
+                        _("this %s was saved by a newer Flows Studio (format version %d; this one reads up to %d): update Flows Studio to open it"),
+                        kind, (int)version, newest_version);
 
-  for (int v = (int)version; v < FLOWS_DOCUMENT_VERSION; v++)
-    if (migrations[v - 1] != NULL && !migrations[v - 1] (root, reader->error))
-      return NULL;
+  for (int v = (int)version; v < newest_version; v++)
+    if (migration_steps[v - 1] != NULL && !migration_steps[v - 1] (object, reader->error))
+      return FALSE;
+  return TRUE;
+}
 
-  return json_object_ref (root);
+/* Parses @text into its root object and checks "format" and "version" (see check_format()). */
+static JsonObject *
+read_root (Reader     *reader,
+           const char *expected_format,
+           const char *kind)
+{
+  g_autoptr(JsonObject) root = parse_root (reader, kind);
+
+  if (root == NULL ||
+      !check_format (reader, root, "$", expected_format, kind, FLOWS_DOCUMENT_VERSION, migrations))
+    return NULL;
+  return g_steal_pointer (&root);
 }
 
 static FlowsParam *
@@ -633,6 +649,78 @@ read_flow (Reader     *reader,
   return g_steal_pointer (&flow);
 }
 
+/* Reads the members of an App (@object, at @path) but its id and name, which are given. */
+static FlowsApp *
+read_app (Reader     *reader,
+          JsonObject *object,
+          const char *path,
+          const char *id,
+          const char *name)
+{
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(GHashTable) flow_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *params_path = g_strdup_printf ("%s.parameters", path);
+  g_autofree char *flows_path = g_strdup_printf ("%s.flows", path);
+  const char *description, *icon, *redirect_url;
+  JsonArray *params, *flows;
+  int connection_type;
+
+  if (!read_string (reader, object, path, "description", FALSE, "", &description) ||
+      !read_string (reader, object, path, "icon", FALSE, "", &icon) ||
+      !read_enum (reader, object, path, "connectionType", FLOWS_TYPE_CONNECTION_TYPE, TRUE, 0, &connection_type) ||
+      !read_string (reader, object, path, "redirectUrl", FALSE, "", &redirect_url) ||
+      !read_array (reader, object, path, "parameters", &params) ||
+      !read_array (reader, object, path, "flows", &flows))
+    return NULL;
+
+  app = flows_app_new (id, name, connection_type);
+  flows_app_set_description (app, description);
+  flows_app_set_icon_name (app, icon);
+  flows_app_set_redirect_url (app, redirect_url);
+
+  for (guint i = 0; params != NULL && i < json_array_get_length (params); i++)
+    {
+      g_autofree char *param_path = g_strdup_printf ("%s[%u]", params_path, i);
+      g_autoptr(FlowsParam) param = NULL;
+      JsonObject *element;
+
+      if (!(element = read_element (reader, params, params_path, i)) ||
+          !(param = read_param (reader, element, param_path)))
+        return NULL;
+
+      if (flows_app_find_param (app, flows_param_get_key (param)) != NULL)
+        {
+          g_autofree char *key_path = g_strdup_printf ("%s.key", param_path);
+          reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, key_path,
+                       _("two parameters have the key “%s”"), flows_param_get_key (param));
+          return NULL;
+        }
+      flows_app_add_param (app, param);
+    }
+
+  for (guint i = 0; flows != NULL && i < json_array_get_length (flows); i++)
+    {
+      g_autofree char *flow_path = g_strdup_printf ("%s[%u]", flows_path, i);
+      g_autoptr(FlowsFlow) flow = NULL;
+      JsonObject *element;
+
+      if (!(element = read_element (reader, flows, flows_path, i)) ||
+          !(flow = read_flow (reader, element, flow_path)))
+        return NULL;
+
+      if (!g_hash_table_add (flow_ids, (gpointer)flows_flow_get_id (flow)))
+        {
+          g_autofree char *id_path = g_strdup_printf ("%s.id", flow_path);
+          reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, id_path,
+                       _("two flows have the id “%s”"), flows_flow_get_id (flow));
+          return NULL;
+        }
+      flows_app_add_flow (app, flow);
+    }
+
+  return g_steal_pointer (&app);
+}
+
 FlowsApp *
 flows_document_app_from_json (const char  *text,
                               gsize        length,
@@ -643,70 +731,96 @@ flows_document_app_from_json (const char  *text,
   Reader reader = { text, length, source, &local_error };
   g_autoptr(JsonObject) root = NULL;
   g_autoptr(FlowsApp) app = NULL;
-  g_autoptr(GHashTable) flow_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  const char *id, *name, *description, *icon, *redirect_url;
-  JsonArray *params, *flows;
-  int connection_type;
+  const char *id, *name;
 
   g_return_val_if_fail (text != NULL, NULL);
 
   if (!(root = read_root (&reader, FLOWS_APP_FORMAT, _("App"))) ||
       !read_string (&reader, root, "$", "id", TRUE, NULL, &id) ||
       !read_string (&reader, root, "$", "name", TRUE, NULL, &name) ||
+      !(app = read_app (&reader, root, "$", id, name)))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&app);
+}
+
+void
+flows_provider_document_free (FlowsProviderDocument *document)
+{
+  g_free (document->id);
+  g_free (document->name);
+  g_free (document->description);
+  g_free (document->documentation);
+  g_clear_object (&document->app);
+  g_free (document);
+}
+
+/* A preset's id is a word of the command line (flows-cli new-app --provider ID). */
+static gboolean
+is_provider_id (const char *id)
+{
+  for (const char *c = id; *c != '\0'; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
+      return FALSE;
+  return *id != '\0';
+}
+
+FlowsProviderDocument *
+flows_document_provider_from_json (const char  *text,
+                                   gsize        length,
+                                   const char  *source,
+                                   GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  Reader reader = { text, length, source, &local_error };
+  g_autoptr(JsonObject) root = NULL;
+  g_autoptr(FlowsProviderDocument) document = g_new0 (FlowsProviderDocument, 1);
+  const char *id, *name, *description, *documentation;
+  JsonObject *app_object;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (!(root = parse_root (&reader, _("provider preset"))) ||
+      !check_format (&reader, root, "$", FLOWS_PROVIDER_FORMAT, _("provider preset"),
+                     FLOWS_PROVIDER_VERSION, provider_migrations) ||
+      !read_string (&reader, root, "$", "id", TRUE, NULL, &id) ||
+      !read_string (&reader, root, "$", "name", TRUE, NULL, &name) ||
       !read_string (&reader, root, "$", "description", FALSE, "", &description) ||
-      !read_string (&reader, root, "$", "icon", FALSE, "", &icon) ||
-      !read_enum (&reader, root, "$", "connectionType", FLOWS_TYPE_CONNECTION_TYPE, TRUE, 0, &connection_type) ||
-      !read_string (&reader, root, "$", "redirectUrl", FALSE, "", &redirect_url) ||
-      !read_array (&reader, root, "$", "parameters", &params) ||
-      !read_array (&reader, root, "$", "flows", &flows))
+      !read_string (&reader, root, "$", "documentation", FALSE, "", &documentation) ||
+      !read_boolean (&reader, root, "$", "generic", &document->generic) ||
+      !read_object (&reader, root, "$", "app", &app_object))
     goto failed;
 
-  app = flows_app_new (id, name, connection_type);
-  flows_app_set_description (app, description);
-  flows_app_set_icon_name (app, icon);
-  flows_app_set_redirect_url (app, redirect_url);
-
-  for (guint i = 0; params != NULL && i < json_array_get_length (params); i++)
+  if (!is_provider_id (id))
     {
-      g_autofree char *param_path = g_strdup_printf ("$.parameters[%u]", i);
-      g_autoptr(FlowsParam) param = NULL;
-      JsonObject *object;
-
-      if (!(object = read_element (&reader, params, "$.parameters", i)) ||
-          !(param = read_param (&reader, object, param_path)))
-        goto failed;
-
-      if (flows_app_find_param (app, flows_param_get_key (param)) != NULL)
-        {
-          g_autofree char *key_path = g_strdup_printf ("%s.key", param_path);
-          reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, key_path,
-                       _("two parameters have the key “%s”"), flows_param_get_key (param));
-          goto failed;
-        }
-      flows_app_add_param (app, param);
+      reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, "$.id",
+                   _("the id “%s” may only hold letters, digits, “-”, “_” and “.”"), id);
+      goto failed;
     }
-
-  for (guint i = 0; flows != NULL && i < json_array_get_length (flows); i++)
+  /* One line in a list of presets. */
+  if (strchr (description, '\n') != NULL)
     {
-      g_autofree char *flow_path = g_strdup_printf ("$.flows[%u]", i);
-      g_autoptr(FlowsFlow) flow = NULL;
-      JsonObject *object;
-
-      if (!(object = read_element (&reader, flows, "$.flows", i)) ||
-          !(flow = read_flow (&reader, object, flow_path)))
-        goto failed;
-
-      if (!g_hash_table_add (flow_ids, (gpointer)flows_flow_get_id (flow)))
-        {
-          g_autofree char *id_path = g_strdup_printf ("%s.id", flow_path);
-          reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, id_path,
-                       _("two flows have the id “%s”"), flows_flow_get_id (flow));
-          goto failed;
-        }
-      flows_app_add_flow (app, flow);
+      reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, "$.description",
+                   _("the description must be one line"));
+      goto failed;
     }
+  if (app_object == NULL)
+    {
+      reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, "$", _("“%s” is missing here"), "app");
+      goto failed;
+    }
+  if (!check_format (&reader, app_object, "$.app", FLOWS_APP_FORMAT, _("App"),
+                     FLOWS_DOCUMENT_VERSION, migrations) ||
+      !(document->app = read_app (&reader, app_object, "$.app", id, name)))
+    goto failed;
 
-  return g_steal_pointer (&app);
+  document->id = g_strdup (id);
+  document->name = g_strdup (name);
+  document->description = g_strdup (description);
+  document->documentation = g_strdup (documentation);
+  return g_steal_pointer (&document);
 
 failed:
   g_propagate_error (error, g_steal_pointer (&local_error));

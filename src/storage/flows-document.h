@@ -30,7 +30,11 @@ typedef enum {
 
 #define FLOWS_APP_FORMAT        "flows-studio/app"
 #define FLOWS_CONNECTION_FORMAT "flows-studio/connection"
-#define FLOWS_DOCUMENT_VERSION  1
+#define FLOWS_DOCUMENT_VERSION  2
+/* A provider preset: an App to start from, for one provider (docs/ARCHITECTURE.md,
+ * "File format"). Its own version; its "app" member is versioned as an App document. */
+#define FLOWS_PROVIDER_FORMAT   "flows-studio/provider"
+#define FLOWS_PROVIDER_VERSION  1
 /* Far above any real App (1,000 stages take about 600 KB) and small enough to refuse a stray
  * log or database dump before parsing it. */
 #define FLOWS_DOCUMENT_MAX_SIZE (8 * 1024 * 1024)
@@ -43,6 +47,25 @@ FlowsApp        *flows_document_app_from_json      (const char       *text,
                                                     gsize             length,
                                                     const char       *source,
                                                     GError          **error);
+
+/* A provider preset document, read: the App it makes has the preset's id and name (whoever
+ * creates an App from it gives it its own). */
+typedef struct
+{
+  char     *id;
+  char     *name;
+  char     *description;   /* one line */
+  char     *documentation; /* the provider's OAuth documentation, a URL; may be empty */
+  gboolean  generic;       /* for any provider of a protocol rather than one provider */
+  FlowsApp *app;
+} FlowsProviderDocument;
+
+FlowsProviderDocument *flows_document_provider_from_json (const char *text,
+                                                          gsize       length,
+                                                          const char *source,
+                                                          GError    **error);
+void             flows_provider_document_free      (FlowsProviderDocument *document);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlowsProviderDocument, flows_provider_document_free)
 
 /* @app, when given, is used to refuse a value of a sensitive parameter: such a value must never
  * reach a file. */

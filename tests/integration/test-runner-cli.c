@@ -16,6 +16,7 @@
 #include "flows-app-templates.h"
 #include "flows-document.h"
 #include "flows-library.h"
+#include "flows-oauth.h"
 #include "flows-secrets.h"
 #include "runner-helpers.h"
 #include "test-cli.h"
@@ -401,6 +402,201 @@ test_cli_test_unreachable (void)
   test_clear_connection_secrets (app_id, connection_id);
 }
 
+/* OAuth connections ------------------------------------------------------------------------- */
+
+#define ACCESS_TOKEN "at-1/&x=#"
+#define REFRESH_TOKEN "rt-1/&x=#"
+#define CLIENT_SECRET "s3cr:t%+ é"
+
+/* An OAuth App from the template whose endpoints are @server's: /authorize, /token and /me. */
+static FlowsApp *
+oauth_app_new (TestServer *server)
+{
+  FlowsApp *app = flows_app_new_from_template ("Provider", FLOWS_CONNECTION_TYPE_OAUTH);
+  static const char * const endpoints[][2] = {
+    { "AuthURL", "/authorize" }, { "TokenURL", "/token" }, { "TestURL", "/me" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
+    {
+      g_autofree char *url = test_server_url (server, endpoints[i][1]);
+
+      flows_param_set_default (flows_app_find_param (app, endpoints[i][0]), url);
+    }
+  flows_param_set_default (flows_app_find_param (app, "ClientID"), "client:id");
+  return app;
+}
+
+/* Adds @app to the library with a connection signed in (its tokens and client secret in the
+ * keyring; no refresh token unless @refresh_token), and returns the connection's id. */
+static char *
+add_signed_in_connection (Library    *library,
+                          FlowsApp   *app,
+                          const char *refresh_token)
+{
+  g_autofree char *connection_id = g_uuid_string_random ();
+  g_autoptr(FlowsConnection) connection = flows_connection_new (connection_id, flows_app_get_id (app), "Mine");
+  g_autoptr(GError) error = NULL;
+  const char *app_id = flows_app_get_id (app);
+
+  flows_library_add_app (library->library, app, &error);
+  g_assert_no_error (error);
+  flows_connection_set_signed_in (connection, TRUE);
+  flows_connection_set_token_expires_at (connection, g_get_real_time () / G_USEC_PER_SEC + 3600);
+  flows_library_add_connection (library->library, connection, &error);
+  g_assert_no_error (error);
+  flows_secrets_store_sync (app_id, connection_id, "ClientSecret", CLIENT_SECRET, NULL, &error);
+  g_assert_no_error (error);
+  flows_secrets_store_sync (app_id, connection_id, FLOWS_SECRETS_ACCESS_TOKEN_KEY, ACCESS_TOKEN, NULL, &error);
+  g_assert_no_error (error);
+  if (refresh_token != NULL)
+    {
+      flows_secrets_store_sync (app_id, connection_id, FLOWS_SECRETS_REFRESH_TOKEN_KEY, refresh_token, NULL, &error);
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&connection_id);
+}
+
+/* Between @stage's success route and where it led, a Route Flow on <STAGE.body.error> whose
+ * pass route ends with an End With Error of @end_settings (single-quoted JSON). */
+static void
+end_with_error_on_body_error (FlowsFlow  *flow,
+                              const char *stage_key,
+                              const char *end_settings)
+{
+  FlowsStage *stage = flows_flow_find_stage_by_key (flow, stage_key);
+  FlowsStage *next = flows_flow_find_stage (flow, flows_stage_get_route (stage, "success"));
+  FlowsStage *check = test_stage_add (flow, "check", FLOWS_STAGE_TYPE_ROUTE_FLOW,
+                                      "{'match':'all','conditions':[{'field':'<%s.body.error>','comparator':'IsNotEmpty','value':''}]}",
+                                      stage_key);
+  FlowsStage *end = test_stage_add (flow, "end", FLOWS_STAGE_TYPE_END_WITH_ERROR, "%s", end_settings);
+
+  test_route (stage, "success", check);
+  test_route (check, "pass", end);
+  if (next != NULL)
+    test_route (check, "fail", next);
+}
+
+/* A Connection Test that ends on End With Error FAILs with its message alone: a Slack-like
+ * service answers HTTP 200 with {"ok":false,"error":…}. */
+static void
+test_cli_test_end_with_error (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(TestCli) cli = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autofree char *connection_id = NULL;
+  g_auto(GStrv) lines = NULL;
+  FlowsFlow *test_flow;
+
+  if (!test_need_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  app = oauth_app_new (server);
+  test_flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  end_with_error_on_body_error (test_flow, "test",
+                                "{'message':'Slack refused the token (<test.body.warning>)','code':'<test.body.error>','needsSignIn':false}");
+  connection_id = add_signed_in_connection (library, app, REFRESH_TOKEN);
+  test_server_respond (server, "/me", 200, "application/json", "{\"ok\":false,\"error\":\"invalid_auth\"}", -1);
+
+  cli = CLI ("test", connection_id, "--data-dir", library->dir);
+  g_assert_cmpint (cli->status, ==, 1);
+  lines = g_strsplit (cli->out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "FAIL");
+  g_assert_cmpstr (lines[1], ==, "HTTP status: 200");
+  g_assert_cmpstr (lines[3], ==, "Message: invalid_auth: Slack refused the token ()");
+  connection = load_connection (library, connection_id);
+  g_assert_false (flows_connection_get_last_test_passed (connection));
+  g_assert_cmpstr (flows_connection_get_last_test_message (connection), ==, "invalid_auth: Slack refused the token ()");
+  g_assert_cmpstr (soup_message_headers_get_one (test_server_single (server)->headers, "Authorization"), ==,
+                   "Bearer " ACCESS_TOKEN);
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
+}
+
+/* A Step 3 that ends on End With Error with "needsSignIn" marks the connection as needing
+ * sign-in with its message, as a refused invalid_grant does: GitHub's bad_refresh_token comes
+ * in an HTTP 200 body. */
+static void
+test_cli_refresh_end_with_error (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(TestCli) cli = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autofree char *connection_id = NULL;
+  static const char message[] = "bad_refresh_token: The refresh token passed is incorrect or expired.";
+
+  if (!test_need_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  app = oauth_app_new (server);
+  end_with_error_on_body_error (flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH), "refresh",
+                                "{'message':'<refresh.body.error_description>','code':'<refresh.body.error>','needsSignIn':true}");
+  connection_id = add_signed_in_connection (library, app, REFRESH_TOKEN);
+  test_server_respond (server, "/token", 200, "application/json",
+                       "{\"error\":\"bad_refresh_token\",\"error_description\":\"The refresh token passed is incorrect or expired.\"}", -1);
+
+  cli = CLI ("refresh", connection_id, "--data-dir", library->dir);
+  g_assert_cmpint (cli->status, ==, 1);
+  test_assert_contains (cli->err, message);
+  connection = load_connection (library, connection_id);
+  g_assert_cmpstr (flows_connection_get_needs_sign_in (connection), ==, message);
+  test_assert_not_contains (cli->err, REFRESH_TOKEN);
+  g_assert_false (test_tree_contains (library->dir, REFRESH_TOKEN));
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
+}
+
+/* A Step 2 that ends on End With Error fails the sign-in with its message alone: what the
+ * window and `flows-cli sign-in` show (both read the error of flows_oauth_store_tokens). */
+static void
+test_step2_end_with_error (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsRunner) runner = flows_runner_new ();
+  g_autoptr(FlowsRun) run = NULL;
+  g_autoptr(GHashTable) inputs = NULL;
+  g_autoptr(GHashTable) builtins = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *token = NULL;
+  g_auto(TestAsync) ran = { NULL };
+  g_auto(TestAsync) stored = { NULL };
+  FlowsConnection *connection;
+  FlowsFlow *exchange;
+
+  if (!test_need_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  app = oauth_app_new (server);
+  exchange = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE);
+  end_with_error_on_body_error (exchange, "exchange",
+                                "{'message':'<exchange.body.error_description>','code':'<exchange.body.error>','needsSignIn':false}");
+  connection_id = add_signed_in_connection (library, app, NULL);
+  connection = flows_library_find_connection (library->library, connection_id);
+  test_server_respond (server, "/token", 200, "application/x-www-form-urlencoded",
+                       "error=bad_verification_code&error_description=The+code+passed+is+incorrect+or+expired.", -1);
+
+  inputs = test_inputs_new ("code", "c0de", "state", "st4te", NULL);
+  builtins = test_inputs_new (FLOWS_BUILTIN_CODE_VERIFIER, "v3rifier", NULL);
+  flows_runner_run_async (runner, app, exchange, inputs, connection, builtins, NULL, test_async_ready, &ran);
+  run = flows_runner_run_finish (runner, test_async_wait (&ran, CLI_TIMEOUT_MS), &error);
+  g_assert_no_error (error);
+  flows_oauth_store_tokens_async (app, connection, library->library, run, NULL, test_async_ready, &stored);
+  token = flows_oauth_store_tokens_finish (test_async_wait (&stored, CLI_TIMEOUT_MS), &error);
+  g_assert_null (token);
+  g_assert_error (error, FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_PROVIDER);
+  g_assert_cmpstr (error->message, ==, "bad_verification_code: The code passed is incorrect or expired.");
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,6 +609,9 @@ main (int   argc,
   g_test_add_func ("/engine/cli/test-pass", test_cli_test_pass);
   g_test_add_func ("/engine/cli/test-fail", test_cli_test_fail);
   g_test_add_func ("/engine/cli/test-unreachable", test_cli_test_unreachable);
+  g_test_add_func ("/engine/cli/test-end-with-error", test_cli_test_end_with_error);
+  g_test_add_func ("/engine/cli/refresh-end-with-error", test_cli_refresh_end_with_error);
+  g_test_add_func ("/engine/oauth/step2-end-with-error", test_step2_end_with_error);
 
   return g_test_run ();
 }

@@ -460,21 +460,74 @@ test_route_and_or (void)
     }
 }
 
-/* Whether something exists is asked with IsEmpty: a reference to nothing is empty there, and an
- * error everywhere else. */
+/* A field that resolves to nothing compares as empty text, whatever the comparator: IsEmpty
+ * holds, IsNotEmpty does not, Equal "x" does not. That is how a flow notices an "error" member
+ * inside an HTTP 200 body; the trace says which reference was missing. */
+static const Condition missing_conditions[] = {
+  { "<call.body.missing.deeper>", "IsEmpty", "", TRUE },
+  { "<call.body.missing>", "IsNotEmpty", "", FALSE },
+  { "<call.body.missing>", "Equal", "x", FALSE },
+  { "<call.body.missing>", "Equal", "", TRUE },
+  { "<call.body.missing>", "NotEqual", "x", TRUE },
+  { "<call.body.missing>", "Contains", "x", FALSE },
+  { "<call.body.nothing>", "IsEmpty", "", TRUE },
+  { "[<call.body.missing>]", "Equal", "[]", TRUE },
+  /* What the provider presets route on. */
+  { "<call.body.error>", "IsNotEmpty", "", TRUE },
+  { "<call.body.ok>", "Equal", "false", TRUE },
+  { "<call.body.ok>", "Equal", "true", FALSE },
+};
+
 static void
 test_route_missing_reference (void)
 {
   g_autoptr(TestServer) server = test_server_new ();
-  g_autofree char *is_empty = NULL;
-  g_autofree char *is_not_empty = NULL;
 
-  serve_values (server);
-  is_empty = route_once (server, "all", "[{'field':'<call.body.missing.deeper>','comparator':'IsEmpty','value':''}]", NULL);
-  is_not_empty = route_once (server, "all", "[{'field':'<call.body.missing>','comparator':'IsNotEmpty','value':''}]", NULL);
-  g_assert_cmpstr (is_empty, ==, "pass");
-  g_assert_cmpstr (is_not_empty, ==, "fail");
+  test_server_respond (server, "/values", 200, "application/json",
+                       "{\"ok\":false,\"error\":\"invalid_auth\",\"nothing\":null}", -1);
+  for (guint i = 0; i < G_N_ELEMENTS (missing_conditions); i++)
+    {
+      const Condition *condition = &missing_conditions[i];
+      g_autoptr(FlowsApp) app = test_app_new ();
+      g_autoptr(FlowsRun) run = NULL;
+      FlowsFlow *flow = test_flow_add (app, "missing");
+      FlowsStage *trigger = test_trigger_add (flow, NULL);
+      FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                         "{'method':'GET','uriBase':'%s','uriPath':'values'}", server->url);
+      FlowsStage *route = test_stage_add (flow, "route", FLOWS_STAGE_TYPE_ROUTE_FLOW,
+                                          "{'match':'all','conditions':[{'field':'%s','comparator':'%s','value':'%s'}]}",
+                                          condition->field, condition->comparator, condition->value);
+      FlowsTraceEntry *entry;
+      JsonObject *resolved;
+      JsonNode *missing;
 
+      g_test_message ("%s %s %s", condition->field, condition->comparator, condition->value);
+      test_route (trigger, "success", call);
+      test_route (call, "success", route);
+      run = test_run_with_inputs (app, flow, NULL);
+      test_assert_succeeded (run);
+      entry = test_trace_entry (run, "route", 0);
+      g_assert_cmpstr (entry->route, ==, condition->holds ? "pass" : "fail");
+
+      /* The trace shows the field as compared, and what in it resolved to nothing. */
+      resolved = json_array_get_object_element (json_object_get_array_member (entry->settings, "conditions"), 0);
+      g_assert_cmpint (json_object_get_boolean_member (resolved, "holds"), ==, condition->holds);
+      missing = json_object_get_member (resolved, "resolvesToNothing");
+      if (strstr (condition->field, "missing") != NULL || strstr (condition->field, "nothing") != NULL)
+        {
+          g_autofree char *reference = g_strndup (strchr (condition->field, '<'),
+                                                  strchr (condition->field, '>') - strchr (condition->field, '<') + 1);
+
+          g_assert_nonnull (missing);
+          g_assert_cmpstr (json_array_get_string_element (json_node_get_array (missing), 0), ==, reference);
+          g_assert_cmpstr (json_object_get_string_member (resolved, "field"), ==,
+                           g_str_has_prefix (condition->field, "[") ? "[]" : "");
+        }
+      else
+        g_assert_null (missing);
+    }
+
+  /* A number cannot be compared with nothing: the error says what is missing. */
   {
     g_autoptr(FlowsApp) app = test_app_new ();
     g_autoptr(FlowsRun) run = NULL;
@@ -483,14 +536,114 @@ test_route_missing_reference (void)
     FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
                                        "{'method':'GET','uriBase':'%s','uriPath':'values'}", server->url);
     FlowsStage *route = test_stage_add (flow, "route", FLOWS_STAGE_TYPE_ROUTE_FLOW,
-                                        "{'match':'all','conditions':[{'field':'<call.body.missing>','comparator':'Equal','value':''}]}");
+                                        "{'match':'all','conditions':[{'field':'<call.body.missing>','comparator':'GreaterThan','value':'1'}]}");
 
     test_route (trigger, "success", call);
     test_route (call, "success", route);
     run = test_run_with_inputs (app, flow, NULL);
     test_assert_failed (run, "route", NULL);
-    g_assert_cmpstr (flows_run_get_error_message (run), ==, "conditions[0].field: <call.body.missing> resolves to nothing");
+    g_assert_cmpstr (flows_run_get_error_message (run), ==,
+                     "conditions[0].field: <call.body.missing> resolves to nothing, so there is no number to compare");
   }
+}
+
+/* End With Error ---------------------------------------------------------------------------- */
+
+/* A provider's error inside an HTTP 200 body, noticed by a Route Flow and reported by End With
+ * Error in the provider's words: the run fails with "CODE: MESSAGE" (MESSAGE alone without a
+ * code), with FLOWS_RUN_ERROR_NEEDS_SIGN_IN when the stage says so. A reference to nothing is
+ * empty there: the stage reports what is missing, it does not fail for it. */
+static void
+test_end_with_error (void)
+{
+  static const struct {
+    const char *body;
+    const char *message;
+    const char *code;
+    gboolean    needs_sign_in;
+    const char *expected;
+  } cases[] = {
+    { "{\"error\":\"bad_verification_code\",\"error_description\":\"The code passed is incorrect.\"}",
+      "<call.body.error_description>", "<call.body.error>", FALSE,
+      "bad_verification_code: The code passed is incorrect." },
+    { "{\"error\":\"bad_refresh_token\"}", "Refused: <call.body.error_description>", "<call.body.error>", TRUE,
+      "bad_refresh_token: Refused: " },
+    { "{\"error\":\"x\"}", "The service said no", "", FALSE, "The service said no" },
+    { "{\"error\":\"x\"}", "The service said no (<call.status>)", "<call.body.code>", TRUE,
+      "The service said no (200)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TestServer) server = test_server_new ();
+      g_autoptr(FlowsApp) app = test_app_new ();
+      g_autoptr(FlowsRun) run = NULL;
+      g_autoptr(JsonNode) message = json_node_init_string (json_node_alloc (), cases[i].message);
+      g_autoptr(JsonNode) code = json_node_init_string (json_node_alloc (), cases[i].code);
+      g_autofree char *message_json = json_to_string (message, FALSE);
+      g_autofree char *code_json = json_to_string (code, FALSE);
+      g_autofree char *end_settings = g_strdup_printf ("{\"message\":%s,\"code\":%s,\"needsSignIn\":%s}",
+                                                       message_json, code_json,
+                                                       cases[i].needs_sign_in ? "true" : "false");
+      FlowsFlow *flow = test_flow_add (app, "provider");
+      FlowsStage *trigger = test_trigger_add (flow, NULL);
+      FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                         "{'method':'POST','uriBase':'%s','uriPath':'token'}", server->url);
+      FlowsStage *check = test_stage_add (flow, "check", FLOWS_STAGE_TYPE_ROUTE_FLOW,
+                                          "{'match':'all','conditions':[{'field':'<call.body.error>','comparator':'IsNotEmpty','value':''}]}");
+      FlowsStage *end = test_stage_add_json (flow, "end", FLOWS_STAGE_TYPE_END_WITH_ERROR, end_settings);
+      FlowsStage *response = test_stage_add (flow, "response", FLOWS_STAGE_TYPE_ADD_TO_RESPONSE,
+                                             "{'fields':[{'name':'ok','value':'yes','mode':'fixed'}]}");
+      FlowsTraceEntry *entry;
+      g_autofree char *resolved_message = NULL;
+
+      test_route (trigger, "success", call);
+      test_route (call, "success", check);
+      test_route (check, "pass", end);
+      test_route (check, "fail", response);
+      test_server_respond (server, "/token", 200, "application/json", cases[i].body, -1);
+
+      run = test_run_with_inputs (app, flow, NULL);
+      test_assert_failed (run, "end", NULL);
+      g_assert_cmpstr (flows_run_get_error_message (run), ==, cases[i].expected);
+      g_assert_true (flows_run_ended_with_error (run));
+      g_assert_true (flows_run_error_matches (run, FLOWS_RUN_ERROR,
+                                              cases[i].needs_sign_in ? FLOWS_RUN_ERROR_NEEDS_SIGN_IN
+                                                                     : FLOWS_RUN_ERROR_ENDED_WITH_ERROR));
+      test_assert_trace (run, "trigger>success call>success check>pass end>-");
+      entry = test_trace_entry (run, "end", 0);
+      g_assert_cmpstr (entry->error, ==, cases[i].expected);
+      resolved_message = test_entry_setting (entry, "message");
+      g_assert_true (g_str_has_suffix (cases[i].expected, resolved_message));
+
+      /* Without the error the flow goes on. */
+      test_server_respond (server, "/token", 200, "application/json", "{\"access_token\":\"t\"}", -1);
+      g_clear_object (&run);
+      run = test_run_with_inputs (app, flow, NULL);
+      test_assert_succeeded (run);
+    }
+}
+
+/* Inside a called flow, End With Error's message goes up as it is, with its code. */
+static void
+test_end_with_error_in_called_flow (void)
+{
+  g_autoptr(FlowsApp) app = test_app_new ();
+  g_autoptr(FlowsRun) run = NULL;
+  FlowsFlow *main_flow = test_flow_add (app, "main");
+  FlowsFlow *helper = test_flow_add (app, "helper");
+  FlowsStage *trigger = test_trigger_add (main_flow, NULL);
+  FlowsStage *sub = test_stage_add (main_flow, "sub", FLOWS_STAGE_TYPE_CALL_FLOW, "{'flow':'flow-helper','inputs':[]}");
+  FlowsStage *helper_trigger = test_trigger_add (helper, NULL);
+  FlowsStage *end = test_stage_add (helper, "end", FLOWS_STAGE_TYPE_END_WITH_ERROR,
+                                    "{'message':'Sign in again','code':'expired','needsSignIn':true}");
+
+  test_route (trigger, "success", sub);
+  test_route (helper_trigger, "success", end);
+  run = test_run_with_inputs (app, main_flow, NULL);
+  test_assert_failed (run, "sub", NULL);
+  g_assert_cmpstr (flows_run_get_error_message (run), ==, "expired: Sign in again");
+  g_assert_true (flows_run_error_matches (run, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NEEDS_SIGN_IN));
 }
 
 /* Call Flow -------------------------------------------------------------------------------- */
@@ -985,6 +1138,8 @@ main (int   argc,
   g_test_add_func ("/engine/route-flow/not-a-number", test_route_not_a_number);
   g_test_add_func ("/engine/route-flow/and-or", test_route_and_or);
   g_test_add_func ("/engine/route-flow/missing-reference", test_route_missing_reference);
+  g_test_add_func ("/engine/end-with-error/message", test_end_with_error);
+  g_test_add_func ("/engine/end-with-error/in-called-flow", test_end_with_error_in_called_flow);
   g_test_add_func ("/engine/call-flow/response", test_call_flow);
   g_test_add_func ("/engine/call-flow/fails", test_call_flow_fails);
   g_test_add_func ("/engine/call-flow/depth", test_call_flow_depth);

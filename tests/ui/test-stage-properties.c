@@ -612,7 +612,9 @@ test_palette (void)
   window = test_window_new (GTK_WIDGET (palette), -1, -1);
   g_signal_connect (palette, "stage-type-activated", G_CALLBACK (on_stage_type_activated), &activated);
 
-  g_assert_cmpuint (flows_stage_palette_get_n_visible (palette), ==, 9);
+  g_assert_cmpuint (flows_stage_palette_get_n_visible (palette), ==, 10);
+  flows_stage_palette_set_search_text (palette, "end with error");
+  g_assert_cmpuint (flows_stage_palette_get_n_visible (palette), ==, 1);
   flows_stage_palette_set_search_text (palette, "api");
   g_assert_cmpuint (flows_stage_palette_get_n_visible (palette), ==, 1);
   search = test_find_widget_of_type (GTK_WIDGET (palette), GTK_TYPE_SEARCH_ENTRY);

@@ -155,7 +155,7 @@ test_help (void)
 {
   g_autoptr(TestCli) run = CLI ("--help");
   g_autoptr(TestCli) command_help = CLI ("new-app", "--help");
-  static const char * const commands[] = { "apps", "new-app", "rename-app", "delete-app", "validate", "export", "import",
+  static const char * const commands[] = { "apps", "providers", "new-app", "rename-app", "delete-app", "validate", "export", "import",
                                            "connection", NULL };
 
   assert_status (run, 0);
@@ -169,6 +169,7 @@ test_help (void)
 
   assert_status (command_help, 0);
   test_assert_contains (command_help->out, "--type");
+  test_assert_contains (command_help->out, "--provider");
   test_assert_contains (command_help->out, "--data-dir");
 }
 
@@ -184,7 +185,7 @@ test_apps_empty (void)
   g_autoptr(TestCli) extra = CLI ("apps", "extra", "--data-dir", dir);
 
   assert_status (run, 0);
-  g_assert_cmpstr (run->out, ==, "No Apps yet. Create one with “flows-cli new-app NAME --type generic|oauth”.\n");
+  g_assert_cmpstr (run->out, ==, "No Apps yet. Create one with “flows-cli new-app NAME --provider ID” (see “flows-cli providers”) or “flows-cli new-app NAME --type generic|oauth”.\n");
   g_assert_cmpstr (run->err, ==, "");
 
   /* A library that does not exist yet is empty, and listing it creates nothing. */
@@ -300,7 +301,7 @@ test_new_app_usage (void)
   g_autoptr(TestCli) two_names = CLI ("new-app", "X", "Y", "--type", "generic", "--data-dir", library_dir);
   g_autoptr(TestCli) bad_option = CLI ("new-app", "X", "--type", "generic", "--colour", "--data-dir", library_dir);
 
-  assert_usage (no_type, "--type is required");
+  assert_usage (no_type, "--type or --provider is required");
   test_assert_contains (no_type->err, "flows-cli new-app --help");
   assert_usage (bad_type, "unknown type “soap”");
   assert_usage (no_name, "missing arguments");
@@ -310,6 +311,114 @@ test_new_app_usage (void)
 
   /* None of them created anything. */
   g_assert_false (g_file_test (library_dir, G_FILE_TEST_EXISTS));
+  test_remove_tree (dir);
+}
+
+/* providers, new-app --provider -------------------------------------------------------------- */
+
+/* A preset file of the user's in @dir's providers folder. */
+static void
+write_user_preset (const char *dir,
+                   const char *file_name,
+                   const char *id,
+                   const char *name)
+{
+  g_autofree char *providers = g_build_filename (dir, "providers", NULL);
+  g_autofree char *path = g_build_filename (providers, file_name, NULL);
+  g_autofree char *text = g_strdup_printf ("{\"format\": \"flows-studio/provider\", \"version\": 1, \"id\": \"%s\",\n"
+                                           " \"name\": \"%s\", \"description\": \"Ours\",\n"
+                                           " \"app\": {\"format\": \"flows-studio/app\", \"version\": %d, \"connectionType\": \"oauth\",\n"
+                                           "  \"parameters\": [{\"key\": \"TestURL\", \"kind\": \"url\", \"default\": \"https://example.com/me\"}]}}\n",
+                                           id, name, FLOWS_DOCUMENT_VERSION);
+
+  g_assert_cmpint (g_mkdir_with_parents (providers, 0700), ==, 0);
+  test_write_text (path, text);
+}
+
+static void
+test_providers (void)
+{
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autofree char *broken_path = g_build_filename (dir, "providers", "broken.json", NULL);
+  g_autofree char *broken_line = NULL;
+  g_autofree char *mine_line = NULL;
+  g_autofree char *override_line = NULL;
+  g_autoptr(TestCli) built_in = CLI ("providers", "--data-dir", dir);
+  g_autoptr(TestCli) run = NULL;
+  g_autoptr(TestCli) extra = CLI ("providers", "extra", "--data-dir", dir);
+
+  /* Every built-in preset: id, name, description, a tab apart. */
+  assert_status (built_in, 0);
+  g_assert_cmpstr (built_in->err, ==, "");
+  test_assert_contains (built_in->out, "oauth2\tOAuth 2.0 (any provider)\t");
+  test_assert_contains (built_in->out, "\noidc\tOpenID Connect (any provider)\t");
+  assert_usage (extra, "too many arguments");
+
+  write_user_preset (dir, "mine.json", "mine", "My Provider");
+  write_user_preset (dir, "oidc.json", "oidc", "Our OpenID Provider");
+  write_user_preset (dir, "broken.json", "broken", "Broken\" oops");
+  run = CLI ("providers", "--data-dir", dir);
+
+  assert_status (run, 0);
+  g_assert_cmpstr (run->err, ==, "");
+  mine_line = g_strdup_printf ("\nmine\tMy Provider\tOurs\t(user preset: %s/providers/mine.json)\n", dir);
+  test_assert_contains (run->out, mine_line);
+  override_line = g_strdup_printf ("\noidc\tOur OpenID Provider\tOurs\t(user preset, replaces the built-in one: %s/providers/oidc.json)\n", dir);
+  test_assert_contains (run->out, override_line);
+  g_assert_null (strstr (run->out, "OpenID Connect (any provider)"));
+  g_assert_true (g_str_has_prefix (run->out, "oauth2\tOAuth 2.0 (any provider)\t"));
+  /* The broken file last, with its position. */
+  broken_line = g_strdup_printf ("\nbroken\t(not loaded)\t%s:2:17: ", broken_path);
+  test_assert_contains (run->out, broken_line);
+
+  test_remove_tree (dir);
+}
+
+static void
+test_new_app_provider (void)
+{
+  g_autofree char *dir = test_make_temp_dir (TEMP_DIR);
+  g_autoptr(TestCli) created = CLI ("new-app", "Sign-in", "--provider", "oidc", "--data-dir", dir);
+  g_autoptr(TestCli) validate = CLI ("validate", "Sign-in", "--data-dir", dir);
+  g_autoptr(TestCli) unknown = CLI ("new-app", "X", "--provider", "nope", "--data-dir", dir);
+  g_autoptr(TestCli) both = CLI ("new-app", "X", "--provider", "oidc", "--type", "oauth", "--data-dir", dir);
+  g_autoptr(TestCli) broken = NULL;
+  g_autoptr(TestCli) mine = NULL;
+  g_autoptr(FlowsLibrary) library = NULL;
+  g_autofree char *id = NULL;
+  FlowsApp *app;
+
+  assert_status (created, 0);
+  g_assert_cmpstr (created->err, ==, "");
+  test_assert_contains (created->out, "Created the OAuth App “Sign-in”.\n");
+  id = last_line (created->out);
+  assert_status (validate, 0);
+  test_assert_contains (validate->out, "“Sign-in” has no problems.");
+
+  library = test_library_open (dir);
+  app = flows_library_find_app (library, id);
+  g_assert_nonnull (app);
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "Scopes")), ==, "openid profile email");
+  g_assert_nonnull (flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE));
+
+  /* An unknown id says which there are. */
+  assert_usage (unknown, "no provider preset has the id “nope”; use one of: oauth2, oidc");
+  assert_usage (both, "--type and --provider cannot be used together");
+
+  /* A broken file of that id says why it did not load; the user's own preset works. */
+  write_user_preset (dir, "broken.json", "broken", "Broken\" oops");
+  write_user_preset (dir, "mine.json", "mine", "My Provider");
+  broken = CLI ("new-app", "X", "--provider", "broken", "--data-dir", dir);
+  assert_failed (broken, "the provider preset “broken” did not load: ");
+  test_assert_contains (broken->err, "broken.json:2:17: ");
+  mine = CLI ("new-app", "Mine", "--provider", "mine", "--data-dir", dir);
+  assert_status (mine, 0);
+
+  g_clear_object (&library);
+  library = test_library_open (dir);
+  g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 2);
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (flows_library_find_app (library, "Mine"), "TestURL")),
+                   ==, "https://example.com/me");
   test_remove_tree (dir);
 }
 
@@ -1068,6 +1177,8 @@ main (int    argc,
   g_test_add_func ("/cli/new-app/ok", test_new_app);
   g_test_add_func ("/cli/new-app/usage", test_new_app_usage);
   g_test_add_func ("/cli/new-app/name-taken", test_new_app_name_taken);
+  g_test_add_func ("/cli/providers", test_providers);
+  g_test_add_func ("/cli/new-app/provider", test_new_app_provider);
   g_test_add_func ("/cli/rename-app", test_rename_app);
   g_test_add_func ("/cli/delete-app/with-connections", test_delete_app);
   g_test_add_func ("/cli/delete-app/without-connections", test_delete_app_without_connections);

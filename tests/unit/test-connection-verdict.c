@@ -48,10 +48,11 @@ test_error_fails (void)
 {
   g_autoptr(FlowsRun) run = _flows_run_new ("Connection Test", g_get_real_time ());
   g_autofree char *message = NULL;
+  g_autoptr(GError) error = g_error_new_literal (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_HTTP_STATUS, "HTTP 401 Unauthorized");
 
   add_entry (run, 0, "Start", "success", NULL);
   add_entry (run, 0, "Call the test endpoint", NULL, "HTTP 401 Unauthorized");
-  _flows_run_finish (run, NULL, "HTTP 401 Unauthorized", "call", "Call the test endpoint");
+  _flows_run_finish (run, NULL, error, "call", "Call the test endpoint");
 
   g_assert_false (flows_run_judge_connection_test (run, &message));
   g_assert_cmpstr (message, ==, "Stage “Call the test endpoint”: HTTP 401 Unauthorized");

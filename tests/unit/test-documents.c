@@ -324,7 +324,7 @@ test_round_trip_oauth_template (void)
   g_autofree char *text = assert_app_round_trip (app);
   g_autoptr(FlowsApp) loaded = app_from_text (text, "oauth");
 
-  g_assert_true (g_str_has_prefix (text, "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n"));
+  g_assert_true (g_str_has_prefix (text, "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 2,\n"));
   g_assert_cmpstr (flows_app_get_id (loaded), ==, flows_app_get_id (app));
   g_assert_cmpstr (flows_app_get_name (loaded), ==, "OAuth ’quoted’ \"App\"");
   g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (loaded)), ==, 4);
@@ -477,7 +477,7 @@ test_round_trip_connection (void)
   g_auto(GStrv) keys = NULL;
 
   g_assert_cmpstr (second, ==, first);
-  g_assert_true (g_str_has_prefix (first, "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 1,\n"));
+  g_assert_true (g_str_has_prefix (first, "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 2,\n"));
   g_assert_nonnull (strstr (first, "\"lastTest\""));
   g_assert_nonnull (strstr (first, "\"oauth\""));
 
@@ -1124,9 +1124,9 @@ static const BadGeneric bad_generics[] = {
   /* The whole document is at fault: its start. */
   { "missing-format", "\"format\" : \"flows-studio/app\",\n", "", "{", 1, 0, 1, 1,
     FLOWS_DOCUMENT_ERROR_FORMAT, { "“format”" } },
-  { "newer-version", "\"version\" : 1,", "\"version\" : 2,", "\"version\" : 2", 1, sizeof "\"version\" : " - 1, 0, 0,
-    FLOWS_DOCUMENT_ERROR_NEWER_VERSION, { "newer", "2" } },
-  { "version-zero", "\"version\" : 1,", "\"version\" : 0,", "\"version\" : 0", 1, sizeof "\"version\" : " - 1, 0, 0,
+  { "newer-version", "\"version\" : 2,", "\"version\" : 3,", "\"version\" : 3", 1, sizeof "\"version\" : " - 1, 0, 0,
+    FLOWS_DOCUMENT_ERROR_NEWER_VERSION, { "newer", "3" } },
+  { "version-zero", "\"version\" : 2,", "\"version\" : 0,", "\"version\" : 0", 1, sizeof "\"version\" : " - 1, 0, 0,
     FLOWS_DOCUMENT_ERROR_OLD_VERSION, { "version 0" } },
   /* After two-byte characters on the same line: the column counts characters. */
   { "invalid-utf8", "\"Good Generic\"", "\"Göód \xff\xfe Generic\"", "\"Göód ", 1, sizeof "\"Göód " - 1, 0, 0,
@@ -1288,7 +1288,7 @@ test_bad_save_refused (Fixture       *fixture,
   g_autofree char *app_text = flows_document_app_to_json (app);
   g_autoptr(Snapshot) before = NULL;
   g_autoptr(GError) error = NULL;
-  const char *broken = "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 1,\n  \"id\" : \"broken-id\",\n  \"name\" : ";
+  const char *broken = "{\n  \"format\" : \"flows-studio/app\",\n  \"version\" : 2,\n  \"id\" : \"broken-id\",\n  \"name\" : ";
 
   write_bytes (path, broken, strlen (broken));
   set_old_mtime (path);
@@ -1333,7 +1333,7 @@ test_bad_connection_file (Fixture       *fixture,
   g_autoptr(Snapshot) before = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *prefix = NULL;
-  const char *broken = "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 1,\n"
+  const char *broken = "{\n  \"format\" : \"flows-studio/connection\",\n  \"version\" : 2,\n"
                        "  \"id\" : \"broken-conn\",\n  \"app\" : true\n}\n";
   FlowsLoadProblem *problem;
 

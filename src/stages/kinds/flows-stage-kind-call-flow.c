@@ -99,7 +99,11 @@ on_called_flow_done (FlowsStageContext *context,
     {
       GError *stage_error;
 
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* An End With Error's message is the flow's own words, meant for whoever reads the
+       * outcome: it goes up as it is. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_ENDED_WITH_ERROR) ||
+          g_error_matches (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NEEDS_SIGN_IN))
         stage_error = g_error_copy (error);
       else
         stage_error = g_error_new (error->domain, error->code, _("Flow “%s” failed at stage “%s”: %s"),

@@ -102,29 +102,42 @@ parse_number (const char  *text,
   return TRUE;
 }
 
-/* Whether one condition holds; FALSE with @error set when it cannot be evaluated. */
+/* Whether one condition holds; FALSE with @error set when it cannot be evaluated. The field,
+ * the value as expanded and the outcome go to @resolved, for the trace. */
 static gboolean
 evaluate_condition (FlowsStageContext  *context,
                     JsonObject         *condition,
                     guint               index,
+                    JsonObject         *resolved,
                     gboolean           *holds,
                     GError            **error)
 {
   const char *comparator = flows_settings_get_string (condition, "comparator");
-  const char *field_text = flows_settings_get_string (condition, "field");
-  gboolean about_emptiness = g_str_equal (comparator, "IsEmpty") || g_str_equal (comparator, "IsNotEmpty");
   g_autofree char *field_setting = g_strdup_printf ("conditions[%u].field", index);
   g_autofree char *value_setting = g_strdup_printf ("conditions[%u].value", index);
+  g_autoptr(GPtrArray) unresolved = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *field = NULL;
   g_autofree char *value = NULL;
 
-  /* "Is it empty?" is also the way to ask whether something exists at all. */
-  field = about_emptiness ? flows_stage_context_expand_or_empty (context, field_setting, field_text, error)
-                          : flows_stage_context_expand (context, field_setting, field_text, FLOWS_EXPANSION_TEXT, error);
+  /* A field that resolves to nothing is empty text: "Is it empty?" is also the way to ask
+   * whether something is there at all (an "error" member in an HTTP 200 body), and "Is equal
+   * to" compares "" with the value. The trace says which references were missing. */
+  field = flows_stage_context_expand_or_empty (context, field_setting, flows_settings_get_string (condition, "field"),
+                                               unresolved, error);
   if (field == NULL)
     return FALSE;
+  json_object_set_string_member (resolved, "field", field);
+  json_object_set_string_member (resolved, "comparator", comparator);
+  if (unresolved->len > 0)
+    {
+      JsonArray *missing = json_array_sized_new (unresolved->len);
 
-  if (about_emptiness)
+      for (guint i = 0; i < unresolved->len; i++)
+        json_array_add_string_element (missing, g_ptr_array_index (unresolved, i));
+      json_object_set_array_member (resolved, "resolvesToNothing", missing);
+    }
+
+  if (g_str_equal (comparator, "IsEmpty") || g_str_equal (comparator, "IsNotEmpty"))
     {
       *holds = (*field == '\0') == g_str_equal (comparator, "IsEmpty");
       return TRUE;
@@ -133,11 +146,19 @@ evaluate_condition (FlowsStageContext  *context,
   if (!(value = flows_stage_context_expand (context, value_setting, flows_settings_get_string (condition, "value"),
                                             FLOWS_EXPANSION_TEXT, error)))
     return FALSE;
+  json_object_set_string_member (resolved, "value", value);
 
   if (comparator_is_numeric (comparator))
     {
       double a, b;
 
+      if (unresolved->len > 0)
+        {
+          g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                       _("%s: %s resolves to nothing, so there is no number to compare"),
+                       field_setting, (const char *) g_ptr_array_index (unresolved, 0));
+          return FALSE;
+        }
       if (!parse_number (field, field_setting, &a, error) || !parse_number (value, value_setting, &b, error))
         return FALSE;
 
@@ -186,21 +207,28 @@ flows_stage_kind_route_flow_execute (FlowsStageKind    *kind,
   g_autoptr(GPtrArray) conditions = flows_settings_get_entries (settings, "conditions");
   gboolean any = g_str_equal (flows_settings_get_string (settings, "match"), "any");
   g_autoptr(JsonObject) outputs = json_object_new ();
+  g_autoptr(JsonObject) resolved = json_object_new ();
   JsonArray *results = json_array_new ();
+  JsonArray *resolved_conditions = json_array_new ();
   /* All of none holds; any of none does not. */
   gboolean passed = !any;
 
   json_object_set_array_member (outputs, "conditions", results);
+  json_object_set_string_member (resolved, "match", any ? "any" : "all");
+  json_object_set_array_member (resolved, "conditions", resolved_conditions);
   for (guint i = 0; i < conditions->len; i++)
     {
       g_autoptr(GError) error = NULL;
+      JsonObject *resolved_condition = json_object_new ();
       gboolean holds;
 
-      if (!evaluate_condition (context, g_ptr_array_index (conditions, i), i, &holds, &error))
+      json_array_add_object_element (resolved_conditions, resolved_condition);
+      if (!evaluate_condition (context, g_ptr_array_index (conditions, i), i, resolved_condition, &holds, &error))
         {
-          flows_stage_context_fail (context, NULL, g_steal_pointer (&error));
+          flows_stage_context_fail (context, g_steal_pointer (&resolved), g_steal_pointer (&error));
           return;
         }
+      json_object_set_boolean_member (resolved_condition, "holds", holds);
       json_array_add_boolean_element (results, holds);
       passed = any ? (passed || holds) : (passed && holds);
     }
@@ -208,7 +236,7 @@ flows_stage_kind_route_flow_execute (FlowsStageKind    *kind,
   json_object_set_boolean_member (outputs, "result", passed);
   flows_stage_context_finish (context, passed ? "pass" : "fail",
                               json_node_init_object (json_node_alloc (), outputs),
-                              json_object_ref (outputs), NULL);
+                              g_steal_pointer (&resolved), NULL);
 }
 
 static void
