@@ -537,6 +537,18 @@ provider_sim_basic_auth (SoupServerMessage  *msg,
   return *client_id != NULL && *client_secret != NULL;
 }
 
+void
+provider_sim_basic_or_body_client (SoupServerMessage  *msg,
+                                   GHashTable         *form,
+                                   char              **client_id,
+                                   char              **client_secret)
+{
+  if (provider_sim_basic_auth (msg, client_id, client_secret))
+    return;
+  *client_id = g_strdup (form != NULL ? g_hash_table_lookup (form, "client_id") : NULL);
+  *client_secret = g_strdup (form != NULL ? g_hash_table_lookup (form, "client_secret") : NULL);
+}
+
 gboolean
 provider_sim_client_is (ProviderSim *sim,
                         const char  *client_id,

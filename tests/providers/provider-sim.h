@@ -130,6 +130,13 @@ JsonObject       *provider_sim_json_body    (SoupServerMessage  *msg);
 gboolean          provider_sim_basic_auth   (SoupServerMessage  *msg,
                                              char              **client_id,
                                              char              **client_secret);
+/* The client credentials of a provider that takes either HTTP Basic (client_secret_basic) or
+ * client_id and client_secret in the form body (client_secret_post): the header when there is
+ * one, else the body's (NULL where absent). */
+void              provider_sim_basic_or_body_client (SoupServerMessage *msg,
+                                                     GHashTable        *form,
+                                                     char             **client_id,
+                                                     char             **client_secret);
 /* Whether @client_id and @client_secret are the registered client's (constant time). */
 gboolean          provider_sim_client_is    (ProviderSim        *sim,
                                              const char         *client_id,

@@ -167,9 +167,9 @@ on_token (ProviderSim       *sim,
           const char        *path)
 {
   g_autoptr(GHashTable) form = provider_sim_form_body (msg);
-  g_autofree char *basic_id = NULL;
-  g_autofree char *basic_secret = NULL;
-  const char *client_id, *client_secret, *grant_type;
+  g_autofree char *client_id = NULL;
+  g_autofree char *client_secret = NULL;
+  const char *grant_type;
   const ProviderSimCode *code = NULL;
   ProviderSimGrant *grant = NULL;
   ProviderSimState state;
@@ -181,16 +181,7 @@ on_token (ProviderSim       *sim,
                                "{\"error\":\"invalid_request\",\"error_description\":\"Required parameter is missing: grant_type\"}");
       return;
     }
-  if (provider_sim_basic_auth (msg, &basic_id, &basic_secret))
-    {
-      client_id = basic_id;
-      client_secret = basic_secret;
-    }
-  else
-    {
-      client_id = g_hash_table_lookup (form, "client_id");
-      client_secret = g_hash_table_lookup (form, "client_secret");
-    }
+  provider_sim_basic_or_body_client (msg, form, &client_id, &client_secret);
   grant_type = g_hash_table_lookup (form, "grant_type");
   if (grant_type == NULL)
     {

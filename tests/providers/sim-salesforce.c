@@ -106,9 +106,9 @@ on_token (ProviderSim       *sim,
           const char        *path)
 {
   g_autoptr(GHashTable) form = provider_sim_form_body (msg);
-  g_autofree char *basic_id = NULL;
-  g_autofree char *basic_secret = NULL;
-  const char *client_id, *client_secret, *grant_type;
+  g_autofree char *client_id = NULL;
+  g_autofree char *client_secret = NULL;
+  const char *grant_type;
   const ProviderSimCode *code = NULL;
   ProviderSimGrant *grant = NULL;
 
@@ -118,16 +118,7 @@ on_token (ProviderSim       *sim,
       provider_sim_reply_json (msg, SOUP_STATUS_BAD_REQUEST, "{\"error\":\"unsupported_grant_type\",\"error_description\":\"grant type not supported\"}");
       return;
     }
-  if (provider_sim_basic_auth (msg, &basic_id, &basic_secret))
-    {
-      client_id = basic_id;
-      client_secret = basic_secret;
-    }
-  else
-    {
-      client_id = g_hash_table_lookup (form, "client_id");
-      client_secret = g_hash_table_lookup (form, "client_secret");
-    }
+  provider_sim_basic_or_body_client (msg, form, &client_id, &client_secret);
   if (g_strcmp0 (client_id, provider_sim_get_client_id (sim)) != 0)
     {
       provider_sim_reply_json (msg, SOUP_STATUS_BAD_REQUEST, "{\"error\":\"invalid_client_id\",\"error_description\":\"client identifier invalid\"}");

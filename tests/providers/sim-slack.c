@@ -97,9 +97,9 @@ on_access (ProviderSim       *sim,
            const char        *path)
 {
   g_autoptr(GHashTable) form = provider_sim_form_body (msg);
-  g_autofree char *basic_id = NULL;
-  g_autofree char *basic_secret = NULL;
-  const char *client_id, *client_secret, *redirect_uri;
+  g_autofree char *client_id = NULL;
+  g_autofree char *client_secret = NULL;
+  const char *redirect_uri;
   const ProviderSimCode *code = NULL;
   g_auto(GStrv) scopes = NULL;
   g_autofree char *bot = NULL;
@@ -108,16 +108,7 @@ on_access (ProviderSim       *sim,
   (void) path;
   if (form == NULL)
     form = g_hash_table_new (g_str_hash, g_str_equal);
-  if (provider_sim_basic_auth (msg, &basic_id, &basic_secret))
-    {
-      client_id = basic_id;
-      client_secret = basic_secret;
-    }
-  else
-    {
-      client_id = g_hash_table_lookup (form, "client_id");
-      client_secret = g_hash_table_lookup (form, "client_secret");
-    }
+  provider_sim_basic_or_body_client (msg, form, &client_id, &client_secret);
   if (g_strcmp0 (client_id, provider_sim_get_client_id (sim)) != 0)
     {
       reply_error (msg, "invalid_client_id");

@@ -14,20 +14,13 @@
 
 #include <string.h>
 
-#include "flows-app.h"
-#include "flows-library.h"
-#include "flows-secrets.h"
-#include "provider-sim.h"
+#include "provider-run.h"
 #include "runner-helpers.h"
 #include "test-browser.h"
-#include "test-cli.h"
 #include "test-files.h"
 #include "test-session.h"
 
-#define WAIT_MS 60000
-#define CLIENT_ID "flows-sim-client"
-/* Client secrets of real providers are letters, digits, '-' and '_'. */
-#define CLIENT_SECRET "sim-secret_7f3a9c2e41b8d605"
+#define WAIT_MS PROVIDER_RUN_WAIT_MS
 #define WRONG_SECRET "sim-secret_wrong"
 
 /* What the provider does with refresh tokens, as documented. */
@@ -95,125 +88,31 @@ static const ProviderCase providers[] = {
     TYPICAL_WRONG_SECRET, { "invalid_client", "invalid client credentials" } },
 };
 
-/* One provider's state across its steps. */
-typedef struct
-{
-  const ProviderCase *row;
-  char               *data_dir;
-  ProviderSim        *sim;
-  char               *app_id;
-  char               *connection_id;
-  gboolean            signed_in;
-} Run;
-
 static char *base_dir;
-static char *browser_env[3];
-static Run runs[G_N_ELEMENTS (providers)];
+/* One provider's state across its steps. */
+static ProviderRun runs[G_N_ELEMENTS (providers)];
 
-static Run *
+static ProviderRun *
 run_of (const ProviderCase *row)
 {
   return &runs[row - providers];
 }
 
-/* flows-cli with @args and --data-dir of @run, nothing on its standard input but @input. */
-static TestCli *
-cli (Run                *run,
-     const char         *input,
-     const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  TestCli *result;
-
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, run->data_dir);
-  g_ptr_array_add (argv, NULL);
-  result = test_cli_exec ((const char * const *) argv->pdata, (const char * const *) browser_env, input, WAIT_MS);
-  g_test_message ("flows-cli %s → %d\n%s%s", args[0], result->status, result->out, result->err);
-  return result;
-}
-
-#define CLI(run, input, ...) cli ((run), (input), (const char * const []) { __VA_ARGS__, NULL })
-
-static char *
-keyring_value (Run        *run,
-               const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  char *value = flows_secrets_lookup_sync (run->app_id, run->connection_id, key, NULL, &error);
-
-  g_assert_no_error (error);
-  return value;
-}
-
-/* `--set KEY=VALUE` for a URL parameter of the App: the preset's default with the simulation in
- * place of the provider's host. Nothing when the App has no such parameter or no default. */
-static void
-add_rebased (GPtrArray   *argv,
-             Run         *run,
-             FlowsApp    *app,
-             const char  *key)
-{
-  FlowsParam *param = flows_app_find_param (app, key);
-  const char *url = param != NULL ? flows_param_get_default (param) : NULL;
-  g_autofree char *rebased = NULL;
-
-  if (url == NULL || strstr (url, "://") == NULL)
-    return;
-  rebased = provider_sim_rebase (run->sim, url);
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup_printf ("%s=%s", key, rebased));
-}
-
-/* A connection named @name to the simulation, with @secret; returns its id. */
-static char *
-add_connection (Run        *run,
-                const char *name,
-                const char *secret)
-{
-  g_autoptr(FlowsLibrary) library = test_library_open (run->data_dir);
-  FlowsApp *app = flows_library_find_app (library, run->app_id);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(TestCli) added = NULL;
-  g_autofree char *input = g_strconcat (secret, "\n", NULL);
-  g_auto(GStrv) lines = NULL;
-  static const char * const url_keys[] = { "AuthURL", "TokenURL", "RefreshURL", "TestURL" };
-
-  g_assert_nonnull (app);
-  g_ptr_array_add (argv, g_strdup ("connection"));
-  g_ptr_array_add (argv, g_strdup ("add"));
-  g_ptr_array_add (argv, g_strdup (run->app_id));
-  g_ptr_array_add (argv, g_strdup (name));
-  for (guint i = 0; i < G_N_ELEMENTS (url_keys); i++)
-    add_rebased (argv, run, app, url_keys[i]);
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup ("ClientID=" CLIENT_ID));
-  g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup ("ClientSecret=-"));
-  g_ptr_array_add (argv, NULL);
-
-  added = cli (run, input, (const char * const *) argv->pdata);
-  g_assert_cmpint (added->status, ==, 0);
-  lines = g_strsplit (g_strchomp (added->out), "\n", -1);
-  return g_strdup (lines[g_strv_length (lines) - 1]);
-}
+#define CLI PROVIDER_RUN_CLI
 
 /* `flows-cli sign-in ID --system-browser`, the browser played on the simulation's consent
  * page. Returns what flows-cli did. A provider that stops on its own error page fails the test:
  * nothing would come back to flows-cli. */
 static TestCli *
-sign_in (Run        *run,
-         const char *connection_id)
+sign_in (ProviderRun *run,
+         const char  *connection_id)
 {
   const char * const args[] = { "sign-in", connection_id, "--system-browser", "--data-dir", run->data_dir, NULL };
-  TestCliProcess *process = test_cli_spawn (args, (const char * const *) browser_env);
+  TestCliProcess *process = test_cli_spawn (args, provider_run_env ());
   g_autofree char *authorize_url = NULL;
   g_autofree char *back = NULL;
   g_autofree char *error_page = NULL;
   guint status = 0;
-  TestCli *result;
 
   test_cli_wait_line (process, "If no browser opens", WAIT_MS);
   authorize_url = g_strstrip (g_strdup (test_cli_wait_line (process, "http", WAIT_MS)));
@@ -223,14 +122,12 @@ sign_in (Run        *run,
   back = test_browse_consent (authorize_url, &status, &error_page);
   if (back == NULL)
     g_error ("the provider refused the authorisation request on its own page (HTTP %u):\n%s", status, error_page);
-  result = test_cli_finish (process, WAIT_MS);
-  g_test_message ("flows-cli sign-in → %d\n%s%s", result->status, result->out, result->err);
-  return result;
+  return test_cli_finish (process, WAIT_MS);
 }
 
 static gboolean
-need_run (Run      *run,
-          gboolean  signed_in)
+need_run (ProviderRun *run,
+          gboolean     signed_in)
 {
   if (!test_need_keyring ())
     return FALSE;
@@ -248,39 +145,23 @@ static void
 test_sign_in (gconstpointer data)
 {
   const ProviderCase *row = data;
-  Run *run = run_of (row);
-  g_autoptr(TestCli) created = NULL;
+  ProviderRun *run = run_of (row);
   g_autoptr(TestCli) signed_in = NULL;
-  g_autoptr(FlowsLibrary) library = NULL;
-  g_autofree char *name = g_strdup_printf ("%s App", row->id);
+  g_autofree char *data_dir = g_build_filename (base_dir, row->id, NULL);
   g_autofree char *access_token = NULL;
   g_autofree char *refresh_token = NULL;
-  GListModel *apps;
 
   if (!test_need_keyring ())
     return;
-  run->row = row;
-  run->data_dir = g_build_filename (base_dir, row->id, NULL);
-
-  created = CLI (run, NULL, "new-app", name, "--provider", row->id);
-  g_assert_cmpint (created->status, ==, 0);
-  library = test_library_open (run->data_dir);
-  apps = flows_library_get_apps (library);
-  g_assert_cmpuint (g_list_model_get_n_items (apps), ==, 1);
-  {
-    g_autoptr(FlowsApp) app = g_list_model_get_item (apps, 0);
-
-    run->app_id = g_strdup (flows_app_get_id (app));
-    run->sim = row->sim_new (CLIENT_ID, CLIENT_SECRET, flows_app_get_redirect_url (app));
-  }
-  run->connection_id = add_connection (run, "Mine", CLIENT_SECRET);
+  provider_run_start (run, row->id, data_dir, row->sim_new);
+  run->connection_id = provider_run_add_connection (run, "Mine", PROVIDER_RUN_CLIENT_SECRET);
 
   signed_in = sign_in (run, run->connection_id);
   g_assert_cmpint (signed_in->status, ==, 0);
   test_assert_contains (signed_in->out, "Signed in “Mine”");
 
-  access_token = keyring_value (run, "oauth:access_token");
-  refresh_token = keyring_value (run, "oauth:refresh_token");
+  access_token = provider_run_secret (run, run->connection_id, "oauth:access_token");
+  refresh_token = provider_run_secret (run, run->connection_id, "oauth:refresh_token");
   g_assert_nonnull (access_token);
   if (row->refresh == REFRESH_NONE)
     g_assert_null (refresh_token);
@@ -290,29 +171,20 @@ test_sign_in (gconstpointer data)
 }
 
 static void
-assert_test_passes (Run *run)
-{
-  g_autoptr(TestCli) tested = CLI (run, NULL, "test", run->connection_id);
-
-  g_assert_true (g_str_has_prefix (tested->out, "PASS\n"));
-  g_assert_cmpint (tested->status, ==, 0);
-}
-
-static void
 test_connection_test (gconstpointer data)
 {
-  Run *run = run_of (data);
+  ProviderRun *run = run_of (data);
 
   if (!need_run (run, TRUE))
     return;
-  assert_test_passes (run);
+  provider_run_assert_test_passes (run);
 }
 
 static void
 test_refresh (gconstpointer data)
 {
   const ProviderCase *row = data;
-  Run *run = run_of (row);
+  ProviderRun *run = run_of (row);
   g_autoptr(TestCli) refreshed = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
@@ -327,28 +199,28 @@ test_refresh (gconstpointer data)
       refreshed = CLI (run, NULL, "refresh", run->connection_id);
       g_assert_cmpint (refreshed->status, !=, 0);
       test_assert_contains (refreshed->err, "the provider issued no refresh token");
-      assert_test_passes (run);
+      provider_run_assert_test_passes (run);
       return;
     }
 
-  first = keyring_value (run, "oauth:refresh_token");
+  first = provider_run_secret (run, run->connection_id, "oauth:refresh_token");
   refreshed = CLI (run, NULL, "refresh", run->connection_id);
   g_assert_cmpint (refreshed->status, ==, 0);
   test_assert_contains (refreshed->out, "Refreshed “Mine”");
-  second = keyring_value (run, "oauth:refresh_token");
+  second = provider_run_secret (run, run->connection_id, "oauth:refresh_token");
   if (row->refresh == REFRESH_ROTATES)
     g_assert_cmpstr (second, !=, first);
   else
     g_assert_cmpstr (second, ==, first);
   /* The new access token works (GitHub has ended the old one). */
-  assert_test_passes (run);
+  provider_run_assert_test_passes (run);
 
   /* Again: a rotating provider refuses the refresh token used before, so this works only with
    * the one that the first refresh stored. */
   g_clear_pointer (&refreshed, test_cli_free);
   refreshed = CLI (run, NULL, "refresh", run->connection_id);
   g_assert_cmpint (refreshed->status, ==, 0);
-  third = keyring_value (run, "oauth:refresh_token");
+  third = provider_run_secret (run, run->connection_id, "oauth:refresh_token");
   if (row->refresh == REFRESH_ROTATES)
     g_assert_cmpstr (third, !=, second);
   else
@@ -356,14 +228,14 @@ test_refresh (gconstpointer data)
 
   /* The access token ends on the provider's side: the Test refreshes it and passes. */
   provider_sim_expire_access_tokens (run->sim);
-  assert_test_passes (run);
+  provider_run_assert_test_passes (run);
 }
 
 static void
 test_revoked (gconstpointer data)
 {
   const ProviderCase *row = data;
-  Run *run = run_of (row);
+  ProviderRun *run = run_of (row);
   g_autoptr(TestCli) tested = NULL;
   g_autoptr(TestCli) shown = NULL;
   g_autoptr(TestCli) refreshed = NULL;
@@ -409,7 +281,7 @@ static void
 test_typical_error (gconstpointer data)
 {
   const ProviderCase *row = data;
-  Run *run = run_of (row);
+  ProviderRun *run = run_of (row);
   g_autoptr(TestCli) signed_in = NULL;
   g_autoptr(TestCli) shown = NULL;
   g_autofree char *connection_id = NULL;
@@ -420,7 +292,7 @@ test_typical_error (gconstpointer data)
   switch (row->typical)
     {
     case TYPICAL_REUSED_CODE:
-      connection_id = add_connection (run, "Code used twice", CLIENT_SECRET);
+      connection_id = provider_run_add_connection (run, "Code used twice", PROVIDER_RUN_CLIENT_SECRET);
       provider_sim_spoil_next_code (run->sim);
       signed_in = sign_in (run, connection_id);
       g_assert_cmpint (signed_in->status, !=, 0);
@@ -428,7 +300,7 @@ test_typical_error (gconstpointer data)
       break;
 
     case TYPICAL_WRONG_SECRET:
-      connection_id = add_connection (run, "Wrong secret", WRONG_SECRET);
+      connection_id = provider_run_add_connection (run, "Wrong secret", WRONG_SECRET);
       signed_in = sign_in (run, connection_id);
       g_assert_cmpint (signed_in->status, !=, 0);
       assert_words (row, signed_in->err);
@@ -443,7 +315,6 @@ test_typical_error (gconstpointer data)
   shown = CLI (run, NULL, "connection", "show", connection_id);
   test_assert_contains (shown->out, "Status: sign-in failed at ");
   assert_words (row, shown->out);
-  test_clear_connection_secrets (run->app_id, connection_id);
 }
 
 static void
@@ -473,47 +344,20 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *config_home = NULL;
-  g_autofree char *data_home = NULL;
-  g_autofree char *browser = g_find_program_in_path ("true");
-  g_autofree char *desktop = NULL;
-  g_autofree char *desktop_path = NULL;
-  g_autofree char *mimeapps_path = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-
-  /* A "default browser" that opens nothing: the test plays the user in it. */
   base_dir = test_make_temp_dir ("flows-test-providers-XXXXXX");
-  config_home = g_build_filename (base_dir, "config", NULL);
-  data_home = g_build_filename (base_dir, "xdg-data", NULL);
-  desktop_path = g_build_filename (data_home, "applications", "flows-test-no-browser.desktop", NULL);
-  mimeapps_path = g_build_filename (config_home, "mimeapps.list", NULL);
-  desktop = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=No browser\nExec=%s %%u\n"
-                             "MimeType=x-scheme-handler/http;x-scheme-handler/https;\nNoDisplay=true\n", browser);
-  test_write_text (desktop_path, desktop);
-  test_write_text (mimeapps_path,
-                   "[Default Applications]\nx-scheme-handler/http=flows-test-no-browser.desktop\n"
-                   "x-scheme-handler/https=flows-test-no-browser.desktop\n");
-  browser_env[0] = g_strconcat ("XDG_CONFIG_HOME=", config_home, NULL);
-  browser_env[1] = g_strconcat ("XDG_DATA_HOME=", data_home, NULL);
+  provider_run_init (base_dir);
 
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
     add_steps (&providers[i]);
   status = g_test_run ();
 
   for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
-    {
-      if (runs[i].connection_id != NULL)
-        test_clear_connection_secrets (runs[i].app_id, runs[i].connection_id);
-      g_clear_pointer (&runs[i].sim, provider_sim_free);
-      g_free (runs[i].data_dir);
-      g_free (runs[i].app_id);
-      g_free (runs[i].connection_id);
-    }
+    provider_run_clear (&runs[i]);
+  provider_run_shutdown ();
   test_remove_tree (base_dir);
-  g_free (browser_env[0]);
-  g_free (browser_env[1]);
   g_free (base_dir);
   return status;
 }
