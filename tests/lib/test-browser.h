@@ -1,6 +1,7 @@
 /* test-browser.h — a user in a browser, played with a SoupSession: the sandbox provider's
- * sign-in and consent pages filled in and sent as their forms say, and the redirect back to
- * the client followed, for a program under test that opens "the system browser".
+ * sign-in and consent pages (or a simulated provider's consent page) filled in and sent as
+ * their forms say, and the redirect back to the client followed, for a program under test that
+ * opens "the system browser".
  */
 #pragma once
 

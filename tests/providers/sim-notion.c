@@ -14,8 +14,8 @@
  *   The reply: access_token, token_type "bearer", bot_id, workspace_name, workspace_icon,
  *   workspace_id, owner, duplicated_template_id, request_id; the access token does not expire
  *   and no refresh token comes with it. Without the Basic header, or with a wrong secret: 401
- *   {"error":"invalid_client"}; a bad or reused code: 400 {"error":"invalid_grant"}; a body
- *   that is not JSON: 400 {"error":"invalid_request"}.
+ *   {"error":"invalid_client"} and nothing more; a bad or reused code: 400 invalid_grant; a
+ *   body that is not JSON: 400 invalid_request.
  * - GET /v1/users/me with "Authorization: Bearer" and a Notion-Version header: 400
  *   missing_version without the header, 401 unauthorized "API token is invalid." with a bad
  *   token, each as {"object":"error","status":…,"code":…,"message":…,"request_id":…}.
@@ -34,7 +34,10 @@ reply_oauth_error (SoupServerMessage *msg,
                    const char        *error,
                    const char        *description)
 {
-  provider_sim_reply_json (msg, status, "{\"error\":\"%s\",\"error_description\":\"%s\"," REQUEST_ID "}", error, description);
+  if (description == NULL)
+    provider_sim_reply_json (msg, status, "{\"error\":\"%s\"}", error);
+  else
+    provider_sim_reply_json (msg, status, "{\"error\":\"%s\",\"error_description\":\"%s\"}", error, description);
 }
 
 static void
@@ -93,7 +96,7 @@ on_token (ProviderSim       *sim,
   if (!provider_sim_basic_auth (msg, &client_id, &client_secret) ||
       !provider_sim_client_is (sim, client_id, client_secret))
     {
-      reply_oauth_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_client", "Client authentication failed.");
+      reply_oauth_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_client", NULL);
       return;
     }
   if ((body = provider_sim_json_body (msg)) == NULL)

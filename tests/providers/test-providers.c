@@ -14,6 +14,11 @@
 
 #include <string.h>
 
+#include "flows-app.h"
+#include "flows-flow.h"
+#include "flows-library.h"
+#include "flows-param.h"
+#include "flows-stage.h"
 #include "provider-run.h"
 #include "runner-helpers.h"
 #include "test-browser.h"
@@ -150,6 +155,7 @@ test_sign_in (gconstpointer data)
   g_autofree char *data_dir = g_build_filename (base_dir, row->id, NULL);
   g_autofree char *access_token = NULL;
   g_autofree char *refresh_token = NULL;
+  g_autofree char *again = NULL;
 
   if (!test_need_keyring ())
     return;
@@ -168,6 +174,19 @@ test_sign_in (gconstpointer data)
   else
     g_assert_nonnull (refresh_token);
   run->signed_in = TRUE;
+
+  /* Signing in again, as after changing accounts: the provider has seen this user allow the
+   * App before (Google then issues a refresh token only when asked to prompt for consent), and
+   * a new refresh token must come all the same. */
+  g_clear_pointer (&signed_in, test_cli_free);
+  signed_in = sign_in (run, run->connection_id);
+  g_assert_cmpint (signed_in->status, ==, 0);
+  again = provider_run_secret (run, run->connection_id, "oauth:refresh_token");
+  if (row->refresh != REFRESH_NONE)
+    {
+      g_assert_nonnull (again);
+      g_assert_cmpstr (again, !=, refresh_token);
+    }
 }
 
 static void
@@ -277,6 +296,85 @@ assert_words (const ProviderCase *row,
     test_assert_contains (message, row->typical_words[i]);
 }
 
+/* Removes, below @node, every entry of a list that is an object named @name (a query parameter,
+ * a form field); returns how many. */
+static guint
+remove_named_entries (JsonNode   *node,
+                      const char *name)
+{
+  guint n = 0;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) members = json_object_get_members (json_node_get_object (node));
+
+      for (GList *l = members; l != NULL; l = l->next)
+        n += remove_named_entries (json_object_get_member (json_node_get_object (node), l->data), name);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = json_array_get_length (array); i-- > 0;)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (element) &&
+              g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (element), "name", NULL), name) == 0)
+            {
+              json_array_remove_element (array, i);
+              n++;
+            }
+          else
+            n += remove_named_entries (element, name);
+        }
+    }
+  return n;
+}
+
+/* The App as a user who took the parameter @name out of its authorisation request leaves it:
+ * out of Step 1's stages and out of the authorisation URL's query. */
+static void
+drop_authorize_parameter (ProviderRun *run,
+                          const char  *name)
+{
+  g_autoptr(FlowsLibrary) library = test_library_open (run->data_dir);
+  FlowsApp *app = flows_library_find_app (library, run->app_id);
+  FlowsParam *auth_url = flows_app_find_param (app, "AuthURL");
+  FlowsFlow *flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  GListModel *stages = flows_flow_get_stages (flow);
+  g_autofree char *pattern = g_strdup_printf ("[?&]%s=[^&]*", name);
+  g_autoptr(GError) error = NULL;
+  guint removed = 0;
+
+  if (auth_url != NULL && flows_param_get_default (auth_url) != NULL)
+    {
+      g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+      g_autofree char *url = g_regex_replace_literal (regex, flows_param_get_default (auth_url), -1, 0, "", 0, NULL);
+
+      if (!g_str_equal (url, flows_param_get_default (auth_url)))
+        {
+          flows_param_set_default (auth_url, url);
+          removed++;
+        }
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+      g_autoptr(JsonNode) settings = json_node_init_object (json_node_alloc (), flows_stage_get_settings (stage));
+      g_autofree char *text = json_to_string (settings, FALSE);
+      g_autoptr(JsonNode) copy = json_from_string (text, NULL);
+      guint n = remove_named_entries (copy, name);
+
+      if (n > 0)
+        flows_stage_set_settings (stage, json_node_get_object (copy));
+      removed += n;
+    }
+  g_assert_cmpuint (removed, >, 0);
+  g_assert_true (flows_library_save_app (library, app, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_typical_error (gconstpointer data)
 {
@@ -307,8 +405,25 @@ test_typical_error (gconstpointer data)
       break;
 
     case TYPICAL_NO_OFFLINE_ACCESS:
-      g_test_incomplete ("needs a way to sign in without offline access");
-      return;
+      {
+        g_autoptr(TestCli) tested = NULL;
+        g_autofree char *refresh_token = NULL;
+
+        drop_authorize_parameter (run, "access_type");
+        connection_id = provider_run_add_connection (run, "Without offline access", PROVIDER_RUN_CLIENT_SECRET);
+        signed_in = sign_in (run, connection_id);
+        g_assert_cmpint (signed_in->status, ==, 0);
+        refresh_token = provider_run_secret (run, connection_id, "oauth:refresh_token");
+        g_assert_null (refresh_token);
+
+        /* The access token ends: the refresh it needs cannot be made, and the user is told
+         * why and what to do. */
+        provider_sim_expire_access_tokens (run->sim);
+        tested = CLI (run, NULL, "test", connection_id);
+        g_assert_true (g_str_has_prefix (tested->out, "FAIL\n"));
+        assert_words (row, tested->out);
+        return;
+      }
     }
 
   /* The connection's row says it too. */
