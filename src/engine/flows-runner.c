@@ -830,6 +830,13 @@ context_send_request (FlowsStageContext      *context,
   send_request (request);
 }
 
+static void
+context_add_secret (FlowsStageContext *context,
+                    const char        *secret)
+{
+  _flows_run_add_secret (run_of (context)->shared->result, secret);
+}
+
 static const FlowsStageContextFuncs context_funcs = {
   .resolve = context_resolve,
   .get_inputs = context_get_inputs,
@@ -843,6 +850,7 @@ static const FlowsStageContextFuncs context_funcs = {
   .run_flow = context_run_flow,
   .get_access_token = context_get_access_token,
   .send_request = context_send_request,
+  .add_secret = context_add_secret,
 };
 
 /* Running ---------------------------------------------------------------------------------- */

@@ -326,3 +326,12 @@ flows_stage_context_send_request (FlowsStageContext      *context,
 
   context->funcs->send_request (context, uses_token, build, done, user_data);
 }
+
+void
+flows_stage_context_add_secret (FlowsStageContext *context,
+                                const char        *secret)
+{
+  g_return_if_fail (context != NULL);
+
+  context->funcs->add_secret (context, secret);
+}

@@ -118,6 +118,9 @@ typedef struct
                                      FlowsStageBuildRequest  build,
                                      FlowsStageResponseFunc  done,
                                      gpointer                user_data);
+  /* Adds a value the run must never show (see flows_stage_context_add_secret()). */
+  void          (*add_secret)       (FlowsStageContext      *context,
+                                     const char             *secret);
 } FlowsStageContextFuncs;
 
 struct _FlowsStageContext
@@ -197,5 +200,11 @@ void          flows_stage_context_send_request     (FlowsStageContext      *cont
                                                     FlowsStageBuildRequest  build,
                                                     FlowsStageResponseFunc  done,
                                                     gpointer                user_data);
+
+/* @secret is redacted wherever the run is shown (its trace, its error message), as the
+ * connection's sensitive values and tokens are: for a value a stage makes of a secret, which
+ * the run cannot recognise by itself (the base64 of HTTP Basic credentials). */
+void          flows_stage_context_add_secret       (FlowsStageContext      *context,
+                                                    const char             *secret);
 
 G_END_DECLS

@@ -7,7 +7,9 @@
 
 #include <string.h>
 
+#include "flows-secrets.h"
 #include "runner-helpers.h"
+#include "test-session.h"
 
 static const char *
 header (TestRequest *request,
@@ -739,6 +741,144 @@ test_response_long (void)
   g_assert_true (g_str_has_suffix (trace_big, "… (10000 bytes in all)"));
 }
 
+/* HTTP Basic authentication ------------------------------------------------------------------ */
+
+/* A client id and secret with every character RFC 6749, section 2.3.1, is about: ":" (the
+ * separator of Basic credentials), "%" and "+" (which form encoding writes), a space and
+ * non-ASCII text. */
+#define BASIC_USER "id:1 %+é"
+#define BASIC_PASSWORD "s3cr:t%+ é☃ and more"
+/* Their application/x-www-form-urlencoded forms, written out by hand from the rule (letters,
+ * digits and *-._ kept, a space as "+", every other byte %XX), not by the code under test. */
+#define BASIC_USER_FORM "id%3A1+%25%2B%C3%A9"
+#define BASIC_PASSWORD_FORM "s3cr%3At%25%2B+%C3%A9%E2%98%83+and+more"
+
+static FlowsFlow *
+add_basic_auth_flow (FlowsApp   *app,
+                     TestServer *server,
+                     const char *user,
+                     const char *password)
+{
+  FlowsFlow *flow = test_flow_add (app, "basic");
+  FlowsStage *trigger = test_trigger_add (flow, NULL);
+  FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                     "{'method':'POST','uriBase':'%s','uriPath':'token','headers':[],"
+                                     "'auth':{'kind':'basic','user':'%s','password':'%s'},"
+                                     "'body':{'kind':'form','fields':[{'name':'grant_type','value':'client_credentials'}]}}",
+                                     server->url, user, password);
+
+  test_route (trigger, "success", call);
+  return flow;
+}
+
+/* The Authorization header as RFC 6749, section 2.3.1, and RFC 7617 say, computed here. */
+static char *
+expected_basic_header (void)
+{
+  static const char credentials[] = BASIC_USER_FORM ":" BASIC_PASSWORD_FORM;
+  g_autofree char *base64 = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+
+  return g_strconcat ("Basic ", base64, NULL);
+}
+
+/* The encoded credentials and the password are secrets of the run: what people see of it
+ * (@expected being the header sent) shows neither, only the user. */
+static void
+assert_credentials_hidden (FlowsRun   *run,
+                           const char *expected)
+{
+  g_autoptr(JsonNode) json = flows_run_to_json (run);
+  g_autofree char *text = test_json_compact (json);
+  FlowsTraceEntry *entry = test_trace_entry (run, "call", 0);
+  g_autofree char *authorization = test_entry_setting (entry, "headers.Authorization");
+  g_autofree char *user = test_entry_setting (entry, "auth.user");
+  g_autofree char *password = test_entry_setting (entry, "auth.password");
+
+  test_assert_not_contains (text, expected + strlen ("Basic "));
+  test_assert_not_contains (text, BASIC_PASSWORD);
+  test_assert_not_contains (text, BASIC_PASSWORD_FORM);
+  g_assert_cmpstr (authorization, ==, "Basic •••");
+  g_assert_cmpstr (user, ==, BASIC_USER);
+  g_assert_cmpstr (password, ==, "•••");
+}
+
+/* Literal user and password: the header, byte for byte. */
+static void
+test_basic_auth_header (void)
+{
+  g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(FlowsApp) app = test_app_new ();
+  g_autoptr(FlowsRun) run = NULL;
+  g_autofree char *expected = expected_basic_header ();
+  FlowsFlow *flow = add_basic_auth_flow (app, server, BASIC_USER, BASIC_PASSWORD);
+
+  run = test_run_with_inputs (app, flow, NULL);
+  test_assert_succeeded (run);
+  g_assert_cmpstr (header (test_server_single (server), "Authorization"), ==, expected);
+
+  assert_credentials_hidden (run, expected);
+}
+
+/* No "auth" (every stage written before it existed) and kind none send no Authorization. */
+static void
+test_basic_auth_none (void)
+{
+  g_autoptr(TestServer) server = test_server_new ();
+  g_autoptr(FlowsApp) app = test_app_new ();
+  g_autoptr(FlowsRun) run = NULL;
+  FlowsFlow *flow = test_flow_add (app, "none");
+  FlowsStage *trigger = test_trigger_add (flow, NULL);
+  FlowsStage *without = test_stage_add (flow, "without", FLOWS_STAGE_TYPE_CALL_API,
+                                        "{'method':'GET','uriBase':'%s','uriPath':'a'}", server->url);
+  FlowsStage *none = test_stage_add (flow, "none", FLOWS_STAGE_TYPE_CALL_API,
+                                     "{'method':'GET','uriBase':'%s','uriPath':'b','auth':{'kind':'none'}}", server->url);
+  FlowsStage *bad = test_stage_add (flow, "bad", FLOWS_STAGE_TYPE_CALL_API,
+                                    "{'method':'GET','uriBase':'%s','uriPath':'c','auth':{'kind':'digest'}}", server->url);
+
+  test_route (trigger, "success", without);
+  test_route (without, "success", none);
+  test_route (none, "success", bad);
+  run = test_run_with_inputs (app, flow, NULL);
+  test_assert_failed (run, "bad", "auth.kind", "digest", NULL);
+  g_assert_cmpuint (test_server_n_requests (server), ==, 2);
+  g_assert_null (header (test_server_request (server, 0), "Authorization"));
+  g_assert_null (header (test_server_request (server, 1), "Authorization"));
+}
+
+/* From the connection's parameters, the secret from the real keyring: the same bytes, and
+ * neither the secret nor the encoded header in what people see of the run. */
+static void
+test_basic_auth_connection (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(FlowsRunner) runner = NULL;
+  g_autoptr(FlowsRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = expected_basic_header ();
+  g_autofree char *connection_id = g_uuid_string_random ();
+  FlowsFlow *flow;
+
+  if (!test_need_keyring ())
+    return;
+  server = test_server_new ();
+  app = test_app_new ();
+  test_app_add_param (app, "ClientID", FALSE, BASIC_USER);
+  test_app_add_param (app, "ClientSecret", TRUE, NULL);
+  flow = add_basic_auth_flow (app, server, "<ClientID>", "<ClientSecret>");
+  connection = flows_connection_new (connection_id, flows_app_get_id (app), "Basic");
+  flows_secrets_store_sync (flows_app_get_id (app), connection_id, "ClientSecret", BASIC_PASSWORD, NULL, &error);
+  g_assert_no_error (error);
+
+  runner = flows_runner_new ();
+  run = test_run (runner, app, flow, NULL, connection);
+  test_assert_succeeded (run);
+  g_assert_cmpstr (header (test_server_single (server), "Authorization"), ==, expected);
+  assert_credentials_hidden (run, expected);
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -761,6 +901,9 @@ main (int   argc,
   g_test_add_func ("/engine/call-api/response-text", test_response_plain_text);
   g_test_add_func ("/engine/call-api/response-binary", test_response_binary);
   g_test_add_func ("/engine/call-api/response-long", test_response_long);
+  g_test_add_func ("/engine/call-api/basic-auth-header", test_basic_auth_header);
+  g_test_add_func ("/engine/call-api/basic-auth-none", test_basic_auth_none);
+  g_test_add_func ("/engine/call-api/basic-auth-connection", test_basic_auth_connection);
 
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 
 #include "flows-app-templates.h"
 #include "flows-document.h"
+#include "flows-expression.h"
 #include "flows-library.h"
 #include "flows-oauth.h"
 #include "flows-secrets.h"
@@ -597,6 +598,72 @@ test_step2_end_with_error (void)
   test_clear_connection_secrets (flows_app_get_id (app), connection_id);
 }
 
+/* HTTP Basic credentials made of a sensitive parameter show in no output of `run`, encoded or
+ * not. */
+static void
+test_cli_run_basic_auth (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *connection_id = g_uuid_string_random ();
+  g_autofree char *credentials = NULL;
+  g_autofree char *base64 = NULL;
+  g_autofree char *secret_form = flows_encode_form (CLIENT_SECRET);
+  FlowsFlow *flow;
+  FlowsStage *trigger, *call;
+
+  if (!test_need_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  app = flows_app_new ("basic-app", "Basic App", FLOWS_CONNECTION_TYPE_GENERIC);
+  test_app_add_param (app, "ClientID", FALSE, "client:id");
+  test_app_add_param (app, "ClientSecret", TRUE, NULL);
+  flow = test_flow_add (app, "Token");
+  flows_flow_set_visibility (flow, FLOWS_FLOW_VISIBILITY_PUBLIC);
+  trigger = test_trigger_add (flow, NULL);
+  call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                         "{'method':'POST','uriBase':'%s','uriPath':'token',"
+                         "'auth':{'kind':'basic','user':'<ClientID>','password':'<ClientSecret>'}}", server->url);
+  test_route (trigger, "success", call);
+  flows_library_add_app (library->library, app, &error);
+  g_assert_no_error (error);
+  connection = flows_connection_new (connection_id, "basic-app", "Mine");
+  flows_library_add_connection (library->library, connection, &error);
+  g_assert_no_error (error);
+  flows_secrets_store_sync ("basic-app", connection_id, "ClientSecret", CLIENT_SECRET, NULL, &error);
+  g_assert_no_error (error);
+
+  credentials = g_strconcat ("client%3Aid:", secret_form, NULL);
+  base64 = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  for (guint json = 0; json < 2; json++)
+    {
+      g_autoptr(TestCli) cli = json ? CLI ("run", "Basic App", "Token", "--connection", connection_id, "--json",
+                                           "--data-dir", library->dir)
+                                    : CLI ("run", "Basic App", "Token", "--connection", connection_id,
+                                           "--data-dir", library->dir);
+
+      g_assert_cmpint (cli->status, ==, 0);
+      test_assert_not_contains (cli->out, CLIENT_SECRET);
+      test_assert_not_contains (cli->out, secret_form);
+      test_assert_not_contains (cli->out, base64);
+      test_assert_not_contains (cli->err, base64);
+      if (json)
+        test_assert_contains (cli->out, "\"Authorization\" : \"Basic •••\"");
+    }
+  g_assert_cmpuint (test_server_n_requests (server), ==, 2);
+  {
+    g_autofree char *expected = g_strconcat ("Basic ", base64, NULL);
+
+    g_assert_cmpstr (soup_message_headers_get_one (test_server_request (server, 0)->headers, "Authorization"), ==, expected);
+  }
+  g_assert_false (test_tree_contains (library->dir, base64));
+  test_clear_connection_secrets ("basic-app", connection_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -610,6 +677,7 @@ main (int   argc,
   g_test_add_func ("/engine/cli/test-fail", test_cli_test_fail);
   g_test_add_func ("/engine/cli/test-unreachable", test_cli_test_unreachable);
   g_test_add_func ("/engine/cli/test-end-with-error", test_cli_test_end_with_error);
+  g_test_add_func ("/engine/cli/run-basic-auth", test_cli_run_basic_auth);
   g_test_add_func ("/engine/cli/refresh-end-with-error", test_cli_refresh_end_with_error);
   g_test_add_func ("/engine/oauth/step2-end-with-error", test_step2_end_with_error);
 

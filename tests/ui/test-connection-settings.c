@@ -294,9 +294,12 @@ test_new_oauth_app (void)
   type_into (dialog, "Name", "Acme CRM");
   g_assert_true (gtk_widget_is_sensitive (find_button (dialog, "new-app.create")));
   type_into (dialog, "Description (Optional)", "Contacts and deals");
-  /* Activating the row, as a click or Space would, selects its radio button. */
-  gtk_widget_activate (find_row (dialog, "OAuth"));
+  /* Choosing a row, as a click does, keeps the name typed. */
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (find_row (dialog, "OAuth 2.0 (any provider)"))),
+                           GTK_LIST_BOX_ROW (find_row (dialog, "OAuth 2.0 (any provider)")));
   test_wait_idle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (dialog, "Name"))), ==, "Acme CRM");
+  g_assert_null (created);
   gtk_widget_activate_action (dialog, "new-app.create", NULL);
   test_wait_idle ();
 
@@ -354,7 +357,7 @@ test_new_generic_app_cancel (void)
   g_assert_null (created);
   g_assert_cmpuint (g_list_model_get_n_items (flows_library_get_apps (library)), ==, 0);
 
-  /* Generic is the type unless OAuth is chosen, and gets only the Connection Test flow. */
+  /* Generic (API key) is chosen unless another row is, and gets only the Connection Test flow. */
   dialog = flows_new_app_dialog_new (NULL, library);
   g_signal_connect (dialog, "created", G_CALLBACK (on_created), &created);
   test_window_show (GTK_WINDOW (dialog));

@@ -15,6 +15,7 @@
 #include "flows-run-dialog.h"
 #include "flows-run-private.h"
 #include "flows-scope.h"
+#include "flows-stage-catalog.h"
 #include "flows-stage-palette.h"
 #include "flows-stage-properties.h"
 #include "flows-validate.h"
@@ -585,6 +586,85 @@ test_new_items_and_body_kinds (Fixture       *fixture,
   g_assert_null (flows_stage_properties_get_setting_widget (fixture->properties, "body.contentType"));
 }
 
+/* Saves the panel as @name in $FLOWS_SCREENSHOT_DIR, when it is set. */
+static void
+save_screenshot (Fixture    *fixture,
+                 const char *name)
+{
+  g_autofree char *shot = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("FLOWS_SCREENSHOT_DIR") == NULL)
+    return;
+  /* A few frames, so that the new rows are drawn. */
+  for (guint i = 0; i < 10; i++)
+    {
+      test_wait_idle ();
+      g_usleep (20000);
+    }
+  shot = g_build_filename (g_getenv ("FLOWS_SCREENSHOT_DIR"), name, NULL);
+  test_save_snapshot (GTK_WIDGET (fixture->window), shot, &error);
+  g_assert_no_error (error);
+  g_test_message ("Screenshot: %s", shot);
+}
+
+/* A Call API's authentication is a choice with members, as its body is: HTTP Basic brings a
+ * user and a password, both with the reference menu; End With Error has its three settings. */
+static void
+test_auth_and_end_with_error (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  FlowsStage *stage;
+  GtkWidget *kind;
+  FlowsFlow *flow;
+  g_autoptr(FlowsStage) end = NULL;
+  g_autoptr(JsonObject) end_settings = NULL;
+  char *json;
+
+  if (!test_need_display ())
+    return;
+
+  /* Tall enough to show the Authentication group in a screenshot. */
+  gtk_window_set_default_size (fixture->window, 420, 1300);
+  stage = show_stage (fixture, STEP2_NAME, "exchange");
+  /* A stage written before "auth" has none, which is "none". */
+  g_assert_false (json_object_has_member (flows_stage_get_settings (stage), "auth"));
+  kind = flows_stage_properties_get_setting_widget (fixture->properties, "auth.kind");
+  g_assert_true (ADW_IS_COMBO_ROW (kind));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (kind)), ==, 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 1); /* basic */
+  test_wait_idle ();
+  json = setting_json (stage, "auth");
+  g_assert_cmpstr (json, ==, "{\"kind\":\"basic\",\"user\":\"\",\"password\":\"\"}");
+  g_free (json);
+  g_assert_true (ADW_IS_ENTRY_ROW (flows_stage_properties_get_setting_widget (fixture->properties, "auth.user")));
+  g_assert_true (ADW_IS_ENTRY_ROW (flows_stage_properties_get_setting_widget (fixture->properties, "auth.password")));
+  gtk_editable_set_text (GTK_EDITABLE (flows_stage_properties_get_setting_widget (fixture->properties, "auth.user")),
+                         "<ClientID>");
+  gtk_editable_set_text (GTK_EDITABLE (flows_stage_properties_get_setting_widget (fixture->properties, "auth.password")),
+                         "<ClientSecret>");
+  test_wait_idle ();
+  save_screenshot (fixture, "call-api-basic-auth.png");
+  kind = flows_stage_properties_get_setting_widget (fixture->properties, "auth.kind");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kind), 0); /* none */
+  test_wait_idle ();
+  json = setting_json (stage, "auth");
+  g_assert_cmpstr (json, ==, "{\"kind\":\"none\"}");
+  g_free (json);
+  g_assert_null (flows_stage_properties_get_setting_widget (fixture->properties, "auth.user"));
+
+  flow = flows_app_find_flow (fixture->app, STEP2_NAME);
+  end = flows_stage_new ("stage-end", "end", FLOWS_STAGE_TYPE_END_WITH_ERROR, "Provider error");
+  end_settings = flows_stage_catalog_default_settings (FLOWS_STAGE_TYPE_END_WITH_ERROR);
+  flows_stage_set_settings (end, end_settings);
+  flows_flow_add_stage (flow, end);
+  show_stage (fixture, STEP2_NAME, "end");
+  g_assert_true (ADW_IS_ENTRY_ROW (flows_stage_properties_get_setting_widget (fixture->properties, "message")));
+  g_assert_true (ADW_IS_ENTRY_ROW (flows_stage_properties_get_setting_widget (fixture->properties, "code")));
+  g_assert_nonnull (flows_stage_properties_get_setting_widget (fixture->properties, "needsSignIn"));
+  save_screenshot (fixture, "end-with-error-properties.png");
+}
+
 /* The palette ------------------------------------------------------------------------------------ */
 
 static void
@@ -793,6 +873,7 @@ main (int    argc,
   ADD ("/stage-properties/name-and-key", test_name_and_key);
   ADD ("/stage-properties/duplicate-key-message", test_duplicate_key_message);
   ADD ("/stage-properties/new-items-and-body-kinds", test_new_items_and_body_kinds);
+  ADD ("/stage-properties/auth-and-end-with-error", test_auth_and_end_with_error);
 #undef ADD
   g_test_add_func ("/stage-palette/search-and-activate", test_palette);
   g_test_add_func ("/run-dialog/remembers-inputs", test_run_dialog_remembers);

@@ -166,7 +166,7 @@ test_new_oauth_app (void)
 {
   GtkWidget *dialog;
   GtkWidget *name_row;
-  GtkWidget *oauth_check;
+  GtkWidget *oauth_row;
   GtkWidget *view_stack;
   FlowsApp *app;
 
@@ -178,11 +178,10 @@ test_new_oauth_app (void)
   name_row = test_find_widget_of_type (dialog, ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (name_row);
   gtk_editable_set_text (GTK_EDITABLE (name_row), "Calendar Sync");
-  /* The type is a group of check buttons: the one in the row titled OAuth. */
-  oauth_check = find_row (dialog, "OAuth") != NULL
-                  ? test_find_widget_of_type (find_row (dialog, "OAuth"), GTK_TYPE_CHECK_BUTTON) : NULL;
-  g_assert_nonnull (oauth_check);
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (oauth_check), TRUE);
+  /* What the App starts from is a row of a list: the generic OAuth 2.0 preset. */
+  oauth_row = find_row (dialog, "OAuth 2.0 (any provider)");
+  g_assert_nonnull (oauth_row);
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (oauth_row)), GTK_LIST_BOX_ROW (oauth_row));
   g_assert_true (gtk_widget_activate_action (dialog, "new-app.create", NULL));
   test_spin (100);
 

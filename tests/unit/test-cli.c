@@ -402,7 +402,7 @@ test_new_app_provider (void)
   g_assert_nonnull (flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE));
 
   /* An unknown id says which there are. */
-  assert_usage (unknown, "no provider preset has the id “nope”; use one of: oauth2, oidc");
+  assert_usage (unknown, "no provider preset has the id “nope”; use one of: oauth2, oidc, atlassian, dropbox, github, google, microsoft, notion, salesforce, slack");
   assert_usage (both, "--type and --provider cannot be used together");
 
   /* A broken file of that id says why it did not load; the user's own preset works. */

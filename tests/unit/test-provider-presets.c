@@ -20,7 +20,7 @@
 
 /* Every built-in preset, by id. */
 static const char * const built_in_ids[] = {
-  "oauth2", "oidc",
+  "oauth2", "oidc", "atlassian", "dropbox", "github", "google", "microsoft", "notion", "salesforce", "slack",
 };
 
 /* The keys a connection can override on every OAuth preset (docs/ARCHITECTURE.md, "Flow

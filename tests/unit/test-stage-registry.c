@@ -207,7 +207,7 @@ test_defaults_as_before (void)
     { FLOWS_STAGE_TYPE_BUILD_URL, "{\"base\":\"\",\"query\":[],\"resultField\":\"url\"}" },
     { FLOWS_STAGE_TYPE_CALL_API,
       "{\"method\":\"GET\",\"uriBase\":\"\",\"uriPath\":\"\",\"query\":[],\"headers\":[],"
-      "\"body\":{\"kind\":\"none\"},\"timeout\":30,\"useOAuthToken\":false,"
+      "\"auth\":{\"kind\":\"none\"},\"body\":{\"kind\":\"none\"},\"timeout\":30,\"useOAuthToken\":false,"
       "\"successStatus\":{\"min\":200,\"max\":299}}" },
     { FLOWS_STAGE_TYPE_ROUTE_FLOW, "{\"match\":\"all\",\"conditions\":[]}" },
     { FLOWS_STAGE_TYPE_CALL_FLOW, "{\"flow\":\"\",\"inputs\":[]}" },

@@ -291,6 +291,19 @@ static const StageProblem stage_problems[] = {
     "{'list':''}", "list", "Choose the list to go through, such as <callApi.body.items>" },
   { "/validate/required-settings/call-flow-flow", FLOWS_STAGE_TYPE_CALL_FLOW, "x",
     "{'flow':'','inputs':[]}", "flow", "Choose the flow this stage calls" },
+  { "/validate/required-settings/end-with-error-message", FLOWS_STAGE_TYPE_END_WITH_ERROR, "x",
+    "{'message':'','code':'<ApiKey>','needsSignIn':false}", "message", "Enter the message the run fails with" },
+  { "/validate/settings/end-with-error-unknown-reference", FLOWS_STAGE_TYPE_END_WITH_ERROR, "x",
+    "{'message':'<call.body.error>'}", "message",
+    "Unknown reference <call.body.error>: no connection parameter, built-in, trigger input or stage is called “call”" },
+  { "/validate/settings/call-api-basic-and-oauth", FLOWS_STAGE_TYPE_CALL_API, "x",
+    "{'uriBase':'https://x.test','auth':{'kind':'basic','user':'<ApiKey>','password':''},'useOAuthToken':true}",
+    "auth.kind",
+    "HTTP Basic authentication and the connection’s OAuth token both send the Authorization header: choose one" },
+  { "/validate/settings/call-api-basic-unknown-reference", FLOWS_STAGE_TYPE_CALL_API, "x",
+    "{'uriBase':'https://x.test','auth':{'kind':'basic','user':'<ApiKey>','password':'<Secret>'}}",
+    "auth.password",
+    "Unknown reference <Secret>: no connection parameter, built-in, trigger input or stage is called “Secret”" },
 };
 
 static void

@@ -6,6 +6,7 @@
  *        | {"kind": "json", "fields": [{"name", "value", "type"?: string|number|boolean|json}]}
  *        | {"kind": "form", "fields": [{"name", "value"}]}
  *        | {"kind": "raw", "contentType", "text"},
+ *  "auth": {"kind": "none"} | {"kind": "basic", "user", "password"},
  *  "timeout": seconds, "useOAuthToken": bool, "successStatus": {"min", "max"}}
  * Outputs: <key.status>, <key.headers.NAME> (lower case), <key.body…>, <key.size>,
  * <key.contentType>. A status outside the success range, like any error, takes the fail route.
@@ -103,6 +104,26 @@ static const FlowsSettingSpec body_members[] = {
   { NULL },
 };
 
+static const FlowsSettingSpec basic_auth[] = {
+  { .member = "user", .type = FLOWS_SETTING_TEXT, .flags = FLOWS_SETTING_REFERENCES, .label = N_("User"),
+    .description = N_("For a token endpoint, the client ID") },
+  { .member = "password", .type = FLOWS_SETTING_TEXT, .flags = FLOWS_SETTING_REFERENCES, .label = N_("Password"),
+    .description = N_("For a token endpoint, the client secret; never shown in traces") },
+  { NULL },
+};
+
+static const FlowsSettingChoice auth_kinds[] = {
+  { "none", N_("None") },
+  { "basic", N_("HTTP Basic"), basic_auth },
+  { NULL },
+};
+
+static const FlowsSettingSpec auth_members[] = {
+  { .member = "kind", .type = FLOWS_SETTING_CHOICE, .flags = FLOWS_SETTING_LITERAL, .label = N_("Kind"),
+    .choices = auth_kinds },
+  { NULL },
+};
+
 static const FlowsSettingSpec status_members[] = {
   { .member = "min", .type = FLOWS_SETTING_NUMBER, .label = N_("Lowest success status"),
     .default_number = 200, .minimum = 100, .maximum = 599 },
@@ -122,6 +143,10 @@ static const FlowsSettingSpec settings_spec[] = {
   FLOWS_STAGE_QUERY_SETTING,
   { .member = "headers", .type = FLOWS_SETTING_LIST, .label = N_("Headers"), .add_label = N_("Add Header"),
     .item_noun = N_("Header %u"), .members = name_value_members },
+  { .member = "auth", .type = FLOWS_SETTING_OBJECT, .label = N_("Authentication"), .group = N_("Authentication"),
+    .group_description = N_("HTTP Basic sends the user and password as the Authorization header, each form-encoded "
+                            "first as OAuth 2.0 asks of client credentials (RFC 6749, section 2.3.1)"),
+    .members = auth_members },
   { .member = "body", .type = FLOWS_SETTING_OBJECT, .label = N_("Body"), .group = N_("Body"),
     .members = body_members },
   { .member = "timeout", .type = FLOWS_SETTING_NUMBER, .label = N_("Timeout"),
@@ -189,6 +214,67 @@ add_headers (FlowsStageContext  *context,
       json_object_set_string_member (resolved_headers, name, value);
     }
 
+  return TRUE;
+}
+
+/* The Authorization header of HTTP Basic authentication, when "auth" asks for it. The user and
+ * the password are each application/x-www-form-urlencoded before they are joined with ":" and
+ * encoded in base64, as RFC 6749, section 2.3.1, asks of client credentials: a client id or
+ * secret with ":" stays unambiguous. The credentials are the run's secrets from here on. */
+static gboolean
+add_basic_auth (FlowsStageContext  *context,
+                FlowsStageRequest  *request,
+                JsonObject         *settings,
+                JsonObject         *resolved,
+                JsonObject         *resolved_headers,
+                GError            **error)
+{
+  JsonNode *auth_node = json_object_get_member (settings, "auth");
+  JsonObject *auth = auth_node != NULL && JSON_NODE_HOLDS_OBJECT (auth_node) ? json_node_get_object (auth_node) : NULL;
+  const char *kind = flows_settings_get_string (auth, "kind");
+  g_autofree char *user = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *encoded_user = NULL;
+  g_autofree char *encoded_password = NULL;
+  g_autofree char *credentials = NULL;
+  g_autofree char *base64 = NULL;
+  g_autofree char *authorization = NULL;
+  JsonObject *resolved_auth;
+
+  /* A stage without "auth" (every one written before it existed) sends none. */
+  if (*kind == '\0' || g_str_equal (kind, "none"))
+    return TRUE;
+  if (!g_str_equal (kind, "basic"))
+    {
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_SETTING,
+                   _("auth.kind: “%s” is not a kind of authentication; use none or basic"), kind);
+      return FALSE;
+    }
+
+  if (!(user = flows_stage_context_expand (context, "auth.user", flows_settings_get_string (auth, "user"),
+                                           FLOWS_EXPANSION_TEXT, error)) ||
+      !(password = flows_stage_context_expand (context, "auth.password", flows_settings_get_string (auth, "password"),
+                                               FLOWS_EXPANSION_TEXT, error)))
+    return FALSE;
+
+  encoded_user = flows_encode_form (user);
+  encoded_password = flows_encode_form (password);
+  credentials = g_strconcat (encoded_user, ":", encoded_password, NULL);
+  base64 = g_base64_encode ((const guchar *) credentials, strlen (credentials));
+  authorization = g_strconcat ("Basic ", base64, NULL);
+  flows_stage_context_add_secret (context, password);
+  flows_stage_context_add_secret (context, base64);
+  memset (credentials, 0, strlen (credentials));
+
+  flows_stage_request_add_header (request, "Authorization", authorization, TRUE);
+  json_object_set_string_member (resolved_headers, "Authorization", authorization);
+  resolved_auth = json_object_new ();
+  json_object_set_string_member (resolved_auth, "kind", "basic");
+  json_object_set_string_member (resolved_auth, "user", user);
+  json_object_set_string_member (resolved_auth, "password", password);
+  json_object_set_object_member (resolved, "auth", resolved_auth);
+  memset (base64, 0, strlen (base64));
+  memset (authorization, 0, strlen (authorization));
   return TRUE;
 }
 
@@ -460,7 +546,8 @@ build_request (FlowsStageContext  *context,
       return NULL;
     }
 
-  if (!add_headers (context, request, settings, resolved_headers, error))
+  if (!add_headers (context, request, settings, resolved_headers, error) ||
+      !add_basic_auth (context, request, settings, *resolved, resolved_headers, error))
     return NULL;
 
   if (flows_settings_get_boolean (settings, "useOAuthToken"))
@@ -515,6 +602,24 @@ flows_stage_kind_call_api_execute (FlowsStageKind    *kind,
 }
 
 static void
+flows_stage_kind_call_api_validate (FlowsStageKind  *kind,
+                                    FlowsStage      *stage,
+                                    FlowsStageCheck *check)
+{
+  JsonObject *settings = flows_stage_get_settings (stage);
+  JsonNode *auth = json_object_get_member (settings, "auth");
+
+  FLOWS_STAGE_KIND_CLASS (flows_stage_kind_call_api_parent_class)->validate (kind, stage, check);
+
+  /* Both would send an Authorization header, and only one can go. */
+  if (auth != NULL && JSON_NODE_HOLDS_OBJECT (auth) &&
+      g_str_equal (flows_settings_get_string (json_node_get_object (auth), "kind"), "basic") &&
+      flows_settings_get_boolean (settings, "useOAuthToken"))
+    flows_stage_check_add_problem (check, stage, "auth.kind",
+                                   _("HTTP Basic authentication and the connection’s OAuth token both send the Authorization header: choose one"));
+}
+
+static void
 flows_stage_kind_call_api_add_to_scope (FlowsStageKind    *kind,
                                         FlowsStage        *stage,
                                         FlowsApp          *app,
@@ -533,6 +638,7 @@ flows_stage_kind_call_api_class_init (FlowsStageKindCallApiClass *klass)
   FlowsStageKindClass *kind_class = FLOWS_STAGE_KIND_CLASS (klass);
 
   kind_class->execute = flows_stage_kind_call_api_execute;
+  kind_class->validate = flows_stage_kind_call_api_validate;
   kind_class->add_to_scope = flows_stage_kind_call_api_add_to_scope;
 
   flows_stage_kind_class_set_metadata (kind_class, "call-api", N_("Call API"), "network-transmit-receive-symbolic",

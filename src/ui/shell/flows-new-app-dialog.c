@@ -2,24 +2,46 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "flows-app-templates.h"
 #include "flows-connection-settings-page.h"
 #include "flows-new-app-dialog.h"
+#include "flows-provider-presets.h"
 #include "flows-ui-shared.h"
+
+/* What a row of the list starts the App from. */
+typedef enum {
+  CHOICE_API_KEY,  /* the generic template: parameters such as an API key */
+  CHOICE_PRESET,   /* a provider preset */
+} ChoiceKind;
+
+typedef struct
+{
+  ChoiceKind           kind;
+  FlowsProviderPreset *preset;     /* CHOICE_PRESET */
+  char                *search_text; /* casefolded: what the search matches */
+  GtkWidget           *check;      /* shown on the selected row */
+} Choice;
 
 struct _FlowsNewAppDialog
 {
-  AdwWindow        parent_instance;
+  AdwWindow             parent_instance;
 
-  FlowsLibrary    *library;
+  FlowsLibrary         *library;
+  FlowsProviderPresets *presets;
+  /* The name the dialog filled in from a provider, replaced when another one is chosen unless
+   * the user has typed their own. */
+  char                 *filled_name;
 
-  AdwToastOverlay *toast_overlay;
-  AdwEntryRow     *name_row;
-  GtkWidget       *name_problem_label;
-  AdwEntryRow     *description_row;
-  GtkCheckButton  *oauth_check;
+  AdwToastOverlay      *toast_overlay;
+  AdwEntryRow          *name_row;
+  GtkWidget            *name_problem_label;
+  AdwEntryRow          *description_row;
+  GtkSearchEntry       *search_entry;
+  GtkListBox           *choice_list;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsNewAppDialog, flows_new_app_dialog, ADW_TYPE_WINDOW)
@@ -55,6 +77,8 @@ update_create_action (FlowsNewAppDialog *self,
   g_autofree char *name = get_name (self);
   gboolean valid = self->library != NULL && flows_library_check_app_name (self->library, name, NULL, &error);
 
+  valid = valid && gtk_list_box_get_selected_row (self->choice_list) != NULL;
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-app.create", valid);
   if (show_problem)
     flows_show_field_problem (GTK_WIDGET (self->name_row), self->name_problem_label,
@@ -65,7 +89,235 @@ update_create_action (FlowsNewAppDialog *self,
 static void
 on_name_changed (FlowsNewAppDialog *self)
 {
+  /* Typed by the user (a name the dialog filled in is set with the handler blocked). */
+  g_clear_pointer (&self->filled_name, g_free);
   update_create_action (self, TRUE);
+}
+
+/* Choices ---------------------------------------------------------------------------------- */
+
+static void
+choice_free (Choice *choice)
+{
+  g_clear_object (&choice->preset);
+  g_free (choice->search_text);
+  g_free (choice);
+}
+
+static Choice *
+get_choice (GtkListBoxRow *row)
+{
+  return row != NULL ? g_object_get_data (G_OBJECT (row), "flows-choice") : NULL;
+}
+
+/* A row of the list: the choice's title and one line on it; an error instead for a preset file
+ * that did not load, which cannot be chosen. */
+static void
+add_choice_row (FlowsNewAppDialog   *self,
+                ChoiceKind           kind,
+                FlowsProviderPreset *preset,
+                const char          *title,
+                const char          *subtitle,
+                const GError        *error)
+{
+  GtkWidget *row = adw_action_row_new ();
+  Choice *choice = g_new0 (Choice, 1);
+  g_autofree char *search_text = NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error != NULL ? error->message : subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error != NULL ? error->message : subtitle,
+                                  -1);
+
+  choice->kind = kind;
+  choice->preset = preset != NULL ? g_object_ref (preset) : NULL;
+  search_text = g_strjoin (" ", title, subtitle, preset != NULL ? flows_provider_preset_get_id (preset) : "", NULL);
+  choice->search_text = g_utf8_casefold (search_text, -1);
+  choice->check = gtk_image_new_from_icon_name ("object-select-symbolic");
+  gtk_widget_set_visible (choice->check, FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), choice->check);
+  g_object_set_data_full (G_OBJECT (row), "flows-choice", choice, (GDestroyNotify)choice_free);
+
+  if (error != NULL)
+    {
+      gtk_widget_set_tooltip_text (row, error->message);
+      gtk_widget_set_sensitive (row, FALSE);
+      gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+    }
+
+  gtk_list_box_append (self->choice_list, row);
+}
+
+static void
+add_choices (FlowsNewAppDialog *self)
+{
+  g_autoptr(GFile) data_dir = NULL;
+  g_autoptr(GFile) user_dir = NULL;
+  GListModel *presets;
+
+  g_object_get (self->library, "directory", &data_dir, NULL);
+  user_dir = flows_provider_presets_get_user_directory (data_dir);
+  self->presets = flows_provider_presets_new (user_dir);
+  presets = G_LIST_MODEL (self->presets);
+
+  add_choice_row (self, CHOICE_API_KEY, NULL, _("Generic (API key)"),
+                  _("Users enter parameters you define, such as an API key"), NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (presets); i++)
+    {
+      g_autoptr(FlowsProviderPreset) preset = g_list_model_get_item (presets, i);
+
+      add_choice_row (self, CHOICE_PRESET, preset, flows_provider_preset_get_name (preset),
+                      flows_provider_preset_get_description (preset), flows_provider_preset_get_error (preset));
+    }
+
+  gtk_list_box_select_row (self->choice_list, gtk_list_box_get_row_at_index (self->choice_list, 0));
+}
+
+/* The rows the search leaves, which can be chosen, in order. */
+static GPtrArray *
+list_visible_rows (FlowsNewAppDialog *self)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->choice_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_child_visible (child) &&
+        gtk_list_box_row_get_selectable (GTK_LIST_BOX_ROW (child)))
+      g_ptr_array_add (rows, child);
+  return rows;
+}
+
+static gboolean
+filter_row (GtkListBoxRow *row,
+            gpointer       user_data)
+{
+  FlowsNewAppDialog *self = user_data;
+  g_autofree char *query = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  g_auto(GStrv) words = g_strsplit_set (g_strstrip (query), " \t", -1);
+  Choice *choice = get_choice (row);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0' && strstr (choice->search_text, words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_search_changed (FlowsNewAppDialog *self)
+{
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->choice_list);
+  g_autoptr(GPtrArray) visible = NULL;
+
+  gtk_list_box_invalidate_filter (self->choice_list);
+  visible = list_visible_rows (self);
+
+  /* The first match is chosen, so that Enter takes it; none: nothing to create. */
+  if (visible->len == 0)
+    gtk_list_box_unselect_all (self->choice_list);
+  else if (selected == NULL || !g_ptr_array_find (visible, selected, NULL))
+    gtk_list_box_select_row (self->choice_list, g_ptr_array_index (visible, 0));
+}
+
+/* Up and Down in the search field move the choice among the rows it leaves. */
+static gboolean
+on_search_key_pressed (FlowsNewAppDialog *self,
+                       guint              keyval,
+                       guint              keycode,
+                       GdkModifierType    state)
+{
+  g_autoptr(GPtrArray) visible = NULL;
+  GtkListBoxRow *selected;
+  guint index = 0;
+  int step;
+
+  if (keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down)
+    step = 1;
+  else if (keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up)
+    step = -1;
+  else
+    return FALSE;
+
+  visible = list_visible_rows (self);
+  if (visible->len == 0)
+    return TRUE;
+  selected = gtk_list_box_get_selected_row (self->choice_list);
+  if (selected != NULL && g_ptr_array_find (visible, selected, &index))
+    index = CLAMP ((int)index + step, 0, (int)visible->len - 1);
+  gtk_list_box_select_row (self->choice_list, g_ptr_array_index (visible, index));
+  return TRUE;
+}
+
+static void
+on_search_activate (FlowsNewAppDialog *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "new-app.create", NULL);
+}
+
+/* Escape empties the search first, then closes the dialog as it does elsewhere. */
+static void
+on_stop_search (FlowsNewAppDialog *self)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  else
+    gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_row_activated (FlowsNewAppDialog *self,
+                  GtkListBoxRow     *row)
+{
+  gtk_list_box_select_row (self->choice_list, row);
+  gtk_widget_activate_action (GTK_WIDGET (self), "new-app.create", NULL);
+}
+
+/* Sets the name without counting it as typed. */
+static void
+fill_name (FlowsNewAppDialog *self,
+           const char        *name)
+{
+  g_signal_handlers_block_by_func (self->name_row, on_name_changed, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
+  g_signal_handlers_unblock_by_func (self->name_row, on_name_changed, self);
+  g_free (self->filled_name);
+  self->filled_name = g_strdup (name);
+  update_create_action (self, *name != '\0');
+}
+
+static void
+on_selection_changed (FlowsNewAppDialog *self)
+{
+  GtkListBoxRow *selected;
+  Choice *choice;
+  g_autofree char *name = NULL;
+
+  /* The list unselects its rows as it goes with the dialog. */
+  if (self->choice_list == NULL || self->name_row == NULL)
+    return;
+
+  selected = gtk_list_box_get_selected_row (self->choice_list);
+  choice = get_choice (selected);
+  name = get_name (self);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->choice_list));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      gtk_widget_set_visible (get_choice (GTK_LIST_BOX_ROW (child))->check, child == GTK_WIDGET (selected));
+
+  /* A provider names the App until the user gives it a name of their own. */
+  if (*name == '\0' || self->filled_name != NULL)
+    {
+      if (choice != NULL && choice->kind == CHOICE_PRESET && !flows_provider_preset_get_generic (choice->preset))
+        fill_name (self, flows_provider_preset_get_name (choice->preset));
+      else if (self->filled_name != NULL)
+        fill_name (self, "");
+    }
+
+  update_create_action (self, FALSE);
 }
 
 /* The redirect URL chosen in the preferences, when the schema is installed and the value is a
@@ -97,16 +349,28 @@ create (GtkWidget  *widget,
   FlowsNewAppDialog *self = FLOWS_NEW_APP_DIALOG (widget);
   g_autofree char *name = get_name (self);
   g_autofree char *description = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row))));
-  gboolean oauth = gtk_check_button_get_active (self->oauth_check);
+  Choice *choice = get_choice (gtk_list_box_get_selected_row (self->choice_list));
   g_autoptr(FlowsApp) app = NULL;
   g_autoptr(GError) error = NULL;
 
   if (!update_create_action (self, TRUE))
     return;
 
-  app = flows_app_new_from_template (name, oauth ? FLOWS_CONNECTION_TYPE_OAUTH : FLOWS_CONNECTION_TYPE_GENERIC);
-  flows_app_set_description (app, description);
-  if (oauth)
+  switch (choice->kind)
+    {
+    case CHOICE_API_KEY:
+      app = flows_app_new_from_template (name, FLOWS_CONNECTION_TYPE_GENERIC);
+      break;
+    case CHOICE_PRESET:
+      app = flows_provider_preset_create_app (choice->preset, name, &error);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (app != NULL && *description != '\0')
+    flows_app_set_description (app, description);
+  if (app != NULL && flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH)
     {
       g_autofree char *redirect_url = get_default_redirect_url ();
 
@@ -114,7 +378,7 @@ create (GtkWidget  *widget,
         flows_app_set_redirect_url (app, redirect_url);
     }
 
-  if (!flows_library_add_app (self->library, app, &error))
+  if (app == NULL || !flows_library_add_app (self->library, app, &error))
     {
       /* Translators: the placeholder is the reason */
       g_autofree char *message = g_strdup_printf (_("The App could not be created: %s"), error->message);
@@ -145,8 +409,12 @@ flows_new_app_dialog_map (GtkWidget *widget)
 static void
 flows_new_app_dialog_constructed (GObject *object)
 {
+  FlowsNewAppDialog *self = FLOWS_NEW_APP_DIALOG (object);
+
   G_OBJECT_CLASS (flows_new_app_dialog_parent_class)->constructed (object);
-  update_create_action (FLOWS_NEW_APP_DIALOG (object), FALSE);
+  gtk_list_box_set_filter_func (self->choice_list, filter_row, self, NULL);
+  add_choices (self);
+  update_create_action (self, FALSE);
 }
 
 static void
@@ -156,6 +424,8 @@ flows_new_app_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_NEW_APP_DIALOG);
   g_clear_object (&self->library);
+  g_clear_object (&self->presets);
+  g_clear_pointer (&self->filled_name, g_free);
 
   G_OBJECT_CLASS (flows_new_app_dialog_parent_class)->dispose (object);
 }
@@ -222,8 +492,15 @@ flows_new_app_dialog_class_init (FlowsNewAppDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, name_problem_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, description_row);
-  gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, oauth_check);
+  gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FlowsNewAppDialog, choice_list);
   gtk_widget_class_bind_template_callback (widget_class, on_name_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_key_pressed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
 
   gtk_widget_class_install_action (widget_class, "new-app.create", NULL, create);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

@@ -1,5 +1,6 @@
-/* flows-new-app-dialog.h — asks for a new App's name, description and connection type, and
- * adds the App, made from its type's template, to the library. */
+/* flows-new-app-dialog.h — asks for a new App's name, description and what it starts from (the
+ * generic API key template, or a provider preset found by searching the list), and adds the
+ * App to the library. */
 #pragma once
 
 #include <adwaita.h>
