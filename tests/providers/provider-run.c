@@ -113,23 +113,21 @@ provider_run_clear (ProviderRun *run)
   g_clear_pointer (&run->connection_id, g_free);
 }
 
-/* `--set KEY=VALUE` for a URL parameter of the App: the preset's default with the simulation in
- * place of the provider's host. Nothing when the App has no such parameter or no default. */
+/* `--set KEY=VALUE` for @param when its default is an address (the provider's endpoints, a
+ * Login URL): the preset's default with the simulation in place of the provider's host. */
 static void
 add_rebased (GPtrArray   *argv,
              ProviderSim *sim,
-             FlowsApp    *app,
-             const char  *key)
+             FlowsParam  *param)
 {
-  FlowsParam *param = flows_app_find_param (app, key);
-  const char *url = param != NULL ? flows_param_get_default (param) : NULL;
+  const char *url = flows_param_get_default (param);
   g_autofree char *rebased = NULL;
 
-  if (url == NULL || strstr (url, "://") == NULL)
+  if (url == NULL || !g_str_has_prefix (url, "https://"))
     return;
   rebased = provider_sim_rebase (sim, url);
   g_ptr_array_add (argv, g_strdup ("--set"));
-  g_ptr_array_add (argv, g_strdup_printf ("%s=%s", key, rebased));
+  g_ptr_array_add (argv, g_strdup_printf ("%s=%s", flows_param_get_key (param), rebased));
 }
 
 char *
@@ -137,7 +135,6 @@ provider_run_add_connection (ProviderRun *run,
                              const char  *name,
                              const char  *secret)
 {
-  static const char * const url_keys[] = { "AuthURL", "TokenURL", "RefreshURL", "TestURL" };
   g_autoptr(FlowsLibrary) library = test_library_open (run->data_dir);
   FlowsApp *app = flows_library_find_app (library, run->app_id);
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
@@ -150,8 +147,12 @@ provider_run_add_connection (ProviderRun *run,
   g_ptr_array_add (argv, g_strdup ("add"));
   g_ptr_array_add (argv, g_strdup (run->app_id));
   g_ptr_array_add (argv, g_strdup (name));
-  for (guint i = 0; i < G_N_ELEMENTS (url_keys); i++)
-    add_rebased (argv, run->sim, app, url_keys[i]);
+  for (guint i = 0; i < g_list_model_get_n_items (flows_app_get_params (app)); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (flows_app_get_params (app), i);
+
+      add_rebased (argv, run->sim, param);
+    }
   g_ptr_array_add (argv, g_strdup ("--set"));
   g_ptr_array_add (argv, g_strdup ("ClientID=" PROVIDER_RUN_CLIENT_ID));
   g_ptr_array_add (argv, g_strdup ("--set"));

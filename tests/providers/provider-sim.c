@@ -250,7 +250,7 @@ provider_sim_rebase (ProviderSim *sim,
 
   g_assert_nonnull (scheme_end);
   path = strchr (scheme_end + 3, '/');
-  return g_strconcat (sim->url, path != NULL ? path : "/", NULL);
+  return g_strconcat (sim->url, path, NULL);
 }
 
 const char *

@@ -1,7 +1,8 @@
-/* sim-notion.c — Notion's public integrations (OAuth) and its API, as Notion documents them:
+/* sim-notion.c — Notion's public connections (OAuth) and its API, as Notion documents them:
  *
  *   https://developers.notion.com/docs/authorization
  *   https://developers.notion.com/reference/create-a-token
+ *   https://developers.notion.com/reference/refresh-a-token
  *   https://developers.notion.com/reference/get-self
  *   https://developers.notion.com/reference/versioning
  *   https://developers.notion.com/reference/status-codes
@@ -10,12 +11,15 @@
  *   redirect_uri (a registered one), state. The user picks pages, then goes back with code and
  *   state (or error=access_denied).
  * - POST /v1/oauth/token: HTTP Basic authentication with "CLIENT_ID:CLIENT_SECRET" base64
- *   encoded, and a JSON body {"grant_type":"authorization_code","code":…,"redirect_uri":…}.
- *   The reply: access_token, token_type "bearer", bot_id, workspace_name, workspace_icon,
- *   workspace_id, owner, duplicated_template_id, request_id; the access token does not expire
- *   and no refresh token comes with it. Without the Basic header, or with a wrong secret: 401
- *   {"error":"invalid_client"} and nothing more; a bad or reused code: 400 invalid_grant; a
- *   body that is not JSON: 400 invalid_request.
+ *   encoded, and a JSON body {"grant_type":"authorization_code","code":…,"redirect_uri":…};
+ *   redirect_uri is required when the authorisation URL had one. The reply: access_token,
+ *   token_type "bearer", refresh_token, bot_id, workspace_name, workspace_icon, workspace_id,
+ *   owner, duplicated_template_id, request_id. Without the Basic header, or with a wrong
+ *   secret: 401 {"error":"invalid_client"} and nothing more; a bad or reused code: 400
+ *   invalid_grant; a body that is not JSON: 400 invalid_request.
+ * - Refresh, the same endpoint with {"grant_type":"refresh_token","refresh_token":…}:
+ *   "generating a new access token and new refresh token"; the one used is refused afterwards
+ *   (400 invalid_grant), as a revoked one is.
  * - GET /v1/users/me with "Authorization: Bearer" and a Notion-Version header: 400
  *   missing_version without the header, 401 unauthorized "API token is invalid." with a bad
  *   token, each as {"object":"error","status":…,"code":…,"message":…,"request_id":…}.
@@ -82,6 +86,20 @@ on_authorize (ProviderSim       *sim,
 }
 
 static void
+reply_tokens (ProviderSim       *sim,
+              SoupServerMessage *msg,
+              ProviderSimGrant  *grant)
+{
+  provider_sim_reply_json (msg, SOUP_STATUS_OK,
+                           "{\"access_token\":\"%s\",\"token_type\":\"bearer\",\"refresh_token\":\"%s\","
+                           "\"bot_id\":\"b3414d65-0000-4000-8000-000000000002\",\"workspace_name\":\"Acme\",\"workspace_icon\":null,"
+                           "\"workspace_id\":\"d4a4e5f6-0000-4000-8000-000000000003\","
+                           "\"owner\":{\"type\":\"user\",\"user\":{\"object\":\"user\",\"id\":\"e79a0b74-0000-4000-8000-000000000004\"}},"
+                           "\"duplicated_template_id\":null," REQUEST_ID "}",
+                           provider_sim_issue_access_token (sim, grant, "ntn_"), provider_sim_issue_refresh_token (sim, grant, "nrt_"));
+}
+
+static void
 on_token (ProviderSim       *sim,
           SoupServerMessage *msg,
           const char        *path)
@@ -90,7 +108,8 @@ on_token (ProviderSim       *sim,
   g_autofree char *client_secret = NULL;
   g_autoptr(JsonObject) body = NULL;
   const ProviderSimCode *code = NULL;
-  const char *redirect_uri;
+  ProviderSimGrant *grant = NULL;
+  const char *redirect_uri, *grant_type;
 
   (void) path;
   if (!provider_sim_basic_auth (msg, &client_id, &client_secret) ||
@@ -104,7 +123,18 @@ on_token (ProviderSim       *sim,
       reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request", "Request body is not valid JSON.");
       return;
     }
-  if (g_strcmp0 (provider_sim_param (NULL, body, "grant_type"), "authorization_code") != 0)
+  grant_type = provider_sim_param (NULL, body, "grant_type");
+  if (g_strcmp0 (grant_type, "refresh_token") == 0)
+    {
+      if (provider_sim_use_refresh_token (sim, provider_sim_param (NULL, body, "refresh_token"), TRUE, &grant) != PROVIDER_SIM_VALID)
+        {
+          reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Invalid refresh token.");
+          return;
+        }
+      reply_tokens (sim, msg, grant);
+      return;
+    }
+  if (g_strcmp0 (grant_type, "authorization_code") != 0)
     {
       reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "unsupported_grant_type", "Unsupported grant_type.");
       return;
@@ -115,17 +145,13 @@ on_token (ProviderSim       *sim,
       return;
     }
   redirect_uri = provider_sim_param (NULL, body, "redirect_uri");
-  if (redirect_uri != NULL && g_strcmp0 (redirect_uri, code->redirect_uri) != 0)
+  if ((redirect_uri == NULL && g_hash_table_contains (code->grant->request, "redirect_uri")) ||
+      (redirect_uri != NULL && g_strcmp0 (redirect_uri, code->redirect_uri) != 0))
     {
       reply_oauth_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_grant", "Invalid redirect_uri.");
       return;
     }
-  provider_sim_reply_json (msg, SOUP_STATUS_OK,
-                           "{\"access_token\":\"%s\",\"token_type\":\"bearer\",\"bot_id\":\"b3414d65-0000-4000-8000-000000000002\","
-                           "\"workspace_name\":\"Acme\",\"workspace_icon\":null,\"workspace_id\":\"d4a4e5f6-0000-4000-8000-000000000003\","
-                           "\"owner\":{\"type\":\"user\",\"user\":{\"object\":\"user\",\"id\":\"e79a0b74-0000-4000-8000-000000000004\"}},"
-                           "\"duplicated_template_id\":null," REQUEST_ID "}",
-                           provider_sim_issue_access_token (sim, code->grant, "secret_"));
+  reply_tokens (sim, msg, code->grant);
 }
 
 static void
