@@ -159,7 +159,7 @@ on_users_me (ProviderSim       *sim,
              SoupServerMessage *msg,
              const char        *path)
 {
-  static const char * const versions[] = { "2021-05-13", "2021-08-16", "2022-02-22", "2022-06-28", "2025-09-03", NULL };
+  static const char * const versions[] = { "2021-05-13", "2021-08-16", "2022-02-22", "2022-06-28", "2025-09-03", "2026-03-11", NULL };
   const char *version = provider_sim_header (msg, "Notion-Version");
 
   (void) path;
