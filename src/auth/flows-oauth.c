@@ -267,13 +267,22 @@ flows_oauth_token_needs_refresh (FlowsConnection *connection)
 
 /* Storing tokens ---------------------------------------------------------------------------- */
 
+/* One value for the keyring. */
+typedef struct
+{
+  const char *key;
+  char       *value;
+} Secret;
+
 typedef struct
 {
   FlowsApp        *app;
   FlowsConnection *connection;
   FlowsLibrary    *library;
   char            *access_token;
-  char            *refresh_token;
+  GArray          *secrets;      /* Secret, stored in this order: the access token first */
+  guint            next_secret;
+  GHashTable      *kept_values;  /* key -> value of the non-sensitive parameters filled in at sign-in */
   char            *scope;
   gint64           expires_in;   /* -1 when the provider said nothing */
 } StoreTokens;
@@ -285,7 +294,10 @@ store_tokens_free (StoreTokens *store)
   g_clear_object (&store->connection);
   g_clear_object (&store->library);
   flows_secrets_free (store->access_token);
-  flows_secrets_free (store->refresh_token);
+  for (guint i = 0; i < store->secrets->len; i++)
+    flows_secrets_free (g_array_index (store->secrets, Secret, i).value);
+  g_array_unref (store->secrets);
+  g_hash_table_unref (store->kept_values);
   g_free (store->scope);
   g_free (store);
 }
@@ -381,26 +393,32 @@ on_tokens_stored (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) save_error = NULL;
 
-  if (!flows_secrets_store_finish (result, &error))
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (result != NULL && !flows_secrets_store_finish (result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  /* The refresh token goes second, once the access token is safe. */
-  if (store->refresh_token != NULL)
+  /* One at a time, the access token first: the refresh token and the sensitive values filled
+   * in at sign-in go once it is safe. */
+  if (store->next_secret < store->secrets->len)
     {
-      char *refresh_token = g_steal_pointer (&store->refresh_token);
+      Secret *secret = &g_array_index (store->secrets, Secret, store->next_secret++);
       GCancellable *cancellable = g_task_get_cancellable (task);
 
       flows_secrets_store_async (flows_app_get_id (store->app), flows_connection_get_id (store->connection),
-                                 FLOWS_SECRETS_REFRESH_TOKEN_KEY, refresh_token,
+                                 secret->key, secret->value,
                                  cancellable, on_tokens_stored, g_steal_pointer (&task));
-      flows_secrets_free (refresh_token);
       return;
     }
 
   g_object_freeze_notify (G_OBJECT (store->connection));
+  g_hash_table_iter_init (&iter, store->kept_values);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    flows_connection_set_value (store->connection, key, value);
   flows_connection_set_signed_in (store->connection, TRUE);
   flows_connection_set_needs_sign_in (store->connection, NULL);
   flows_connection_set_token_expires_at (store->connection,
@@ -416,6 +434,47 @@ on_tokens_stored (GObject      *source,
     g_warning ("The tokens are in the keyring, but the connection file was not updated: %s", save_error->message);
 
   g_task_return_pointer (task, g_steal_pointer (&store->access_token), (GDestroyNotify)flows_secrets_free);
+}
+
+/* Adds @value (taken) to the keyring writes under @key, unless it is NULL or empty. */
+static void
+add_secret (StoreTokens *store,
+            const char  *key,
+            char        *value)
+{
+  Secret secret = { key, value };
+
+  if (value == NULL || *value == '\0')
+    {
+      flows_secrets_free (value);
+      return;
+    }
+  g_array_append_val (store->secrets, secret);
+}
+
+/* The values of the parameters filled in at sign-in that @response has a field for, in the
+ * keyring when sensitive, in the connection's file otherwise; a field the provider left out
+ * keeps the value the connection has (a refresh reply often repeats only the tokens). */
+static void
+keep_sign_in_values (StoreTokens *store,
+                     JsonObject  *response)
+{
+  GListModel *params = flows_app_get_params (store->app);
+
+  for (guint i = 0; i < g_list_model_get_n_items (params); i++)
+    {
+      g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
+      const char *key = flows_param_get_key (param);
+      char *value;
+
+      if (!flows_param_get_from_sign_in (param) ||
+          !(value = flows_json_to_text (json_object_get_member (response, key))))
+        continue;
+      if (flows_param_get_sensitive (param))
+        add_secret (store, g_intern_string (key), value);
+      else
+        g_hash_table_replace (store->kept_values, g_strdup (key), value);
+    }
 }
 
 void
@@ -439,6 +498,8 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
   store->app = g_object_ref (app);
   store->connection = g_object_ref (connection);
   store->library = library != NULL ? g_object_ref (library) : NULL;
+  store->secrets = g_array_new (FALSE, FALSE, sizeof (Secret));
+  store->kept_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   /* An End With Error stage said what went wrong in the flow's own words (a provider's error
    * inside an HTTP 200 body): they are the whole message. */
@@ -488,14 +549,14 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
     }
 
   store->access_token = g_steal_pointer (&access_token);
-  store->refresh_token = flows_json_to_text (json_object_get_member (response, "refresh_token"));
-  if (store->refresh_token != NULL && *store->refresh_token == '\0')
-    g_clear_pointer (&store->refresh_token, g_free);
+  add_secret (store, FLOWS_SECRETS_ACCESS_TOKEN_KEY, g_strdup (store->access_token));
+  /* A refresh token only when the provider sent one: the old one is kept otherwise. */
+  add_secret (store, FLOWS_SECRETS_REFRESH_TOKEN_KEY,
+              flows_json_to_text (json_object_get_member (response, "refresh_token")));
+  keep_sign_in_values (store, response);
   store->scope = flows_json_to_text (json_object_get_member (response, "scope"));
 
-  flows_secrets_store_async (flows_app_get_id (app), flows_connection_get_id (connection),
-                             FLOWS_SECRETS_ACCESS_TOKEN_KEY, store->access_token,
-                             cancellable, on_tokens_stored, g_steal_pointer (&task));
+  on_tokens_stored (NULL, NULL, g_steal_pointer (&task));
 }
 
 char *

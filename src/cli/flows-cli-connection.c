@@ -85,6 +85,8 @@ connection_add (FlowsCliInvocation *invocation)
       param_key = g_strndup (assignments[i], equals - assignments[i]);
       if (!(param = flows_app_find_param (app, param_key)))
         return flows_cli_fail (_("“%s” has no parameter “%s”"), flows_app_get_name (app), param_key);
+      if (flows_param_get_from_sign_in (param))
+        return flows_cli_fail (_("“%s” is filled in at sign-in, not given"), param_key);
 
       if (flows_param_get_sensitive (param))
         g_hash_table_insert (secrets, g_strdup (param_key),
@@ -110,6 +112,9 @@ connection_add (FlowsCliInvocation *invocation)
                                ? flows_param_get_default (param)
                                : sandbox_values != NULL ? g_hash_table_lookup (sandbox_values, param_key) : NULL;
 
+      /* Nobody gives it: Steps 2 and 3 fill it in. */
+      if (flows_param_get_from_sign_in (param))
+        continue;
       if (given == NULL && fallback != NULL && sensitive)
         g_hash_table_insert (secrets, g_strdup (param_key), g_strdup (fallback));
       else if (given == NULL && fallback != NULL)

@@ -214,6 +214,16 @@ string_node (const char *value)
   return value != NULL ? json_node_init_string (json_node_alloc (), value) : NULL;
 }
 
+static JsonNode *param_node (Run         *run,
+                             FlowsParam  *param,
+                             gboolean     expand,
+                             GError     **error);
+static JsonNode *expand_param (Run         *run,
+                               FlowsParam  *param,
+                               const char  *value,
+                               gboolean     expand,
+                               GError     **error);
+
 static JsonNode *
 secret_node (Run         *run,
              const char  *key,
@@ -228,6 +238,109 @@ secret_node (Run         *run,
       return NULL;
     }
   return string_node (lookup (run->shared->secrets, key));
+}
+
+/* The value of a non-sensitive parameter as the connection or the App gives it, before its
+ * references are expanded; NULL when it has none. */
+static const char *
+param_text (Shared     *shared,
+            FlowsParam *param)
+{
+  const char *value = NULL;
+
+  if (shared->connection != NULL)
+    value = flows_connection_get_value (shared->connection, flows_param_get_key (param));
+  if (value == NULL && *flows_param_get_default (param) != '\0')
+    value = flows_param_get_default (param);
+  return value;
+}
+
+typedef struct
+{
+  Run        *run;
+  FlowsParam *param;
+} ParamExpansion;
+
+/* A reference inside a parameter's value: another parameter, whose own value is used as it is
+ * (one level: validation refuses deeper chains, and so does this). */
+static char *
+resolve_in_param (const char  *reference,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  ParamExpansion *expansion = user_data;
+  FlowsParam *other = flows_app_find_param (expansion->run->shared->app, reference);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (other == NULL || other == expansion->param)
+    {
+      g_set_error (error, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                   other == NULL ? _("its value refers to <%s>, which is not a parameter of this App")
+                                 : _("its value refers to <%s>, the parameter itself"),
+                   reference);
+      return NULL;
+    }
+  if (!(node = param_node (expansion->run, other, FALSE, error)))
+    return NULL;
+  return flows_json_to_text (node);
+}
+
+/* The value of @param: from the keyring when sensitive, else the connection's or the default,
+ * with its references to other parameters expanded when @expand (docs/ARCHITECTURE.md,
+ * "References"); NULL (with @error set when reading it failed) for a required one without. */
+static JsonNode *
+param_node (Run         *run,
+            FlowsParam  *param,
+            gboolean     expand,
+            GError     **error)
+{
+  const char *value;
+  JsonNode *node;
+
+  if (flows_param_get_sensitive (param))
+    {
+      if ((node = secret_node (run, flows_param_get_key (param), error)) != NULL || (error != NULL && *error != NULL))
+        return node;
+    }
+  else if ((value = param_text (run->shared, param)) != NULL)
+    {
+      /* A value the provider gave at sign-in is data, never a template. */
+      if (flows_param_get_from_sign_in (param) || strchr (value, '<') == NULL)
+        return string_node (value);
+      return expand_param (run, param, value, expand, error);
+    }
+
+  /* An optional parameter left empty is "", as a flow expects of a form field; a required
+   * one without a value is an error worth reporting. */
+  return flows_param_get_required (param) ? NULL : string_node ("");
+}
+
+/* @value of @param with its references expanded, or as it is written (only "\<" read) when
+ * not @expand: a parameter read inside another's value must have no references of its own. */
+static JsonNode *
+expand_param (Run         *run,
+              FlowsParam  *param,
+              const char  *value,
+              gboolean     expand,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(FlowsExpression) expression = flows_expression_parse (value, &local_error);
+  ParamExpansion expansion = { run, param };
+  g_autofree char *text = NULL;
+
+  if (expression != NULL && !expand && !flows_expression_is_literal (expression))
+    local_error = g_error_new (FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_INVALID_VALUE,
+                               _("its value refers to other parameters: references in parameters go one level deep"));
+  else if (expression != NULL)
+    text = flows_expression_expand (expression, FLOWS_EXPANSION_TEXT, resolve_in_param, &expansion, &local_error);
+
+  if (text == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("Parameter “%s”: "), flows_param_get_key (param));
+      return NULL;
+    }
+  return string_node (text);
 }
 
 /* The value of @reference, or NULL (with @error set when looking it up failed). Stage outputs
@@ -268,30 +381,7 @@ resolve_node (Run         *run,
 
   param = flows_app_find_param (shared->app, name);
   if (param != NULL)
-    {
-      const char *value = NULL;
-
-      JsonNode *node;
-
-      if (flows_param_get_sensitive (param))
-        {
-          if ((node = secret_node (run, name, error)) != NULL || (error != NULL && *error != NULL))
-            return node;
-        }
-      else
-        {
-          if (shared->connection != NULL)
-            value = flows_connection_get_value (shared->connection, name);
-          if (value == NULL && *flows_param_get_default (param) != '\0')
-            value = flows_param_get_default (param);
-          if (value != NULL)
-            return string_node (value);
-        }
-
-      /* An optional parameter left empty is "", as a flow expects of a form field; a required
-       * one without a value is an error worth reporting. */
-      return flows_param_get_required (param) ? NULL : string_node ("");
-    }
+    return param_node (run, param, TRUE, error);
 
   return NULL;
 }
@@ -997,6 +1087,17 @@ shared_free (Shared *shared)
   g_free (shared);
 }
 
+/* The response field @name, when there is one, is a secret of the run. */
+static void
+add_response_secret (Shared     *shared,
+                     JsonObject *response,
+                     const char *name)
+{
+  g_autofree char *text = flows_json_to_text (json_object_get_member (response, name));
+
+  _flows_run_add_secret (shared->result, text);
+}
+
 static void
 on_top_run_done (Run      *run,
                  gpointer  user_data)
@@ -1008,15 +1109,19 @@ on_top_run_done (Run      *run,
     g_task_return_error (task, g_error_copy (run->stop_error));
   else
     {
-      /* Token fields of a response never show in traces or exports. */
+      /* Token fields of a response never show in traces or exports, nor do the fields that
+       * fill in a sensitive parameter at sign-in. */
       static const char * const token_fields[] = { "access_token", "refresh_token", "id_token", NULL };
+      GListModel *params = flows_app_get_params (shared->app);
 
       for (guint i = 0; token_fields[i] != NULL; i++)
+        add_response_secret (shared, run->response, token_fields[i]);
+      for (guint i = 0; i < g_list_model_get_n_items (params); i++)
         {
-          JsonNode *node = json_object_get_member (run->response, token_fields[i]);
-          g_autofree char *text = flows_json_to_text (node);
+          g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
 
-          _flows_run_add_secret (shared->result, text);
+          if (flows_param_get_from_sign_in (param) && flows_param_get_sensitive (param))
+            add_response_secret (shared, run->response, flows_param_get_key (param));
         }
 
       _flows_run_finish (shared->result,

@@ -1,5 +1,7 @@
 /* flows-app.c — an App: its connection definition and its flows */
 
+#include <string.h>
+
 #include "flows-app.h"
 #include "flows-enums.h"
 #include "flows-model-private.h"
@@ -13,6 +15,9 @@ struct _FlowsApp
   char                *description;
   char                *icon_name;
   char                *redirect_url;
+  char                *provider;
+  char                *offline_access_hint;
+  GArray              *refresh_on_status;  /* guint */
   GListStore          *params;
   GListStore          *flows;
   FlowsConnectionType  connection_type;
@@ -60,6 +65,9 @@ enum {
   PROP_ICON_NAME,
   PROP_CONNECTION_TYPE,
   PROP_REDIRECT_URL,
+  PROP_PROVIDER,
+  PROP_OFFLINE_ACCESS_HINT,
+  PROP_REFRESH_ON_STATUS,
   N_PROPS
 };
 
@@ -75,6 +83,9 @@ flows_app_finalize (GObject *object)
   g_clear_pointer (&self->description, g_free);
   g_clear_pointer (&self->icon_name, g_free);
   g_clear_pointer (&self->redirect_url, g_free);
+  g_clear_pointer (&self->provider, g_free);
+  g_clear_pointer (&self->offline_access_hint, g_free);
+  g_clear_pointer (&self->refresh_on_status, g_array_unref);
   g_clear_object (&self->params);
   g_clear_object (&self->flows);
 
@@ -109,6 +120,15 @@ flows_app_get_property (GObject    *object,
     case PROP_REDIRECT_URL:
       g_value_set_string (value, self->redirect_url);
       break;
+    case PROP_PROVIDER:
+      g_value_set_string (value, self->provider);
+      break;
+    case PROP_OFFLINE_ACCESS_HINT:
+      g_value_set_string (value, self->offline_access_hint);
+      break;
+    case PROP_REFRESH_ON_STATUS:
+      g_value_set_boxed (value, self->refresh_on_status);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -142,6 +162,20 @@ flows_app_set_property (GObject      *object,
     case PROP_REDIRECT_URL:
       flows_app_set_redirect_url (self, g_value_get_string (value));
       break;
+    case PROP_PROVIDER:
+      flows_app_set_provider (self, g_value_get_string (value));
+      break;
+    case PROP_OFFLINE_ACCESS_HINT:
+      flows_app_set_offline_access_hint (self, g_value_get_string (value));
+      break;
+    case PROP_REFRESH_ON_STATUS:
+      {
+        GArray *statuses = g_value_get_boxed (value);
+
+        flows_app_set_refresh_on_status (self, statuses != NULL ? (const guint *)(gpointer) statuses->data : NULL,
+                                         statuses != NULL ? statuses->len : 0);
+      }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -167,6 +201,10 @@ flows_app_class_init (FlowsAppClass *klass)
     g_param_spec_enum ("connection-type", NULL, NULL,
                        FLOWS_TYPE_CONNECTION_TYPE, FLOWS_CONNECTION_TYPE_GENERIC, flags);
   properties[PROP_REDIRECT_URL] = g_param_spec_string ("redirect-url", NULL, NULL, "", flags);
+  properties[PROP_PROVIDER] = g_param_spec_string ("provider", NULL, NULL, "", flags);
+  properties[PROP_OFFLINE_ACCESS_HINT] = g_param_spec_string ("offline-access-hint", NULL, NULL, "", flags);
+  /* A GArray of guint. */
+  properties[PROP_REFRESH_ON_STATUS] = g_param_spec_boxed ("refresh-on-status", NULL, NULL, G_TYPE_ARRAY, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -178,6 +216,10 @@ flows_app_init (FlowsApp *self)
   self->description = g_strdup ("");
   self->icon_name = g_strdup ("");
   self->redirect_url = g_strdup ("");
+  self->provider = g_strdup ("");
+  self->offline_access_hint = g_strdup ("");
+  self->refresh_on_status = g_array_new (FALSE, FALSE, sizeof (guint));
+  flows_app_set_refresh_on_status (self, NULL, 0);
   self->params = g_list_store_new (FLOWS_TYPE_PARAM);
   self->flows = g_list_store_new (FLOWS_TYPE_FLOW);
   _flows_model_watch_list (self->params);
@@ -421,4 +463,86 @@ _flows_model_set_string (GObject     *object,
   *field = g_strdup (value);
   _flows_model_changed ();
   g_object_notify_by_pspec (object, pspec);
+}
+
+const char *
+flows_app_get_provider (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+
+  return self->provider;
+}
+
+void
+flows_app_set_provider (FlowsApp   *self,
+                        const char *provider)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+
+  _flows_model_set_string (G_OBJECT (self), &self->provider, provider, properties[PROP_PROVIDER]);
+}
+
+const char *
+flows_app_get_offline_access_hint (FlowsApp *self)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+
+  return self->offline_access_hint;
+}
+
+void
+flows_app_set_offline_access_hint (FlowsApp   *self,
+                                   const char *hint)
+{
+  g_return_if_fail (FLOWS_IS_APP (self));
+
+  _flows_model_set_string (G_OBJECT (self), &self->offline_access_hint, hint, properties[PROP_OFFLINE_ACCESS_HINT]);
+}
+
+const guint *
+flows_app_get_refresh_on_status (FlowsApp *self,
+                                 guint    *n_statuses)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), NULL);
+
+  *n_statuses = self->refresh_on_status->len;
+  return (const guint *)(gpointer) self->refresh_on_status->data;
+}
+
+void
+flows_app_set_refresh_on_status (FlowsApp    *self,
+                                 const guint *statuses,
+                                 guint        n_statuses)
+{
+  static const guint default_statuses[] = { FLOWS_APP_DEFAULT_REFRESH_ON_STATUS };
+
+  g_return_if_fail (FLOWS_IS_APP (self));
+  g_return_if_fail (statuses != NULL || n_statuses == 0);
+
+  /* None given is the default: a token is always worth refreshing after a 401. */
+  if (n_statuses == 0)
+    {
+      statuses = default_statuses;
+      n_statuses = G_N_ELEMENTS (default_statuses);
+    }
+  if (self->refresh_on_status->len == n_statuses &&
+      memcmp (self->refresh_on_status->data, statuses, n_statuses * sizeof (guint)) == 0)
+    return;
+
+  g_array_set_size (self->refresh_on_status, 0);
+  g_array_append_vals (self->refresh_on_status, statuses, n_statuses);
+  _flows_model_changed ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REFRESH_ON_STATUS]);
+}
+
+gboolean
+flows_app_refreshes_on_status (FlowsApp *self,
+                               guint     status)
+{
+  g_return_val_if_fail (FLOWS_IS_APP (self), FALSE);
+
+  for (guint i = 0; i < self->refresh_on_status->len; i++)
+    if (g_array_index (self->refresh_on_status, guint, i) == status)
+      return TRUE;
+  return FALSE;
 }

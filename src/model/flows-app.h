@@ -34,6 +34,28 @@ const char          *flows_app_get_redirect_url    (FlowsApp            *self);
 void                 flows_app_set_redirect_url    (FlowsApp            *self,
                                                     const char          *redirect_url);
 
+/* The id of the provider preset the App was made from ("github"), "" for none: for people. */
+const char          *flows_app_get_provider        (FlowsApp            *self);
+void                 flows_app_set_provider        (FlowsApp            *self,
+                                                    const char          *provider);
+/* How this provider is asked for a refresh token, added to the message of a refresh that has
+ * none; "" when nothing is known. */
+const char          *flows_app_get_offline_access_hint (FlowsApp        *self);
+void                 flows_app_set_offline_access_hint (FlowsApp        *self,
+                                                        const char      *hint);
+
+/* The HTTP statuses after which a Call API stage that uses the connection's token refreshes it
+ * and sends its request once more (docs/ARCHITECTURE.md, "OAuth sequence"). Never empty: an
+ * empty list sets the default. */
+#define FLOWS_APP_DEFAULT_REFRESH_ON_STATUS 401
+const guint         *flows_app_get_refresh_on_status (FlowsApp          *self,
+                                                      guint             *n_statuses);
+void                 flows_app_set_refresh_on_status (FlowsApp          *self,
+                                                      const guint       *statuses,
+                                                      guint              n_statuses);
+gboolean             flows_app_refreshes_on_status   (FlowsApp          *self,
+                                                      guint              status);
+
 /* A GListModel of FlowsParam. */
 GListModel          *flows_app_get_params          (FlowsApp            *self);
 void                 flows_app_add_param           (FlowsApp            *self,

@@ -16,6 +16,7 @@ struct _FlowsParam
   FlowsParamKind  kind;
   guint           required : 1;
   guint           sensitive : 1;
+  guint           from_sign_in : 1;
 };
 
 G_DEFINE_FINAL_TYPE (FlowsParam, flows_param, G_TYPE_OBJECT)
@@ -29,6 +30,7 @@ enum {
   PROP_REQUIRED,
   PROP_DEFAULT,
   PROP_SENSITIVE,
+  PROP_FROM_SIGN_IN,
   PROP_CHOICES,
   N_PROPS
 };
@@ -80,6 +82,9 @@ flows_param_get_property (GObject    *object,
     case PROP_SENSITIVE:
       g_value_set_boolean (value, self->sensitive);
       break;
+    case PROP_FROM_SIGN_IN:
+      g_value_set_boolean (value, self->from_sign_in);
+      break;
     case PROP_CHOICES:
       g_value_set_boxed (value, self->choices);
       break;
@@ -119,6 +124,9 @@ flows_param_set_property (GObject      *object,
     case PROP_SENSITIVE:
       flows_param_set_sensitive (self, g_value_get_boolean (value));
       break;
+    case PROP_FROM_SIGN_IN:
+      flows_param_set_from_sign_in (self, g_value_get_boolean (value));
+      break;
     case PROP_CHOICES:
       flows_param_set_choices (self, g_value_get_boxed (value));
       break;
@@ -145,6 +153,7 @@ flows_param_class_init (FlowsParamClass *klass)
   properties[PROP_REQUIRED] = g_param_spec_boolean ("required", NULL, NULL, FALSE, flags);
   properties[PROP_DEFAULT] = g_param_spec_string ("default", NULL, NULL, "", flags);
   properties[PROP_SENSITIVE] = g_param_spec_boolean ("sensitive", NULL, NULL, FALSE, flags);
+  properties[PROP_FROM_SIGN_IN] = g_param_spec_boolean ("from-sign-in", NULL, NULL, FALSE, flags);
   properties[PROP_CHOICES] = g_param_spec_boxed ("choices", NULL, NULL, G_TYPE_STRV, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -290,6 +299,26 @@ flows_param_set_sensitive (FlowsParam *self,
   self->sensitive = sensitive;
   _flows_model_changed ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SENSITIVE]);
+}
+
+gboolean
+flows_param_get_from_sign_in (FlowsParam *self)
+{
+  g_return_val_if_fail (FLOWS_IS_PARAM (self), FALSE);
+  return self->from_sign_in;
+}
+
+void
+flows_param_set_from_sign_in (FlowsParam *self,
+                              gboolean    from_sign_in)
+{
+  g_return_if_fail (FLOWS_IS_PARAM (self));
+  from_sign_in = !!from_sign_in;
+  if (self->from_sign_in == (guint)from_sign_in)
+    return;
+  self->from_sign_in = from_sign_in;
+  _flows_model_changed ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM_SIGN_IN]);
 }
 
 const char * const *

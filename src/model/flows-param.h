@@ -32,6 +32,11 @@ void                flows_param_set_default     (FlowsParam     *self,
 gboolean            flows_param_get_sensitive   (FlowsParam     *self);
 void                flows_param_set_sensitive   (FlowsParam     *self,
                                                  gboolean        sensitive);
+/* A value the sign-in fills in: Steps 2 and 3 return a field of the parameter's key, kept with
+ * the connection (docs/ARCHITECTURE.md, "Flow roles"); nobody is asked for it. */
+gboolean            flows_param_get_from_sign_in (FlowsParam    *self);
+void                flows_param_set_from_sign_in (FlowsParam    *self,
+                                                  gboolean       from_sign_in);
 const char * const *flows_param_get_choices     (FlowsParam     *self);
 void                flows_param_set_choices     (FlowsParam     *self,
                                                  const char * const *choices);

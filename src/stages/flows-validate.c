@@ -788,6 +788,15 @@ flows_validate_flow_full (FlowsApp  *app,
   return problems;
 }
 
+/* What each reference of a URL template stands for while its form is checked. */
+static char *
+sample_value (const char  *reference,
+              gpointer     user_data,
+              GError     **error)
+{
+  return g_strdup ("x");
+}
+
 gboolean
 flows_validate_is_web_address (const char *text)
 {
@@ -804,16 +813,80 @@ flows_validate_is_web_address (const char *text)
          (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0);
 }
 
+gboolean
+flows_validate_is_web_address_template (const char *text)
+{
+  g_autoptr(FlowsExpression) expression = NULL;
+  g_autofree char *sample = NULL;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (strchr (text, '<') == NULL)
+    return flows_validate_is_web_address (text);
+  /* A syntax error is a problem of its own (flows_validate_param_default()). */
+  if (!(expression = flows_expression_parse (text, NULL)))
+    return TRUE;
+  /* What a reference gives is only known when a flow reads it: a value that starts with one
+   * ("<instance_url>/services/") can be any address, and one such as
+   * "https://host/<Tenant>/authorize" must be one whatever it gives. */
+  if (flows_expression_get_n_references (expression) > 0 && g_str_has_prefix (text, "<"))
+    return TRUE;
+  sample = flows_expression_expand (expression, FLOWS_EXPANSION_TEXT, sample_value, NULL, NULL);
+  return sample != NULL && flows_validate_is_web_address (sample);
+}
+
 char *
-flows_validate_param_default (FlowsParam *param)
+flows_validate_param_references (FlowsApp   *app,
+                                 FlowsParam *param,
+                                 const char *value)
+{
+  g_autoptr(FlowsExpression) expression = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *key = flows_param_get_key (param);
+
+  g_return_val_if_fail (FLOWS_IS_PARAM (param), NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  /* A sensitive value and one the provider gave at sign-in are data, never templates. */
+  if (flows_param_get_sensitive (param) || flows_param_get_from_sign_in (param) || strchr (value, '<') == NULL)
+    return NULL;
+  if (!(expression = flows_expression_parse (value, &error)))
+    /* Translators: what is wrong with a reference in a parameter's value, then how to write a "<" */
+    return g_strdup_printf (_("%s (write \\< for a “<” of its own)"), error->message);
+
+  for (guint i = 0; i < flows_expression_get_n_references (expression); i++)
+    {
+      const char *name = flows_expression_get_reference (expression, i);
+      FlowsParam *other = app != NULL ? flows_app_find_param (app, name) : NULL;
+      g_autoptr(FlowsExpression) other_expression = NULL;
+
+      if (g_str_equal (name, key))
+        return g_strdup_printf (_("The value refers to <%s>, this parameter itself"), name);
+      if (app != NULL && other == NULL)
+        return g_strdup_printf (_("The value refers to <%s>, which is not a parameter of this App: a parameter’s value can only use other parameters"), name);
+      if (other == NULL || flows_param_get_sensitive (other) || flows_param_get_from_sign_in (other))
+        continue;
+      other_expression = flows_expression_parse (flows_param_get_default (other), NULL);
+      if (other_expression != NULL && flows_expression_get_n_references (other_expression) > 0)
+        return g_strdup_printf (_("The value refers to <%s>, whose own value refers to other parameters: references in parameters go one level deep"), name);
+    }
+  return NULL;
+}
+
+char *
+flows_validate_param_default (FlowsApp   *app,
+                              FlowsParam *param)
 {
   const char *value;
+  char *references;
 
   g_return_val_if_fail (FLOWS_IS_PARAM (param), NULL);
 
   value = flows_param_get_default (param);
+  if ((references = flows_validate_param_references (app, param, value)) != NULL)
+    return references;
   if (flows_param_get_kind (param) == FLOWS_PARAM_KIND_URL && value != NULL && *value != '\0' &&
-      !flows_validate_is_web_address (value))
+      !flows_validate_is_web_address_template (value))
     /* Translators: the placeholder is the default value as entered */
     return g_strdup_printf (_("The default value “%s” is not a web address: enter one starting with http:// or https://, such as https://example.com/."),
                             value);
@@ -836,7 +909,7 @@ flows_validate_app (FlowsApp *app)
   for (guint i = 0; i < g_list_model_get_n_items (params); i++)
     {
       g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
-      g_autofree char *message = flows_validate_param_default (param);
+      g_autofree char *message = flows_validate_param_default (app, param);
 
       if (message != NULL)
         {

@@ -43,9 +43,20 @@ GPtrArray          *flows_validate_flow_full     (FlowsApp           *app,
 
 /* Whether @text is an absolute http or https URL with a host. */
 gboolean            flows_validate_is_web_address (const char        *text);
-/* Why @param's default value cannot be used, or NULL when it can: a URL parameter's default,
- * when it has one, is an http or https URL. flows_validate_app() lists it too, with the key. */
-char               *flows_validate_param_default  (FlowsParam         *param);
+/* The same for a value that may hold references to parameters ("https://host/<Tenant>/x"):
+ * those are replaced by a sample first, and one that starts with a reference is accepted. */
+gboolean            flows_validate_is_web_address_template (const char *text);
+/* Why the references in @value, a value of @param (its default or a connection's), cannot be
+ * used, or NULL: each must name another parameter of @app (when given) whose own value has no
+ * references (docs/ARCHITECTURE.md, "References"). */
+char               *flows_validate_param_references (FlowsApp         *app,
+                                                     FlowsParam       *param,
+                                                     const char       *value);
+/* Why @param's default value cannot be used, or NULL when it can: its references, as above,
+ * and a URL parameter's default, when it has one, is an http or https URL.
+ * flows_validate_app() lists it too, with the key. @app may be NULL. */
+char               *flows_validate_param_default  (FlowsApp           *app,
+                                                   FlowsParam         *param);
 
 /* The names every flow can reference besides parameters, trigger inputs and stages, NULL-terminated. */
 const char * const *flows_validate_builtin_names (void);

@@ -26,10 +26,70 @@ typedef struct
 } Reader;
 
 /* A migration turns the root object of version N into version N + 1, in place; migrations[N - 1]
- * upgrades version N, or is NULL when version N reads as N + 1 as it is (a format change that
- * only adds members, whose absence means their defaults). */
+ * upgrades version N. A format change that only adds members, whose absence means their
+ * defaults, needs none. */
 typedef gboolean (*Migration) (JsonObject *root, GError **error);
-static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { NULL };
+/* @text with every "<" written "\<": a literal "<" of version 1, where it meant nothing. */
+static char *
+escape_references (const char *text)
+{
+  g_autoptr(GString) escaped = g_string_new (text);
+
+  g_string_replace (escaped, "<", "\\<", 0);
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
+}
+
+static void
+escape_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  g_autofree char *escaped = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+      strchr (json_node_get_string (node), '<') == NULL)
+    return;
+  escaped = escape_references (json_node_get_string (node));
+  json_object_set_string_member (object, member, escaped);
+}
+
+/* Version 2 reads references to other parameters in a non-sensitive parameter's value (its
+ * default, a connection's value; docs/ARCHITECTURE.md, "References"): a "<" that version 1 kept
+ * as it is becomes "\<", which means the same now. Reading the file only checks types later,
+ * so anything that is not what it should be is left for that to report. */
+static gboolean
+migrate_parameter_references (JsonObject  *root,
+                              GError     **error)
+{
+  JsonNode *params = json_object_get_member (root, "parameters");
+  JsonNode *values = json_object_get_member (root, "values");
+
+  if (params != NULL && JSON_NODE_HOLDS_ARRAY (params))
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (params)); i++)
+      {
+        JsonNode *param = json_array_get_element (json_node_get_array (params), i);
+        JsonNode *sensitive;
+
+        if (!JSON_NODE_HOLDS_OBJECT (param))
+          continue;
+        sensitive = json_object_get_member (json_node_get_object (param), "sensitive");
+        if (sensitive != NULL && JSON_NODE_HOLDS_VALUE (sensitive) &&
+            json_node_get_value_type (sensitive) == G_TYPE_BOOLEAN && json_node_get_boolean (sensitive))
+          continue;
+        escape_member (json_node_get_object (param), "default");
+      }
+
+  if (values != NULL && JSON_NODE_HOLDS_OBJECT (values))
+    {
+      g_autoptr(GList) keys = json_object_get_members (json_node_get_object (values));
+
+      for (const GList *l = keys; l != NULL; l = l->next)
+        escape_member (json_node_get_object (values), l->data);
+    }
+  return TRUE;
+}
+
+static const Migration migrations[FLOWS_DOCUMENT_VERSION] = { migrate_parameter_references, NULL };
 /* The same for the provider preset format, whose "app" member follows migrations[]. */
 static const Migration provider_migrations[FLOWS_PROVIDER_VERSION] = { NULL };
 
@@ -427,8 +487,9 @@ parse_root (Reader     *reader,
 
 /* Checks the "format" and "version" of @object (at @path), a @kind whose format is
  * @expected_format and whose newest version is @newest_version, and migrates an older version
- * in memory with @migration_steps (the file itself is only rewritten when the user saves). */
-static gboolean
+ * in memory with @migration_steps (the file itself is only rewritten when the user saves).
+ * Returns @object, or the migrated copy (a new reference), or NULL with the error set. */
+static JsonObject *
 check_format (Reader           *reader,
               JsonObject       *object,
               const char       *path,
@@ -443,30 +504,52 @@ check_format (Reader           *reader,
   double version;
 
   if (!json_object_has_member (object, "format"))
-    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, path,
-                        _("this is not a Flows Studio %s: it has no “format” member"), kind);
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, path,
+                   _("this is not a Flows Studio %s: it has no “format” member"), kind);
+      return NULL;
+    }
   if (!read_string (reader, object, path, "format", TRUE, NULL, &format))
-    return FALSE;
+    return NULL;
   if (g_strcmp0 (format, expected_format) != 0)
-    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, format_path,
-                        _("this is a “%s” document, not a Flows Studio %s (“%s”)"),
-                        format, kind, expected_format);
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_FORMAT, format_path,
+                   _("this is a “%s” document, not a Flows Studio %s (“%s”)"),
+                   format, kind, expected_format);
+      return NULL;
+    }
 
   if (!read_number (reader, object, path, "version", TRUE, &version))
-    return FALSE;
+    return NULL;
   /* In range before the cast, which is undefined beyond int ("version": 1e300). */
   if (version < 1 || version > G_MAXINT || version != (int)version)
-    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_OLD_VERSION, version_path,
-                        _("version %g is not a version of the Flows Studio %s format"), version, kind);
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_OLD_VERSION, version_path,
+                   _("version %g is not a version of the Flows Studio %s format"), version, kind);
+      return NULL;
+    }
   if (version > newest_version)
-    return reader_fail (reader, FLOWS_DOCUMENT_ERROR_NEWER_VERSION, version_path,
-                        _("this %s was saved by a newer Flows Studio (format version %d; this one reads up to %d): update Flows Studio to open it"),
-                        kind, (int)version, newest_version);
+    {
+      reader_fail (reader, FLOWS_DOCUMENT_ERROR_NEWER_VERSION, version_path,
+                   _("this %s was saved by a newer Flows Studio (format version %d; this one reads up to %d): update Flows Studio to open it"),
+                   kind, (int)version, newest_version);
+      return NULL;
+    }
 
-  for (int v = (int)version; v < newest_version; v++)
-    if (migration_steps[v - 1] != NULL && !migration_steps[v - 1] (object, reader->error))
-      return FALSE;
-  return TRUE;
+  if ((int)version == newest_version)
+    return json_object_ref (object);
+
+  /* The parser's tree is immutable: an older document is migrated in a copy. */
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+    g_autoptr(JsonNode) copy = flows_json_deep_copy (node);
+    JsonObject *migrated = json_node_get_object (copy);
+
+    for (int v = (int)version; v < newest_version; v++)
+      if (migration_steps[v - 1] != NULL && !migration_steps[v - 1] (migrated, reader->error))
+        return NULL;
+    return json_object_ref (migrated);
+  }
 }
 
 /* Parses @text into its root object and checks "format" and "version" (see check_format()). */
@@ -477,10 +560,9 @@ read_root (Reader     *reader,
 {
   g_autoptr(JsonObject) root = parse_root (reader, kind);
 
-  if (root == NULL ||
-      !check_format (reader, root, "$", expected_format, kind, FLOWS_DOCUMENT_VERSION, migrations))
+  if (root == NULL)
     return NULL;
-  return g_steal_pointer (&root);
+  return check_format (reader, root, "$", expected_format, kind, FLOWS_DOCUMENT_VERSION, migrations);
 }
 
 static FlowsParam *
@@ -492,7 +574,7 @@ read_param (Reader     *reader,
   g_autoptr(GStrvBuilder) choices = g_strv_builder_new ();
   g_auto(GStrv) choice_list = NULL;
   const char *key, *label, *description, *default_value;
-  gboolean required, sensitive;
+  gboolean required, sensitive, from_sign_in;
   JsonArray *choice_array;
   int kind;
 
@@ -503,6 +585,7 @@ read_param (Reader     *reader,
       !read_boolean (reader, object, path, "required", &required) ||
       !read_string (reader, object, path, "default", FALSE, "", &default_value) ||
       !read_boolean (reader, object, path, "sensitive", &sensitive) ||
+      !read_boolean (reader, object, path, "fromSignIn", &from_sign_in) ||
       !read_array (reader, object, path, "choices", &choice_array))
     return NULL;
 
@@ -526,6 +609,7 @@ read_param (Reader     *reader,
   flows_param_set_required (param, required);
   flows_param_set_default (param, default_value);
   flows_param_set_sensitive (param, sensitive);
+  flows_param_set_from_sign_in (param, from_sign_in);
   flows_param_set_choices (param, (const char * const *)choice_list);
   return g_steal_pointer (&param);
 }
@@ -661,22 +745,45 @@ read_app (Reader     *reader,
   g_autoptr(GHashTable) flow_ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *params_path = g_strdup_printf ("%s.parameters", path);
   g_autofree char *flows_path = g_strdup_printf ("%s.flows", path);
-  const char *description, *icon, *redirect_url;
-  JsonArray *params, *flows;
+  const char *description, *icon, *redirect_url, *provider, *offline_access_hint;
+  JsonArray *params, *flows, *refresh_on_status;
+  g_autoptr(GArray) statuses = g_array_new (FALSE, FALSE, sizeof (guint));
   int connection_type;
 
   if (!read_string (reader, object, path, "description", FALSE, "", &description) ||
       !read_string (reader, object, path, "icon", FALSE, "", &icon) ||
       !read_enum (reader, object, path, "connectionType", FLOWS_TYPE_CONNECTION_TYPE, TRUE, 0, &connection_type) ||
       !read_string (reader, object, path, "redirectUrl", FALSE, "", &redirect_url) ||
+      !read_string (reader, object, path, "provider", FALSE, "", &provider) ||
+      !read_string (reader, object, path, "offlineAccessHint", FALSE, "", &offline_access_hint) ||
+      !read_array (reader, object, path, "refreshOnStatus", &refresh_on_status) ||
       !read_array (reader, object, path, "parameters", &params) ||
       !read_array (reader, object, path, "flows", &flows))
     return NULL;
+
+  for (guint i = 0; refresh_on_status != NULL && i < json_array_get_length (refresh_on_status); i++)
+    {
+      JsonNode *node = json_array_get_element (refresh_on_status, i);
+      double status = node_holds (node, G_TYPE_DOUBLE) ? json_node_get_double (node) : 0;
+
+      if (status < 100 || status > 599 || status != (guint) status)
+        {
+          g_autofree char *status_path = g_strdup_printf ("%s.refreshOnStatus[%u]", path, i);
+          reader_fail (reader, FLOWS_DOCUMENT_ERROR_INVALID, status_path,
+                       _("each entry of “refreshOnStatus” must be an HTTP status, a whole number from 100 to 599"));
+          return NULL;
+        }
+      g_array_append_val (statuses, (guint) { (guint) status });
+    }
 
   app = flows_app_new (id, name, connection_type);
   flows_app_set_description (app, description);
   flows_app_set_icon_name (app, icon);
   flows_app_set_redirect_url (app, redirect_url);
+  flows_app_set_provider (app, provider);
+  flows_app_set_offline_access_hint (app, offline_access_hint);
+  /* Absent or empty: the default. */
+  flows_app_set_refresh_on_status (app, (const guint *)(gpointer) statuses->data, statuses->len);
 
   for (guint i = 0; params != NULL && i < json_array_get_length (params); i++)
     {
@@ -776,15 +883,17 @@ flows_document_provider_from_json (const char  *text,
   g_autoptr(GError) local_error = NULL;
   Reader reader = { text, length, source, &local_error };
   g_autoptr(JsonObject) root = NULL;
+  g_autoptr(JsonObject) parsed = NULL;
+  g_autoptr(JsonObject) app_root = NULL;
   g_autoptr(FlowsProviderDocument) document = g_new0 (FlowsProviderDocument, 1);
   const char *id, *name, *description, *documentation;
   JsonObject *app_object;
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  if (!(root = parse_root (&reader, _("provider preset"))) ||
-      !check_format (&reader, root, "$", FLOWS_PROVIDER_FORMAT, _("provider preset"),
-                     FLOWS_PROVIDER_VERSION, provider_migrations) ||
+  if (!(parsed = parse_root (&reader, _("provider preset"))) ||
+      !(root = check_format (&reader, parsed, "$", FLOWS_PROVIDER_FORMAT, _("provider preset"),
+                             FLOWS_PROVIDER_VERSION, provider_migrations)) ||
       !read_string (&reader, root, "$", "id", TRUE, NULL, &id) ||
       !read_string (&reader, root, "$", "name", TRUE, NULL, &name) ||
       !read_string (&reader, root, "$", "description", FALSE, "", &description) ||
@@ -811,9 +920,9 @@ flows_document_provider_from_json (const char  *text,
       reader_fail (&reader, FLOWS_DOCUMENT_ERROR_INVALID, "$", _("“%s” is missing here"), "app");
       goto failed;
     }
-  if (!check_format (&reader, app_object, "$.app", FLOWS_APP_FORMAT, _("App"),
-                     FLOWS_DOCUMENT_VERSION, migrations) ||
-      !(document->app = read_app (&reader, app_object, "$.app", id, name)))
+  if (!(app_root = check_format (&reader, app_object, "$.app", FLOWS_APP_FORMAT, _("App"),
+                                 FLOWS_DOCUMENT_VERSION, migrations)) ||
+      !(document->app = read_app (&reader, app_root, "$.app", id, name)))
     goto failed;
 
   document->id = g_strdup (id);
@@ -956,6 +1065,9 @@ param_to_object (FlowsParam *param)
   json_object_set_boolean_member (object, "required", flows_param_get_required (param));
   json_object_set_string_member (object, "default", flows_param_get_default (param));
   json_object_set_boolean_member (object, "sensitive", flows_param_get_sensitive (param));
+  /* Only when set, so that the documents of Apps without one keep their bytes. */
+  if (flows_param_get_from_sign_in (param))
+    json_object_set_boolean_member (object, "fromSignIn", TRUE);
   if (choices[0] != NULL)
     {
       JsonArray *array = json_array_new ();
@@ -1023,6 +1135,29 @@ flow_to_object (FlowsFlow *flow)
   return object;
 }
 
+/* The members an App has only when they differ from their defaults, so that the documents of
+ * Apps without them keep their bytes. */
+static void
+write_app_extras (JsonObject *root,
+                  FlowsApp   *app)
+{
+  guint n_statuses;
+  const guint *statuses = flows_app_get_refresh_on_status (app, &n_statuses);
+
+  if (*flows_app_get_provider (app) != '\0')
+    json_object_set_string_member (root, "provider", flows_app_get_provider (app));
+  if (*flows_app_get_offline_access_hint (app) != '\0')
+    json_object_set_string_member (root, "offlineAccessHint", flows_app_get_offline_access_hint (app));
+  if (n_statuses != 1 || statuses[0] != FLOWS_APP_DEFAULT_REFRESH_ON_STATUS)
+    {
+      JsonArray *array = json_array_sized_new (n_statuses);
+
+      for (guint i = 0; i < n_statuses; i++)
+        json_array_add_int_element (array, statuses[i]);
+      json_object_set_array_member (root, "refreshOnStatus", array);
+    }
+}
+
 char *
 flows_document_app_to_json (FlowsApp *app)
 {
@@ -1040,6 +1175,7 @@ flows_document_app_to_json (FlowsApp *app)
   json_object_set_string_member (root, "connectionType",
                                  flows_enum_to_nick (FLOWS_TYPE_CONNECTION_TYPE, flows_app_get_connection_type (app)));
   json_object_set_string_member (root, "redirectUrl", flows_app_get_redirect_url (app));
+  write_app_extras (root, app);
 
   model = flows_app_get_params (app);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)

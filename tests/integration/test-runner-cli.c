@@ -598,6 +598,99 @@ test_step2_end_with_error (void)
   test_clear_connection_secrets (flows_app_get_id (app), connection_id);
 }
 
+/* Values kept from the token reply: Step 3 returns instance_url (kept in the connection's
+ * file) and team_secret (sensitive: in the keyring), which a later flow references as
+ * parameters; a refresh reply that leaves them out keeps them. */
+static void
+test_cli_refresh_keeps_sign_in_values (void)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(FlowsParam) instance_url = flows_param_new ("instance_url", "Instance", FLOWS_PARAM_KIND_URL);
+  g_autoptr(FlowsParam) team_secret = flows_param_new ("team_secret", "Team secret", FLOWS_PARAM_KIND_TEXT);
+  g_autoptr(JsonObject) response_settings = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *instance = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *kept_secret = NULL;
+  FlowsFlow *refresh, *test_flow;
+  FlowsStage *test_stage;
+
+  if (!test_need_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  app = oauth_app_new (server);
+  flows_param_set_from_sign_in (instance_url, TRUE);
+  flows_param_set_from_sign_in (team_secret, TRUE);
+  flows_param_set_sensitive (team_secret, TRUE);
+  flows_app_add_param (app, instance_url);
+  flows_app_add_param (app, team_secret);
+  refresh = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
+  response_settings = test_parse_settings ("{'fields':["
+                                           "{'name':'access_token','value':'<refresh.body.access_token>','mode':'fixed'},"
+                                           "{'name':'instance_url','value':'<refresh.body.instance_url>','mode':'fixed','optional':true},"
+                                           "{'name':'team_secret','value':'<refresh.body.team.secret>','mode':'fixed','optional':true}]}");
+  flows_stage_set_settings (flows_flow_find_stage_by_key (refresh, "response"), response_settings);
+  test_flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  test_stage = flows_flow_find_stage_by_key (test_flow, "test");
+  {
+    g_autoptr(JsonObject) settings = test_parse_settings ("{'method':'GET','uriBase':'<instance_url>','uriPath':'services/me',"
+                                                          "'headers':[{'name':'X-Team','value':'<team_secret>'}],"
+                                                          "'useOAuthToken':true}");
+
+    flows_stage_set_settings (test_stage, settings);
+  }
+  connection_id = add_signed_in_connection (library, app, REFRESH_TOKEN);
+
+  instance = test_server_url (server, "/instance");
+  reply = g_strdup_printf ("{\"access_token\":\"at-2\",\"instance_url\":\"%s\",\"team\":{\"secret\":\"T3am&Secret\"}}",
+                           instance);
+  test_server_respond (server, "/token", 200, "application/json", reply, -1);
+  test_server_respond (server, "/instance/services/me", 200, "application/json", "{}", -1);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(TestCli) refreshed = CLI ("refresh", connection_id, "--data-dir", library->dir);
+      g_autoptr(TestCli) tested = NULL;
+      g_autoptr(FlowsConnection) connection = NULL;
+      TestRequest *request;
+
+      g_assert_cmpint (refreshed->status, ==, 0);
+      connection = load_connection (library, connection_id);
+      g_assert_cmpstr (flows_connection_get_value (connection, "instance_url"), ==, instance);
+      g_assert_null (flows_connection_get_value (connection, "team_secret"));
+      g_clear_pointer (&kept_secret, g_free);
+      kept_secret = flows_secrets_lookup_sync (flows_app_get_id (app), connection_id, "team_secret", NULL, NULL);
+      g_assert_cmpstr (kept_secret, ==, "T3am&Secret");
+      g_assert_false (test_tree_contains (library->dir, "T3am&Secret"));
+
+      /* A later flow references them as parameters. */
+      tested = CLI ("test", connection_id, "--data-dir", library->dir);
+      g_assert_cmpint (tested->status, ==, 0);
+      request = test_server_request (server, test_server_n_requests (server) - 1);
+      g_assert_cmpstr (request->path, ==, "/instance/services/me");
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, "X-Team"), ==, "T3am&Secret");
+      g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==, "Bearer at-2");
+
+      /* The next reply has the access token only: the kept values stay. */
+      test_server_respond (server, "/token", 200, "application/json", "{\"access_token\":\"at-2\"}", -1);
+    }
+
+  /* A run that shows the Step 3 reply hides the sensitive one. */
+  {
+    g_autoptr(TestCli) run = NULL;
+
+    test_server_respond (server, "/token", 200, "application/json", reply, -1);
+    run = CLI ("run", flows_app_get_id (app), flows_flow_get_name (refresh), "--connection", connection_id,
+               "--input", "ConnectionID=x", "--json", "--data-dir", library->dir);
+    test_assert_not_contains (run->out, "T3am&Secret");
+    test_assert_contains (run->out, instance);
+  }
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
+}
+
 /* HTTP Basic credentials made of a sensitive parameter show in no output of `run`, encoded or
  * not. */
 static void
@@ -679,6 +772,7 @@ main (int   argc,
   g_test_add_func ("/engine/cli/test-end-with-error", test_cli_test_end_with_error);
   g_test_add_func ("/engine/cli/run-basic-auth", test_cli_run_basic_auth);
   g_test_add_func ("/engine/cli/refresh-end-with-error", test_cli_refresh_end_with_error);
+  g_test_add_func ("/engine/cli/refresh-keeps-sign-in-values", test_cli_refresh_keeps_sign_in_values);
   g_test_add_func ("/engine/oauth/step2-end-with-error", test_step2_end_with_error);
 
   return g_test_run ();

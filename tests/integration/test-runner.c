@@ -547,6 +547,70 @@ test_route_missing_reference (void)
   }
 }
 
+/* Parameters made of parameters ------------------------------------------------------------ */
+
+/* A parameter's value may refer to other parameters, expanded one level when a flow reads it:
+ * the App's default, or the connection's value; "\<" stays a "<"; a deeper chain or a reference
+ * to itself fails the run saying so. */
+static void
+test_param_references (void)
+{
+  static const struct {
+    const char *auth_url;     /* AuthURL's default */
+    const char *tenant;       /* the connection's Tenant, NULL: the default "common" */
+    const char *expected;     /* the value the flow read, or its error */
+    gboolean    fails;
+  } cases[] = {
+    { "https://login.example.com/<Tenant>/oauth2/v2.0/authorize", NULL,
+      "https://login.example.com/common/oauth2/v2.0/authorize", FALSE },
+    { "https://login.example.com/<Tenant>/oauth2/v2.0/authorize", "contoso & co",
+      "https://login.example.com/contoso & co/oauth2/v2.0/authorize", FALSE },
+    { "https://login.example.com/\\<Tenant>/x", NULL, "https://login.example.com/<Tenant>/x", FALSE },
+    { "x/<Region>/x", NULL,
+      "query[0].value: Parameter “AuthURL”: Parameter “Region”: its value refers to other parameters: references in parameters go one level deep", TRUE },
+    { "x/<AuthURL>/x", NULL, "query[0].value: Parameter “AuthURL”: its value refers to <AuthURL>, the parameter itself", TRUE },
+    { "x/<Nope>/x", NULL, "query[0].value: Parameter “AuthURL”: its value refers to <Nope>, which is not a parameter of this App", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TestServer) server = test_server_new ();
+      g_autoptr(FlowsApp) app = test_app_new ();
+      g_autoptr(FlowsConnection) connection = flows_connection_new ("connection-refs", flows_app_get_id (app), "Refs");
+      g_autoptr(FlowsRunner) runner = flows_runner_new ();
+      g_autoptr(FlowsRun) run = NULL;
+      FlowsFlow *flow = test_flow_add (app, "refs");
+      FlowsStage *trigger = test_trigger_add (flow, NULL);
+      FlowsStage *call = test_stage_add (flow, "call", FLOWS_STAGE_TYPE_CALL_API,
+                                         "{'method':'GET','uriBase':'%s','uriPath':'read',"
+                                         "'query':[{'name':'u','value':'<AuthURL>'}]}", server->url);
+
+      test_app_add_param (app, "Tenant", FALSE, "common");
+      test_app_add_param (app, "Region", FALSE, "<Tenant>-eu");
+      test_app_add_param (app, "AuthURL", FALSE, cases[i].auth_url);
+      if (cases[i].tenant != NULL)
+        flows_connection_set_value (connection, "Tenant", cases[i].tenant);
+      test_route (trigger, "success", call);
+
+      g_test_message ("%s", cases[i].auth_url);
+      run = test_run (runner, app, flow, NULL, connection);
+      if (cases[i].fails)
+        {
+          test_assert_failed (run, "call", NULL);
+          g_assert_cmpstr (flows_run_get_error_message (run), ==, cases[i].expected);
+          g_assert_cmpuint (test_server_n_requests (server), ==, 0);
+        }
+      else
+        {
+          g_autoptr(GHashTable) query = NULL;
+
+          test_assert_succeeded (run);
+          query = soup_form_decode (test_server_single (server)->query);
+          g_assert_cmpstr (g_hash_table_lookup (query, "u"), ==, cases[i].expected);
+        }
+    }
+}
+
 /* End With Error ---------------------------------------------------------------------------- */
 
 /* A provider's error inside an HTTP 200 body, noticed by a Route Flow and reported by End With
@@ -1139,6 +1203,7 @@ main (int   argc,
   g_test_add_func ("/engine/route-flow/and-or", test_route_and_or);
   g_test_add_func ("/engine/route-flow/missing-reference", test_route_missing_reference);
   g_test_add_func ("/engine/end-with-error/message", test_end_with_error);
+  g_test_add_func ("/engine/param-references", test_param_references);
   g_test_add_func ("/engine/end-with-error/in-called-flow", test_end_with_error_in_called_flow);
   g_test_add_func ("/engine/call-flow/response", test_call_flow);
   g_test_add_func ("/engine/call-flow/fails", test_call_flow_fails);

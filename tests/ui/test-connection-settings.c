@@ -411,8 +411,10 @@ test_add_rename_reorder_remove (Fixture       *fixture,
   test_wait_idle ();
   type_into (GTK_WIDGET (row), "Choices, Separated by Commas", "eu, us,, ap");
   gtk_switch_set_active (find_switch (GTK_WIDGET (row), "Required"), TRUE);
+  gtk_switch_set_active (find_switch (GTK_WIDGET (row), "Filled in at Sign-In"), TRUE);
   test_wait_idle ();
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Data region");
+  g_assert_nonnull (strstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row)), "filled in at sign-in"));
 
   saved = test_host_load_saved (&fixture->host);
   {
@@ -425,6 +427,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
     g_assert_cmpstr (flows_param_get_default (param), ==, "eu");
     g_assert_cmpint (flows_param_get_kind (param), ==, FLOWS_PARAM_KIND_CHOICE);
     g_assert_true (flows_param_get_required (param));
+    g_assert_true (flows_param_get_from_sign_in (param));
     choices = flows_param_get_choices (param);
     g_assert_nonnull (choices);
     g_assert_cmpuint (g_strv_length ((char **)choices), ==, 3);

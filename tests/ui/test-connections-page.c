@@ -414,6 +414,8 @@ test_editor_kinds (Fixture       *fixture,
   flows_param_set_choices (add_param (app, "Region", "Region", FLOWS_PARAM_KIND_CHOICE, TRUE, "us"), regions);
   flows_param_set_choices (add_param (app, "Tier", "Tier", FLOWS_PARAM_KIND_CHOICE, FALSE, ""), regions);
   add_param (app, "Notes", "Notes", FLOWS_PARAM_KIND_MULTILINE, FALSE, "");
+  /* Filled in at sign-in: shown, never asked for, even when required. */
+  flows_param_set_from_sign_in (add_param (app, "instance_url", "Instance", FLOWS_PARAM_KIND_URL, TRUE, ""), TRUE);
   g_assert_true (flows_library_add_app (fixture->host.library, app, &error));
   g_assert_no_error (error);
   flows_connections_page_set_app (fixture->page, app);
@@ -429,6 +431,9 @@ test_editor_kinds (Fixture       *fixture,
   g_assert_true (ADW_IS_COMBO_ROW (region_row));
   g_assert_true (ADW_IS_COMBO_ROW (tier_row));
   g_assert_true (ADW_IS_EXPANDER_ROW (notes_row));
+  g_assert_true (ADW_IS_ACTION_ROW (editor_row (editor, "Instance")));
+  g_assert_false (ADW_IS_ENTRY_ROW (editor_row (editor, "Instance")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (editor_row (editor, "Instance"))), ==, "Filled in at sign-in");
 
   /* Defaults, and "None" first for the optional choice. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (number_row)), ==, "443");
@@ -470,6 +475,15 @@ test_editor_kinds (Fixture       *fixture,
   g_assert_null (flows_connection_get_value (connection, "Tier"));
   g_assert_cmpstr (flows_connection_get_value (connection, "Region"), ==, "ap");
   g_assert_cmpstr (g_ptr_array_index (test_ui_toasts, test_ui_toasts->len - 1), ==, "Saved the connection “Kinds”");
+
+  /* Once the sign-in filled it in, the value shows, and saving keeps it. */
+  flows_connection_set_value (connection, "instance_url", "https://na1.example.com");
+  editor = open_editor (fixture, "connection.edit", flows_connection_get_id (connection));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (editor_row (editor, "Instance"))), ==,
+                   "Filled in at sign-in: https://na1.example.com");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  test_wait_for (no_editor_open, NULL, WAIT_MS);
+  g_assert_cmpstr (flows_connection_get_value (connection, "instance_url"), ==, "https://na1.example.com");
 }
 
 static void

@@ -697,6 +697,106 @@ test_apps_new_app_name (void)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (view_stack)), ==, "connection");
 }
 
+static gboolean
+name_row_reads (gpointer data)
+{
+  GtkWidget *dialog = find_new_app_dialog ();
+  GtkWidget *name_row = dialog != NULL ? test_find_widget_of_type (dialog, ADW_TYPE_ENTRY_ROW) : NULL;
+
+  return name_row != NULL && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (name_row)), data) == 0;
+}
+
+static gboolean
+app_exists (gpointer name)
+{
+  return flows_library_find_app (library (), name) != NULL;
+}
+
+/* The value of the query parameter @name of Step 1's Build URL stage. */
+static const char *
+authorize_query_value (FlowsApp   *app,
+                       const char *name)
+{
+  FlowsFlow *step1 = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  GListModel *stages = flows_flow_get_stages (step1);
+
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+      JsonArray *query;
+
+      if (flows_stage_get_stage_type (stage) != FLOWS_STAGE_TYPE_BUILD_URL)
+        continue;
+      query = json_object_get_array_member (flows_stage_get_settings (stage), "query");
+      for (guint q = 0; q < json_array_get_length (query); q++)
+        {
+          JsonObject *entry = json_array_get_object_element (query, q);
+
+          if (g_str_equal (json_object_get_string_member (entry, "name"), name))
+            return json_object_get_string_member (entry, "value");
+        }
+    }
+  return NULL;
+}
+
+/* A provider from the New App dialog as a user picks one, with the real keyboard and pointer:
+ * a click in the search field, "goog" typed, Enter. The App is named after the provider, has
+ * the Google preset's parameters and flows, and opens on its Authentication view. */
+static void
+test_new_app_from_preset (void)
+{
+  const char *directory = g_getenv ("FLOWS_SCREENSHOT_DIR");
+  GtkWidget *view_stack = test_find_widget_of_type (GTK_WIDGET (window ()), ADW_TYPE_VIEW_STACK);
+  GtkWidget *dialog;
+  GtkWidget *search;
+  FlowsApp *app;
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "flows");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.new-app", NULL));
+  test_wait_for (new_app_dialog_open, NULL, WAIT_MS);
+  dialog = find_new_app_dialog ();
+  settle_on (dialog);
+
+  if (directory != NULL)
+    {
+      g_autofree char *path = g_build_filename (directory, "new-app-providers.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (test_save_snapshot (dialog, path, &error));
+      g_assert_no_error (error);
+    }
+
+  /* Keys go to the window under the pointer (Xvfb has no window manager). */
+  search = test_find_widget_of_type (dialog, GTK_TYPE_SEARCH_ENTRY);
+  test_xtest_set_frame_widget (dialog);
+  test_pointer_click (search);
+  test_type_text ("goog");
+  test_wait_for (name_row_reads, (gpointer) "Google", WAIT_MS);
+  test_press_key (XK_Return, 0);
+  test_wait_for (app_exists, (gpointer) "Google", WAIT_MS);
+  test_wait_for (window_title_is, "Google – Flows Studio", WAIT_MS);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (view_stack)), ==, "connection");
+
+  app = flows_library_find_app (library (), "Google");
+  g_assert_cmpint (flows_app_get_connection_type (app), ==, FLOWS_CONNECTION_TYPE_OAUTH);
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "AuthURL")), ==,
+                   "https://accounts.google.com/o/oauth2/v2/auth");
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "TokenURL")), ==,
+                   "https://oauth2.googleapis.com/token");
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "TestURL")), ==,
+                   "https://openidconnect.googleapis.com/v1/userinfo");
+  g_assert_true (flows_param_get_sensitive (flows_app_find_param (app, "ClientSecret")));
+  g_assert_cmpuint (g_list_model_get_n_items (flows_app_get_flows (app)), ==, 4);
+  g_assert_nonnull (flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_EXCHANGE));
+  g_assert_nonnull (flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH));
+  g_assert_nonnull (flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_CONNECTION_TEST));
+  /* What asks Google for a refresh token. */
+  g_assert_cmpstr (authorize_query_value (app, "access_type"), ==, "offline");
+  g_assert_cmpstr (authorize_query_value (app, "prompt"), ==, "consent");
+  /* The dialog, where the last pointer move went, is gone. */
+  test_xtest_set_frame_widget (GTK_WIDGET (window ()));
+}
+
 /* A search that hides the App shown shows that instead of the App; Enter picks the first match. */
 static void
 test_apps_search (void)
@@ -962,6 +1062,7 @@ main (int    argc,
   g_test_add_func ("/window/apps/delete-committed", test_apps_delete_committed);
   g_test_add_func ("/window/apps/delete-committed-with-window", test_apps_delete_committed_with_window);
   g_test_add_func ("/window/apps/new-app-name", test_apps_new_app_name);
+  g_test_add_func ("/window/new-app-from-preset", test_new_app_from_preset);
   g_test_add_func ("/window/apps/search", test_apps_search);
   g_test_add_func ("/window/apps/long-name", test_apps_long_name);
   g_test_add_func ("/window/apps/keyboard", test_apps_keyboard);

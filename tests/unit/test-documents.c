@@ -333,6 +333,73 @@ test_round_trip_oauth_template (void)
   g_assert_cmpstr (flows_app_get_redirect_url (loaded), ==, FLOWS_DEFAULT_REDIRECT_URL);
 }
 
+/* The members of format version 2 round-trip, and an App without them is written as before. */
+static void
+test_round_trip_provider_members (void)
+{
+  g_autoptr(FlowsApp) app = flows_app_new_from_template ("Salesforce", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_autoptr(FlowsParam) instance_url = flows_param_new ("instance_url", "Instance URL", FLOWS_PARAM_KIND_URL);
+  g_autoptr(FlowsApp) plain = flows_app_new_from_template ("Plain", FLOWS_CONNECTION_TYPE_OAUTH);
+  g_autofree char *plain_text = assert_app_round_trip (plain);
+  static const guint statuses[] = { 401, 403 };
+  g_autofree char *text = NULL;
+  g_autoptr(FlowsApp) loaded = NULL;
+  const guint *loaded_statuses;
+  guint n_statuses;
+
+  /* Defaults: no member written. */
+  g_assert_null (strstr (plain_text, "\"provider\""));
+  g_assert_null (strstr (plain_text, "offlineAccessHint"));
+  g_assert_null (strstr (plain_text, "refreshOnStatus"));
+  g_assert_null (strstr (plain_text, "fromSignIn"));
+  loaded_statuses = flows_app_get_refresh_on_status (plain, &n_statuses);
+  g_assert_cmpuint (n_statuses, ==, 1);
+  g_assert_cmpuint (loaded_statuses[0], ==, 401);
+
+  flows_app_set_provider (app, "salesforce");
+  flows_app_set_offline_access_hint (app, "Salesforce issues one when the scopes include refresh_token.");
+  flows_app_set_refresh_on_status (app, statuses, G_N_ELEMENTS (statuses));
+  flows_param_set_from_sign_in (instance_url, TRUE);
+  flows_app_add_param (app, instance_url);
+  text = assert_app_round_trip (app);
+  loaded = app_from_text (text, "salesforce");
+  g_assert_cmpstr (flows_app_get_provider (loaded), ==, "salesforce");
+  g_assert_cmpstr (flows_app_get_offline_access_hint (loaded), ==, "Salesforce issues one when the scopes include refresh_token.");
+  loaded_statuses = flows_app_get_refresh_on_status (loaded, &n_statuses);
+  g_assert_cmpuint (n_statuses, ==, 2);
+  g_assert_cmpuint (loaded_statuses[0], ==, 401);
+  g_assert_cmpuint (loaded_statuses[1], ==, 403);
+  g_assert_true (flows_param_get_from_sign_in (flows_app_find_param (loaded, "instance_url")));
+  g_assert_false (flows_param_get_from_sign_in (flows_app_find_param (loaded, "ClientID")));
+  g_assert_nonnull (strstr (text, "\"provider\" : \"salesforce\",\n  \"offlineAccessHint\" : "));
+  g_assert_nonnull (strstr (text, "\"refreshOnStatus\" : [\n    401,\n    403\n  ],"));
+  g_assert_nonnull (strstr (text, "\"sensitive\" : false,\n      \"fromSignIn\" : true"));
+}
+
+/* Version 1 kept a "<" in a parameter's value as it is; version 2 reads references there, so
+ * a version 1 document comes in with "\<", which means the same "<" now. */
+static void
+test_migrate_version_1 (void)
+{
+  static const char app_text[] =
+    "{\"format\":\"flows-studio/app\",\"version\":1,\"id\":\"old\",\"name\":\"Old\",\"connectionType\":\"generic\","
+    "\"parameters\":[{\"key\":\"Filter\",\"default\":\"a<b \\\\<c\"},"
+    "{\"key\":\"Secret\",\"default\":\"x<y\",\"sensitive\":true}]}";
+  static const char connection_text[] =
+    "{\"format\":\"flows-studio/connection\",\"version\":1,\"id\":\"c\",\"app\":\"old\","
+    "\"values\":{\"Filter\":\"p<q\",\"Plain\":\"r\"}}";
+  g_autoptr(FlowsApp) app = app_from_text (app_text, "version-1");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FlowsConnection) connection = flows_document_connection_from_json (connection_text, strlen (connection_text),
+                                                                               "version-1", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "Filter")), ==, "a\\<b \\\\<c");
+  g_assert_cmpstr (flows_param_get_default (flows_app_find_param (app, "Secret")), ==, "x<y");
+  g_assert_cmpstr (flows_connection_get_value (connection, "Filter"), ==, "p\\<q");
+  g_assert_cmpstr (flows_connection_get_value (connection, "Plain"), ==, "r");
+}
+
 static void
 test_round_trip_generic_template (void)
 {
@@ -1128,6 +1195,9 @@ static const BadGeneric bad_generics[] = {
     FLOWS_DOCUMENT_ERROR_NEWER_VERSION, { "newer", "3" } },
   { "version-zero", "\"version\" : 2,", "\"version\" : 0,", "\"version\" : 0", 1, sizeof "\"version\" : " - 1, 0, 0,
     FLOWS_DOCUMENT_ERROR_OLD_VERSION, { "version 0" } },
+  { "refresh-on-status", "\"redirectUrl\" : \"\",", "\"redirectUrl\" : \"\",\n  \"refreshOnStatus\" : [401, \"403\"],",
+    "\"403\"", 1, 0, 0, 0,
+    FLOWS_DOCUMENT_ERROR_INVALID, { "refreshOnStatus", "HTTP status" } },
   /* After two-byte characters on the same line: the column counts characters. */
   { "invalid-utf8", "\"Good Generic\"", "\"Göód \xff\xfe Generic\"", "\"Göód ", 1, sizeof "\"Göód " - 1, 0, 0,
     FLOWS_DOCUMENT_ERROR_SYNTAX, { "UTF-8" } },
@@ -1371,6 +1441,8 @@ main (int    argc,
 
   g_test_add_func ("/documents/round-trip/oauth-template", test_round_trip_oauth_template);
   g_test_add_func ("/documents/round-trip/generic-template", test_round_trip_generic_template);
+  g_test_add_func ("/documents/round-trip/provider-members", test_round_trip_provider_members);
+  g_test_add_func ("/documents/migrate/version-1", test_migrate_version_1);
   g_test_add_func ("/documents/round-trip/every-kind", test_round_trip_every_kind);
   g_test_add_func ("/documents/round-trip/connection", test_round_trip_connection);
   g_test_add_func ("/documents/round-trip/connection-sign-in", test_round_trip_connection_sign_in);

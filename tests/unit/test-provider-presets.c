@@ -29,6 +29,12 @@ static const char * const standard_keys[] = {
   "AuthURL", "TokenURL", "RefreshURL", "ClientID", "ClientSecret", "Scopes",
 };
 
+/* Values of the token reply that later calls need, kept with the connection. */
+static const struct { const char *preset; const char *key; } kept_from_sign_in[] = {
+  { "salesforce", "instance_url" },
+  { "slack", "team_id" },
+};
+
 static const FlowsFlowRole oauth_roles[] = {
   FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE,
   FLOWS_FLOW_ROLE_OAUTH_EXCHANGE,
@@ -108,6 +114,16 @@ test_built_in_preset (gconstpointer data)
     if (flows_app_find_param (app, standard_keys[i]) == NULL)
       g_error ("the preset has no parameter “%s”", standard_keys[i]);
   g_assert_true (flows_param_get_sensitive (flows_app_find_param (app, "ClientSecret")));
+
+  /* A named provider's App says which it is, and how to ask it for offline access. */
+  if (!flows_provider_preset_get_generic (preset))
+    {
+      g_assert_cmpstr (flows_app_get_provider (app), ==, id);
+      g_assert_cmpstr (flows_app_get_offline_access_hint (app), !=, "");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (kept_from_sign_in); i++)
+    if (g_str_equal (kept_from_sign_in[i].preset, id))
+      g_assert_true (flows_param_get_from_sign_in (flows_app_find_param (app, kept_from_sign_in[i].key)));
 
   for (guint i = 0; i < G_N_ELEMENTS (oauth_roles); i++)
     {

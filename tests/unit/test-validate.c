@@ -150,6 +150,11 @@ test_param_url_default (void)
     { FLOWS_PARAM_KIND_URL, "ftp://example.com/", FALSE },
     { FLOWS_PARAM_KIND_URL, "https://", FALSE },
     { FLOWS_PARAM_KIND_TEXT, "github dot com/login", TRUE },
+    /* References to other parameters: the address must be one whatever they give, unless it
+     * starts with one. */
+    { FLOWS_PARAM_KIND_URL, "https://login.microsoftonline.com/<Tenant>/oauth2/v2.0/authorize", TRUE },
+    { FLOWS_PARAM_KIND_URL, "<Tenant>/services/data/v59.0/", TRUE },
+    { FLOWS_PARAM_KIND_URL, "login/<Tenant>", FALSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -161,7 +166,8 @@ test_param_url_default (void)
 
       flows_param_set_default (param, cases[i].value);
       flows_app_add_param (app, param);
-      message = flows_validate_param_default (param);
+      test_app_add_param (app, "Tenant", FALSE, "common");
+      message = flows_validate_param_default (NULL, param);
       problems = flows_validate_app (app);
 
       if (cases[i].ok)
@@ -183,6 +189,50 @@ test_param_url_default (void)
           g_assert_true (g_str_has_prefix (text, "Parameter “Home”: "));
           g_assert_nonnull (strstr (text, message));
         }
+    }
+}
+
+/* A parameter's value may refer to other parameters, one level deep. */
+static void
+test_param_references (void)
+{
+  static const struct { const char *key; const char *value; const char *message; } cases[] = {
+    { "AuthURL", "https://login.example.com/<Tenant>/authorize", NULL },
+    { "AuthURL", "https://login.example.com/\\<Tenant>", NULL },
+    { "AuthURL", "<instance_url>/services/", NULL },
+    { "AuthURL", "https://login.example.com/<AuthURL>/x",
+      "The value refers to <AuthURL>, this parameter itself" },
+    { "AuthURL", "https://login.example.com/<Tennant>/x",
+      "The value refers to <Tennant>, which is not a parameter of this App: a parameter’s value can only use other parameters" },
+    { "AuthURL", "https://login.example.com/<Region>/x",
+      "The value refers to <Region>, whose own value refers to other parameters: references in parameters go one level deep" },
+    { "AuthURL", "https://login.example.com/<Tenant",
+      "column 27: reference \"<Tenant\" is not closed; expected \">\" (write \\< for a “<” of its own)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(FlowsApp) app = flows_app_new ("refs", "References", FLOWS_CONNECTION_TYPE_GENERIC);
+      g_autoptr(FlowsParam) param = flows_param_new (cases[i].key, cases[i].key, FLOWS_PARAM_KIND_URL);
+      g_autoptr(FlowsParam) instance_url = flows_param_new ("instance_url", "Instance", FLOWS_PARAM_KIND_URL);
+      g_autoptr(GPtrArray) problems = NULL;
+      g_autofree char *message = NULL;
+
+      test_app_add_param (app, "Tenant", FALSE, "common");
+      test_app_add_param (app, "Region", FALSE, "<Tenant>-eu");
+      /* Filled in at sign-in: its value is data, whatever it holds. */
+      flows_param_set_from_sign_in (instance_url, TRUE);
+      flows_param_set_default (instance_url, "<x>");
+      flows_app_add_param (app, instance_url);
+      flows_param_set_default (param, cases[i].value);
+      flows_app_add_param (app, param);
+      message = flows_validate_param_default (app, param);
+      g_test_message ("%s: %s", cases[i].value, message);
+      g_assert_cmpstr (message, ==, cases[i].message);
+
+      /* The App's list has it too, and Region's own chain is fine: it refers to Tenant only. */
+      problems = flows_validate_app (app);
+      g_assert_cmpuint (problems->len, ==, cases[i].message != NULL ? 1 : 0);
     }
 }
 
@@ -926,6 +976,7 @@ main (int   argc,
   g_test_add_func ("/validate/problem/to-string", test_problem_to_string);
   g_test_add_func ("/validate/builtin-names", test_builtin_names);
   g_test_add_func ("/validate/param/url-default", test_param_url_default);
+  g_test_add_func ("/validate/param/references", test_param_references);
 
   return g_test_run ();
 }

@@ -180,6 +180,7 @@ find_problems (FlowsConnectionEditor *self)
       gboolean kept = self->connection != NULL && flows_param_get_sensitive (field->param) &&
                       field->stored != STORED_NO;
       gboolean malformed = FALSE;
+      g_autofree char *references = NULL;
 
       if (*label == '\0')
         label = flows_param_get_key (field->param);
@@ -192,7 +193,14 @@ find_problems (FlowsConnectionEditor *self)
           g_string_append_printf (problems, _("“%s” must be a number."), label);
           g_string_append_c (problems, '\n');
         }
-      else if (!empty && kind == FLOWS_PARAM_KIND_URL && !flows_validate_is_web_address (value))
+      else if (!empty && (references = flows_validate_param_references (self->app, field->param, value)) != NULL)
+        {
+          malformed = TRUE;
+          /* Translators: a parameter's label, then what is wrong with the references in its value */
+          g_string_append_printf (problems, _("“%s”: %s."), label, references);
+          g_string_append_c (problems, '\n');
+        }
+      else if (!empty && kind == FLOWS_PARAM_KIND_URL && !flows_validate_is_web_address_template (value))
         {
           malformed = TRUE;
           g_string_append_printf (problems, _("“%s” must be a web address starting with http:// or https://."), label);
@@ -701,6 +709,55 @@ add_field (FlowsConnectionEditor *self,
     look_up_stored (self, field);
 }
 
+/* A sensitive value filled in at sign-in shows as dots once the keyring holds one. */
+static void
+on_sign_in_secret_looked_up (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(AdwActionRow) row = g_weak_ref_get (user_data);
+  char *secret = flows_secrets_lookup_finish (result, NULL);
+
+  g_weak_ref_clear (user_data);
+  g_free (user_data);
+  if (row != NULL && secret != NULL)
+    /* Translators: a value filled in at sign-in, kept in the keyring and never shown */
+    adw_action_row_set_subtitle (row, _("Filled in at sign-in: ●●●●●●●●"));
+  flows_secrets_free (secret);
+}
+
+/* A parameter filled in at sign-in (docs/ARCHITECTURE.md, "Flow roles") is nobody's to type:
+ * a read-only row says so, with the value once the connection has one. */
+static void
+add_sign_in_row (FlowsConnectionEditor *self,
+                 FlowsParam            *param)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const char *label = flows_param_get_label (param);
+  const char *value = self->connection != NULL ? flows_connection_get_value (self->connection, flows_param_get_key (param)) : NULL;
+  g_autofree char *subtitle = NULL;
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), *label != '\0' ? label : flows_param_get_key (param));
+  if (value != NULL && *value != '\0' && !flows_param_get_sensitive (param))
+    /* Translators: the placeholder is the value the provider returned at sign-in */
+    subtitle = g_strdup_printf (_("Filled in at sign-in: %s"), value);
+  else
+    subtitle = g_strdup (_("Filled in at sign-in"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  describe_row (row, param);
+  adw_preferences_group_add (self->params_group, row);
+
+  if (self->connection != NULL && flows_param_get_sensitive (param))
+    {
+      GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (weak, row);
+      flows_secrets_lookup_async (flows_app_get_id (self->app), flows_connection_get_id (self->connection),
+                                  flows_param_get_key (param), self->cancellable, on_sign_in_secret_looked_up, weak);
+    }
+}
+
 /* A name no other connection of the App has: the App's name, then "Name 2", "Name 3"… */
 static char *
 suggest_name (FlowsConnectionEditor *self)
@@ -771,7 +828,11 @@ flows_connection_editor_constructed (GObject *object)
   for (guint i = 0; i < g_list_model_get_n_items (params); i++)
     {
       g_autoptr(FlowsParam) param = g_list_model_get_item (params, i);
-      add_field (self, param);
+
+      if (flows_param_get_from_sign_in (param))
+        add_sign_in_row (self, param);
+      else
+        add_field (self, param);
     }
 
   if (g_list_model_get_n_items (params) == 0)

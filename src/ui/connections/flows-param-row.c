@@ -27,6 +27,7 @@ struct _FlowsParamRow
   GtkWidget      *default_error_row;
   GtkLabel       *default_error_label;
   GtkSwitch      *required_switch;
+  GtkSwitch      *from_sign_in_switch;
   GtkSwitch      *sensitive_switch;
   GtkSpinner     *sensitive_spinner;
 
@@ -143,7 +144,7 @@ show_key_error (FlowsParamRow *self,
 static void
 update_default_error (FlowsParamRow *self)
 {
-  g_autofree char *message = flows_validate_param_default (self->param);
+  g_autofree char *message = flows_validate_param_default (self->app, self->param);
 
   show_error (self->default_row, self->default_error_row, self->default_error_label, message);
 }
@@ -165,6 +166,8 @@ update_summary (FlowsParamRow *self)
     g_string_append_printf (subtitle, " · %s", _("required"));
   if (flows_param_get_sensitive (self->param))
     g_string_append_printf (subtitle, " · %s", _("sensitive"));
+  if (flows_param_get_from_sign_in (self->param))
+    g_string_append_printf (subtitle, " · %s", _("filled in at sign-in"));
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle->str);
 }
 
@@ -232,6 +235,7 @@ sync_from_param (FlowsParamRow *self)
   }
   set_entry_text (self->default_row, flows_param_get_default (self->param));
   set_switch (self, self->required_switch, flows_param_get_required (self->param));
+  set_switch (self, self->from_sign_in_switch, flows_param_get_from_sign_in (self->param));
   if (!self->busy)
     set_switch (self, self->sensitive_switch, flows_param_get_sensitive (self->param));
 
@@ -346,6 +350,15 @@ on_required_changed (FlowsParamRow *self)
   if (self->syncing)
     return;
   flows_param_set_required (self->param, gtk_switch_get_active (self->required_switch));
+  emit_changed (self);
+}
+
+static void
+on_from_sign_in_changed (FlowsParamRow *self)
+{
+  if (self->syncing)
+    return;
+  flows_param_set_from_sign_in (self->param, gtk_switch_get_active (self->from_sign_in_switch));
   emit_changed (self);
 }
 
@@ -505,6 +518,7 @@ flows_param_row_class_init (FlowsParamRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, default_error_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, required_switch);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_switch);
+  gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, from_sign_in_switch);
   gtk_widget_class_bind_template_child (widget_class, FlowsParamRow, sensitive_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_key_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_key_apply);
@@ -514,6 +528,7 @@ flows_param_row_class_init (FlowsParamRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_choices_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_default_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_required_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_from_sign_in_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_sensitive_state_set);
 
   gtk_widget_class_install_action (widget_class, "param.move-up", NULL, move_up);
