@@ -179,6 +179,51 @@ on_refresh_run (GObject      *source,
                                   NULL, on_refresh_stored, refresh);
 }
 
+static GError *
+no_refresh_flow_error (FlowsApp *app)
+{
+  return g_error_new (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_FLOW,
+                      _("“%s” has no OAuth Step 3 flow to refresh tokens with"), flows_app_get_name (app));
+}
+
+static void
+on_refresh_token_looked_up (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  Refresh *refresh = user_data;
+  g_autoptr(GError) error = NULL;
+  char *refresh_token = flows_secrets_lookup_finish (result, &error);
+  g_autoptr(GHashTable) inputs = NULL;
+  FlowsFlow *flow;
+
+  flows_secrets_free (refresh_token);
+  if (refresh_token == NULL && error == NULL)
+    {
+      const char *hint = flows_app_get_offline_access_hint (refresh->app);
+      g_autofree char *reason = NULL;
+
+      /* Translators: then, when the App knows one, how to ask this provider for a refresh token */
+      reason = g_strconcat (_("The provider issued no refresh token, so the access token cannot be renewed: sign in again."),
+                            *hint != '\0' ? " " : "", hint, NULL);
+      refresh_needs_sign_in (refresh, reason);
+      return;
+    }
+
+  /* A keyring that cannot be read is Step 3's to report, on the reference that needs it. */
+  flow = flows_app_find_flow_by_role (refresh->app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
+  if (flow == NULL)
+    {
+      refresh_done (refresh, NULL, no_refresh_flow_error (refresh->app));
+      return;
+    }
+  inputs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (inputs, "ConnectionID", refresh->connection_id);
+  /* Not cancellable by one waiter: the others still want the tokens. */
+  flows_runner_run_async (refresh->runner, refresh->app, flow, inputs, refresh->connection, NULL, NULL,
+                          on_refresh_run, refresh);
+}
+
 /* flows_token_refresher_refresh_async(), returning the new access token. */
 static void
 request_refresh (FlowsTokenRefresher *self,
@@ -191,7 +236,6 @@ request_refresh (FlowsTokenRefresher *self,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   const char *connection_id = flows_connection_get_id (connection);
   Refresh *refresh = g_hash_table_lookup (self->refreshes, connection_id);
-  g_autoptr(GHashTable) inputs = NULL;
   FlowsFlow *flow;
 
   g_task_set_source_tag (task, request_refresh);
@@ -225,17 +269,13 @@ request_refresh (FlowsTokenRefresher *self,
   flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
   if (flow == NULL)
     {
-      refresh_done (refresh, NULL,
-                    g_error_new (FLOWS_OAUTH_ERROR, FLOWS_OAUTH_ERROR_NO_FLOW,
-                                 _("“%s” has no OAuth Step 3 flow to refresh tokens with"),
-                                 flows_app_get_name (app)));
+      refresh_done (refresh, NULL, no_refresh_flow_error (app));
       return;
     }
 
-  inputs = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (inputs, "ConnectionID", (gpointer)connection_id);
-  /* Not cancellable by one waiter: the others still want the tokens. */
-  flows_runner_run_async (self->runner, app, flow, inputs, connection, NULL, NULL, on_refresh_run, refresh);
+  /* Step 3 without a refresh token could only fail on <RefreshToken>: say why instead. */
+  flows_secrets_lookup_async (flows_app_get_id (app), connection_id, FLOWS_SECRETS_REFRESH_TOKEN_KEY,
+                              NULL, on_refresh_token_looked_up, refresh);
 }
 
 

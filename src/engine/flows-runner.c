@@ -725,7 +725,8 @@ context_get_access_token (FlowsStageContext  *context,
 
 /* Requests --------------------------------------------------------------------------------- */
 
-/* One request of a stage, sent again once after a 401 when it uses the connection's token. */
+/* One request of a stage, sent again once after a 401 (or a status of the App's
+ * refreshOnStatus) when it uses the connection's token. */
 typedef struct
 {
   Run                    *run;
@@ -733,10 +734,11 @@ typedef struct
   FlowsStageResponseFunc  done;
   gpointer                user_data;
   JsonObject             *resolved;     /* the settings of the request last built */
-  char                   *method;       /* of the request sent, for the 401's message */
+  char                   *method;       /* of the request sent, for the refusal's message */
   char                   *url;
+  guint                   refused_status; /* the status that asked for a refresh (401) */
   guint                   uses_token : 1;
-  guint                   after_refresh : 1;  /* a 401 refreshes and retries once, not again */
+  guint                   after_refresh : 1;  /* a refusal refreshes and retries once, not again */
 } Request;
 
 static void send_request (Request *request);
@@ -779,7 +781,8 @@ on_refreshed (GObject      *source,
     {
       if (request->after_refresh)
         {
-          g_autofree char *unauthorized = g_strdup_printf (_("HTTP 401 from %s %s"), request->method, request->url);
+          g_autofree char *unauthorized = g_strdup_printf (_("HTTP %u from %s %s"), request->refused_status,
+                                                           request->method, request->url);
 
           g_prefix_error (&error, _("%s; the token was refreshed for a retry, but that failed: "), unauthorized);
         }
@@ -796,7 +799,7 @@ on_refreshed (GObject      *source,
 }
 
 /* Refreshes the run's connection, then builds and sends the request again: before it is sent,
- * or after it got a 401 (@request->after_refresh set). */
+ * or after it was refused (@request->after_refresh set). */
 static void
 refresh_token (Request *request)
 {
@@ -805,7 +808,8 @@ refresh_token (Request *request)
   if (shared->runner->token_source == NULL)
     {
       g_autofree char *unauthorized = request->after_refresh
-                                        ? g_strdup_printf (_("HTTP 401 from %s %s"), request->method, request->url)
+                                        ? g_strdup_printf (_("HTTP %u from %s %s"), request->refused_status,
+                                                           request->method, request->url)
                                         : g_strdup (_("The access token has expired"));
 
       request_done (request, NULL,
@@ -836,9 +840,12 @@ on_http_call_done (GObject      *source,
     }
   _flows_run_set_http_status (request->run->shared->result, status);
 
-  /* A token can be revoked or expire early: one refresh, then one retry. */
-  if (status == SOUP_STATUS_UNAUTHORIZED && request->uses_token && !request->after_refresh)
+  /* A token can be revoked or expire early: one refresh, then one retry, after a 401 or
+   * another status the App names (docs/ARCHITECTURE.md, "OAuth sequence"). */
+  if (request->uses_token && !request->after_refresh &&
+      flows_app_refreshes_on_status (request->run->shared->app, status))
     {
+      request->refused_status = status;
       g_clear_error (&response_error);
       g_clear_pointer (&request->resolved, json_object_unref);
       request->after_refresh = TRUE;

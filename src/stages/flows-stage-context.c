@@ -90,14 +90,37 @@ flows_stage_context_fail (FlowsStageContext *context,
 
 /* Expanding settings ------------------------------------------------------------------------- */
 
+/* That @reference resolves to nothing, in plain words where it is a built-in whose absence
+ * means something to the user. */
+static GError *
+unresolved_error (const char *reference)
+{
+  if (g_str_equal (reference, "RefreshToken"))
+    return g_error_new (FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED,
+                        _("<%s> resolves to nothing: the connection holds no refresh token (the provider issued none at sign-in), so the access token cannot be renewed; sign in again"),
+                        reference);
+  if (g_str_equal (reference, "AccessToken"))
+    return g_error_new (FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED,
+                        _("<%s> resolves to nothing: the connection holds no access token; sign in first"),
+                        reference);
+  return g_error_new (FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED,
+                      _("<%s> resolves to nothing"), reference);
+}
+
 static char *
 resolve_text (const char  *reference,
               gpointer     user_data,
               GError     **error)
 {
   FlowsStageContext *context = user_data;
-  g_autoptr(JsonNode) node = context->funcs->resolve (context, reference, error);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) node = context->funcs->resolve (context, reference, &local_error);
 
+  if (node == NULL)
+    {
+      g_propagate_error (error, local_error != NULL ? g_steal_pointer (&local_error) : unresolved_error (reference));
+      return NULL;
+    }
   return flows_json_to_text (node);
 }
 
@@ -118,7 +141,7 @@ resolve_text_or_empty (const char  *reference,
   g_autoptr(GError) local_error = NULL;
   char *text = resolve_text (reference, or_empty->context, &local_error);
 
-  if (local_error != NULL)
+  if (local_error != NULL && !g_error_matches (local_error, FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
@@ -210,8 +233,7 @@ flows_stage_context_evaluate (FlowsStageContext  *context,
       if (node == NULL)
         {
           if (local_error == NULL)
-            local_error = g_error_new (FLOWS_EXPRESSION_ERROR, FLOWS_EXPRESSION_ERROR_UNRESOLVED,
-                                       _("%s resolves to nothing"), text);
+            local_error = unresolved_error (reference);
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("%s: "), setting);
         }
       return node;

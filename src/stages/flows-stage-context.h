@@ -193,8 +193,8 @@ void          flows_stage_context_run_flow         (FlowsStageContext  *context,
 const char   *flows_stage_context_get_access_token (FlowsStageContext  *context,
                                                     GError            **error);
 /* Sends the request @build makes through the engine's HTTP client, then calls @done. With
- * @uses_token, a token about to expire is refreshed first, and a 401 refreshes it and builds
- * and sends the request once more. */
+ * @uses_token, a token about to expire is refreshed first, and a 401 (or a status of the
+ * App's refreshOnStatus) refreshes it and builds and sends the request once more. */
 void          flows_stage_context_send_request     (FlowsStageContext      *context,
                                                     gboolean                uses_token,
                                                     FlowsStageBuildRequest  build,

@@ -691,6 +691,76 @@ test_cli_refresh_keeps_sign_in_values (void)
   test_clear_connection_secrets (flows_app_get_id (app), connection_id);
 }
 
+/* A connection whose provider issued no refresh token: refreshing runs no Step 3 (which could
+ * only fail on <RefreshToken>), says why with the App's hint on offline access, and marks the
+ * connection as needing sign-in; a run whose token expired says the same; a role flow run by
+ * hand that reads <RefreshToken> says what its absence means. */
+static void
+test_cli_refresh_without_refresh_token (void)
+{
+  static const char hint[] = "Google issues one only when Step 1 asks for access_type=offline and prompt=consent.";
+  g_autoptr(TestServer) server = NULL;
+  g_autoptr(Library) library = NULL;
+  g_autoptr(FlowsApp) app = NULL;
+  g_autoptr(TestCli) cli = NULL;
+  g_autoptr(FlowsConnection) connection = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *expected = NULL;
+  FlowsConnection *stored;
+
+  if (!test_need_keyring ())
+    return;
+  server = test_server_new ();
+  library = library_new ();
+  app = oauth_app_new (server);
+  flows_app_set_offline_access_hint (app, hint);
+  connection_id = add_signed_in_connection (library, app, NULL);
+  expected = g_strconcat ("The provider issued no refresh token, so the access token cannot be renewed: sign in again. ",
+                          hint, NULL);
+
+  cli = CLI ("refresh", connection_id, "--data-dir", library->dir);
+  g_assert_cmpint (cli->status, ==, 1);
+  test_assert_contains (cli->err, expected);
+  connection = load_connection (library, connection_id);
+  g_assert_cmpstr (flows_connection_get_needs_sign_in (connection), ==, expected);
+  g_assert_cmpuint (test_server_n_requests (server), ==, 0);
+
+  /* A Connection Test whose token expired: the same words, and no request. */
+  stored = flows_library_find_connection (library->library, connection_id);
+  flows_connection_set_token_expires_at (stored, g_get_real_time () / G_USEC_PER_SEC - 10);
+  g_assert_true (flows_library_save_connection (library->library, stored, NULL));
+  {
+    g_autoptr(TestCli) tested = CLI ("test", connection_id, "--data-dir", library->dir);
+
+    g_assert_cmpint (tested->status, ==, 1);
+    test_assert_contains (tested->out, expected);
+    g_assert_cmpuint (test_server_n_requests (server), ==, 0);
+  }
+
+  /* Without a hint, the sentence alone. */
+  flows_app_set_offline_access_hint (app, "");
+  g_assert_true (flows_library_save_app (library->library, app, NULL));
+  {
+    g_autoptr(TestCli) refreshed = CLI ("refresh", connection_id, "--data-dir", library->dir);
+
+    g_assert_cmpint (refreshed->status, ==, 1);
+    test_assert_contains (refreshed->err,
+                          "The provider issued no refresh token, so the access token cannot be renewed: sign in again.\n");
+  }
+
+  /* Step 3 run by hand reads <RefreshToken>: its absence in plain words. */
+  {
+    FlowsFlow *refresh = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_OAUTH_REFRESH);
+    g_autoptr(TestCli) run = CLI ("run", flows_app_get_id (app), flows_flow_get_name (refresh), "--connection", connection_id,
+                                  "--input", "ConnectionID=x", "--data-dir", library->dir);
+
+    g_assert_cmpint (run->status, ==, 1);
+    test_assert_contains (run->err, "body.fields[1].value: <RefreshToken> resolves to nothing: the connection holds no refresh token "
+                                    "(the provider issued none at sign-in), so the access token cannot be renewed; sign in again");
+  }
+  test_clear_connection_secrets (flows_app_get_id (app), connection_id);
+}
+
 /* HTTP Basic credentials made of a sensitive parameter show in no output of `run`, encoded or
  * not. */
 static void
@@ -773,6 +843,7 @@ main (int   argc,
   g_test_add_func ("/engine/cli/run-basic-auth", test_cli_run_basic_auth);
   g_test_add_func ("/engine/cli/refresh-end-with-error", test_cli_refresh_end_with_error);
   g_test_add_func ("/engine/cli/refresh-keeps-sign-in-values", test_cli_refresh_keeps_sign_in_values);
+  g_test_add_func ("/engine/cli/refresh-without-refresh-token", test_cli_refresh_without_refresh_token);
   g_test_add_func ("/engine/oauth/step2-end-with-error", test_step2_end_with_error);
 
   return g_test_run ();

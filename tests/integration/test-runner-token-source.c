@@ -296,6 +296,63 @@ test_own_authorization_header (Fixture       *fixture,
   g_assert_cmpstr (shown, ==, "Bearer •••");
 }
 
+/* 200 for the new token, 403 for any other: Atlassian-like. */
+static void
+forbid_old_token (TestServer        *server,
+                  SoupServerMessage *msg,
+                  TestRequest       *request,
+                  gpointer           user_data)
+{
+  const char *authorization = soup_message_headers_get_one (request->headers, "Authorization");
+  gboolean good = g_strcmp0 (authorization, "Bearer " NEW_TOKEN) == 0;
+
+  soup_server_message_set_status (msg, good ? 200 : 403, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                    good ? "{\"me\":1}" : "{\"error\":\"forbidden\"}", good ? 8 : 21);
+}
+
+/* The statuses after which a request with the token is refreshed and sent again are the App's
+ * refreshOnStatus: with [401, 403] a 403 refreshes and retries once; without it (the default,
+ * [401]) a 403 is the stage's error, with no refresh. */
+static void
+test_refresh_on_status (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const guint statuses[] = { 401, 403 };
+
+  if (fixture->runner == NULL)
+    return;
+
+  test_server_handle (fixture->server, "/me", forbid_old_token, NULL);
+  {
+    g_autoptr(FlowsRun) run = test_run (fixture->runner, fixture->app, fixture->flow, NULL, fixture->connection);
+
+    test_assert_failed (run, "me", "HTTP 403", NULL);
+    g_assert_cmpuint (test_server_n_requests (fixture->server), ==, 1);
+    g_assert_cmpuint (fixture->source->n_refreshed, ==, 0);
+  }
+
+  flows_app_set_refresh_on_status (fixture->app, statuses, G_N_ELEMENTS (statuses));
+  {
+    g_autoptr(FlowsRun) run = test_run (fixture->runner, fixture->app, fixture->flow, NULL, fixture->connection);
+
+    test_assert_succeeded (run);
+    g_assert_cmpuint (test_server_n_requests (fixture->server), ==, 3);
+    g_assert_cmpuint (fixture->source->n_refreshed, ==, 1);
+    g_assert_cmpstr (soup_message_headers_get_one (test_server_request (fixture->server, 2)->headers, "Authorization"), ==,
+                     "Bearer " NEW_TOKEN);
+  }
+
+  /* Once only: a 403 again after the refresh is the stage's error, naming the status. */
+  fixture->source->refusal = g_strdup ("the provider said no");
+  {
+    g_autoptr(FlowsRun) run = test_run (fixture->runner, fixture->app, fixture->flow, NULL, fixture->connection);
+
+    test_assert_failed (run, "me", "HTTP 403 from GET", "the provider said no", NULL);
+    g_assert_cmpuint (fixture->source->n_refreshed, ==, 2);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -309,6 +366,8 @@ main (int   argc,
                 fixture_tear_down);
   g_test_add ("/token-source/own-authorization-header", Fixture, &own_header_case, fixture_set_up,
               test_own_authorization_header, fixture_tear_down);
+  g_test_add ("/token-source/refresh-on-status", Fixture, &own_header_case, fixture_set_up,
+              test_refresh_on_status, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -1059,6 +1059,62 @@ test_redirect_url (Fixture       *fixture,
   g_assert_cmpstr (copied, ==, url);
 }
 
+/* The statuses after which a request with the token refreshes it and retries: "401" by
+ * default, typed as a list, checked, saved. */
+static void
+test_refresh_on_status_row (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GtkWidget *page = GTK_WIDGET (fixture->page);
+  g_autoptr(FlowsApp) saved = NULL;
+  GtkWidget *row;
+  const guint *statuses;
+  guint n;
+
+  if (!test_need_display ())
+    return;
+
+  row = find_row (page, "Refresh and Retry on Statuses");
+  g_assert_true (gtk_widget_get_mapped (row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "401");
+
+  type_into (page, "Refresh and Retry on Statuses", "401, 4O3");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (test_find_widget (page, is_label_containing, "“4O3” is not an HTTP status"));
+  type_into (page, "Refresh and Retry on Statuses", " ");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  saved = test_host_load_saved (&fixture->host);
+  statuses = flows_app_get_refresh_on_status (saved, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_clear_object (&saved);
+
+  type_into (page, "Refresh and Retry on Statuses", "401, 403");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  saved = test_host_load_saved (&fixture->host);
+  statuses = flows_app_get_refresh_on_status (saved, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (statuses[0], ==, 401);
+  g_assert_cmpuint (statuses[1], ==, 403);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "401, 403");
+
+  /* The screenshot of the page, taken when FLOWS_SCREENSHOT_DIR is set. */
+  if (g_getenv ("FLOWS_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *shot = g_build_filename (g_getenv ("FLOWS_SCREENSHOT_DIR"), "refresh-on-status.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      type_into (page, "Refresh and Retry on Statuses", "401, 4O3");
+      for (guint i = 0; i < 10; i++)
+        {
+          test_wait_idle ();
+          g_usleep (20000);
+        }
+      g_assert_true (test_save_snapshot (GTK_WIDGET (gtk_widget_get_root (page)), shot, &error));
+      g_assert_no_error (error);
+      g_test_message ("Screenshot: %s", shot);
+    }
+}
+
 static void
 test_generic_has_no_redirect_url (Fixture       *fixture,
                                   gconstpointer  data)
@@ -1070,6 +1126,7 @@ test_generic_has_no_redirect_url (Fixture       *fixture,
     return;
 
   g_assert_false (gtk_widget_get_mapped (find_row (page, "Redirect URL")));
+  g_assert_false (gtk_widget_get_mapped (find_row (page, "Refresh and Retry on Statuses")));
   g_assert_true (gtk_widget_get_mapped (find_row (page, "Generic")));
 
   /* Without an App the page says so, and its actions do nothing. */
@@ -1217,6 +1274,7 @@ main (int    argc,
   ADD ("/connection-settings/sensitive/off-cancelled", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_off_cancelled);
   ADD ("/connection-settings/sensitive/keyring-failure", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_keyring_failure);
   ADD ("/connection-settings/redirect-url", FLOWS_CONNECTION_TYPE_OAUTH, test_redirect_url);
+  ADD ("/connection-settings/refresh-on-status", FLOWS_CONNECTION_TYPE_OAUTH, test_refresh_on_status_row);
   ADD ("/connection-settings/generic-and-no-app", FLOWS_CONNECTION_TYPE_GENERIC, test_generic_has_no_redirect_url);
 #undef ADD
 

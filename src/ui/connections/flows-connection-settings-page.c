@@ -43,6 +43,10 @@ struct _FlowsConnectionSettingsPage
   AdwEntryRow         *redirect_row;
   GtkLabel            *redirect_note;
   GtkLabel            *redirect_error_label;
+  AdwPreferencesGroup *refresh_group;
+  AdwEntryRow         *refresh_status_row;
+  GtkLabel            *refresh_status_note;
+  GtkLabel            *refresh_status_error_label;
   GtkListBox          *params_list;
 
   guint                syncing : 1;
@@ -377,6 +381,116 @@ sync_redirect (FlowsConnectionSettingsPage *self)
     gtk_editable_set_text (GTK_EDITABLE (self->redirect_row), url);
   self->syncing = FALSE;
   show_redirect_error (self, NULL);
+}
+
+/* Refresh and retry --------------------------------------------------------------------------- */
+
+char *
+flows_connection_settings_page_parse_statuses (const char *text,
+                                               GArray     *statuses)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, ", ", -1);
+
+  g_return_val_if_fail (text != NULL && statuses != NULL, NULL);
+
+  g_array_set_size (statuses, 0);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 status;
+
+      if (*parts[i] == '\0')
+        continue;
+      if (!g_ascii_string_to_unsigned (parts[i], 10, 100, 599, &status, NULL))
+        /* Translators: the placeholder is what was typed */
+        return g_strdup_printf (_("“%s” is not an HTTP status: enter numbers from 100 to 599, such as 401, 403."), parts[i]);
+      g_array_append_val (statuses, (guint) { (guint) status });
+    }
+  if (statuses->len == 0)
+    return g_strdup (_("Enter at least one HTTP status, such as 401."));
+  return NULL;
+}
+
+static char *
+statuses_to_text (FlowsApp *app)
+{
+  guint n;
+  const guint *statuses = flows_app_get_refresh_on_status (app, &n);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%u", i > 0 ? ", " : "", statuses[i]);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+show_refresh_status_error (FlowsConnectionSettingsPage *self,
+                           const char                  *message)
+{
+  gboolean invalid = message != NULL;
+
+  gtk_label_set_text (self->refresh_status_error_label, invalid ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_status_error_label), invalid);
+  if (invalid)
+    gtk_widget_add_css_class (GTK_WIDGET (self->refresh_status_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->refresh_status_row), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->refresh_status_row), GTK_ACCESSIBLE_STATE_INVALID,
+                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->refresh_status_row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  invalid ? message : gtk_label_get_text (self->refresh_status_note), -1);
+}
+
+static void
+on_refresh_status_changed (FlowsConnectionSettingsPage *self)
+{
+  g_autoptr(GArray) statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *error = NULL;
+  g_autofree char *current = NULL;
+
+  if (self->syncing || self->app == NULL)
+    return;
+
+  error = flows_connection_settings_page_parse_statuses (gtk_editable_get_text (GTK_EDITABLE (self->refresh_status_row)),
+                                                         statuses);
+  show_refresh_status_error (self, error);
+  if (error != NULL)
+    return;
+  current = statuses_to_text (self->app);
+  flows_app_set_refresh_on_status (self->app, (const guint *)(gpointer) statuses->data, statuses->len);
+  {
+    g_autofree char *now = statuses_to_text (self->app);
+
+    if (!g_str_equal (current, now))
+      save_app (self);
+  }
+}
+
+static void
+sync_refresh_status (FlowsConnectionSettingsPage *self)
+{
+  g_autofree char *text = statuses_to_text (self->app);
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *shown_error = NULL;
+  g_autofree char *shown_text = NULL;
+
+  /* Statuses being typed that are not valid yet stay, with their error; so does "401,403",
+   * which says what the App has. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->refresh_status_error_label)))
+    return;
+  shown_error = flows_connection_settings_page_parse_statuses (gtk_editable_get_text (GTK_EDITABLE (self->refresh_status_row)),
+                                                               shown);
+  if (shown_error == NULL)
+    {
+      g_autoptr(FlowsApp) scratch = flows_app_new ("scratch", "", FLOWS_CONNECTION_TYPE_OAUTH);
+
+      flows_app_set_refresh_on_status (scratch, (const guint *)(gpointer) shown->data, shown->len);
+      shown_text = statuses_to_text (scratch);
+    }
+  self->syncing = TRUE;
+  if (g_strcmp0 (shown_text, text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->refresh_status_row), text);
+  self->syncing = FALSE;
+  show_refresh_status_error (self, NULL);
 }
 
 static void
@@ -1184,6 +1298,7 @@ update_type (FlowsConnectionSettingsPage *self)
   gtk_image_set_from_icon_name (self->type_icon, oauth ? "system-users-symbolic" : "dialog-password-symbolic");
   gtk_widget_set_visible (GTK_WIDGET (self->redirect_row), oauth);
   gtk_widget_set_visible (GTK_WIDGET (self->redirect_note), oauth);
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_group), oauth);
   if (!oauth)
     gtk_widget_set_visible (GTK_WIDGET (self->redirect_error_label), FALSE);
 }
@@ -1233,6 +1348,7 @@ flows_connection_settings_page_set_app (FlowsConnectionSettingsPage *self,
       g_signal_group_set_target (self->app_signals, app);
       update_type (self);
       sync_redirect (self);
+      sync_refresh_status (self);
       update_move_actions (self);
     }
 
@@ -1335,8 +1451,13 @@ flows_connection_settings_page_class_init (FlowsConnectionSettingsPageClass *kla
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, redirect_note);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, redirect_row);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, redirect_error_label);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, refresh_group);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, refresh_status_row);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, refresh_status_note);
+  gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, refresh_status_error_label);
   gtk_widget_class_bind_template_child (widget_class, FlowsConnectionSettingsPage, params_list);
   gtk_widget_class_bind_template_callback (widget_class, on_redirect_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_refresh_status_changed);
 
   gtk_widget_class_install_action (widget_class, "settings.add-param", NULL, add_param);
   gtk_widget_class_install_action (widget_class, "settings.remove-param", "u", remove_param);
@@ -1362,6 +1483,7 @@ flows_connection_settings_page_init (FlowsConnectionSettingsPage *self)
   self->busy = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->app_signals = g_signal_group_new (FLOWS_TYPE_APP);
   g_signal_group_connect_swapped (self->app_signals, "notify::redirect-url", G_CALLBACK (sync_redirect), self);
+  g_signal_group_connect_swapped (self->app_signals, "notify::refresh-on-status", G_CALLBACK (sync_refresh_status), self);
   g_signal_group_connect_swapped (self->app_signals, "notify::connection-type", G_CALLBACK (update_type), self);
   self->params_signals = g_signal_group_new (G_TYPE_LIST_MODEL);
   g_signal_group_connect_swapped (self->params_signals, "items-changed", G_CALLBACK (on_params_changed), self);

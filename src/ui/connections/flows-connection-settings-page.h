@@ -26,5 +26,8 @@ void          flows_connection_settings_page_set_app     (FlowsConnectionSetting
 /* Why @text cannot be an OAuth redirect URL (an absolute http or https URL without a fragment),
  * or NULL when it can; the preferences check the default redirect URL with it too. */
 char         *flows_connection_settings_page_check_redirect_url (const char *text);
+/* Reads "401, 403" into @statuses (a GArray of guint it fills); returns why it cannot, or NULL. */
+char         *flows_connection_settings_page_parse_statuses     (const char *text,
+                                                                 GArray     *statuses);
 
 G_END_DECLS
