@@ -72,7 +72,7 @@ static const ProviderCase providers[] = {
     TYPICAL_REUSED_CODE, { "bad_verification_code", "The code passed is incorrect or expired." } },
   { "/providers/google", "google", sim_google_new, REFRESH_KEEPS,
     "Token has been expired or revoked.",
-    TYPICAL_NO_OFFLINE_ACCESS, { "the provider issued no refresh token" } },
+    TYPICAL_NO_OFFLINE_ACCESS, { "provider issued no refresh token" } },
   { "/providers/microsoft", "microsoft", sim_microsoft_new, REFRESH_ROTATES,
     "AADSTS50173",
     TYPICAL_WRONG_SECRET, { "invalid_client", "AADSTS7000215: Invalid client secret provided." } },
@@ -217,7 +217,7 @@ test_refresh (gconstpointer data)
       /* Nothing to refresh with: the user is told so, and the connection keeps working. */
       refreshed = CLI (run, NULL, "refresh", run->connection_id);
       g_assert_cmpint (refreshed->status, !=, 0);
-      test_assert_contains (refreshed->err, "the provider issued no refresh token");
+      test_assert_contains (refreshed->err, "provider issued no refresh token");
       provider_run_assert_test_passes (run);
       return;
     }
