@@ -830,6 +830,15 @@ provider_sim_count_requests (ProviderSim *sim,
   return n;
 }
 
+ProviderSimState
+provider_sim_refresh_token_state (ProviderSim *sim,
+                                  const char  *refresh_token)
+{
+  Token *token = g_hash_table_lookup (sim->refresh_tokens, refresh_token);
+
+  return token != NULL ? token->state : PROVIDER_SIM_UNKNOWN;
+}
+
 guint
 provider_sim_count_refresh_tokens (ProviderSim *sim)
 {

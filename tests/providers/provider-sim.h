@@ -224,6 +224,9 @@ void              provider_sim_break_next_request    (ProviderSim *sim,
 /* How many requests came to paths that start with @path_prefix. */
 guint             provider_sim_count_requests (ProviderSim  *sim,
                                                const char   *path_prefix);
+/* What the provider would make of @refresh_token now. */
+ProviderSimState  provider_sim_refresh_token_state  (ProviderSim *sim,
+                                                     const char  *refresh_token);
 /* How many refresh tokens were issued. */
 guint             provider_sim_count_refresh_tokens (ProviderSim *sim);
 

@@ -31,9 +31,11 @@
 /* What the provider does with refresh tokens, as documented. */
 typedef enum
 {
-  /* Each refresh gives a new refresh token; the simulation refuses a used one, except where
-   * the documentation says the old one stays valid (Microsoft). */
+  /* Each refresh gives a new refresh token and the used one is refused afterwards. */
   REFRESH_ROTATES,
+  /* Each refresh gives a new refresh token, and the used one stays valid until it expires
+   * (Microsoft: "doesn't revoke old refresh tokens when used to fetch new access tokens"). */
+  REFRESH_REPLACES,
   /* The refresh reply has no refresh token: the old one is kept and works again. */
   REFRESH_KEEPS,
   /* No refresh token at all (the access token does not expire). */
@@ -82,7 +84,7 @@ static const ProviderCase providers[] = {
     "failed: The provider issued no refresh token, so the access token cannot be renewed: sign in again. Google issues "
     "one only with access_type=offline and prompt=consent, which Step 1 sends; if none came, remove the App’s access at "
     "https://myaccount.google.com/permissions and sign in again." },
-  { "/providers/microsoft", "microsoft", sim_microsoft_new, REFRESH_ROTATES,
+  { "/providers/microsoft", "microsoft", sim_microsoft_new, REFRESH_REPLACES,
     REFUSED "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. "
     "The user might have changed or reset their password.",
     TYPICAL_WRONG_SECRET,
@@ -248,23 +250,28 @@ test_refresh (gconstpointer data)
   g_assert_cmpint (refreshed->status, ==, 0);
   test_assert_contains (refreshed->out, "Refreshed “Mine”");
   second = provider_run_secret (run, run->connection_id, "oauth:refresh_token");
-  if (row->refresh == REFRESH_ROTATES)
-    g_assert_cmpstr (second, !=, first);
-  else
+  if (row->refresh == REFRESH_KEEPS)
     g_assert_cmpstr (second, ==, first);
+  else
+    {
+      g_assert_cmpstr (second, !=, first);
+      /* What the provider now does with the one used. */
+      g_assert_cmpint (provider_sim_refresh_token_state (run->sim, first), ==,
+                       row->refresh == REFRESH_ROTATES ? PROVIDER_SIM_USED : PROVIDER_SIM_VALID);
+    }
   /* The new access token works (GitHub has ended the old one). */
   provider_run_assert_test_passes (run);
 
   /* Again: a rotating provider refuses the refresh token used before, so this works only with
-   * the one that the first refresh stored. */
+   * the one that the first refresh stored; a keeping one takes the same again. */
   g_clear_pointer (&refreshed, test_cli_free);
   refreshed = CLI (run, NULL, "refresh", run->connection_id);
   g_assert_cmpint (refreshed->status, ==, 0);
   third = provider_run_secret (run, run->connection_id, "oauth:refresh_token");
-  if (row->refresh == REFRESH_ROTATES)
-    g_assert_cmpstr (third, !=, second);
-  else
+  if (row->refresh == REFRESH_KEEPS)
     g_assert_cmpstr (third, ==, first);
+  else
+    g_assert_cmpstr (third, !=, second);
 
   /* The access token ends on the provider's side: the Test refreshes it and passes. */
   provider_sim_expire_access_tokens (run->sim);
