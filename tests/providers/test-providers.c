@@ -222,6 +222,27 @@ test_connection_test (gconstpointer data)
   provider_run_assert_test_passes (run);
 }
 
+/* The provider fails a request on its side (503): the Test fails, and the connection does not
+ * need signing in again for it; the next Test passes. */
+static void
+test_outage (gconstpointer data)
+{
+  ProviderRun *run = run_of (data);
+  g_autoptr(TestCli) tested = NULL;
+  g_autoptr(TestCli) shown = NULL;
+
+  if (!need_run (run, TRUE))
+    return;
+  provider_sim_break_next_request (run->sim, SOUP_STATUS_SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
+                                   "<html><body>Service Unavailable</body></html>");
+  tested = CLI (run, NULL, "test", run->connection_id);
+  g_assert_true (g_str_has_prefix (tested->out, "FAIL\n"));
+  test_assert_contains (tested->out, "HTTP status: 503");
+  shown = CLI (run, NULL, "connection", "show", run->connection_id);
+  test_assert_not_contains (shown->out, "needs sign-in");
+  provider_run_assert_test_passes (run);
+}
+
 static void
 test_refresh (gconstpointer data)
 {
@@ -505,6 +526,7 @@ add_steps (const ProviderCase *row)
   } steps[] = {
     { "sign-in", test_sign_in },
     { "test", test_connection_test },
+    { "outage", test_outage },
     { "refresh", test_refresh },
     { "revoked", test_revoked },
     { "typical-error", test_typical_error },
