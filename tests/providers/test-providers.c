@@ -70,7 +70,8 @@ typedef struct
 } ProviderCase;
 
 /* The beginnings of the messages that the engine makes around the provider's words. */
-#define STEP_2_FAILED "OAuth Step 2 - Exchange temporary token for access and refresh token failed at stage “Exchange code for tokens”: "
+/* Where a refusal of Step 2's token request came from, after the provider's code and description. */
+#define AT_STEP_2(status, url) " (HTTP " status " from POST {sim}" url ", in “OAuth Step 2 - Exchange temporary token for access and refresh token” at “Exchange code for tokens”)"
 #define REFUSED "The provider refused the refresh token (invalid_grant: "
 
 static const ProviderCase providers[] = {
@@ -88,32 +89,28 @@ static const ProviderCase providers[] = {
     REFUSED "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. "
     "The user might have changed or reset their password.",
     TYPICAL_WRONG_SECRET,
-    STEP_2_FAILED "HTTP 401 Unauthorized from POST {sim}/common/oauth2/v2.0/token: {\"error\":\"invalid_client\","
-    "\"error_description\":\"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request "
-    "is the client secret value, not the client secret ID, for a secret added to app.\\r\\nTrace ID: "
-    "0a1b2c3d-0000-4000-8000-000000000001\\r\\nCorrelation ID: 0a1b2c3d-000…" },
+    /* The description goes on after a line break, with trace and correlation ids. */
+    "invalid_client: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is "
+    "the client secret value, not the client secret ID, for a secret added to app." },
   { "/providers/slack", "slack", sim_slack_new, REFRESH_NONE,
     "token_revoked: auth.test answered ok: false",
     TYPICAL_REUSED_CODE, "invalid_code: Slack answered ok: false (see the method’s errors in Slack’s documentation)" },
   { "/providers/notion", "notion", sim_notion_new, REFRESH_ROTATES,
     REFUSED "Invalid refresh token.); sign in again",
     TYPICAL_WRONG_SECRET,
-    STEP_2_FAILED "HTTP 401 Unauthorized from POST {sim}/v1/oauth/token: {\"error\":\"invalid_client\"}" },
+    "invalid_client" AT_STEP_2 ("401 Unauthorized", "/v1/oauth/token") },
   { "/providers/atlassian", "atlassian", sim_atlassian_new, REFRESH_ROTATES,
     REFUSED "Unknown or invalid refresh token.); sign in again",
     TYPICAL_REUSED_CODE,
-    STEP_2_FAILED "HTTP 403 Forbidden from POST {sim}/oauth/token: "
-    "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid authorization code\"}" },
+    "invalid_grant: Invalid authorization code" AT_STEP_2 ("403 Forbidden", "/oauth/token") },
   { "/providers/dropbox", "dropbox", sim_dropbox_new, REFRESH_KEEPS,
     REFUSED "refresh token is invalid or revoked); sign in again",
     TYPICAL_REUSED_CODE,
-    STEP_2_FAILED "HTTP 400 Bad Request from POST {sim}/oauth2/token: "
-    "{\"error\":\"invalid_grant\",\"error_description\":\"code doesn't exist or has expired\"}" },
+    "invalid_grant: code doesn't exist or has expired" AT_STEP_2 ("400 Bad Request", "/oauth2/token") },
   { "/providers/salesforce", "salesforce", sim_salesforce_new, REFRESH_KEEPS,
     REFUSED "expired access/refresh token); sign in again",
     TYPICAL_WRONG_SECRET,
-    STEP_2_FAILED "HTTP 400 Bad Request from POST {sim}/services/oauth2/token: "
-    "{\"error\":\"invalid_client\",\"error_description\":\"invalid client credentials\"}" },
+    "invalid_client: invalid client credentials" AT_STEP_2 ("400 Bad Request", "/services/oauth2/token") },
 };
 
 static char *base_dir;
