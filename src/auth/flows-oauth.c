@@ -258,6 +258,20 @@ flows_oauth_check_callback (GHashTable  *fields,
 }
 
 gboolean
+flows_oauth_record_connection_test (FlowsConnection  *connection,
+                                    FlowsRun         *run,
+                                    char            **message)
+{
+  gboolean passed = flows_run_judge_connection_test (run, message);
+
+  flows_connection_set_last_test (connection, g_get_real_time () / G_USEC_PER_SEC, passed,
+                                  flows_run_get_http_status (run), *message);
+  if (flows_run_error_matches (run, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NEEDS_SIGN_IN))
+    flows_connection_set_needs_sign_in (connection, flows_run_get_error_message (run));
+  return passed;
+}
+
+gboolean
 flows_oauth_token_needs_refresh (FlowsConnection *connection)
 {
   gint64 expires_at = flows_connection_get_token_expires_at (connection);

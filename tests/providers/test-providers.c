@@ -93,7 +93,8 @@ static const ProviderCase providers[] = {
     "invalid_client: AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is "
     "the client secret value, not the client secret ID, for a secret added to app." },
   { "/providers/slack", "slack", sim_slack_new, REFRESH_NONE,
-    "token_revoked: auth.test answered ok: false",
+    "token_revoked: Slack no longer accepts the token (the App was removed, the token revoked or the account "
+    "deactivated): sign in again",
     TYPICAL_REUSED_CODE, "invalid_code: Slack answered ok: false (see the method’s errors in Slack’s documentation)" },
   { "/providers/notion", "notion", sim_notion_new, REFRESH_ROTATES,
     REFUSED "Invalid refresh token.); sign in again",
@@ -346,12 +347,14 @@ test_revoked (gconstpointer data)
 
   if (row->refresh == REFRESH_NONE)
     {
-      /* The user removed the App: its token is refused, and the Test says what the provider
-       * said. */
+      /* The user removed the App: its token is refused, the Test says what the provider said,
+       * and the connection needs signing in again. */
       provider_sim_revoke_access_tokens (run->sim);
       tested = CLI (run, NULL, "test", run->connection_id);
       g_assert_true (g_str_has_prefix (tested->out, "FAIL\n"));
       assert_message (run, tested->out, "Message: ", row->revoked_message);
+      shown = CLI (run, NULL, "connection", "show", run->connection_id);
+      assert_message (run, shown->out, "Status: needs sign-in: ", row->revoked_message);
       return;
     }
 
