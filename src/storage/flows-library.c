@@ -1832,10 +1832,13 @@ flows_library_has_unsaved_edits (FlowsLibrary *self,
   g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
 
   id = flows_app_get_id (app);
+  if (g_hash_table_contains (self->waiting, id))
+    return TRUE;
+  /* The answer depends on the write under way: others may see its file already, or it may
+   * fail. Waiting for one write is short, and nothing asks this on every frame. */
+  wait_for_write (self, id, FALSE);
   return g_hash_table_contains (self->pending_saves, id) ||
-         g_hash_table_contains (self->held_saves, id) ||
-         g_hash_table_contains (self->writing, id) ||
-         g_hash_table_contains (self->waiting, id);
+         g_hash_table_contains (self->held_saves, id);
 }
 
 /* Forgets every save of @id not written yet, waiting for the one under way: the App was
