@@ -1040,9 +1040,8 @@ static char *
 to_text (JsonObject *root)
 {
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), root);
-  g_autofree char *text = flows_json_generate (node, TRUE);
 
-  return g_strconcat (text, "\n", NULL);
+  return flows_document_node_to_text (node);
 }
 
 static JsonObject *
@@ -1116,6 +1115,44 @@ flows_document_stage_to_object (FlowsStage *stage)
   return object;
 }
 
+/* The autosave makes the document of an App again and again while one stage or two change
+ * (docs/ARCHITECTURE.md, "Data flow"): each stage keeps the object of its last document until
+ * it changes (any property, or a route), and documents made meanwhile share it. A kept object
+ * is never changed, so that a worker may read it while the main thread goes on. */
+static GQuark
+stage_object_quark (void)
+{
+  return g_quark_from_static_string ("flows-document-stage-object");
+}
+
+static void
+forget_stage_object (FlowsStage *stage)
+{
+  g_object_set_qdata (G_OBJECT (stage), stage_object_quark (), NULL);
+}
+
+static JsonObject *
+kept_stage_object (FlowsStage *stage)
+{
+  static GQuark watched;
+  JsonObject *object = g_object_get_qdata (G_OBJECT (stage), stage_object_quark ());
+
+  if (object != NULL)
+    return json_object_ref (object);
+
+  if (watched == 0)
+    watched = g_quark_from_static_string ("flows-document-stage-watched");
+  if (g_object_get_qdata (G_OBJECT (stage), watched) == NULL)
+    {
+      g_signal_connect (stage, "notify", G_CALLBACK (forget_stage_object), NULL);
+      g_signal_connect (stage, "routes-changed", G_CALLBACK (forget_stage_object), NULL);
+      g_object_set_qdata (G_OBJECT (stage), watched, GINT_TO_POINTER (TRUE));
+    }
+  object = flows_document_stage_to_object (stage);
+  g_object_set_qdata_full (G_OBJECT (stage), stage_object_quark (), object, (GDestroyNotify)json_object_unref);
+  return json_object_ref (object);
+}
+
 static JsonObject *
 flow_to_object (FlowsFlow *flow)
 {
@@ -1133,7 +1170,7 @@ flow_to_object (FlowsFlow *flow)
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(FlowsStage) stage = g_list_model_get_item (model, i);
-      json_array_add_object_element (stages, flows_document_stage_to_object (stage));
+      json_array_add_object_element (stages, kept_stage_object (stage));
     }
   json_object_set_array_member (object, "stages", stages);
   return object;
@@ -1162,15 +1199,20 @@ write_app_extras (JsonObject *root,
     }
 }
 
-char *
-flows_document_app_to_json (FlowsApp *app)
+JsonNode *
+flows_document_app_to_node (FlowsApp *app)
 {
-  g_autoptr(JsonObject) root = new_document (FLOWS_APP_FORMAT);
-  JsonArray *params = json_array_new ();
-  JsonArray *flows = json_array_new ();
+  JsonNode *document;
+  JsonObject *root;
+  JsonArray *params;
+  JsonArray *flows;
   GListModel *model;
 
   g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+
+  root = new_document (FLOWS_APP_FORMAT);
+  params = json_array_new ();
+  flows = json_array_new ();
 
   json_object_set_string_member (root, "id", flows_app_get_id (app));
   json_object_set_string_member (root, "name", flows_app_get_name (app));
@@ -1197,7 +1239,31 @@ flows_document_app_to_json (FlowsApp *app)
     }
   json_object_set_array_member (root, "flows", flows);
 
-  return to_text (root);
+  document = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (document, root);
+  return document;
+}
+
+char *
+flows_document_node_to_text (JsonNode *document)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (JSON_NODE_HOLDS_OBJECT (document), NULL);
+
+  text = flows_json_generate (document, TRUE);
+  return g_strconcat (text, "\n", NULL);
+}
+
+char *
+flows_document_app_to_json (FlowsApp *app)
+{
+  g_autoptr(JsonNode) document = NULL;
+
+  g_return_val_if_fail (FLOWS_IS_APP (app), NULL);
+
+  document = flows_document_app_to_node (app);
+  return flows_document_node_to_text (document);
 }
 
 char *

@@ -43,6 +43,13 @@ GQuark           flows_document_error_quark        (void);
 
 /* @source names the document in error messages (a path, or "clipboard"). */
 char            *flows_document_app_to_json        (FlowsApp         *app);
+/* flows_document_app_to_json() in two steps, so that an autosave does only the first on the
+ * main thread (docs/ARCHITECTURE.md, "Data flow"): the document as a tree, then its canonical
+ * text. The tree holds the stages' settings objects, which never change in place, by
+ * reference: generating its text only reads them, and any thread may do it while the tree is
+ * kept alive and freed on the thread that made it. */
+JsonNode        *flows_document_app_to_node        (FlowsApp         *app);
+char            *flows_document_node_to_text       (JsonNode         *document);
 FlowsApp        *flows_document_app_from_json      (const char       *text,
                                                     gsize             length,
                                                     const char       *source,

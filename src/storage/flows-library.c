@@ -2,9 +2,11 @@
 
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "flows-app-templates.h"
 #include "flows-document.h"
@@ -27,6 +29,9 @@ struct _FlowsLibrary
   /* path -> checksum of what this library last wrote there, to tell our own writes from
    * someone else's when a file monitor reports a change */
   GHashTable *written;
+  /* path -> file_identity() of the file this library last wrote there: the same check without
+   * reading the file back */
+  GHashTable *written_identity;
   /* App id -> FlowsApp with edits not yet saved */
   GHashTable *pending_saves;
   /* App id -> FlowsApp whose unsaved edits met a change on disk ("external-change"): not
@@ -34,6 +39,11 @@ struct _FlowsLibrary
    * replace_app() drops them) */
   GHashTable *held_saves;
   guint       save_source_id;
+  /* Autosaves are written by worker threads (docs/ARCHITECTURE.md, "Data flow"), one at a
+   * time per App so that an older version never lands after a newer one: App id -> the
+   * SaveJob being written, and App id -> the newer one waiting for it (only the latest waits). */
+  GHashTable *writing;
+  GHashTable *waiting;
   GFileMonitor *monitors[2];
   guint       is_new : 1;
 };
@@ -58,6 +68,61 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* One autosave of an App. The document is taken on the main thread (the model is not
+ * thread-safe); a worker makes its text and writes it. */
+typedef struct
+{
+  FlowsLibrary *library;    /* not a reference: a library waits for its writes when it goes */
+  FlowsApp     *app;        /* main thread only */
+  JsonNode     *document;   /* made and freed on the main thread, only read by the worker */
+  GFile        *file;
+  /* Set by the worker under save_lock: the checksum before the file is replaced, so that the
+   * file monitor knows the write as this library's own even before the worker is done. */
+  char         *checksum;
+  char         *identity;   /* file_identity() of the file written */
+  GError       *error;
+  gboolean      finished;
+  /* Main thread: its outcome was taken in (by its callback, or earlier by a flush). */
+  gboolean      collected;
+} SaveJob;
+
+/* Static, not in the library: a worker still unlocks them after the last wait for it ended. */
+static GMutex save_lock;
+static GCond  save_done;
+
+static void
+save_job_clear (SaveJob *job)
+{
+  g_clear_object (&job->file);
+  g_clear_pointer (&job->checksum, g_free);
+  g_clear_pointer (&job->identity, g_free);
+  g_clear_error (&job->error);
+}
+
+/* The last reference may go in a worker (with its GTask): what belongs to the main thread is
+ * dropped there first, by save_job_discard(). */
+static void
+save_job_release (SaveJob *job)
+{
+  g_atomic_rc_box_release_full (job, (GDestroyNotify)save_job_clear);
+}
+
+static void
+save_job_discard (SaveJob *job)
+{
+  g_clear_object (&job->app);
+  g_clear_pointer (&job->document, json_node_unref);
+  save_job_release (job);
+}
+
+static void wait_for_write (FlowsLibrary *self,
+                            const char   *id,
+                            gboolean      quietly);
+static void start_write    (FlowsLibrary *self,
+                            SaveJob      *job);
+static void forget_saves   (FlowsLibrary *self,
+                            const char   *id);
+
 static void
 load_problem_free (FlowsLoadProblem *problem)
 {
@@ -71,6 +136,18 @@ flows_library_finalize (GObject *object)
 {
   FlowsLibrary *self = (FlowsLibrary *)object;
 
+  /* No write of this library may run on after it: it could land after the directory is gone
+   * or over a file someone else writes next. */
+  while (g_hash_table_size (self->writing) > 0)
+    {
+      GHashTableIter iter;
+      gpointer id;
+
+      g_hash_table_iter_init (&iter, self->writing);
+      g_hash_table_iter_next (&iter, &id, NULL);
+      wait_for_write (self, id, TRUE);
+    }
+
   g_clear_object (&self->directory);
   g_clear_object (&self->apps);
   g_clear_object (&self->connections);
@@ -78,9 +155,12 @@ flows_library_finalize (GObject *object)
   g_clear_pointer (&self->files, g_hash_table_unref);
   g_clear_pointer (&self->broken_paths, g_hash_table_unref);
   g_clear_pointer (&self->written, g_hash_table_unref);
+  g_clear_pointer (&self->written_identity, g_hash_table_unref);
   g_clear_pointer (&self->pending_saves, g_hash_table_unref);
   g_clear_pointer (&self->held_saves, g_hash_table_unref);
   g_clear_handle_id (&self->save_source_id, g_source_remove);
+  g_clear_pointer (&self->writing, g_hash_table_unref);
+  g_clear_pointer (&self->waiting, g_hash_table_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
     {
       if (self->monitors[i] != NULL)
@@ -166,8 +246,11 @@ flows_library_init (FlowsLibrary *self)
   self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->broken_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->written_identity = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->held_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->writing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)save_job_release);
+  self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)save_job_discard);
 }
 
 FlowsLibrary *
@@ -422,6 +505,36 @@ document_file (FlowsLibrary  *self,
   return g_steal_pointer (&file);
 }
 
+/* What tells one version of the file at @path from another without reading it: each atomic
+ * replace makes a new file, with its own inode and modification time. NULL when it cannot be
+ * read. */
+static char *
+file_identity (const char *path)
+{
+  GStatBuf st;
+
+  if (path == NULL || g_stat (path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%ju:%ju:%jd:%jd.%09ld", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+                          (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+static void
+remember_write (FlowsLibrary *self,
+                GFile        *file,
+                const char   *checksum,
+                const char   *identity)
+{
+  g_hash_table_insert (self->written, g_file_get_path (file), g_strdup (checksum));
+  if (identity != NULL)
+    g_hash_table_insert (self->written_identity, g_file_get_path (file), g_strdup (identity));
+  else
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_hash_table_remove (self->written_identity, path);
+    }
+}
+
 /* Writes through flows_document_write(), remembering what was written so that the file
  * monitor does not mistake this library's own saves for someone else's. */
 static gboolean
@@ -431,12 +544,92 @@ write_document (FlowsLibrary  *self,
                 int            mode,
                 GError       **error)
 {
+  g_autofree char *checksum = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *identity = NULL;
+
   if (!flows_document_write (file, text, mode, error))
     return FALSE;
 
-  g_hash_table_insert (self->written, g_file_get_path (file),
-                       g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1));
+  checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  path = g_file_get_path (file);
+  identity = file_identity (path);
+  remember_write (self, file, checksum, identity);
   return TRUE;
+}
+
+/* Takes in the outcome of a finished autosave, on the main thread: a success is remembered
+ * as this library's own write; a failure keeps the edits (the App is pending again) and is
+ * reported with "save-failed", unless a newer save of the App waits to be written anyway.
+ * @quietly (the library is going) only drops what the job holds. */
+static void
+collect_save (FlowsLibrary *self,
+              SaveJob      *job,
+              gboolean      quietly)
+{
+  const char *id = flows_app_get_id (job->app);
+  g_autofree char *key = g_strdup (id);
+
+  if (job->collected)
+    return;
+  job->collected = TRUE;
+
+  if (!quietly && job->error == NULL)
+    {
+      remember_write (self, job->file, job->checksum, job->identity);
+      g_hash_table_insert (self->files, g_strdup (id), g_object_ref (job->file));
+    }
+  else if (!quietly && !g_hash_table_contains (self->waiting, id))
+    {
+      g_autoptr(FlowsApp) app = g_object_ref (job->app);
+      g_autoptr(GError) error = g_error_copy (job->error);
+
+      if (!g_hash_table_contains (self->pending_saves, id) && !g_hash_table_contains (self->held_saves, id))
+        g_hash_table_insert (self->pending_saves, g_strdup (id), g_object_ref (app));
+      g_clear_object (&job->app);
+      g_clear_pointer (&job->document, json_node_unref);
+      g_hash_table_remove (self->writing, key);
+      g_signal_emit (self, signals[SAVE_FAILED], 0, app, error);
+      return;
+    }
+
+  g_clear_object (&job->app);
+  g_clear_pointer (&job->document, json_node_unref);
+  g_hash_table_remove (self->writing, key);
+}
+
+/* Waits until the autosave of the App @id under way, if any, is on disk (or failed), and
+ * takes in its outcome. */
+static void
+wait_for_write (FlowsLibrary *self,
+                const char   *id,
+                gboolean      quietly)
+{
+  SaveJob *job = g_hash_table_lookup (self->writing, id);
+
+  if (job == NULL)
+    return;
+
+  g_mutex_lock (&save_lock);
+  while (!job->finished)
+    g_cond_wait (&save_done, &save_lock);
+  g_mutex_unlock (&save_lock);
+  collect_save (self, job, quietly);
+}
+
+/* Drops the autosave of @id waiting for the one under way; its App is pending again, so that
+ * its edits are neither written out of order nor forgotten. */
+static void
+unqueue_waiting_save (FlowsLibrary *self,
+                      const char   *id)
+{
+  SaveJob *job = g_hash_table_lookup (self->waiting, id);
+
+  if (job == NULL)
+    return;
+  if (!g_hash_table_contains (self->pending_saves, id) && !g_hash_table_contains (self->held_saves, id))
+    g_hash_table_insert (self->pending_saves, g_strdup (id), g_object_ref (job->app));
+  g_hash_table_remove (self->waiting, id);
 }
 
 gboolean
@@ -452,6 +645,11 @@ flows_library_save_app (FlowsLibrary  *self,
 
   if (!(file = document_file (self, "apps", flows_app_get_id (app), error)))
     return FALSE;
+
+  /* This save writes the App as it is now: an autosave under way must land before it, and one
+   * waiting is older than it. */
+  wait_for_write (self, flows_app_get_id (app), FALSE);
+  unqueue_waiting_save (self, flows_app_get_id (app));
 
   text = flows_document_app_to_json (app);
   if (!write_document (self, file, text, 0644, error))
@@ -777,6 +975,8 @@ remove_app_file (FlowsLibrary  *self,
   g_autoptr(GError) local_error = NULL;
   guint position;
 
+  /* An autosave landing after the deletion would bring the file back. */
+  forget_saves (self, id);
   if (file != NULL && !g_file_delete (file, cancellable, &local_error) &&
       !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
@@ -791,9 +991,8 @@ remove_app_file (FlowsLibrary  *self,
     {
       g_autofree char *path = g_file_get_path (file);
       g_hash_table_remove (self->written, path);
+      g_hash_table_remove (self->written_identity, path);
     }
-  g_hash_table_remove (self->pending_saves, id);
-  g_hash_table_remove (self->held_saves, id);
   g_hash_table_remove (self->files, id);
   if (g_list_store_find (self->apps, app, &position))
     g_list_store_remove (self->apps, position);
@@ -1421,19 +1620,154 @@ flows_library_add_connection_with_secrets_finish (FlowsLibrary  *self,
  * loses almost nothing. */
 #define SAVE_DELAY_MS 300
 
+static void
+on_write_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SaveJob *job = user_data;
+  FlowsLibrary *self = job->library;
+
+  /* A flush, a save of the App or its deletion may have taken it in already; then the library
+   * may be gone too. */
+  if (!job->collected)
+    {
+      g_autofree char *id = g_strdup (flows_app_get_id (job->app));
+      SaveJob *next;
+
+      collect_save (self, job, FALSE);
+      if (g_hash_table_steal_extended (self->waiting, id, NULL, (gpointer *)&next))
+        start_write (self, next);
+    }
+  save_job_release (job);
+}
+
+/* In a worker: the text of the document, then the atomic replace of the file (temporary file,
+ * fsync, rename) by flows_document_write(). */
+static void
+write_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SaveJob *job = task_data;
+  g_autofree char *text = flows_document_node_to_text (job->document);
+  char *checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  g_autofree char *path = NULL;
+  char *identity = NULL;
+  GError *error = NULL;
+
+  g_mutex_lock (&save_lock);
+  job->checksum = checksum;
+  g_mutex_unlock (&save_lock);
+
+  path = g_file_get_path (job->file);
+  if (flows_document_write (job->file, text, 0644, &error))
+    identity = file_identity (path);
+
+  g_mutex_lock (&save_lock);
+  job->identity = identity;
+  job->error = error;
+  job->finished = TRUE;
+  g_cond_broadcast (&save_done);
+  g_mutex_unlock (&save_lock);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_write (FlowsLibrary *self,
+             SaveJob      *job)
+{
+  /* No source object: the task must not keep the library alive, which waits for it instead. */
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_write_done, g_atomic_rc_box_acquire (job));
+
+  g_task_set_source_tag (task, start_write);
+  g_task_set_task_data (task, g_atomic_rc_box_acquire (job), (GDestroyNotify)save_job_release);
+  g_hash_table_insert (self->writing, g_strdup (flows_app_get_id (job->app)), job);
+  g_task_run_in_thread (task, write_in_thread);
+}
+
+/* The autosave of what is pending: each App's document is taken here, on the main thread, and
+ * written by a worker; a newer one waits for the write of the same App under way, in the place
+ * of any older one waiting (which it contains). */
+static void
+start_pending_saves (FlowsLibrary *self)
+{
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  gpointer app;
+
+  g_hash_table_iter_init (&iter, self->pending_saves);
+  while (g_hash_table_iter_next (&iter, NULL, &app))
+    g_ptr_array_add (apps, g_object_ref (app));
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      FlowsApp *pending = g_ptr_array_index (apps, i);
+      const char *id = flows_app_get_id (pending);
+      g_autoptr(GError) error = NULL;
+      GFile *file = document_file (self, "apps", id, &error);
+      SaveJob *job;
+
+      if (file == NULL)
+        {
+          g_signal_emit (self, signals[SAVE_FAILED], 0, pending, error);
+          continue;
+        }
+
+      job = g_atomic_rc_box_new0 (SaveJob);
+      job->library = self;
+      job->app = g_object_ref (pending);
+      job->document = flows_document_app_to_node (pending);
+      job->file = file;
+      g_hash_table_remove (self->pending_saves, id);
+      if (g_hash_table_contains (self->writing, flows_app_get_id (job->app)))
+        g_hash_table_replace (self->waiting, g_strdup (flows_app_get_id (job->app)), job);
+      else
+        start_write (self, job);
+    }
+}
+
+/* The keys of @table, copied: what is done with each may change the table. */
+static GPtrArray *
+copy_keys (GHashTable *table)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, g_strdup (key));
+  return keys;
+}
+
 gboolean
 flows_library_flush (FlowsLibrary  *self,
                      GError       **error)
 {
   g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) ids = NULL;
   gboolean saved_all = TRUE;
   GHashTableIter iter;
   gpointer app;
 
   g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
 
-  /* A copy: saving removes each App from the table. */
   g_clear_handle_id (&self->save_source_id, g_source_remove);
+
+  /* The writes under way land first; what waits for them is written below, as the App is now
+   * (which contains it). */
+  ids = copy_keys (self->writing);
+  for (guint i = 0; i < ids->len; i++)
+    wait_for_write (self, g_ptr_array_index (ids, i), FALSE);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+  ids = copy_keys (self->waiting);
+  for (guint i = 0; i < ids->len; i++)
+    unqueue_waiting_save (self, g_ptr_array_index (ids, i));
+
+  /* A copy: saving removes each App from the table. */
   g_hash_table_iter_init (&iter, self->pending_saves);
   while (g_hash_table_iter_next (&iter, NULL, &app))
     g_ptr_array_add (apps, g_object_ref (app));
@@ -1472,7 +1806,7 @@ on_save_timeout (gpointer user_data)
   FlowsLibrary *self = user_data;
 
   self->save_source_id = 0;
-  flows_library_flush (self, NULL);
+  start_pending_saves (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -1493,9 +1827,32 @@ gboolean
 flows_library_has_unsaved_edits (FlowsLibrary *self,
                                  FlowsApp     *app)
 {
+  const char *id;
+
   g_return_val_if_fail (FLOWS_IS_LIBRARY (self), FALSE);
-  return g_hash_table_contains (self->pending_saves, flows_app_get_id (app)) ||
-         g_hash_table_contains (self->held_saves, flows_app_get_id (app));
+
+  id = flows_app_get_id (app);
+  if (g_hash_table_contains (self->waiting, id))
+    return TRUE;
+  /* The answer depends on the write under way: others may see its file already, or it may
+   * fail. Waiting for one write is short, and nothing asks this on every frame. */
+  wait_for_write (self, id, FALSE);
+  return g_hash_table_contains (self->pending_saves, id) ||
+         g_hash_table_contains (self->held_saves, id);
+}
+
+/* Forgets every save of @id not written yet, waiting for the one under way: the App was
+ * replaced by another version or is going. */
+static void
+forget_saves (FlowsLibrary *self,
+              const char   *id)
+{
+  g_autofree char *key = g_strdup (id);
+
+  wait_for_write (self, key, FALSE);
+  g_hash_table_remove (self->waiting, key);
+  g_hash_table_remove (self->pending_saves, key);
+  g_hash_table_remove (self->held_saves, key);
 }
 
 /* Watching for changes by others -------------------------------------------------------------- */
@@ -1510,8 +1867,7 @@ flows_library_replace_app (FlowsLibrary *self,
   g_return_if_fail (FLOWS_IS_LIBRARY (self));
   g_return_if_fail (FLOWS_IS_APP (app));
 
-  g_hash_table_remove (self->pending_saves, flows_app_get_id (app));
-  g_hash_table_remove (self->held_saves, flows_app_get_id (app));
+  forget_saves (self, flows_app_get_id (app));
   current = flows_library_find_app (self, flows_app_get_id (app));
   if (current != NULL && g_list_store_find (self->apps, current, &position))
     g_list_store_remove (self->apps, position);
@@ -1553,21 +1909,65 @@ remove_problem (FlowsLibrary *self,
   return FALSE;
 }
 
-/* Whether @file holds what this library wrote last (then the change is our own save). */
+/* Whether the autosave @job, under way, wrote @file: the same file (@identity), or the same
+ * bytes (@checksum). Called with save_lock held. */
+static gboolean
+job_wrote (SaveJob    *job,
+           GFile      *file,
+           const char *identity,
+           const char *checksum)
+{
+  if (!g_file_equal (job->file, file))
+    return FALSE;
+  return (identity != NULL && g_strcmp0 (job->identity, identity) == 0) ||
+         (checksum != NULL && g_strcmp0 (job->checksum, checksum) == 0);
+}
+
+static gboolean
+written_by_job (FlowsLibrary *self,
+                GFile        *file,
+                const char   *identity,
+                const char   *checksum)
+{
+  gboolean own = FALSE;
+  GHashTableIter iter;
+  gpointer job;
+
+  g_mutex_lock (&save_lock);
+  g_hash_table_iter_init (&iter, self->writing);
+  while (!own && g_hash_table_iter_next (&iter, NULL, &job))
+    own = job_wrote (job, file, identity, checksum);
+  g_mutex_unlock (&save_lock);
+  return own;
+}
+
+/* Whether @file holds what this library wrote last (then the change is our own save), or what
+ * an autosave whose worker replaced the file wrote before its outcome is taken in. Its identity
+ * tells without reading it; its bytes tell when the worker has not noted that identity yet. */
 static gboolean
 is_own_write (FlowsLibrary *self,
               GFile        *file)
 {
   g_autofree char *path = g_file_get_path (file);
   const char *checksum = g_hash_table_lookup (self->written, path);
+  g_autofree char *identity = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *current = NULL;
   gsize length;
 
-  if (checksum == NULL || !g_file_load_contents (file, NULL, &contents, &length, NULL, NULL))
+  if (checksum == NULL && g_hash_table_size (self->writing) == 0)
+    return FALSE;
+
+  identity = file_identity (path);
+  if (identity != NULL &&
+      (g_strcmp0 (g_hash_table_lookup (self->written_identity, path), identity) == 0 ||
+       written_by_job (self, file, identity, NULL)))
+    return TRUE;
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, NULL))
     return FALSE;
   current = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, length);
-  return g_str_equal (current, checksum);
+  return g_strcmp0 (current, checksum) == 0 || written_by_job (self, file, NULL, current);
 }
 
 static void
@@ -1600,8 +2000,7 @@ reload_app_file (FlowsLibrary *self,
         {
           guint position;
 
-          g_hash_table_remove (self->pending_saves, id);
-          g_hash_table_remove (self->held_saves, id);
+          forget_saves (self, id);
           if (g_list_store_find (self->apps, current, &position))
             g_list_store_remove (self->apps, position);
           g_hash_table_remove (self->files, id);
