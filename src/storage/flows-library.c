@@ -737,7 +737,8 @@ flows_library_import_app (FlowsLibrary  *self,
 
   if (name_in_file != NULL)
     *name_in_file = g_steal_pointer (&taken);
-  return g_steal_pointer (&app);
+  /* Borrowed from the library, which holds the App now; ours goes here. */
+  return app;
 }
 
 gboolean

@@ -64,7 +64,8 @@ gboolean         flows_library_save_app                   (FlowsLibrary     *sel
 /* Adds the App of the exported document @file. An App never takes the place of another: one
  * with an id the library has is refused (FLOWS_LIBRARY_ERROR_EXISTS), and one whose name
  * another App has (flows_library_check_app_name()) is added as "NAME (2)", or the next free
- * number, with the name it had in @name_in_file (NULL when it kept its name). */
+ * number, with the name it had in @name_in_file (NULL when it kept its name). Returns the App,
+ * which the library holds (transfer none), or NULL with @error set. */
 FlowsApp        *flows_library_import_app                 (FlowsLibrary     *self,
                                                            GFile            *file,
                                                            char            **name_in_file,
