@@ -1,16 +1,20 @@
 /* bare-window.c — the baseline of the startup benchmark (bench-startup.c).
  *
- * What any libadwaita app with a list of 100 items costs to start: an AdwApplication with an
+ * usage: bare-window [ROWS]   (100 when not given)
+ *
+ * What any libadwaita app with a list of ROWS items costs to start: an AdwApplication with an
  * application id of its own (so it registers on the session bus like flows-studio does), one
  * AdwApplicationWindow of 1200×800 with an AdwHeaderBar above a GtkScrolledWindow holding a
- * GtkListBox of 100 AdwActionRow (title and subtitle). No GSettings, no data files, no WebKit.
+ * GtkListBox of ROWS AdwActionRow (title and subtitle). No GSettings, no data files, no WebKit.
  *
  * Like flows-studio, it has no benchmark code: bench-startup loads first-frame-hook.c into both
  * with LD_PRELOAD.
  */
+#include <stdlib.h>
+
 #include <adwaita.h>
 
-#define N_ROWS 100
+static int n_rows = 100;
 
 static void
 activate (GApplication *application)
@@ -33,7 +37,7 @@ activate (GApplication *application)
   gtk_box_append (GTK_BOX (box), header);
 
   list = gtk_list_box_new ();
-  for (int i = 1; i <= N_ROWS; i++)
+  for (int i = 1; i <= n_rows; i++)
     {
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *title = g_strdup_printf ("App %03d", i);
@@ -60,6 +64,9 @@ main (int    argc,
   g_autoptr(AdwApplication) application =
     adw_application_new ("io.github.flowsstudio.FlowsStudio.BareWindow", G_APPLICATION_DEFAULT_FLAGS);
 
+  /* The row count is ours: GApplication would take any argument for a file to open. */
+  if (argc > 1)
+    n_rows = MAX (1, atoi (argv[1]));
   g_signal_connect (application, "activate", G_CALLBACK (activate), NULL);
-  return g_application_run (G_APPLICATION (application), argc, argv);
+  return g_application_run (G_APPLICATION (application), 1, argv);
 }

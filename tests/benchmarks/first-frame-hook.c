@@ -8,6 +8,15 @@
  * stdout, and the application quits as soon as stdin is readable or closed (at once when it is
  * /dev/null), so that the benchmark can look at the live process (peak RSS, child processes)
  * first.
+ *
+ * With FLOWS_BENCHMARK_SEARCH=TEXT it also times a search, one keystroke at a time, a second after
+ * the first frame: it opens the window's first GtkSearchBar (depth first: the one highest up and
+ * furthest left, the Apps sidebar's in flows-studio), then types TEXT into its GtkSearchEntry one
+ * character at a time and deletes it again one character at a time (a text change through
+ * GtkEditable, as a key press makes), 100 ms apart. Each keystroke prints
+ * `FLOWS_BENCHMARK_SEARCH_MS <ms> <text>`: from just before the change to the "after-paint" of the
+ * first frame after the entry's "search-changed", i.e. the filtered list drawn (the entry's own
+ * search delay included). Then `FLOWS_BENCHMARK_SEARCH_DONE`.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -16,6 +25,25 @@
 #include <glib-unix.h>
 
 #define FIRST_FRAME_MARKER "FLOWS_BENCHMARK_FIRST_FRAME"
+#define SEARCH_MARKER "FLOWS_BENCHMARK_SEARCH_MS"
+#define SEARCH_DONE_MARKER "FLOWS_BENCHMARK_SEARCH_DONE"
+#define SEARCH_START_MS 1000
+#define SEARCH_REVEAL_MS 500
+#define KEYSTROKE_GAP_MS 100
+
+/* The search being timed: FLOWS_BENCHMARK_SEARCH, typed in and deleted one character a step. */
+typedef struct
+{
+  GtkWidget      *window;
+  GtkSearchEntry *entry;
+  char           *text;
+  guint           n_chars;
+  guint           step;        /* 0 … 2 × n_chars */
+  gint64          change_us;   /* when the step's text change was made */
+  gboolean        filtered;    /* its "search-changed" came: the next frame shows it */
+} Search;
+
+static void type_next (Search *search);
 
 static gboolean
 on_stdin (int           fd,
@@ -27,9 +55,133 @@ on_stdin (int           fd,
 }
 
 static void
+print_line (const char *line)
+{
+  printf ("%s\n", line);
+  fflush (stdout);
+}
+
+static gboolean
+on_next_keystroke (gpointer user_data)
+{
+  type_next (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_search_changed (GtkSearchEntry *entry,
+                   Search         *search)
+{
+  if (search->change_us == 0)
+    return;
+  search->filtered = TRUE;
+  /* A change that leaves the list as it was draws nothing new: the frame still has to come. */
+  gtk_widget_queue_draw (GTK_WIDGET (entry));
+}
+
+static void
+on_search_after_paint (GdkFrameClock *clock,
+                       Search        *search)
+{
+  g_autofree char *line = NULL;
+
+  if (!search->filtered)
+    return;
+  line = g_strdup_printf (SEARCH_MARKER " %.2f %s", (g_get_monotonic_time () - search->change_us) / 1000.0,
+                          gtk_editable_get_text (GTK_EDITABLE (search->entry)));
+  print_line (line);
+  search->filtered = FALSE;
+  search->change_us = 0;
+  search->step++;
+  g_timeout_add (KEYSTROKE_GAP_MS, on_next_keystroke, search);
+}
+
+/* One keystroke: the next character of the text typed, or the last one deleted. */
+static void
+type_next (Search *search)
+{
+  GtkEditable *editable = GTK_EDITABLE (search->entry);
+  const char *text = search->text;
+
+  if (search->step >= 2 * search->n_chars)
+    {
+      g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (search->window), search);
+      g_signal_handlers_disconnect_by_data (search->entry, search);
+      print_line (SEARCH_DONE_MARKER);
+      return;
+    }
+
+  search->change_us = g_get_monotonic_time ();
+  if (search->step < search->n_chars)
+    {
+      const char *character = g_utf8_offset_to_pointer (text, search->step);
+      int position = search->step;
+
+      gtk_editable_insert_text (editable, character, g_utf8_next_char (character) - character, &position);
+    }
+  else
+    {
+      guint left = 2 * search->n_chars - search->step;
+
+      gtk_editable_delete_text (editable, left - 1, left);
+    }
+}
+
+/* The first search bar under @widget, depth first, or NULL. */
+static GtkSearchBar *
+find_search_bar (GtkWidget *widget)
+{
+  if (GTK_IS_SEARCH_BAR (widget))
+    return GTK_SEARCH_BAR (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSearchBar *found = find_search_bar (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+on_search_revealed (gpointer user_data)
+{
+  Search *search = user_data;
+
+  g_signal_connect_after (search->entry, "search-changed", G_CALLBACK (on_search_changed), search);
+  g_signal_connect (gtk_widget_get_frame_clock (search->window), "after-paint", G_CALLBACK (on_search_after_paint),
+                    search);
+  type_next (search);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_search_start (gpointer user_data)
+{
+  Search *search = user_data;
+  GtkSearchBar *bar = find_search_bar (search->window);
+  GtkWidget *entry = bar != NULL ? gtk_search_bar_get_child (bar) : NULL;
+
+  if (!GTK_IS_SEARCH_ENTRY (entry))
+    {
+      print_line (SEARCH_DONE_MARKER " (no search bar with a search entry)");
+      return G_SOURCE_REMOVE;
+    }
+  search->entry = GTK_SEARCH_ENTRY (entry);
+  gtk_search_bar_set_search_mode (bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  /* Past the search bar's reveal animation. */
+  g_timeout_add (SEARCH_REVEAL_MS, on_search_revealed, search);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 on_after_paint (GdkFrameClock *clock,
                 GtkWidget     *window)
 {
+  const char *search_text = g_getenv ("FLOWS_BENCHMARK_SEARCH");
+
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
 
   if (surface == NULL || !gdk_surface_get_mapped (surface))
@@ -40,6 +192,17 @@ on_after_paint (GdkFrameClock *clock,
   fflush (stdout);
   g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, on_stdin,
                  gtk_window_get_application (GTK_WINDOW (window)));
+
+  if (search_text != NULL && *search_text != '\0' && g_utf8_validate (search_text, -1, NULL))
+    {
+      /* Lives as long as the process: the benchmark closes stdin once the search is done. */
+      Search *search = g_new0 (Search, 1);
+
+      search->window = window;
+      search->text = g_strdup (search_text);
+      search->n_chars = g_utf8_strlen (search_text, -1);
+      g_timeout_add (SEARCH_START_MS, on_search_start, search);
+    }
 }
 
 /* Runs after the class handler of "map" (a run-first signal), as a handler connected to the

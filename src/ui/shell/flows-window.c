@@ -131,24 +131,47 @@ popup_row_menu (GtkWidget *row)
   gtk_menu_button_popup (GTK_MENU_BUTTON (gtk_widget_get_last_child (row)));
 }
 
-static void
-on_row_secondary_click (GtkGestureClick *gesture,
-                        int              n_press,
-                        double           x,
-                        double           y,
-                        GtkWidget       *row)
+/* The sidebar row at @x, @y of the list of Apps, or NULL. */
+static GtkWidget *
+row_at (GtkWidget *apps_list,
+        double     x,
+        double     y)
 {
+  for (GtkWidget *widget = gtk_widget_pick (apps_list, x, y, GTK_PICK_DEFAULT);
+       widget != NULL && widget != apps_list; widget = gtk_widget_get_parent (widget))
+    if (g_object_get_data (G_OBJECT (widget), "list-item") != NULL)
+      return widget;
+  return NULL;
+}
+
+/* A right click and a long press open the menu of the row under them: one gesture of each for
+ * the whole list rather than per row, since GTK makes rows ahead of the screen (see
+ * setup_app_row()). */
+static void
+on_apps_secondary_click (GtkGestureClick *gesture,
+                         int              n_press,
+                         double           x,
+                         double           y,
+                         gpointer         user_data)
+{
+  GtkWidget *row = row_at (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)), x, y);
+
+  if (row == NULL)
+    return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
   popup_row_menu (row);
 }
 
 static void
-on_row_long_press (GtkGestureLongPress *gesture,
-                   double               x,
-                   double               y,
-                   GtkWidget           *row)
+on_apps_long_press (GtkGestureLongPress *gesture,
+                    double               x,
+                    double               y,
+                    gpointer             user_data)
 {
-  popup_row_menu (row);
+  GtkWidget *row = row_at (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)), x, y);
+
+  if (row != NULL)
+    popup_row_menu (row);
 }
 
 /* A name cut short shows whole in a tooltip; one that fits needs none. */
@@ -176,24 +199,11 @@ on_label_query_tooltip (GtkLabel   *label,
   return on_row_query_tooltip (GTK_WIDGET (label), x, y, keyboard_mode, tooltip, label);
 }
 
-/* Gives a row's menu button its menu the first time it opens. */
+/* Gives a row's menu button its menu, and the row the actions of the menu ("row.rename" and the
+ * others, for the row's App), the first time it opens. */
 static void
 create_row_menu (GtkMenuButton *menu_button,
                  gpointer       user_data)
-{
-  FlowsWindow *self = user_data;
-
-  gtk_menu_button_set_menu_model (menu_button, self->app_menu);
-}
-
-/* Sidebar rows are recycled (GtkListView): only those on screen exist, whatever the size of
- * the library. A row is an icon, the App's name and a one-line description, and the button of
- * the App's menu (also on a right click, a long press, Shift+F10 and the Menu key); the name
- * follows the App the row shows through the row's binding group. */
-static void
-setup_app_row (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               FlowsWindow              *self)
 {
   static const GActionEntry row_actions[] = {
     { "rename", activate_row_action },
@@ -201,15 +211,32 @@ setup_app_row (GtkSignalListItemFactory *factory,
     { "export", activate_row_action },
     { "delete", activate_row_action },
   };
+  FlowsWindow *self = user_data;
+  GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (menu_button));
+  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (actions), row_actions, G_N_ELEMENTS (row_actions), row);
+  gtk_widget_insert_action_group (row, "row", G_ACTION_GROUP (actions));
+  gtk_menu_button_set_menu_model (menu_button, self->app_menu);
+}
+
+/* Sidebar rows are made by the GtkListView, which in GTK 4.8 keeps up to 200 of them around the
+ * rows on screen (all of them in a library of 100 Apps) and makes them anew when a search
+ * changes the list: a row holds only what it shows, and what only some rows ever need (the
+ * menu, its actions) is made when first used. A row is an icon, the App's name and a one-line
+ * description, and the button of the App's menu (also on a right click, a long press, Shift+F10
+ * and the Menu key); the name follows the App the row shows through the row's binding group. */
+static void
+setup_app_row (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               FlowsWindow              *self)
+{
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *menu_button = gtk_menu_button_new ();
   GBindingGroup *app_bindings = g_binding_group_new ();
-  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
-  GtkGesture *long_press = gtk_gesture_long_press_new ();
 
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_widget_set_hexpand (labels, TRUE);
@@ -226,8 +253,8 @@ setup_app_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (labels), subtitle);
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "view-more-symbolic");
-  /* The menu is made when it first opens: a popover per row at start-up cost every visible row
-   * a menu's widgets, which the start-up benchmark saw. */
+  /* The menu is made when it first opens: a popover per row cost every row made a menu's
+   * widgets, which the start-up benchmark saw. */
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu_button), create_row_menu, self, NULL);
   gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (menu_button, "flat");
@@ -240,14 +267,6 @@ setup_app_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, row);
   g_object_set_data (G_OBJECT (row), "list-item", item);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (actions), row_actions, G_N_ELEMENTS (row_actions), row);
-  gtk_widget_insert_action_group (row, "row", G_ACTION_GROUP (actions));
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_row_secondary_click), row);
-  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (click));
-  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (long_press), TRUE);
-  g_signal_connect (long_press, "pressed", G_CALLBACK (on_row_long_press), row);
-  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (long_press));
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (on_row_query_tooltip), title);
 
@@ -1433,6 +1452,8 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, unbind_app_row);
   gtk_widget_class_bind_template_callback (widget_class, show_content);
   gtk_widget_class_bind_template_callback (widget_class, on_apps_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_apps_secondary_click);
+  gtk_widget_class_bind_template_callback (widget_class, on_apps_long_press);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, clear_search);
