@@ -524,6 +524,51 @@ test_keyboard (Fixture       *fixture,
   }
 }
 
+/* Delete on a stage whose card has the focus: the focus stays in the canvas, on nothing, and
+ * the canvas is drawn in the frames that follow (GTK moving the focus on by itself used to
+ * select another stage in the middle of a frame, which then skipped drawing the canvas with a
+ * warning). */
+static void
+test_delete_focused_stage (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger, *second;
+  guint before;
+  double x, y;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  trigger = flows_flow_get_trigger (step1);
+  second = flows_flow_find_stage (step1, flows_stage_get_route (trigger, "success"));
+  before = n_stages (step1);
+
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  stage_widget_point (fixture, trigger, 10, 10, &x, &y);
+  test_pointer_move_to (GTK_WIDGET (canvas), x, y);
+  flows_canvas_select_stage (canvas, second, FALSE);
+  test_xtest_settle ();
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->host.window)) == GTK_WIDGET (flows_canvas_get_card (canvas, second)));
+
+  test_press_key (XK_Delete, 0);
+  test_xtest_settle ();
+  g_assert_cmpuint (n_stages (step1), ==, before - 1);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->host.window)) == GTK_WIDGET (canvas));
+  {
+    g_autoptr(GPtrArray) selection = flows_canvas_get_selection (canvas);
+
+    g_assert_cmpuint (selection->len, ==, 0);
+  }
+
+  /* The keyboard goes on from the canvas: Right selects a stage again. */
+  test_press_key (XK_Right, 0);
+  g_assert_true (flows_canvas_is_selected (canvas, trigger));
+}
+
 /* Escape never leaves the editor for the list of flows, and each flow keeps its undo history
  * when it is closed and opened again. The editor here is the Flows page's own. */
 static void
@@ -1275,6 +1320,7 @@ main (int   argc,
   ADD ("/flow-editor/gestures", test_gestures);
   ADD ("/flow-editor/click-does-not-move", test_click_does_not_move);
   ADD ("/flow-editor/keyboard", test_keyboard);
+  ADD ("/flow-editor/delete-focused-stage", test_delete_focused_stage);
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
   ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);

@@ -532,6 +532,15 @@ node_free (FlowsCanvas *self,
   g_hash_table_remove (self->nodes_by_id, id);
   if (node->card != NULL)
     {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      /* The focus goes from a card that goes to the canvas itself. Left to GTK, the window would
+       * move it on in its next layout, through our focus(), which selects a stage and lays the
+       * canvas out again in the middle of that frame: the frame then skips the canvas
+       * ("snapshot without a current allocation") and a stage nobody chose is selected. */
+      if (focus != NULL && (focus == node->card || gtk_widget_is_ancestor (focus, node->card)))
+        gtk_widget_grab_focus (GTK_WIDGET (self));
       /* A card is never left showing a stage that is gone. */
       gtk_widget_unparent (g_steal_pointer (&node->card));
       self->n_cards--;
