@@ -975,22 +975,6 @@ env_number (const char *name,
   return value;
 }
 
-static FlowsFlow *
-find_flow (FlowsApp      *app,
-           FlowsFlowRole  role)
-{
-  GListModel *flows = flows_app_get_flows (app);
-
-  for (guint i = 0; i < g_list_model_get_n_items (flows); i++)
-    {
-      g_autoptr(FlowsFlow) flow = g_list_model_get_item (flows, i);
-
-      if (flows_flow_get_role (flow) == role)
-        return flow;
-    }
-  g_assert_not_reached ();
-}
-
 /* The Connection Test of a Generic App, whose Call API goes to the loopback server. */
 static void
 session_set_up (Session *session)
@@ -999,7 +983,8 @@ session_set_up (Session *session)
   GListModel *stages;
 
   test_host_set_up (&session->host, "long-session-XXXXXX", "Long Session", FLOWS_CONNECTION_TYPE_GENERIC);
-  session->flow = find_flow (session->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  session->flow = flows_app_find_flow_by_role (session->host.app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  g_assert_nonnull (session->flow);
   {
     GListModel *flows = flows_app_get_flows (session->host.app);
 
