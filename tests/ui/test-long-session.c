@@ -297,19 +297,24 @@ clear_canvas (Session *session)
     test_wait_settled (GTK_WIDGET (session->editor));
 }
 
-/* Types @text (lower-case letters, digits, "-" and spaces: keys without Shift) into the focus,
- * every key sent before GTK is waited for once: the X server keeps them in order, and a text
- * entry takes them in one frame as from a fast typist. */
+/* Types @text (letters, digits, "-", "_" and spaces) into the focus, every key sent before GTK
+ * is waited for once: the X server keeps them in order, and a text entry takes them in one
+ * frame as from a fast typist. */
 static void
 type_quickly (const char *text)
 {
   for (const char *c = text; *c != '\0'; c++)
     {
-      guint keysym = *c == '-' ? XK_minus : *c == ' ' ? XK_space : (guchar) *c;
+      gboolean shifted = g_ascii_isupper (*c) || *c == '_';
+      guint keysym = *c == '-' || *c == '_' ? XK_minus : *c == ' ' ? XK_space : (guchar) g_ascii_tolower (*c);
 
-      g_assert_true (g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-' || *c == ' ');
+      g_assert_true (g_ascii_isalnum (*c) || *c == '-' || *c == '_' || *c == ' ');
+      if (shifted)
+        test_key_event (XK_Shift_L, TRUE);
       test_key_event (keysym, TRUE);
       test_key_event (keysym, FALSE);
+      if (shifted)
+        test_key_event (XK_Shift_L, FALSE);
     }
   test_xtest_settle ();
 }
