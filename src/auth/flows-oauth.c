@@ -258,6 +258,20 @@ flows_oauth_check_callback (GHashTable  *fields,
 }
 
 gboolean
+flows_oauth_record_connection_test (FlowsConnection  *connection,
+                                    FlowsRun         *run,
+                                    char            **message)
+{
+  gboolean passed = flows_run_judge_connection_test (run, message);
+
+  flows_connection_set_last_test (connection, g_get_real_time () / G_USEC_PER_SEC, passed,
+                                  flows_run_get_http_status (run), *message);
+  if (flows_run_error_matches (run, FLOWS_RUN_ERROR, FLOWS_RUN_ERROR_NEEDS_SIGN_IN))
+    flows_connection_set_needs_sign_in (connection, flows_run_get_error_message (run));
+  return passed;
+}
+
+gboolean
 flows_oauth_token_needs_refresh (FlowsConnection *connection)
 {
   gint64 expires_at = flows_connection_get_token_expires_at (connection);
@@ -374,6 +388,25 @@ describe_provider_answer (FlowsRun *run)
     return g_strdup (_("(no response was recorded)"));
   text = flows_json_to_text (flows_json_walk (entry->outputs, "body"));
   return g_strdup (text != NULL && *text != '\0' ? text : _("(an empty body)"));
+}
+
+/* Where a provider's refusal came from, for a message that quotes the refusal itself: "HTTP
+ * 401 Unauthorized from POST URL, OAuth Step 2's stage “…”". */
+static char *
+describe_refusal (FlowsTraceEntry *answer,
+                  const char      *flow_name)
+{
+  JsonObject *outputs = answer->outputs != NULL && JSON_NODE_HOLDS_OBJECT (answer->outputs)
+                        ? json_node_get_object (answer->outputs) : NULL;
+  const char *method = answer->settings != NULL ? json_object_get_string_member_with_default (answer->settings, "method", "") : "";
+  const char *reason = outputs != NULL ? json_object_get_string_member_with_default (outputs, "reason", "") : "";
+  const char *url = outputs != NULL ? json_object_get_string_member_with_default (outputs, "url", "") : "";
+  gint64 status = outputs != NULL ? json_object_get_int_member_with_default (outputs, "status", 0) : 0;
+
+  /* Translators: an HTTP status and its reason, the request's method and URL, a flow's name and
+   * one of its stages, e.g. HTTP 401 Unauthorized from POST https://…/token, in “OAuth Step 2 …” at “Exchange code for tokens” */
+  return g_strdup_printf (_("HTTP %u %s from %s %s, in “%s” at “%s”"), (guint)status, reason, method, url,
+                          flow_name, answer->stage_name != NULL ? answer->stage_name : "");
 }
 
 /* Reads a lifetime such as expires_in: a number, or a string of digits (as some providers send
@@ -570,9 +603,26 @@ flows_oauth_store_tokens_async (FlowsApp            *app,
   if (!flows_run_get_succeeded (run))
     {
       FlowsTraceEntry *answer = flows_oauth_find_provider_answer (run);
+      const char *code = NULL;
+      const char *description = NULL;
       g_autofree char *message = g_strdup_printf (_("%s failed at stage “%s”: %s"), flow_name,
                                                   flows_run_get_failed_stage_name (run) != NULL ? flows_run_get_failed_stage_name (run) : "",
                                                   flows_run_get_error_message (run));
+
+      /* An RFC 6749 §5.2 error in the answer (most providers send it with a 400 or 401 status)
+       * is what the user acts on: the provider's code and description come first, then where
+       * it came from, without the body that said it all again. */
+      if (flows_oauth_read_provider_error (run, &code, &description))
+        {
+          g_autofree char *where = describe_refusal (answer, flow_name);
+
+          g_free (message);
+          message = description != NULL
+            /* Translators: the provider's error code, its description, then where it came from */
+            ? g_strdup_printf (_("%s: %s (%s)"), code, description, where)
+            /* Translators: the provider's error code, then where it came from */
+            : g_strdup_printf (_("%s (%s)"), code, where);
+        }
 
       /* A stage after the provider's answer failed (the template's Add To Response finds no
        * access_token in an HTML page): the answer says why. A failed Call API quotes it itself. */

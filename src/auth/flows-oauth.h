@@ -82,6 +82,15 @@ gboolean    flows_oauth_read_provider_error  (FlowsRun            *run,
                                               const char         **code,
                                               const char         **description);
 
+/* Records a finished Connection Test on @connection, as the app and flows-cli both do: its
+ * verdict (flows_run_judge_connection_test) as the last test and, when the flow ended saying
+ * the connection must sign in again (an End With Error stage with "needsSignIn", for a token
+ * the provider revoked), that the connection needs sign-in. Returns whether it passed; the
+ * verdict's words go to @message. The caller saves the connection. */
+gboolean    flows_oauth_record_connection_test (FlowsConnection  *connection,
+                                                FlowsRun         *run,
+                                                char            **message);
+
 /* TRUE when the connection's access token expires within FLOWS_OAUTH_REFRESH_MARGIN. */
 gboolean    flows_oauth_token_needs_refresh  (FlowsConnection     *connection);
 

@@ -481,11 +481,7 @@ on_system_browser_started (GObject      *source,
   g_autofree char *url = flows_sign_in_start_finish (self, result, &error);
   GCancellable *cancellable;
 
-  /* Listen before the browser opens, so that a quick provider cannot arrive first. */
-  if (url == NULL ||
-      !(browser->listener = flows_redirect_listener_new (flows_app_get_redirect_url (self->app), &error)) ||
-      !flows_redirect_listener_listen (browser->listener, &error) ||
-      !g_app_info_launch_default_for_uri (url, NULL, &error))
+  if (url == NULL || !g_app_info_launch_default_for_uri (url, NULL, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -505,12 +501,23 @@ flows_sign_in_with_system_browser_async (FlowsSignIn         *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   SystemBrowser *browser = g_new0 (SystemBrowser, 1);
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (FLOWS_IS_SIGN_IN (self));
 
   browser->timeout_seconds = timeout_seconds;
   g_task_set_source_tag (task, flows_sign_in_with_system_browser_async);
   g_task_set_task_data (task, browser, (GDestroyNotify)system_browser_free);
+
+  /* Listen before Step 1 makes the address known ("authorize-url", which flows-cli prints for
+   * the user to open), so that no browser can reach the redirect URL before the listener. */
+  if (!(browser->listener = flows_redirect_listener_new (flows_app_get_redirect_url (self->app), &error)) ||
+      !flows_redirect_listener_listen (browser->listener, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   flows_sign_in_start_async (self, cancellable, on_system_browser_started, task);
 }
 

@@ -10,6 +10,7 @@
 #include "flows-cli.h"
 #include "flows-enums.h"
 #include "flows-json-util.h"
+#include "flows-oauth.h"
 #include "flows-runner.h"
 #include "flows-token-refresher.h"
 
@@ -217,7 +218,7 @@ flows_cli_test (FlowsCliInvocation *invocation)
   if (!(run = run_and_wait (library, app, flow, NULL, connection, &error)))
     return flows_cli_fail ("%s", error->message);
 
-  passed = flows_run_judge_connection_test (run, &message);
+  passed = flows_oauth_record_connection_test (connection, run, &message);
   duration = format_duration (flows_run_get_duration (run));
 
   g_print ("%s\n", passed ? "PASS" : "FAIL");
@@ -228,8 +229,6 @@ flows_cli_test (FlowsCliInvocation *invocation)
   g_print (_("Duration: %s\n"), duration);
   g_print (_("Message: %s\n"), message);
 
-  flows_connection_set_last_test (connection, g_get_real_time () / G_USEC_PER_SEC, passed,
-                                  flows_run_get_http_status (run), message);
   if (!flows_library_save_connection (library, connection, &error))
     g_printerr (_("flows-cli: warning: the result was not saved: %s\n"), error->message);
 

@@ -29,26 +29,39 @@ page_free (Page *page)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Page, page_free)
 
-/* Sends @msg without following redirects, as the test reads each one. */
+/* Sends @msg without following redirects, as the test reads each one; NULL when it could not be
+ * sent, with @error set (NULL: that fails the test). */
 static Page *
-send (SoupSession *session,
-      SoupMessage *msg)
+send_or_fail (SoupSession  *session,
+              SoupMessage  *msg,
+              GError      **error)
 {
   g_auto(TestAsync) async = { NULL };
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   Page *page;
 
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
   g_test_message ("browser: %s %s", soup_message_get_method (msg), g_uri_get_path (soup_message_get_uri (msg)));
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, test_async_ready, &async);
-  body = soup_session_send_and_read_finish (session, test_async_wait (&async, PAGE_TIMEOUT_MS), &error);
-  g_assert_no_error (error);
+  body = soup_session_send_and_read_finish (session, test_async_wait (&async, PAGE_TIMEOUT_MS), error);
+  if (body == NULL)
+    return NULL;
 
   page = g_new0 (Page, 1);
   page->status = soup_message_get_status (msg);
   page->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   page->location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Location"));
+  return page;
+}
+
+static Page *
+send (SoupSession *session,
+      SoupMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  Page *page = send_or_fail (session, msg, &error);
+
+  g_assert_no_error (error);
   return page;
 }
 
@@ -118,5 +131,42 @@ test_browse_sandbox_sign_in (const char *authorize_url,
   g_assert_nonnull (follow);
   back = send (session, follow);
   g_assert_cmpuint (back->status, ==, SOUP_STATUS_OK);
+  return g_strdup (redirect->location);
+}
+
+char *
+test_browse_consent (const char  *authorize_url,
+                     guint       *status,
+                     char       **page)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) open = soup_message_new (SOUP_METHOD_GET, authorize_url);
+  g_autoptr(Page) consent = NULL;
+  g_autoptr(Page) redirect = NULL;
+  g_autoptr(Page) back = NULL;
+  g_autoptr(SoupMessage) follow = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (open);
+  consent = send (session, open);
+  *status = consent->status;
+  if (consent->status != SOUP_STATUS_OK || strstr (consent->body, "name=\"decision\"") == NULL)
+    {
+      *page = g_steal_pointer (&consent->body);
+      return NULL;
+    }
+  *page = NULL;
+
+  redirect = submit (session, authorize_url, consent, "decision=allow");
+  *status = redirect->status;
+  g_assert_cmpuint (redirect->status, ==, SOUP_STATUS_FOUND);
+  g_assert_nonnull (redirect->location);
+
+  /* Back to the client; where nothing listens, the program under test says why. */
+  follow = soup_message_new (SOUP_METHOD_GET, redirect->location);
+  g_assert_nonnull (follow);
+  back = send_or_fail (session, follow, &error);
+  if (back == NULL)
+    g_test_message ("browser: %s", error->message);
   return g_strdup (redirect->location);
 }

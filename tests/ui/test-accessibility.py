@@ -120,6 +120,23 @@ def mnemonic_leak(name):
             or (half > 0 and len(words) % 2 == 0 and words[:half] == words[half:]))
 
 
+# "Route “success” from Trigger “Start” to Set Fields “Authorisation settings”", then after a
+# run ", taken" or ", not taken".
+ROUTE_NAME = re.compile(r"Route “[^”]+” from [^“]+ “[^”]*” to [^“]+ “[^”]*”(, (taken|not taken))?")
+
+
+def is_route_marker(node):
+    """A marker of the flow canvas: an image among the canvas's children (its cards are groups)."""
+    parent = node.get_parent()
+    return (node.get_role() == Atspi.Role.IMAGE and parent is not None
+            and parent.get_name() == "Flow canvas")
+
+
+def route_named(app, name):
+    return next((node for node, _path, node_name in nodes_of(app)
+                 if is_route_marker(node) and node_name == name), None)
+
+
 def problems(app):
     """What a screen reader user would stumble on, one line each with the node's role and path:
     an interactive node without a name, a name with a mnemonic's underscore or said twice, a
@@ -130,6 +147,9 @@ def problems(app):
             found.append(f"no name: {role_name(node)} at {path}")
         if mnemonic_leak(name):
             found.append(f"name with a mnemonic ‘{name}’: {role_name(node)} at {path}")
+        # A route of the canvas is drawn; its marker is all a screen reader knows of it.
+        if is_route_marker(node) and not ROUTE_NAME.fullmatch(name):
+            found.append(f"route without its name ‘{name}’: {role_name(node)} at {path}")
         default = first_action(node)
         # "win.undo-delete-app" brings an App back; "param.remove" takes one away.
         if default is not None and re.match(r"(remove|delete|clear)", default.split(".")[-1]):
@@ -188,11 +208,16 @@ def window(app, title):
 
 
 def card_with_run_state(app):
-    """A canvas card whose name says its type, its title, its run state and its duration."""
+    """A canvas card whose name says its type, its title, its run state and its duration, and
+    the first route, which the run took."""
     for node, _path, name in nodes_of(app):
         if re.fullmatch(r"Trigger stage “Start”, Succeeded, [0-9]+ ms", name):
-            return node
+            return route_named(app, FIRST_ROUTE + ", taken")
     return None
+
+
+# The first route of the sample App's first flow, OAuth Step 1.
+FIRST_ROUTE = "Route “success” from Trigger “Start” to Set Fields “Authorisation settings”"
 
 
 def menu(app, button, item):
@@ -218,7 +243,7 @@ VIEWS = [
     ("Connections", lambda app: activate(app, Atspi.Role.PAGE_TAB, "Connections"),
      lambda app: find(app, Atspi.Role.PUSH_BUTTON, "Add Connection")),
     ("Flow editor", lambda app: (activate(app, Atspi.Role.PAGE_TAB, "Flows"), menu(app, "Flow Actions", "Open")),
-     lambda app: find(app, Atspi.Role.PUSH_BUTTON, "Back to Flows")),
+     lambda app: find(app, Atspi.Role.PUSH_BUTTON, "Back to Flows") and route_named(app, FIRST_ROUTE)),
     ("Run Flow dialog", lambda app: activate(app, Atspi.Role.PUSH_BUTTON, "Run"),
      lambda app: window(app, "Run Flow")),
     ("Flow editor after a run", lambda app: activate(window(app, "Run Flow"), Atspi.Role.PUSH_BUTTON, "Run"),

@@ -40,6 +40,7 @@ typedef struct
   SoupServer      *server;
   char            *server_url;
   guint            requests;
+  int              wanted_width;
 } Fixture;
 
 /* Helpers ---------------------------------------------------------------------------------- */
@@ -766,8 +767,165 @@ test_routes_from_keyboard (Fixture       *fixture,
   g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
 }
 
-/* Room for the canvas: the palette lies over it, the properties panel is resized by its edge
- * (pointer or keyboard) and keeps its width, and the editor fits a narrow window. */
+/* An item of a GtkPopoverMenu labelled @label (as shown: no mnemonic underscore). GTK 4.8's menu items carry
+ * no action name of their own: the menu activates the model's. */
+static gboolean
+is_menu_item (GtkWidget     *widget,
+              gconstpointer  label)
+{
+  g_autofree char *text = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "text") == NULL ||
+      g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "accel") == NULL)
+    return FALSE;
+  g_object_get (widget, "text", &text, NULL);
+  return g_strcmp0 (text, label) == 0;
+}
+
+/* A card's menu: a right click on a card selects it and opens the menu of the stage's actions,
+ * each with its shortcut shown; the Menu key and Shift+F10 open it on the focused card. */
+static void
+test_card_menu (Fixture       *fixture,
+                gconstpointer  data)
+{
+  FlowsFlow *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *call;
+  GtkPopover *menu;
+  GtkWidget *item;
+  g_autofree char *accel = NULL;
+  g_autoptr(GPtrArray) selection = NULL;
+  guint stages_before;
+  double x, y;
+
+  if (!test_need_display ())
+    return;
+
+  test_flow = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  call = flows_flow_find_stage_by_key (test_flow, "test");
+  flows_canvas_clear_selection (canvas);
+  stages_before = n_stages (test_flow);
+
+  /* Right click on the card: it is selected and the menu opens there. */
+  stage_widget_point (fixture, call, FLOWS_LAYOUT_CARD_WIDTH / 2, FLOWS_LAYOUT_CARD_HEIGHT / 2, &x, &y);
+  test_pointer_move_to (GTK_WIDGET (canvas), x, y);
+  test_pointer_button (3, TRUE);
+  test_pointer_button (3, FALSE);
+  spin (300);
+  menu = flows_canvas_get_stage_menu (canvas);
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  g_assert_true (flows_canvas_is_selected (canvas, call));
+  for (guint i = 0; i < 7; i++)
+    {
+      const char *labels[] = { "Properties", "Connect To…", "Select the Next Route", "Cut", "Copy", "Paste", "Delete" };
+
+      g_assert_nonnull (test_get_widget (GTK_WIDGET (menu), is_menu_item, labels[i]));
+    }
+  item = test_get_widget (GTK_WIDGET (menu), is_menu_item, "Duplicate");
+  g_object_get (item, "accel", &accel, NULL);
+  g_assert_cmpstr (accel, ==, "<Control>d");
+
+  /* Duplicate from the menu, with the pointer: one stage more, the menu gone. */
+  test_pointer_click (item);
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  g_assert_cmpuint (n_stages (test_flow), ==, stages_before + 1);
+  activate (fixture, "editor.undo", NULL);
+  g_assert_cmpuint (n_stages (test_flow), ==, stages_before);
+
+  /* The Menu key on the focused card; Escape closes the menu and leaves the editor as it was. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  test_xtest_settle ();
+  test_press_key (XK_Menu, 0);
+  spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  test_press_key (XK_Escape, 0);
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  g_assert_true (flows_flow_editor_get_flow (fixture->editor) == test_flow);
+
+  /* Shift+F10, then Delete in the menu: the stage goes, as with the Delete key. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  test_xtest_settle ();
+  test_press_key (XK_F10, XK_Shift_L, 0);
+  spin (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (menu)));
+  test_pointer_click (test_get_widget (GTK_WIDGET (menu), is_menu_item, "Delete"));
+  spin (300);
+  g_assert_null (flows_flow_find_stage_by_key (test_flow, "test"));
+  selection = flows_canvas_get_selection (canvas);
+  g_assert_cmpuint (selection->len, ==, 0);
+  activate (fixture, "editor.undo", NULL);
+  g_assert_nonnull (flows_flow_find_stage_by_key (test_flow, "test"));
+}
+
+/* The pixels a drag of the pointer may lose to GTK's drag threshold. */
+#define DRAG_SLACK 8
+
+/* The properties panel in @scroller needs no horizontal scrolling: its content fits. */
+static void
+assert_panel_fits (Fixture   *fixture,
+                   GtkWidget *scroller)
+{
+  int minimum;
+
+  gtk_widget_measure (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller)),
+                      GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_assert_cmpint (minimum, <=, gtk_widget_get_width (scroller));
+  g_assert_cmpint (gtk_widget_get_width (scroller), >=, 280);
+}
+
+/* The middle of the paned's handle, left of the panel, in the editor's coordinates: the
+ * handle moves with the pointer, the editor stays. */
+static void
+handle_point (Fixture          *fixture,
+              GtkWidget        *scroller,
+              graphene_point_t *point)
+{
+  g_assert_true (gtk_widget_compute_point (scroller, GTK_WIDGET (fixture->editor), &GRAPHENE_POINT_INIT (-0.5, 200), point));
+}
+
+/* The handle dragged with the pointer to @to_x of the editor; the panel's width after it. */
+static int
+drag_handle (Fixture   *fixture,
+             GtkWidget *scroller,
+             double     to_x)
+{
+  graphene_point_t point;
+
+  handle_point (fixture, scroller, &point);
+  test_pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, to_x, point.y);
+  test_xtest_settle ();
+  return gtk_widget_get_width (scroller);
+}
+
+static gboolean
+editor_has_width (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return gtk_widget_get_width (GTK_WIDGET (fixture->editor)) == fixture->wanted_width;
+}
+
+/* The window resized so that the editor is @width wide, and laid out again. */
+static void
+resize_window (Fixture *fixture,
+               int      width)
+{
+  int default_width, default_height;
+
+  gtk_window_get_default_size (fixture->host.window, &default_width, &default_height);
+  fixture->wanted_width = width;
+  gtk_window_set_default_size (fixture->host.window, default_width + width - gtk_widget_get_width (GTK_WIDGET (fixture->editor)), default_height);
+  test_wait_for (editor_has_width, fixture, 20000);
+  test_xtest_settle ();
+  test_xtest_settle ();
+}
+
+/* Room for the canvas: the palette lies over it; the properties panel is resized by its handle
+ * and keeps its width, gives way to a narrow window and gets it back with the room. */
 static void
 test_room (Fixture       *fixture,
            gconstpointer  data)
@@ -775,7 +933,8 @@ test_room (Fixture       *fixture,
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   FlowsFlow *step1;
   FlowsCanvas *canvas;
-  GtkWidget *scroller, *handle;
+  GtkWidget *scroller;
+  GtkPaned *paned;
   graphene_point_t point;
   int canvas_width, width, minimum;
 
@@ -796,48 +955,78 @@ test_room (Fixture       *fixture,
   spin (400);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PALETTE))));
 
-  /* The panel's edge dragged 100 px to the left: 100 px wider, and remembered. */
+  /* The panel opens at its remembered width, whatever its content asks for. */
+  g_settings_reset (settings, "properties-width");
   flows_canvas_select_stage (canvas, flows_flow_get_trigger (step1), FALSE);
   activate (fixture, "editor.properties", NULL);
-  spin (400);
+  test_xtest_settle ();
   scroller = gtk_widget_get_ancestor (test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PROPERTIES),
                                       GTK_TYPE_SCROLLED_WINDOW);
-  handle = gtk_widget_get_prev_sibling (scroller);
-  g_assert_true (GTK_IS_SEPARATOR (handle));
-  width = gtk_widget_get_width (scroller);
-  g_assert_cmpint (width, ==, g_settings_get_int (settings, "properties-width"));
-  /* Pointed in the editor's coordinates: the handle moves with the pointer. */
-  g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
-  test_pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, point.x - 100, point.y);
-  spin (100);
-  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100);
-  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100);
+  paned = GTK_PANED (gtk_widget_get_ancestor (scroller, GTK_TYPE_PANED));
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, 420);
+  assert_panel_fits (fixture, scroller);
 
-  /* From the keyboard: Right narrows it by a step. */
-  gtk_widget_grab_focus (handle);
-  test_press_key (XK_Right, 0);
-  spin (100);
-  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width + 100 - 24);
-  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width + 100 - 24);
-
-  /* Never wider than leaves the canvas its room, however far it is dragged. */
-  g_assert_true (gtk_widget_compute_point (handle, GTK_WIDGET (fixture->editor),
-                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (handle) / 2.0, 200), &point));
-  test_pointer_drag (GTK_WIDGET (fixture->editor), point.x, point.y, 5, point.y);
-  spin (100);
-  g_assert_cmpint (gtk_widget_get_width (gtk_widget_get_ancestor (GTK_WIDGET (canvas), GTK_TYPE_SCROLLED_WINDOW)), >=, 240);
-
-  /* With the panel at its narrowest and the palette open, the editor fits 560 px. */
-  g_settings_set_int (settings, "properties-width", 280);
+  /* The handle dragged 100 px to the left: 100 px wider, and remembered when the panel is
+   * closed and opened again. */
+  handle_point (fixture, scroller, &point);
+  width = drag_handle (fixture, scroller, point.x - 100);
+  /* GTK's drag threshold may take a few pixels from the way. */
+  g_assert_cmpint (ABS (width - 520), <=, DRAG_SLACK);
+  test_wait_idle ();
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width);
   activate (fixture, "editor.properties", NULL);
+  test_xtest_settle ();
+  g_assert_false (gtk_widget_get_mapped (scroller));
   activate (fixture, "editor.properties", NULL);
+  test_xtest_settle ();
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width);
+
+  /* Never wider than leaves the canvas its room, however far it is dragged, and never
+   * narrower than its minimum. */
+  drag_handle (fixture, scroller, 5);
+  g_assert_cmpint (gtk_widget_get_width (gtk_paned_get_start_child (paned)), ==, 240);
+  g_assert_cmpint (drag_handle (fixture, scroller, gtk_widget_get_width (GTK_WIDGET (fixture->editor)) - 5), ==, 280);
+  assert_panel_fits (fixture, scroller);
+  handle_point (fixture, scroller, &point);
+  width = drag_handle (fixture, scroller, point.x - 140);
+  g_assert_cmpint (ABS (width - 420), <=, DRAG_SLACK);
+  test_wait_idle ();
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width);
+
+  /* A window of 800 px: nothing asks for more (the editor beside the Apps sidebar fits 800 px,
+   * or the window's leaflet folds), the panel keeps its width, its content fits. */
+  resize_window (fixture, 800);
+  gtk_widget_measure (GTK_WIDGET (fixture->editor), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  g_test_message ("the editor's minimum width with the panel open: %d px", minimum);
+  g_assert_cmpint (minimum, <=, 560);
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width);
+  assert_panel_fits (fixture, scroller);
+
+  /* Narrower than the panel and the canvas at their widths: the panel gives way, and gets its
+   * width back with the room, the remembered width untouched. */
+  resize_window (fixture, 600);
+  g_assert_cmpint (gtk_widget_get_width (gtk_paned_get_start_child (paned)), ==, 240);
+  g_assert_cmpint (gtk_widget_get_width (scroller), <, width);
+  assert_panel_fits (fixture, scroller);
+  resize_window (fixture, 1200);
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width);
+  g_assert_cmpint (g_settings_get_int (settings, "properties-width"), ==, width);
+
+  /* Opened in the same turn of the main loop as the flow, before anything was laid out. */
+  flows_flow_editor_set_flow (fixture->editor, NULL, NULL);
+  flows_flow_editor_set_flow (fixture->editor, fixture->host.app, step1);
+  flows_canvas_select_stage (canvas, flows_flow_get_trigger (step1), FALSE);
+  activate (fixture, "editor.properties", NULL);
+  test_xtest_settle ();
+  spin (50);
+  g_assert_cmpint (gtk_widget_get_width (scroller), ==, width);
+
+  /* With the palette open too, the editor fits 560 px. */
   activate (fixture, "editor.show-palette", NULL);
   spin (400);
   gtk_widget_measure (GTK_WIDGET (fixture->editor), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
   g_test_message ("the editor's minimum width: %d px", minimum);
   g_assert_cmpint (minimum, <=, 560);
-  g_settings_reset (settings, "properties-width");
 
   /* Ctrl+B and the toolbar's toggle fold the window's sidebar away ("win.show-sidebar"), here
    * a stand-in of the test's. */
@@ -1324,6 +1513,7 @@ main (int   argc,
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
   ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);
+  ADD ("/flow-editor/card-menu", test_card_menu);
   ADD ("/flow-editor/room", test_room);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);
   ADD ("/flow-editor/copy-paste-between-flows", test_copy_paste_between_flows);

@@ -640,7 +640,6 @@ on_test_finished (GObject      *source,
   g_autoptr(FlowsRun) run = flows_runner_run_finish (FLOWS_RUNNER (source), result, &error);
   g_autofree char *message = NULL;
   FlowsConnection *connection;
-  gboolean passed;
 
   if (self == NULL)
     return;
@@ -655,14 +654,11 @@ on_test_finished (GObject      *source,
       return;
     }
 
-  /* Judged and worded as `flows-cli test` does, so that both agree on every connection. */
-  passed = flows_run_judge_connection_test (run, &message);
-
+  /* Judged, worded and recorded as `flows-cli test` does, so that both agree on every connection. */
   connection = flows_library_find_connection (self->library, operation->connection_id);
   if (connection != NULL)
     {
-      flows_connection_set_last_test (connection, g_get_real_time () / G_USEC_PER_SEC, passed,
-                                      flows_run_get_http_status (run), message);
+      flows_oauth_record_connection_test (connection, run, &message);
       if (!flows_library_save_connection (self->library, connection, &error))
         flows_widget_show_error (GTK_WIDGET (self), _("The test result was not saved"), error->message);
     }

@@ -8,6 +8,10 @@
  *
  * Drawing order: dot grid, routes, cards (child widgets, or plain shapes when zoomed out), ports,
  * then what a drag in progress shows (a route being drawn, the rubber band).
+ *
+ * Child widgets: a card per stage in or near the view, and a route marker (drawn by nobody) per
+ * route leaving such a stage, at the middle of its curve, for assistive technologies. Both come
+ * and go with the view as the cards do, so a large flow costs only what is in view.
  */
 
 #include "config.h"
@@ -20,6 +24,7 @@
 #include "flows-canvas.h"
 #include "flows-enums.h"
 #include "flows-layout.h"
+#include "flows-route-marker.h"
 #include "flows-stage-catalog.h"
 #include "flows-stage-registry.h"
 
@@ -37,6 +42,7 @@ typedef struct
 {
   FlowsStage *stage;   /* owned by the flow; we hold a reference while it is shown */
   GtkWidget  *card;    /* NULL until the stage first comes into view */
+  GPtrArray  *markers; /* FlowsRouteMarker of the routes leaving it, while it has a card */
   gboolean    allocated; /* the card was given a place by the last size_allocate */
   double      x;
   double      y;
@@ -78,6 +84,8 @@ struct _FlowsCanvas
   guint          make_cards_tick;
   /* Cards of stages gone out of view, hidden, for the next stages that come into it. */
   GPtrArray     *spare_cards;
+  GPtrArray     *spare_markers;
+  GtkWidget     *stage_menu;   /* GtkPopoverMenu of a card's actions, or NULL */
   guint          n_cards;
   /* Set while allocating: what listeners do on a zoom change (a label's new text) must wait,
    * as a resize queued in the middle of a layout leaves that layout unfinished. */
@@ -138,6 +146,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void     ensure_cards_in_view  (FlowsCanvas           *self);
+static void     update_markers        (FlowsCanvas           *self);
 static void     clear_route_selection (FlowsCanvas           *self);
 static gboolean curve_in_view         (const double           points[8],
                                        const graphene_rect_t *view);
@@ -408,6 +417,120 @@ get_allocation_view (FlowsCanvas *self)
   return view;
 }
 
+/* Route markers ------------------------------------------------------------------------------- */
+
+/* What a screen reader says of the route of @node's @output: which route, from which stage to
+ * which, and after a run whether the run took it. */
+static char *
+route_name (FlowsCanvas *self,
+            Node        *node,
+            const char  *output,
+            Node        *target)
+{
+  const FlowsStageInfo *from_info = flows_stage_catalog_lookup (flows_stage_get_stage_type (node->stage));
+  const FlowsStageInfo *to_info = flows_stage_catalog_lookup (flows_stage_get_stage_type (target->stage));
+  const char *label = flows_stage_registry_route_label (output);
+  g_autofree char *route_key_text = route_key (flows_stage_get_id (node->stage), output);
+  /* Translators: a route of the flow editor as a screen reader says it: the route's name, the
+   * type and name of the stage it leaves, the type and name of the stage it leads to. */
+  g_autofree char *name = g_strdup_printf (_("Route “%s” from %s “%s” to %s “%s”"),
+                                           label != NULL ? label : output,
+                                           from_info->name, flows_stage_get_name (node->stage),
+                                           to_info->name, flows_stage_get_name (target->stage));
+
+  if (g_hash_table_size (self->taken_routes) == 0)
+    return g_steal_pointer (&name);
+  return g_strdup_printf ("%s, %s", name,
+                          g_hash_table_contains (self->taken_routes, route_key_text)
+                            /* Translators: a route after a run, which the run went along. */
+                            ? _("taken")
+                            /* Translators: a route after a run, which the run did not go along. */
+                            : _("not taken"));
+}
+
+/* Markers from @first on go to the spares. */
+static void
+release_markers (FlowsCanvas *self,
+                 Node        *node,
+                 guint        first)
+{
+  if (node->markers == NULL)
+    return;
+  for (guint i = first; i < node->markers->len; i++)
+    {
+      GtkWidget *marker = g_ptr_array_index (node->markers, i);
+
+      gtk_widget_set_child_visible (marker, FALSE);
+      g_ptr_array_add (self->spare_markers, marker);
+    }
+  g_ptr_array_set_size (node->markers, first);
+}
+
+/* Gives @node, which has a card, a named marker per route leaving it; an edit of routes, names,
+ * the selection or a run's outcome calls it again. */
+static void
+sync_markers (FlowsCanvas *self,
+              Node        *node)
+{
+  const char * const *outputs = node_outputs (node);
+  guint n = 0;
+
+  if (node->card == NULL)
+    {
+      release_markers (self, node, 0);
+      return;
+    }
+  if (node->markers == NULL)
+    node->markers = g_ptr_array_new ();
+  for (guint i = 0; outputs[i] != NULL; i++)
+    {
+      const char *target_id = flows_stage_get_route (node->stage, outputs[i]);
+      Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
+      g_autofree char *name = NULL;
+      GtkWidget *marker;
+
+      if (target == NULL)
+        continue;
+      if (n < node->markers->len)
+        marker = g_ptr_array_index (node->markers, n);
+      else
+        {
+          if (self->spare_markers->len > 0)
+            marker = g_ptr_array_steal_index_fast (self->spare_markers, self->spare_markers->len - 1);
+          else
+            {
+              marker = flows_route_marker_new ();
+              gtk_widget_set_child_visible (marker, FALSE);
+              gtk_widget_set_parent (marker, GTK_WIDGET (self));
+            }
+          g_ptr_array_add (node->markers, marker);
+        }
+      n++;
+      name = route_name (self, node, outputs[i], target);
+      flows_route_marker_set_output (FLOWS_ROUTE_MARKER (marker), outputs[i]);
+      flows_route_marker_set_name (FLOWS_ROUTE_MARKER (marker), name);
+      flows_route_marker_set_selected (FLOWS_ROUTE_MARKER (marker),
+                                       self->selected_route_stage == node->stage &&
+                                       g_strcmp0 (self->selected_route_output, outputs[i]) == 0);
+    }
+  release_markers (self, node, n);
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+/* After a change that may rename or restate any route in view. Only stages with a card have
+ * markers, so this costs what is in view, and it runs on edits and runs, never per frame. */
+static void
+update_markers (FlowsCanvas *self)
+{
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      if (node->card != NULL)
+        sync_markers (self, node);
+    }
+}
+
 /* Gives @node a card: one that another stage left when it went out of view, or a new one.
  * Never while allocating: a card taking its stage's text asks for a new layout. */
 static void
@@ -430,6 +553,7 @@ ensure_card (FlowsCanvas *self,
       self->n_cards++;
     }
   apply_card_states (self, node);
+  sync_markers (self, node);
 }
 
 /* The card of a stage out of view goes to the spares, hidden. */
@@ -442,6 +566,7 @@ release_card (FlowsCanvas *self,
   gtk_widget_set_child_visible (node->card, FALSE);
   g_ptr_array_add (self->spare_cards, g_steal_pointer (&node->card));
   node->allocated = FALSE;
+  release_markers (self, node, 0);
 }
 
 /* Cards for every stage in (or just around) the view, before the layout that places them. */
@@ -488,6 +613,7 @@ on_stage_position_changed (FlowsCanvas *self,
 static void
 on_stage_routes_changed (FlowsCanvas *self)
 {
+  update_markers (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -503,6 +629,8 @@ node_new (FlowsCanvas *self,
   g_signal_connect_swapped (stage, "notify::x", G_CALLBACK (on_stage_position_changed), self);
   g_signal_connect_swapped (stage, "notify::y", G_CALLBACK (on_stage_position_changed), self);
   g_signal_connect_swapped (stage, "routes-changed", G_CALLBACK (on_stage_routes_changed), self);
+  /* Route markers name the stages at both ends. */
+  g_signal_connect_swapped (stage, "notify::name", G_CALLBACK (update_markers), self);
   g_hash_table_insert (self->nodes_by_id, g_strdup (flows_stage_get_id (stage)), node);
 
   return node;
@@ -545,6 +673,12 @@ node_free (FlowsCanvas *self,
       gtk_widget_unparent (g_steal_pointer (&node->card));
       self->n_cards--;
     }
+  if (node->markers != NULL)
+    {
+      for (guint i = 0; i < node->markers->len; i++)
+        gtk_widget_unparent (g_ptr_array_index (node->markers, i));
+      g_ptr_array_unref (node->markers);
+    }
   g_object_unref (node->stage);
   g_free (node);
   return was_selected;
@@ -570,6 +704,8 @@ on_stages_changed (FlowsCanvas *self,
       g_ptr_array_insert (self->nodes, position + i, node_new (self, stage));
     }
 
+  /* A route may have lost or found the stage it leads to. */
+  update_markers (self);
   self->bounds_dirty = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -739,6 +875,8 @@ static void
 selection_changed (FlowsCanvas *self)
 {
   update_card_selection (self);
+  /* A route marker says whether its route is the one selected. */
+  update_markers (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
@@ -1280,6 +1418,7 @@ flows_canvas_clear_run (FlowsCanvas *self)
   g_hash_table_remove_all (self->run_states);
   g_hash_table_remove_all (self->run_durations);
   g_hash_table_remove_all (self->taken_routes);
+  update_markers (self);
   for (guint i = 0; i < self->nodes->len; i++)
     {
       Node *node = g_ptr_array_index (self->nodes, i);
@@ -1314,6 +1453,7 @@ flows_canvas_set_route_taken (FlowsCanvas *self,
   if (stage_id == NULL || output == NULL)
     return;
   g_hash_table_add (self->taken_routes, route_key (stage_id, output));
+  update_markers (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1762,6 +1902,39 @@ flows_canvas_get_n_cards (FlowsCanvas *self)
   return self->n_cards;
 }
 
+/* Each marker of @node at the middle of its route's curve. */
+static void
+allocate_markers (FlowsCanvas *self,
+                  Node        *node)
+{
+  const char * const *outputs = node_outputs (node);
+  double h = get_h (self), v = get_v (self);
+
+  for (guint i = 0; node->markers != NULL && i < node->markers->len; i++)
+    {
+      GtkWidget *marker = g_ptr_array_index (node->markers, i);
+      const char *output = flows_route_marker_get_output (FLOWS_ROUTE_MARKER (marker));
+      Node *target = g_hash_table_lookup (self->nodes_by_id, flows_stage_get_route (node->stage, output));
+      double x0, y0, x3, y3, points[8], x, y;
+      guint index = 0;
+
+      if (target == NULL)
+        continue;
+      while (outputs[index] != NULL && !g_str_equal (outputs[index], output))
+        index++;
+      node_output_port (self, node, index, &x0, &y0);
+      node_input_port (self, target, &x3, &y3);
+      route_curve (self, x0, y0, x3, y3, points);
+      curve_point (points, 0.5, &x, &y);
+      gtk_widget_set_child_visible (marker, TRUE);
+      gtk_widget_size_allocate (marker,
+                                &(GtkAllocation) { (int)round (x * self->zoom - h) - FLOWS_ROUTE_MARKER_SIZE / 2,
+                                                   (int)round (y * self->zoom - v) - FLOWS_ROUTE_MARKER_SIZE / 2,
+                                                   FLOWS_ROUTE_MARKER_SIZE, FLOWS_ROUTE_MARKER_SIZE },
+                                -1);
+    }
+}
+
 static void
 flows_canvas_size_allocate (GtkWidget *widget,
                             int        width,
@@ -1818,7 +1991,11 @@ flows_canvas_size_allocate (GtkWidget *widget,
       transform = gsk_transform_scale (transform, self->zoom, self->zoom);
       gtk_widget_allocate (node->card, (int)CARD_WIDTH, (int)CARD_HEIGHT, -1, transform);
       node->allocated = TRUE;
+      allocate_markers (self, node);
     }
+
+  if (self->stage_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->stage_menu));
 
   if (cards_missing && self->make_cards_tick == 0)
     self->make_cards_tick = gtk_widget_add_tick_callback (widget, make_cards_cb, NULL, NULL);
@@ -1934,6 +2111,40 @@ neighbour (FlowsCanvas *self,
   return best;
 }
 
+/* The card menu at a widget point, for the stages selected. */
+static void
+popup_stage_menu (FlowsCanvas *self,
+                  double       wx,
+                  double       wy)
+{
+  if (self->stage_menu == NULL)
+    return;
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->stage_menu),
+                               &(GdkRectangle) { (int)wx, (int)wy, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->stage_menu));
+}
+
+/* A right click on a card selects it, unless it is one of the stages selected, whose menu it
+ * opens then: the menu acts on the selection, as the keyboard shortcuts do. */
+static void
+on_secondary_pressed (FlowsCanvas     *self,
+                      int              n_press,
+                      double           wx,
+                      double           wy,
+                      GtkGestureClick *gesture)
+{
+  double x, y;
+  Node *node;
+
+  flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
+  if ((node = node_at (self, x, y)) == NULL)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  if (!flows_canvas_is_selected (self, node->stage))
+    flows_canvas_select_stage (self, node->stage, FALSE);
+  popup_stage_menu (self, wx, wy);
+}
+
 static gboolean
 on_key_pressed (FlowsCanvas           *self,
                 guint                  keyval,
@@ -1984,6 +2195,21 @@ on_key_pressed (FlowsCanvas           *self,
       else if ((next = neighbour (self, current, keyval)) == NULL)
         return TRUE;
       flows_canvas_select_stage (self, next->stage, FALSE);
+      return TRUE;
+    }
+
+  if ((keyval == GDK_KEY_Menu && modifiers == 0) || (keyval == GDK_KEY_F10 && modifiers == GDK_SHIFT_MASK))
+    {
+      if (current != NULL)
+        {
+          graphene_rect_t rect = node_rect (self, current);
+          double wx, wy;
+
+          flows_canvas_canvas_to_widget (self, rect.origin.x + CARD_WIDTH / 2, rect.origin.y + CARD_HEIGHT / 2, &wx, &wy);
+          popup_stage_menu (self, wx, wy);
+        }
+      else
+        gtk_widget_error_bell (GTK_WIDGET (self));
       return TRUE;
     }
 
@@ -2388,6 +2614,10 @@ flows_canvas_dispose (GObject *object)
   for (guint i = 0; i < self->spare_cards->len; i++)
     gtk_widget_unparent (g_ptr_array_index (self->spare_cards, i));
   g_ptr_array_set_size (self->spare_cards, 0);
+  for (guint i = 0; i < self->spare_markers->len; i++)
+    gtk_widget_unparent (g_ptr_array_index (self->spare_markers, i));
+  g_ptr_array_set_size (self->spare_markers, 0);
+  g_clear_pointer (&self->stage_menu, gtk_widget_unparent);
   g_clear_object (&self->hadjustment_signals);
   g_clear_object (&self->vadjustment_signals);
   g_clear_object (&self->hadjustment);
@@ -2403,6 +2633,7 @@ flows_canvas_finalize (GObject *object)
 
   g_ptr_array_unref (self->nodes);
   g_ptr_array_unref (self->spare_cards);
+  g_ptr_array_unref (self->spare_markers);
   g_hash_table_unref (self->nodes_by_id);
   g_hash_table_unref (self->selection);
   g_hash_table_unref (self->problems);
@@ -2536,6 +2767,7 @@ flows_canvas_init (FlowsCanvas *self)
   self->zoom = 1.0;
   self->nodes = g_ptr_array_new ();
   self->spare_cards = g_ptr_array_new ();
+  self->spare_markers = g_ptr_array_new ();
   self->nodes_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->problems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -2567,6 +2799,11 @@ flows_canvas_init (FlowsCanvas *self)
 
   click = gtk_gesture_click_new ();
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (on_secondary_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   zoom = gtk_gesture_zoom_new ();
@@ -2617,6 +2854,30 @@ flows_canvas_set_flow (FlowsCanvas  *self,
   gtk_widget_queue_allocate (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+void
+flows_canvas_set_stage_menu (FlowsCanvas *self,
+                             GMenuModel  *menu)
+{
+  g_return_if_fail (FLOWS_IS_CANVAS (self));
+  g_return_if_fail (menu == NULL || G_IS_MENU_MODEL (menu));
+
+  g_clear_pointer (&self->stage_menu, gtk_widget_unparent);
+  if (menu == NULL)
+    return;
+  self->stage_menu = gtk_popover_menu_new_from_model (menu);
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->stage_menu), FALSE);
+  gtk_widget_set_halign (self->stage_menu, GTK_ALIGN_START);
+  gtk_widget_set_parent (self->stage_menu, GTK_WIDGET (self));
+}
+
+GtkPopover *
+flows_canvas_get_stage_menu (FlowsCanvas *self)
+{
+  g_return_val_if_fail (FLOWS_IS_CANVAS (self), NULL);
+
+  return self->stage_menu != NULL ? GTK_POPOVER (self->stage_menu) : NULL;
 }
 
 FlowsFlow *

@@ -34,6 +34,11 @@ void          flows_canvas_set_flow           (FlowsCanvas        *self,
                                                FlowsFlow          *flow,
                                                FlowsHistory       *history);
 FlowsFlow    *flows_canvas_get_flow           (FlowsCanvas        *self);
+/* The menu of a card's actions (actions of the canvas's ancestors), opened by a right click on
+ * a card, the Menu key or Shift+F10 on a focused card; NULL for none. */
+void          flows_canvas_set_stage_menu     (FlowsCanvas        *self,
+                                               GMenuModel         *menu);
+GtkPopover   *flows_canvas_get_stage_menu     (FlowsCanvas        *self);
 
 /* Zoom, clamped to [FLOWS_CANVAS_MIN_ZOOM, FLOWS_CANVAS_MAX_ZOOM]; property "zoom". */
 double        flows_canvas_get_zoom           (FlowsCanvas        *self);

@@ -24,12 +24,10 @@
 #define PASTE_OFFSET (2 * FLOWS_LAYOUT_GRID)
 /* Validation waits for a burst of edits (typing) to settle. */
 #define VALIDATE_DELAY_MS 150
-/* The properties panel: its width at first and its bounds; the canvas keeps at least
- * MIN_CANVAS_WIDTH. */
+/* The properties panel: its width at first and its narrowest (the panel's and the canvas's
+ * minimum widths are in flows-flow-editor.ui, the narrowest is the schema's too). */
 #define PROPERTIES_WIDTH 420
 #define MIN_PROPERTIES_WIDTH 280
-#define MIN_CANVAS_WIDTH 240
-#define PROPERTIES_KEY_STEP 24
 /* The flows whose undo history is kept while another is shown: the last ones shown. */
 #define MAX_KEPT_HISTORIES 32
 
@@ -75,10 +73,14 @@ struct _FlowsFlowEditor
   GtkWidget            *run_button;
   GtkWidget            *cancel_button;
   GtkToggleButton      *properties_button;
-  GtkRevealer          *properties_revealer;
-  GtkWidget            *properties_handle;
+  GtkPaned             *properties_paned;
   GtkWidget            *properties_scroller;
-  int                   drag_start_width;
+  int                   placed_paned_width; /* the paned's width when the panel was last placed */
+  gboolean              placing;            /* the position changing is ours, not the user's */
+  gboolean              place_pending;      /* the panel is to be placed once laid out */
+  gboolean              reveal_pending;     /* its stage is to be scrolled into view then */
+  guint                 layout_tick;
+  guint                 remember_source;
   GSettings            *settings;          /* NULL without the installed schema */
   GtkSearchBar         *find_bar;
   GtkSearchEntry       *find_entry;
@@ -89,6 +91,7 @@ struct _FlowsFlowEditor
   FlowsStage           *connect_source;   /* the stage the rows of connect_list are for */
   FlowsStagePalette    *palette;
   FlowsCanvas          *canvas;
+  GMenuModel           *stage_menu;
   FlowsStageProperties *properties;
 };
 
@@ -399,16 +402,6 @@ on_selection_changed (FlowsFlowEditor *self)
   update_actions (self);
 }
 
-/* The panel takes room from the canvas: the stage it shows stays in view. */
-static void
-on_properties_revealed (FlowsFlowEditor *self)
-{
-  FlowsStage *stage = flows_stage_properties_get_stage (self->properties);
-
-  if (stage != NULL && gtk_revealer_get_child_revealed (self->properties_revealer))
-    flows_canvas_scroll_to_stage (self->canvas, stage);
-}
-
 static void
 on_stage_activated (FlowsFlowEditor *self,
                     FlowsStage      *stage)
@@ -420,99 +413,124 @@ on_stage_activated (FlowsFlowEditor *self,
 
 /* Room ---------------------------------------------------------------------------------------- */
 
+/* The panel and the canvas share a GtkPaned: the user's handle decides the panel's width, which
+ * is remembered ("properties-width"); the window decides the room. The panel has its remembered
+ * width whenever the room allows it, and both shrink to their minimum widths (in the template)
+ * rather than make the window wider. The width is a position of the paned, so it can only be
+ * set once the paned is laid out: opening the panel as the flow opens finds it unallocated. */
+
 static int
-clamp_properties_width (FlowsFlowEditor *self,
-                        int              width)
+handle_width (FlowsFlowEditor *self)
 {
-  GtkWidget *canvas_area = gtk_widget_get_parent (gtk_widget_get_parent (GTK_WIDGET (self->canvas)));
-  int room;
+  GtkWidget *handle = gtk_widget_get_next_sibling (gtk_paned_get_start_child (self->properties_paned));
+  int width = 0;
 
-  /* Shown: the room the canvas and the panel share; about to be shown: the editor's. */
-  if (gtk_widget_get_mapped (self->properties_scroller))
-    room = gtk_widget_get_width (canvas_area) + gtk_widget_get_width (self->properties_scroller) - MIN_CANVAS_WIDTH;
-  else
-    room = gtk_widget_get_width (GTK_WIDGET (self)) - MIN_CANVAS_WIDTH - gtk_widget_get_width (self->properties_handle);
+  if (handle != NULL)
+    gtk_widget_measure (handle, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+  return width;
+}
 
-  return CLAMP (width, MIN_PROPERTIES_WIDTH, MAX (MIN_PROPERTIES_WIDTH, room));
+static int
+remembered_width (FlowsFlowEditor *self)
+{
+  return self->settings != NULL ? g_settings_get_int (self->settings, "properties-width") : PROPERTIES_WIDTH;
 }
 
 static void
-set_properties_width (FlowsFlowEditor *self,
-                      int              width,
-                      gboolean         remember)
+place_properties (FlowsFlowEditor *self)
 {
-  width = clamp_properties_width (self, width);
-  gtk_widget_set_size_request (self->properties_scroller, width, -1);
-  if (remember && self->settings != NULL)
-    g_settings_set_int (self->settings, "properties-width", width);
-}
+  int paned_width = gtk_widget_get_width (GTK_WIDGET (self->properties_paned));
+  int canvas_minimum, panel_minimum, room, position;
 
-/* The drag is the editor's gesture, not the handle's: the handle moves with the pointer, the
- * editor stays put, so offsets in the editor are the pointer's own. It starts only on the
- * handle. */
-static void
-on_handle_drag_begin (FlowsFlowEditor *self,
-                      double           x,
-                      double           y,
-                      GtkGestureDrag  *gesture)
-{
-  graphene_rect_t bounds;
-
-  if (!gtk_widget_get_mapped (self->properties_handle) ||
-      !gtk_widget_compute_bounds (self->properties_handle, GTK_WIDGET (self), &bounds) ||
-      !graphene_rect_contains_point (&bounds, &GRAPHENE_POINT_INIT (x, y)))
+  if (paned_width <= 0)
     {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      self->place_pending = TRUE;
       return;
     }
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  self->drag_start_width = gtk_widget_get_width (self->properties_scroller);
+  gtk_widget_measure (gtk_paned_get_start_child (self->properties_paned), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &canvas_minimum, NULL, NULL, NULL);
+  gtk_widget_measure (self->properties_scroller, GTK_ORIENTATION_HORIZONTAL, -1, &panel_minimum, NULL, NULL, NULL);
+  room = paned_width - handle_width (self);
+  /* Clamped here as the paned would: a position it clamps itself would look like the user's. */
+  position = MAX (canvas_minimum, MIN (room - remembered_width (self), room - panel_minimum));
+  self->place_pending = FALSE;
+  self->placed_paned_width = paned_width;
+  self->placing = TRUE;
+  gtk_paned_set_position (self->properties_paned, position);
+  self->placing = FALSE;
 }
 
-/* The panel is at the right: dragging its edge to the left widens it. */
-static void
-on_handle_drag_update (FlowsFlowEditor *self,
-                       double           offset_x)
+/* Runs at the start of each frame until what was waiting for a layout is done: placing the
+ * panel, then (a frame later, once the canvas has its new width) scrolling its stage into
+ * view, so that the panel never covers the stage it shows. */
+static gboolean
+after_layout_tick (GtkWidget     *widget,
+                   GdkFrameClock *frame_clock,
+                   gpointer       user_data)
 {
-  set_properties_width (self, self->drag_start_width - (int) round (offset_x), FALSE);
+  FlowsFlowEditor *self = user_data;
+  FlowsStage *stage;
+
+  if (self->place_pending)
+    {
+      place_properties (self);
+      return G_SOURCE_CONTINUE;
+    }
+  stage = flows_stage_properties_get_stage (self->properties);
+  if (self->reveal_pending && stage != NULL && gtk_widget_get_visible (self->properties_scroller))
+    flows_canvas_scroll_to_stage (self->canvas, stage);
+  self->reveal_pending = FALSE;
+  self->layout_tick = 0;
+  return G_SOURCE_REMOVE;
 }
 
 static void
-on_handle_drag_end (FlowsFlowEditor *self,
-                    double           offset_x)
+wait_for_layout (FlowsFlowEditor *self)
 {
-  set_properties_width (self, self->drag_start_width - (int) round (offset_x), TRUE);
+  if (self->layout_tick == 0)
+    self->layout_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->properties_paned), after_layout_tick, self, NULL);
 }
 
 static gboolean
-on_handle_key_pressed (FlowsFlowEditor *self,
-                       guint            keyval,
-                       guint            keycode,
-                       GdkModifierType  state)
+remember_properties_width (gpointer user_data)
 {
+  FlowsFlowEditor *self = user_data;
   int width = gtk_widget_get_width (self->properties_scroller);
 
-  if (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left)
-    set_properties_width (self, width + PROPERTIES_KEY_STEP, TRUE);
-  else if (keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right)
-    set_properties_width (self, width - PROPERTIES_KEY_STEP, TRUE);
-  else
-    return FALSE;
-  return TRUE;
+  self->remember_source = 0;
+  if (self->settings != NULL && width >= MIN_PROPERTIES_WIDTH)
+    g_settings_set_int (self->settings, "properties-width", width);
+  return G_SOURCE_REMOVE;
 }
 
-/* Opening the panel fits the remembered width into the room there is now. */
+/* The position moves when the user drags the handle (or moves it with F8 and the arrow keys),
+ * and when the window changes width: the first is remembered, once the drag has been laid
+ * out; the second places the panel again, back to its width if the room came back. */
+static void
+on_paned_position_changed (FlowsFlowEditor *self)
+{
+  if (self->placing || !gtk_widget_get_visible (self->properties_scroller))
+    return;
+  if (self->place_pending || gtk_widget_get_width (GTK_WIDGET (self->properties_paned)) != self->placed_paned_width)
+    {
+      self->place_pending = TRUE;
+      wait_for_layout (self);
+      return;
+    }
+  if (self->remember_source == 0)
+    self->remember_source = g_idle_add_full (G_PRIORITY_LOW, remember_properties_width, self, NULL);
+}
+
+/* Opening the panel fits the remembered width into the room there is now, and brings the
+ * stage it shows into view. */
 static void
 on_properties_toggled (FlowsFlowEditor *self)
 {
-  int width;
-
   if (!gtk_toggle_button_get_active (self->properties_button))
     return;
-  gtk_widget_get_size_request (self->properties_scroller, &width, NULL);
-  if (self->settings != NULL)
-    width = g_settings_get_int (self->settings, "properties-width");
-  set_properties_width (self, width, FALSE);
+  place_properties (self);
+  self->reveal_pending = TRUE;
+  wait_for_layout (self);
 }
 
 /* The window's Apps sidebar folds away for a flow (the window's "win.show-sidebar"); leaving
@@ -1357,7 +1375,16 @@ flows_flow_editor_dispose (GObject *object)
   flows_flow_editor_set_flow (self, NULL, NULL);
   g_clear_pointer (&self->kept_histories, g_ptr_array_unref);
   g_clear_object (&self->connect_source);
+  /* A width dragged just before closing is still remembered. */
+  if (self->remember_source != 0)
+    {
+      g_clear_handle_id (&self->remember_source, g_source_remove);
+      remember_properties_width (self);
+    }
   g_clear_object (&self->settings);
+  if (self->layout_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->properties_paned), self->layout_tick);
+  self->layout_tick = 0;
   g_clear_handle_id (&self->validate_source, g_source_remove);
   /* The children go before we do; what they say on their way out is not for us. */
   g_signal_handlers_disconnect_by_data (self->canvas, self);
@@ -1449,17 +1476,17 @@ flows_flow_editor_class_init (FlowsFlowEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, run_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_button);
-  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_handle);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_paned);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_scroller);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_button);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_popover);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_search);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, connect_list);
-  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties_revealer);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_bar);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, find_entry);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, palette);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, canvas);
+  gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, stage_menu);
   gtk_widget_class_bind_template_child (widget_class, FlowsFlowEditor, properties);
 
   gtk_widget_class_install_action (widget_class, "editor.undo", NULL, undo_action);
@@ -1542,23 +1569,12 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   {
     g_autoptr(GSettingsSchema) schema =
       g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
-    GtkGesture *drag = gtk_gesture_drag_new ();
-    GtkEventController *keys = gtk_event_controller_key_new ();
 
     /* Remembered only with the installed schema, as the window's size is. */
     if (schema != NULL)
       self->settings = g_settings_new (APP_ID);
-    gtk_widget_set_size_request (self->properties_scroller,
-                                 self->settings != NULL ? g_settings_get_int (self->settings, "properties-width") : PROPERTIES_WIDTH,
-                                 -1);
-    gtk_widget_set_cursor_from_name (self->properties_handle, "col-resize");
-    g_signal_connect_swapped (drag, "drag-begin", G_CALLBACK (on_handle_drag_begin), self);
-    g_signal_connect_swapped (drag, "drag-update", G_CALLBACK (on_handle_drag_update), self);
-    g_signal_connect_swapped (drag, "drag-end", G_CALLBACK (on_handle_drag_end), self);
-    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-    g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_handle_key_pressed), self);
-    gtk_widget_add_controller (self->properties_handle, keys);
   }
+  g_signal_connect_swapped (self->properties_paned, "notify::position", G_CALLBACK (on_paned_position_changed), self);
   g_signal_connect_swapped (self->properties_button, "toggled", G_CALLBACK (on_properties_toggled), self);
   g_signal_connect_swapped (self->palette, "dismissed", G_CALLBACK (on_palette_dismissed), self);
   gtk_list_box_set_filter_func (self->connect_list, filter_connect_row, self, NULL);
@@ -1577,8 +1593,8 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   g_signal_connect_swapped (self->canvas, "notify::zoom", G_CALLBACK (on_zoom_changed), self);
   g_signal_connect_swapped (self->canvas, "selection-changed", G_CALLBACK (on_selection_changed), self);
   g_signal_connect_swapped (self->canvas, "stage-activated", G_CALLBACK (on_stage_activated), self);
+  flows_canvas_set_stage_menu (self->canvas, self->stage_menu);
   g_signal_connect_swapped (self->palette, "stage-type-activated", G_CALLBACK (on_palette_activated), self);
-  g_signal_connect_swapped (self->properties_revealer, "notify::child-revealed", G_CALLBACK (on_properties_revealed), self);
 
   on_zoom_changed (self);
   update_actions (self);

@@ -138,8 +138,8 @@ add_choice_row (FlowsNewAppDialog   *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error != NULL ? error->message : subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+  /* The row's title names it already (a label of its own would be read twice). */
   gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, error != NULL ? error->message : subtitle,
                                   -1);
 
