@@ -181,6 +181,34 @@ test_pointer_drag (GtkWidget *widget,
 }
 
 void
+test_pointer_quick_drag (GtkWidget *widget,
+                         double     from_x,
+                         double     from_y,
+                         double     to_x,
+                         double     to_y)
+{
+  int screen_x, screen_y;
+
+  test_pointer_move_to (widget, from_x, from_y);
+  widget_to_screen (widget, to_x, to_y, &screen_x, &screen_y);
+  XTestFakeButtonEvent (x_display (), 1, True, CurrentTime);
+  XTestFakeMotionEvent (x_display (), -1, screen_x, screen_y, CurrentTime);
+  XTestFakeButtonEvent (x_display (), 1, False, CurrentTime);
+  test_xtest_settle ();
+}
+
+void
+test_pointer_quick_click (GtkWidget *widget,
+                          double     x,
+                          double     y)
+{
+  test_pointer_move_to (widget, x, y);
+  XTestFakeButtonEvent (x_display (), 1, True, CurrentTime);
+  XTestFakeButtonEvent (x_display (), 1, False, CurrentTime);
+  test_xtest_settle ();
+}
+
+void
 test_key_event (guint    keysym,
                 gboolean press)
 {

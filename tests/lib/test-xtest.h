@@ -37,6 +37,18 @@ void test_pointer_drag           (GtkWidget  *widget,
                                   double      from_y,
                                   double      to_x,
                                   double      to_y);
+/* The same as a quick hand does it: the pointer to (@from_x, @from_y), then the press, one
+ * motion to (@to_x, @to_y) and the release, handed to GTK together (it takes them in order).
+ * Two waits for GTK rather than seven, for tests that drag by the hundred. */
+void test_pointer_quick_drag     (GtkWidget  *widget,
+                                  double      from_x,
+                                  double      from_y,
+                                  double      to_x,
+                                  double      to_y);
+/* A click at (@x, @y) of @widget, the press and the release handed to GTK together. */
+void test_pointer_quick_click    (GtkWidget  *widget,
+                                  double      x,
+                                  double      y);
 /* Presses or releases the key of the X keysym @keysym (XK_…), as the X server has taken it;
  * with a pointer event between, to hold a modifier. */
 void test_key_event              (guint       keysym,

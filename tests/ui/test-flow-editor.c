@@ -529,6 +529,134 @@ test_keyboard (Fixture       *fixture,
   }
 }
 
+/* Delete on a stage whose card has the focus: the focus stays in the canvas, on nothing, and
+ * the canvas is drawn in the frames that follow (GTK moving the focus on by itself used to
+ * select another stage in the middle of a frame, which then skipped drawing the canvas with a
+ * warning). */
+static void
+test_delete_focused_stage (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  FlowsStage *trigger, *second;
+  guint before;
+  double x, y;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  trigger = flows_flow_get_trigger (step1);
+  second = flows_flow_find_stage (step1, flows_stage_get_route (trigger, "success"));
+  before = n_stages (step1);
+
+  /* The pointer over the window gives it the keyboard under a bare X server. */
+  stage_widget_point (fixture, trigger, 10, 10, &x, &y);
+  test_pointer_move_to (GTK_WIDGET (canvas), x, y);
+  flows_canvas_select_stage (canvas, second, FALSE);
+  test_xtest_settle ();
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->host.window)) == GTK_WIDGET (flows_canvas_get_card (canvas, second)));
+
+  test_press_key (XK_Delete, 0);
+  test_xtest_settle ();
+  g_assert_cmpuint (n_stages (step1), ==, before - 1);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->host.window)) == GTK_WIDGET (canvas));
+  {
+    g_autoptr(GPtrArray) selection = flows_canvas_get_selection (canvas);
+
+    g_assert_cmpuint (selection->len, ==, 0);
+  }
+
+  /* The keyboard goes on from the canvas: Right selects a stage again. */
+  test_press_key (XK_Right, 0);
+  g_assert_true (flows_canvas_is_selected (canvas, trigger));
+}
+
+typedef struct
+{
+  FlowsStage *stage;
+  gboolean    stop;
+} MoveEachFrame;
+
+/* In each frame's update, before its layout: @stage a little further right, past every other,
+ * so that the flow's area grows. */
+static gboolean
+move_right_each_frame_cb (GtkWidget     *widget,
+                          GdkFrameClock *frame_clock,
+                          gpointer       user_data)
+{
+  MoveEachFrame *move = user_data;
+
+  if (move->stop)
+    return G_SOURCE_REMOVE;
+  flows_stage_set_position (move->stage, flows_stage_get_x (move->stage) + 20, flows_stage_get_y (move->stage));
+  return G_SOURCE_CONTINUE;
+}
+
+/* Where @stage's card is drawn on the canvas. */
+static graphene_point_t
+card_origin (FlowsCanvas *canvas,
+             FlowsStage  *stage)
+{
+  GtkWidget *card = GTK_WIDGET (flows_canvas_get_card (canvas, stage));
+  graphene_point_t origin;
+
+  g_assert_nonnull (card);
+  g_assert_true (gtk_widget_compute_point (card, GTK_WIDGET (canvas), &GRAPHENE_POINT_INIT (0, 0), &origin));
+  return origin;
+}
+
+/* The flow grows (a stage moves out to the right, frame after frame) while the palette slides
+ * in over the canvas and after: in the frames that place the palette, the canvas's scrollable
+ * area changes too. Each later change still lays the canvas out: no frame draws it without a
+ * layout ("Trying to snapshot FlowsCanvas without a current allocation", fatal here), and its
+ * cards follow their stages. */
+static void
+test_flow_grows_while_palette_slides (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  FlowsFlow *step1;
+  FlowsCanvas *canvas;
+  GListModel *stages;
+  FlowsStage *trigger;
+  MoveEachFrame move = { NULL, FALSE };
+  graphene_point_t before, after;
+
+  if (!test_need_display ())
+    return;
+
+  step1 = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_OAUTH_AUTHORIZE);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  trigger = flows_flow_get_trigger (step1);
+  stages = flows_flow_get_stages (step1);
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+
+      if (stage != trigger && (move.stage == NULL || flows_stage_get_x (stage) > flows_stage_get_x (move.stage)))
+        move.stage = stage;
+    }
+  g_assert_nonnull (move.stage);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->editor), "editor.show-palette", NULL));
+  gtk_widget_add_tick_callback (GTK_WIDGET (canvas), move_right_each_frame_cb, &move, NULL);
+  test_wait_settled (GTK_WIDGET (canvas));
+  /* Frames after the palette's last one, the stage still moving. */
+  test_xtest_settle ();
+  move.stop = TRUE;
+  test_xtest_settle ();
+
+  /* A stage in view moves: its card goes with it (at actual size, as far on screen). */
+  before = card_origin (canvas, trigger);
+  flows_stage_set_position (trigger, flows_stage_get_x (trigger) + 40, flows_stage_get_y (trigger) + 20);
+  test_xtest_settle ();
+  after = card_origin (canvas, trigger);
+  g_assert_cmpfloat_with_epsilon (after.x - before.x, 40, 0.5);
+  g_assert_cmpfloat_with_epsilon (after.y - before.y, 20, 0.5);
+}
+
 /* Escape never leaves the editor for the list of flows, and each flow keeps its undo history
  * when it is closed and opened again. The editor here is the Flows page's own. */
 static void
@@ -1468,6 +1596,8 @@ main (int   argc,
   ADD ("/flow-editor/gestures", test_gestures);
   ADD ("/flow-editor/click-does-not-move", test_click_does_not_move);
   ADD ("/flow-editor/keyboard", test_keyboard);
+  ADD ("/flow-editor/delete-focused-stage", test_delete_focused_stage);
+  ADD ("/flow-editor/flow-grows-while-palette-slides", test_flow_grows_while_palette_slides);
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
   ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);

@@ -331,6 +331,21 @@ update_bounds (FlowsCanvas *self)
   self->bounds = GRAPHENE_RECT_INIT (min_x, min_y, max_x - min_x, max_y - min_y);
 }
 
+/* The flow's area changed (a stage came, went or moved, or another flow came): the next
+ * allocation sets the adjustments anew, and the scrollbars change with them. A new size, then,
+ * not only a new allocation: only when the GtkScrolledWindow itself is allocated does it place
+ * its scrollbars after its child, in the same pass. From an allocation of the canvas alone,
+ * in a frame where a sibling (the palette sliding in, the zoom button) lays out the overlay
+ * too, the scrollbars' request leaves a stale mark on the scrolled window: the canvas's later
+ * allocations stop there and never reach the window, and frames draw the canvas without
+ * laying it out ("Trying to snapshot FlowsCanvas without a current allocation"). */
+static void
+queue_bounds_change (FlowsCanvas *self)
+{
+  self->bounds_dirty = TRUE;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
 static void
 configure_adjustment (GtkAdjustment *adjustment,
                       double         value,
@@ -605,9 +620,7 @@ on_stage_position_changed (FlowsCanvas *self,
     return;
   node->x = flows_stage_get_x (stage);
   node->y = flows_stage_get_y (stage);
-  self->bounds_dirty = TRUE;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_bounds_change (self);
 }
 
 static void
@@ -660,6 +673,15 @@ node_free (FlowsCanvas *self,
   g_hash_table_remove (self->nodes_by_id, id);
   if (node->card != NULL)
     {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+      /* The focus goes from a card that goes to the canvas itself. Left to GTK, the window would
+       * move it on in its next layout, through our focus(), which selects a stage and lays the
+       * canvas out again in the middle of that frame: the frame then skips the canvas
+       * ("snapshot without a current allocation") and a stage nobody chose is selected. */
+      if (focus != NULL && (focus == node->card || gtk_widget_is_ancestor (focus, node->card)))
+        gtk_widget_grab_focus (GTK_WIDGET (self));
       /* A card is never left showing a stage that is gone. */
       gtk_widget_unparent (g_steal_pointer (&node->card));
       self->n_cards--;
@@ -697,9 +719,7 @@ on_stages_changed (FlowsCanvas *self,
 
   /* A route may have lost or found the stage it leads to. */
   update_markers (self);
-  self->bounds_dirty = TRUE;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_bounds_change (self);
   if (selection_lost)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
@@ -2841,9 +2861,7 @@ flows_canvas_set_flow (FlowsCanvas  *self,
       self->fit_pending = TRUE;
     }
 
-  self->bounds_dirty = TRUE;
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_bounds_change (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
