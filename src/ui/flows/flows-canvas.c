@@ -46,6 +46,14 @@ typedef struct
   gboolean    allocated; /* the card was given a place by the last size_allocate */
   double      x;
   double      y;
+  /* The card as last rasterised (see snapshot_card): the render node GTK gave for it, and its
+   * pixels at @render_scale, whose top-left corner is at (@render_x, @render_y) surface pixels
+   * from the card's. */
+  GskRenderNode   *render_content;
+  cairo_surface_t *render_surface;
+  double           render_scale;
+  int              render_x;
+  int              render_y;
 } Node;
 
 typedef enum {
@@ -91,6 +99,12 @@ struct _FlowsCanvas
    * as a resize queued in the middle of a layout leaves that layout unfinished. */
   gboolean       in_allocate;
   guint          notify_zoom_source;
+  /* The dot grid's mask (see snapshot_grid) and the step it was made for. */
+  cairo_surface_t *grid_mask;
+  double         grid_step;
+  double         grid_last_step;   /* the grid's step in the last frame */
+  /* Cards drawn from pixels of another zoom, made sharp again in the next frames. */
+  guint          sharpen_tick;
 
   GHashTable    *selection;        /* stage id → Node*, borrowed */
   FlowsStage    *selected_route_stage;
@@ -556,11 +570,19 @@ ensure_card (FlowsCanvas *self,
   sync_markers (self, node);
 }
 
+static void
+clear_card_rendering (Node *node)
+{
+  g_clear_pointer (&node->render_content, gsk_render_node_unref);
+  g_clear_pointer (&node->render_surface, cairo_surface_destroy);
+}
+
 /* The card of a stage out of view goes to the spares, hidden. */
 static void
 release_card (FlowsCanvas *self,
               Node        *node)
 {
+  clear_card_rendering (node);
   if (node->card == NULL)
     return;
   gtk_widget_set_child_visible (node->card, FALSE);
@@ -658,6 +680,7 @@ node_free (FlowsCanvas *self,
       self->drag = DRAG_NONE;
     }
   g_hash_table_remove (self->nodes_by_id, id);
+  clear_card_rendering (node);
   if (node->card != NULL)
     {
       /* A card is never left showing a stage that is gone. */
@@ -1487,8 +1510,37 @@ get_foreground (FlowsCanvas *self,
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), color);
 }
 
-/* The dot grid: one dot, repeated. (A texture of the whole grid, placed each frame, cost
- * several times more with the software renderer: bench-canvas.) */
+/* The dot grid's mask: a dot on every grid point of the view and a step more, the first at half a
+ * step from the corner. */
+static void
+make_grid_mask (FlowsCanvas *self,
+                double       step,
+                double       radius,
+                double       width,
+                double       height)
+{
+  int columns = (int)ceil (width / step) + 2, rows = (int)ceil (height / step) + 2;
+  cairo_t *cr;
+
+  g_clear_pointer (&self->grid_mask, cairo_surface_destroy);
+  self->grid_step = step;
+  self->grid_mask = cairo_image_surface_create (CAIRO_FORMAT_A8, (int)ceil (columns * step), (int)ceil (rows * step));
+  cr = cairo_create (self->grid_mask);
+  for (int row = 0; row < rows; row++)
+    for (int column = 0; column < columns; column++)
+      {
+        cairo_new_sub_path (cr);
+        cairo_arc (cr, (column + 0.5) * step, (row + 0.5) * step, radius, 0, 2 * G_PI);
+      }
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
+/* The dot grid. Once the zoom holds still, a mask of the dots, made once, painted in the grid's
+ * colour and moved by less than a step: the same dot repeated by a repeat node is filled pixel by
+ * pixel through a repeating pattern with the software renderer, a sixth of a frame's cost
+ * (bench-canvas). While the zoom changes from frame to frame, a mask made for each frame would
+ * cost more than that: the repeat node then. */
 static void
 snapshot_grid (FlowsCanvas *self,
                GtkSnapshot *snapshot,
@@ -1499,11 +1551,13 @@ snapshot_grid (FlowsCanvas *self,
   double step = GRID * self->zoom;
   double radius = MAX (0.9, 1.3 * MIN (self->zoom, 1.0));
   double offset_x, offset_y;
-  GskRoundedRect circle;
+  gboolean zoom_settled;
 
   /* Dots closer than this are noise: draw every second, fourth… grid point instead. */
   while (step < 12)
     step *= 2;
+  zoom_settled = step == self->grid_last_step;
+  self->grid_last_step = step;
 
   get_foreground (self, &dot);
   dot.alpha = 0.25;
@@ -1518,17 +1572,38 @@ snapshot_grid (FlowsCanvas *self,
    * step before it so that the whole dot is inside. */
   offset_x -= step / 2;
   offset_y -= step / 2;
-  gtk_snapshot_push_repeat (snapshot,
-                            &GRAPHENE_RECT_INIT (0, 0, width, height),
-                            &GRAPHENE_RECT_INIT (offset_x, offset_y, step, step));
-  gsk_rounded_rect_init_from_rect (&circle,
-                                   &GRAPHENE_RECT_INIT (offset_x + step / 2 - radius, offset_y + step / 2 - radius,
-                                                        2 * radius, 2 * radius),
-                                   radius);
-  gtk_snapshot_push_rounded_clip (snapshot, &circle);
-  gtk_snapshot_append_color (snapshot, &dot, &circle.bounds);
-  gtk_snapshot_pop (snapshot);
-  gtk_snapshot_pop (snapshot);
+
+  if (zoom_settled &&
+      (self->grid_mask == NULL || self->grid_step != step ||
+       cairo_image_surface_get_width (self->grid_mask) < width + step ||
+       cairo_image_surface_get_height (self->grid_mask) < height + step))
+    make_grid_mask (self, step, radius, width, height);
+
+  if (self->grid_mask != NULL && self->grid_step == step)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+      gdk_cairo_set_source_rgba (cr, &dot);
+      /* On whole pixels: a mask moved by a fraction of one would be resampled. */
+      cairo_mask_surface (cr, self->grid_mask, round (offset_x), round (offset_y));
+      cairo_destroy (cr);
+    }
+  else
+    {
+      GskRoundedRect circle;
+
+      gtk_snapshot_push_repeat (snapshot,
+                                &GRAPHENE_RECT_INIT (0, 0, width, height),
+                                &GRAPHENE_RECT_INIT (offset_x, offset_y, step, step));
+      gsk_rounded_rect_init_from_rect (&circle,
+                                       &GRAPHENE_RECT_INIT (offset_x + step / 2 - radius, offset_y + step / 2 - radius,
+                                                            2 * radius, 2 * radius),
+                                       radius);
+      gtk_snapshot_push_rounded_clip (snapshot, &circle);
+      gtk_snapshot_append_color (snapshot, &dot, &circle.bounds);
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_pop (snapshot);
+    }
 }
 
 /* Draws a curve given in canvas coordinates into a cairo context set up in widget pixels. */
@@ -1813,6 +1888,173 @@ draw_drag (FlowsCanvas *self,
     }
 }
 
+/* Card rendering cache ------------------------------------------------------------------------
+ *
+ * With the software renderer, a card's text, symbolic icons (recoloured pixel by pixel) and
+ * rounded borders are rasterised again in every frame in which the view moves, which was most of
+ * what a frame cost. So each card is rasterised once into pixels of its own, at the zoom of the
+ * moment, and later frames paint those pixels where the card now is. GTK keeps a card's render
+ * node for as long as nothing in the card changes (its text, its state: selection, hover, focus,
+ * run states, problems), so a new node is what tells that the pixels are out of date.
+ *
+ * While the zoom changes from frame to frame, rasterising every card in every frame would cost
+ * what it cost before: a card whose pixels are of another zoom is drawn scaled from them, and
+ * only SHARPEN_PER_FRAME such cards, those scaled the most, are rasterised again in a frame; the
+ * others follow in the next frames. Pixels more than MAX_CARD_SCALING off are always redone. */
+
+#define SHARPEN_PER_FRAME 8
+#define MAX_CARD_SCALING  2.0
+
+static gboolean
+sharpen_cb (GtkWidget     *widget,
+            GdkFrameClock *frame_clock,
+            gpointer       user_data)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (widget);
+
+  self->sharpen_tick = 0;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
+
+/* How far off the zoom @node's pixels are, as a factor ≥ 1. */
+static double
+card_scaling (FlowsCanvas *self,
+              Node        *node)
+{
+  double ratio = self->zoom / node->render_scale;
+
+  return ratio >= 1 ? ratio : 1 / ratio;
+}
+
+/* The render node GTK has for @node's card, without the transform that places it (the canvas
+ * places the pixels itself), and the transformed node to drop along with it. */
+static GskRenderNode *
+card_content (FlowsCanvas    *self,
+              Node           *node,
+              GskRenderNode **placed)
+{
+  GtkSnapshot *card_snapshot = gtk_snapshot_new ();
+  GskRenderNode *content;
+
+  gtk_widget_snapshot_child (GTK_WIDGET (self), node->card, card_snapshot);
+  *placed = gtk_snapshot_free_to_node (card_snapshot);
+  content = *placed;
+  while (content != NULL && gsk_render_node_get_node_type (content) == GSK_TRANSFORM_NODE)
+    content = gsk_transform_node_get_child (content);
+  return content;
+}
+
+static void
+rasterise_card (FlowsCanvas   *self,
+                Node          *node,
+                GskRenderNode *content)
+{
+  graphene_rect_t bounds;
+  double z = self->zoom;
+  int x0, y0, x1, y1;
+  cairo_t *cr;
+
+  gsk_render_node_get_bounds (content, &bounds);
+  x0 = (int)floor (bounds.origin.x * z);
+  y0 = (int)floor (bounds.origin.y * z);
+  x1 = (int)ceil ((bounds.origin.x + bounds.size.width) * z);
+  y1 = (int)ceil ((bounds.origin.y + bounds.size.height) * z);
+
+  /* Referenced first: @content may be the node's own. */
+  gsk_render_node_ref (content);
+  clear_card_rendering (node);
+  node->render_content = content;
+  node->render_scale = z;
+  node->render_x = x0;
+  node->render_y = y0;
+  node->render_surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (x1 - x0, 1), MAX (y1 - y0, 1));
+  cr = cairo_create (node->render_surface);
+  cairo_translate (cr, -x0, -y0);
+  cairo_scale (cr, z, z);
+  gsk_render_node_draw (content, cr);
+  cairo_destroy (cr);
+}
+
+/* Paints @node's pixels where its card is now. */
+static void
+paint_card (FlowsCanvas *self,
+            GtkSnapshot *snapshot,
+            Node        *node)
+{
+  double z = self->zoom, factor = z / node->render_scale;
+  graphene_rect_t rect = node_rect (self, node);
+  /* At the zoom they were made for, on whole pixels: as sharp as the card itself. */
+  double x = round (rect.origin.x * z - get_h (self)) + node->render_x * factor;
+  double y = round (rect.origin.y * z - get_v (self)) + node->render_y * factor;
+  double width = cairo_image_surface_get_width (node->render_surface) * factor;
+  double height = cairo_image_surface_get_height (node->render_surface) * factor;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y, width, height));
+
+  cairo_translate (cr, x, y);
+  if (factor != 1)
+    {
+      cairo_scale (cr, factor, factor);
+      cairo_set_source_surface (cr, node->render_surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+    }
+  else
+    cairo_set_source_surface (cr, node->render_surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+}
+
+static int
+compare_card_scaling (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  double scaling_a = card_scaling (user_data, *(Node **)a);
+  double scaling_b = card_scaling (user_data, *(Node **)b);
+
+  return scaling_a > scaling_b ? -1 : scaling_a < scaling_b ? 1 : 0;
+}
+
+static void
+snapshot_cards (FlowsCanvas *self,
+                GtkSnapshot *snapshot)
+{
+  g_autoptr(GPtrArray) scaled = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      g_autoptr(GskRenderNode) placed = NULL;
+      GskRenderNode *content;
+
+      if (node->card == NULL || !node->allocated || !gtk_widget_get_child_visible (node->card))
+        continue;
+      content = card_content (self, node, &placed);
+      if (content == NULL)
+        continue;
+      if (content != node->render_content || card_scaling (self, node) > MAX_CARD_SCALING)
+        rasterise_card (self, node, content);
+      else if (node->render_scale != self->zoom)
+        g_ptr_array_add (scaled, node);
+      g_ptr_array_add (shown, node);
+    }
+
+  g_ptr_array_sort_with_data (scaled, compare_card_scaling, self);
+  for (guint i = 0; i < scaled->len && i < SHARPEN_PER_FRAME; i++)
+    {
+      Node *node = g_ptr_array_index (scaled, i);
+
+      rasterise_card (self, node, node->render_content);
+    }
+  if (scaled->len > SHARPEN_PER_FRAME && self->sharpen_tick == 0)
+    self->sharpen_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), sharpen_cb, NULL, NULL);
+
+  /* In the flow's order, as the cards overlap. */
+  for (guint i = 0; i < shown->len; i++)
+    paint_card (self, snapshot, g_ptr_array_index (shown, i));
+}
+
 static void
 flows_canvas_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
@@ -1835,13 +2077,7 @@ flows_canvas_snapshot (GtkWidget   *widget,
     snapshot_simple_cards (self, snapshot, &view);
 
   if (shows_cards (self))
-    for (guint i = 0; i < self->nodes->len; i++)
-      {
-        Node *node = g_ptr_array_index (self->nodes, i);
-
-        if (node->card != NULL && node->allocated && gtk_widget_get_child_visible (node->card))
-          gtk_widget_snapshot_child (widget, node->card, snapshot);
-      }
+    snapshot_cards (self, snapshot);
 
   if (shows_cards (self))
     snapshot_ports (self, snapshot, &view);
@@ -2597,6 +2833,11 @@ flows_canvas_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->make_cards_tick);
       self->make_cards_tick = 0;
     }
+  if (self->sharpen_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sharpen_tick);
+      self->sharpen_tick = 0;
+    }
   g_clear_object (&self->stages_signals);
   if (self->flow != NULL)
     clear_nodes (self);
@@ -2633,6 +2874,7 @@ flows_canvas_finalize (GObject *object)
   g_hash_table_unref (self->taken_routes);
   g_free (self->selected_route_output);
   g_free (self->drag_output);
+  g_clear_pointer (&self->grid_mask, cairo_surface_destroy);
 
   G_OBJECT_CLASS (flows_canvas_parent_class)->finalize (object);
 }
