@@ -37,6 +37,8 @@
 #define ZOOM_STEP   1.25
 /* The drag-and-drop text of a stage type from the palette. */
 #define STAGE_TYPE_PREFIX "flows-stage-type:"
+/* The side of a tile of drawn routes, in pixels (see snapshot_route_tiles). */
+#define ROUTE_TILE  256
 
 typedef struct
 {
@@ -103,6 +105,11 @@ struct _FlowsCanvas
   cairo_surface_t *grid_mask;
   double         grid_step;
   double         grid_last_step;   /* the grid's step in the last frame */
+  /* Tiles of drawn routes (see snapshot_route_tiles): tile_key () → cairo_surface_t, at
+   * @route_tiles_zoom; and the zoom of the last frame's routes. */
+  GHashTable    *route_tiles;
+  double         route_tiles_zoom;
+  double         routes_last_zoom;
   /* Cards drawn from pixels of another zoom, made sharp again in the next frames. */
   guint          sharpen_tick;
 
@@ -311,6 +318,15 @@ route_key (const char *stage_id,
            const char *output)
 {
   return g_strconcat (stage_id, "\x1f", output, NULL);
+}
+
+/* After any change to what the canvas draws but the view: the tiles of drawn routes may show
+ * what was (snapshot_route_tiles). */
+static void
+queue_redraw (FlowsCanvas *self)
+{
+  g_hash_table_remove_all (self->route_tiles);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Bounds and adjustments --------------------------------------------------------------------- */
@@ -629,14 +645,14 @@ on_stage_position_changed (FlowsCanvas *self,
   node->y = flows_stage_get_y (stage);
   self->bounds_dirty = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static void
 on_stage_routes_changed (FlowsCanvas *self)
 {
   update_markers (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static Node *
@@ -722,7 +738,7 @@ on_stages_changed (FlowsCanvas *self,
   update_markers (self);
   self->bounds_dirty = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
   if (selection_lost)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
@@ -891,7 +907,7 @@ selection_changed (FlowsCanvas *self)
   update_card_selection (self);
   /* A route marker says whether its route is the one selected. */
   update_markers (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
@@ -1192,7 +1208,7 @@ zoom_at (FlowsCanvas *self,
   configure_adjustments (self, x * zoom - wx, y * zoom - wy);
   ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
   notify_zoom (self);
 }
 
@@ -1251,7 +1267,7 @@ flows_canvas_fit (FlowsCanvas *self)
                          (self->bounds.origin.y + self->bounds.size.height / 2) * zoom - height / 2);
   ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 void
@@ -1410,7 +1426,7 @@ flows_canvas_set_problems (FlowsCanvas *self,
         flows_stage_card_set_problems (FLOWS_STAGE_CARD (node->card),
                                        g_hash_table_lookup (self->problems, flows_stage_get_id (node->stage)));
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static void
@@ -1421,7 +1437,7 @@ apply_run_state (FlowsCanvas *self,
 
   if (node != NULL && node->card != NULL)
     apply_card_states (self, node);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 void
@@ -1440,7 +1456,7 @@ flows_canvas_clear_run (FlowsCanvas *self)
       if (node->card != NULL)
         flows_stage_card_set_run_state (FLOWS_STAGE_CARD (node->card), FLOWS_STAGE_RUN_STATE_NONE, 0);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 void
@@ -1468,7 +1484,7 @@ flows_canvas_set_route_taken (FlowsCanvas *self,
     return;
   g_hash_table_add (self->taken_routes, route_key (stage_id, output));
   update_markers (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 gboolean
@@ -1643,22 +1659,17 @@ typedef struct
   gboolean         taken;
 } VisibleRoute;
 
-/* Each route in view on a cairo surface of its own size, or, when those would add up to more
- * than half the view (many routes, or long ones swinging around cards), all of them on one
- * surface the size of the view: every cairo surface costs a clear and a blend of each of its
- * pixels, every frame (measured with bench-canvas). */
-static void
-snapshot_routes (FlowsCanvas           *self,
-                 GtkSnapshot           *snapshot,
-                 const graphene_rect_t *view)
+/* The routes whose curves cross @area (widget pixels, perhaps beyond the widget), each with the
+ * part of @area its stroke may touch. */
+static GArray *
+collect_routes (FlowsCanvas           *self,
+                const graphene_rect_t *area)
 {
   gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
   double h = get_h (self), v = get_v (self), z = self->zoom;
-  graphene_rect_t widget_bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
-                                                      gtk_widget_get_height (GTK_WIDGET (self)));
-  g_autoptr(GArray) routes = g_array_new (FALSE, FALSE, sizeof (VisibleRoute));
-  double total_area = 0;
-  cairo_t *shared = NULL;
+  graphene_rect_t view = GRAPHENE_RECT_INIT ((area->origin.x + h) / z, (area->origin.y + v) / z,
+                                             area->size.width / z, area->size.height / z);
+  GArray *routes = g_array_new (FALSE, FALSE, sizeof (VisibleRoute));
 
   for (guint i = 0; i < self->nodes->len; i++)
     {
@@ -1681,7 +1692,7 @@ snapshot_routes (FlowsCanvas           *self,
           node_output_port (self, node, j, &x0, &y0);
           node_input_port (self, target, &x3, &y3);
           route_curve (self, x0, y0, x3, y3, route.points);
-          if (!curve_in_view (route.points, view))
+          if (!curve_in_view (route.points, &view))
             continue;
 
           route.selected = self->selected_route_stage == node->stage &&
@@ -1696,36 +1707,171 @@ snapshot_routes (FlowsCanvas           *self,
           max_y = MAX (MAX (route.points[1], route.points[3]), MAX (route.points[5], route.points[7])) * z - v;
           route.bounds = GRAPHENE_RECT_INIT (floor (min_x - width), floor (min_y - width),
                                              ceil (max_x - min_x + 2 * width + 1), ceil (max_y - min_y + 2 * width + 1));
-          if (!graphene_rect_intersection (&route.bounds, &widget_bounds, &route.bounds))
+          if (!graphene_rect_intersection (&route.bounds, area, &route.bounds))
             continue;
-          total_area += route.bounds.size.width * route.bounds.size.height;
           g_array_append_val (routes, route);
         }
     }
+  return routes;
+}
 
+/* Strokes @route on @cr, set up in widget pixels. */
+static void
+stroke_route (FlowsCanvas        *self,
+              cairo_t            *cr,
+              const VisibleRoute *route)
+{
+  gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
+  double z = self->zoom;
+  GdkRGBA color;
+
+  output_color (route->output, &color);
+  if (run_shown && !route->taken)
+    color.alpha = 0.35;
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  trace_curve (self, cr, (double *)route->points);
+  if (route->selected)
+    {
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
+      cairo_set_line_width (cr, 8 * MIN (z, 1.0) + 2);
+      cairo_stroke_preserve (cr);
+    }
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_set_line_width (cr, (route->taken ? 4.0 : 2.0) * MAX (z, 0.5));
+  cairo_stroke (cr);
+}
+
+static gint64 *
+tile_key (gint64 column,
+          gint64 row)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = (gint64)(((guint64)(guint32)column << 32) | (guint32)row);
+  return key;
+}
+
+/* Once the zoom holds still, the routes are drawn in tiles of ROUTE_TILE zoomed canvas pixels,
+ * kept until the routes change (queue_redraw) or the zoom does: a frame that only moves the
+ * view paints the tiles again and strokes only those that come into view. Stroking every route
+ * in view in every frame was a third of a frame's cost with the software renderer
+ * (bench-canvas). */
+static void
+snapshot_route_tiles (FlowsCanvas           *self,
+                      GtkSnapshot           *snapshot,
+                      const graphene_rect_t *widget_bounds)
+{
+  double h = get_h (self), v = get_v (self);
+  gint64 first_column = (gint64)floor (h / ROUTE_TILE), first_row = (gint64)floor (v / ROUTE_TILE);
+  gint64 last_column = (gint64)floor ((h + widget_bounds->size.width) / ROUTE_TILE);
+  gint64 last_row = (gint64)floor ((v + widget_bounds->size.height) / ROUTE_TILE);
+  g_autoptr(GArray) routes = NULL;
+  GHashTableIter iter;
+  gint64 *key;
+  cairo_t *cr;
+
+  if (self->route_tiles_zoom != self->zoom)
+    {
+      g_hash_table_remove_all (self->route_tiles);
+      self->route_tiles_zoom = self->zoom;
+    }
+
+  /* Tiles out of view go: panning across a large flow keeps only what is in view. */
+  g_hash_table_iter_init (&iter, self->route_tiles);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&key, NULL))
+    {
+      gint64 column = (gint32)((guint64)*key >> 32), row = (gint32)(guint32)*key;
+
+      if (column < first_column || column > last_column || row < first_row || row > last_row)
+        g_hash_table_iter_remove (&iter);
+    }
+
+  cr = gtk_snapshot_append_cairo (snapshot, widget_bounds);
+  for (gint64 row = first_row; row <= last_row; row++)
+    for (gint64 column = first_column; column <= last_column; column++)
+      {
+        g_autofree gint64 *tile_id = tile_key (column, row);
+        cairo_surface_t *tile = g_hash_table_lookup (self->route_tiles, tile_id);
+
+        if (tile == NULL)
+          {
+            cairo_t *tile_cr;
+
+            /* The routes of every tile in view, found once for the tiles this frame makes. */
+            if (routes == NULL)
+              routes = collect_routes (self, &GRAPHENE_RECT_INIT (first_column * ROUTE_TILE - h,
+                                                                  first_row * ROUTE_TILE - v,
+                                                                  (last_column - first_column + 1) * ROUTE_TILE,
+                                                                  (last_row - first_row + 1) * ROUTE_TILE));
+            tile = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ROUTE_TILE, ROUTE_TILE);
+            tile_cr = cairo_create (tile);
+            /* Widget pixels, as stroke_route draws in, made tile pixels. */
+            cairo_translate (tile_cr, h - column * ROUTE_TILE, v - row * ROUTE_TILE);
+            for (guint i = 0; i < routes->len; i++)
+              {
+                VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
+                graphene_rect_t tile_area = GRAPHENE_RECT_INIT (column * ROUTE_TILE - h, row * ROUTE_TILE - v,
+                                                                ROUTE_TILE, ROUTE_TILE);
+
+                if (graphene_rect_intersection (&route->bounds, &tile_area, NULL))
+                  stroke_route (self, tile_cr, route);
+              }
+            cairo_destroy (tile_cr);
+            g_hash_table_insert (self->route_tiles, g_steal_pointer (&tile_id), tile);
+          }
+        /* On whole pixels, as the cards are (paint_card). */
+        cairo_set_source_surface (cr, tile, column * ROUTE_TILE - round (h), row * ROUTE_TILE - round (v));
+        cairo_rectangle (cr, column * ROUTE_TILE - round (h), row * ROUTE_TILE - round (v), ROUTE_TILE, ROUTE_TILE);
+        cairo_fill (cr);
+      }
+  cairo_destroy (cr);
+}
+
+/* While the zoom changes from frame to frame, tiles would be stroked again in every frame: each
+ * route in view is stroked on a cairo surface of its own size then, or, when those would add up
+ * to more than half the view (many routes, or long ones swinging around cards), all of them on
+ * one surface the size of the view: every cairo surface costs a clear and a blend of each of its
+ * pixels, every frame (measured with bench-canvas). */
+static void
+snapshot_routes (FlowsCanvas *self,
+                 GtkSnapshot *snapshot)
+{
+  graphene_rect_t widget_bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                                                      gtk_widget_get_height (GTK_WIDGET (self)));
+  g_autoptr(GArray) routes = NULL;
+  gboolean zoom_settled = self->zoom == self->routes_last_zoom;
+  double total_area = 0;
+  cairo_t *shared = NULL;
+
+  self->routes_last_zoom = self->zoom;
+  /* What follows the pointer in a drag changes in every frame: no tiles then. */
+  if (zoom_settled && self->drag == DRAG_NONE)
+    {
+      snapshot_route_tiles (self, snapshot, &widget_bounds);
+      return;
+    }
+  g_hash_table_remove_all (self->route_tiles);
+
+  routes = collect_routes (self, &widget_bounds);
+  for (guint i = 0; i < routes->len; i++)
+    {
+      VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
+
+      total_area += route->bounds.size.width * route->bounds.size.height;
+    }
   if (total_area > 0.5 * widget_bounds.size.width * widget_bounds.size.height)
     shared = gtk_snapshot_append_cairo (snapshot, &widget_bounds);
 
   for (guint i = 0; i < routes->len; i++)
     {
       VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
-      GdkRGBA color;
       cairo_t *cr = shared != NULL ? cairo_reference (shared) : gtk_snapshot_append_cairo (snapshot, &route->bounds);
 
-      output_color (route->output, &color);
-      if (run_shown && !route->taken)
-        color.alpha = 0.35;
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      trace_curve (self, cr, route->points);
-      if (route->selected)
-        {
-          cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
-          cairo_set_line_width (cr, 8 * MIN (z, 1.0) + 2);
-          cairo_stroke_preserve (cr);
-        }
-      gdk_cairo_set_source_rgba (cr, &color);
-      cairo_set_line_width (cr, (route->taken ? 4.0 : 2.0) * MAX (z, 0.5));
-      cairo_stroke (cr);
+      /* Coarser while the zoom moves (a third of the cost, unseen in motion); the tiles stroke
+       * them finely again once it holds. */
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
+      cairo_set_tolerance (cr, 1.0);
+      stroke_route (self, cr, route);
       cairo_destroy (cr);
     }
 
@@ -2072,7 +2218,7 @@ flows_canvas_snapshot (GtkWidget   *widget,
   gtk_snapshot_push_clip (snapshot, &bounds);
   snapshot_grid (self, snapshot, width, height);
 
-  snapshot_routes (self, snapshot, &view);
+  snapshot_routes (self, snapshot);
   if (!shows_cards (self))
     snapshot_simple_cards (self, snapshot, &view);
 
@@ -2456,7 +2602,7 @@ on_key_pressed (FlowsCanvas           *self,
     {
       self->drag = DRAG_NONE;
       gtk_widget_queue_allocate (GTK_WIDGET (self));
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      queue_redraw (self);
       return TRUE;
     }
 
@@ -2613,7 +2759,7 @@ on_drag_update (FlowsCanvas    *self,
       gtk_widget_queue_allocate (GTK_WIDGET (self));
     }
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static void
@@ -2703,7 +2849,7 @@ on_drag_end (FlowsCanvas    *self,
     }
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static void
@@ -2875,6 +3021,7 @@ flows_canvas_finalize (GObject *object)
   g_free (self->selected_route_output);
   g_free (self->drag_output);
   g_clear_pointer (&self->grid_mask, cairo_surface_destroy);
+  g_hash_table_unref (self->route_tiles);
 
   G_OBJECT_CLASS (flows_canvas_parent_class)->finalize (object);
 }
@@ -3000,6 +3147,7 @@ flows_canvas_init (FlowsCanvas *self)
   self->zoom = 1.0;
   self->nodes = g_ptr_array_new ();
   self->spare_cards = g_ptr_array_new ();
+  self->route_tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)cairo_surface_destroy);
   self->spare_markers = g_ptr_array_new ();
   self->nodes_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -3085,7 +3233,7 @@ flows_canvas_set_flow (FlowsCanvas  *self,
 
   self->bounds_dirty = TRUE;
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
