@@ -371,6 +371,7 @@ run_round (Bench     *bench,
   g_autoptr(GArray) baseline_costs = NULL;
   g_autoptr(GArray) baseline_cpu = NULL;
   g_autoptr(GArray) layered_costs = NULL;
+  g_autoptr(GArray) layered_cpu = NULL;
   g_autoptr(GArray) pan = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
   g_autoptr(GArray) zoom = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
   g_autoptr(GArray) pan_cpu = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
@@ -386,6 +387,7 @@ run_round (Bench     *bench,
   layered_open_ms = median_open (bench, app, layered);
   run_frames (bench);
   layered_costs = g_array_copy (bench->frame_costs);
+  layered_cpu = g_array_copy (bench->frame_cpu);
 
   rss_before = rss_kb ();
   open_ms = median_open (bench, app, big);
@@ -422,6 +424,7 @@ run_round (Bench     *bench,
   record (figures, "canvas-layered-open-ms", "%.1f", layered_open_ms);
   record (figures, "canvas-layered-frame-p50-ms", "%.2f", percentile (layered_costs, 50));
   record (figures, "canvas-layered-frame-p95-ms", "%.2f", percentile (layered_costs, 95));
+  record (figures, "canvas-layered-frame-cpu-p95-ms", "%.2f", percentile (layered_cpu, 95));
 }
 
 int

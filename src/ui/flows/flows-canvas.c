@@ -9,6 +9,10 @@
  * Drawing order: dot grid, routes, cards (child widgets, or plain shapes when zoomed out), ports,
  * then what a drag in progress shows (a route being drawn, the rubber band).
  *
+ * What the software renderer would rasterise again in every frame is kept as pixels instead: each
+ * card's rendering (snapshot_cards), the routes in tiles once the zoom holds (snapshot_routes),
+ * the dot grid as a mask (snapshot_grid). A frame that only moves the view paints them again.
+ *
  * Child widgets: a card per stage in or near the view, and a route marker (drawn by nobody) per
  * route leaving such a stage, at the middle of its curve, for assistive technologies. Both come
  * and go with the view as the cards do, so a large flow costs only what is in view.
@@ -105,7 +109,7 @@ struct _FlowsCanvas
   cairo_surface_t *grid_mask;
   double         grid_step;
   double         grid_last_step;   /* the grid's step in the last frame */
-  /* Tiles of drawn routes (see snapshot_route_tiles): tile_key () → cairo_surface_t, at
+  /* Tiles of drawn routes (see snapshot_route_tiles): tile_key () → RouteTile, at
    * @route_tiles_zoom; and the zoom of the last frame's routes. */
   GHashTable    *route_tiles;
   double         route_tiles_zoom;
@@ -1741,6 +1745,22 @@ stroke_route (FlowsCanvas        *self,
   cairo_stroke (cr);
 }
 
+/* A tile of drawn routes: pixels for the part of it that routes cross, from (@x, @y) in the
+ * tile, or none. */
+typedef struct
+{
+  cairo_surface_t *surface;
+  int              x;
+  int              y;
+} RouteTile;
+
+static void
+route_tile_free (RouteTile *tile)
+{
+  g_clear_pointer (&tile->surface, cairo_surface_destroy);
+  g_free (tile);
+}
+
 static gint64 *
 tile_key (gint64 column,
           gint64 row)
@@ -1791,11 +1811,14 @@ snapshot_route_tiles (FlowsCanvas           *self,
     for (gint64 column = first_column; column <= last_column; column++)
       {
         g_autofree gint64 *tile_id = tile_key (column, row);
-        cairo_surface_t *tile = g_hash_table_lookup (self->route_tiles, tile_id);
+        RouteTile *tile = g_hash_table_lookup (self->route_tiles, tile_id);
 
         if (tile == NULL)
           {
-            cairo_t *tile_cr;
+            graphene_rect_t tile_area = GRAPHENE_RECT_INIT (column * ROUTE_TILE - h, row * ROUTE_TILE - v,
+                                                            ROUTE_TILE, ROUTE_TILE);
+            graphene_rect_t drawn = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+            gboolean any = FALSE;
 
             /* The routes of every tile in view, found once for the tiles this frame makes. */
             if (routes == NULL)
@@ -1803,26 +1826,55 @@ snapshot_route_tiles (FlowsCanvas           *self,
                                                                   first_row * ROUTE_TILE - v,
                                                                   (last_column - first_column + 1) * ROUTE_TILE,
                                                                   (last_row - first_row + 1) * ROUTE_TILE));
-            tile = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, ROUTE_TILE, ROUTE_TILE);
-            tile_cr = cairo_create (tile);
-            /* Widget pixels, as stroke_route draws in, made tile pixels. */
-            cairo_translate (tile_cr, h - column * ROUTE_TILE, v - row * ROUTE_TILE);
+            /* Only the part of the tile that routes cross gets pixels: a sparse flow's tiles are
+             * mostly empty, and each pixel kept is blended in every frame. */
             for (guint i = 0; i < routes->len; i++)
               {
-                VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
-                graphene_rect_t tile_area = GRAPHENE_RECT_INIT (column * ROUTE_TILE - h, row * ROUTE_TILE - v,
-                                                                ROUTE_TILE, ROUTE_TILE);
+                graphene_rect_t part;
 
-                if (graphene_rect_intersection (&route->bounds, &tile_area, NULL))
-                  stroke_route (self, tile_cr, route);
+                if (!graphene_rect_intersection (&g_array_index (routes, VisibleRoute, i).bounds, &tile_area, &part))
+                  continue;
+                if (any)
+                  graphene_rect_union (&drawn, &part, &drawn);
+                else
+                  drawn = part;
+                any = TRUE;
               }
-            cairo_destroy (tile_cr);
+
+            tile = g_new0 (RouteTile, 1);
+            if (any)
+              {
+                cairo_t *tile_cr;
+
+                tile->x = (int)floor (drawn.origin.x - tile_area.origin.x);
+                tile->y = (int)floor (drawn.origin.y - tile_area.origin.y);
+                tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                            MIN ((int)ceil (drawn.size.width) + 1, ROUTE_TILE - tile->x),
+                                                            MIN ((int)ceil (drawn.size.height) + 1, ROUTE_TILE - tile->y));
+                tile_cr = cairo_create (tile->surface);
+                /* Widget pixels, as stroke_route draws in, made the tile surface's pixels. */
+                cairo_translate (tile_cr, h - column * ROUTE_TILE - tile->x, v - row * ROUTE_TILE - tile->y);
+                for (guint i = 0; i < routes->len; i++)
+                  {
+                    VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
+
+                    if (graphene_rect_intersection (&route->bounds, &tile_area, NULL))
+                      stroke_route (self, tile_cr, route);
+                  }
+                cairo_destroy (tile_cr);
+              }
             g_hash_table_insert (self->route_tiles, g_steal_pointer (&tile_id), tile);
           }
-        /* On whole pixels, as the cards are (paint_card). */
-        cairo_set_source_surface (cr, tile, column * ROUTE_TILE - round (h), row * ROUTE_TILE - round (v));
-        cairo_rectangle (cr, column * ROUTE_TILE - round (h), row * ROUTE_TILE - round (v), ROUTE_TILE, ROUTE_TILE);
-        cairo_fill (cr);
+        if (tile->surface != NULL)
+          {
+            /* On whole pixels, as the cards are (paint_card). */
+            double x = column * ROUTE_TILE - round (h) + tile->x, y = row * ROUTE_TILE - round (v) + tile->y;
+
+            cairo_set_source_surface (cr, tile->surface, x, y);
+            cairo_rectangle (cr, x, y, cairo_image_surface_get_width (tile->surface),
+                             cairo_image_surface_get_height (tile->surface));
+            cairo_fill (cr);
+          }
       }
   cairo_destroy (cr);
 }
@@ -3147,7 +3199,7 @@ flows_canvas_init (FlowsCanvas *self)
   self->zoom = 1.0;
   self->nodes = g_ptr_array_new ();
   self->spare_cards = g_ptr_array_new ();
-  self->route_tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)cairo_surface_destroy);
+  self->route_tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)route_tile_free);
   self->spare_markers = g_ptr_array_new ();
   self->nodes_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
