@@ -10,6 +10,8 @@
  * The flow is measured twice: placed by hand in columns of 25 (dense: many cards and routes in
  * view; the figures without "layered") and placed by the editor's Auto Layout ("layered").
  * The baseline, measured in the same run and the same way, is the editor on a flow of one stage.
+ * All of it three times over: each figure is the median of the three rounds (the rounds follow it
+ * in brackets), except the memory, which only the first round measures on a fresh process.
  * Prints "canvas-open-ms: N", "canvas-frame-p50-ms: N", "canvas-frame-p95-ms: N" (target ≤ 16),
  * "canvas-memory-kb: N" and the baseline's figures.
  */
@@ -34,6 +36,8 @@
 #define N_ROUTES 1200
 #define N_FRAMES 300
 #define N_OPENS  5
+/* Each figure is the median of this many rounds, so that one noisy round does not decide. */
+#define N_ROUNDS 3
 
 typedef struct
 {
@@ -53,6 +57,7 @@ typedef struct
   gboolean         recording;
   double           start_h;
   double           start_v;
+  long             memory_kb;
 } Bench;
 
 /* The main thread's CPU time: what a frame cost us, whatever else the machine was doing. */
@@ -291,6 +296,137 @@ run_frames (Bench *bench)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* A figure's value in each round, in the order first recorded. */
+typedef struct
+{
+  const char *name;
+  const char *format;
+  GArray     *values;   /* double */
+} Figure;
+
+static void
+figure_free (Figure *figure)
+{
+  g_array_unref (figure->values);
+  g_free (figure);
+}
+
+static void
+record (GPtrArray  *figures,
+        const char *name,
+        const char *format,
+        double      value)
+{
+  Figure *figure = NULL;
+
+  for (guint i = 0; i < figures->len && figure == NULL; i++)
+    if (g_str_equal (((Figure *)g_ptr_array_index (figures, i))->name, name))
+      figure = g_ptr_array_index (figures, i);
+  if (figure == NULL)
+    {
+      figure = g_new0 (Figure, 1);
+      figure->name = name;
+      figure->format = format;
+      figure->values = g_array_new (FALSE, FALSE, sizeof (double));
+      g_ptr_array_add (figures, figure);
+    }
+  g_array_append_val (figure->values, value);
+}
+
+/* "name: median (rounds: a, b, c)": the median decides, the rounds show how noisy it was. */
+static void
+print_figures (GPtrArray *figures)
+{
+  for (guint i = 0; i < figures->len; i++)
+    {
+      Figure *figure = g_ptr_array_index (figures, i);
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      g_string_append_printf (line, "%s: ", figure->name);
+      g_string_append_printf (line, figure->format, percentile (figure->values, 50));
+      if (figure->values->len > 1)
+        {
+          g_string_append (line, " (rounds:");
+          for (guint j = 0; j < figure->values->len; j++)
+            {
+              g_string_append_c (line, ' ');
+              g_string_append_printf (line, figure->format, g_array_index (figure->values, double, j));
+            }
+          g_string_append_c (line, ')');
+        }
+      g_print ("%s\n", line->str);
+    }
+}
+
+/* One round: the baseline, the layered flow, the dense flow, each opened and gone through. */
+static void
+run_round (Bench     *bench,
+           FlowsApp  *app,
+           FlowsFlow *small,
+           FlowsFlow *layered,
+           FlowsFlow *big,
+           gboolean   first,
+           GPtrArray *figures)
+{
+  g_autoptr(GArray) baseline_costs = NULL;
+  g_autoptr(GArray) baseline_cpu = NULL;
+  g_autoptr(GArray) layered_costs = NULL;
+  g_autoptr(GArray) layered_cpu = NULL;
+  g_autoptr(GArray) pan = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
+  g_autoptr(GArray) zoom = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
+  g_autoptr(GArray) pan_cpu = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
+  g_autoptr(GArray) zoom_cpu = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
+  double baseline_open_ms, layered_open_ms, open_ms;
+  long rss_before;
+
+  baseline_open_ms = median_open (bench, app, small);
+  run_frames (bench);
+  baseline_costs = g_array_copy (bench->frame_costs);
+  baseline_cpu = g_array_copy (bench->frame_cpu);
+
+  layered_open_ms = median_open (bench, app, layered);
+  run_frames (bench);
+  layered_costs = g_array_copy (bench->frame_costs);
+  layered_cpu = g_array_copy (bench->frame_cpu);
+
+  rss_before = rss_kb ();
+  open_ms = median_open (bench, app, big);
+  run_frames (bench);
+  /* Only the first round opens the flow on a fresh process: later rounds find the memory taken
+   * already. */
+  if (first)
+    bench->memory_kb = rss_kb () - rss_before;
+
+  for (guint i = 0; i < bench->frame_costs->len; i++)
+    {
+      gboolean panning = i < bench->frame_costs->len / 2;
+
+      g_array_append_val (panning ? pan : zoom, g_array_index (bench->frame_costs, double, i));
+      g_array_append_val (panning ? pan_cpu : zoom_cpu, g_array_index (bench->frame_cpu, double, i));
+    }
+
+  record (figures, "canvas-open-ms", "%.1f", open_ms);
+  record (figures, "baseline-open-ms", "%.1f", baseline_open_ms);
+  record (figures, "canvas-frame-p50-ms", "%.2f", percentile (bench->frame_costs, 50));
+  record (figures, "canvas-frame-p95-ms", "%.2f", percentile (bench->frame_costs, 95));
+  record (figures, "canvas-frame-max-ms", "%.2f", percentile (bench->frame_costs, 100));
+  record (figures, "canvas-pan-frame-p95-ms", "%.2f", percentile (pan, 95));
+  record (figures, "canvas-zoom-frame-p95-ms", "%.2f", percentile (zoom, 95));
+  record (figures, "canvas-pan-frame-cpu-p95-ms", "%.2f", percentile (pan_cpu, 95));
+  record (figures, "canvas-zoom-frame-cpu-p95-ms", "%.2f", percentile (zoom_cpu, 95));
+  record (figures, "baseline-frame-p50-ms", "%.2f", percentile (baseline_costs, 50));
+  record (figures, "baseline-frame-p95-ms", "%.2f", percentile (baseline_costs, 95));
+  record (figures, "canvas-frame-p95-ratio", "%.2f",
+          percentile (bench->frame_costs, 95) / MAX (percentile (baseline_costs, 95), 0.01));
+  record (figures, "canvas-frame-cpu-p50-ms", "%.2f", percentile (bench->frame_cpu, 50));
+  record (figures, "canvas-frame-cpu-p95-ms", "%.2f", percentile (bench->frame_cpu, 95));
+  record (figures, "baseline-frame-cpu-p95-ms", "%.2f", percentile (baseline_cpu, 95));
+  record (figures, "canvas-layered-open-ms", "%.1f", layered_open_ms);
+  record (figures, "canvas-layered-frame-p50-ms", "%.2f", percentile (layered_costs, 50));
+  record (figures, "canvas-layered-frame-p95-ms", "%.2f", percentile (layered_costs, 95));
+  record (figures, "canvas-layered-frame-cpu-p95-ms", "%.2f", percentile (layered_cpu, 95));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -300,12 +436,7 @@ main (int    argc,
   g_autoptr(FlowsFlow) big = NULL;
   g_autoptr(FlowsFlow) small = NULL;
   g_autoptr(FlowsFlow) layered = NULL;
-  g_autoptr(GArray) layered_costs = NULL;
-  double layered_open_ms;
-  g_autoptr(GArray) baseline_costs = NULL;
-  g_autoptr(GArray) baseline_cpu = NULL;
-  double open_ms, baseline_open_ms;
-  long rss_before, rss_after;
+  g_autoptr(GPtrArray) figures = g_ptr_array_new_with_free_func ((GDestroyNotify)figure_free);
 
   /* The renderer the tests use under Xvfb, unless the caller chose one. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
@@ -333,54 +464,16 @@ main (int    argc,
   g_signal_connect (bench.clock, "update", G_CALLBACK (on_update), &bench);
   g_signal_connect (bench.clock, "after-paint", G_CALLBACK (on_after_paint), &bench);
 
-  /* The baseline first, so that the large flow finds nothing warmed up for it but GTK itself. */
-  baseline_open_ms = median_open (&bench, app, small);
-  run_frames (&bench);
-  baseline_costs = g_array_copy (bench.frame_costs);
-  baseline_cpu = g_array_copy (bench.frame_cpu);
-
-  layered_open_ms = median_open (&bench, app, layered);
-  run_frames (&bench);
-  layered_costs = g_array_copy (bench.frame_costs);
-
-  rss_before = rss_kb ();
-  open_ms = median_open (&bench, app, big);
-  run_frames (&bench);
-  rss_after = rss_kb ();
+  /* The baseline first in each round, so that in the first the large flow finds nothing warmed
+   * up for it but GTK itself. */
+  for (guint round = 0; round < N_ROUNDS; round++)
+    run_round (&bench, app, small, layered, big, round == 0, figures);
 
   g_print ("renderer: %s\n", g_getenv ("GSK_RENDERER"));
-  g_print ("stages: %u, routes: %u, frames: %u\n", N_STAGES, N_ROUTES, bench.frame_costs->len);
-  g_print ("canvas-open-ms: %.1f\n", open_ms);
-  g_print ("baseline-open-ms: %.1f\n", baseline_open_ms);
-  g_print ("canvas-frame-p50-ms: %.2f\n", percentile (bench.frame_costs, 50));
-  g_print ("canvas-frame-p95-ms: %.2f\n", percentile (bench.frame_costs, 95));
-  g_print ("canvas-frame-max-ms: %.2f\n", percentile (bench.frame_costs, 100));
-  {
-    g_autoptr(GArray) pan = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
-    g_autoptr(GArray) zoom = g_array_sized_new (FALSE, FALSE, sizeof (double), N_FRAMES / 2);
-
-    for (guint i = 0; i < bench.frame_costs->len; i++)
-      g_array_append_val (i < bench.frame_costs->len / 2 ? pan : zoom, g_array_index (bench.frame_costs, double, i));
-    g_print ("canvas-pan-frame-p95-ms: %.2f\n", percentile (pan, 95));
-    g_print ("canvas-zoom-frame-p95-ms: %.2f\n", percentile (zoom, 95));
-    g_array_set_size (pan, 0);
-    g_array_set_size (zoom, 0);
-    for (guint i = 0; i < bench.frame_cpu->len; i++)
-      g_array_append_val (i < bench.frame_cpu->len / 2 ? pan : zoom, g_array_index (bench.frame_cpu, double, i));
-    g_print ("canvas-pan-frame-cpu-p95-ms: %.2f\n", percentile (pan, 95));
-    g_print ("canvas-zoom-frame-cpu-p95-ms: %.2f\n", percentile (zoom, 95));
-  }
-  g_print ("baseline-frame-p50-ms: %.2f\n", percentile (baseline_costs, 50));
-  g_print ("baseline-frame-p95-ms: %.2f\n", percentile (baseline_costs, 95));
-  g_print ("canvas-frame-p95-ratio: %.2f\n",
-           percentile (bench.frame_costs, 95) / MAX (percentile (baseline_costs, 95), 0.01));
-  g_print ("canvas-frame-cpu-p50-ms: %.2f\n", percentile (bench.frame_cpu, 50));
-  g_print ("canvas-frame-cpu-p95-ms: %.2f\n", percentile (bench.frame_cpu, 95));
-  g_print ("baseline-frame-cpu-p95-ms: %.2f\n", percentile (baseline_cpu, 95));
-  g_print ("canvas-layered-open-ms: %.1f\n", layered_open_ms);
-  g_print ("canvas-layered-frame-p50-ms: %.2f\n", percentile (layered_costs, 50));
-  g_print ("canvas-layered-frame-p95-ms: %.2f\n", percentile (layered_costs, 95));
-  g_print ("canvas-memory-kb: %ld\n", rss_after - rss_before);
+  g_print ("stages: %u, routes: %u, frames: %u, rounds: %u (each figure: the median of the rounds)\n",
+           N_STAGES, N_ROUTES, bench.frame_costs->len, N_ROUNDS);
+  print_figures (figures);
+  g_print ("canvas-memory-kb: %ld\n", bench.memory_kb);
   g_print ("canvas-cards-made: %u\n", flows_canvas_get_n_cards (bench.canvas));
 
   gtk_window_destroy (bench.window);

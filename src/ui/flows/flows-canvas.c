@@ -9,6 +9,10 @@
  * Drawing order: dot grid, routes, cards (child widgets, or plain shapes when zoomed out), ports,
  * then what a drag in progress shows (a route being drawn, the rubber band).
  *
+ * What the software renderer would rasterise again in every frame is kept as pixels instead: each
+ * card's rendering (snapshot_cards), the routes in tiles once the zoom holds (snapshot_routes),
+ * the dot grid as a mask (snapshot_grid). A frame that only moves the view paints them again.
+ *
  * Child widgets: a card per stage in or near the view, and a route marker (drawn by nobody) per
  * route leaving such a stage, at the middle of its curve, for assistive technologies. Both come
  * and go with the view as the cards do, so a large flow costs only what is in view.
@@ -37,6 +41,8 @@
 #define ZOOM_STEP   1.25
 /* The drag-and-drop text of a stage type from the palette. */
 #define STAGE_TYPE_PREFIX "flows-stage-type:"
+/* The side of a tile of drawn routes, in pixels (see snapshot_route_tiles). */
+#define ROUTE_TILE  256
 
 typedef struct
 {
@@ -46,6 +52,14 @@ typedef struct
   gboolean    allocated; /* the card was given a place by the last size_allocate */
   double      x;
   double      y;
+  /* The card as last rasterised (see snapshot_card): the render node GTK gave for it, and its
+   * pixels at @render_scale, whose top-left corner is at (@render_x, @render_y) surface pixels
+   * from the card's. */
+  GskRenderNode   *render_content;
+  cairo_surface_t *render_surface;
+  double           render_scale;
+  int              render_x;
+  int              render_y;
 } Node;
 
 typedef enum {
@@ -91,6 +105,17 @@ struct _FlowsCanvas
    * as a resize queued in the middle of a layout leaves that layout unfinished. */
   gboolean       in_allocate;
   guint          notify_zoom_source;
+  /* The dot grid's mask (see snapshot_grid) and the step it was made for. */
+  cairo_surface_t *grid_mask;
+  double         grid_step;
+  double         grid_last_step;   /* the grid's step in the last frame */
+  /* Tiles of drawn routes (see snapshot_route_tiles): tile_key () → RouteTile, at
+   * @route_tiles_zoom; and the zoom of the last frame's routes. */
+  GHashTable    *route_tiles;
+  double         route_tiles_zoom;
+  double         routes_last_zoom;
+  /* Cards drawn from pixels of another zoom, made sharp again in the next frames. */
+  guint          sharpen_tick;
 
   GHashTable    *selection;        /* stage id → Node*, borrowed */
   FlowsStage    *selected_route_stage;
@@ -297,6 +322,15 @@ route_key (const char *stage_id,
            const char *output)
 {
   return g_strconcat (stage_id, "\x1f", output, NULL);
+}
+
+/* After any change to what the canvas draws but the view: the tiles of drawn routes may show
+ * what was (snapshot_route_tiles). */
+static void
+queue_redraw (FlowsCanvas *self)
+{
+  g_hash_table_remove_all (self->route_tiles);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Bounds and adjustments --------------------------------------------------------------------- */
@@ -571,11 +605,19 @@ ensure_card (FlowsCanvas *self,
   sync_markers (self, node);
 }
 
+static void
+clear_card_rendering (Node *node)
+{
+  g_clear_pointer (&node->render_content, gsk_render_node_unref);
+  g_clear_pointer (&node->render_surface, cairo_surface_destroy);
+}
+
 /* The card of a stage out of view goes to the spares, hidden. */
 static void
 release_card (FlowsCanvas *self,
               Node        *node)
 {
+  clear_card_rendering (node);
   if (node->card == NULL)
     return;
   gtk_widget_set_child_visible (node->card, FALSE);
@@ -621,13 +663,14 @@ on_stage_position_changed (FlowsCanvas *self,
   node->x = flows_stage_get_x (stage);
   node->y = flows_stage_get_y (stage);
   queue_bounds_change (self);
+  queue_redraw (self);
 }
 
 static void
 on_stage_routes_changed (FlowsCanvas *self)
 {
   update_markers (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static Node *
@@ -671,6 +714,7 @@ node_free (FlowsCanvas *self,
       self->drag = DRAG_NONE;
     }
   g_hash_table_remove (self->nodes_by_id, id);
+  clear_card_rendering (node);
   if (node->card != NULL)
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -720,6 +764,7 @@ on_stages_changed (FlowsCanvas *self,
   /* A route may have lost or found the stage it leads to. */
   update_markers (self);
   queue_bounds_change (self);
+  queue_redraw (self);
   if (selection_lost)
     g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
@@ -888,7 +933,7 @@ selection_changed (FlowsCanvas *self)
   update_card_selection (self);
   /* A route marker says whether its route is the one selected. */
   update_markers (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
@@ -1189,7 +1234,7 @@ zoom_at (FlowsCanvas *self,
   configure_adjustments (self, x * zoom - wx, y * zoom - wy);
   ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
   notify_zoom (self);
 }
 
@@ -1248,7 +1293,7 @@ flows_canvas_fit (FlowsCanvas *self)
                          (self->bounds.origin.y + self->bounds.size.height / 2) * zoom - height / 2);
   ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 void
@@ -1407,7 +1452,7 @@ flows_canvas_set_problems (FlowsCanvas *self,
         flows_stage_card_set_problems (FLOWS_STAGE_CARD (node->card),
                                        g_hash_table_lookup (self->problems, flows_stage_get_id (node->stage)));
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static void
@@ -1418,7 +1463,7 @@ apply_run_state (FlowsCanvas *self,
 
   if (node != NULL && node->card != NULL)
     apply_card_states (self, node);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 void
@@ -1437,7 +1482,7 @@ flows_canvas_clear_run (FlowsCanvas *self)
       if (node->card != NULL)
         flows_stage_card_set_run_state (FLOWS_STAGE_CARD (node->card), FLOWS_STAGE_RUN_STATE_NONE, 0);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 void
@@ -1465,7 +1510,7 @@ flows_canvas_set_route_taken (FlowsCanvas *self,
     return;
   g_hash_table_add (self->taken_routes, route_key (stage_id, output));
   update_markers (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 gboolean
@@ -1507,8 +1552,37 @@ get_foreground (FlowsCanvas *self,
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), color);
 }
 
-/* The dot grid: one dot, repeated. (A texture of the whole grid, placed each frame, cost
- * several times more with the software renderer: bench-canvas.) */
+/* The dot grid's mask: a dot on every grid point of the view and a step more, the first at half a
+ * step from the corner. */
+static void
+make_grid_mask (FlowsCanvas *self,
+                double       step,
+                double       radius,
+                double       width,
+                double       height)
+{
+  int columns = (int)ceil (width / step) + 2, rows = (int)ceil (height / step) + 2;
+  cairo_t *cr;
+
+  g_clear_pointer (&self->grid_mask, cairo_surface_destroy);
+  self->grid_step = step;
+  self->grid_mask = cairo_image_surface_create (CAIRO_FORMAT_A8, (int)ceil (columns * step), (int)ceil (rows * step));
+  cr = cairo_create (self->grid_mask);
+  for (int row = 0; row < rows; row++)
+    for (int column = 0; column < columns; column++)
+      {
+        cairo_new_sub_path (cr);
+        cairo_arc (cr, (column + 0.5) * step, (row + 0.5) * step, radius, 0, 2 * G_PI);
+      }
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
+/* The dot grid. Once the zoom holds still, a mask of the dots, made once, painted in the grid's
+ * colour and moved by less than a step: the same dot repeated by a repeat node is filled pixel by
+ * pixel through a repeating pattern with the software renderer, a sixth of a frame's cost
+ * (bench-canvas). While the zoom changes from frame to frame, a mask made for each frame would
+ * cost more than that: the repeat node then. */
 static void
 snapshot_grid (FlowsCanvas *self,
                GtkSnapshot *snapshot,
@@ -1519,11 +1593,13 @@ snapshot_grid (FlowsCanvas *self,
   double step = GRID * self->zoom;
   double radius = MAX (0.9, 1.3 * MIN (self->zoom, 1.0));
   double offset_x, offset_y;
-  GskRoundedRect circle;
+  gboolean zoom_settled;
 
   /* Dots closer than this are noise: draw every second, fourth… grid point instead. */
   while (step < 12)
     step *= 2;
+  zoom_settled = step == self->grid_last_step;
+  self->grid_last_step = step;
 
   get_foreground (self, &dot);
   dot.alpha = 0.25;
@@ -1538,17 +1614,38 @@ snapshot_grid (FlowsCanvas *self,
    * step before it so that the whole dot is inside. */
   offset_x -= step / 2;
   offset_y -= step / 2;
-  gtk_snapshot_push_repeat (snapshot,
-                            &GRAPHENE_RECT_INIT (0, 0, width, height),
-                            &GRAPHENE_RECT_INIT (offset_x, offset_y, step, step));
-  gsk_rounded_rect_init_from_rect (&circle,
-                                   &GRAPHENE_RECT_INIT (offset_x + step / 2 - radius, offset_y + step / 2 - radius,
-                                                        2 * radius, 2 * radius),
-                                   radius);
-  gtk_snapshot_push_rounded_clip (snapshot, &circle);
-  gtk_snapshot_append_color (snapshot, &dot, &circle.bounds);
-  gtk_snapshot_pop (snapshot);
-  gtk_snapshot_pop (snapshot);
+
+  if (zoom_settled &&
+      (self->grid_mask == NULL || self->grid_step != step ||
+       cairo_image_surface_get_width (self->grid_mask) < width + step ||
+       cairo_image_surface_get_height (self->grid_mask) < height + step))
+    make_grid_mask (self, step, radius, width, height);
+
+  if (self->grid_mask != NULL && self->grid_step == step)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+      gdk_cairo_set_source_rgba (cr, &dot);
+      /* On whole pixels: a mask moved by a fraction of one would be resampled. */
+      cairo_mask_surface (cr, self->grid_mask, round (offset_x), round (offset_y));
+      cairo_destroy (cr);
+    }
+  else
+    {
+      GskRoundedRect circle;
+
+      gtk_snapshot_push_repeat (snapshot,
+                                &GRAPHENE_RECT_INIT (0, 0, width, height),
+                                &GRAPHENE_RECT_INIT (offset_x, offset_y, step, step));
+      gsk_rounded_rect_init_from_rect (&circle,
+                                       &GRAPHENE_RECT_INIT (offset_x + step / 2 - radius, offset_y + step / 2 - radius,
+                                                            2 * radius, 2 * radius),
+                                       radius);
+      gtk_snapshot_push_rounded_clip (snapshot, &circle);
+      gtk_snapshot_append_color (snapshot, &dot, &circle.bounds);
+      gtk_snapshot_pop (snapshot);
+      gtk_snapshot_pop (snapshot);
+    }
 }
 
 /* Draws a curve given in canvas coordinates into a cairo context set up in widget pixels. */
@@ -1588,22 +1685,17 @@ typedef struct
   gboolean         taken;
 } VisibleRoute;
 
-/* Each route in view on a cairo surface of its own size, or, when those would add up to more
- * than half the view (many routes, or long ones swinging around cards), all of them on one
- * surface the size of the view: every cairo surface costs a clear and a blend of each of its
- * pixels, every frame (measured with bench-canvas). */
-static void
-snapshot_routes (FlowsCanvas           *self,
-                 GtkSnapshot           *snapshot,
-                 const graphene_rect_t *view)
+/* The routes whose curves cross @area (widget pixels, perhaps beyond the widget), each with the
+ * part of @area its stroke may touch. */
+static GArray *
+collect_routes (FlowsCanvas           *self,
+                const graphene_rect_t *area)
 {
   gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
   double h = get_h (self), v = get_v (self), z = self->zoom;
-  graphene_rect_t widget_bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
-                                                      gtk_widget_get_height (GTK_WIDGET (self)));
-  g_autoptr(GArray) routes = g_array_new (FALSE, FALSE, sizeof (VisibleRoute));
-  double total_area = 0;
-  cairo_t *shared = NULL;
+  graphene_rect_t view = GRAPHENE_RECT_INIT ((area->origin.x + h) / z, (area->origin.y + v) / z,
+                                             area->size.width / z, area->size.height / z);
+  GArray *routes = g_array_new (FALSE, FALSE, sizeof (VisibleRoute));
 
   for (guint i = 0; i < self->nodes->len; i++)
     {
@@ -1626,7 +1718,7 @@ snapshot_routes (FlowsCanvas           *self,
           node_output_port (self, node, j, &x0, &y0);
           node_input_port (self, target, &x3, &y3);
           route_curve (self, x0, y0, x3, y3, route.points);
-          if (!curve_in_view (route.points, view))
+          if (!curve_in_view (route.points, &view))
             continue;
 
           route.selected = self->selected_route_stage == node->stage &&
@@ -1641,36 +1733,219 @@ snapshot_routes (FlowsCanvas           *self,
           max_y = MAX (MAX (route.points[1], route.points[3]), MAX (route.points[5], route.points[7])) * z - v;
           route.bounds = GRAPHENE_RECT_INIT (floor (min_x - width), floor (min_y - width),
                                              ceil (max_x - min_x + 2 * width + 1), ceil (max_y - min_y + 2 * width + 1));
-          if (!graphene_rect_intersection (&route.bounds, &widget_bounds, &route.bounds))
+          if (!graphene_rect_intersection (&route.bounds, area, &route.bounds))
             continue;
-          total_area += route.bounds.size.width * route.bounds.size.height;
           g_array_append_val (routes, route);
         }
     }
+  return routes;
+}
 
+/* Strokes @route on @cr, set up in widget pixels. */
+static void
+stroke_route (FlowsCanvas        *self,
+              cairo_t            *cr,
+              const VisibleRoute *route)
+{
+  gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
+  double z = self->zoom;
+  GdkRGBA color;
+
+  output_color (route->output, &color);
+  if (run_shown && !route->taken)
+    color.alpha = 0.35;
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  trace_curve (self, cr, (double *)route->points);
+  if (route->selected)
+    {
+      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
+      cairo_set_line_width (cr, 8 * MIN (z, 1.0) + 2);
+      cairo_stroke_preserve (cr);
+    }
+  gdk_cairo_set_source_rgba (cr, &color);
+  cairo_set_line_width (cr, (route->taken ? 4.0 : 2.0) * MAX (z, 0.5));
+  cairo_stroke (cr);
+}
+
+/* A tile of drawn routes: pixels for the part of it that routes cross, from (@x, @y) in the
+ * tile, or none. */
+typedef struct
+{
+  cairo_surface_t *surface;
+  int              x;
+  int              y;
+} RouteTile;
+
+static void
+route_tile_free (RouteTile *tile)
+{
+  g_clear_pointer (&tile->surface, cairo_surface_destroy);
+  g_free (tile);
+}
+
+static gint64 *
+tile_key (gint64 column,
+          gint64 row)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = (gint64)(((guint64)(guint32)column << 32) | (guint32)row);
+  return key;
+}
+
+/* Once the zoom holds still, the routes are drawn in tiles of ROUTE_TILE zoomed canvas pixels,
+ * kept until the routes change (queue_redraw) or the zoom does: a frame that only moves the
+ * view paints the tiles again and strokes only those that come into view. Stroking every route
+ * in view in every frame was a third of a frame's cost with the software renderer
+ * (bench-canvas). */
+static void
+snapshot_route_tiles (FlowsCanvas           *self,
+                      GtkSnapshot           *snapshot,
+                      const graphene_rect_t *widget_bounds)
+{
+  double h = get_h (self), v = get_v (self);
+  gint64 first_column = (gint64)floor (h / ROUTE_TILE), first_row = (gint64)floor (v / ROUTE_TILE);
+  gint64 last_column = (gint64)floor ((h + widget_bounds->size.width) / ROUTE_TILE);
+  gint64 last_row = (gint64)floor ((v + widget_bounds->size.height) / ROUTE_TILE);
+  g_autoptr(GArray) routes = NULL;
+  GHashTableIter iter;
+  gint64 *key;
+  cairo_t *cr;
+
+  if (self->route_tiles_zoom != self->zoom)
+    {
+      g_hash_table_remove_all (self->route_tiles);
+      self->route_tiles_zoom = self->zoom;
+    }
+
+  /* Tiles out of view go: panning across a large flow keeps only what is in view. */
+  g_hash_table_iter_init (&iter, self->route_tiles);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&key, NULL))
+    {
+      gint64 column = (gint32)((guint64)*key >> 32), row = (gint32)(guint32)*key;
+
+      if (column < first_column || column > last_column || row < first_row || row > last_row)
+        g_hash_table_iter_remove (&iter);
+    }
+
+  cr = gtk_snapshot_append_cairo (snapshot, widget_bounds);
+  for (gint64 row = first_row; row <= last_row; row++)
+    for (gint64 column = first_column; column <= last_column; column++)
+      {
+        g_autofree gint64 *tile_id = tile_key (column, row);
+        RouteTile *tile = g_hash_table_lookup (self->route_tiles, tile_id);
+
+        if (tile == NULL)
+          {
+            graphene_rect_t tile_area = GRAPHENE_RECT_INIT (column * ROUTE_TILE - h, row * ROUTE_TILE - v,
+                                                            ROUTE_TILE, ROUTE_TILE);
+            graphene_rect_t drawn = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+            gboolean any = FALSE;
+
+            /* The routes of every tile in view, found once for the tiles this frame makes. */
+            if (routes == NULL)
+              routes = collect_routes (self, &GRAPHENE_RECT_INIT (first_column * ROUTE_TILE - h,
+                                                                  first_row * ROUTE_TILE - v,
+                                                                  (last_column - first_column + 1) * ROUTE_TILE,
+                                                                  (last_row - first_row + 1) * ROUTE_TILE));
+            /* Only the part of the tile that routes cross gets pixels: a sparse flow's tiles are
+             * mostly empty, and each pixel kept is blended in every frame. */
+            for (guint i = 0; i < routes->len; i++)
+              {
+                graphene_rect_t part;
+
+                if (!graphene_rect_intersection (&g_array_index (routes, VisibleRoute, i).bounds, &tile_area, &part))
+                  continue;
+                if (any)
+                  graphene_rect_union (&drawn, &part, &drawn);
+                else
+                  drawn = part;
+                any = TRUE;
+              }
+
+            tile = g_new0 (RouteTile, 1);
+            if (any)
+              {
+                cairo_t *tile_cr;
+
+                tile->x = (int)floor (drawn.origin.x - tile_area.origin.x);
+                tile->y = (int)floor (drawn.origin.y - tile_area.origin.y);
+                tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
+                                                            MIN ((int)ceil (drawn.size.width) + 1, ROUTE_TILE - tile->x),
+                                                            MIN ((int)ceil (drawn.size.height) + 1, ROUTE_TILE - tile->y));
+                tile_cr = cairo_create (tile->surface);
+                /* Widget pixels, as stroke_route draws in, made the tile surface's pixels. */
+                cairo_translate (tile_cr, h - column * ROUTE_TILE - tile->x, v - row * ROUTE_TILE - tile->y);
+                for (guint i = 0; i < routes->len; i++)
+                  {
+                    VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
+
+                    if (graphene_rect_intersection (&route->bounds, &tile_area, NULL))
+                      stroke_route (self, tile_cr, route);
+                  }
+                cairo_destroy (tile_cr);
+              }
+            g_hash_table_insert (self->route_tiles, g_steal_pointer (&tile_id), tile);
+          }
+        if (tile->surface != NULL)
+          {
+            /* On whole pixels, as the cards are (paint_card). */
+            double x = column * ROUTE_TILE - round (h) + tile->x, y = row * ROUTE_TILE - round (v) + tile->y;
+
+            cairo_set_source_surface (cr, tile->surface, x, y);
+            cairo_rectangle (cr, x, y, cairo_image_surface_get_width (tile->surface),
+                             cairo_image_surface_get_height (tile->surface));
+            cairo_fill (cr);
+          }
+      }
+  cairo_destroy (cr);
+}
+
+/* While the zoom changes from frame to frame, tiles would be stroked again in every frame: each
+ * route in view is stroked on a cairo surface of its own size then, or, when those would add up
+ * to more than half the view (many routes, or long ones swinging around cards), all of them on
+ * one surface the size of the view: every cairo surface costs a clear and a blend of each of its
+ * pixels, every frame (measured with bench-canvas). */
+static void
+snapshot_routes (FlowsCanvas *self,
+                 GtkSnapshot *snapshot)
+{
+  graphene_rect_t widget_bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
+                                                      gtk_widget_get_height (GTK_WIDGET (self)));
+  g_autoptr(GArray) routes = NULL;
+  gboolean zoom_settled = self->zoom == self->routes_last_zoom;
+  double total_area = 0;
+  cairo_t *shared = NULL;
+
+  self->routes_last_zoom = self->zoom;
+  /* What follows the pointer in a drag changes in every frame: no tiles then. */
+  if (zoom_settled && self->drag == DRAG_NONE)
+    {
+      snapshot_route_tiles (self, snapshot, &widget_bounds);
+      return;
+    }
+  g_hash_table_remove_all (self->route_tiles);
+
+  routes = collect_routes (self, &widget_bounds);
+  for (guint i = 0; i < routes->len; i++)
+    {
+      VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
+
+      total_area += route->bounds.size.width * route->bounds.size.height;
+    }
   if (total_area > 0.5 * widget_bounds.size.width * widget_bounds.size.height)
     shared = gtk_snapshot_append_cairo (snapshot, &widget_bounds);
 
   for (guint i = 0; i < routes->len; i++)
     {
       VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
-      GdkRGBA color;
       cairo_t *cr = shared != NULL ? cairo_reference (shared) : gtk_snapshot_append_cairo (snapshot, &route->bounds);
 
-      output_color (route->output, &color);
-      if (run_shown && !route->taken)
-        color.alpha = 0.35;
-      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-      trace_curve (self, cr, route->points);
-      if (route->selected)
-        {
-          cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
-          cairo_set_line_width (cr, 8 * MIN (z, 1.0) + 2);
-          cairo_stroke_preserve (cr);
-        }
-      gdk_cairo_set_source_rgba (cr, &color);
-      cairo_set_line_width (cr, (route->taken ? 4.0 : 2.0) * MAX (z, 0.5));
-      cairo_stroke (cr);
+      /* Coarser while the zoom moves (a third of the cost, unseen in motion); the tiles stroke
+       * them finely again once it holds. */
+      cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
+      cairo_set_tolerance (cr, 1.0);
+      stroke_route (self, cr, route);
       cairo_destroy (cr);
     }
 
@@ -1833,6 +2108,173 @@ draw_drag (FlowsCanvas *self,
     }
 }
 
+/* Card rendering cache ------------------------------------------------------------------------
+ *
+ * With the software renderer, a card's text, symbolic icons (recoloured pixel by pixel) and
+ * rounded borders are rasterised again in every frame in which the view moves, which was most of
+ * what a frame cost. So each card is rasterised once into pixels of its own, at the zoom of the
+ * moment, and later frames paint those pixels where the card now is. GTK keeps a card's render
+ * node for as long as nothing in the card changes (its text, its state: selection, hover, focus,
+ * run states, problems), so a new node is what tells that the pixels are out of date.
+ *
+ * While the zoom changes from frame to frame, rasterising every card in every frame would cost
+ * what it cost before: a card whose pixels are of another zoom is drawn scaled from them, and
+ * only SHARPEN_PER_FRAME such cards, those scaled the most, are rasterised again in a frame; the
+ * others follow in the next frames. Pixels more than MAX_CARD_SCALING off are always redone. */
+
+#define SHARPEN_PER_FRAME 8
+#define MAX_CARD_SCALING  2.0
+
+static gboolean
+sharpen_cb (GtkWidget     *widget,
+            GdkFrameClock *frame_clock,
+            gpointer       user_data)
+{
+  FlowsCanvas *self = FLOWS_CANVAS (widget);
+
+  self->sharpen_tick = 0;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
+
+/* How far off the zoom @node's pixels are, as a factor ≥ 1. */
+static double
+card_scaling (FlowsCanvas *self,
+              Node        *node)
+{
+  double ratio = self->zoom / node->render_scale;
+
+  return ratio >= 1 ? ratio : 1 / ratio;
+}
+
+/* The render node GTK has for @node's card, without the transform that places it (the canvas
+ * places the pixels itself), and the transformed node to drop along with it. */
+static GskRenderNode *
+card_content (FlowsCanvas    *self,
+              Node           *node,
+              GskRenderNode **placed)
+{
+  GtkSnapshot *card_snapshot = gtk_snapshot_new ();
+  GskRenderNode *content;
+
+  gtk_widget_snapshot_child (GTK_WIDGET (self), node->card, card_snapshot);
+  *placed = gtk_snapshot_free_to_node (card_snapshot);
+  content = *placed;
+  while (content != NULL && gsk_render_node_get_node_type (content) == GSK_TRANSFORM_NODE)
+    content = gsk_transform_node_get_child (content);
+  return content;
+}
+
+static void
+rasterise_card (FlowsCanvas   *self,
+                Node          *node,
+                GskRenderNode *content)
+{
+  graphene_rect_t bounds;
+  double z = self->zoom;
+  int x0, y0, x1, y1;
+  cairo_t *cr;
+
+  gsk_render_node_get_bounds (content, &bounds);
+  x0 = (int)floor (bounds.origin.x * z);
+  y0 = (int)floor (bounds.origin.y * z);
+  x1 = (int)ceil ((bounds.origin.x + bounds.size.width) * z);
+  y1 = (int)ceil ((bounds.origin.y + bounds.size.height) * z);
+
+  /* Referenced first: @content may be the node's own. */
+  gsk_render_node_ref (content);
+  clear_card_rendering (node);
+  node->render_content = content;
+  node->render_scale = z;
+  node->render_x = x0;
+  node->render_y = y0;
+  node->render_surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (x1 - x0, 1), MAX (y1 - y0, 1));
+  cr = cairo_create (node->render_surface);
+  cairo_translate (cr, -x0, -y0);
+  cairo_scale (cr, z, z);
+  gsk_render_node_draw (content, cr);
+  cairo_destroy (cr);
+}
+
+/* Paints @node's pixels where its card is now. */
+static void
+paint_card (FlowsCanvas *self,
+            GtkSnapshot *snapshot,
+            Node        *node)
+{
+  double z = self->zoom, factor = z / node->render_scale;
+  graphene_rect_t rect = node_rect (self, node);
+  /* At the zoom they were made for, on whole pixels: as sharp as the card itself. */
+  double x = round (rect.origin.x * z - get_h (self)) + node->render_x * factor;
+  double y = round (rect.origin.y * z - get_v (self)) + node->render_y * factor;
+  double width = cairo_image_surface_get_width (node->render_surface) * factor;
+  double height = cairo_image_surface_get_height (node->render_surface) * factor;
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y, width, height));
+
+  cairo_translate (cr, x, y);
+  if (factor != 1)
+    {
+      cairo_scale (cr, factor, factor);
+      cairo_set_source_surface (cr, node->render_surface, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+    }
+  else
+    cairo_set_source_surface (cr, node->render_surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+}
+
+static int
+compare_card_scaling (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  double scaling_a = card_scaling (user_data, *(Node **)a);
+  double scaling_b = card_scaling (user_data, *(Node **)b);
+
+  return scaling_a > scaling_b ? -1 : scaling_a < scaling_b ? 1 : 0;
+}
+
+static void
+snapshot_cards (FlowsCanvas *self,
+                GtkSnapshot *snapshot)
+{
+  g_autoptr(GPtrArray) scaled = g_ptr_array_new ();
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+      g_autoptr(GskRenderNode) placed = NULL;
+      GskRenderNode *content;
+
+      if (node->card == NULL || !node->allocated || !gtk_widget_get_child_visible (node->card))
+        continue;
+      content = card_content (self, node, &placed);
+      if (content == NULL)
+        continue;
+      if (content != node->render_content || card_scaling (self, node) > MAX_CARD_SCALING)
+        rasterise_card (self, node, content);
+      else if (node->render_scale != self->zoom)
+        g_ptr_array_add (scaled, node);
+      g_ptr_array_add (shown, node);
+    }
+
+  g_ptr_array_sort_with_data (scaled, compare_card_scaling, self);
+  for (guint i = 0; i < scaled->len && i < SHARPEN_PER_FRAME; i++)
+    {
+      Node *node = g_ptr_array_index (scaled, i);
+
+      rasterise_card (self, node, node->render_content);
+    }
+  if (scaled->len > SHARPEN_PER_FRAME && self->sharpen_tick == 0)
+    self->sharpen_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), sharpen_cb, NULL, NULL);
+
+  /* In the flow's order, as the cards overlap. */
+  for (guint i = 0; i < shown->len; i++)
+    paint_card (self, snapshot, g_ptr_array_index (shown, i));
+}
+
 static void
 flows_canvas_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
@@ -1850,18 +2292,12 @@ flows_canvas_snapshot (GtkWidget   *widget,
   gtk_snapshot_push_clip (snapshot, &bounds);
   snapshot_grid (self, snapshot, width, height);
 
-  snapshot_routes (self, snapshot, &view);
+  snapshot_routes (self, snapshot);
   if (!shows_cards (self))
     snapshot_simple_cards (self, snapshot, &view);
 
   if (shows_cards (self))
-    for (guint i = 0; i < self->nodes->len; i++)
-      {
-        Node *node = g_ptr_array_index (self->nodes, i);
-
-        if (node->card != NULL && node->allocated && gtk_widget_get_child_visible (node->card))
-          gtk_widget_snapshot_child (widget, node->card, snapshot);
-      }
+    snapshot_cards (self, snapshot);
 
   if (shows_cards (self))
     snapshot_ports (self, snapshot, &view);
@@ -2240,7 +2676,7 @@ on_key_pressed (FlowsCanvas           *self,
     {
       self->drag = DRAG_NONE;
       gtk_widget_queue_allocate (GTK_WIDGET (self));
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      queue_redraw (self);
       return TRUE;
     }
 
@@ -2397,7 +2833,7 @@ on_drag_update (FlowsCanvas    *self,
       gtk_widget_queue_allocate (GTK_WIDGET (self));
     }
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static void
@@ -2487,7 +2923,7 @@ on_drag_end (FlowsCanvas    *self,
     }
 
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_redraw (self);
 }
 
 static void
@@ -2617,6 +3053,11 @@ flows_canvas_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->make_cards_tick);
       self->make_cards_tick = 0;
     }
+  if (self->sharpen_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sharpen_tick);
+      self->sharpen_tick = 0;
+    }
   g_clear_object (&self->stages_signals);
   if (self->flow != NULL)
     clear_nodes (self);
@@ -2653,6 +3094,8 @@ flows_canvas_finalize (GObject *object)
   g_hash_table_unref (self->taken_routes);
   g_free (self->selected_route_output);
   g_free (self->drag_output);
+  g_clear_pointer (&self->grid_mask, cairo_surface_destroy);
+  g_hash_table_unref (self->route_tiles);
 
   G_OBJECT_CLASS (flows_canvas_parent_class)->finalize (object);
 }
@@ -2778,6 +3221,7 @@ flows_canvas_init (FlowsCanvas *self)
   self->zoom = 1.0;
   self->nodes = g_ptr_array_new ();
   self->spare_cards = g_ptr_array_new ();
+  self->route_tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)route_tile_free);
   self->spare_markers = g_ptr_array_new ();
   self->nodes_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -2862,6 +3306,7 @@ flows_canvas_set_flow (FlowsCanvas  *self,
     }
 
   queue_bounds_change (self);
+  queue_redraw (self);
   g_signal_emit (self, signals[SELECTION_CHANGED], 0);
 }
 
