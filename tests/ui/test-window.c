@@ -371,9 +371,13 @@ close_toasts (void)
 
   while ((close = test_find_widget (GTK_WIDGET (window ()), is_toast_close_button, NULL)) != NULL)
     {
-      /* After its show animation (see flows-toast.h). */
+      /* After its show animation (see flows-toast.h); a toast whose time ran out meanwhile
+       * is gone with its button. */
+      g_object_ref (close);
       test_spin (400);
-      g_signal_emit_by_name (close, "clicked");
+      if (gtk_widget_get_mapped (close))
+        g_signal_emit_by_name (close, "clicked");
+      g_object_unref (close);
       test_spin (400);
     }
 }
@@ -1133,10 +1137,8 @@ test_editor_narrow (void)
   /* 600 px: the Apps fold away, the editor stays. */
   resize_window (600);
   assert_editor_shown ("600 px");
-  toggle_sidebar_twice ();
 
   /* Back to the Apps, and to the flow again by choosing its App. */
-  settle_on (GTK_WIDGET (window ()));
   test_pointer_click (test_get_widget (GTK_WIDGET (window ()), test_has_action, "win.show-apps"));
   test_wait_for (apps_list_shown, NULL, WAIT_MS);
   test_pointer_click (sidebar_row ("OAuth Sandbox (sample)"));
@@ -1146,9 +1148,13 @@ test_editor_narrow (void)
   test_pointer_click (test_get_widget (editor, test_has_action, "flows.show-list"));
   test_pointer_click (find_row (GTK_WIDGET (window ()), STEP2_NAME));
   assert_editor_shown ("opened at 600 px");
-  test_pointer_click (test_get_widget (editor, test_has_action, "flows.show-list"));
+  /* Last at this width: after the sidebar was shown again while folded away, libadwaita 1.2
+   * may draw it in a transition before it is laid out (a warning, fatal in tests). */
+  toggle_sidebar_twice ();
   test_xtest_set_frame_widget (NULL);
   resize_window (1200);
+  gtk_window_set_default_size (GTK_WINDOW (window ()), 1200, 800);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (view_stack), "connection");
 }
 
 /* The screenshots of the metainfo and the README, taken when FLOWS_SCREENSHOT_DIR is set. */
@@ -1250,8 +1256,9 @@ main (int    argc,
   g_test_add_func ("/window/apps/search", test_apps_search);
   g_test_add_func ("/window/apps/long-name", test_apps_long_name);
   g_test_add_func ("/window/apps/keyboard", test_apps_keyboard);
-  g_test_add_func ("/window/editor-narrow", test_editor_narrow);
   g_test_add_func ("/window/screenshots", test_screenshots);
+  /* After the Apps' tests, which expect the window as it started. */
+  g_test_add_func ("/window/narrow/editor", test_editor_narrow);
 
   status = g_test_run ();
 
