@@ -26,6 +26,9 @@
 #include "test-ui-host.h"
 #include "test-ui.h"
 #include "test-wait.h"
+#include "test-xtest.h"
+
+#include <X11/keysym.h>
 
 #define SECRET_MARKER "s3cr3t-marker-"
 
@@ -206,8 +209,73 @@ param_has_key (gpointer data)
                     gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (row), "Key")))) == 0;
 }
 
-/* Types @key into @row's Key and presses Enter in it (the entry's "activate"): a valid key
- * is applied, answering the dialog that asks about references with @response when it shows. */
+/* Scrolls the page so that @widget shows a third of the way down. */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller))));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  graphene_point_t point;
+
+  test_xtest_settle ();
+  g_assert_true (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (adjustment, point.y - gtk_widget_get_height (scroller) / 3.0);
+  test_xtest_settle ();
+}
+
+/* A click in @row's field titled @title, its row opened and scrolled into view first: the
+ * field has the keyboard focus, and the pointer is over the window, which keys go to. */
+static GtkWidget *
+click_field (FlowsParamRow *row,
+             const char    *title)
+{
+  GtkWidget *field = find_row (GTK_WIDGET (row), title);
+  GtkWidget *text = test_find_widget_of_type (field, GTK_TYPE_TEXT);
+
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  test_xtest_set_frame_widget (GTK_WIDGET (row));
+  /* The page scrolled to the field, as a user does before clicking it. */
+  scroll_to (field);
+  gtk_widget_grab_focus (text);
+  test_xtest_settle ();
+  /* The row's title lies over its text: the click goes to the row, which gives the text the
+   * focus. */
+  test_pointer_click (field);
+  /* The window's focus: a dialog closed before may have left the window inactive. */
+  g_assert_true (gtk_root_get_focus (gtk_widget_get_root (text)) == text);
+  return text;
+}
+
+/* Types @text over what @row's field titled @title holds, as a user does (a click, Ctrl+A,
+ * the keys), then presses @keysym there (0: nothing). */
+static void
+type_over (FlowsParamRow *row,
+           const char    *title,
+           const char    *text,
+           guint          keysym)
+{
+  click_field (row, title);
+  test_press_key (XK_a, XK_Control_L, 0);
+  if (*text == '\0')
+    test_press_key (XK_BackSpace, 0);
+  else
+    test_type_text (text);
+  if (keysym != 0)
+    test_press_key (keysym, 0);
+  test_wait_idle ();
+}
+
+static void
+type_key (FlowsParamRow *row,
+          const char    *key,
+          guint          keysym)
+{
+  type_over (row, "Key", key, keysym);
+}
+
+/* Types @key into @row's Key and presses Enter: a valid key is applied, answering the dialog
+ * that asks about references with @response when it shows. */
 static void
 apply_key (FlowsParamRow *row,
            const char    *key,
@@ -215,10 +283,7 @@ apply_key (FlowsParamRow *row,
 {
   GtkWidget *key_row = find_row (GTK_WIDGET (row), "Key");
 
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  type_into (GTK_WIDGET (row), "Key", key);
-  g_signal_emit_by_name (test_find_widget_of_type (key_row, GTK_TYPE_TEXT), "activate");
-  test_wait_idle ();
+  type_key (row, key, XK_Return);
   if (response != NULL)
     respond (response);
   if (!gtk_widget_has_css_class (key_row, "error") && g_strcmp0 (response, "cancel") != 0)
@@ -405,7 +470,7 @@ test_add_rename_reorder_remove (Fixture       *fixture,
 
   /* Rename it, and give it a label, a kind and a default, as typed into its rows. */
   apply_key (row, "Region", NULL);
-  type_into (GTK_WIDGET (row), "Label", "Data region");
+  type_over (row, "Label", "Data region", 0);
   type_into (GTK_WIDGET (row), "Default Value", "eu");
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (row), "Kind")), FLOWS_PARAM_KIND_CHOICE);
   test_wait_idle ();
@@ -522,7 +587,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
     }
 
   /* Typed, not applied: nothing changes, even a key on its way to a valid one. */
-  type_into (GTK_WIDGET (row), "Key", "ClientI");
+  type_key (row, "ClientI", 0);
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
   g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "ClientID");
   saved = test_host_load_saved (&fixture->host);
@@ -540,7 +605,7 @@ test_invalid_key_not_saved (Fixture       *fixture,
 
   /* A key waiting for another parameter's key is fine once that one is renamed, and still
    * waits to be applied. */
-  type_into (GTK_WIDGET (row), "Key", "TestURL");
+  type_key (row, "TestURL", 0);
   g_assert_true (gtk_widget_has_css_class (key_row, "error"));
   apply_key (find_param_row (fixture, "TestURL"), "ProbeURL", "update");
   g_assert_false (gtk_widget_has_css_class (key_row, "error"));
@@ -552,6 +617,60 @@ test_invalid_key_not_saved (Fixture       *fixture,
   saved = test_host_load_saved (&fixture->host);
   g_assert_nonnull (flows_app_find_param (saved, "TestURL"));
   g_assert_null (flows_app_find_param (saved, "ClientId2"));
+}
+
+/* The App's file as saved now, the autosave flushed. */
+static char *
+saved_text (Fixture *fixture)
+{
+  g_autoptr(FlowsApp) saved = test_host_load_saved (&fixture->host);
+  g_autofree char *path = test_host_app_path (&fixture->host);
+
+  return test_read_text (path);
+}
+
+/* A duplicate key typed and Enter pressed: the row says why, the file stays as it was, byte
+ * for byte; Escape then puts the applied key back in the field. */
+static void
+test_duplicate_key_and_escape (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  FlowsParamRow *row;
+  GtkWidget *key_row;
+  GtkWidget *message;
+
+  if (!test_need_display ())
+    return;
+
+  before = saved_text (fixture);
+  row = find_param_row (fixture, "Scopes");
+  key_row = find_row (GTK_WIDGET (row), "Key");
+  type_key (row, "ClientID", XK_Return);
+  g_assert_true (gtk_widget_has_css_class (key_row, "error"));
+  message = test_get_widget (GTK_WIDGET (row), is_label_containing, "Another parameter already has the key “ClientID”");
+  g_assert_true (gtk_widget_is_visible (message));
+  g_assert_null (test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (flows_param_get_key (flows_param_row_get_param (row)), ==, "Scopes");
+  after = saved_text (fixture);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  /* Escape, the focus still in the field: the applied key again, no error, nothing saved. */
+  test_press_key (XK_Escape, 0);
+  test_wait_idle ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "Scopes");
+  g_assert_false (gtk_widget_has_css_class (key_row, "error"));
+  g_assert_false (gtk_widget_is_visible (message));
+
+  /* The same for a valid key typed and not applied. */
+  type_key (row, "Scope", XK_Escape);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (key_row)), ==, "Scopes");
+  g_assert_null (test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  after = saved_text (fixture);
+  g_assert_cmpstr (after, ==, before);
+  test_xtest_set_frame_widget (NULL);
 }
 
 static gboolean
@@ -601,9 +720,7 @@ test_rename_updates_references (Fixture       *fixture,
   g_assert_no_error (error);
 
   row = find_param_row (fixture, "Scopes");
-  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  type_into (GTK_WIDGET (row), "Key", "Scope");
-  g_signal_emit_by_name (test_find_widget_of_type (find_row (GTK_WIDGET (row), "Key"), GTK_TYPE_TEXT), "activate");
+  type_key (row, "Scope", XK_Return);
   test_wait_for (message_dialog_shown, NULL, WAIT_MS);
   dialog = ADW_MESSAGE_DIALOG (test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Update 1 Reference in 1 Flow?");
@@ -718,7 +835,6 @@ test_label_undo_keeps_label (Fixture       *fixture,
   g_autoptr(FlowsApp) saved = NULL;
   FlowsParamRow *row;
   GtkWidget *label_row;
-  GtkWidget *text;
   const char *label;
 
   if (!test_need_display ())
@@ -729,30 +845,29 @@ test_label_undo_keeps_label (Fixture       *fixture,
   g_assert_cmpstr (label, !=, "");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
   label_row = find_row (GTK_WIDGET (row), "Label");
-  text = test_find_widget_of_type (label_row, GTK_TYPE_TEXT);
-  g_assert_nonnull (text);
-  gtk_widget_grab_focus (text);
-  test_wait_idle ();
+  click_field (row, "Label");
 
-  /* Nothing typed yet: undo has nothing to take back. */
-  gtk_widget_activate_action (text, "text.undo", NULL);
+  /* Nothing typed yet: Ctrl+Z has nothing to take back. */
+  test_press_key (XK_z, XK_Control_L, 0);
   test_wait_idle ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (label_row)), ==, "Client ID");
   saved = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_param_get_label (flows_app_find_param (saved, "ClientID")), ==, "Client ID");
   g_clear_object (&saved);
 
-  /* Typed, then undone: the label as it was, in the file too. */
-  gtk_editable_set_position (GTK_EDITABLE (text), -1);
-  gtk_editable_insert_text (GTK_EDITABLE (text), " (web)", -1, &(int) { gtk_editable_get_position (GTK_EDITABLE (text)) });
+  /* Typed, then undone with more Ctrl+Z than there were edits: the label as it was, in the
+   * file too. */
+  test_press_key (XK_End, 0);
+  test_type_text (" (web)");
   test_wait_idle ();
   g_assert_cmpstr (flows_param_get_label (flows_param_row_get_param (row)), ==, "Client ID (web)");
   for (guint i = 0; i < 3; i++)
-    gtk_widget_activate_action (text, "text.undo", NULL);
+    test_press_key (XK_z, XK_Control_L, 0);
   test_wait_idle ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (label_row)), ==, "Client ID");
   saved = test_host_load_saved (&fixture->host);
   g_assert_cmpstr (flows_param_get_label (flows_app_find_param (saved, "ClientID")), ==, "Client ID");
+  test_xtest_set_frame_widget (NULL);
 }
 
 /* Sensitive values ------------------------------------------------------------------------- */
@@ -1259,6 +1374,8 @@ main (int    argc,
   /* Settings in memory (the schema comes from $GSETTINGS_SCHEMA_DIR): the user's stay as
    * they are. */
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  /* XTest needs X11, the only display GTK may then open. */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
 
   test_ui_init (&argc, &argv);
 
@@ -1270,6 +1387,7 @@ main (int    argc,
   ADD ("/connection-settings/params/add-rename-reorder-remove", FLOWS_CONNECTION_TYPE_OAUTH, test_add_rename_reorder_remove);
   ADD ("/connection-settings/params/invalid-key-not-saved", FLOWS_CONNECTION_TYPE_OAUTH, test_invalid_key_not_saved);
   ADD ("/connection-settings/params/rename-updates-references", FLOWS_CONNECTION_TYPE_OAUTH, test_rename_updates_references);
+  ADD ("/connection-settings/params/duplicate-key-and-escape", FLOWS_CONNECTION_TYPE_OAUTH, test_duplicate_key_and_escape);
   ADD ("/connection-settings/params/url-default", FLOWS_CONNECTION_TYPE_OAUTH, test_url_default_checked);
   ADD ("/connection-settings/params/label-undo", FLOWS_CONNECTION_TYPE_OAUTH, test_label_undo_keeps_label);
   ADD ("/connection-settings/sensitive/on-and-off", FLOWS_CONNECTION_TYPE_GENERIC, test_sensitive_on_moves_values_to_keyring);

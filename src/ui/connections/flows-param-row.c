@@ -433,6 +433,23 @@ move_binding (GtkWidget *widget,
   return TRUE;
 }
 
+/* Escape in the Key while a new key waits there: the key as applied again, its error gone, as
+ * Escape leaves a field edit elsewhere. Otherwise Escape goes on to the window. */
+static gboolean
+revert_key_binding (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   user_data)
+{
+  FlowsParamRow *self = FLOWS_PARAM_ROW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (!self->key_pending || focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->key_row)))
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->key_row), flows_param_get_key (self->param));
+  return TRUE;
+}
+
 static void
 edit (GtkWidget  *widget,
       const char *action_name,
@@ -567,6 +584,7 @@ flows_param_row_class_init (FlowsParamRowClass *klass)
   /* Entries do not use Alt+arrows. */
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Up, GDK_ALT_MASK, move_binding, "s", "move-up");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Down, GDK_ALT_MASK, move_binding, "s", "move-down");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, revert_key_binding, NULL);
 }
 
 static void

@@ -344,8 +344,6 @@ update_title (FlowsFlowEditor *self)
   if (self->flow != NULL && flows_flow_get_role (self->flow) != FLOWS_FLOW_ROLE_NONE)
     {
       self->badge = flows_flow_role_badge_new (flows_flow_get_role (self->flow));
-      /* Shortened before the editor would need a wider window. */
-      gtk_label_set_ellipsize (GTK_LABEL (self->badge), PANGO_ELLIPSIZE_END);
       gtk_box_append (self->title_box, self->badge);
     }
 }

@@ -669,6 +669,20 @@ show_content (FlowsWindow *self)
     adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
+/* The leaflet folds when the window is too narrow for the sidebar beside the content, as when a
+ * flow opens in the editor: the page being worked in stays in sight, the other a back button
+ * away. The keyboard focus says which page that is; with the sidebar folded away
+ * ("win.show-sidebar") only the content is left. */
+static void
+keep_working_page (FlowsWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      (!gtk_widget_get_visible (self->sidebar) || (focus != NULL && gtk_widget_is_ancestor (focus, self->content))))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
 static gboolean
 show_content_after_click (gpointer user_data)
 {
@@ -1353,6 +1367,12 @@ flows_window_dispose (GObject *object)
   g_clear_object (&self->app_bindings);
   g_clear_object (&self->app_signals);
 
+  /* The template's children go one by one, each a change the leaflet reports. */
+  if (self->leaflet != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->leaflet, keep_working_page, self);
+      g_signal_handlers_disconnect_by_func (self->sidebar, keep_working_page, self);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
   g_clear_object (&self->file_chooser);
   g_clear_object (&self->apps_selection);
@@ -1488,6 +1508,8 @@ flows_window_init (FlowsWindow *self)
   /* The flow editor folds the sidebar away with it (its toggle, Ctrl+B). */
   show_sidebar = g_property_action_new ("show-sidebar", self->sidebar, "visible");
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_sidebar));
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (keep_working_page), self);
+  g_signal_connect_swapped (self->sidebar, "notify::visible", G_CALLBACK (keep_working_page), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->apps_list));
   add_sidebar_shortcuts (self);
