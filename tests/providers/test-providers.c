@@ -69,8 +69,8 @@ typedef struct
   const char     *typical_message;
 } ProviderCase;
 
-/* The beginnings of the messages that the engine makes around the provider's words. */
-/* Where a refusal of Step 2's token request came from, after the provider's code and description. */
+/* What the engine says around the provider's words: after them, where a refused Step 2 token
+ * request went; before them, that a refresh was refused. */
 #define AT_STEP_2(status, url) " (HTTP " status " from POST {sim}" url ", in “OAuth Step 2 - Exchange temporary token for access and refresh token” at “Exchange code for tokens”)"
 #define REFUSED "The provider refused the refresh token (invalid_grant: "
 
