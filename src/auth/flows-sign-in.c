@@ -340,6 +340,25 @@ flows_sign_in_record_failure (FlowsSignIn  *self,
 }
 
 static void
+on_old_id_token_cleared (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!flows_secrets_clear_finish (result, &error))
+    {
+      g_task_return_new_error (task, error->domain, error->code,
+                               _("Signed in, but the ID token of an earlier sign-in is still in the keyring and could not be removed: %s"),
+                               error->message);
+      return;
+    }
+  record_success (g_task_get_source_object (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
 on_tokens_stored (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -354,6 +373,19 @@ on_tokens_stored (GObject      *source,
       return;
     }
   flows_secrets_free (access_token);
+
+  /* A sign-in is a new identity: an ID token kept from an earlier one would describe whoever
+   * signed in then (a refresh, by contrast, keeps it; see flows_oauth_store_tokens_async). */
+  if (GPOINTER_TO_INT (g_task_get_task_data (task)) == 0)
+    {
+      FlowsSignIn *self = g_task_get_source_object (task);
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      flows_secrets_clear_async (flows_app_get_id (self->app), flows_connection_get_id (self->connection),
+                                 FLOWS_SECRETS_ID_TOKEN_KEY, cancellable,
+                                 on_old_id_token_cleared, g_steal_pointer (&task));
+      return;
+    }
   record_success (g_task_get_source_object (task));
   g_task_return_boolean (task, TRUE);
 }
@@ -375,6 +407,14 @@ on_exchange_run (GObject      *source,
       return;
     }
 
+  /* Whether the provider sent an ID token, for on_tokens_stored. */
+  if (flows_run_get_succeeded (run))
+    {
+      char *id_token = flows_json_to_text (json_object_get_member (flows_run_get_response (run), "id_token"));
+
+      g_task_set_task_data (task, GINT_TO_POINTER (id_token != NULL && *id_token != '\0'), NULL);
+      flows_secrets_free (id_token);
+    }
   flows_oauth_store_tokens_async (self->app, self->connection, self->library, run,
                                   cancellable, on_tokens_stored, g_steal_pointer (&task));
 }

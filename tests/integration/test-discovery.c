@@ -549,6 +549,7 @@ test_sign_in_basic_only (void)
   g_autofree char *state = NULL;
   g_autofree char *redirect = NULL;
   g_autofree char *access_token = NULL;
+  g_autofree char *id_token = NULL;
   g_autofree char *connection_id = g_uuid_string_random ();
   FlowsTokenRefresher *refresher;
   TestRequest *exchange;
@@ -578,6 +579,11 @@ test_sign_in_basic_only (void)
   g_assert_true (flows_library_add_connection (library, connection, &error));
   g_assert_no_error (error);
   flows_secrets_store_sync (flows_app_get_id (app), connection_id, "ClientSecret", CLIENT_SECRET, NULL, &error);
+  g_assert_no_error (error);
+
+  /* An ID token from an earlier sign-in, which this one (whose reply has none) must remove. */
+  flows_secrets_store_sync (flows_app_get_id (app), connection_id, FLOWS_SECRETS_ID_TOKEN_KEY,
+                            "earlier-id-token", NULL, &error);
   g_assert_no_error (error);
 
   runner = flows_runner_new ();
@@ -614,6 +620,9 @@ test_sign_in_basic_only (void)
   access_token = flows_secrets_lookup_sync (flows_app_get_id (app), connection_id, FLOWS_SECRETS_ACCESS_TOKEN_KEY, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (access_token, ==, "discovery-access-1");
+  id_token = flows_secrets_lookup_sync (flows_app_get_id (app), connection_id, FLOWS_SECRETS_ID_TOKEN_KEY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (id_token);
 
   /* Step 2 sent Basic and no client credentials in the body. */
   g_assert_cmpuint (test_server_n_requests (server), ==, 2);
