@@ -20,6 +20,7 @@ struct _FlowsSignInWindow
   AdwWindow             parent_instance;
 
   FlowsSignIn          *sign_in;
+  WebKitWebContext     *web_context;
   WebKitNetworkSession *network_session;
   WebKitWebView        *web_view;
   GCancellable         *cancellable;
@@ -508,6 +509,7 @@ flows_sign_in_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_SIGN_IN_WINDOW);
   g_clear_pointer (&self->page_title, g_free);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->web_context);
   g_clear_object (&self->network_session);
   g_clear_object (&self->sign_in);
   g_clear_object (&self->task);
@@ -552,7 +554,15 @@ flows_sign_in_window_init (FlowsSignInWindow *self)
    * fail the load (the default policy, set explicitly because it must never change). */
   self->network_session = webkit_network_session_new_ephemeral ();
   webkit_network_session_set_tls_errors_policy (self->network_session, WEBKIT_TLS_ERRORS_POLICY_FAIL);
+  /* A web context of the window's own, so that WebKit's web and network processes end when the
+   * window closes (docs/ARCHITECTURE.md, "The sign-in module"): the default context lives as
+   * long as the program and keeps a web process of the last site in its process cache, with the
+   * network process it needs, for half an hour. A document viewer's cache model keeps no process
+   * for a site left while the window is open either: a sign-in visits each page once. */
+  self->web_context = webkit_web_context_new ();
+  webkit_web_context_set_cache_model (self->web_context, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
+                                 "web-context", self->web_context,
                                  "network-session", self->network_session,
                                  "vexpand", TRUE,
                                  "hexpand", TRUE,

@@ -2,8 +2,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -45,6 +48,10 @@ struct _FlowsLibrary
   GHashTable *writing;
   GHashTable *waiting;
   GFileMonitor *monitors[2];
+  /* The GFiles of Apps the monitor reported while an autosave of them was being written,
+   * looked at again once the write is taken in (see defer_to_write_under_way()) */
+  GHashTable *recheck;
+  guint       recheck_source_id;
   guint       is_new : 1;
 };
 
@@ -76,14 +83,16 @@ typedef struct
   FlowsApp     *app;        /* main thread only */
   JsonNode     *document;   /* made and freed on the main thread, only read by the worker */
   GFile        *file;
-  /* Set by the worker under save_lock: the checksum before the file is replaced, so that the
-   * file monitor knows the write as this library's own even before the worker is done. */
+  /* Set by the worker under save_lock, before the file is replaced: what the file monitor
+   * compares a file's bytes with when its identity does not tell. */
   char         *checksum;
-  char         *identity;   /* file_identity() of the file written */
+  char         *identity;   /* written_file_identity() of the file written */
   GError       *error;
   gboolean      finished;
   /* Main thread: its outcome was taken in (by its callback, or earlier by a flush). */
   gboolean      collected;
+  /* Main thread: the file monitor reported its file before the worker noted what it wrote. */
+  gboolean      file_changed;
 } SaveJob;
 
 /* Static, not in the library: a worker still unlocks them after the last wait for it ended. */
@@ -122,6 +131,8 @@ static void start_write    (FlowsLibrary *self,
                             SaveJob      *job);
 static void forget_saves   (FlowsLibrary *self,
                             const char   *id);
+static void recheck_later  (FlowsLibrary *self,
+                            GFile        *file);
 
 static void
 load_problem_free (FlowsLoadProblem *problem)
@@ -161,6 +172,8 @@ flows_library_finalize (GObject *object)
   g_clear_handle_id (&self->save_source_id, g_source_remove);
   g_clear_pointer (&self->writing, g_hash_table_unref);
   g_clear_pointer (&self->waiting, g_hash_table_unref);
+  g_clear_handle_id (&self->recheck_source_id, g_source_remove);
+  g_clear_pointer (&self->recheck, g_hash_table_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->monitors); i++)
     {
       if (self->monitors[i] != NULL)
@@ -251,6 +264,7 @@ flows_library_init (FlowsLibrary *self)
   self->held_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->writing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)save_job_release);
   self->waiting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)save_job_discard);
+  self->recheck = g_hash_table_new_full (g_file_hash, (GEqualFunc)g_file_equal, g_object_unref, NULL);
 }
 
 FlowsLibrary *
@@ -505,9 +519,17 @@ document_file (FlowsLibrary  *self,
   return g_steal_pointer (&file);
 }
 
-/* What tells one version of the file at @path from another without reading it: each atomic
- * replace makes a new file, with its own inode and modification time. NULL when it cannot be
- * read. */
+/* What tells one version of a file from another without reading it: each atomic replace makes
+ * a new file, with its own inode and modification time. The functions below return NULL when
+ * the file cannot be read. */
+static char *
+describe_identity (const GStatBuf *st)
+{
+  return g_strdup_printf ("%ju:%ju:%jd:%jd.%09ld", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
+                          (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+}
+
+/* The identity of the file at @path now. */
 static char *
 file_identity (const char *path)
 {
@@ -515,8 +537,38 @@ file_identity (const char *path)
 
   if (path == NULL || g_stat (path, &st) != 0)
     return NULL;
-  return g_strdup_printf ("%ju:%ju:%jd:%jd.%09ld", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
-                          (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  return describe_identity (&st);
+}
+
+/* The identity of the file at @path if it holds the bytes whose SHA-256 is @checksum (what this
+ * library has just written there), else NULL. Another program may replace the file right after
+ * this library's rename: taking the identity of its file for ours would hide its change from
+ * the file monitor. The bytes and the identity are read through one descriptor, so that they
+ * are of the same file. */
+static char *
+written_file_identity (const char *path,
+                       const char *checksum)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guchar buffer[65536];
+  GStatBuf st;
+  gssize length;
+  int fd;
+
+  if (path == NULL || (fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0)
+    {
+      g_close (fd, NULL);
+      return NULL;
+    }
+  while ((length = read (fd, buffer, sizeof buffer)) > 0 || (length < 0 && errno == EINTR))
+    if (length > 0)
+      g_checksum_update (sum, buffer, length);
+  g_close (fd, NULL);
+  if (length < 0 || g_strcmp0 (g_checksum_get_string (sum), checksum) != 0)
+    return NULL;
+  return describe_identity (&st);
 }
 
 static void
@@ -553,7 +605,7 @@ write_document (FlowsLibrary  *self,
 
   checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
   path = g_file_get_path (file);
-  identity = file_identity (path);
+  identity = written_file_identity (path, checksum);
   remember_write (self, file, checksum, identity);
   return TRUE;
 }
@@ -573,6 +625,8 @@ collect_save (FlowsLibrary *self,
   if (job->collected)
     return;
   job->collected = TRUE;
+  if (job->file_changed && !quietly)
+    recheck_later (self, job->file);
 
   if (!quietly && job->error == NULL)
     {
@@ -1664,7 +1718,7 @@ write_in_thread (GTask        *task,
 
   path = g_file_get_path (job->file);
   if (flows_document_write (job->file, text, 0644, &error))
-    identity = file_identity (path);
+    identity = written_file_identity (path, checksum);
 
   g_mutex_lock (&save_lock);
   job->identity = identity;
@@ -2074,6 +2128,70 @@ reload_connection_file (FlowsLibrary *self,
     g_signal_emit (self, signals[PROBLEMS_CHANGED], 0);
 }
 
+/* Whether an autosave of @file is under way and its worker has not noted yet what it wrote:
+ * then the change reported is most likely its own rename, and is looked at again once the write
+ * is taken in (collect_save()), when the file's identity tells without reading it. Reading the
+ * file back here instead (is_own_write() by the checksum) costs the main thread about a
+ * millisecond per 500 KB, on about every other autosave: the monitor's thread often reports
+ * the rename before the worker has noted the identity. */
+static gboolean
+defer_to_write_under_way (FlowsLibrary *self,
+                          GFile        *file)
+{
+  gboolean deferred = FALSE;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_mutex_lock (&save_lock);
+  g_hash_table_iter_init (&iter, self->writing);
+  while (!deferred && g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SaveJob *job = value;
+
+      if (!job->finished && g_file_equal (job->file, file))
+        deferred = job->file_changed = TRUE;
+    }
+  g_mutex_unlock (&save_lock);
+  return deferred;
+}
+
+static void
+app_file_changed (FlowsLibrary *self,
+                  GFile        *file,
+                  gboolean      deleted)
+{
+  if (!deleted && (defer_to_write_under_way (self, file) || is_own_write (self, file)))
+    return;
+  reload_app_file (self, file, deleted);
+}
+
+static gboolean
+on_recheck (gpointer user_data)
+{
+  FlowsLibrary *self = user_data;
+  g_autoptr(GHashTable) files = g_steal_pointer (&self->recheck);
+  GHashTableIter iter;
+  gpointer file;
+
+  self->recheck_source_id = 0;
+  self->recheck = g_hash_table_new_full (g_file_hash, (GEqualFunc)g_file_equal, g_object_unref, NULL);
+  g_hash_table_iter_init (&iter, files);
+  while (g_hash_table_iter_next (&iter, &file, NULL))
+    app_file_changed (self, file, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Looks at @file as the monitor reported it, from the main loop: collect_save() runs inside
+ * saves and flushes, which must not reload an App under their feet. */
+static void
+recheck_later (FlowsLibrary *self,
+               GFile        *file)
+{
+  g_hash_table_add (self->recheck, g_object_ref (file));
+  if (self->recheck_source_id == 0)
+    self->recheck_source_id = g_idle_add (on_recheck, self);
+}
+
 static void
 on_directory_changed (GFileMonitor      *monitor,
                       GFile             *file,
@@ -2100,12 +2218,9 @@ on_directory_changed (GFileMonitor      *monitor,
     return;
 
   deleted = event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_MOVED_OUT;
-  if (!deleted && is_own_write (self, file))
-    return;
-
   if (apps)
-    reload_app_file (self, file, deleted);
-  else
+    app_file_changed (self, file, deleted);
+  else if (deleted || !is_own_write (self, file))
     reload_connection_file (self, file, deleted);
 }
 

@@ -10,27 +10,27 @@
  *
  * How the growth is measured: the resident memory of the process (Rss of /proc/self/smaps_rollup)
  * after a warm-up of a few opens (caches filled: fonts, icons, style, the type system, WebKit's
- * processes started once), then after the opens counted. Before each reading the main loop is
- * drained (frames drawn, idles run, what was closed finalized) and malloc_trim(0) gives the
- * allocator's free pages back, so that what remains is memory still held, not free memory glibc
- * kept. The editors, canvases, sign-in windows, web views and network sessions made are watched
- * with weak references, and those never finalized are counted: a leak of them shows there
- * whatever the allocator does. (GObject's own instance counts need a GLib built with debugging,
+ * libraries loaded), then after the opens counted. Before each reading the main loop is drained
+ * (frames drawn, idles run, what was closed finalized) and malloc_trim(0) gives the allocator's
+ * free pages back, so that what remains is memory still held, not free memory glibc kept. The
+ * editors, canvases, sign-in windows, web views, web contexts and network sessions made are
+ * watched with weak references, and those never finalized are counted: a leak of them shows
+ * there whatever the allocator does. (GObject's own instance counts need a GLib built with debugging,
  * which Debian's is not.)
+ *
+ * "bench-growth editor" or "bench-growth sign-in" measures one part alone.
  *
  * Prints "editor-reopen-growth-kb: N" (the Flows page's way; target ≤ 5,000),
  * "editor-recreate-growth-kb: N", "signin-reopen-growth-kb: N" and
- * "signin-webkit-processes-after-close: N" (after 30 s; with the most there were just after a
- * window closed, which shows whether they pile up).
+ * "signin-webkit-processes-after-close: N" (waiting up to 30 s for them to end; with the most
+ * there were just after a window closed, which shows whether they pile up).
  */
 
 #include "config.h"
 
 #include <malloc.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <adwaita.h>
 
@@ -44,6 +44,7 @@
 #include "flows-stage-card.h"
 #include "runner-helpers.h"
 #include "test-files.h"
+#include "test-processes.h"
 #include "test-session.h"
 #include "test-ui-host.h"
 #include "test-ui.h"
@@ -257,59 +258,6 @@ measure_editor (void)
 
 /* The sign-in window ---------------------------------------------------------------------------- */
 
-/* The WebKit processes below this one: the web and network processes are its children (or, when
- * WebKit sandboxes them, its grandchildren through bwrap). */
-static guint
-list_webkit_processes (GString *names)
-{
-  g_autoptr(GHashTable) parents = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) webkit = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  const char *name;
-  guint n = 0;
-  GHashTableIter iter;
-  gpointer pid, comm;
-
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      g_autofree char *stat = NULL;
-      const char *close_paren;
-      int ppid;
-
-      if (!g_ascii_isdigit (name[0]))
-        continue;
-      path = g_strdup_printf ("/proc/%s/stat", name);
-      /* "PID (COMM) STATE PPID …"; COMM may hold spaces and parentheses: the last ")" ends it. */
-      if (!g_file_get_contents (path, &stat, NULL, NULL) || (close_paren = strrchr (stat, ')')) == NULL)
-        continue;
-      if (sscanf (close_paren + 1, " %*c %d", &ppid) != 1)
-        continue;
-      g_hash_table_insert (parents, GINT_TO_POINTER (atoi (name)), GINT_TO_POINTER (ppid));
-      if (strstr (stat, "(WebKit") != NULL && close_paren[2] != 'Z')
-        g_hash_table_insert (webkit, GINT_TO_POINTER (atoi (name)), g_strndup (strchr (stat, '('), close_paren + 1 - strchr (stat, '(')));
-    }
-
-  g_hash_table_iter_init (&iter, webkit);
-  while (g_hash_table_iter_next (&iter, &pid, &comm))
-    for (int ancestor = GPOINTER_TO_INT (pid); ancestor > 1;
-         ancestor = GPOINTER_TO_INT (g_hash_table_lookup (parents, GINT_TO_POINTER (ancestor))))
-      if (ancestor == getpid ())
-        {
-          n++;
-          if (names != NULL)
-            g_string_append_printf (names, " %s", (const char *) comm);
-          break;
-        }
-  return n;
-}
-
-static guint
-count_webkit_processes (void)
-{
-  return list_webkit_processes (NULL);
-}
-
 typedef struct
 {
   gboolean loaded;
@@ -366,25 +314,20 @@ open_and_close_sign_in (FlowsRunner     *runner,
 
   watch (window);
   watch (flows_sign_in_window_get_web_view (window));
+  watch (webkit_web_view_get_context (flows_sign_in_window_get_web_view (window)));
   watch (webkit_web_view_get_network_session (flows_sign_in_window_get_web_view (window)));
   g_signal_connect (flows_sign_in_window_get_web_view (window), "load-changed", G_CALLBACK (on_load_changed), &wait);
   flows_sign_in_window_run_async (window, on_window_done, &wait);
   test_wait_for (page_loaded, &wait, TIMEOUT_MS);
-  processes = count_webkit_processes ();
+  processes = test_count_webkit_processes (NULL);
   gtk_window_close (GTK_WINDOW (window));
   test_wait_for (attempt_done, &wait, TIMEOUT_MS);
   if (!g_error_matches (wait.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_error ("closing the sign-in window did not cancel the attempt: %s", wait.error != NULL ? wait.error->message : "it succeeded");
   g_clear_error (&wait.error);
   test_wait_idle ();
-  *after_close = MAX (*after_close, count_webkit_processes ());
+  *after_close = MAX (*after_close, test_count_webkit_processes (NULL));
   return processes;
-}
-
-static gboolean
-no_webkit_processes (gpointer user_data)
-{
-  return count_webkit_processes () == 0;
 }
 
 static void
@@ -434,24 +377,21 @@ measure_sign_in (void)
   closed = g_get_monotonic_time ();
   end_kb = settled_rss_kb ();
   g_print ("RSS %ld kB → %ld kB; WebKit processes with a page shown: %u at most, just after a close: %u at most; "
-           "windows, web views and network sessions not finalized: %u\n",
+           "windows, web views, web contexts and network sessions not finalized: %u\n",
            start_kb, end_kb, most, after_close, n_alive);
   g_print ("signin-reopen-growth-kb: %ld\n", end_kb - start_kb);
 
-  /* WebKit ends a web process with its last view and a network process with its session. */
-  for (gint64 deadline = closed + WEBKIT_EXIT_WAIT_MS * 1000; !no_webkit_processes (NULL) && g_get_monotonic_time () < deadline;)
-    test_spin (100);
+  /* The window's web context and network session end WebKit's processes
+   * (docs/ARCHITECTURE.md, "The sign-in module"). */
   {
     g_autoptr(GString) names = g_string_new (NULL);
 
-    left = list_webkit_processes (names);
-    if (left > 0)
-      g_print ("WebKit processes left:%s\n", names->str);
+    left = test_wait_webkit_processes_end (WEBKIT_EXIT_WAIT_MS, names);
+    if (left == 0)
+      g_print ("WebKit processes gone %.1f s after the last window closed\n", (g_get_monotonic_time () - closed) / (double) G_USEC_PER_SEC);
+    else
+      g_print ("WebKit processes still there %d s after the last window closed: %u:%s\n", WEBKIT_EXIT_WAIT_MS / 1000, left, names->str);
   }
-  if (left == 0)
-    g_print ("WebKit processes gone %.1f s after the last window closed\n", (g_get_monotonic_time () - closed) / (double) G_USEC_PER_SEC);
-  else
-    g_print ("WebKit processes still there %d s after the last window closed: %u\n", WEBKIT_EXIT_WAIT_MS / 1000, left);
   g_print ("signin-webkit-processes-after-close: %u\n", left);
 
   flows_secrets_clear_connection_sync (flows_app_get_id (app), flows_connection_get_id (connection), NULL, NULL);
@@ -473,7 +413,10 @@ main (int   argc,
     }
   test_ui_host_reset ();
 
-  measure_editor ();
-  measure_sign_in ();
+  /* "editor" or "sign-in" measures that part alone. */
+  if (argc < 2 || g_str_equal (argv[1], "editor"))
+    measure_editor ();
+  if (argc < 2 || g_str_equal (argv[1], "sign-in"))
+    measure_sign_in ();
   return 0;
 }

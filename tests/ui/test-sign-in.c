@@ -36,6 +36,7 @@
 #include "sign-in-helpers.h"
 #include "test-cases.h"
 #include "test-cli.h"
+#include "test-processes.h"
 
 /* The sandbox ------------------------------------------------------------------------------- */
 
@@ -1044,6 +1045,64 @@ test_sign_in_close_while_exchanging (void)
   test_spin (2500);
   assert_not_signed_in (sandbox->oauth_app, file_before);
   sign_in_drive_clear (&drive);
+}
+
+/* How long WebKit may take to end its processes once the window closed: they end within a second
+ * on an idle machine; a loaded one may take several. */
+#define WEBKIT_EXIT_TIMEOUT_MS 30000
+
+static void
+count_webkit_processes_on_page (SignInDrive *drive,
+                                PageKind     kind,
+                                const char  *uri,
+                                gpointer     user_data)
+{
+  guint *most = user_data;
+
+  *most = MAX (*most, test_count_webkit_processes (NULL));
+}
+
+/* WebKit's web and network processes end when the window that started them closes, whether the
+ * sign-in succeeded or the user closed it (docs/ARCHITECTURE.md, "The sign-in module"): a
+ * long session of the app does not keep them for each sign-in done. */
+static void
+test_sign_in_webkit_processes_end (void)
+{
+  g_autoptr(Sandbox) sandbox = NULL;
+  SignInDrive drive;
+  guint most = 0;
+
+  sandbox = window_sandbox_new (&drive);
+  if (sandbox == NULL)
+    return;
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+      guint left;
+
+      if (attempt > 0)
+        sign_in_drive_init_sandbox (&drive);
+      drive.on_page = count_webkit_processes_on_page;
+      drive.on_page_data = &most;
+      /* The first signs in (the window closes itself), the second is closed on the login page. */
+      drive.close_on_login = attempt == 1 ? 1 : 0;
+      sign_in_with_window (&drive, sandbox->oauth_app);
+      if (attempt == 0)
+        g_assert_no_error (drive.error);
+      else
+        g_assert_error (drive.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_false (sign_in_window_is_open (drive.window));
+      /* The count sees the processes of a window on screen, so that zero below means ended. */
+      g_assert_cmpuint (most, >, 0);
+
+      /* The drive's reference to the window goes too: in the app nothing but GTK holds it. */
+      sign_in_drive_clear (&drive);
+      left = test_wait_webkit_processes_end (WEBKIT_EXIT_TIMEOUT_MS, names);
+      if (left > 0)
+        g_test_message ("WebKit processes left after the window closed:%s", names->str);
+      g_assert_cmpuint (left, ==, 0);
+    }
 }
 
 static void
@@ -2151,6 +2210,7 @@ main (int   argc,
   g_test_add_func ("/sign-in/slow-token-endpoint", test_sign_in_slow_token_endpoint);
   g_test_add_func ("/sign-in/close-on-login-page", test_sign_in_close_on_login_page);
   g_test_add_func ("/sign-in/close-while-exchanging", test_sign_in_close_while_exchanging);
+  g_test_add_func ("/sign-in/webkit-processes-end", test_sign_in_webkit_processes_end);
   g_test_add_func ("/sign-in/bad-authorize-url", test_sign_in_bad_authorize_url);
   g_test_add_func ("/sign-in/tls-error", test_sign_in_tls_error);
   g_test_add_func ("/sign-in/look-alikes", test_sign_in_look_alikes);

@@ -264,6 +264,71 @@ test_quit_writes_pending (Fixture       *fixture,
   g_assert_cmpstr (flows_app_get_description (reloaded), ==, "Library gone");
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  guint    external_changes;   /* before */
+} Settling;
+
+/* The App's autosave is on disk, or a report of the other program's write met its edits
+ * unsaved (then the user is asked). */
+static gboolean
+saved_or_asked (gpointer user_data)
+{
+  Settling *settling = user_data;
+  Fixture *fixture = settling->fixture;
+  FlowsApp *app = flows_library_find_app (fixture->library, flows_app_get_id (fixture->app));
+
+  return fixture->external_changes > settling->external_changes ||
+         !flows_library_has_unsaved_edits (fixture->library, app);
+}
+
+/* Another program writes the App's file at about the moment a worker writes it: its report may
+ * come while the write is under way, and is then looked at once the write is taken in. Either
+ * the other program's version came last and is loaded, or the library's came last and stays:
+ * the App in the library is the file on disk. The moments vary by a millisecond around the
+ * autosave's start. */
+static void
+test_external_write_during_autosave (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  const char *id = flows_app_get_id (fixture->app);
+  g_autoptr(GFile) file = g_file_new_for_path (fixture->app_path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (flows_library_watch (fixture->library, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 12; i++)
+    {
+      FlowsApp *app = flows_library_find_app (fixture->library, id);
+      g_autofree char *ours = g_strdup_printf ("Ours %u", i);
+      g_autofree char *theirs = g_strdup_printf ("Theirs %u", i);
+      g_autoptr(FlowsApp) other = flows_document_load_app (file, &error);
+      g_autofree char *text = NULL;
+      g_autoptr(FlowsApp) on_disk = NULL;
+      Settling settling = { fixture, fixture->external_changes };
+
+      g_assert_no_error (error);
+      flows_app_set_description (other, theirs);
+      text = flows_document_app_to_json (other);
+      flows_app_set_description (app, ours);
+      flows_library_queue_save_app (fixture->library, app);
+      test_spin (300 + i);
+      test_write_text (fixture->app_path, text);
+      test_wait_for (saved_or_asked, &settling, SAVE_TIMEOUT_MS);
+      /* The monitor's reports, and what they lead to. */
+      test_spin (500);
+
+      on_disk = flows_document_load_app (file, &error);
+      g_assert_no_error (error);
+      /* Asked, the user chooses the file on disk. */
+      if (fixture->external_changes > settling.external_changes)
+        flows_library_replace_app (fixture->library, on_disk);
+      g_assert_cmpstr (flows_app_get_description (flows_library_find_app (fixture->library, id)), ==,
+                       flows_app_get_description (on_disk));
+    }
+}
+
 static gboolean
 other_has_description (gpointer user_data)
 {
@@ -322,6 +387,7 @@ main (int    argc,
   ADD ("/library/autosave/no-self-reload", test_no_self_reload);
   ADD ("/library/autosave/quit-writes-pending", test_quit_writes_pending);
   ADD ("/library/autosave/two-libraries", test_two_libraries_see_each_other);
+  ADD ("/library/autosave/external-write-during-autosave", test_external_write_during_autosave);
 #undef ADD
 
   return g_test_run ();
