@@ -10,8 +10,11 @@
  * then what a drag in progress shows (a route being drawn, the rubber band).
  *
  * What the software renderer would rasterise again in every frame is kept as pixels instead: each
- * card's rendering (snapshot_cards), the routes in tiles once the zoom holds (snapshot_routes),
- * the dot grid as a mask (snapshot_grid). A frame that only moves the view paints them again.
+ * card's rendering (draw_cards), the routes in tiles (draw_route_tiles), the dot grid as a mask
+ * (draw_grid), all painted in one cairo node (flows_canvas_snapshot). A frame that only moves the
+ * view paints them again; while the zoom moves, the pixels of the zoom it moved from are painted
+ * scaled, and made again for the new zoom once it holds still (zoom_moved). Each stage's routes
+ * and their curves are found once per change of the flow (ensure_routes), not in every frame.
  *
  * Child widgets: a card per stage in or near the view, and a route marker (drawn by nobody) per
  * route leaving such a stage, at the middle of its curve, for assistive technologies. Both come
@@ -41,10 +44,29 @@
 #define ZOOM_STEP   1.25
 /* The drag-and-drop text of a stage type from the palette. */
 #define STAGE_TYPE_PREFIX "flows-stage-type:"
-/* The side of a tile of drawn routes, in pixels (see snapshot_route_tiles). */
+/* The side of a tile of drawn routes, in pixels (see draw_route_tiles). */
 #define ROUTE_TILE  256
+/* While the zoom moves, pixels made at one zoom are drawn scaled at another up to this factor
+ * either way (route tiles, cards); further off, they are made again. */
+#define MAX_SCALING 2.0
+/* The zoom holds still once it has not changed for this long (ms): what was drawn scaled while it
+ * moved is then made again, sharp (see zoom_settle_cb). */
+#define ZOOM_SETTLE_MS 150
 
+typedef struct _Node Node;
+
+/* A route leaving a node that leads to a stage of the flow, and its curve in canvas coordinates
+ * where its ends' stages stand (not where a move in progress drags them). */
 typedef struct
+{
+  guint            output_index;
+  const char      *output;
+  Node            *target;
+  double           points[8];
+  graphene_rect_t  box;       /* the curve's control points' bounding box */
+} NodeRoute;
+
+struct _Node
 {
   FlowsStage *stage;   /* owned by the flow; we hold a reference while it is shown */
   GtkWidget  *card;    /* NULL until the stage first comes into view */
@@ -60,7 +82,15 @@ typedef struct
   double           render_scale;
   int              render_x;
   int              render_y;
-} Node;
+  /* The stage type's outputs, which never change. */
+  const char * const *outputs;
+  guint               n_outputs;
+  /* The routes leaving it (see ensure_routes), found again only when routes, stages or
+   * positions change: what a frame draws, hit-tests and places without a lookup in the stage's
+   * settings. Bit i of @routed_outputs: outputs[i] has a route, to a stage of the flow or not. */
+  GArray             *routes;   /* NodeRoute */
+  guint               routed_outputs;
+};
 
 typedef enum {
   DRAG_NONE,
@@ -80,6 +110,8 @@ struct _FlowsCanvas
   /* Node*, in the order of the flow's stage list, and by stage id. */
   GPtrArray     *nodes;
   GHashTable    *nodes_by_id;
+  /* Each node's routes must be found again (see ensure_routes). */
+  gboolean       routes_dirty;
 
   GtkAdjustment *hadjustment;
   GtkAdjustment *vadjustment;
@@ -105,15 +137,21 @@ struct _FlowsCanvas
    * as a resize queued in the middle of a layout leaves that layout unfinished. */
   gboolean       in_allocate;
   guint          notify_zoom_source;
-  /* The dot grid's mask (see snapshot_grid) and the step it was made for. */
+  /* The dot grid's mask (see draw_grid) and the step it was made for. */
   cairo_surface_t *grid_mask;
   double         grid_step;
-  double         grid_last_step;   /* the grid's step in the last frame */
-  /* Tiles of drawn routes (see snapshot_route_tiles): tile_key () → RouteTile, at
-   * @route_tiles_zoom; and the zoom of the last frame's routes. */
+  /* While the zoom moves (see stamp_grid_mask): the mask of each frame, and the dot it is made of. */
+  cairo_surface_t *moving_grid_mask;
+  cairo_surface_t *grid_dot;
+  double         grid_dot_radius;
+  /* Tiles of drawn routes (see draw_route_tiles): tile_key () → RouteTile, at
+   * @route_tiles_zoom, some stroked coarsely while the zoom moved (@route_tiles_coarse). */
   GHashTable    *route_tiles;
   double         route_tiles_zoom;
-  double         routes_last_zoom;
+  gboolean       route_tiles_coarse;
+  /* The zoom changed less than ZOOM_SETTLE_MS ago; @zoom_settle_source ends that. */
+  gboolean       zoom_moving;
+  guint          zoom_settle_source;
   /* Cards drawn from pixels of another zoom, made sharp again in the next frames. */
   guint          sharpen_tick;
 
@@ -264,7 +302,15 @@ node_rect (FlowsCanvas *self,
 static const char * const *
 node_outputs (Node *node)
 {
-  return flows_stage_catalog_lookup (flows_stage_get_stage_type (node->stage))->outputs;
+  return node->outputs;
+}
+
+/* How far down the card the port of output @index is. */
+static double
+output_port_offset (Node  *node,
+                    guint  index)
+{
+  return CARD_HEIGHT * (index + 1) / (node->n_outputs + 1);
 }
 
 static void
@@ -274,11 +320,9 @@ node_output_port (FlowsCanvas *self,
                   double      *x,
                   double      *y)
 {
-  guint n_outputs = g_strv_length ((char **)node_outputs (node));
-
   node_position (self, node, x, y);
   *x += CARD_WIDTH;
-  *y += CARD_HEIGHT * (index + 1) / (n_outputs + 1);
+  *y += output_port_offset (node, index);
 }
 
 static void
@@ -325,7 +369,7 @@ route_key (const char *stage_id,
 }
 
 /* After any change to what the canvas draws but the view: the tiles of drawn routes may show
- * what was (snapshot_route_tiles). */
+ * what was (draw_route_tiles). */
 static void
 queue_redraw (FlowsCanvas *self)
 {
@@ -662,6 +706,7 @@ on_stage_position_changed (FlowsCanvas *self,
     return;
   node->x = flows_stage_get_x (stage);
   node->y = flows_stage_get_y (stage);
+  self->routes_dirty = TRUE;
   queue_bounds_change (self);
   queue_redraw (self);
 }
@@ -669,6 +714,7 @@ on_stage_position_changed (FlowsCanvas *self,
 static void
 on_stage_routes_changed (FlowsCanvas *self)
 {
+  self->routes_dirty = TRUE;
   update_markers (self);
   queue_redraw (self);
 }
@@ -680,6 +726,9 @@ node_new (FlowsCanvas *self,
   Node *node = g_new0 (Node, 1);
 
   node->stage = g_object_ref (stage);
+  node->outputs = flows_stage_catalog_lookup (flows_stage_get_stage_type (stage))->outputs;
+  node->n_outputs = g_strv_length ((char **)node->outputs);
+  node->routes = g_array_new (FALSE, FALSE, sizeof (NodeRoute));
   node->x = flows_stage_get_x (stage);
   node->y = flows_stage_get_y (stage);
   g_signal_connect_swapped (stage, "notify::x", G_CALLBACK (on_stage_position_changed), self);
@@ -736,6 +785,7 @@ node_free (FlowsCanvas *self,
         gtk_widget_unparent (g_ptr_array_index (node->markers, i));
       g_ptr_array_unref (node->markers);
     }
+  g_array_unref (node->routes);
   g_object_unref (node->stage);
   g_free (node);
   return was_selected;
@@ -750,6 +800,8 @@ on_stages_changed (FlowsCanvas *self,
 {
   gboolean selection_lost = FALSE;
 
+  /* Routes may lead to nodes freed here. */
+  self->routes_dirty = TRUE;
   for (guint i = 0; i < removed; i++)
     selection_lost |= node_free (self, g_ptr_array_index (self->nodes, position + i));
   g_ptr_array_remove_range (self->nodes, position, removed);
@@ -773,6 +825,7 @@ on_stages_changed (FlowsCanvas *self,
 static void
 clear_nodes (FlowsCanvas *self)
 {
+  self->routes_dirty = TRUE;
   for (guint i = 0; i < self->nodes->len; i++)
     node_free (self, g_ptr_array_index (self->nodes, i));
   g_ptr_array_set_size (self->nodes, 0);
@@ -866,6 +919,72 @@ curve_point (const double points[8],
   *y = u * u * u * points[1] + 3 * u * u * t * points[3] + 3 * u * t * t * points[5] + t * t * t * points[7];
 }
 
+/* The bounding box of a curve's control points, which holds the curve, and a pixel more. */
+static graphene_rect_t
+curve_box (const double points[8])
+{
+  double min_x = MIN (MIN (points[0], points[2]), MIN (points[4], points[6]));
+  double max_x = MAX (MAX (points[0], points[2]), MAX (points[4], points[6]));
+  double min_y = MIN (MIN (points[1], points[3]), MIN (points[5], points[7]));
+  double max_y = MAX (MAX (points[1], points[3]), MAX (points[5], points[7]));
+
+  return GRAPHENE_RECT_INIT (min_x, min_y, max_x - min_x + 1, max_y - min_y + 1);
+}
+
+/* Finds every node's routes and their curves again after routes, stages or positions changed.
+ * A frame then goes through the routes without looking them up in each stage's settings and
+ * the target by id: those lookups, for every route of the flow in every frame, were a tenth of
+ * a frame's cost (bench-canvas). */
+static void
+ensure_routes (FlowsCanvas *self)
+{
+  if (!self->routes_dirty)
+    return;
+  self->routes_dirty = FALSE;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      Node *node = g_ptr_array_index (self->nodes, i);
+
+      g_array_set_size (node->routes, 0);
+      node->routed_outputs = 0;
+      for (guint j = 0; j < node->n_outputs; j++)
+        {
+          const char *target_id = flows_stage_get_route (node->stage, node->outputs[j]);
+          NodeRoute route = { .output_index = j, .output = node->outputs[j] };
+
+          if (target_id == NULL)
+            continue;
+          node->routed_outputs |= 1u << j;
+          route.target = g_hash_table_lookup (self->nodes_by_id, target_id);
+          if (route.target == NULL)
+            continue;
+          route_curve (self, node->x + CARD_WIDTH, node->y + output_port_offset (node, j),
+                       route.target->x, route.target->y + CARD_HEIGHT / 2, route.points);
+          route.box = curve_box (route.points);
+          g_array_append_val (node->routes, route);
+        }
+    }
+}
+
+/* The curve of @node's @route as drawn now: the one found with the route, or, while a move
+ * drags either end, one that follows it into @scratch. */
+static const double *
+node_route_points (FlowsCanvas     *self,
+                   Node            *node,
+                   const NodeRoute *route,
+                   double           scratch[8])
+{
+  double x0, y0, x3, y3;
+
+  if (self->drag != DRAG_MOVE || (!node_is_moving (self, node) && !node_is_moving (self, route->target)))
+    return route->points;
+  node_output_port (self, node, route->output_index, &x0, &y0);
+  node_input_port (self, route->target, &x3, &y3);
+  route_curve (self, x0, y0, x3, y3, scratch);
+  return scratch;
+}
+
 /* The route whose curve passes within reach of the canvas point; @near_end tells whether the
  * point is at its end (the last part, near the target), where a drag re-routes it. */
 static Node *
@@ -877,22 +996,17 @@ route_at (FlowsCanvas  *self,
 {
   double slop = HIT_SLOP / self->zoom;
 
+  ensure_routes (self);
   for (guint i = self->nodes->len; i > 0; i--)
     {
       Node *node = g_ptr_array_index (self->nodes, i - 1);
-      const char * const *outputs = node_outputs (node);
 
-      for (guint j = 0; outputs[j] != NULL; j++)
+      for (guint j = 0; j < node->routes->len; j++)
         {
-          const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
-          Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
-          double points[8], x0, y0, x3, y3;
+          const NodeRoute *route = &g_array_index (node->routes, NodeRoute, j);
+          double scratch[8];
+          const double *points = node_route_points (self, node, route, scratch);
 
-          if (target == NULL)
-            continue;
-          node_output_port (self, node, j, &x0, &y0);
-          node_input_port (self, target, &x3, &y3);
-          route_curve (self, x0, y0, x3, y3, points);
           if (!curve_in_view (points, &GRAPHENE_RECT_INIT (x - slop, y - slop, 2 * slop, 2 * slop)))
             continue;
           for (guint k = 0; k <= 40; k++)
@@ -902,7 +1016,7 @@ route_at (FlowsCanvas  *self,
               curve_point (points, k / 40.0, &px, &py);
               if (hypot (x - px, y - py) <= slop)
                 {
-                  *output = outputs[j];
+                  *output = route->output;
                   *near_end = k >= 34;
                   return node;
                 }
@@ -1214,6 +1328,28 @@ notify_zoom (FlowsCanvas *self)
     self->notify_zoom_source = g_idle_add (notify_zoom_cb, self);
 }
 
+static gboolean
+zoom_settle_cb (gpointer user_data)
+{
+  FlowsCanvas *self = user_data;
+
+  self->zoom_settle_source = 0;
+  self->zoom_moving = FALSE;
+  /* What was drawn scaled while the zoom moved is drawn sharp again. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* The zoom changed: until it holds still for ZOOM_SETTLE_MS, the frames draw what they can from
+ * pixels made at another zoom, scaled (draw_route_tiles, draw_cards, draw_grid). */
+static void
+zoom_moved (FlowsCanvas *self)
+{
+  self->zoom_moving = TRUE;
+  g_clear_handle_id (&self->zoom_settle_source, g_source_remove);
+  self->zoom_settle_source = g_timeout_add (ZOOM_SETTLE_MS, zoom_settle_cb, self);
+}
+
 /* Zooms keeping the canvas point under the widget point (@wx, @wy) where it is. */
 static void
 zoom_at (FlowsCanvas *self,
@@ -1231,10 +1367,12 @@ zoom_at (FlowsCanvas *self,
 
   flows_canvas_widget_to_canvas (self, wx, wy, &x, &y);
   self->zoom = zoom;
+  zoom_moved (self);
   configure_adjustments (self, x * zoom - wx, y * zoom - wy);
   ensure_cards_in_view (self);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
-  queue_redraw (self);
+  /* Not queue_redraw: the route tiles of the zoom it moved from are drawn scaled while it moves. */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   notify_zoom (self);
 }
 
@@ -1286,6 +1424,7 @@ flows_canvas_fit (FlowsCanvas *self)
   if (fabs (zoom - self->zoom) > 1e-6)
     {
       self->zoom = zoom;
+      zoom_moved (self);
       notify_zoom (self);
     }
   configure_adjustments (self,
@@ -1578,28 +1717,80 @@ make_grid_mask (FlowsCanvas *self,
   cairo_destroy (cr);
 }
 
-/* The dot grid. Once the zoom holds still, a mask of the dots, made once, painted in the grid's
- * colour and moved by less than a step: the same dot repeated by a repeat node is filled pixel by
- * pixel through a repeating pattern with the software renderer, a sixth of a frame's cost
- * (bench-canvas). While the zoom changes from frame to frame, a mask made for each frame would
- * cost more than that: the repeat node then. */
+/* While the zoom moves, a mask the size of the view made for each frame: each dot copied on whole
+ * pixels from one small dot drawn once (@grid_dot), a few thousand byte copies rather than a
+ * few thousand arcs filled. A dot up to half a pixel off its place is not seen in motion. */
 static void
-snapshot_grid (FlowsCanvas *self,
-               GtkSnapshot *snapshot,
-               double       width,
-               double       height)
+stamp_grid_mask (FlowsCanvas *self,
+                 double       step,
+                 double       radius,
+                 double       first_x,
+                 double       first_y,
+                 int          width,
+                 int          height)
+{
+  int dot_size = (int)ceil (2 * radius) + 2, stride, dot_stride;
+  unsigned char *pixels, *dot_pixels;
+
+  if (self->grid_dot == NULL || self->grid_dot_radius != radius)
+    {
+      cairo_t *cr;
+
+      g_clear_pointer (&self->grid_dot, cairo_surface_destroy);
+      self->grid_dot = cairo_image_surface_create (CAIRO_FORMAT_A8, dot_size, dot_size);
+      self->grid_dot_radius = radius;
+      cr = cairo_create (self->grid_dot);
+      cairo_arc (cr, dot_size / 2.0, dot_size / 2.0, radius, 0, 2 * G_PI);
+      cairo_fill (cr);
+      cairo_destroy (cr);
+      cairo_surface_flush (self->grid_dot);
+    }
+  if (self->moving_grid_mask == NULL ||
+      cairo_image_surface_get_width (self->moving_grid_mask) != width ||
+      cairo_image_surface_get_height (self->moving_grid_mask) != height)
+    {
+      g_clear_pointer (&self->moving_grid_mask, cairo_surface_destroy);
+      self->moving_grid_mask = cairo_image_surface_create (CAIRO_FORMAT_A8, width, height);
+    }
+
+  cairo_surface_flush (self->moving_grid_mask);
+  pixels = cairo_image_surface_get_data (self->moving_grid_mask);
+  stride = cairo_image_surface_get_stride (self->moving_grid_mask);
+  dot_pixels = cairo_image_surface_get_data (self->grid_dot);
+  dot_stride = cairo_image_surface_get_stride (self->grid_dot);
+  memset (pixels, 0, (size_t)stride * height);
+  for (double center_y = first_y; center_y < height + dot_size; center_y += step)
+    for (double center_x = first_x; center_x < width + dot_size; center_x += step)
+      {
+        int left = (int)round (center_x - dot_size / 2.0), top = (int)round (center_y - dot_size / 2.0);
+
+        for (int y = MAX (top, 0); y < MIN (top + dot_size, height); y++)
+          for (int x = MAX (left, 0); x < MIN (left + dot_size, width); x++)
+            pixels[y * stride + x] = dot_pixels[(y - top) * dot_stride + (x - left)];
+      }
+  cairo_surface_mark_dirty (self->moving_grid_mask);
+}
+
+/* The dot grid: a mask of the dots painted in the grid's colour. Once the zoom holds still, a
+ * mask made once and moved by less than a step: the same dot repeated by a repeat node is filled
+ * pixel by pixel through a repeating pattern with the software renderer, a sixth of a frame's
+ * cost (bench-canvas). While the zoom moves, a mask made for each frame (stamp_grid_mask): the
+ * repeat node was then a tenth of a zoom frame's cost, and filling the arcs of a mask again in
+ * each frame would cost more. */
+static void
+draw_grid (FlowsCanvas *self,
+           cairo_t     *cr,
+           double       width,
+           double       height)
 {
   GdkRGBA dot;
   double step = GRID * self->zoom;
   double radius = MAX (0.9, 1.3 * MIN (self->zoom, 1.0));
   double offset_x, offset_y;
-  gboolean zoom_settled;
 
   /* Dots closer than this are noise: draw every second, fourth… grid point instead. */
   while (step < 12)
     step *= 2;
-  zoom_settled = step == self->grid_last_step;
-  self->grid_last_step = step;
 
   get_foreground (self, &dot);
   dot.alpha = 0.25;
@@ -1610,51 +1801,51 @@ snapshot_grid (FlowsCanvas *self,
   if (offset_y > 0)
     offset_y -= step;
 
-  /* The dot sits on the grid point at the tile's top-left corner; the tile is drawn from half a
-   * step before it so that the whole dot is inside. */
-  offset_x -= step / 2;
-  offset_y -= step / 2;
-
-  if (zoom_settled &&
-      (self->grid_mask == NULL || self->grid_step != step ||
-       cairo_image_surface_get_width (self->grid_mask) < width + step ||
-       cairo_image_surface_get_height (self->grid_mask) < height + step))
-    make_grid_mask (self, step, radius, width, height);
-
-  if (self->grid_mask != NULL && self->grid_step == step)
+  gdk_cairo_set_source_rgba (cr, &dot);
+  if (self->zoom_moving)
     {
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-      gdk_cairo_set_source_rgba (cr, &dot);
-      /* On whole pixels: a mask moved by a fraction of one would be resampled. */
-      cairo_mask_surface (cr, self->grid_mask, round (offset_x), round (offset_y));
-      cairo_destroy (cr);
+      /* (offset_x, offset_y) is a grid point, the dot's centre. */
+      stamp_grid_mask (self, step, radius, offset_x, offset_y, (int)ceil (width), (int)ceil (height));
+      cairo_mask_surface (cr, self->moving_grid_mask, 0, 0);
     }
   else
     {
-      GskRoundedRect circle;
-
-      gtk_snapshot_push_repeat (snapshot,
-                                &GRAPHENE_RECT_INIT (0, 0, width, height),
-                                &GRAPHENE_RECT_INIT (offset_x, offset_y, step, step));
-      gsk_rounded_rect_init_from_rect (&circle,
-                                       &GRAPHENE_RECT_INIT (offset_x + step / 2 - radius, offset_y + step / 2 - radius,
-                                                            2 * radius, 2 * radius),
-                                       radius);
-      gtk_snapshot_push_rounded_clip (snapshot, &circle);
-      gtk_snapshot_append_color (snapshot, &dot, &circle.bounds);
-      gtk_snapshot_pop (snapshot);
-      gtk_snapshot_pop (snapshot);
+      /* The dot sits on the grid point at the mask's top-left step; the mask is drawn from half a
+       * step before it so that the whole dot is inside. */
+      offset_x -= step / 2;
+      offset_y -= step / 2;
+      if (self->grid_mask == NULL || self->grid_step != step ||
+          cairo_image_surface_get_width (self->grid_mask) < width + step ||
+          cairo_image_surface_get_height (self->grid_mask) < height + step)
+        make_grid_mask (self, step, radius, width, height);
+      /* On whole pixels: a mask moved by a fraction of one would be resampled. */
+      cairo_mask_surface (cr, self->grid_mask, round (offset_x), round (offset_y));
     }
 }
 
-/* Draws a curve given in canvas coordinates into a cairo context set up in widget pixels. */
-static void
-trace_curve (FlowsCanvas *self,
-             cairo_t     *cr,
-             double       points[8])
+/* Where a cairo context draws the canvas: the canvas point (x, y) is its pixel
+ * (x * zoom - h, y * zoom - v). The widget's own pixels (widget_projection), or those of the
+ * route tiles, which may be of another zoom (draw_route_tiles). */
+typedef struct
 {
-  double h = get_h (self), v = get_v (self), z = self->zoom;
+  double h;
+  double v;
+  double zoom;
+} Projection;
+
+static Projection
+widget_projection (FlowsCanvas *self)
+{
+  return (Projection) { get_h (self), get_v (self), self->zoom };
+}
+
+/* Draws a curve given in canvas coordinates into a cairo context set up in @projection's pixels. */
+static void
+trace_curve (const Projection *projection,
+             cairo_t          *cr,
+             const double      points[8])
+{
+  double h = projection->h, v = projection->v, z = projection->zoom;
 
   cairo_move_to (cr, points[0] * z - h, points[1] * z - v);
   cairo_curve_to (cr,
@@ -1667,11 +1858,7 @@ static gboolean
 curve_in_view (const double           points[8],
                const graphene_rect_t *view)
 {
-  double min_x = MIN (MIN (points[0], points[2]), MIN (points[4], points[6]));
-  double max_x = MAX (MAX (points[0], points[2]), MAX (points[4], points[6]));
-  double min_y = MIN (MIN (points[1], points[3]), MIN (points[5], points[7]));
-  double max_y = MAX (MAX (points[1], points[3]), MAX (points[5], points[7]));
-  graphene_rect_t box = GRAPHENE_RECT_INIT (min_x, min_y, max_x - min_x + 1, max_y - min_y + 1);
+  graphene_rect_t box = curve_box (points);
 
   return graphene_rect_intersection (&box, view, NULL);
 }
@@ -1680,50 +1867,53 @@ typedef struct
 {
   const char      *output;
   double           points[8];
-  graphene_rect_t  bounds;   /* widget pixels, within the widget */
+  graphene_rect_t  bounds;   /* pixels of the projection, within the area asked for */
   gboolean         selected;
   gboolean         taken;
 } VisibleRoute;
 
-/* The routes whose curves cross @area (widget pixels, perhaps beyond the widget), each with the
- * part of @area its stroke may touch. */
+/* The routes whose curves cross @area (pixels of @projection), each with the part of @area its
+ * stroke may touch. */
 static GArray *
 collect_routes (FlowsCanvas           *self,
+                const Projection      *projection,
                 const graphene_rect_t *area)
 {
   gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
-  double h = get_h (self), v = get_v (self), z = self->zoom;
+  double h = projection->h, v = projection->v, z = projection->zoom;
   graphene_rect_t view = GRAPHENE_RECT_INIT ((area->origin.x + h) / z, (area->origin.y + v) / z,
                                              area->size.width / z, area->size.height / z);
   GArray *routes = g_array_new (FALSE, FALSE, sizeof (VisibleRoute));
 
+  ensure_routes (self);
   for (guint i = 0; i < self->nodes->len; i++)
     {
       Node *node = g_ptr_array_index (self->nodes, i);
-      const char * const *outputs = node_outputs (node);
-      const char *id = flows_stage_get_id (node->stage);
+      const char *id = NULL;
 
-      for (guint j = 0; outputs[j] != NULL; j++)
+      for (guint j = 0; j < node->routes->len; j++)
         {
-          const char *target_id = flows_stage_get_route (node->stage, outputs[j]);
-          Node *target = target_id != NULL ? g_hash_table_lookup (self->nodes_by_id, target_id) : NULL;
-          VisibleRoute route = { .output = outputs[j] };
-          double x0, y0, x3, y3, width, min_x, max_x, min_y, max_y;
+          const NodeRoute *node_route = &g_array_index (node->routes, NodeRoute, j);
+          VisibleRoute route = { .output = node_route->output };
+          const double *points;
+          double scratch[8], width, min_x, max_x, min_y, max_y;
 
-          if (target == NULL)
-            continue;
           /* The route being re-routed follows the pointer instead. */
-          if (self->drag == DRAG_CONNECT && self->drag_node == node && g_strcmp0 (self->drag_output, outputs[j]) == 0)
+          if (self->drag == DRAG_CONNECT && self->drag_node == node &&
+              g_strcmp0 (self->drag_output, node_route->output) == 0)
             continue;
-          node_output_port (self, node, j, &x0, &y0);
-          node_input_port (self, target, &x3, &y3);
-          route_curve (self, x0, y0, x3, y3, route.points);
-          if (!curve_in_view (route.points, &view))
+          points = node_route_points (self, node, node_route, scratch);
+          if (points == node_route->points
+              ? !graphene_rect_intersection (&node_route->box, &view, NULL)
+              : !curve_in_view (points, &view))
             continue;
+          memcpy (route.points, points, sizeof route.points);
 
+          if (id == NULL)
+            id = flows_stage_get_id (node->stage);
           route.selected = self->selected_route_stage == node->stage &&
-                           g_strcmp0 (self->selected_route_output, outputs[j]) == 0;
-          route.taken = run_shown && flows_canvas_is_route_taken (self, id, outputs[j]);
+                           g_strcmp0 (self->selected_route_output, route.output) == 0;
+          route.taken = run_shown && flows_canvas_is_route_taken (self, id, route.output);
           width = route.selected ? 8 * MIN (z, 1.0) + 2 : (route.taken ? 4.0 : 2.0) * MAX (z, 0.5);
 
           /* The curve stays within the box of its four points. */
@@ -1741,21 +1931,22 @@ collect_routes (FlowsCanvas           *self,
   return routes;
 }
 
-/* Strokes @route on @cr, set up in widget pixels. */
+/* Strokes @route on @cr, set up in @projection's pixels. */
 static void
 stroke_route (FlowsCanvas        *self,
+              const Projection   *projection,
               cairo_t            *cr,
               const VisibleRoute *route)
 {
   gboolean run_shown = g_hash_table_size (self->taken_routes) > 0;
-  double z = self->zoom;
+  double z = projection->zoom;
   GdkRGBA color;
 
   output_color (route->output, &color);
   if (run_shown && !route->taken)
     color.alpha = 0.35;
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  trace_curve (self, cr, (double *)route->points);
+  trace_curve (projection, cr, route->points);
   if (route->selected)
     {
       cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.45);
@@ -1767,13 +1958,15 @@ stroke_route (FlowsCanvas        *self,
   cairo_stroke (cr);
 }
 
-/* A tile of drawn routes: pixels for the part of it that routes cross, from (@x, @y) in the
- * tile, or none. */
+/* A tile of drawn routes: pixels for the part of it that routes cross, @width × @height from
+ * (@x, @y) in the tile, or none. */
 typedef struct
 {
   cairo_surface_t *surface;
   int              x;
   int              y;
+  int              width;
+  int              height;
 } RouteTile;
 
 static void
@@ -1793,30 +1986,132 @@ tile_key (gint64 column,
   return key;
 }
 
-/* Once the zoom holds still, the routes are drawn in tiles of ROUTE_TILE zoomed canvas pixels,
- * kept until the routes change (queue_redraw) or the zoom does: a frame that only moves the
- * view paints the tiles again and strokes only those that come into view. Stroking every route
- * in view in every frame was a third of a frame's cost with the software renderer
- * (bench-canvas). */
-static void
-snapshot_route_tiles (FlowsCanvas           *self,
-                      GtkSnapshot           *snapshot,
-                      const graphene_rect_t *widget_bounds)
+typedef struct
 {
-  double h = get_h (self), v = get_v (self);
-  gint64 first_column = (gint64)floor (h / ROUTE_TILE), first_row = (gint64)floor (v / ROUTE_TILE);
-  gint64 last_column = (gint64)floor ((h + widget_bounds->size.width) / ROUTE_TILE);
-  gint64 last_row = (gint64)floor ((v + widget_bounds->size.height) / ROUTE_TILE);
+  gint64 column;
+  gint64 row;
+} TileIndex;
+
+/* Makes the tiles @missing (TileIndex) of @projection, each stroking the routes that cross it on
+ * a surface of its own, no larger than the tile: the surfaces of tiles come and go as the view
+ * moves, and larger ones, every few frames, made the allocator return memory to the system and
+ * fault it in again in each frame (page faults ×17 in bench-canvas). */
+static void
+make_route_tiles (FlowsCanvas      *self,
+                  const Projection *projection,
+                  GArray           *missing)
+{
+  double h = projection->h, v = projection->v;
+  gint64 first_column = G_MAXINT64, first_row = G_MAXINT64, last_column = G_MININT64, last_row = G_MININT64;
   g_autoptr(GArray) routes = NULL;
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      TileIndex *index = &g_array_index (missing, TileIndex, i);
+
+      first_column = MIN (first_column, index->column);
+      last_column = MAX (last_column, index->column);
+      first_row = MIN (first_row, index->row);
+      last_row = MAX (last_row, index->row);
+    }
+  /* The routes of every tile made, found once. */
+  routes = collect_routes (self, projection,
+                           &GRAPHENE_RECT_INIT (first_column * ROUTE_TILE - h, first_row * ROUTE_TILE - v,
+                                                (last_column - first_column + 1) * ROUTE_TILE,
+                                                (last_row - first_row + 1) * ROUTE_TILE));
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      TileIndex *index = &g_array_index (missing, TileIndex, i);
+      graphene_rect_t tile_area = GRAPHENE_RECT_INIT (index->column * ROUTE_TILE - h, index->row * ROUTE_TILE - v,
+                                                      ROUTE_TILE, ROUTE_TILE);
+      graphene_rect_t drawn = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+      RouteTile *tile = g_new0 (RouteTile, 1);
+      gboolean any = FALSE;
+      cairo_t *cr;
+
+      /* Only the part of the tile that routes cross gets pixels: a sparse flow's tiles are mostly
+       * empty, and each pixel kept is blended in every frame. */
+      for (guint j = 0; j < routes->len; j++)
+        {
+          graphene_rect_t part;
+
+          if (!graphene_rect_intersection (&g_array_index (routes, VisibleRoute, j).bounds, &tile_area, &part))
+            continue;
+          if (any)
+            graphene_rect_union (&drawn, &part, &drawn);
+          else
+            drawn = part;
+          any = TRUE;
+        }
+      g_hash_table_insert (self->route_tiles, tile_key (index->column, index->row), tile);
+      if (!any)
+        continue;
+
+      tile->x = (int)floor (drawn.origin.x - tile_area.origin.x);
+      tile->y = (int)floor (drawn.origin.y - tile_area.origin.y);
+      tile->width = MIN ((int)ceil (drawn.size.width) + 1, ROUTE_TILE - tile->x);
+      tile->height = MIN ((int)ceil (drawn.size.height) + 1, ROUTE_TILE - tile->y);
+      tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, tile->width, tile->height);
+      cr = cairo_create (tile->surface);
+      if (self->zoom_moving)
+        {
+          /* Coarser while the zoom moves (a third of the cost, unseen in motion); stroked finely
+           * again once it holds (draw_route_tiles). */
+          cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
+          cairo_set_tolerance (cr, 1.0);
+          self->route_tiles_coarse = TRUE;
+        }
+      /* The projection's pixels, as stroke_route draws in, made the tile surface's. */
+      cairo_translate (cr, -tile_area.origin.x - tile->x, -tile_area.origin.y - tile->y);
+      for (guint j = 0; j < routes->len; j++)
+        {
+          VisibleRoute *route = &g_array_index (routes, VisibleRoute, j);
+
+          if (graphene_rect_intersection (&route->bounds, &tile_area, NULL))
+            stroke_route (self, projection, cr, route);
+        }
+      cairo_destroy (cr);
+    }
+}
+
+/* The routes are drawn in tiles of ROUTE_TILE pixels of the canvas at the tiles' zoom, kept until
+ * the routes change (queue_redraw) or the zoom settles at another: a frame that only moves the
+ * view paints the tiles again and strokes only those that come into view. Stroking every route in
+ * view in every frame was a third of a frame's cost with the software renderer (bench-canvas).
+ *
+ * While the zoom moves, the tiles of the zoom it moved from are painted scaled, and only those
+ * that come into view are stroked, at that zoom and coarsely: a zoom frame costs a few scaled
+ * copies instead of stroking every route in view. Once the zoom holds still (zoom_settle_cb), or
+ * when the tiles would be scaled more than MAX_SCALING, they are stroked again at the zoom of the
+ * moment: as sharp as before the zoom moved. */
+static void
+draw_route_tiles (FlowsCanvas           *self,
+                  cairo_t               *cr,
+                  const graphene_rect_t *widget_bounds)
+{
+  double scale = self->zoom / self->route_tiles_zoom;
+  Projection tiles;
+  gint64 first_column, first_row, last_column, last_row;
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (TileIndex));
   GHashTableIter iter;
   gint64 *key;
-  cairo_t *cr;
 
-  if (self->route_tiles_zoom != self->zoom)
+  if (g_hash_table_size (self->route_tiles) == 0 ||
+      (!self->zoom_moving && (scale != 1 || self->route_tiles_coarse)) ||
+      scale > MAX_SCALING || scale < 1 / MAX_SCALING)
     {
       g_hash_table_remove_all (self->route_tiles);
       self->route_tiles_zoom = self->zoom;
+      self->route_tiles_coarse = FALSE;
+      scale = 1;
     }
+  /* The view in the tiles' pixels. */
+  tiles = (Projection) { get_h (self) / scale, get_v (self) / scale, self->route_tiles_zoom };
+  first_column = (gint64)floor (tiles.h / ROUTE_TILE);
+  first_row = (gint64)floor (tiles.v / ROUTE_TILE);
+  last_column = (gint64)floor ((tiles.h + widget_bounds->size.width / scale) / ROUTE_TILE);
+  last_row = (gint64)floor ((tiles.v + widget_bounds->size.height / scale) / ROUTE_TILE);
 
   /* Tiles out of view go: panning across a large flow keeps only what is in view. */
   g_hash_table_iter_init (&iter, self->route_tiles);
@@ -1828,128 +2123,76 @@ snapshot_route_tiles (FlowsCanvas           *self,
         g_hash_table_iter_remove (&iter);
     }
 
-  cr = gtk_snapshot_append_cairo (snapshot, widget_bounds);
+  for (gint64 row = first_row; row <= last_row; row++)
+    for (gint64 column = first_column; column <= last_column; column++)
+      {
+        g_autofree gint64 *tile_id = tile_key (column, row);
+
+        if (!g_hash_table_contains (self->route_tiles, tile_id))
+          g_array_append_val (missing, ((TileIndex) { column, row }));
+      }
+  if (missing->len > 0)
+    make_route_tiles (self, &tiles, missing);
+
+  cairo_save (cr);
+  if (scale != 1)
+    cairo_scale (cr, scale, scale);
   for (gint64 row = first_row; row <= last_row; row++)
     for (gint64 column = first_column; column <= last_column; column++)
       {
         g_autofree gint64 *tile_id = tile_key (column, row);
         RouteTile *tile = g_hash_table_lookup (self->route_tiles, tile_id);
+        double x, y;
 
-        if (tile == NULL)
-          {
-            graphene_rect_t tile_area = GRAPHENE_RECT_INIT (column * ROUTE_TILE - h, row * ROUTE_TILE - v,
-                                                            ROUTE_TILE, ROUTE_TILE);
-            graphene_rect_t drawn = GRAPHENE_RECT_INIT (0, 0, 0, 0);
-            gboolean any = FALSE;
-
-            /* The routes of every tile in view, found once for the tiles this frame makes. */
-            if (routes == NULL)
-              routes = collect_routes (self, &GRAPHENE_RECT_INIT (first_column * ROUTE_TILE - h,
-                                                                  first_row * ROUTE_TILE - v,
-                                                                  (last_column - first_column + 1) * ROUTE_TILE,
-                                                                  (last_row - first_row + 1) * ROUTE_TILE));
-            /* Only the part of the tile that routes cross gets pixels: a sparse flow's tiles are
-             * mostly empty, and each pixel kept is blended in every frame. */
-            for (guint i = 0; i < routes->len; i++)
-              {
-                graphene_rect_t part;
-
-                if (!graphene_rect_intersection (&g_array_index (routes, VisibleRoute, i).bounds, &tile_area, &part))
-                  continue;
-                if (any)
-                  graphene_rect_union (&drawn, &part, &drawn);
-                else
-                  drawn = part;
-                any = TRUE;
-              }
-
-            tile = g_new0 (RouteTile, 1);
-            if (any)
-              {
-                cairo_t *tile_cr;
-
-                tile->x = (int)floor (drawn.origin.x - tile_area.origin.x);
-                tile->y = (int)floor (drawn.origin.y - tile_area.origin.y);
-                tile->surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32,
-                                                            MIN ((int)ceil (drawn.size.width) + 1, ROUTE_TILE - tile->x),
-                                                            MIN ((int)ceil (drawn.size.height) + 1, ROUTE_TILE - tile->y));
-                tile_cr = cairo_create (tile->surface);
-                /* Widget pixels, as stroke_route draws in, made the tile surface's pixels. */
-                cairo_translate (tile_cr, h - column * ROUTE_TILE - tile->x, v - row * ROUTE_TILE - tile->y);
-                for (guint i = 0; i < routes->len; i++)
-                  {
-                    VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
-
-                    if (graphene_rect_intersection (&route->bounds, &tile_area, NULL))
-                      stroke_route (self, tile_cr, route);
-                  }
-                cairo_destroy (tile_cr);
-              }
-            g_hash_table_insert (self->route_tiles, g_steal_pointer (&tile_id), tile);
-          }
-        if (tile->surface != NULL)
+        if (tile->surface == NULL)
+          continue;
+        if (scale == 1)
           {
             /* On whole pixels, as the cards are (paint_card). */
-            double x = column * ROUTE_TILE - round (h) + tile->x, y = row * ROUTE_TILE - round (v) + tile->y;
-
+            x = column * ROUTE_TILE - round (tiles.h) + tile->x;
+            y = row * ROUTE_TILE - round (tiles.v) + tile->y;
             cairo_set_source_surface (cr, tile->surface, x, y);
-            cairo_rectangle (cr, x, y, cairo_image_surface_get_width (tile->surface),
-                             cairo_image_surface_get_height (tile->surface));
-            cairo_fill (cr);
           }
+        else
+          {
+            x = column * ROUTE_TILE - tiles.h + tile->x;
+            y = row * ROUTE_TILE - tiles.v + tile->y;
+            cairo_set_source_surface (cr, tile->surface, x, y);
+            cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_BILINEAR);
+          }
+        cairo_rectangle (cr, x, y, tile->width, tile->height);
+        cairo_fill (cr);
       }
-  cairo_destroy (cr);
+  cairo_restore (cr);
 }
 
-/* While the zoom changes from frame to frame, tiles would be stroked again in every frame: each
- * route in view is stroked on a cairo surface of its own size then, or, when those would add up
- * to more than half the view (many routes, or long ones swinging around cards), all of them on
- * one surface the size of the view: every cairo surface costs a clear and a blend of each of its
- * pixels, every frame (measured with bench-canvas). */
+/* During a drag, what follows the pointer changes in every frame and tiles would be stroked again
+ * in every frame: the routes in view are stroked directly then. */
 static void
-snapshot_routes (FlowsCanvas *self,
-                 GtkSnapshot *snapshot)
+draw_routes (FlowsCanvas *self,
+             cairo_t     *cr)
 {
   graphene_rect_t widget_bounds = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (GTK_WIDGET (self)),
                                                       gtk_widget_get_height (GTK_WIDGET (self)));
+  Projection projection = widget_projection (self);
   g_autoptr(GArray) routes = NULL;
-  gboolean zoom_settled = self->zoom == self->routes_last_zoom;
-  double total_area = 0;
-  cairo_t *shared = NULL;
 
-  self->routes_last_zoom = self->zoom;
-  /* What follows the pointer in a drag changes in every frame: no tiles then. */
-  if (zoom_settled && self->drag == DRAG_NONE)
+  if (self->drag == DRAG_NONE)
     {
-      snapshot_route_tiles (self, snapshot, &widget_bounds);
+      draw_route_tiles (self, cr, &widget_bounds);
       return;
     }
   g_hash_table_remove_all (self->route_tiles);
 
-  routes = collect_routes (self, &widget_bounds);
+  routes = collect_routes (self, &projection, &widget_bounds);
+  cairo_save (cr);
+  /* Coarser while the pointer drags (a third of the cost, unseen in motion); the tiles stroke
+   * them finely again once the drag ends. */
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
+  cairo_set_tolerance (cr, 1.0);
   for (guint i = 0; i < routes->len; i++)
-    {
-      VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
-
-      total_area += route->bounds.size.width * route->bounds.size.height;
-    }
-  if (total_area > 0.5 * widget_bounds.size.width * widget_bounds.size.height)
-    shared = gtk_snapshot_append_cairo (snapshot, &widget_bounds);
-
-  for (guint i = 0; i < routes->len; i++)
-    {
-      VisibleRoute *route = &g_array_index (routes, VisibleRoute, i);
-      cairo_t *cr = shared != NULL ? cairo_reference (shared) : gtk_snapshot_append_cairo (snapshot, &route->bounds);
-
-      /* Coarser while the zoom moves (a third of the cost, unseen in motion); the tiles stroke
-       * them finely again once it holds. */
-      cairo_set_antialias (cr, CAIRO_ANTIALIAS_FAST);
-      cairo_set_tolerance (cr, 1.0);
-      stroke_route (self, cr, route);
-      cairo_destroy (cr);
-    }
-
-  g_clear_pointer (&shared, cairo_destroy);
+    stroke_route (self, &projection, cr, &g_array_index (routes, VisibleRoute, i));
+  cairo_restore (cr);
 }
 
 /* Zoomed out, a card is a rounded shape in the colour of what matters most about it. */
@@ -2004,36 +2247,34 @@ snapshot_simple_cards (FlowsCanvas           *self,
     }
 }
 
-/* Ports are render nodes rather than cairo drawing: a few small shapes cost far less than a
- * second view-sized cairo surface would. */
+/* A port: a disc, or a ring 1.5 pixels wide inside the same circle. */
 static void
-snapshot_port (GtkSnapshot   *snapshot,
-               double         x,
-               double         y,
-               double         radius,
-               const GdkRGBA *color,
-               gboolean       filled)
+draw_port (cairo_t       *cr,
+           double         x,
+           double         y,
+           double         radius,
+           const GdkRGBA *color,
+           gboolean       filled)
 {
-  GskRoundedRect circle;
-
-  gsk_rounded_rect_init_from_rect (&circle, &GRAPHENE_RECT_INIT (x - radius, y - radius, 2 * radius, 2 * radius),
-                                   radius);
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_new_sub_path (cr);
   if (filled)
     {
-      gtk_snapshot_push_rounded_clip (snapshot, &circle);
-      gtk_snapshot_append_color (snapshot, color, &circle.bounds);
-      gtk_snapshot_pop (snapshot);
+      cairo_arc (cr, x, y, radius, 0, 2 * G_PI);
+      cairo_fill (cr);
     }
   else
-    gtk_snapshot_append_border (snapshot, &circle,
-                                (float[4]) { 1.5, 1.5, 1.5, 1.5 },
-                                (GdkRGBA[4]) { *color, *color, *color, *color });
+    {
+      cairo_arc (cr, x, y, radius - 0.75, 0, 2 * G_PI);
+      cairo_set_line_width (cr, 1.5);
+      cairo_stroke (cr);
+    }
 }
 
 static void
-snapshot_ports (FlowsCanvas           *self,
-                GtkSnapshot           *snapshot,
-                const graphene_rect_t *view)
+draw_ports (FlowsCanvas           *self,
+            cairo_t               *cr,
+            const graphene_rect_t *view)
 {
   double h = get_h (self), v = get_v (self), z = self->zoom;
   double radius = PORT_RADIUS * MIN (z, 1.0) + 1;
@@ -2041,6 +2282,7 @@ snapshot_ports (FlowsCanvas           *self,
 
   get_foreground (self, &input_color);
   input_color.alpha = 0.55;
+  ensure_routes (self);
   for (guint i = 0; i < self->nodes->len; i++)
     {
       Node *node = g_ptr_array_index (self->nodes, i);
@@ -2055,7 +2297,7 @@ snapshot_ports (FlowsCanvas           *self,
       if (flows_stage_get_stage_type (node->stage) != FLOWS_STAGE_TYPE_TRIGGER)
         {
           node_input_port (self, node, &px, &py);
-          snapshot_port (snapshot, px * z - h, py * z - v, radius, &input_color, TRUE);
+          draw_port (cr, px * z - h, py * z - v, radius, &input_color, TRUE);
         }
 
       /* A port with a route is filled; an open one is a ring. */
@@ -2065,8 +2307,8 @@ snapshot_ports (FlowsCanvas           *self,
 
           output_color (outputs[j], &color);
           node_output_port (self, node, j, &px, &py);
-          snapshot_port (snapshot, px * z - h, py * z - v, radius, &color,
-                         flows_stage_get_route (node->stage, outputs[j]) != NULL);
+          draw_port (cr, px * z - h, py * z - v, radius, &color,
+                     (node->routed_outputs & (1u << j)) != 0);
         }
     }
 }
@@ -2085,7 +2327,7 @@ draw_drag (FlowsCanvas *self,
       flows_canvas_get_output_port (self, self->drag_node->stage, self->drag_output, &x0, &y0);
       route_curve (self, x0, y0, self->drag_x, self->drag_y, points);
       output_color (self->drag_output, &color);
-      trace_curve (self, cr, points);
+      trace_curve (&(Projection) { h, v, z }, cr, points);
       gdk_cairo_set_source_rgba (cr, &color);
       cairo_set_line_width (cr, 2.5 * MAX (z, 0.5));
       cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
@@ -2117,13 +2359,13 @@ draw_drag (FlowsCanvas *self,
  * node for as long as nothing in the card changes (its text, its state: selection, hover, focus,
  * run states, problems), so a new node is what tells that the pixels are out of date.
  *
- * While the zoom changes from frame to frame, rasterising every card in every frame would cost
- * what it cost before: a card whose pixels are of another zoom is drawn scaled from them, and
- * only SHARPEN_PER_FRAME such cards, those scaled the most, are rasterised again in a frame; the
- * others follow in the next frames. Pixels more than MAX_CARD_SCALING off are always redone. */
+ * While the zoom moves, rasterising every card in every frame would cost what it cost before: a
+ * card whose pixels are of another zoom is drawn scaled from them, and none is rasterised again
+ * for the zoom until it holds still (zoom_settle_cb); then SHARPEN_PER_FRAME such cards, those
+ * scaled the most, are rasterised again in a frame, and the others follow in the next frames.
+ * Pixels more than MAX_SCALING off are always redone. */
 
 #define SHARPEN_PER_FRAME 8
-#define MAX_CARD_SCALING  2.0
 
 static gboolean
 sharpen_cb (GtkWidget     *widget,
@@ -2199,7 +2441,7 @@ rasterise_card (FlowsCanvas   *self,
 /* Paints @node's pixels where its card is now. */
 static void
 paint_card (FlowsCanvas *self,
-            GtkSnapshot *snapshot,
+            cairo_t     *cr,
             Node        *node)
 {
   double z = self->zoom, factor = z / node->render_scale;
@@ -2207,10 +2449,8 @@ paint_card (FlowsCanvas *self,
   /* At the zoom they were made for, on whole pixels: as sharp as the card itself. */
   double x = round (rect.origin.x * z - get_h (self)) + node->render_x * factor;
   double y = round (rect.origin.y * z - get_v (self)) + node->render_y * factor;
-  double width = cairo_image_surface_get_width (node->render_surface) * factor;
-  double height = cairo_image_surface_get_height (node->render_surface) * factor;
-  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x, y, width, height));
 
+  cairo_save (cr);
   cairo_translate (cr, x, y);
   if (factor != 1)
     {
@@ -2220,8 +2460,10 @@ paint_card (FlowsCanvas *self,
     }
   else
     cairo_set_source_surface (cr, node->render_surface, 0, 0);
-  cairo_paint (cr);
-  cairo_destroy (cr);
+  cairo_rectangle (cr, 0, 0, cairo_image_surface_get_width (node->render_surface),
+                   cairo_image_surface_get_height (node->render_surface));
+  cairo_fill (cr);
+  cairo_restore (cr);
 }
 
 static int
@@ -2236,8 +2478,8 @@ compare_card_scaling (gconstpointer a,
 }
 
 static void
-snapshot_cards (FlowsCanvas *self,
-                GtkSnapshot *snapshot)
+draw_cards (FlowsCanvas *self,
+            cairo_t     *cr)
 {
   g_autoptr(GPtrArray) scaled = g_ptr_array_new ();
   g_autoptr(GPtrArray) shown = g_ptr_array_new ();
@@ -2253,9 +2495,9 @@ snapshot_cards (FlowsCanvas *self,
       content = card_content (self, node, &placed);
       if (content == NULL)
         continue;
-      if (content != node->render_content || card_scaling (self, node) > MAX_CARD_SCALING)
+      if (content != node->render_content || card_scaling (self, node) > MAX_SCALING)
         rasterise_card (self, node, content);
-      else if (node->render_scale != self->zoom)
+      else if (node->render_scale != self->zoom && !self->zoom_moving)
         g_ptr_array_add (scaled, node);
       g_ptr_array_add (shown, node);
     }
@@ -2272,7 +2514,7 @@ snapshot_cards (FlowsCanvas *self,
 
   /* In the flow's order, as the cards overlap. */
   for (guint i = 0; i < shown->len; i++)
-    paint_card (self, snapshot, g_ptr_array_index (shown, i));
+    paint_card (self, cr, g_ptr_array_index (shown, i));
 }
 
 static void
@@ -2290,17 +2532,22 @@ flows_canvas_snapshot (GtkWidget   *widget,
     return;
 
   gtk_snapshot_push_clip (snapshot, &bounds);
-  snapshot_grid (self, snapshot, width, height);
+  /* One cairo node for the grid, the routes, the cards and their ports: with the software
+   * renderer, each cairo node is rasterised on a surface of its own, cleared and then blended
+   * into the frame pixel by pixel; a node per card, and one per layer the size of the view,
+   * cost more than drawing them (bench-canvas). */
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  draw_grid (self, cr, width, height);
+  draw_routes (self, cr);
+  if (shows_cards (self))
+    {
+      draw_cards (self, cr);
+      draw_ports (self, cr, &view);
+    }
+  cairo_destroy (cr);
 
-  snapshot_routes (self, snapshot);
   if (!shows_cards (self))
     snapshot_simple_cards (self, snapshot, &view);
-
-  if (shows_cards (self))
-    snapshot_cards (self, snapshot);
-
-  if (shows_cards (self))
-    snapshot_ports (self, snapshot, &view);
 
   if (self->drag == DRAG_CONNECT || self->drag == DRAG_RUBBER_BAND)
     {
@@ -2354,24 +2601,23 @@ static void
 allocate_markers (FlowsCanvas *self,
                   Node        *node)
 {
-  const char * const *outputs = node_outputs (node);
   double h = get_h (self), v = get_v (self);
 
+  ensure_routes (self);
   for (guint i = 0; node->markers != NULL && i < node->markers->len; i++)
     {
       GtkWidget *marker = g_ptr_array_index (node->markers, i);
       const char *output = flows_route_marker_get_output (FLOWS_ROUTE_MARKER (marker));
-      Node *target = g_hash_table_lookup (self->nodes_by_id, flows_stage_get_route (node->stage, output));
-      double x0, y0, x3, y3, points[8], x, y;
-      guint index = 0;
+      const NodeRoute *route = NULL;
+      const double *points;
+      double scratch[8], x, y;
 
-      if (target == NULL)
+      for (guint j = 0; j < node->routes->len && route == NULL; j++)
+        if (g_str_equal (g_array_index (node->routes, NodeRoute, j).output, output))
+          route = &g_array_index (node->routes, NodeRoute, j);
+      if (route == NULL)
         continue;
-      while (outputs[index] != NULL && !g_str_equal (outputs[index], output))
-        index++;
-      node_output_port (self, node, index, &x0, &y0);
-      node_input_port (self, target, &x3, &y3);
-      route_curve (self, x0, y0, x3, y3, points);
+      points = node_route_points (self, node, route, scratch);
       curve_point (points, 0.5, &x, &y);
       gtk_widget_set_child_visible (marker, TRUE);
       gtk_widget_size_allocate (marker,
@@ -3058,6 +3304,7 @@ flows_canvas_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sharpen_tick);
       self->sharpen_tick = 0;
     }
+  g_clear_handle_id (&self->zoom_settle_source, g_source_remove);
   g_clear_object (&self->stages_signals);
   if (self->flow != NULL)
     clear_nodes (self);
@@ -3095,6 +3342,8 @@ flows_canvas_finalize (GObject *object)
   g_free (self->selected_route_output);
   g_free (self->drag_output);
   g_clear_pointer (&self->grid_mask, cairo_surface_destroy);
+  g_clear_pointer (&self->moving_grid_mask, cairo_surface_destroy);
+  g_clear_pointer (&self->grid_dot, cairo_surface_destroy);
   g_hash_table_unref (self->route_tiles);
 
   G_OBJECT_CLASS (flows_canvas_parent_class)->finalize (object);
