@@ -854,6 +854,90 @@ test_routes_from_keyboard (Fixture       *fixture,
   g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
 }
 
+/* Whether @text's focus controller believes it has the keyboard focus (GtkText's cursor blinks
+ * while it does). */
+static gboolean
+text_believes_focused (GtkWidget *text)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (text);
+  gboolean is_focus = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_FOCUS (controller))
+        is_focus = is_focus || gtk_event_controller_focus_is_focus (GTK_EVENT_CONTROLLER_FOCUS (controller));
+    }
+  return is_focus;
+}
+
+/* Connect to…'s search gives the focus back as its popover closes, and the popover closes when
+ * the selection stops being one stage. Otherwise GTK 4.8 keeps the focus in the hidden popover
+ * until its next frame, and drops the focus-out of a focused text whose ancestor turns
+ * insensitive (the Connect button does with such a selection): its cursor then blinks on without
+ * the focus, and GTK warns "GtkText - did not receive a focus-out event" at the next frame. */
+static void
+test_connect_search_gives_focus_back (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  FlowsFlow *test_flow;
+  FlowsCanvas *canvas;
+  FlowsStage *call, *sleep_stage;
+  GtkRoot *root;
+  GtkWidget *search_text, *search, *popover, *focus;
+
+  if (!test_need_display ())
+    return;
+
+  test_flow = open_role_actual_size (fixture, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  root = gtk_widget_get_root (GTK_WIDGET (fixture->editor));
+  call = flows_flow_find_stage_by_key (test_flow, "test");
+  sleep_stage = flows_history_add_stage (flows_flow_editor_get_history (fixture->editor), FLOWS_STAGE_TYPE_SLEEP, 280, 280);
+  flows_history_set_name (flows_flow_editor_get_history (fixture->editor), sleep_stage, "Wait a little");
+  test_pointer_move_to (GTK_WIDGET (canvas), 20, 20);
+
+  /* A route taken from the search: the focus is on the stage's card at once. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  test_xtest_settle ();
+  activate (fixture, "editor.connect", NULL);
+  test_wait_settled (GTK_WIDGET (fixture->editor));
+  search_text = gtk_root_get_focus (root);
+  g_assert_true (GTK_IS_TEXT (search_text));
+  search = gtk_widget_get_ancestor (search_text, GTK_TYPE_SEARCH_ENTRY);
+  popover = gtk_widget_get_ancestor (search_text, GTK_TYPE_POPOVER);
+  g_assert_nonnull (search);
+  g_assert_nonnull (popover);
+  gtk_editable_set_text (GTK_EDITABLE (search), "fail wait");
+  /* The search's own delay before it filters. */
+  spin (400);
+  g_signal_emit_by_name (search, "activate");
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_cmpstr (flows_stage_get_route (call, "fail"), ==, flows_stage_get_id (sleep_stage));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == GTK_WIDGET (flows_canvas_get_card (canvas, call)));
+  g_assert_false (text_believes_focused (search_text));
+  spin (200);
+
+  /* The flow closed while the search has the focus: the selection empties, the popover closes
+   * and no text is left that believes it has the focus. */
+  flows_canvas_select_stage (canvas, call, FALSE);
+  test_xtest_settle ();
+  activate (fixture, "editor.connect", NULL);
+  test_wait_settled (GTK_WIDGET (fixture->editor));
+  g_assert_true (gtk_root_get_focus (root) == search_text);
+  g_assert_true (text_believes_focused (search_text));
+  flows_flow_editor_set_flow (fixture->editor, NULL, NULL);
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_false (text_believes_focused (search_text));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == NULL || !gtk_widget_is_ancestor (focus, popover));
+  /* Frames drawn, in which a blinking cursor without the focus would warn. */
+  spin (300);
+  test_wait_settled (GTK_WIDGET (fixture->editor));
+}
+
 /* An item of a GtkPopoverMenu labelled @label (as shown: no mnemonic underscore). GTK 4.8's menu items carry
  * no action name of their own: the menu activates the model's. */
 static gboolean
@@ -1601,6 +1685,7 @@ main (int   argc,
   ADD ("/flow-editor/escape-and-kept-history", test_escape_and_kept_history);
   ADD ("/flow-editor/reference-at-cursor", test_reference_at_cursor);
   ADD ("/flow-editor/routes-from-keyboard", test_routes_from_keyboard);
+  ADD ("/flow-editor/connect-search-gives-focus-back", test_connect_search_gives_focus_back);
   ADD ("/flow-editor/card-menu", test_card_menu);
   ADD ("/flow-editor/room", test_room);
   ADD ("/flow-editor/undo-redo-file", test_undo_redo_file);

@@ -315,6 +315,10 @@ update_actions (FlowsFlowEditor *self)
                                  has_selection || flows_canvas_get_selected_route (self->canvas, NULL, NULL));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.paste", has_flow);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.connect", selection->len == 1);
+  /* Connect to… is for one selected stage; closed first, it has given the focus back before its
+   * button turns insensitive (on_connect_popover_closed says why that matters). */
+  if (selection->len != 1)
+    gtk_popover_popdown (self->connect_popover);
   gtk_widget_set_sensitive (GTK_WIDGET (self->connect_button), selection->len == 1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.select-route",
                                  selection->len == 1 || flows_canvas_get_selected_route (self->canvas, NULL, NULL));
@@ -689,6 +693,27 @@ static void
 on_connect_popover_map (FlowsFlowEditor *self)
 {
   gtk_widget_grab_focus (GTK_WIDGET (self->connect_search));
+}
+
+/* Connect to… closed, however (a route taken, Escape, a click elsewhere, a selection that is no
+ * longer one stage): the focus goes back to the stage it was opened for, or to the canvas, now.
+ * GTK would move it only at its next frame, and until then the hidden search keeps it; and GTK
+ * 4.8 loses the focus-out of a focused text whose ancestor turns insensitive, as the Connect
+ * button does: gtk_widget_propagate_state() marks the text insensitive before it unsets the
+ * focus, and focus controllers ignore crossings of insensitive widgets. The text's cursor then
+ * blinks on without the focus, and GTK warns "GtkText - did not receive a focus-out event". */
+static void
+on_connect_popover_closed (FlowsFlowEditor *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  FlowsStageCard *card;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->connect_popover)))
+    return;
+  card = self->connect_source != NULL ? flows_canvas_get_card (self->canvas, self->connect_source) : NULL;
+  if (!gtk_widget_grab_focus (card != NULL ? GTK_WIDGET (card) : GTK_WIDGET (self->canvas)))
+    gtk_root_set_focus (root, NULL);
 }
 
 /* Adding stages ------------------------------------------------------------------------------- */
@@ -1578,6 +1603,7 @@ flows_flow_editor_init (FlowsFlowEditor *self)
   gtk_list_box_set_filter_func (self->connect_list, filter_connect_row, self, NULL);
   g_signal_connect_swapped (self->connect_popover, "show", G_CALLBACK (fill_connect_rows), self);
   g_signal_connect_swapped (self->connect_popover, "map", G_CALLBACK (on_connect_popover_map), self);
+  g_signal_connect_swapped (self->connect_popover, "closed", G_CALLBACK (on_connect_popover_closed), self);
   g_signal_connect_swapped (self->connect_list, "row-activated", G_CALLBACK (on_connect_row_activated), self);
   g_signal_connect_swapped (self->connect_search, "search-changed", G_CALLBACK (on_connect_search_changed), self);
   g_signal_connect_swapped (self->connect_search, "activate", G_CALLBACK (on_connect_search_activate), self);
