@@ -40,6 +40,9 @@ struct _FlowsWindow
   FlowsLibrary               *library;
   GSettings                  *settings;
   GtkFilterListModel         *filtered_apps;
+  /* What the sidebar's list shows: one plain object per App that the search lets through, standing
+   * for a place in the list rather than an App (see sync_app_slots()). */
+  GListStore                 *app_slots;
   GtkSingleSelection         *apps_selection;
   GtkCustomFilter            *search_filter;
   FlowsApp                   *app;
@@ -100,13 +103,11 @@ describe_app (FlowsApp *app)
   return g_strdup_printf ("%s · %s", type, flows);
 }
 
-/* The App a sidebar row shows: the item of its list item. */
+/* The App a sidebar row shows (see show_app_in_row()), or NULL. */
 static FlowsApp *
 row_get_app (GtkWidget *row)
 {
-  GtkListItem *item = g_object_get_data (G_OBJECT (row), "list-item");
-
-  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+  return g_object_get_data (G_OBJECT (row), "app");
 }
 
 /* "row.rename" and the others: the window's action of that name for the row's App. */
@@ -221,8 +222,8 @@ create_row_menu (GtkMenuButton *menu_button,
 }
 
 /* Sidebar rows are made by the GtkListView, which in GTK 4.8 keeps up to 200 of them around the
- * rows on screen (all of them in a library of 100 Apps) and makes them anew when a search
- * changes the list: a row holds only what it shows, and what only some rows ever need (the
+ * rows on screen (all of them in a library of 100 Apps) and makes more when a search lets more
+ * Apps through (see sync_app_slots()): a row holds only what it shows, and what only some rows ever need (the
  * menu, its actions) is made when first used. A row is an icon, the App's name and a one-line
  * description, and the button of the App's menu (also on a right click, a long press, Shift+F10
  * and the Menu key); the name follows the App the row shows through the row's binding group. */
@@ -274,23 +275,49 @@ setup_app_row (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (item), "app-bindings", app_bindings, g_object_unref);
 }
 
+/* Shows @app in @row (NULL: none), unless the row shows it already. */
+static void
+show_app_in_row (GtkListItem *item,
+                 FlowsApp    *app)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  GtkWidget *icon = gtk_widget_get_first_child (row);
+  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  g_autofree char *description = NULL;
+
+  if (row_get_app (row) == app)
+    return;
+  g_object_set_data_full (G_OBJECT (row), "app", app != NULL ? g_object_ref (app) : NULL, g_object_unref);
+  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
+  if (app == NULL)
+    return;
+  description = describe_app (app);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
+                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
+  gtk_label_set_text (GTK_LABEL (subtitle), description);
+}
+
+/* The App the search lets through at @position of the sidebar, or NULL. */
+static FlowsApp *
+app_at_position (FlowsWindow *self,
+                 guint        position)
+{
+  g_autoptr(FlowsApp) app = g_list_model_get_item (G_LIST_MODEL (self->filtered_apps), position);
+
+  /* The filter model holds it. */
+  return app;
+}
+
 static void
 bind_app_row (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               FlowsWindow              *self)
 {
-  FlowsApp *app = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
-  GtkWidget *icon = gtk_widget_get_first_child (row);
-  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  g_autofree char *description = describe_app (app);
 
-  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
-                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
-  gtk_label_set_text (GTK_LABEL (subtitle), description);
-  flows_name_list_row (row, title);
+  show_app_in_row (item, app_at_position (self, gtk_list_item_get_position (item)));
+  flows_name_list_row (row, gtk_widget_get_first_child (gtk_widget_get_next_sibling (gtk_widget_get_first_child (row))));
 }
 
 static void
@@ -298,7 +325,41 @@ unbind_app_row (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 FlowsWindow              *self)
 {
-  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), NULL);
+  show_app_in_row (item, NULL);
+}
+
+/* The sidebar's list shows places, not Apps: when a search changes which Apps show, only the
+ * number of places changes, at the end, and the rows already made show their place's new App.
+ * GTK 4.8's GtkListView would otherwise drop every row whose App went and make one for every
+ * App that came, up to 200 rows a keystroke (see setup_app_row()), which took ten times longer
+ * than a frame at 1,000 Apps. Called first when the filtered Apps change. */
+static void
+sync_app_slots (FlowsWindow *self)
+{
+  guint n_apps = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps));
+  guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+
+  if (n_slots < n_apps)
+    {
+      g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = n_slots; i < n_apps; i++)
+        g_ptr_array_add (added, g_object_new (G_TYPE_OBJECT, NULL));
+      g_list_store_splice (self->app_slots, n_slots, 0, added->pdata, added->len);
+    }
+  else if (n_slots > n_apps)
+    g_list_store_splice (self->app_slots, n_apps, n_slots - n_apps, NULL, 0);
+
+  /* The rows GTK made (children of the list, each holding one of ours), bound or not. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *item = row != NULL ? g_object_get_data (G_OBJECT (row), "list-item") : NULL;
+
+      if (item != NULL && gtk_list_item_get_item (item) != NULL)
+        show_app_in_row (item, app_at_position (self, gtk_list_item_get_position (item)));
+    }
 }
 
 /* The sidebar row that has the keyboard focus (or holds the widget that has it), or NULL. */
@@ -618,6 +679,15 @@ find_position (FlowsWindow *self,
   return GTK_INVALID_LIST_POSITION;
 }
 
+/* The App of the selected row, or NULL. */
+static FlowsApp *
+selected_app (FlowsWindow *self)
+{
+  guint position = gtk_single_selection_get_selected (self->apps_selection);
+
+  return position != GTK_INVALID_LIST_POSITION ? app_at_position (self, position) : NULL;
+}
+
 /* Selects the row at @position without taking the user to the content, and scrolls to it. */
 static void
 select_position (FlowsWindow *self,
@@ -651,7 +721,7 @@ flows_window_select_app (FlowsWindow *self,
 static void
 on_selection_changed (FlowsWindow *self)
 {
-  FlowsApp *app = gtk_single_selection_get_selected_item (self->apps_selection);
+  FlowsApp *app = selected_app (self);
 
   /* Nothing selected: a search hid the App, which the views keep for when it is back. */
   if (app == NULL)
@@ -665,7 +735,7 @@ on_selection_changed (FlowsWindow *self)
 static void
 show_content (FlowsWindow *self)
 {
-  if (gtk_single_selection_get_selected_item (self->apps_selection) != NULL)
+  if (selected_app (self) != NULL)
     adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
@@ -715,6 +785,7 @@ on_apps_changed (FlowsWindow *self)
   GListModel *apps = flows_library_get_apps (self->library);
   FlowsApp *current = find_shown_app (self, self->app_id);
   guint n_deleted = 0;
+  guint position;
   gboolean has_apps;
   gboolean no_match;
 
@@ -732,10 +803,15 @@ on_apps_changed (FlowsWindow *self)
   gtk_widget_set_visible (self->no_match_label, no_match);
   gtk_widget_set_visible (self->apps_scroller, !no_match);
 
+  sync_app_slots (self);
   if (current != self->app)
     show_app (self, current);
-  if (current != NULL)
-    select_position (self, find_position (self, self->app_id));
+  /* The row selected stays in its place while another App may have taken it: the selection
+   * follows the App, or goes when the search hides it. */
+  if (current != NULL && (position = find_position (self, self->app_id)) != GTK_INVALID_LIST_POSITION)
+    select_position (self, position);
+  else
+    gtk_single_selection_set_selected (self->apps_selection, GTK_INVALID_LIST_POSITION);
   update_content (self);
 
   adw_status_page_set_title (self->empty_page, has_apps ? _("No App Selected") : _("No Apps Yet"));
@@ -1324,7 +1400,8 @@ flows_window_constructed (GObject *object)
 
   self->search_filter = gtk_custom_filter_new (app_matches_search, self, NULL);
   self->filtered_apps = gtk_filter_list_model_new (g_object_ref (apps), GTK_FILTER (g_object_ref (self->search_filter)));
-  self->apps_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered_apps)));
+  self->app_slots = g_list_store_new (G_TYPE_OBJECT);
+  self->apps_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->app_slots)));
   gtk_single_selection_set_autoselect (self->apps_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->apps_selection, TRUE);
   gtk_single_selection_set_selected (self->apps_selection, GTK_INVALID_LIST_POSITION);
@@ -1376,6 +1453,7 @@ flows_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
   g_clear_object (&self->file_chooser);
   g_clear_object (&self->apps_selection);
+  g_clear_object (&self->app_slots);
   g_clear_object (&self->filtered_apps);
   g_clear_object (&self->search_filter);
   g_clear_object (&self->settings);
