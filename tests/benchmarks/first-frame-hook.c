@@ -22,6 +22,7 @@
  * (GdkFrameClock's phases). Then `FLOWS_BENCHMARK_SEARCH_DONE`.
  */
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gtk/gtk.h>
@@ -48,12 +49,24 @@ typedef struct
   /* Where the keystroke's time went: the end of "search-changed" (the application's filtering
    * and the list's new rows), and the frame's layout and paint phases that followed. */
   gint64          filtered_us;
+  gint64          change_cpu_us;    /* the main thread's CPU time at the change, and at the end */
+  gint64          paint_end_cpu_us; /* of the paint: on a loaded machine, steadier than the clock */
   gint64          layout_start_us;
   gint64          layout_end_us;
   gint64          paint_end_us;
 } Search;
 
 static void type_next (Search *search);
+
+/* The CPU time the calling thread has used, in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
 
 static gboolean
 on_stdin (int           fd,
@@ -103,12 +116,13 @@ on_search_after_paint (GdkFrameClock *clock,
                           gtk_editable_get_text (GTK_EDITABLE (search->entry)));
   print_line (line);
   g_free (line);
-  line = g_strdup_printf (SEARCH_PARTS_MARKER " filter %.2f, wait %.2f, layout %.2f, paint %.2f",
+  line = g_strdup_printf (SEARCH_PARTS_MARKER " filter %.2f, wait %.2f, layout %.2f, paint %.2f; CPU %.2f",
                           (search->filtered_us - search->change_us) / 1000.0,
                           (search->layout_start_us - search->filtered_us) / 1000.0,
                           /* A frame that lays nothing out has no "layout" phase. */
                           search->layout_end_us != 0 ? (search->layout_end_us - search->layout_start_us) / 1000.0 : 0,
-                          (search->paint_end_us - MAX (search->layout_end_us, search->layout_start_us)) / 1000.0);
+                          (search->paint_end_us - MAX (search->layout_end_us, search->layout_start_us)) / 1000.0,
+                          (search->paint_end_cpu_us - search->change_cpu_us) / 1000.0);
   print_line (line);
   search->filtered = FALSE;
   search->change_us = 0;
@@ -132,6 +146,7 @@ type_next (Search *search)
     }
 
   search->change_us = g_get_monotonic_time ();
+  search->change_cpu_us = thread_cpu_us ();
   if (search->step < search->n_chars)
     {
       const char *character = g_utf8_offset_to_pointer (text, search->step);
@@ -187,7 +202,10 @@ on_search_paint (GdkFrameClock *clock,
                  Search        *search)
 {
   if (search->filtered && search->layout_start_us != 0)
-    search->paint_end_us = g_get_monotonic_time ();
+    {
+      search->paint_end_us = g_get_monotonic_time ();
+      search->paint_end_cpu_us = thread_cpu_us ();
+    }
 }
 
 static gboolean

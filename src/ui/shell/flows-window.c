@@ -16,6 +16,9 @@
 #include "flows-welcome-banner.h"
 #include "flows-window.h"
 
+/* Places added to the sidebar's list after each frame while it grows (see sync_app_slots()). */
+#define APP_SLOTS_AFTER_FRAME 20
+
 static void show_error (FlowsWindow *self,
                         const char  *summary,
                         const char  *details);
@@ -43,6 +46,9 @@ struct _FlowsWindow
   /* What the sidebar's list shows: one plain object per App that the search lets through, standing
    * for a place in the list rather than an App (see sync_app_slots()). */
   GListStore                 *app_slots;
+  /* The list's tick callback that adds the places past the screen, or 0 (see sync_app_slots()). */
+  guint                       add_slots_id;
+  gint64                      add_slots_after_frame;
   GtkSingleSelection         *apps_selection;
   GtkCustomFilter            *search_filter;
   FlowsApp                   *app;
@@ -328,11 +334,76 @@ unbind_app_row (GtkSignalListItemFactory *factory,
   show_app_in_row (item, NULL);
 }
 
+/* Places past the end of the sidebar's list, up to @n_slots, or up to one for each App the
+ * search lets through. */
+static void
+add_app_slots (FlowsWindow *self,
+               guint        n_slots)
+{
+  guint n_apps = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps));
+  guint n_now = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = n_now; i < MIN (n_slots, n_apps); i++)
+    g_ptr_array_add (added, g_object_new (G_TYPE_OBJECT, NULL));
+  if (added->len > 0)
+    g_list_store_splice (self->app_slots, n_now, 0, added->pdata, added->len);
+}
+
+/* Every place the search lets through, at once: for a row about to be selected. */
+static void
+complete_app_slots (FlowsWindow *self)
+{
+  if (self->add_slots_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->apps_list), self->add_slots_id);
+  self->add_slots_id = 0;
+  add_app_slots (self, G_MAXUINT);
+}
+
+/* A few more places each frame; GTK removes the callback with the list. */
+static gboolean
+add_app_slots_next_frame (GtkWidget     *apps_list,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  FlowsWindow *self = user_data;
+  guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+
+  /* Not in the frame that shows the search's result. */
+  if (gdk_frame_clock_get_frame_counter (clock) <= self->add_slots_after_frame)
+    return G_SOURCE_CONTINUE;
+  add_app_slots (self, n_slots + APP_SLOTS_AFTER_FRAME);
+  if (n_slots + APP_SLOTS_AFTER_FRAME < g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)))
+    return G_SOURCE_CONTINUE;
+  self->add_slots_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* How many places the sidebar's list needs for the rows that show on screen, counted from the
+ * top; G_MAXUINT before it has any row on screen. */
+static guint
+app_slots_on_screen (FlowsWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->apps_list));
+  int row_height = 0;
+
+  /* Every row is as high as the others: an icon and two lines of text. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list)); child != NULL && row_height <= 0;
+       child = gtk_widget_get_next_sibling (child))
+    row_height = gtk_widget_get_height (child);
+  if (adjustment == NULL || row_height <= 0 || gtk_adjustment_get_page_size (adjustment) <= 0)
+    return G_MAXUINT;
+  return (guint)((gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)) / row_height) + 2;
+}
+
 /* The sidebar's list shows places, not Apps: when a search changes which Apps show, only the
  * number of places changes, at the end, and the rows already made show their place's new App.
  * GTK 4.8's GtkListView would otherwise drop every row whose App went and make one for every
  * App that came, up to 200 rows a keystroke (see setup_app_row()), which took ten times longer
- * than a frame at 1,000 Apps. Called first when the filtered Apps change. */
+ * than a frame at 1,000 Apps. What is still made when the list grows is the row of each new
+ * place, about 0.3 ms each: the places on screen come at once, those past it a few at a time
+ * after the frame, so that a keystroke that lets 900 Apps back shows them in the next frame and
+ * the scroll bar grows over the next few. Called first when the filtered Apps change. */
 static void
 sync_app_slots (FlowsWindow *self)
 {
@@ -341,11 +412,15 @@ sync_app_slots (FlowsWindow *self)
 
   if (n_slots < n_apps)
     {
-      g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+      add_app_slots (self, app_slots_on_screen (self));
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->app_slots)) < n_apps && self->add_slots_id == 0)
+        {
+          GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->apps_list));
 
-      for (guint i = n_slots; i < n_apps; i++)
-        g_ptr_array_add (added, g_object_new (G_TYPE_OBJECT, NULL));
-      g_list_store_splice (self->app_slots, n_slots, 0, added->pdata, added->len);
+          self->add_slots_after_frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) + 1 : 0;
+          self->add_slots_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->apps_list), add_app_slots_next_frame,
+                                                             self, NULL);
+        }
     }
   else if (n_slots > n_apps)
     g_list_store_splice (self->app_slots, n_apps, n_slots - n_apps, NULL, 0);
@@ -695,6 +770,8 @@ select_position (FlowsWindow *self,
 {
   if (position == GTK_INVALID_LIST_POSITION || gtk_single_selection_get_selected (self->apps_selection) == position)
     return;
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->app_slots)))
+    complete_app_slots (self);
   gtk_single_selection_set_selected (self->apps_selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->apps_list), "list.scroll-to-item", "u", position);
 }
@@ -1451,6 +1528,8 @@ flows_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_func (self->sidebar, keep_working_page, self);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
+  /* Went with the list. */
+  self->add_slots_id = 0;
   g_clear_object (&self->file_chooser);
   g_clear_object (&self->apps_selection);
   g_clear_object (&self->app_slots);
