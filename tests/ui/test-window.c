@@ -902,6 +902,44 @@ test_apps_search_many (void)
     g_assert_true (flows_library_delete_app (library (), g_ptr_array_index (apps, i), NULL, NULL));
 }
 
+/* The Keyboard Shortcuts window is made when first asked for (Ctrl+?), lists the sidebar's and
+ * the editor's keys, draws both its sections without a warning (they are fatal here), and closing
+ * it keeps it for the next time. */
+static void
+test_shortcuts_window (void)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (application), "win.show-shortcuts");
+  GtkWindow *shortcuts;
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_strv_contains ((const char *const *)accels, "<Control>question"));
+  g_assert_null (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.show-shortcuts", NULL));
+  shortcuts = test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window ()));
+  test_window_show (shortcuts);
+  text = test_widget_text (GTK_WIDGET (shortcuts));
+  g_assert_nonnull (strstr (text, "Search Apps"));
+  g_assert_nonnull (strstr (text, "Undo Deleting an App"));
+  /* The editor's keys are a section of their own, drawn when chosen. */
+  g_object_set (shortcuts, "section-name", "editor", NULL);
+  test_window_show (shortcuts);
+  g_free (text);
+  text = test_widget_text (GTK_WIDGET (shortcuts));
+  g_assert_nonnull (strstr (text, "Connect the Stage to…"));
+
+  gtk_window_close (shortcuts);
+  test_wait_idle ();
+  g_assert_null (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.show-shortcuts", NULL));
+  g_assert_true (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) == shortcuts);
+  test_window_show (shortcuts);
+  gtk_window_close (shortcuts);
+  test_wait_idle ();
+}
+
 static gboolean
 is_tooltip_label (GtkWidget     *widget,
                   gconstpointer  text)
@@ -1298,6 +1336,7 @@ main (int    argc,
   g_test_add_func ("/window/apps/import-name-taken", test_apps_import_name_taken);
   g_test_add_func ("/window/apps/search", test_apps_search);
   g_test_add_func ("/window/apps/search-many", test_apps_search_many);
+  g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/apps/long-name", test_apps_long_name);
   g_test_add_func ("/window/apps/keyboard", test_apps_keyboard);
   g_test_add_func ("/window/screenshots", test_screenshots);

@@ -55,6 +55,7 @@ struct _FlowsWindow
   /* The selected App's id: an App reloaded from disk is a new object with the same id. */
   char                       *app_id;
   GtkFileChooserNative       *file_chooser;
+  GtkWindow                  *shortcuts_window;
   /* The window's title and the header follow the name and description of the App shown. */
   GBindingGroup              *app_bindings;
   GSignalGroup               *app_signals;
@@ -1424,6 +1425,29 @@ show_apps (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* The Keyboard Shortcuts window, made the first time it is asked for: GtkApplication makes one
+ * with every window when the resources hold gtk/help-overlay.ui, about 2.7 MB of the start-up
+ * for a window seldom opened. Closing it hides it, as GtkApplicationWindow's would. */
+static void
+show_shortcuts (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/flowsstudio/FlowsStudio/flows-shortcuts-window.ui");
+
+      self->shortcuts_window = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+      gtk_window_set_destroy_with_parent (self->shortcuts_window, TRUE);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
 static void
 toggle_search (GtkWidget  *widget,
                const char *action_name,
@@ -1531,6 +1555,9 @@ flows_window_dispose (GObject *object)
   /* Went with the list. */
   self->add_slots_id = 0;
   g_clear_object (&self->file_chooser);
+  if (self->shortcuts_window != NULL)
+    gtk_window_destroy (self->shortcuts_window);
+  g_clear_object (&self->shortcuts_window);
   g_clear_object (&self->apps_selection);
   g_clear_object (&self->app_slots);
   g_clear_object (&self->filtered_apps);
@@ -1643,6 +1670,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_app);
   gtk_widget_class_install_action (widget_class, "win.show-apps", NULL, show_apps);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, toggle_search);
+  gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts);
   /* The actions of an App's menu, for the App whose id they are given. */
   gtk_widget_class_install_action (widget_class, "win.rename-app", "s", rename_app_action);
   gtk_widget_class_install_action (widget_class, "win.duplicate-app", "s", duplicate_app_action);
