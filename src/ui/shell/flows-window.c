@@ -18,6 +18,9 @@
 
 /* Places added to the sidebar's list after each frame while it grows (see sync_app_slots()). */
 #define APP_SLOTS_AFTER_FRAME 20
+/* How many rows GTK 4.8's GtkListView makes from the top of its screen (its
+ * GTK_LIST_VIEW_MAX_LIST_ITEMS). */
+#define LIST_VIEW_ROWS 200
 
 static void show_error (FlowsWindow *self,
                         const char  *summary,
@@ -361,25 +364,6 @@ complete_app_slots (FlowsWindow *self)
   add_app_slots (self, G_MAXUINT);
 }
 
-/* A few more places each frame; GTK removes the callback with the list. */
-static gboolean
-add_app_slots_next_frame (GtkWidget     *apps_list,
-                          GdkFrameClock *clock,
-                          gpointer       user_data)
-{
-  FlowsWindow *self = user_data;
-  guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
-
-  /* Not in the frame that shows the search's result. */
-  if (gdk_frame_clock_get_frame_counter (clock) <= self->add_slots_after_frame)
-    return G_SOURCE_CONTINUE;
-  add_app_slots (self, n_slots + APP_SLOTS_AFTER_FRAME);
-  if (n_slots + APP_SLOTS_AFTER_FRAME < g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)))
-    return G_SOURCE_CONTINUE;
-  self->add_slots_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
 /* How many places the sidebar's list needs for the rows that show on screen, counted from the
  * top; G_MAXUINT before it has any row on screen. */
 static guint
@@ -395,6 +379,31 @@ app_slots_on_screen (FlowsWindow *self)
   if (adjustment == NULL || row_height <= 0 || gtk_adjustment_get_page_size (adjustment) <= 0)
     return G_MAXUINT;
   return (guint)((gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)) / row_height) + 2;
+}
+
+/* A few more places each frame; GTK removes the callback with the list. */
+static gboolean
+add_app_slots_next_frame (GtkWidget     *apps_list,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  FlowsWindow *self = user_data;
+  guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+
+  guint with_rows = app_slots_on_screen (self);
+  guint n_slots_next = n_slots + APP_SLOTS_AFTER_FRAME;
+
+  /* Not in the frame that shows the search's result. */
+  if (gdk_frame_clock_get_frame_counter (clock) <= self->add_slots_after_frame)
+    return G_SOURCE_CONTINUE;
+  /* Past the rows GTK 4.8 makes from the top of the screen, places cost no row: all at once. */
+  if (with_rows == G_MAXUINT || n_slots >= with_rows + LIST_VIEW_ROWS)
+    n_slots_next = G_MAXUINT;
+  add_app_slots (self, n_slots_next);
+  if (n_slots_next < g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)))
+    return G_SOURCE_CONTINUE;
+  self->add_slots_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 /* The sidebar's list shows places, not Apps: when a search changes which Apps show, only the
