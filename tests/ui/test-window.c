@@ -860,9 +860,9 @@ test_apps_search (void)
   gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_BAR)), FALSE);
 }
 
-/* More Apps than the sidebar has room for: the rows a search keeps show the Apps that match, the
- * rows it lets back (past the screen, a few a frame) show the rest in order, and an App far down
- * the list is selected and shown at once, its row too. */
+/* More Apps than the sidebar has room for: the rows a search keeps show the Apps that match, as
+ * the text grows, shrinks or changes, the rows it lets back show the rest in order, and an App
+ * far down the list is selected and shown, its row too. */
 static void
 test_apps_search_many (void)
 {
@@ -889,6 +889,15 @@ test_apps_search_many (void)
       g_assert_true (sidebar_shows_app (name));
     }
   g_assert_false (sidebar_shows_app ("Seismograph"));
+  /* Typing on narrows, deleting widens again, other text starts over. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "tachometer 57");
+  test_wait_for (sidebar_lacks_app, "Tachometer 50", WAIT_MS);
+  g_assert_true (sidebar_shows_app ("Tachometer 57"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "TACHOMETER 5");
+  test_wait_for (sidebar_shows_app, "Tachometer 50", WAIT_MS);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "todoist");
+  test_wait_for (sidebar_lacks_app, "Tachometer 50", WAIT_MS);
+  g_assert_true (sidebar_shows_app ("Todoist (sample)"));
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   test_wait_for (sidebar_shows_app, "Tachometer 00", WAIT_MS);
@@ -903,8 +912,8 @@ test_apps_search_many (void)
 }
 
 /* The Keyboard Shortcuts window is made when first asked for (Ctrl+?), lists the sidebar's and
- * the editor's keys, draws both its sections without a warning (they are fatal here), and closing
- * it keeps it for the next time. */
+ * the editor's keys, draws both its sections without a warning (they are fatal here), and is made
+ * again after it was closed. */
 static void
 test_shortcuts_window (void)
 {
@@ -934,10 +943,12 @@ test_shortcuts_window (void)
   test_wait_idle ();
   g_assert_null (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.show-shortcuts", NULL));
-  g_assert_true (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) == shortcuts);
+  shortcuts = test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
   test_window_show (shortcuts);
   gtk_window_close (shortcuts);
   test_wait_idle ();
+  g_assert_null (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
 }
 
 static gboolean

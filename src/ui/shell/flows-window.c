@@ -54,6 +54,8 @@ struct _FlowsWindow
   gint64                      add_slots_after_frame;
   GtkSingleSelection         *apps_selection;
   GtkCustomFilter            *search_filter;
+  /* The search's text as the filter last applied it, case-folded. */
+  char                       *search_needle;
   FlowsApp                   *app;
   /* The selected App's id: an App reloaded from disk is a new object with the same id. */
   char                       *app_id;
@@ -547,31 +549,84 @@ find_shown_app (FlowsWindow *self,
   return app;
 }
 
+/* What the search looks in, case-folded once for each name and description an App has. */
+typedef struct
+{
+  char *name;
+  char *description;
+  char *folded_name;
+  char *folded_description;
+} SearchKeys;
+
+static void
+search_keys_free (SearchKeys *keys)
+{
+  g_free (keys->name);
+  g_free (keys->description);
+  g_free (keys->folded_name);
+  g_free (keys->folded_description);
+  g_free (keys);
+}
+
+static SearchKeys *
+app_search_keys (FlowsApp *app)
+{
+  static GQuark quark;
+  SearchKeys *keys;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("flows-window-search-keys");
+  keys = g_object_get_qdata (G_OBJECT (app), quark);
+  if (keys == NULL || g_strcmp0 (keys->name, flows_app_get_name (app)) != 0 ||
+      g_strcmp0 (keys->description, flows_app_get_description (app)) != 0)
+    {
+      keys = g_new0 (SearchKeys, 1);
+      keys->name = g_strdup (flows_app_get_name (app));
+      keys->description = g_strdup (flows_app_get_description (app));
+      keys->folded_name = g_utf8_casefold (keys->name, -1);
+      keys->folded_description = g_utf8_casefold (keys->description, -1);
+      g_object_set_qdata_full (G_OBJECT (app), quark, keys, (GDestroyNotify)search_keys_free);
+    }
+  return keys;
+}
+
 static gboolean
 app_matches_search (gpointer item,
                     gpointer user_data)
 {
   FlowsWindow *self = user_data;
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *needle = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *description = NULL;
+  SearchKeys *keys;
 
   if (find_deletion (self, flows_app_get_id (item)) != NULL)
     return FALSE;
-  if (*text == '\0')
+  if (self->search_needle == NULL || *self->search_needle == '\0')
     return TRUE;
 
-  needle = g_utf8_casefold (text, -1);
-  name = g_utf8_casefold (flows_app_get_name (item), -1);
-  description = g_utf8_casefold (flows_app_get_description (item), -1);
-  return strstr (name, needle) != NULL || strstr (description, needle) != NULL;
+  keys = app_search_keys (item);
+  return strstr (keys->folded_name, self->search_needle) != NULL ||
+         strstr (keys->folded_description, self->search_needle) != NULL;
 }
 
+/* A keystroke that adds to the text can only hide Apps, one that takes from it only show
+ * some again: GTK then checks only the Apps shown, or only those hidden. */
 static void
 on_search_changed (FlowsWindow *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  g_autofree char *previous = g_steal_pointer (&self->search_needle);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (previous != NULL && g_str_equal (previous, needle))
+    {
+      self->search_needle = g_steal_pointer (&needle);
+      return;
+    }
+  if (previous != NULL && strstr (needle, previous) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (previous != NULL && strstr (previous, needle) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  self->search_needle = g_steal_pointer (&needle);
+  gtk_filter_changed (GTK_FILTER (self->search_filter), change);
 }
 
 static void
@@ -1434,9 +1489,9 @@ show_apps (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
-/* The Keyboard Shortcuts window, made the first time it is asked for: GtkApplication makes one
- * with every window when the resources hold gtk/help-overlay.ui, about 2.7 MB of the start-up
- * for a window seldom opened. Closing it hides it, as GtkApplicationWindow's would. */
+/* The Keyboard Shortcuts window, made when it is asked for: GtkApplication makes one with every
+ * window when the resources hold gtk/help-overlay.ui, about 2.7 MB of the start-up for a window
+ * seldom opened. Closing it destroys it, and what it took goes with it. */
 static void
 show_shortcuts (GtkWidget  *widget,
                 const char *action_name,
@@ -1449,9 +1504,9 @@ show_shortcuts (GtkWidget  *widget,
       g_autoptr(GtkBuilder) builder =
         gtk_builder_new_from_resource ("/io/github/flowsstudio/FlowsStudio/flows-shortcuts-window.ui");
 
-      self->shortcuts_window = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window")));
+      self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+      g_object_add_weak_pointer (G_OBJECT (self->shortcuts_window), (gpointer *)&self->shortcuts_window);
       gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
-      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
       gtk_window_set_destroy_with_parent (self->shortcuts_window, TRUE);
     }
   gtk_window_present (self->shortcuts_window);
@@ -1565,12 +1620,16 @@ flows_window_dispose (GObject *object)
   self->add_slots_id = 0;
   g_clear_object (&self->file_chooser);
   if (self->shortcuts_window != NULL)
-    gtk_window_destroy (self->shortcuts_window);
-  g_clear_object (&self->shortcuts_window);
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->shortcuts_window), (gpointer *)&self->shortcuts_window);
+      gtk_window_destroy (self->shortcuts_window);
+      self->shortcuts_window = NULL;
+    }
   g_clear_object (&self->apps_selection);
   g_clear_object (&self->app_slots);
   g_clear_object (&self->filtered_apps);
   g_clear_object (&self->search_filter);
+  g_clear_pointer (&self->search_needle, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->app);
   g_clear_pointer (&self->app_id, g_free);
