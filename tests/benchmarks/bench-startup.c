@@ -31,8 +31,9 @@
  *    given FLOWS_BENCHMARK_SEARCH="App 42", opens the sidebar's search a second after the first
  *    frame (after the figures above are read), types the text into it one character at a time
  *    and deletes it again, and prints for each keystroke the time from the text change to the
- *    first frame drawn after the entry's "search-changed" (the filtered list on screen). The
- *    benchmark waits for all of them before closing stdin.
+ *    first frame drawn after the entry's "search-changed" (the filtered list on screen), and where
+ *    that time went (filtering and the list's rows, the wait for the frame clock, layout, paint).
+ *    The benchmark waits for all of them before closing stdin.
  * 5. Prints each launch, then for each series the medians of 10: `startup-ms`, `bare-startup-ms`,
  *    `startup-rss-kb`, `bare-startup-rss-kb`, `startup-cpu-ms`, `bare-startup-cpu-ms`,
  *    `startup-cpu-ratio`, `webkit-processes-at-startup` (the most seen in any flows-studio
@@ -63,6 +64,7 @@
 #define FIRST_FRAME_MARKER "FLOWS_BENCHMARK_FIRST_FRAME "
 #define SEARCH_MARKER "FLOWS_BENCHMARK_SEARCH_MS "
 #define SEARCH_DONE_MARKER "FLOWS_BENCHMARK_SEARCH_DONE"
+#define SEARCH_PARTS_MARKER "FLOWS_BENCHMARK_SEARCH_PARTS "
 #define FIRST_FRAME_TIMEOUT_S 60
 #define SEARCH_TIMEOUT_S 60
 #define EXIT_TIMEOUT_S 30
@@ -311,6 +313,8 @@ on_line (GObject      *source,
     }
   else if (state->search_ms != NULL && g_str_has_prefix (line, SEARCH_MARKER))
     g_array_append_val (state->search_ms, (double){ g_ascii_strtod (line + strlen (SEARCH_MARKER), NULL) });
+  else if (g_str_has_prefix (line, SEARCH_PARTS_MARKER))
+    g_print ("%-22s   %s\n", "", line + strlen (SEARCH_PARTS_MARKER));
   else if (g_str_has_prefix (line, SEARCH_DONE_MARKER))
     {
       if (!g_str_equal (line, SEARCH_DONE_MARKER))

@@ -16,9 +16,13 @@
  * GtkEditable, as a key press makes), 100 ms apart. Each keystroke prints
  * `FLOWS_BENCHMARK_SEARCH_MS <ms> <text>`: from just before the change to the "after-paint" of the
  * first frame after the entry's "search-changed", i.e. the filtered list drawn (the entry's own
- * search delay included). Then `FLOWS_BENCHMARK_SEARCH_DONE`.
+ * search delay included), and `FLOWS_BENCHMARK_SEARCH_PARTS …`: where that time went, i.e. the
+ * text change to the end of "search-changed" (the application filtering, and its list making and
+ * dropping rows), the wait for the frame clock's next frame, and the frame's layout and paint
+ * (GdkFrameClock's phases). Then `FLOWS_BENCHMARK_SEARCH_DONE`.
  */
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gtk/gtk.h>
@@ -27,6 +31,7 @@
 #define FIRST_FRAME_MARKER "FLOWS_BENCHMARK_FIRST_FRAME"
 #define SEARCH_MARKER "FLOWS_BENCHMARK_SEARCH_MS"
 #define SEARCH_DONE_MARKER "FLOWS_BENCHMARK_SEARCH_DONE"
+#define SEARCH_PARTS_MARKER "FLOWS_BENCHMARK_SEARCH_PARTS"
 #define SEARCH_START_MS 1000
 #define SEARCH_REVEAL_MS 500
 #define KEYSTROKE_GAP_MS 100
@@ -41,9 +46,27 @@ typedef struct
   guint           step;        /* 0 … 2 × n_chars */
   gint64          change_us;   /* when the step's text change was made */
   gboolean        filtered;    /* its "search-changed" came: the next frame shows it */
+  /* Where the keystroke's time went: the end of "search-changed" (the application's filtering
+   * and the list's new rows), and the frame's layout and paint phases that followed. */
+  gint64          filtered_us;
+  gint64          change_cpu_us;    /* the main thread's CPU time at the change, and at the end */
+  gint64          paint_end_cpu_us; /* of the paint: on a loaded machine, steadier than the clock */
+  gint64          layout_start_us;
+  gint64          layout_end_us;
+  gint64          paint_end_us;
 } Search;
 
 static void type_next (Search *search);
+
+/* The CPU time the calling thread has used, in µs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  return now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000;
+}
 
 static gboolean
 on_stdin (int           fd,
@@ -75,6 +98,8 @@ on_search_changed (GtkSearchEntry *entry,
   if (search->change_us == 0)
     return;
   search->filtered = TRUE;
+  search->filtered_us = g_get_monotonic_time ();
+  search->layout_start_us = search->layout_end_us = search->paint_end_us = 0;
   /* A change that leaves the list as it was draws nothing new: the frame still has to come. */
   gtk_widget_queue_draw (GTK_WIDGET (entry));
 }
@@ -89,6 +114,15 @@ on_search_after_paint (GdkFrameClock *clock,
     return;
   line = g_strdup_printf (SEARCH_MARKER " %.2f %s", (g_get_monotonic_time () - search->change_us) / 1000.0,
                           gtk_editable_get_text (GTK_EDITABLE (search->entry)));
+  print_line (line);
+  g_free (line);
+  line = g_strdup_printf (SEARCH_PARTS_MARKER " filter %.2f, wait %.2f, layout %.2f, paint %.2f; CPU %.2f",
+                          (search->filtered_us - search->change_us) / 1000.0,
+                          (search->layout_start_us - search->filtered_us) / 1000.0,
+                          /* A frame that lays nothing out has no "layout" phase. */
+                          search->layout_end_us != 0 ? (search->layout_end_us - search->layout_start_us) / 1000.0 : 0,
+                          (search->paint_end_us - MAX (search->layout_end_us, search->layout_start_us)) / 1000.0,
+                          (search->paint_end_cpu_us - search->change_cpu_us) / 1000.0);
   print_line (line);
   search->filtered = FALSE;
   search->change_us = 0;
@@ -112,6 +146,7 @@ type_next (Search *search)
     }
 
   search->change_us = g_get_monotonic_time ();
+  search->change_cpu_us = thread_cpu_us ();
   if (search->step < search->n_chars)
     {
       const char *character = g_utf8_offset_to_pointer (text, search->step);
@@ -144,6 +179,35 @@ find_search_bar (GtkWidget *widget)
   return NULL;
 }
 
+/* The frame clock's phases, connected after GTK's own handlers: "before-paint" and "update" come
+ * before the window's layout, "layout" and "paint" after GTK has done them. */
+static void
+on_search_update (GdkFrameClock *clock,
+                  Search        *search)
+{
+  if (search->filtered && search->layout_start_us == 0)
+    search->layout_start_us = g_get_monotonic_time ();
+}
+
+static void
+on_search_layout (GdkFrameClock *clock,
+                  Search        *search)
+{
+  if (search->filtered && search->layout_start_us != 0)
+    search->layout_end_us = g_get_monotonic_time ();
+}
+
+static void
+on_search_paint (GdkFrameClock *clock,
+                 Search        *search)
+{
+  if (search->filtered && search->layout_start_us != 0)
+    {
+      search->paint_end_us = g_get_monotonic_time ();
+      search->paint_end_cpu_us = thread_cpu_us ();
+    }
+}
+
 static gboolean
 on_search_revealed (gpointer user_data)
 {
@@ -152,6 +216,10 @@ on_search_revealed (gpointer user_data)
   g_signal_connect_after (search->entry, "search-changed", G_CALLBACK (on_search_changed), search);
   g_signal_connect (gtk_widget_get_frame_clock (search->window), "after-paint", G_CALLBACK (on_search_after_paint),
                     search);
+  g_signal_connect (gtk_widget_get_frame_clock (search->window), "before-paint", G_CALLBACK (on_search_update), search);
+  g_signal_connect (gtk_widget_get_frame_clock (search->window), "update", G_CALLBACK (on_search_update), search);
+  g_signal_connect (gtk_widget_get_frame_clock (search->window), "layout", G_CALLBACK (on_search_layout), search);
+  g_signal_connect (gtk_widget_get_frame_clock (search->window), "paint", G_CALLBACK (on_search_paint), search);
   type_next (search);
   return G_SOURCE_REMOVE;
 }

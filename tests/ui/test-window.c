@@ -860,6 +860,97 @@ test_apps_search (void)
   gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_BAR)), FALSE);
 }
 
+/* More Apps than the sidebar has room for: the rows a search keeps show the Apps that match, as
+ * the text grows, shrinks or changes, the rows it lets back show the rest in order, and an App
+ * far down the list is selected and shown, its row too. */
+static void
+test_apps_search_many (void)
+{
+  GtkWidget *entry = test_find_widget_of_type (GTK_WIDGET (window ()), GTK_TYPE_SEARCH_ENTRY);
+  g_autoptr(GPtrArray) apps = g_ptr_array_new_with_free_func (g_object_unref);
+  FlowsApp *last;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Tachometer %02u", i);
+
+      g_ptr_array_add (apps, test_library_add_template (library (), name, FLOWS_CONNECTION_TYPE_GENERIC));
+    }
+  last = g_ptr_array_index (apps, apps->len - 1);
+  test_wait_for (sidebar_shows_app, "Tachometer 00", WAIT_MS);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.search", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "tachometer 5");
+  test_wait_for (sidebar_lacks_app, "Tachometer 00", WAIT_MS);
+  for (guint i = 50; i < 60; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Tachometer %02u", i);
+
+      g_assert_true (sidebar_shows_app (name));
+    }
+  g_assert_false (sidebar_shows_app ("Seismograph"));
+  /* Typing on narrows, deleting widens again, other text starts over. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "tachometer 57");
+  test_wait_for (sidebar_lacks_app, "Tachometer 50", WAIT_MS);
+  g_assert_true (sidebar_shows_app ("Tachometer 57"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "TACHOMETER 5");
+  test_wait_for (sidebar_shows_app, "Tachometer 50", WAIT_MS);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "todoist");
+  test_wait_for (sidebar_lacks_app, "Tachometer 50", WAIT_MS);
+  g_assert_true (sidebar_shows_app ("Todoist (sample)"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  test_wait_for (sidebar_shows_app, "Tachometer 00", WAIT_MS);
+  flows_window_select_app (window (), flows_app_get_id (last));
+  test_wait_for (window_title_is, "Tachometer 59 – Flows Studio", WAIT_MS);
+  test_wait_for (sidebar_shows_app, "Tachometer 59", WAIT_MS);
+  g_assert_true (gtk_widget_get_state_flags (sidebar_row ("Tachometer 59")) & GTK_STATE_FLAG_SELECTED);
+
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_BAR)), FALSE);
+  for (guint i = 0; i < apps->len; i++)
+    g_assert_true (flows_library_delete_app (library (), g_ptr_array_index (apps, i), NULL, NULL));
+}
+
+/* The Keyboard Shortcuts window is made when first asked for (Ctrl+?), lists the sidebar's and
+ * the editor's keys, draws both its sections without a warning (they are fatal here), and is made
+ * again after it was closed. */
+static void
+test_shortcuts_window (void)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (application), "win.show-shortcuts");
+  GtkWindow *shortcuts;
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_strv_contains ((const char *const *)accels, "<Control>question"));
+  g_assert_null (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.show-shortcuts", NULL));
+  shortcuts = test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window ()));
+  test_window_show (shortcuts);
+  text = test_widget_text (GTK_WIDGET (shortcuts));
+  g_assert_nonnull (strstr (text, "Search Apps"));
+  g_assert_nonnull (strstr (text, "Undo Deleting an App"));
+  /* The editor's keys are a section of their own, drawn when chosen. */
+  g_object_set (shortcuts, "section-name", "editor", NULL);
+  test_window_show (shortcuts);
+  g_free (text);
+  text = test_widget_text (GTK_WIDGET (shortcuts));
+  g_assert_nonnull (strstr (text, "Connect the Stage to…"));
+
+  gtk_window_close (shortcuts);
+  test_wait_idle ();
+  g_assert_null (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window ()), "win.show-shortcuts", NULL));
+  shortcuts = test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  test_window_show (shortcuts);
+  gtk_window_close (shortcuts);
+  test_wait_idle ();
+  g_assert_null (test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+}
+
 static gboolean
 is_tooltip_label (GtkWidget     *widget,
                   gconstpointer  text)
@@ -1255,6 +1346,8 @@ main (int    argc,
   g_test_add_func ("/window/new-app-from-preset", test_new_app_from_preset);
   g_test_add_func ("/window/apps/import-name-taken", test_apps_import_name_taken);
   g_test_add_func ("/window/apps/search", test_apps_search);
+  g_test_add_func ("/window/apps/search-many", test_apps_search_many);
+  g_test_add_func ("/window/shortcuts", test_shortcuts_window);
   g_test_add_func ("/window/apps/long-name", test_apps_long_name);
   g_test_add_func ("/window/apps/keyboard", test_apps_keyboard);
   g_test_add_func ("/window/screenshots", test_screenshots);

@@ -160,6 +160,7 @@ flows_application_startup (GApplication *application)
 
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *preferences_accels[] = { "<Control>comma", NULL };
+  const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   /* The library is read while GTK and libadwaita start (the display, the theme), which keeps
    * one core busy: with a second one, the Apps cost the start-up almost nothing. The window is
@@ -175,6 +176,7 @@ flows_application_startup (GApplication *application)
                               name_mnemonic_button_by_its_label, NULL, NULL);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-shortcuts", shortcuts_accels);
 
   error = g_thread_join (loader);
   self->runner = flows_runner_new ();

@@ -16,6 +16,12 @@
 #include "flows-welcome-banner.h"
 #include "flows-window.h"
 
+/* Places added to the sidebar's list after each frame while it grows (see sync_app_slots()). */
+#define APP_SLOTS_AFTER_FRAME 20
+/* How many rows GTK 4.8's GtkListView makes from the top of its screen (its
+ * GTK_LIST_VIEW_MAX_LIST_ITEMS). */
+#define LIST_VIEW_ROWS 200
+
 static void show_error (FlowsWindow *self,
                         const char  *summary,
                         const char  *details);
@@ -40,12 +46,21 @@ struct _FlowsWindow
   FlowsLibrary               *library;
   GSettings                  *settings;
   GtkFilterListModel         *filtered_apps;
+  /* What the sidebar's list shows: one plain object per App that the search lets through, standing
+   * for a place in the list rather than an App (see sync_app_slots()). */
+  GListStore                 *app_slots;
+  /* The list's tick callback that adds the places past the screen, or 0 (see sync_app_slots()). */
+  guint                       add_slots_id;
+  gint64                      add_slots_after_frame;
   GtkSingleSelection         *apps_selection;
   GtkCustomFilter            *search_filter;
+  /* The search's text as the filter last applied it, case-folded. */
+  char                       *search_needle;
   FlowsApp                   *app;
   /* The selected App's id: an App reloaded from disk is a new object with the same id. */
   char                       *app_id;
   GtkFileChooserNative       *file_chooser;
+  GtkWindow                  *shortcuts_window;
   /* The window's title and the header follow the name and description of the App shown. */
   GBindingGroup              *app_bindings;
   GSignalGroup               *app_signals;
@@ -100,13 +115,11 @@ describe_app (FlowsApp *app)
   return g_strdup_printf ("%s · %s", type, flows);
 }
 
-/* The App a sidebar row shows: the item of its list item. */
+/* The App a sidebar row shows (see show_app_in_row()), or NULL. */
 static FlowsApp *
 row_get_app (GtkWidget *row)
 {
-  GtkListItem *item = g_object_get_data (G_OBJECT (row), "list-item");
-
-  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+  return g_object_get_data (G_OBJECT (row), "app");
 }
 
 /* "row.rename" and the others: the window's action of that name for the row's App. */
@@ -221,8 +234,8 @@ create_row_menu (GtkMenuButton *menu_button,
 }
 
 /* Sidebar rows are made by the GtkListView, which in GTK 4.8 keeps up to 200 of them around the
- * rows on screen (all of them in a library of 100 Apps) and makes them anew when a search
- * changes the list: a row holds only what it shows, and what only some rows ever need (the
+ * rows on screen (all of them in a library of 100 Apps) and makes more when a search lets more
+ * Apps through (see sync_app_slots()): a row holds only what it shows, and what only some rows ever need (the
  * menu, its actions) is made when first used. A row is an icon, the App's name and a one-line
  * description, and the button of the App's menu (also on a right click, a long press, Shift+F10
  * and the Menu key); the name follows the App the row shows through the row's binding group. */
@@ -274,23 +287,49 @@ setup_app_row (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (item), "app-bindings", app_bindings, g_object_unref);
 }
 
+/* Shows @app in @row (NULL: none), unless the row shows it already. */
+static void
+show_app_in_row (GtkListItem *item,
+                 FlowsApp    *app)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+  GtkWidget *icon = gtk_widget_get_first_child (row);
+  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  g_autofree char *description = NULL;
+
+  if (row_get_app (row) == app)
+    return;
+  g_object_set_data_full (G_OBJECT (row), "app", app != NULL ? g_object_ref (app) : NULL, g_object_unref);
+  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
+  if (app == NULL)
+    return;
+  description = describe_app (app);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
+                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
+  gtk_label_set_text (GTK_LABEL (subtitle), description);
+}
+
+/* The App the search lets through at @position of the sidebar, or NULL. */
+static FlowsApp *
+app_at_position (FlowsWindow *self,
+                 guint        position)
+{
+  g_autoptr(FlowsApp) app = g_list_model_get_item (G_LIST_MODEL (self->filtered_apps), position);
+
+  /* The filter model holds it. */
+  return app;
+}
+
 static void
 bind_app_row (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               FlowsWindow              *self)
 {
-  FlowsApp *app = gtk_list_item_get_item (item);
   GtkWidget *row = gtk_list_item_get_child (item);
-  GtkWidget *icon = gtk_widget_get_first_child (row);
-  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  g_autofree char *description = describe_app (app);
 
-  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
-                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
-  gtk_label_set_text (GTK_LABEL (subtitle), description);
-  flows_name_list_row (row, title);
+  show_app_in_row (item, app_at_position (self, gtk_list_item_get_position (item)));
+  flows_name_list_row (row, gtk_widget_get_first_child (gtk_widget_get_next_sibling (gtk_widget_get_first_child (row))));
 }
 
 static void
@@ -298,7 +337,116 @@ unbind_app_row (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 FlowsWindow              *self)
 {
-  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), NULL);
+  show_app_in_row (item, NULL);
+}
+
+/* Places past the end of the sidebar's list, up to @n_slots, or up to one for each App the
+ * search lets through. */
+static void
+add_app_slots (FlowsWindow *self,
+               guint        n_slots)
+{
+  guint n_apps = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps));
+  guint n_now = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = n_now; i < MIN (n_slots, n_apps); i++)
+    g_ptr_array_add (added, g_object_new (G_TYPE_OBJECT, NULL));
+  if (added->len > 0)
+    g_list_store_splice (self->app_slots, n_now, 0, added->pdata, added->len);
+}
+
+/* Every place the search lets through, at once: for a row about to be selected. */
+static void
+complete_app_slots (FlowsWindow *self)
+{
+  if (self->add_slots_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->apps_list), self->add_slots_id);
+  self->add_slots_id = 0;
+  add_app_slots (self, G_MAXUINT);
+}
+
+/* How many places the sidebar's list needs for the rows that show on screen, counted from the
+ * top; G_MAXUINT before it has any row on screen. */
+static guint
+app_slots_on_screen (FlowsWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->apps_list));
+  int row_height = 0;
+
+  /* Every row is as high as the others: an icon and two lines of text. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list)); child != NULL && row_height <= 0;
+       child = gtk_widget_get_next_sibling (child))
+    row_height = gtk_widget_get_height (child);
+  if (adjustment == NULL || row_height <= 0 || gtk_adjustment_get_page_size (adjustment) <= 0)
+    return G_MAXUINT;
+  return (guint)((gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)) / row_height) + 2;
+}
+
+/* A few more places each frame; GTK removes the callback with the list. */
+static gboolean
+add_app_slots_next_frame (GtkWidget     *apps_list,
+                          GdkFrameClock *clock,
+                          gpointer       user_data)
+{
+  FlowsWindow *self = user_data;
+  guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+
+  guint with_rows = app_slots_on_screen (self);
+  guint n_slots_next = n_slots + APP_SLOTS_AFTER_FRAME;
+
+  /* Not in the frame that shows the search's result. */
+  if (gdk_frame_clock_get_frame_counter (clock) <= self->add_slots_after_frame)
+    return G_SOURCE_CONTINUE;
+  /* Past the rows GTK 4.8 makes from the top of the screen, places cost no row: all at once. */
+  if (with_rows == G_MAXUINT || n_slots >= with_rows + LIST_VIEW_ROWS)
+    n_slots_next = G_MAXUINT;
+  add_app_slots (self, n_slots_next);
+  if (n_slots_next < g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)))
+    return G_SOURCE_CONTINUE;
+  self->add_slots_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The sidebar's list shows places, not Apps: when a search changes which Apps show, only the
+ * number of places changes, at the end, and the rows already made show their place's new App.
+ * GTK 4.8's GtkListView would otherwise drop every row whose App went and make one for every
+ * App that came, up to 200 rows a keystroke (see setup_app_row()), which took ten times longer
+ * than a frame at 1,000 Apps. What is still made when the list grows is the row of each new
+ * place, about 0.3 ms each: the places on screen come at once, those past it a few at a time
+ * after the frame, so that a keystroke that lets 900 Apps back shows them in the next frame and
+ * the scroll bar grows over the next few. Called first when the filtered Apps change. */
+static void
+sync_app_slots (FlowsWindow *self)
+{
+  guint n_apps = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps));
+  guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+
+  if (n_slots < n_apps)
+    {
+      add_app_slots (self, app_slots_on_screen (self));
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->app_slots)) < n_apps && self->add_slots_id == 0)
+        {
+          GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->apps_list));
+
+          self->add_slots_after_frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) + 1 : 0;
+          self->add_slots_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->apps_list), add_app_slots_next_frame,
+                                                             self, NULL);
+        }
+    }
+  else if (n_slots > n_apps)
+    g_list_store_splice (self->app_slots, n_apps, n_slots - n_apps, NULL, 0);
+
+  /* The rows GTK made (children of the list, each holding one of ours), bound or not. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *item = row != NULL ? g_object_get_data (G_OBJECT (row), "list-item") : NULL;
+
+      if (item != NULL && gtk_list_item_get_item (item) != NULL)
+        show_app_in_row (item, app_at_position (self, gtk_list_item_get_position (item)));
+    }
 }
 
 /* The sidebar row that has the keyboard focus (or holds the widget that has it), or NULL. */
@@ -401,31 +549,84 @@ find_shown_app (FlowsWindow *self,
   return app;
 }
 
+/* What the search looks in, case-folded once for each name and description an App has. */
+typedef struct
+{
+  char *name;
+  char *description;
+  char *folded_name;
+  char *folded_description;
+} SearchKeys;
+
+static void
+search_keys_free (SearchKeys *keys)
+{
+  g_free (keys->name);
+  g_free (keys->description);
+  g_free (keys->folded_name);
+  g_free (keys->folded_description);
+  g_free (keys);
+}
+
+static SearchKeys *
+app_search_keys (FlowsApp *app)
+{
+  static GQuark quark;
+  SearchKeys *keys;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("flows-window-search-keys");
+  keys = g_object_get_qdata (G_OBJECT (app), quark);
+  if (keys == NULL || g_strcmp0 (keys->name, flows_app_get_name (app)) != 0 ||
+      g_strcmp0 (keys->description, flows_app_get_description (app)) != 0)
+    {
+      keys = g_new0 (SearchKeys, 1);
+      keys->name = g_strdup (flows_app_get_name (app));
+      keys->description = g_strdup (flows_app_get_description (app));
+      keys->folded_name = g_utf8_casefold (keys->name, -1);
+      keys->folded_description = g_utf8_casefold (keys->description, -1);
+      g_object_set_qdata_full (G_OBJECT (app), quark, keys, (GDestroyNotify)search_keys_free);
+    }
+  return keys;
+}
+
 static gboolean
 app_matches_search (gpointer item,
                     gpointer user_data)
 {
   FlowsWindow *self = user_data;
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *needle = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *description = NULL;
+  SearchKeys *keys;
 
   if (find_deletion (self, flows_app_get_id (item)) != NULL)
     return FALSE;
-  if (*text == '\0')
+  if (self->search_needle == NULL || *self->search_needle == '\0')
     return TRUE;
 
-  needle = g_utf8_casefold (text, -1);
-  name = g_utf8_casefold (flows_app_get_name (item), -1);
-  description = g_utf8_casefold (flows_app_get_description (item), -1);
-  return strstr (name, needle) != NULL || strstr (description, needle) != NULL;
+  keys = app_search_keys (item);
+  return strstr (keys->folded_name, self->search_needle) != NULL ||
+         strstr (keys->folded_description, self->search_needle) != NULL;
 }
 
+/* A keystroke that adds to the text can only hide Apps, one that takes from it only show
+ * some again: GTK then checks only the Apps shown, or only those hidden. */
 static void
 on_search_changed (FlowsWindow *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->search_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  g_autofree char *needle = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  g_autofree char *previous = g_steal_pointer (&self->search_needle);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (previous != NULL && g_str_equal (previous, needle))
+    {
+      self->search_needle = g_steal_pointer (&needle);
+      return;
+    }
+  if (previous != NULL && strstr (needle, previous) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (previous != NULL && strstr (previous, needle) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  self->search_needle = g_steal_pointer (&needle);
+  gtk_filter_changed (GTK_FILTER (self->search_filter), change);
 }
 
 static void
@@ -618,6 +819,15 @@ find_position (FlowsWindow *self,
   return GTK_INVALID_LIST_POSITION;
 }
 
+/* The App of the selected row, or NULL. */
+static FlowsApp *
+selected_app (FlowsWindow *self)
+{
+  guint position = gtk_single_selection_get_selected (self->apps_selection);
+
+  return position != GTK_INVALID_LIST_POSITION ? app_at_position (self, position) : NULL;
+}
+
 /* Selects the row at @position without taking the user to the content, and scrolls to it. */
 static void
 select_position (FlowsWindow *self,
@@ -625,6 +835,8 @@ select_position (FlowsWindow *self,
 {
   if (position == GTK_INVALID_LIST_POSITION || gtk_single_selection_get_selected (self->apps_selection) == position)
     return;
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->app_slots)))
+    complete_app_slots (self);
   gtk_single_selection_set_selected (self->apps_selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->apps_list), "list.scroll-to-item", "u", position);
 }
@@ -651,7 +863,7 @@ flows_window_select_app (FlowsWindow *self,
 static void
 on_selection_changed (FlowsWindow *self)
 {
-  FlowsApp *app = gtk_single_selection_get_selected_item (self->apps_selection);
+  FlowsApp *app = selected_app (self);
 
   /* Nothing selected: a search hid the App, which the views keep for when it is back. */
   if (app == NULL)
@@ -665,7 +877,7 @@ on_selection_changed (FlowsWindow *self)
 static void
 show_content (FlowsWindow *self)
 {
-  if (gtk_single_selection_get_selected_item (self->apps_selection) != NULL)
+  if (selected_app (self) != NULL)
     adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
@@ -715,6 +927,7 @@ on_apps_changed (FlowsWindow *self)
   GListModel *apps = flows_library_get_apps (self->library);
   FlowsApp *current = find_shown_app (self, self->app_id);
   guint n_deleted = 0;
+  guint position;
   gboolean has_apps;
   gboolean no_match;
 
@@ -732,10 +945,15 @@ on_apps_changed (FlowsWindow *self)
   gtk_widget_set_visible (self->no_match_label, no_match);
   gtk_widget_set_visible (self->apps_scroller, !no_match);
 
+  sync_app_slots (self);
   if (current != self->app)
     show_app (self, current);
-  if (current != NULL)
-    select_position (self, find_position (self, self->app_id));
+  /* The row selected stays in its place while another App may have taken it: the selection
+   * follows the App, or goes when the search hides it. */
+  if (current != NULL && (position = find_position (self, self->app_id)) != GTK_INVALID_LIST_POSITION)
+    select_position (self, position);
+  else
+    gtk_single_selection_set_selected (self->apps_selection, GTK_INVALID_LIST_POSITION);
   update_content (self);
 
   adw_status_page_set_title (self->empty_page, has_apps ? _("No App Selected") : _("No Apps Yet"));
@@ -1271,6 +1489,29 @@ show_apps (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* The Keyboard Shortcuts window, made when it is asked for: GtkApplication makes one with every
+ * window when the resources hold gtk/help-overlay.ui, about 2.7 MB of the start-up for a window
+ * seldom opened. Closing it destroys it, and what it took goes with it. */
+static void
+show_shortcuts (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/flowsstudio/FlowsStudio/flows-shortcuts-window.ui");
+
+      self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+      g_object_add_weak_pointer (G_OBJECT (self->shortcuts_window), (gpointer *)&self->shortcuts_window);
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_destroy_with_parent (self->shortcuts_window, TRUE);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
 static void
 toggle_search (GtkWidget  *widget,
                const char *action_name,
@@ -1324,7 +1565,8 @@ flows_window_constructed (GObject *object)
 
   self->search_filter = gtk_custom_filter_new (app_matches_search, self, NULL);
   self->filtered_apps = gtk_filter_list_model_new (g_object_ref (apps), GTK_FILTER (g_object_ref (self->search_filter)));
-  self->apps_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered_apps)));
+  self->app_slots = g_list_store_new (G_TYPE_OBJECT);
+  self->apps_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->app_slots)));
   gtk_single_selection_set_autoselect (self->apps_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->apps_selection, TRUE);
   gtk_single_selection_set_selected (self->apps_selection, GTK_INVALID_LIST_POSITION);
@@ -1374,10 +1616,20 @@ flows_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_func (self->sidebar, keep_working_page, self);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
+  /* Went with the list. */
+  self->add_slots_id = 0;
   g_clear_object (&self->file_chooser);
+  if (self->shortcuts_window != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->shortcuts_window), (gpointer *)&self->shortcuts_window);
+      gtk_window_destroy (self->shortcuts_window);
+      self->shortcuts_window = NULL;
+    }
   g_clear_object (&self->apps_selection);
+  g_clear_object (&self->app_slots);
   g_clear_object (&self->filtered_apps);
   g_clear_object (&self->search_filter);
+  g_clear_pointer (&self->search_needle, g_free);
   g_clear_object (&self->settings);
   g_clear_object (&self->app);
   g_clear_pointer (&self->app_id, g_free);
@@ -1486,6 +1738,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_app);
   gtk_widget_class_install_action (widget_class, "win.show-apps", NULL, show_apps);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, toggle_search);
+  gtk_widget_class_install_action (widget_class, "win.show-shortcuts", NULL, show_shortcuts);
   /* The actions of an App's menu, for the App whose id they are given. */
   gtk_widget_class_install_action (widget_class, "win.rename-app", "s", rename_app_action);
   gtk_widget_class_install_action (widget_class, "win.duplicate-app", "s", duplicate_app_action);
