@@ -1002,7 +1002,10 @@ test_token_details (Fixture       *fixture,
   missing_row = test_get_widget (GTK_WIDGET (dialog), has_class, "token-scope-missing");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (missing_row)), ==, "write");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (missing_row)), ==, "Asked, not granted");
-  test_assert_contains (test_widget_text (missing_row), "Missing");
+  {
+    g_autofree char *missing_text = test_widget_text (missing_row);
+    test_assert_contains (missing_text, "Missing");
+  }
   g_assert_null (test_find_widget (test_get_widget (GTK_WIDGET (dialog), test_is_row_titled, "read"),
                                    has_class, "token-scope-missing"));
 

@@ -160,6 +160,7 @@ test_provider_starts (void)
   g_autofree char *node = g_find_program_in_path ("node");
   g_autofree char *modules = NULL;
   g_autofree char *script = NULL;
+  g_autofree char *secret_id = NULL;
   g_autofree char *auth_url = NULL;
   g_autofree char *token_url = NULL;
   g_autofree char *userinfo_url = NULL;
@@ -190,7 +191,8 @@ test_provider_starts (void)
 
   script = g_build_filename (interop_dir, "provider.mjs", NULL);
   interop.redirect_url = g_strdup_printf ("http://127.0.0.1:%u/oauth/callback", test_closed_port ());
-  interop.client_secret = g_strdup_printf ("interop-secret-%s", g_uuid_string_random ());
+  secret_id = g_uuid_string_random ();
+  interop.client_secret = g_strdup_printf ("interop-secret-%s", secret_id);
   remember_secret (interop.client_secret);
 
   interop.log_dir = test_make_temp_dir ("flows-interop-XXXXXX");
