@@ -1098,11 +1098,14 @@ save_menu_screenshot (const char *directory,
   g_autoptr(GError) error = NULL;
   GtkWidget *row = sidebar_row ("OAuth Sandbox (sample)");
   GtkMenuButton *button = GTK_MENU_BUTTON (test_find_widget_of_type (row, GTK_TYPE_MENU_BUTTON));
-  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  GtkWidget *popover;
   gboolean saved;
 
   gtk_menu_button_popup (button);
   test_wait_for (row_menu_open, row, WAIT_MS);
+  /* The row makes its menu when it is first opened. */
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  g_assert_nonnull (popover);
   /* Drawn, the popover's animation over. */
   test_spin (300);
   settle_on (popover);
