@@ -1699,6 +1699,20 @@ assert_icons_from_cache (GtkWidget *root)
   return n;
 }
 
+typedef struct
+{
+  GtkImage     *image;
+  GdkPaintable *before;
+} PaintableChange;
+
+static gboolean
+paintable_changed (gpointer user_data)
+{
+  PaintableChange *change = user_data;
+
+  return gtk_image_get_paintable (change->image) != change->before;
+}
+
 static void
 on_editor_finalized (gpointer  data,
                      GObject  *where_the_object_was)
@@ -1710,8 +1724,8 @@ on_editor_finalized (gpointer  data,
  * its own: with GTK 4.8, images given icon names looked them up again at each change of style,
  * and an icon left only to the theme's loading threads could be finalized by one of them while
  * the next editor's cards looked it up (flows-icon-cache.c). The cards' and the palette's icons
- * come from the display's icon cache instead, the same paintable for every card of a type; and
- * every editor made is finalized. */
+ * come from the display's icon cache instead, the same paintable for every card of a type, and
+ * new ones when the icon theme changes; every editor made is finalized. */
 static void
 test_icons_across_editors (Fixture       *fixture,
                            gconstpointer  data)
@@ -1745,6 +1759,8 @@ test_icons_across_editors (Fixture       *fixture,
     }
   spin (50);
   g_assert_cmpuint (alive, ==, 1);
+  /* The last one goes with the fixture, after @alive. */
+  g_object_weak_unref (G_OBJECT (fixture->editor), on_editor_finalized, &alive);
 
   canvas = flows_flow_editor_get_canvas (fixture->editor);
   /* A run's states on the cards, every stage's card made: status icons of both colours. */
@@ -1782,6 +1798,29 @@ test_icons_across_editors (Fixture       *fixture,
   /* The palette's rows. */
   palette = test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PALETTE);
   g_assert_cmpuint (assert_icons_from_cache (test_find_widget_of_type (palette, GTK_TYPE_LIST_BOX)), >=, 10);
+
+  /* The icon theme changes (a folder more to look in, then the folders it had): the cards show
+   * the changed theme's icons. */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (canvas)));
+    g_auto(GStrv) search_path = gtk_icon_theme_get_search_path (theme);
+    PaintableChange change = { 0 };
+
+    change.image = GTK_IMAGE (test_find_widget_of_type (GTK_WIDGET (flows_canvas_get_card (canvas, flows_flow_get_trigger (flow))),
+                                                        GTK_TYPE_IMAGE));
+    for (guint i = 0; i < 2; i++)
+      {
+        /* Held, so that a new paintable cannot take its address. */
+        change.before = g_object_ref (gtk_image_get_paintable (change.image));
+        if (i == 0)
+          gtk_icon_theme_add_search_path (theme, fixture->host.data_dir);
+        else
+          gtk_icon_theme_set_search_path (theme, (const char * const *)search_path);
+        test_wait_for (paintable_changed, &change, 10000);
+        g_clear_object (&change.before);
+        assert_icons_from_cache (GTK_WIDGET (canvas));
+      }
+  }
 }
 
 int
