@@ -52,6 +52,8 @@ struct _FlowsWindow
   /* The list's tick callback that adds the places past the screen, or 0 (see sync_app_slots()). */
   guint                       add_slots_id;
   gint64                      add_slots_after_frame;
+  /* Rows the list let go of, for the next it makes (see setup_app_row()); NULL once disposing. */
+  GPtrArray                  *spare_rows;
   GtkSingleSelection         *apps_selection;
   GtkCustomFilter            *search_filter;
   /* The search's text as the filter last applied it, case-folded. */
@@ -233,16 +235,12 @@ create_row_menu (GtkMenuButton *menu_button,
   gtk_menu_button_set_menu_model (menu_button, self->app_menu);
 }
 
-/* Sidebar rows are made by the GtkListView, which in GTK 4.8 keeps up to 200 of them around the
- * rows on screen (all of them in a library of 100 Apps) and makes more when a search lets more
- * Apps through (see sync_app_slots()): a row holds only what it shows, and what only some rows ever need (the
- * menu, its actions) is made when first used. A row is an icon, the App's name and a one-line
- * description, and the button of the App's menu (also on a right click, a long press, Shift+F10
- * and the Menu key); the name follows the App the row shows through the row's binding group. */
-static void
-setup_app_row (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               FlowsWindow              *self)
+/* A sidebar row: an icon, the App's name and a one-line description, and the button of the
+ * App's menu (also on a right click, a long press, Shift+F10 and the Menu key); the name follows
+ * the App the row shows through the row's binding group. It holds only what it shows, and what
+ * only some rows ever need (the menu, its actions) is made when first used. */
+static GtkWidget *
+make_app_row (FlowsWindow *self)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
@@ -277,14 +275,50 @@ setup_app_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row), gtk_image_new ());
   gtk_box_append (GTK_BOX (row), labels);
   gtk_box_append (GTK_BOX (row), menu_button);
-  gtk_list_item_set_child (item, row);
-  g_object_set_data (G_OBJECT (row), "list-item", item);
 
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (on_row_query_tooltip), title);
 
   g_binding_group_bind (app_bindings, "name", title, "label", G_BINDING_SYNC_CREATE);
-  g_object_set_data_full (G_OBJECT (item), "app-bindings", app_bindings, g_object_unref);
+  g_object_set_data_full (G_OBJECT (row), "app-bindings", app_bindings, g_object_unref);
+  return g_object_ref_sink (row);
+}
+
+/* Sidebar rows are made by the GtkListView, which in GTK 4.8 keeps up to 200 of them around the
+ * rows on screen (all of them in a library of 100 Apps), drops those whose places a search
+ * removes and makes new ones when a search adds places again (see sync_app_slots()). Each new row
+ * takes one the list dropped before, if any, so that a search that narrows the list and widens it
+ * again makes and destroys no widgets but the list's own (see teardown_app_row()). */
+static void
+setup_app_row (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               FlowsWindow              *self)
+{
+  GtkWidget *row = self->spare_rows != NULL && self->spare_rows->len > 0
+                     ? g_ptr_array_steal_index_fast (self->spare_rows, self->spare_rows->len - 1)
+                     : make_app_row (self);
+
+  gtk_list_item_set_child (item, row);
+  g_object_set_data (G_OBJECT (row), "list-item", item);
+  /* The list item's reference is let go of before "teardown": this one keeps the row for then. */
+  g_object_set_data_full (G_OBJECT (item), "row", row, g_object_unref);
+}
+
+/* GTK has taken the row out of its list item (and unbound it): it waits for the next setup. */
+static void
+teardown_app_row (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  FlowsWindow              *self)
+{
+  GtkWidget *row;
+
+  if (self->spare_rows == NULL)
+    return;
+  row = g_object_steal_data (G_OBJECT (item), "row");
+  if (row == NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "list-item", NULL);
+  g_ptr_array_add (self->spare_rows, row);
 }
 
 /* Shows @app in @row (NULL: none), unless the row shows it already. */
@@ -301,7 +335,7 @@ show_app_in_row (GtkListItem *item,
   if (row_get_app (row) == app)
     return;
   g_object_set_data_full (G_OBJECT (row), "app", app != NULL ? g_object_ref (app) : NULL, g_object_unref);
-  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
+  g_binding_group_set_source (g_object_get_data (G_OBJECT (row), "app-bindings"), app);
   if (app == NULL)
     return;
   description = describe_app (app);
@@ -1566,6 +1600,7 @@ flows_window_constructed (GObject *object)
   self->search_filter = gtk_custom_filter_new (app_matches_search, self, NULL);
   self->filtered_apps = gtk_filter_list_model_new (g_object_ref (apps), GTK_FILTER (g_object_ref (self->search_filter)));
   self->app_slots = g_list_store_new (G_TYPE_OBJECT);
+  self->spare_rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->apps_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->app_slots)));
   gtk_single_selection_set_autoselect (self->apps_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->apps_selection, TRUE);
@@ -1615,6 +1650,8 @@ flows_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_func (self->leaflet, keep_working_page, self);
       g_signal_handlers_disconnect_by_func (self->sidebar, keep_working_page, self);
     }
+  /* The list's rows go with it, not to the spares. */
+  g_clear_pointer (&self->spare_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
   /* Went with the list. */
   self->add_slots_id = 0;
@@ -1722,6 +1759,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, setup_app_row);
   gtk_widget_class_bind_template_callback (widget_class, bind_app_row);
   gtk_widget_class_bind_template_callback (widget_class, unbind_app_row);
+  gtk_widget_class_bind_template_callback (widget_class, teardown_app_row);
   gtk_widget_class_bind_template_callback (widget_class, show_content);
   gtk_widget_class_bind_template_callback (widget_class, on_apps_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_apps_secondary_click);
