@@ -117,11 +117,30 @@ describe_app (FlowsApp *app)
   return g_strdup_printf ("%s · %s", type, flows);
 }
 
+/* What a sidebar row shows: its App, and the handler that keeps the row's name the App's (a
+ * signal handler rather than a binding: a search moves 100 rows to other Apps a keystroke, and a
+ * GBinding is an object made and destroyed each time). */
+typedef struct
+{
+  FlowsApp *app;
+  gulong    name_handler;
+} RowApp;
+
+static void
+row_app_free (RowApp *shown)
+{
+  g_signal_handler_disconnect (shown->app, shown->name_handler);
+  g_object_unref (shown->app);
+  g_free (shown);
+}
+
 /* The App a sidebar row shows (see show_app_in_row()), or NULL. */
 static FlowsApp *
 row_get_app (GtkWidget *row)
 {
-  return g_object_get_data (G_OBJECT (row), "app");
+  RowApp *shown = g_object_get_data (G_OBJECT (row), "app");
+
+  return shown != NULL ? shown->app : NULL;
 }
 
 /* "row.rename" and the others: the window's action of that name for the row's App. */
@@ -237,7 +256,7 @@ create_row_menu (GtkMenuButton *menu_button,
 
 /* A sidebar row: an icon, the App's name and a one-line description, and the button of the
  * App's menu (also on a right click, a long press, Shift+F10 and the Menu key); the name follows
- * the App the row shows through the row's binding group. It holds only what it shows, and what
+ * the App the row shows (see show_app_in_row()). It holds only what it shows, and what
  * only some rows ever need (the menu, its actions) is made when first used. */
 static GtkWidget *
 make_app_row (FlowsWindow *self)
@@ -247,7 +266,6 @@ make_app_row (FlowsWindow *self)
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *menu_button = gtk_menu_button_new ();
-  GBindingGroup *app_bindings = g_binding_group_new ();
 
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_widget_set_hexpand (labels, TRUE);
@@ -278,9 +296,6 @@ make_app_row (FlowsWindow *self)
 
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (on_row_query_tooltip), title);
-
-  g_binding_group_bind (app_bindings, "name", title, "label", G_BINDING_SYNC_CREATE);
-  g_object_set_data_full (G_OBJECT (row), "app-bindings", app_bindings, g_object_unref);
   return g_object_ref_sink (row);
 }
 
@@ -321,27 +336,54 @@ teardown_app_row (GtkSignalListItemFactory *factory,
   g_ptr_array_add (self->spare_rows, row);
 }
 
-/* Shows @app in @row (NULL: none), unless the row shows it already. */
+/* The name label of a sidebar row. */
+static GtkLabel *
+row_get_title (GtkWidget *row)
+{
+  return GTK_LABEL (gtk_widget_get_first_child (gtk_widget_get_next_sibling (gtk_widget_get_first_child (row))));
+}
+
+static void
+on_row_app_name_changed (FlowsApp   *app,
+                         GParamSpec *pspec,
+                         GtkWidget  *row)
+{
+  gtk_label_set_text (row_get_title (row), flows_app_get_name (app));
+}
+
+/* Shows @app in @row (NULL: none), unless the row shows it already. What does not change from
+ * one App to the next is left as it is: GtkImage draws its icon anew once set, even to the same. */
 static void
 show_app_in_row (GtkListItem *item,
                  FlowsApp    *app)
 {
   GtkWidget *row = gtk_list_item_get_child (item);
   GtkWidget *icon = gtk_widget_get_first_child (row);
-  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
+  GtkLabel *title = row_get_title (row);
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (GTK_WIDGET (title));
+  const char *icon_name;
   g_autofree char *description = NULL;
+  RowApp *shown;
 
   if (row_get_app (row) == app)
     return;
-  g_object_set_data_full (G_OBJECT (row), "app", app != NULL ? g_object_ref (app) : NULL, g_object_unref);
-  g_binding_group_set_source (g_object_get_data (G_OBJECT (row), "app-bindings"), app);
   if (app == NULL)
-    return;
+    {
+      g_object_set_data (G_OBJECT (row), "app", NULL);
+      return;
+    }
+  shown = g_new0 (RowApp, 1);
+  shown->app = g_object_ref (app);
+  shown->name_handler = g_signal_connect (app, "notify::name", G_CALLBACK (on_row_app_name_changed), row);
+  g_object_set_data_full (G_OBJECT (row), "app", shown, (GDestroyNotify)row_app_free);
+
+  gtk_label_set_text (title, flows_app_get_name (app));
   description = describe_app (app);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
-                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
   gtk_label_set_text (GTK_LABEL (subtitle), description);
+  icon_name = flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
+                ? "system-users-symbolic" : "dialog-password-symbolic";
+  if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (icon)), icon_name) != 0)
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
 }
 
 /* The App the search lets through at @position of the sidebar, or NULL. */
@@ -363,7 +405,7 @@ bind_app_row (GtkSignalListItemFactory *factory,
   GtkWidget *row = gtk_list_item_get_child (item);
 
   show_app_in_row (item, app_at_position (self, gtk_list_item_get_position (item)));
-  flows_name_list_row (row, gtk_widget_get_first_child (gtk_widget_get_next_sibling (gtk_widget_get_first_child (row))));
+  flows_name_list_row (row, GTK_WIDGET (row_get_title (row)));
 }
 
 static void
