@@ -5,6 +5,8 @@
  * Runs alone (is_parallel: false in tests/meson.build): keys go to the window under the pointer
  * of the shared X screen. */
 
+#include "config.h"
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <X11/keysym.h>
@@ -29,6 +31,8 @@
 
 static char *data_dir;
 static FlowsApplication *application;
+/* Where the sandbox provider that Sign In starts listens (see use_free_sandbox_port()). */
+static guint sandbox_port;
 
 /* How long the window may take to show a change (file monitors and frames take turns). */
 #define WAIT_MS 10000
@@ -1324,6 +1328,19 @@ test_screenshots (void)
   save_menu_screenshot (directory, "apps-menu.png");
 }
 
+/* Sign In to the sandbox sample starts the sandbox provider on its configured port, 8977 unless
+ * changed, which the samples name. Which port is not what this test is about, and two runs on
+ * one machine (parallel worktrees) would meet on that one: the setting names a free port of
+ * the test's choice, and the samples are copied with it. */
+static void
+use_free_sandbox_port (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  sandbox_port = test_closed_port ();
+  g_assert_true (g_settings_set_uint (settings, "sandbox-port", sandbox_port));
+}
+
 static void
 copy_sample (const char *name,
              const char *subdirectory)
@@ -1331,9 +1348,14 @@ copy_sample (const char *name,
   g_autofree char *source = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data", "samples", name, NULL);
   g_autofree char *target = g_build_filename (data_dir, subdirectory, name, NULL);
   g_autofree char *text = NULL;
+  g_autofree char *sandbox_host = g_strdup_printf ("127.0.0.1:%u", sandbox_port);
+  g_auto(GStrv) pieces = NULL;
+  g_autofree char *copied = NULL;
 
   g_assert_true (g_file_get_contents (source, &text, NULL, NULL));
-  g_assert_true (g_file_set_contents (target, text, -1, NULL));
+  pieces = g_strsplit (text, "127.0.0.1:8977", -1);
+  copied = g_strjoinv (sandbox_host, pieces);
+  g_assert_true (g_file_set_contents (target, copied, -1, NULL));
 }
 
 static void
@@ -1372,6 +1394,7 @@ main (int    argc,
     }
 
   data_dir = test_make_temp_dir ("flows-test-window-XXXXXX");
+  use_free_sandbox_port ();
   write_library ();
   application = test_application_start (data_dir);
 
