@@ -367,6 +367,34 @@ is_toast_close_button (GtkWidget     *widget,
          gtk_widget_get_ancestor (widget, g_type_from_name ("AdwToastWidget")) != NULL;
 }
 
+/* Whether the toast around @widget has come to rest at the bottom of its overlay, or is gone.
+ *
+ * libadwaita 1.2 slides a toast up from below the overlay, in 300 ms, or in 500 ms when it
+ * replaces one still hiding (a toast with Undo, of high priority, replaces the toast on show),
+ * and hides one in 300 ms. A toast hidden before it has come to rest is freed when its hide
+ * animation ends while its show animation still runs, and the end of that one then writes to
+ * the freed toast (SIGSEGV; the show animation's "done" handler, show_done_cb()). The animations
+ * count the frame clock's time, which a busy machine leaves behind: a fixed wait before closing
+ * (it was 400 ms) is not enough, so the tests close a toast once it is seen at rest, as a person
+ * does, and as flows_toast_dismiss_later() waits 900 ms. */
+static gboolean
+toast_at_rest (gpointer widget)
+{
+  GtkWidget *toast = gtk_widget_get_ancestor (widget, g_type_from_name ("AdwToastWidget"));
+  GtkWidget *overlay = toast != NULL ? gtk_widget_get_parent (toast) : NULL;
+  graphene_rect_t bounds;
+  GtkBorder margin;
+
+  if (overlay == NULL || !gtk_widget_get_mapped (toast))
+    return TRUE;
+  if (!gtk_widget_compute_bounds (toast, overlay, &bounds) || bounds.size.height <= 0)
+    return FALSE;
+  /* At rest, its margin box ends right at the overlay's bottom; sliding, it ends below (and
+   * before its first allocation, anywhere). */
+  gtk_style_context_get_margin (gtk_widget_get_style_context (toast), &margin);
+  return bounds.origin.y + bounds.size.height + margin.bottom == gtk_widget_get_height (overlay);
+}
+
 /* Closes the toasts on show, and those queued behind them: an error toast stays until closed. */
 static void
 close_toasts (void)
@@ -379,8 +407,7 @@ close_toasts (void)
        * it (on a slow machine, or under the sanitizers of build-aux/test). */
       g_autoptr (GtkWidget) close = g_object_ref (found);
 
-      /* After its show animation (see flows-toast.h). */
-      test_spin (400);
+      test_wait_for (toast_at_rest, close, WAIT_MS);
       if (gtk_widget_get_mapped (close))
         g_signal_emit_by_name (close, "clicked");
       test_spin (400);
@@ -393,17 +420,17 @@ undo_toast_shown (gpointer unused)
   return test_find_widget (GTK_WIDGET (window ()), is_mapped_button_labelled, "_Undo") != NULL;
 }
 
-/* The toast with Undo, once shown, and its show animation over (libadwaita 1.2 must not have it
- * dismissed before: see flows-toast.h). */
+/* The toast with Undo, once shown and at rest (libadwaita 1.2 must not have it dismissed
+ * before: see toast_at_rest()). */
 static GtkWidget *
 wait_for_undo_toast (void)
 {
   GtkWidget *undo;
 
   test_wait_for (undo_toast_shown, NULL, WAIT_MS);
-  test_spin (400);
   undo = test_find_widget (GTK_WIDGET (window ()), is_mapped_button_labelled, "_Undo");
   g_assert_nonnull (undo);
+  test_wait_for (toast_at_rest, undo, WAIT_MS);
   return gtk_widget_get_parent (undo);
 }
 
