@@ -10,6 +10,14 @@
  * Runs alone (is_parallel: false in tests/meson.build): the pointer goes to whatever window is
  * on top at that place of the shared X screen, and the sandbox provider listens on its
  * configured port, 8977.
+ *
+ * The fixed loopback ports are what is tested here, not a choice of the test's: a newcomer
+ * changes no setting, so the sandbox provider starts on its default port (8977, which the
+ * OAuth Sandbox sample's URLs name), and flows-cli's sign-in with the system browser listens on
+ * the sample's registered redirect URL (http://127.0.0.1:8976/oauth/callback), which the
+ * sandbox provider sends the browser back to. Two runs of this test at once on one machine (in
+ * two worktrees) therefore meet on those ports ("address already in use"); every other test
+ * listens on a port of its own choice (port 0, or a free port it names in the setting).
  */
 
 #include "config.h"

@@ -536,14 +536,18 @@ on_properties_toggled (FlowsFlowEditor *self)
 }
 
 /* The window's Apps sidebar folds away for a flow (the window's "win.show-sidebar"); leaving
- * the flow brings it back. */
+ * the flow brings it back. In a folded window the Apps are a page of their own, a back button
+ * away, and the editor was all that showed: nothing to bring back. */
 static void
 show_window_sidebar (FlowsFlowEditor *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GAction *action = G_IS_ACTION_MAP (root) ? g_action_map_lookup_action (G_ACTION_MAP (root), "show-sidebar") : NULL;
   g_autoptr(GVariant) state = action != NULL ? g_action_get_state (action) : NULL;
+  GtkWidget *leaflet = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_LEAFLET);
 
+  if (leaflet != NULL && adw_leaflet_get_folded (ADW_LEAFLET (leaflet)))
+    return;
   if (state != NULL && !g_variant_get_boolean (state))
     g_action_change_state (action, g_variant_new_boolean (TRUE));
 }

@@ -5,8 +5,9 @@
  * which the page provides. Every edit goes through the editor's FlowsHistory and is saved by the
  * library's autosave. The editor's actions ("editor.undo", "editor.copy", "editor.run", …) carry
  * its keyboard shortcuts, listed in the Keyboard Shortcuts window. Its sidebar toggle and Ctrl+B
- * use "win.show-sidebar", a boolean action of the window that shows or hides the Apps sidebar;
- * leaving a flow shows the sidebar again.
+ * use "win.show-sidebar", a boolean action of the window that says whether the Apps are in sight
+ * and brings them or takes them away (in a folded window, by going to their page or back);
+ * leaving a flow shows the sidebar again where it was beside the editor.
  */
 #pragma once
 

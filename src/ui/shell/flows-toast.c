@@ -2,11 +2,13 @@
 
 #include "flows-toast.h"
 
-/* Longer than the show animation of libadwaita 1.2's toasts (300 ms) and the hide animation
- * (300 ms) of a toast that a high-priority one postponed: dismissing the new toast before the
- * postponed one has finished hiding shows that one again while it still has its widget, and
- * libadwaita aborts ("show_toast: assertion failed: (!info->widget)"). Animations run on frames,
- * which come late on a busy machine, hence the margin. */
+/* Longer than the show animation of libadwaita 1.2's toasts (300 ms, 500 ms for one that
+ * replaces a toast still hiding) and the hide animation (300 ms) of a toast that a
+ * high-priority one postponed: dismissing the new toast before the postponed one has finished
+ * hiding shows that one again while it still has its widget, and libadwaita aborts
+ * ("show_toast: assertion failed: (!info->widget)"); a toast hidden before its show animation
+ * is over is freed while that animation runs, whose end then writes to it (SIGSEGV).
+ * Animations run on frames, which come late on a busy machine, hence the margin. */
 #define DISMISS_DELAY_MS 900
 
 static gboolean

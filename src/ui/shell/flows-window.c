@@ -1089,16 +1089,150 @@ show_content (FlowsWindow *self)
 
 /* The leaflet folds when the window is too narrow for the sidebar beside the content, as when a
  * flow opens in the editor: the page being worked in stays in sight, the other a back button
- * away. The keyboard focus says which page that is; with the sidebar folded away
- * ("win.show-sidebar") only the content is left. */
+ * away. The keyboard focus says which page that is.
+ *
+ * libadwaita 1.2's leaflet says it has folded from its size_allocate, where it also starts its
+ * fold animation and ends any slide between pages; changing its visible child there would start
+ * a slide in the middle of that layout, and GTK may then draw the content before laying it out
+ * ("Trying to snapshot GtkStack … without a current allocation"). So, while unfolded, the
+ * visible child follows the focus (see follow_focus()) and is already the right one here: this
+ * is only for a focus the window did not see move. */
 static void
 keep_working_page (FlowsWindow *self)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-  if (adw_leaflet_get_folded (self->leaflet) &&
-      (!gtk_widget_get_visible (self->sidebar) || (focus != NULL && gtk_widget_is_ancestor (focus, self->content))))
+  if (adw_leaflet_get_folded (self->leaflet) && focus != NULL && gtk_widget_is_ancestor (focus, self->content))
     adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+/* While the leaflet is unfolded its visible child shows nothing different, and changing it
+ * starts no transition: it is kept on the page that has the focus, for when the leaflet folds. */
+static void
+follow_focus (FlowsWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (adw_leaflet_get_folded (self->leaflet) || focus == NULL)
+    return;
+  if (gtk_widget_is_ancestor (focus, self->content))
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+  else if (gtk_widget_is_ancestor (focus, self->sidebar))
+    adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+}
+
+/* "win.show-sidebar" (Ctrl+B and the flow editor's toggle) says whether the Apps are in sight.
+ * In a wide window the sidebar shows beside the content or is hidden, a choice kept in its
+ * "visible" property. In a folded window the Apps are a page of their own: Ctrl+B goes to it
+ * and back to the content, as the back button and choosing an App do, and the sidebar stays
+ * visible, the leaflet's page (a choice made in a wide window holds when it unfolds again).
+ * Hiding it there would unfold the leaflet wherever the content fits alone and showing it fold
+ * the leaflet again, each from the leaflet's allocation (see keep_working_page()), for a window
+ * that looked the same before and after but for its back button. */
+static gboolean
+apps_in_sight (FlowsWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    return adw_leaflet_get_visible_child (self->leaflet) == self->sidebar;
+  return gtk_widget_get_visible (self->sidebar);
+}
+
+static void
+sync_show_sidebar_state (FlowsWindow *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "show-sidebar");
+
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (apps_in_sight (self)));
+}
+
+static gboolean
+sync_show_sidebar_state_idle (gpointer user_data)
+{
+  sync_show_sidebar_state (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the leaflet's allocation, which says it has folded or unfolded: the editor's toggle
+ * follows the state, and changes nothing in the middle of that layout. */
+static void
+sync_show_sidebar_state_later (FlowsWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, sync_show_sidebar_state_idle, g_object_ref (self), g_object_unref);
+}
+
+/* Whether the leaflet has room for each of its visible pages side by side (its fold threshold
+ * policy is the minimum width). */
+static gboolean
+leaflet_fits_pages (FlowsWindow *self)
+{
+  int needed = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->leaflet));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int minimum = 0;
+
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+      needed += minimum;
+    }
+  return needed <= gtk_widget_get_width (GTK_WIDGET (self->leaflet));
+}
+
+static void
+show_apps_in_sight (FlowsWindow *self)
+{
+  /* Also in a folded window, where a sidebar hidden in a wide one is no page to go to (a
+   * window too narrow for the content alone folds without it). */
+  gtk_widget_set_visible (self->sidebar, TRUE);
+  if (adw_leaflet_get_folded (self->leaflet))
+    {
+      adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+      return;
+    }
+  /* A window too narrow for the Apps beside the content folds as they come back: they are
+   * what was asked for, so they are the page shown, and the focus goes with them. */
+  if (!leaflet_fits_pages (self))
+    {
+      adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+      gtk_widget_grab_focus (GTK_WIDGET (self->apps_list));
+    }
+}
+
+static void
+change_show_sidebar (GSimpleAction *action,
+                     GVariant      *value,
+                     gpointer       user_data)
+{
+  FlowsWindow *self = user_data;
+
+  if (g_variant_get_boolean (value))
+    show_apps_in_sight (self);
+  else
+    {
+      /* The sidebar going, the content is the leaflet's page (in a wide window, for when it
+       * folds). */
+      adw_leaflet_set_visible_child (self->leaflet, self->content);
+      if (!adw_leaflet_get_folded (self->leaflet))
+        gtk_widget_set_visible (self->sidebar, FALSE);
+    }
+  sync_show_sidebar_state (self);
+}
+
+/* Ctrl+B outside the flow editor, in a folded window only: between the Apps and the content, as
+ * the editor's Ctrl+B does. In a wide window it is the editor's alone. */
+static gboolean
+toggle_apps_when_folded (GtkWidget *widget,
+                         GVariant  *args,
+                         gpointer   user_data)
+{
+  FlowsWindow *self = FLOWS_WINDOW (widget);
+
+  if (!adw_leaflet_get_folded (self->leaflet))
+    return FALSE;
+  g_action_group_activate_action (G_ACTION_GROUP (self), "show-sidebar", NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -1725,7 +1859,7 @@ toggle_search (GtkWidget  *widget,
 {
   FlowsWindow *self = FLOWS_WINDOW (widget);
 
-  adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+  show_apps_in_sight (self);
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
@@ -1820,7 +1954,10 @@ flows_window_dispose (GObject *object)
   if (self->leaflet != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->leaflet, keep_working_page, self);
-      g_signal_handlers_disconnect_by_func (self->sidebar, keep_working_page, self);
+      g_signal_handlers_disconnect_by_func (self->leaflet, sync_show_sidebar_state, self);
+      g_signal_handlers_disconnect_by_func (self->leaflet, sync_show_sidebar_state_later, self);
+      g_signal_handlers_disconnect_by_func (self->sidebar, sync_show_sidebar_state, self);
+      g_signal_handlers_disconnect_by_func (self, follow_focus, self);
     }
   /* The list's rows go with it, not to the spares. */
   g_clear_pointer (&self->spare_rows, g_ptr_array_unref);
@@ -1960,19 +2097,23 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, toggle_apps_when_folded, NULL);
 }
 
 static void
 flows_window_init (FlowsWindow *self)
 {
-  g_autoptr(GPropertyAction) show_sidebar = NULL;
+  g_autoptr(GSimpleAction) show_sidebar = g_simple_action_new_stateful ("show-sidebar", NULL, g_variant_new_boolean (TRUE));
 
   gtk_widget_init_template (GTK_WIDGET (self));
   /* The flow editor folds the sidebar away with it (its toggle, Ctrl+B). */
-  show_sidebar = g_property_action_new ("show-sidebar", self->sidebar, "visible");
+  g_signal_connect (show_sidebar, "change-state", G_CALLBACK (change_show_sidebar), self);
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (show_sidebar));
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (keep_working_page), self);
-  g_signal_connect_swapped (self->sidebar, "notify::visible", G_CALLBACK (keep_working_page), self);
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (sync_show_sidebar_state_later), self);
+  g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (sync_show_sidebar_state), self);
+  g_signal_connect_swapped (self->sidebar, "notify::visible", G_CALLBACK (sync_show_sidebar_state), self);
+  g_signal_connect_swapped (self, "notify::focus-widget", G_CALLBACK (follow_focus), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget_changed), NULL);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->apps_list));
