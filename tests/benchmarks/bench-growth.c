@@ -36,11 +36,9 @@
 
 #include "flows-app-templates.h"
 #include "flows-flow-editor.h"
-#include "flows-layout.h"
 #include "flows-runner.h"
 #include "flows-secrets.h"
 #include "flows-sign-in-window.h"
-#include "flows-stage-catalog.h"
 #include "flows-stage-card.h"
 #include "runner-helpers.h"
 #include "test-files.h"
@@ -136,42 +134,15 @@ make_large_flow (FlowsApp *app)
 {
   FlowsFlow *flow = flows_app_find_flow_by_role (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
   GListModel *stages = flows_flow_get_stages (flow);
-  static const FlowsStageType types[] = { FLOWS_STAGE_TYPE_SET_FIELDS, FLOWS_STAGE_TYPE_CALL_API, FLOWS_STAGE_TYPE_BUILD_URL };
-  g_autoptr(FlowsStage) last = NULL;
 
-  /* Only the Trigger of the template stays. */
-  while (g_list_model_get_n_items (stages) > 1)
+  test_flow_make_chain (flow, N_STAGES, 20, "http://127.0.0.1:9/");
+  for (guint i = 4; i < N_STAGES - 1; i++)
     {
-      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, 1);
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i);
+      g_autoptr(FlowsStage) back = g_list_model_get_item (stages, i - 2);
 
-      flows_flow_remove_stage (flow, stage);
-    }
-  last = g_list_model_get_item (stages, 0);
-  flows_stage_set_route (last, "success", NULL);
-
-  for (guint i = 1; i < N_STAGES; i++)
-    {
-      FlowsStageType type = types[i % G_N_ELEMENTS (types)];
-      g_autofree char *id = g_strdup_printf ("growth-%03u", i);
-      g_autofree char *key = g_strdup_printf ("step%u", i);
-      g_autofree char *name = g_strdup_printf ("Step %u", i);
-      g_autoptr(FlowsStage) stage = flows_stage_new (id, key, type, name);
-      g_autoptr(JsonObject) settings = flows_stage_catalog_default_settings (type);
-
-      if (type == FLOWS_STAGE_TYPE_CALL_API)
-        json_object_set_string_member (settings, "uriBase", "http://127.0.0.1:9/");
-      flows_stage_set_settings (stage, settings);
-      flows_stage_set_position (stage, (i / 20) * (FLOWS_LAYOUT_CARD_WIDTH + 4 * FLOWS_LAYOUT_GRID),
-                                (i % 20) * (FLOWS_LAYOUT_CARD_HEIGHT + 2 * FLOWS_LAYOUT_GRID));
-      flows_flow_add_stage (flow, stage);
-      flows_stage_set_route (last, flows_stage_catalog_lookup (flows_stage_get_stage_type (last))->outputs[0], id);
-      if (flows_stage_get_stage_type (last) == FLOWS_STAGE_TYPE_CALL_API && i >= 5)
-        {
-          g_autofree char *back = g_strdup_printf ("growth-%03u", i - 3);
-
-          flows_stage_set_route (last, "fail", back);
-        }
-      g_set_object (&last, stage);
+      if (flows_stage_get_stage_type (stage) == FLOWS_STAGE_TYPE_CALL_API)
+        flows_stage_set_route (stage, "fail", flows_stage_get_id (back));
     }
   return flow;
 }

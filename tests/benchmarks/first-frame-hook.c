@@ -13,7 +13,11 @@
  * the first frame: it opens the window's first GtkSearchBar (depth first: the one highest up and
  * furthest left, the Apps sidebar's in flows-studio), then types TEXT into its GtkSearchEntry one
  * character at a time and deletes it again one character at a time (a text change through
- * GtkEditable, as a key press makes), 100 ms apart. Each keystroke prints
+ * GtkEditable, as a key press makes), 100 ms apart and a random part of a 60 Hz frame more: while
+ * the entry has the focus its blinking cursor keeps the frame clock ticking, and a keystroke
+ * exactly 100 ms (six frames) after a frame would always come just after the next one began, and
+ * wait most of a frame for its own, where a person's key press comes at any moment of one, half a
+ * frame before the next on average. Each keystroke prints
  * `FLOWS_BENCHMARK_SEARCH_MS <ms> <text>`: from just before the change to the "after-paint" of the
  * first frame after the entry's "search-changed", i.e. the filtered list drawn (the entry's own
  * search delay included), and `FLOWS_BENCHMARK_SEARCH_PARTS …`: where that time went, i.e. the
@@ -35,6 +39,7 @@
 #define SEARCH_START_MS 1000
 #define SEARCH_REVEAL_MS 500
 #define KEYSTROKE_GAP_MS 100
+#define FRAME_MS 17
 
 /* The search being timed: FLOWS_BENCHMARK_SEARCH, typed in and deleted one character a step. */
 typedef struct
@@ -127,7 +132,7 @@ on_search_after_paint (GdkFrameClock *clock,
   search->filtered = FALSE;
   search->change_us = 0;
   search->step++;
-  g_timeout_add (KEYSTROKE_GAP_MS, on_next_keystroke, search);
+  g_timeout_add (KEYSTROKE_GAP_MS + g_random_int_range (0, FRAME_MS), on_next_keystroke, search);
 }
 
 /* One keystroke: the next character of the text typed, or the last one deleted. */

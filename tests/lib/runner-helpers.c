@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 
 #include "flows-flow.h"
+#include "flows-layout.h"
+#include "flows-stage-catalog.h"
 #include "flows-stage.h"
 #include "runner-helpers.h"
 #include "test-files.h"
@@ -485,6 +487,45 @@ test_app_add_param (FlowsApp   *app,
   if (default_value != NULL)
     flows_param_set_default (param, default_value);
   flows_app_add_param (app, param);
+}
+
+void
+test_flow_make_chain (FlowsFlow  *flow,
+                      guint       n_stages,
+                      guint       per_column,
+                      const char *call_url)
+{
+  static const FlowsStageType types[] = { FLOWS_STAGE_TYPE_SET_FIELDS, FLOWS_STAGE_TYPE_CALL_API, FLOWS_STAGE_TYPE_BUILD_URL };
+  GListModel *stages = flows_flow_get_stages (flow);
+  g_autoptr(FlowsStage) last = g_object_ref (flows_flow_get_trigger (flow));
+
+  for (guint i = g_list_model_get_n_items (stages); i > 0; i--)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (stages, i - 1);
+
+      if (stage != last)
+        flows_flow_remove_stage (flow, stage);
+    }
+  flows_stage_set_route (last, "success", NULL);
+
+  for (guint i = 1; i < n_stages; i++)
+    {
+      FlowsStageType type = types[i % G_N_ELEMENTS (types)];
+      g_autofree char *id = g_strdup_printf ("chain-%03u", i);
+      g_autofree char *key = g_strdup_printf ("step%u", i);
+      g_autofree char *name = g_strdup_printf ("Step %u", i);
+      g_autoptr(FlowsStage) stage = flows_stage_new (id, key, type, name);
+      g_autoptr(JsonObject) settings = flows_stage_catalog_default_settings (type);
+
+      if (type == FLOWS_STAGE_TYPE_CALL_API && call_url != NULL)
+        json_object_set_string_member (settings, "uriBase", call_url);
+      flows_stage_set_settings (stage, settings);
+      flows_stage_set_position (stage, (i / per_column) * (FLOWS_LAYOUT_CARD_WIDTH + 4 * FLOWS_LAYOUT_GRID),
+                                (i % per_column) * (FLOWS_LAYOUT_CARD_HEIGHT + 2 * FLOWS_LAYOUT_GRID));
+      flows_flow_add_stage (flow, stage);
+      flows_stage_set_route (last, flows_stage_catalog_lookup (flows_stage_get_stage_type (last))->outputs[0], id);
+      g_set_object (&last, stage);
+    }
 }
 
 /* Runs -------------------------------------------------------------------------------------- */

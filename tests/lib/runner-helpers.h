@@ -118,6 +118,15 @@ void         test_app_add_param       (FlowsApp        *app,
                                        const char      *key,
                                        gboolean         sensitive,
                                        const char      *default_value);
+/* The flow of @flow's Trigger and a chain of @n_stages - 1 stages after it, the rest removed:
+ * Set Fields, Call API and Build URL in turn (ids "chain-001"…, keys "step1"…, names
+ * "Step 1"…), each with its type's default settings, placed in columns of @per_column; the
+ * Call APIs with @call_url as their URL (none when NULL: their cards then show a problem).
+ * A view of it is full of cards and routes. */
+void         test_flow_make_chain     (FlowsFlow       *flow,
+                                       guint            n_stages,
+                                       guint            per_column,
+                                       const char      *call_url);
 
 /* Runs -------------------------------------------------------------------------------------- */
 

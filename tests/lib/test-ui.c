@@ -281,13 +281,25 @@ save_node (GtkWidget              *widget,
   g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  /* In the window's device pixels (GDK_SCALE), as the screen shows it. */
+  int scale = gtk_widget_get_scale_factor (widget);
+  graphene_rect_t device_area;
 
   if (node == NULL || renderer == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s drew nothing", G_OBJECT_TYPE_NAME (widget));
       return FALSE;
     }
-  texture = gsk_renderer_render_texture (renderer, node, area);
+  if (scale != 1)
+    {
+      g_autoptr(GskTransform) transform = gsk_transform_scale (NULL, scale, scale);
+      GskRenderNode *scaled = gsk_transform_node_new (node, transform);
+
+      gsk_render_node_unref (node);
+      node = scaled;
+    }
+  graphene_rect_scale (area, scale, scale, &device_area);
+  texture = gsk_renderer_render_texture (renderer, node, &device_area);
   if (!gdk_texture_save_to_png (texture, path))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write %s", path);

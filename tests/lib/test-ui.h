@@ -59,7 +59,8 @@ char      *test_widget_text         (GtkWidget      *root);
  * readers read; one a line. For audits of what must never be shown. */
 char      *test_widget_all_text     (GtkWidget      *root);
 
-/* Saves what @widget draws (GTK's own rendering of it) as a PNG at @path. */
+/* Saves what @widget draws (GTK's own rendering of it) as a PNG at @path, in the device pixels
+ * of its window's scale factor (twice the size under GDK_SCALE=2), as the screen shows it. */
 gboolean   test_save_snapshot       (GtkWidget      *widget,
                                      const char     *path,
                                      GError        **error);

@@ -22,11 +22,13 @@
 #include "flows-document.h"
 #include "flows-flow-editor.h"
 #include "flows-flows-page.h"
+#include "flows-icon-cache.h"
 #include "flows-layout.h"
 #include "flows-stage-catalog.h"
 #include "flows-stage-palette.h"
 #include "flows-stage-properties.h"
 #include "flows-validate.h"
+#include "runner-helpers.h"
 #include "test-files.h"
 #include "test-ui-host.h"
 #include "test-ui.h"
@@ -1716,6 +1718,162 @@ test_run_on_cards (Fixture       *fixture,
   g_assert_cmpint (flows_stage_card_get_run_state (flows_canvas_get_card (canvas, call)), !=, FLOWS_STAGE_RUN_STATE_RUNNING);
 }
 
+/* Icons across editors ------------------------------------------------------------------------- */
+
+#define ICON_FLOW_STAGES 120
+#define ICON_EDITORS     40
+
+/* Every icon shown below @root is a paintable of @root's display's icon cache, none an icon
+ * name GtkImage would look up in the theme; returns how many there are. */
+static guint
+assert_icons_from_cache (GtkWidget *root)
+{
+  FlowsIconCache *cache = flows_icon_cache_get_for_display (gtk_widget_get_display (root));
+  guint n = 0;
+
+  if (GTK_IS_IMAGE (root) && gtk_widget_is_visible (root))
+    {
+      GtkImage *image = GTK_IMAGE (root);
+      GdkPaintable *paintable = gtk_image_get_paintable (image);
+
+      g_assert_cmpint (gtk_image_get_storage_type (image), ==, GTK_IMAGE_PAINTABLE);
+      g_assert_true (GTK_IS_ICON_PAINTABLE (paintable));
+      /* Recoloured from the CSS colour as an icon name's would be. */
+      g_assert_true (gtk_icon_paintable_is_symbolic (GTK_ICON_PAINTABLE (paintable)));
+      g_assert_true (paintable == flows_icon_cache_lookup (cache, gtk_icon_paintable_get_icon_name (GTK_ICON_PAINTABLE (paintable)),
+                                                           gtk_image_get_pixel_size (image), gtk_widget_get_scale_factor (root),
+                                                           gtk_widget_get_direction (root)));
+      n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    n += assert_icons_from_cache (child);
+  return n;
+}
+
+typedef struct
+{
+  GtkImage     *image;
+  GdkPaintable *before;
+} PaintableChange;
+
+static gboolean
+paintable_changed (gpointer user_data)
+{
+  PaintableChange *change = user_data;
+
+  return gtk_image_get_paintable (change->image) != change->before;
+}
+
+static void
+on_editor_finalized (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  (*(guint *) data)--;
+}
+
+/* Editors on a flow full of cards made and destroyed ICON_EDITORS times, as each window makes
+ * its own: with GTK 4.8, images given icon names looked them up again at each change of style,
+ * and an icon left only to the theme's loading threads could be finalized by one of them while
+ * the next editor's cards looked it up (flows-icon-cache.c). The cards' and the palette's icons
+ * come from the display's icon cache instead, the same paintable for every card of a type, and
+ * new ones when the icon theme changes; every editor made is finalized. */
+static void
+test_icons_across_editors (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(FlowsApp) app = NULL;
+  FlowsFlow *flow;
+  FlowsCanvas *canvas;
+  guint alive = 0, images;
+  GtkWidget *palette;
+
+  if (!test_need_display ())
+    return;
+
+  app = test_library_add_template (fixture->host.library, "Icon Test", FLOWS_CONNECTION_TYPE_GENERIC);
+  g_set_object (&fixture->host.app, app);
+  flow = find_flow (app, FLOWS_FLOW_ROLE_CONNECTION_TEST);
+  /* Call APIs without a URL: their cards show a problem badge. */
+  test_flow_make_chain (flow, ICON_FLOW_STAGES, 12, NULL);
+
+  for (guint i = 0; i < ICON_EDITORS; i++)
+    {
+      fixture->editor = FLOWS_FLOW_EDITOR (flows_flow_editor_new ());
+      flows_flow_editor_set_library (fixture->editor, fixture->host.library);
+      alive++;
+      g_object_weak_ref (G_OBJECT (fixture->editor), on_editor_finalized, &alive);
+      /* The editor shown before is destroyed here, while its icons may still be loading. */
+      gtk_window_set_child (fixture->host.window, GTK_WIDGET (fixture->editor));
+      flows_flow_editor_set_flow (fixture->editor, app, flow);
+      flows_canvas_set_zoom (flows_flow_editor_get_canvas (fixture->editor), 1.0);
+      test_xtest_settle ();
+    }
+  spin (50);
+  g_assert_cmpuint (alive, ==, 1);
+  /* The last one goes with the fixture, after @alive. */
+  g_object_weak_unref (G_OBJECT (fixture->editor), on_editor_finalized, &alive);
+
+  canvas = flows_flow_editor_get_canvas (fixture->editor);
+  /* A run's states on the cards, every stage's card made: status icons of both colours. */
+  for (guint i = 0; i < n_stages (flow); i++)
+    {
+      g_autoptr(FlowsStage) stage = g_list_model_get_item (flows_flow_get_stages (flow), i);
+
+      if (i % 4 < 2)
+        flows_stage_card_set_run_state (flows_canvas_get_card (canvas, stage),
+                                        i % 4 == 0 ? FLOWS_STAGE_RUN_STATE_SUCCEEDED : FLOWS_STAGE_RUN_STATE_FAILED,
+                                        (i + 1) * G_TIME_SPAN_MILLISECOND);
+    }
+  test_xtest_settle ();
+
+  /* The palette open beside the cards. */
+  activate (fixture, "editor.show-palette", NULL);
+  test_xtest_settle ();
+  spin (300);
+
+  if (g_getenv ("FLOWS_SCREENSHOT_DIR") != NULL)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("FLOWS_SCREENSHOT_DIR"), "editor-icons.png", NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_mkdir_with_parents (g_getenv ("FLOWS_SCREENSHOT_DIR"), 0755);
+      g_assert_true (test_save_snapshot (GTK_WIDGET (fixture->host.window), path, &error));
+      g_assert_no_error (error);
+    }
+
+  /* The type icons, the problem badges of the Call APIs and the status icons. */
+  images = assert_icons_from_cache (GTK_WIDGET (canvas));
+  g_assert_cmpuint (flows_canvas_get_n_cards (canvas), >=, 12);
+  g_assert_cmpuint (images, >, flows_canvas_get_n_cards (canvas));
+
+  /* The palette's rows. */
+  palette = test_find_widget_of_type (GTK_WIDGET (fixture->editor), FLOWS_TYPE_STAGE_PALETTE);
+  g_assert_cmpuint (assert_icons_from_cache (test_find_widget_of_type (palette, GTK_TYPE_LIST_BOX)), >=, 10);
+
+  /* The icon theme changes (a folder more to look in, then the folders it had): the cards show
+   * the changed theme's icons. */
+  {
+    GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (canvas)));
+    g_auto(GStrv) search_path = gtk_icon_theme_get_search_path (theme);
+    PaintableChange change = { 0 };
+
+    change.image = GTK_IMAGE (test_find_widget_of_type (GTK_WIDGET (flows_canvas_get_card (canvas, flows_flow_get_trigger (flow))),
+                                                        GTK_TYPE_IMAGE));
+    for (guint i = 0; i < 2; i++)
+      {
+        /* Held, so that a new paintable cannot take its address. */
+        change.before = g_object_ref (gtk_image_get_paintable (change.image));
+        if (i == 0)
+          gtk_icon_theme_add_search_path (theme, fixture->host.data_dir);
+        else
+          gtk_icon_theme_set_search_path (theme, (const char * const *)search_path);
+        test_wait_for (paintable_changed, &change, 10000);
+        g_clear_object (&change.before);
+        assert_icons_from_cache (GTK_WIDGET (canvas));
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1744,6 +1902,7 @@ main (int   argc,
   ADD ("/flow-editor/validation-badges", test_validation_badges);
   ADD ("/flow-editor/problems-after-reopen", test_problems_after_reopen);
   ADD ("/flow-editor/run-on-cards", test_run_on_cards);
+  ADD ("/flow-editor/icons-across-editors", test_icons_across_editors);
 #undef ADD
 
   return g_test_run ();

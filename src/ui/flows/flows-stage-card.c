@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "flows-icon-cache.h"
 #include "flows-layout.h"
 #include "flows-stage-card.h"
 #include "flows-stage-catalog.h"
@@ -100,7 +101,7 @@ update_labels (FlowsStageCard *self)
   const FlowsStageInfo *info = flows_stage_catalog_lookup (flows_stage_get_stage_type (self->stage));
   const char *name = flows_stage_get_name (self->stage);
 
-  gtk_image_set_from_icon_name (self->icon, info->icon_name);
+  flows_icon_cache_show_in_image (self->icon, info->icon_name);
   gtk_label_set_text (self->name_label, *name != '\0' ? name : info->name);
   gtk_label_set_text (self->type_label, info->name);
   update_description (self);
@@ -193,6 +194,8 @@ static void
 flows_stage_card_init (FlowsStageCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Through the display's icon cache, as every icon of a card (flows-icon-cache.c says why). */
+  flows_icon_cache_show_in_image (GTK_IMAGE (self->problem_badge), "dialog-warning-symbolic");
   self->stage_signals = g_signal_group_new (FLOWS_TYPE_STAGE);
   g_signal_group_connect_swapped (self->stage_signals, "notify::name", G_CALLBACK (on_stage_name_changed), self);
   gtk_widget_set_size_request (GTK_WIDGET (self),
@@ -299,9 +302,9 @@ flows_stage_card_set_run_state (FlowsStageCard     *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == FLOWS_STAGE_RUN_STATE_RUNNING);
   gtk_spinner_set_spinning (self->spinner, state == FLOWS_STAGE_RUN_STATE_RUNNING);
   gtk_widget_set_visible (GTK_WIDGET (self->status_icon), finished);
-  gtk_image_set_from_icon_name (self->status_icon,
-                                state == FLOWS_STAGE_RUN_STATE_FAILED ? "process-stop-symbolic"
-                                                                      : "object-select-symbolic");
+  flows_icon_cache_show_in_image (self->status_icon,
+                                  state == FLOWS_STAGE_RUN_STATE_FAILED ? "process-stop-symbolic"
+                                                                        : "object-select-symbolic");
   gtk_widget_set_visible (GTK_WIDGET (self->duration_label), finished);
   if (finished)
     duration = format_duration (duration_us);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "flows-enums.h"
+#include "flows-icon-cache.h"
 #include "flows-stage-catalog.h"
 #include "flows-stage-palette.h"
 #include "flows-stage-registry.h"
@@ -96,7 +97,7 @@ create_row (FlowsStageType stage_type)
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *icon = gtk_image_new_from_icon_name (info->icon_name);
+  GtkWidget *icon = gtk_image_new ();
   GtkWidget *name = gtk_label_new (info->name);
   GtkWidget *description = gtk_label_new (info->description);
   GtkDragSource *drag_source = gtk_drag_source_new ();
@@ -107,6 +108,10 @@ create_row (FlowsStageType stage_type)
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
   gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+  /* The size of an image's icon by default; through the display's icon cache, as the cards'
+   * icons (flows-icon-cache.c says why). */
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 16);
+  flows_icon_cache_show_in_image (GTK_IMAGE (icon), info->icon_name);
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_xalign (GTK_LABEL (description), 0);
   gtk_label_set_wrap (GTK_LABEL (description), TRUE);

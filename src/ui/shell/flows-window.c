@@ -18,6 +18,9 @@
 
 /* Places added to the sidebar's list after each frame while it grows (see sync_app_slots()). */
 #define APP_SLOTS_AFTER_FRAME 20
+/* Rows off screen drawn after each frame once a search moved them to other Apps (see
+ * sync_app_slots()). */
+#define APP_ROWS_DRAWN_AFTER_FRAME 20
 /* How many rows GTK 4.8's GtkListView makes from the top of its screen (its
  * GTK_LIST_VIEW_MAX_LIST_ITEMS). */
 #define LIST_VIEW_ROWS 200
@@ -49,9 +52,12 @@ struct _FlowsWindow
   /* What the sidebar's list shows: one plain object per App that the search lets through, standing
    * for a place in the list rather than an App (see sync_app_slots()). */
   GListStore                 *app_slots;
-  /* The list's tick callback that adds the places past the screen, or 0 (see sync_app_slots()). */
-  guint                       add_slots_id;
-  gint64                      add_slots_after_frame;
+  /* The list's tick callback that adds the places past the screen and draws the rows past it, or
+   * 0 (see sync_app_slots()), and the frame it waits for. */
+  guint                       catch_up_id;
+  gint64                      catch_up_after_frame;
+  /* Rows the list let go of, for the next it makes (see setup_app_row()); NULL once disposing. */
+  GPtrArray                  *spare_rows;
   GtkSingleSelection         *apps_selection;
   GtkCustomFilter            *search_filter;
   /* The search's text as the filter last applied it, case-folded. */
@@ -115,11 +121,33 @@ describe_app (FlowsApp *app)
   return g_strdup_printf ("%s · %s", type, flows);
 }
 
-/* The App a sidebar row shows (see show_app_in_row()), or NULL. */
+/* What a sidebar row shows: its App, and the handler that keeps the row's name the App's (a
+ * signal handler rather than a binding: a search moves 100 rows to other Apps a keystroke, and a
+ * GBinding is an object made and destroyed each time). A row off screen may show an earlier
+ * App's name, icon and description for a few frames after a search (see sync_app_slots()), never
+ * when it has the focus, and what the row does (its menu, its keys) is always for its App. */
+typedef struct
+{
+  FlowsApp *app;
+  gulong    name_handler;
+  gboolean  drawn;        /* the name, icon and description are the App's */
+} RowApp;
+
+static void
+row_app_free (RowApp *shown)
+{
+  g_signal_handler_disconnect (shown->app, shown->name_handler);
+  g_object_unref (shown->app);
+  g_free (shown);
+}
+
+/* The App a sidebar row shows (see set_row_app()), or NULL. */
 static FlowsApp *
 row_get_app (GtkWidget *row)
 {
-  return g_object_get_data (G_OBJECT (row), "app");
+  RowApp *shown = g_object_get_data (G_OBJECT (row), "app");
+
+  return shown != NULL ? shown->app : NULL;
 }
 
 /* "row.rename" and the others: the window's action of that name for the row's App. */
@@ -233,23 +261,18 @@ create_row_menu (GtkMenuButton *menu_button,
   gtk_menu_button_set_menu_model (menu_button, self->app_menu);
 }
 
-/* Sidebar rows are made by the GtkListView, which in GTK 4.8 keeps up to 200 of them around the
- * rows on screen (all of them in a library of 100 Apps) and makes more when a search lets more
- * Apps through (see sync_app_slots()): a row holds only what it shows, and what only some rows ever need (the
- * menu, its actions) is made when first used. A row is an icon, the App's name and a one-line
- * description, and the button of the App's menu (also on a right click, a long press, Shift+F10
- * and the Menu key); the name follows the App the row shows through the row's binding group. */
-static void
-setup_app_row (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               FlowsWindow              *self)
+/* A sidebar row: an icon, the App's name and a one-line description, and the button of the
+ * App's menu (also on a right click, a long press, Shift+F10 and the Menu key); the name follows
+ * the App the row shows (see set_row_app()). It holds only what it shows, and what
+ * only some rows ever need (the menu, its actions) is made when first used. */
+static GtkWidget *
+make_app_row (FlowsWindow *self)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *menu_button = gtk_menu_button_new ();
-  GBindingGroup *app_bindings = g_binding_group_new ();
 
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_widget_set_hexpand (labels, TRUE);
@@ -277,37 +300,116 @@ setup_app_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row), gtk_image_new ());
   gtk_box_append (GTK_BOX (row), labels);
   gtk_box_append (GTK_BOX (row), menu_button);
-  gtk_list_item_set_child (item, row);
-  g_object_set_data (G_OBJECT (row), "list-item", item);
 
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (on_row_query_tooltip), title);
-
-  g_binding_group_bind (app_bindings, "name", title, "label", G_BINDING_SYNC_CREATE);
-  g_object_set_data_full (G_OBJECT (item), "app-bindings", app_bindings, g_object_unref);
+  return g_object_ref_sink (row);
 }
 
-/* Shows @app in @row (NULL: none), unless the row shows it already. */
+/* Sidebar rows are made by the GtkListView, which in GTK 4.8 keeps up to 200 of them around the
+ * rows on screen (all of them in a library of 100 Apps), drops those whose places a search
+ * removes and makes new ones when a search adds places again (see sync_app_slots()). Each new row
+ * takes one the list dropped before, if any, so that a search that narrows the list and widens it
+ * again makes and destroys no widgets but the list's own (see teardown_app_row()). */
 static void
-show_app_in_row (GtkListItem *item,
-                 FlowsApp    *app)
+setup_app_row (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               FlowsWindow              *self)
 {
-  GtkWidget *row = gtk_list_item_get_child (item);
-  GtkWidget *icon = gtk_widget_get_first_child (row);
-  GtkWidget *title = gtk_widget_get_first_child (gtk_widget_get_next_sibling (icon));
-  GtkWidget *subtitle = gtk_widget_get_next_sibling (title);
-  g_autofree char *description = NULL;
+  GtkWidget *row = self->spare_rows != NULL && self->spare_rows->len > 0
+                     ? g_ptr_array_steal_index_fast (self->spare_rows, self->spare_rows->len - 1)
+                     : make_app_row (self);
+
+  gtk_list_item_set_child (item, row);
+  g_object_set_data (G_OBJECT (row), "list-item", item);
+  /* The list item's reference is let go of before "teardown": this one keeps the row for then. */
+  g_object_set_data_full (G_OBJECT (item), "row", row, g_object_unref);
+}
+
+/* GTK has taken the row out of its list item (and unbound it): it waits for the next setup. */
+static void
+teardown_app_row (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  FlowsWindow              *self)
+{
+  GtkWidget *row;
+
+  if (self->spare_rows == NULL)
+    return;
+  row = g_object_steal_data (G_OBJECT (item), "row");
+  if (row == NULL)
+    return;
+  g_object_set_data (G_OBJECT (row), "list-item", NULL);
+  g_ptr_array_add (self->spare_rows, row);
+}
+
+/* The name label of a sidebar row. */
+static GtkLabel *
+row_get_title (GtkWidget *row)
+{
+  return GTK_LABEL (gtk_widget_get_first_child (gtk_widget_get_next_sibling (gtk_widget_get_first_child (row))));
+}
+
+static void
+on_row_app_name_changed (FlowsApp   *app,
+                         GParamSpec *pspec,
+                         GtkWidget  *row)
+{
+  gtk_label_set_text (row_get_title (row), flows_app_get_name (app));
+}
+
+/* Gives @row @app (NULL: none), unless it has it already; its name, icon and description show
+ * once drawn (see draw_row()). */
+static void
+set_row_app (GtkWidget *row,
+             FlowsApp  *app)
+{
+  RowApp *shown;
 
   if (row_get_app (row) == app)
     return;
-  g_object_set_data_full (G_OBJECT (row), "app", app != NULL ? g_object_ref (app) : NULL, g_object_unref);
-  g_binding_group_set_source (g_object_get_data (G_OBJECT (item), "app-bindings"), app);
   if (app == NULL)
+    {
+      g_object_set_data (G_OBJECT (row), "app", NULL);
+      return;
+    }
+  shown = g_new0 (RowApp, 1);
+  shown->app = g_object_ref (app);
+  shown->name_handler = g_signal_connect (app, "notify::name", G_CALLBACK (on_row_app_name_changed), row);
+  g_object_set_data_full (G_OBJECT (row), "app", shown, (GDestroyNotify)row_app_free);
+}
+
+/* Whether @row's name, icon and description are still an earlier App's. */
+static gboolean
+row_is_stale (GtkWidget *row)
+{
+  RowApp *shown = g_object_get_data (G_OBJECT (row), "app");
+
+  return shown != NULL && !shown->drawn;
+}
+
+/* Shows the name, icon and description of @row's App, unless they show already. What does not
+ * change from one App to the next is left as it is: GtkImage draws its icon anew once set, even
+ * to the same. */
+static void
+draw_row (GtkWidget *row)
+{
+  RowApp *shown = g_object_get_data (G_OBJECT (row), "app");
+  GtkWidget *icon = gtk_widget_get_first_child (row);
+  GtkWidget *subtitle = gtk_widget_get_next_sibling (GTK_WIDGET (row_get_title (row)));
+  const char *icon_name;
+  g_autofree char *description = NULL;
+
+  if (shown == NULL || shown->drawn)
     return;
-  description = describe_app (app);
-  gtk_image_set_from_icon_name (GTK_IMAGE (icon), flows_app_get_connection_type (app) == FLOWS_CONNECTION_TYPE_OAUTH
-                                                  ? "system-users-symbolic" : "dialog-password-symbolic");
+  shown->drawn = TRUE;
+  gtk_label_set_text (row_get_title (row), flows_app_get_name (shown->app));
+  description = describe_app (shown->app);
   gtk_label_set_text (GTK_LABEL (subtitle), description);
+  icon_name = flows_app_get_connection_type (shown->app) == FLOWS_CONNECTION_TYPE_OAUTH
+                ? "system-users-symbolic" : "dialog-password-symbolic";
+  if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (icon)), icon_name) != 0)
+    gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
 }
 
 /* The App the search lets through at @position of the sidebar, or NULL. */
@@ -328,8 +430,9 @@ bind_app_row (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = gtk_list_item_get_child (item);
 
-  show_app_in_row (item, app_at_position (self, gtk_list_item_get_position (item)));
-  flows_name_list_row (row, gtk_widget_get_first_child (gtk_widget_get_next_sibling (gtk_widget_get_first_child (row))));
+  set_row_app (row, app_at_position (self, gtk_list_item_get_position (item)));
+  draw_row (row);
+  flows_name_list_row (row, GTK_WIDGET (row_get_title (row)));
 }
 
 static void
@@ -337,7 +440,7 @@ unbind_app_row (GtkSignalListItemFactory *factory,
                 GtkListItem              *item,
                 FlowsWindow              *self)
 {
-  show_app_in_row (item, NULL);
+  set_row_app (gtk_list_item_get_child (item), NULL);
 }
 
 /* Places past the end of the sidebar's list, up to @n_slots, or up to one for each App the
@@ -360,16 +463,17 @@ add_app_slots (FlowsWindow *self,
 static void
 complete_app_slots (FlowsWindow *self)
 {
-  if (self->add_slots_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->apps_list), self->add_slots_id);
-  self->add_slots_id = 0;
   add_app_slots (self, G_MAXUINT);
 }
 
-/* How many places the sidebar's list needs for the rows that show on screen, counted from the
- * top; G_MAXUINT before it has any row on screen. */
-static guint
-app_slots_on_screen (FlowsWindow *self)
+/* The places of the sidebar whose rows show on screen, from *@first to before *@end, counted
+ * from the top, with a row more at each end; FALSE before the list has a row on screen. The
+ * scroll position may not have followed a list that just shrank: the last screenful counts too
+ * then (see row_on_screen()). */
+static gboolean
+app_positions_on_screen (FlowsWindow *self,
+                         guint       *first,
+                         guint       *end)
 {
   GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->apps_list));
   int row_height = 0;
@@ -379,32 +483,115 @@ app_slots_on_screen (FlowsWindow *self)
        child = gtk_widget_get_next_sibling (child))
     row_height = gtk_widget_get_height (child);
   if (adjustment == NULL || row_height <= 0 || gtk_adjustment_get_page_size (adjustment) <= 0)
-    return G_MAXUINT;
-  return (guint)((gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)) / row_height) + 2;
+    return FALSE;
+  *first = (guint)(gtk_adjustment_get_value (adjustment) / row_height);
+  *first = *first > 1 ? *first - 1 : 0;
+  *end = (guint)((gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment)) / row_height) + 2;
+  return TRUE;
 }
 
-/* A few more places each frame; GTK removes the callback with the list. */
+/* How many places the sidebar's list needs for the rows that show on screen, counted from the
+ * top; G_MAXUINT before it has any row on screen. */
+static guint
+app_slots_on_screen (FlowsWindow *self)
+{
+  guint first, end;
+
+  return app_positions_on_screen (self, &first, &end) ? end : G_MAXUINT;
+}
+
+/* Whether the row at @position of the sidebar shows on screen, or may in the next frame. */
 static gboolean
-add_app_slots_next_frame (GtkWidget     *apps_list,
-                          GdkFrameClock *clock,
-                          gpointer       user_data)
+row_on_screen (FlowsWindow *self,
+               guint        position)
+{
+  guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+  guint first, end;
+
+  if (!app_positions_on_screen (self, &first, &end))
+    return TRUE;
+  return (position >= first && position < end) || position + (end - first) >= n_slots;
+}
+
+/* The rows GTK made and bound (children of the list, each holding one of ours). */
+static GPtrArray *
+bound_app_rows (FlowsWindow *self)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *item = row != NULL ? g_object_get_data (G_OBJECT (row), "list-item") : NULL;
+
+      if (item != NULL && gtk_list_item_get_item (item) != NULL)
+        g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+static guint
+row_position (GtkWidget *row)
+{
+  return gtk_list_item_get_position (g_object_get_data (G_OBJECT (row), "list-item"));
+}
+
+/* Draws the stale rows on screen, and up to @n_more others; FALSE when none is left stale. */
+static gboolean
+draw_stale_rows (FlowsWindow *self,
+                 guint        n_more)
+{
+  g_autoptr(GPtrArray) rows = bound_app_rows (self);
+  gboolean stale_left = FALSE;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      if (!row_is_stale (row))
+        continue;
+      if (row_on_screen (self, row_position (row)))
+        draw_row (row);
+      else if (n_more > 0)
+        {
+          draw_row (row);
+          n_more--;
+        }
+      else
+        stale_left = TRUE;
+    }
+  return stale_left;
+}
+
+/* After the frame that shows a search's result, a few more places and rows drawn each frame; GTK
+ * removes the callback with the list. */
+static gboolean
+catch_up_next_frame (GtkWidget     *apps_list,
+                     GdkFrameClock *clock,
+                     gpointer       user_data)
 {
   FlowsWindow *self = user_data;
   guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
-
   guint with_rows = app_slots_on_screen (self);
   guint n_slots_next = n_slots + APP_SLOTS_AFTER_FRAME;
+  gboolean stale_left;
 
-  /* Not in the frame that shows the search's result. */
-  if (gdk_frame_clock_get_frame_counter (clock) <= self->add_slots_after_frame)
-    return G_SOURCE_CONTINUE;
+  /* Not in the frame that shows the search's result, but a row that scrolls into view is drawn
+   * before any frame shows it. */
+  if (gdk_frame_clock_get_frame_counter (clock) <= self->catch_up_after_frame)
+    {
+      draw_stale_rows (self, 0);
+      return G_SOURCE_CONTINUE;
+    }
   /* Past the rows GTK 4.8 makes from the top of the screen, places cost no row: all at once. */
   if (with_rows == G_MAXUINT || n_slots >= with_rows + LIST_VIEW_ROWS)
     n_slots_next = G_MAXUINT;
   add_app_slots (self, n_slots_next);
-  if (n_slots_next < g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)))
+  stale_left = draw_stale_rows (self, APP_ROWS_DRAWN_AFTER_FRAME);
+  if (stale_left || n_slots_next < g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps)))
     return G_SOURCE_CONTINUE;
-  self->add_slots_id = 0;
+  self->catch_up_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -415,37 +602,45 @@ add_app_slots_next_frame (GtkWidget     *apps_list,
  * than a frame at 1,000 Apps. What is still made when the list grows is the row of each new
  * place, about 0.3 ms each: the places on screen come at once, those past it a few at a time
  * after the frame, so that a keystroke that lets 900 Apps back shows them in the next frame and
- * the scroll bar grows over the next few. Called first when the filtered Apps change. */
+ * the scroll bar grows over the next few. Likewise GTK lays out and draws again each of its 200
+ * rows whose text changed: every row gets its new App at once (what it does is for that App),
+ * but only those on screen show its name, icon and description before the frame, the others a
+ * few a frame after it, or as soon as they scroll into view or get the focus. Called first when
+ * the filtered Apps change. */
 static void
 sync_app_slots (FlowsWindow *self)
 {
   guint n_apps = g_list_model_get_n_items (G_LIST_MODEL (self->filtered_apps));
   guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots));
+  g_autoptr(GPtrArray) rows = NULL;
+  gboolean catch_up = FALSE;
 
   if (n_slots < n_apps)
     {
       add_app_slots (self, app_slots_on_screen (self));
-      if (g_list_model_get_n_items (G_LIST_MODEL (self->app_slots)) < n_apps && self->add_slots_id == 0)
-        {
-          GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->apps_list));
-
-          self->add_slots_after_frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) + 1 : 0;
-          self->add_slots_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->apps_list), add_app_slots_next_frame,
-                                                             self, NULL);
-        }
+      catch_up = g_list_model_get_n_items (G_LIST_MODEL (self->app_slots)) < n_apps;
     }
   else if (n_slots > n_apps)
     g_list_store_splice (self->app_slots, n_apps, n_slots - n_apps, NULL, 0);
 
-  /* The rows GTK made (children of the list, each holding one of ours), bound or not. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->apps_list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  rows = bound_app_rows (self);
+  for (guint i = 0; i < rows->len; i++)
     {
-      GtkWidget *row = gtk_widget_get_first_child (child);
-      GtkListItem *item = row != NULL ? g_object_get_data (G_OBJECT (row), "list-item") : NULL;
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      guint position = row_position (row);
 
-      if (item != NULL && gtk_list_item_get_item (item) != NULL)
-        show_app_in_row (item, app_at_position (self, gtk_list_item_get_position (item)));
+      set_row_app (row, app_at_position (self, position));
+      if (row_on_screen (self, position))
+        draw_row (row);
+      catch_up = catch_up || row_is_stale (row);
+    }
+
+  if (catch_up && self->catch_up_id == 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->apps_list));
+
+      self->catch_up_after_frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) + 1 : 0;
+      self->catch_up_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->apps_list), catch_up_next_frame, self, NULL);
     }
 }
 
@@ -466,6 +661,17 @@ focused_row (FlowsWindow *self)
         return child;
     }
   return NULL;
+}
+
+/* A row off screen that a search moved to another App is drawn at the latest when it gets the
+ * focus, before a screen reader reads its name (see sync_app_slots()). */
+static void
+on_focus_widget_changed (FlowsWindow *self)
+{
+  GtkWidget *row = focused_row (self);
+
+  if (row != NULL)
+    draw_row (row);
 }
 
 /* The keys of the sidebar (the shortcuts window lists them): @args names what to do for the App
@@ -1566,6 +1772,7 @@ flows_window_constructed (GObject *object)
   self->search_filter = gtk_custom_filter_new (app_matches_search, self, NULL);
   self->filtered_apps = gtk_filter_list_model_new (g_object_ref (apps), GTK_FILTER (g_object_ref (self->search_filter)));
   self->app_slots = g_list_store_new (G_TYPE_OBJECT);
+  self->spare_rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->apps_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->app_slots)));
   gtk_single_selection_set_autoselect (self->apps_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->apps_selection, TRUE);
@@ -1615,9 +1822,11 @@ flows_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_func (self->leaflet, keep_working_page, self);
       g_signal_handlers_disconnect_by_func (self->sidebar, keep_working_page, self);
     }
+  /* The list's rows go with it, not to the spares. */
+  g_clear_pointer (&self->spare_rows, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FLOWS_TYPE_WINDOW);
   /* Went with the list. */
-  self->add_slots_id = 0;
+  self->catch_up_id = 0;
   g_clear_object (&self->file_chooser);
   if (self->shortcuts_window != NULL)
     {
@@ -1722,6 +1931,7 @@ flows_window_class_init (FlowsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, setup_app_row);
   gtk_widget_class_bind_template_callback (widget_class, bind_app_row);
   gtk_widget_class_bind_template_callback (widget_class, unbind_app_row);
+  gtk_widget_class_bind_template_callback (widget_class, teardown_app_row);
   gtk_widget_class_bind_template_callback (widget_class, show_content);
   gtk_widget_class_bind_template_callback (widget_class, on_apps_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_apps_secondary_click);
@@ -1764,6 +1974,7 @@ flows_window_init (FlowsWindow *self)
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (keep_working_page), self);
   g_signal_connect_swapped (self->sidebar, "notify::visible", G_CALLBACK (keep_working_page), self);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget_changed), NULL);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->apps_list));
   add_sidebar_shortcuts (self);
 
