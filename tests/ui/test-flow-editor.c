@@ -1426,8 +1426,7 @@ static gboolean
 is_problem_badge (GtkWidget     *widget,
                   gconstpointer  data)
 {
-  return GTK_IS_IMAGE (widget) && gtk_widget_get_mapped (widget) &&
-         g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (widget)), "dialog-warning-symbolic") == 0;
+  return gtk_widget_get_mapped (widget) && gtk_widget_has_css_class (widget, "stage-card-problem");
 }
 
 typedef struct
