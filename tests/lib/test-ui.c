@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "test-ui.h"
 #include "test-wait.h"
 
@@ -137,6 +139,17 @@ test_has_action (GtkWidget     *widget,
 {
   return GTK_IS_ACTIONABLE (widget) &&
          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+gboolean
+test_is_tooltip_label (GtkWidget     *widget,
+                       gconstpointer  text)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) && native != NULL &&
+         g_str_equal (G_OBJECT_TYPE_NAME (native), "GtkTooltipWindow") &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL;
 }
 
 static gboolean

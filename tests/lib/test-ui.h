@@ -44,6 +44,9 @@ gboolean   test_is_row_titled       (GtkWidget      *widget,
                                      gconstpointer   title);
 gboolean   test_has_action          (GtkWidget      *widget,
                                      gconstpointer   action_name);
+/* A match for test_find_widget(): a label of a tooltip on show whose text contains @text. */
+gboolean   test_is_tooltip_label    (GtkWidget      *widget,
+                                     gconstpointer   text);
 /* The same for the first widget of @type. */
 GtkWidget *test_find_widget_of_type (GtkWidget      *root,
                                      GType           type);

@@ -1422,6 +1422,55 @@ test_copy_paste_between_flows (Fixture       *fixture,
   }
 }
 
+static gboolean
+is_problem_badge (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_has_css_class (widget, "stage-card-problem");
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *text;
+} TooltipWait;
+
+static gboolean
+tooltip_says (gpointer user_data)
+{
+  TooltipWait *wait = user_data;
+
+  return test_find_widget (wait->window, test_is_tooltip_label, wait->text) != NULL;
+}
+
+/* The problem badge of @stage's card, pointed at, shows the stage's problem in its tooltip. */
+static void
+assert_badge_tooltip (Fixture    *fixture,
+                      FlowsStage *stage)
+{
+  FlowsCanvas *canvas = flows_flow_editor_get_canvas (fixture->editor);
+  GPtrArray *problems = flows_flow_editor_get_problems (fixture->editor);
+  TooltipWait wait = { GTK_WIDGET (fixture->host.window), NULL };
+  GtkWidget *badge;
+
+  for (guint i = 0; i < problems->len && wait.text == NULL; i++)
+    {
+      FlowsProblem *problem = g_ptr_array_index (problems, i);
+
+      if (g_strcmp0 (problem->stage_id, flows_stage_get_id (stage)) == 0)
+        wait.text = problem->message;
+    }
+  g_assert_nonnull (wait.text);
+  flows_canvas_scroll_to_stage (canvas, stage);
+  test_xtest_settle ();
+  badge = test_get_widget (GTK_WIDGET (flows_canvas_get_card (canvas, stage)), is_problem_badge, NULL);
+  /* Two moves: GTK takes a tooltip's place from motion inside the window, not from entering it. */
+  test_pointer_move_to (badge, 4, 4);
+  test_pointer_move_to (badge, 6, 6);
+  test_wait_for (tooltip_says, &wait, 5000);
+  test_pointer_move_to (GTK_WIDGET (canvas), 5, 5);
+}
+
 static void
 test_validation_badges (Fixture       *fixture,
                         gconstpointer  data)
@@ -1447,6 +1496,7 @@ test_validation_badges (Fixture       *fixture,
   stage = flows_history_add_stage (history, FLOWS_STAGE_TYPE_SLEEP, 0, 400);
   flows_flow_editor_validate (fixture->editor);
   g_assert_true (flows_stage_card_has_problems (flows_canvas_get_card (canvas, stage)));
+  assert_badge_tooltip (fixture, stage);
 
   /* Unknown reference. */
   {

@@ -983,20 +983,9 @@ test_shortcuts_window (void)
 }
 
 static gboolean
-is_tooltip_label (GtkWidget     *widget,
-                  gconstpointer  text)
-{
-  GtkNative *native = gtk_widget_get_native (widget);
-
-  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-         g_str_equal (G_OBJECT_TYPE_NAME (native), "GtkTooltipWindow") &&
-         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
-}
-
-static gboolean
 tooltip_shows (gpointer text)
 {
-  return test_find_widget (GTK_WIDGET (window ()), is_tooltip_label, text) != NULL;
+  return test_find_widget (GTK_WIDGET (window ()), test_is_tooltip_label, text) != NULL;
 }
 
 /* A long name is cut short in the sidebar, and shows whole in the row's tooltip. */

@@ -11,7 +11,8 @@
  *
  * What the software renderer would rasterise again in every frame is kept as pixels instead: each
  * card's rendering (draw_cards), the routes in tiles (draw_route_tiles), the dot grid as a mask
- * (draw_grid), all painted in one cairo node (flows_canvas_snapshot). A frame that only moves the
+ * (draw_grid), each kind of port (paint_port), all painted in one cairo node
+ * (flows_canvas_snapshot). A frame that only moves the
  * view paints them again; while the zoom moves, the pixels of the zoom it moved from are painted
  * scaled, and made again for the new zoom once it holds still (zoom_moved). Each stage's routes
  * and their curves are found once per change of the flow (ensure_routes), not in every frame.
@@ -144,6 +145,9 @@ struct _FlowsCanvas
   cairo_surface_t *moving_grid_mask;
   cairo_surface_t *grid_dot;
   double         grid_dot_radius;
+  /* Each kind of port drawn once (see paint_port): PortStamp, at @port_stamps_radius. */
+  GArray        *port_stamps;
+  double         port_stamps_radius;
   /* Tiles of drawn routes (see draw_route_tiles): tile_key () → RouteTile, at
    * @route_tiles_zoom, some stroked coarsely while the zoom moved (@route_tiles_coarse). */
   GHashTable    *route_tiles;
@@ -2271,6 +2275,75 @@ draw_port (cairo_t       *cr,
     }
 }
 
+/* A port as draw_port draws it, on pixels of its own. */
+typedef struct
+{
+  GdkRGBA          color;
+  gboolean         filled;
+  cairo_surface_t *surface;
+} PortStamp;
+
+static void
+port_stamp_clear (PortStamp *stamp)
+{
+  g_clear_pointer (&stamp->surface, cairo_surface_destroy);
+}
+
+/* Beyond this many kinds of port (colours come from the theme), the stamps are drawn anew. */
+#define MAX_PORT_STAMPS 16
+
+static cairo_surface_t *
+port_stamp (FlowsCanvas   *self,
+            double         radius,
+            const GdkRGBA *color,
+            gboolean       filled)
+{
+  /* The circle, and a pixel either side for its antialiased edge. */
+  int size = (int)ceil (2 * radius) + 2;
+  PortStamp stamp = { *color, filled, NULL };
+  cairo_t *cr;
+
+  if (self->port_stamps_radius != radius || self->port_stamps->len >= MAX_PORT_STAMPS)
+    {
+      g_array_set_size (self->port_stamps, 0);
+      self->port_stamps_radius = radius;
+    }
+  for (guint i = 0; i < self->port_stamps->len; i++)
+    {
+      PortStamp *kept = &g_array_index (self->port_stamps, PortStamp, i);
+
+      if (kept->filled == filled && gdk_rgba_equal (&kept->color, color))
+        return kept->surface;
+    }
+  stamp.surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, size, size);
+  cr = cairo_create (stamp.surface);
+  draw_port (cr, size / 2.0, size / 2.0, radius, color, filled);
+  cairo_destroy (cr);
+  g_array_append_val (self->port_stamps, stamp);
+  return stamp.surface;
+}
+
+/* A port centred at (@x, @y), within half a pixel: its stamp copied on whole pixels. Filling or
+ * stroking each port's circle again in every frame was a fifth of a frame's cost with the
+ * software renderer (bench-canvas), a copy of a few pixels is almost nothing. */
+static void
+paint_port (FlowsCanvas   *self,
+            cairo_t       *cr,
+            double         x,
+            double         y,
+            double         radius,
+            const GdkRGBA *color,
+            gboolean       filled)
+{
+  cairo_surface_t *stamp = port_stamp (self, radius, color, filled);
+  int size = cairo_image_surface_get_width (stamp);
+  double left = round (x - size / 2.0), top = round (y - size / 2.0);
+
+  cairo_set_source_surface (cr, stamp, left, top);
+  cairo_rectangle (cr, left, top, size, size);
+  cairo_fill (cr);
+}
+
 static void
 draw_ports (FlowsCanvas           *self,
             cairo_t               *cr,
@@ -2297,7 +2370,7 @@ draw_ports (FlowsCanvas           *self,
       if (flows_stage_get_stage_type (node->stage) != FLOWS_STAGE_TYPE_TRIGGER)
         {
           node_input_port (self, node, &px, &py);
-          draw_port (cr, px * z - h, py * z - v, radius, &input_color, TRUE);
+          paint_port (self, cr, px * z - h, py * z - v, radius, &input_color, TRUE);
         }
 
       /* A port with a route is filled; an open one is a ring. */
@@ -2307,8 +2380,8 @@ draw_ports (FlowsCanvas           *self,
 
           output_color (outputs[j], &color);
           node_output_port (self, node, j, &px, &py);
-          draw_port (cr, px * z - h, py * z - v, radius, &color,
-                     (node->routed_outputs & (1u << j)) != 0);
+          paint_port (self, cr, px * z - h, py * z - v, radius, &color,
+                      (node->routed_outputs & (1u << j)) != 0);
         }
     }
 }
@@ -3344,6 +3417,7 @@ flows_canvas_finalize (GObject *object)
   g_clear_pointer (&self->grid_mask, cairo_surface_destroy);
   g_clear_pointer (&self->moving_grid_mask, cairo_surface_destroy);
   g_clear_pointer (&self->grid_dot, cairo_surface_destroy);
+  g_array_unref (self->port_stamps);
   g_hash_table_unref (self->route_tiles);
 
   G_OBJECT_CLASS (flows_canvas_parent_class)->finalize (object);
@@ -3470,6 +3544,8 @@ flows_canvas_init (FlowsCanvas *self)
   self->zoom = 1.0;
   self->nodes = g_ptr_array_new ();
   self->spare_cards = g_ptr_array_new ();
+  self->port_stamps = g_array_new (FALSE, FALSE, sizeof (PortStamp));
+  g_array_set_clear_func (self->port_stamps, (GDestroyNotify)port_stamp_clear);
   self->route_tiles = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)route_tile_free);
   self->spare_markers = g_ptr_array_new ();
   self->nodes_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -113,6 +113,37 @@ on_stage_name_changed (FlowsStageCard *self)
   update_labels (self);
 }
 
+/* The problem badge's and the run status's tooltips, given when GTK asks for them rather than
+ * set: setting the tooltip of a widget on show makes GTK ask the X server where the pointer is,
+ * in case a tooltip is up, a round trip for each card that comes into view on the canvas and
+ * takes a stage with problems (bench-canvas). */
+static gboolean
+on_query_tooltip (GtkWidget      *widget,
+                  int             x,
+                  int             y,
+                  gboolean        keyboard_mode,
+                  GtkTooltip     *tooltip,
+                  FlowsStageCard *self)
+{
+  const char *text = widget == self->problem_badge ? self->problems : run_state_description (self->run_state);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* What the tooltip says, for assistive technologies, as a tooltip set on the widget would. */
+static void
+describe_tooltip (GtkWidget  *widget,
+                  const char *text)
+{
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
 static void
 flows_stage_card_dispose (GObject *object)
 {
@@ -169,6 +200,10 @@ flows_stage_card_init (FlowsStageCard *self)
   g_signal_group_connect_swapped (self->stage_signals, "notify::name", G_CALLBACK (on_stage_name_changed), self);
   gtk_widget_set_size_request (GTK_WIDGET (self),
                                (int)FLOWS_LAYOUT_CARD_WIDTH, (int)FLOWS_LAYOUT_CARD_HEIGHT);
+  gtk_widget_set_has_tooltip (self->problem_badge, TRUE);
+  gtk_widget_set_has_tooltip (self->status_box, TRUE);
+  g_signal_connect (self->problem_badge, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
+  g_signal_connect (self->status_box, "query-tooltip", G_CALLBACK (on_query_tooltip), self);
 }
 
 GtkWidget *
@@ -227,7 +262,7 @@ flows_stage_card_set_problems (FlowsStageCard *self,
   g_free (self->problems);
   self->problems = g_strdup (problems);
   gtk_widget_set_visible (self->problem_badge, problems != NULL);
-  gtk_widget_set_tooltip_text (self->problem_badge, problems);
+  describe_tooltip (self->problem_badge, problems);
   if (problems != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self), "has-problems");
   else
@@ -274,7 +309,7 @@ flows_stage_card_set_run_state (FlowsStageCard     *self,
   if (finished)
     duration = format_duration (duration_us);
   gtk_label_set_text (self->duration_label, duration != NULL ? duration : "");
-  gtk_widget_set_tooltip_text (self->status_box, run_state_description (state));
+  describe_tooltip (self->status_box, run_state_description (state));
   update_description (self);
 }
 
