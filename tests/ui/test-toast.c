@@ -148,6 +148,10 @@ test_undo_on_replacing_toast (Fixture      *fixture,
   click (fixture->overlay, "Second", is_button_labelled, "_Undo");
   g_assert_cmpuint (second_counts.clicked, ==, 1);
   g_assert_cmpuint (first_counts.clicked, ==, 0);
+  /* While it waits to go, it takes no second Undo: a click there reaches none of its buttons. */
+  test_wait_idle ();
+  g_assert_cmpuint (second_counts.dismissed, ==, 0);
+  g_assert_false (gtk_widget_get_can_target (toast_titled (fixture->overlay, "Second")));
 
   test_wait_for (dismissed_once, &second_counts, WAIT_MS);
   /* Long enough for the first toast to show again, at rest. */
