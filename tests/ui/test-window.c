@@ -376,7 +376,8 @@ is_toast_close_button (GtkWidget     *widget,
  * the freed toast (SIGSEGV; the show animation's "done" handler, show_done_cb()). The animations
  * count the frame clock's time, which a busy machine leaves behind: a fixed wait before closing
  * (it was 400 ms) is not enough, so the tests close a toast once it is seen at rest, as a person
- * does, and as flows_toast_dismiss_later() waits 900 ms. */
+ * does. (The app holds such a dismissal back, see flows_toast_add(); tests/ui/test-toast.c
+ * closes toasts while they show.) */
 static gboolean
 toast_at_rest (gpointer widget)
 {

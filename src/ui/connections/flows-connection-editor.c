@@ -8,6 +8,7 @@
 #include "flows-connection-editor.h"
 #include "flows-sandbox-provider.h"
 #include "flows-secrets.h"
+#include "flows-toast.h"
 #include "flows-ui-shared.h"
 #include "flows-validate.h"
 #include "flows-window.h"
@@ -294,7 +295,7 @@ show_save_error (FlowsConnectionEditor *self,
   set_saving (self, FALSE);
   show_problem (self, error->message, TRUE);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  flows_toast_add (self->toast_overlay, toast);
 }
 
 static void

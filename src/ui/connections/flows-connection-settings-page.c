@@ -90,7 +90,7 @@ show_note (FlowsConnectionSettingsPage *self,
   AdwToast *toast = adw_toast_new (message);
 
   adw_toast_set_timeout (toast, 3);
-  adw_toast_overlay_add_toast (get_toast_overlay (self), toast);
+  flows_toast_add (get_toast_overlay (self), toast);
 }
 
 /* A question about @object (kept on the dialog as @key), answered through @on_response; its
@@ -545,7 +545,7 @@ forget_removed (FlowsConnectionSettingsPage *self)
   if (self->undo_toast != NULL)
     {
       AdwToast *toast = g_steal_pointer (&self->undo_toast);
-      flows_toast_dismiss_later (toast);
+      adw_toast_dismiss (toast);
       g_object_unref (toast);
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "settings.undo-remove", FALSE);
@@ -616,8 +616,8 @@ remove_param (GtkWidget  *widget,
   adw_toast_set_priority (self->undo_toast, ADW_TOAST_PRIORITY_HIGH);
   /* A signal, not an action name: the window's overlay is outside the page's actions. */
   g_signal_connect_object (self->undo_toast, "button-clicked", G_CALLBACK (on_undo_clicked), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->undo_toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (get_toast_overlay (self), g_object_ref (self->undo_toast));
+  g_signal_connect_object (self->undo_toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, G_CONNECT_AFTER);
+  flows_toast_add (get_toast_overlay (self), g_object_ref (self->undo_toast));
 
   focus_param_near (self, position);
 }
@@ -789,7 +789,7 @@ on_rename_applied (GObject      *source,
   g_object_set_data_full (G_OBJECT (toast), "rename", g_object_ref (rename), g_object_unref);
   /* A signal, not an action name: the window's overlay is outside the page's actions. */
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_rename_undo_clicked), self, 0);
-  adw_toast_overlay_add_toast (get_toast_overlay (self), toast);
+  flows_toast_add (get_toast_overlay (self), toast);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include "flows-token-details.h"
 #include "flows-token-details-dialog.h"
+#include "flows-toast.h"
 
 struct _FlowsTokenDetailsDialog
 {
@@ -106,7 +107,7 @@ on_copy_clicked (GtkButton               *button,
                           g_object_get_data (G_OBJECT (button), "flows-claim-value"));
   /* Translators: %s is the name of a claim of a token, such as "sub" */
   message = g_strdup_printf (_("Copied “%s”"), name);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  flows_toast_add (self->toast_overlay, adw_toast_new (message));
 }
 
 static void

@@ -729,7 +729,7 @@ undo_deletion (FlowsFlowsPage *self,
     }
 
   if (deletion->toast != NULL)
-    flows_toast_dismiss_later (deletion->toast);
+    adw_toast_dismiss (deletion->toast);
   deletion_free (deletion);
 }
 
@@ -834,8 +834,8 @@ delete_action (GtkWidget  *widget,
       adw_toast_set_button_label (deletion->toast, _("_Undo"));
       adw_toast_set_priority (deletion->toast, ADW_TOAST_PRIORITY_HIGH);
       g_signal_connect_object (deletion->toast, "button-clicked", G_CALLBACK (on_undo_clicked), self, 0);
-      g_signal_connect_object (deletion->toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, 0);
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), g_object_ref (deletion->toast));
+      g_signal_connect_object (deletion->toast, "dismissed", G_CALLBACK (on_undo_toast_dismissed), self, G_CONNECT_AFTER);
+      flows_toast_add (ADW_TOAST_OVERLAY (overlay), g_object_ref (deletion->toast));
     }
 }
 

@@ -11,6 +11,7 @@
 #include "flows-discovery-page.h"
 #include "flows-new-app-dialog.h"
 #include "flows-provider-presets.h"
+#include "flows-toast.h"
 #include "flows-ui-shared.h"
 
 /* What a row of the list starts the App from. */
@@ -481,7 +482,7 @@ create (GtkWidget  *widget,
 
       /* The dialog stays, with what was typed, so that it can be tried again. */
       adw_toast_set_timeout (toast, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+      flows_toast_add (self->toast_overlay, toast);
       return;
     }
 

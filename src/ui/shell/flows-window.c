@@ -1614,7 +1614,7 @@ undo_deletion (FlowsWindow *self,
   if (deletion->committing)
     return;
   if (deletion->toast != NULL)
-    flows_toast_dismiss_later (deletion->toast);
+    adw_toast_dismiss (deletion->toast);
   forget_deletion (self, deletion);
   flows_window_select_app (self, flows_app_get_id (app));
 }
@@ -1739,8 +1739,8 @@ on_deletion_counted (GObject      *source,
   adw_toast_set_button_label (deletion->toast, _("_Undo"));
   adw_toast_set_priority (deletion->toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect_object (deletion->toast, "button-clicked", G_CALLBACK (on_deletion_undo_clicked), self, 0);
-  g_signal_connect_object (deletion->toast, "dismissed", G_CALLBACK (on_deletion_toast_dismissed), self, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (deletion->toast));
+  g_signal_connect_object (deletion->toast, "dismissed", G_CALLBACK (on_deletion_toast_dismissed), self, G_CONNECT_AFTER);
+  flows_toast_add (self->toast_overlay, g_object_ref (deletion->toast));
   deletion_release (deletion);
 }
 
@@ -2183,7 +2183,7 @@ flows_window_show_toast (FlowsWindow *self,
   /* libadwaita 1.2 reads toast titles as markup; names users type may hold "&" or "<". */
   escaped = g_markup_escape_text (message, -1);
   toast = adw_toast_new (escaped);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  flows_toast_add (self->toast_overlay, toast);
 }
 
 static void
@@ -2223,7 +2223,7 @@ show_error (FlowsWindow *self,
       g_object_set_data_full (G_OBJECT (toast), "details", g_strdup (details), g_free);
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_details_clicked), self, 0);
     }
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  flows_toast_add (self->toast_overlay, toast);
 }
 
 /* The main window of @widget: its root, or the window its dialog belongs to. */
