@@ -5,11 +5,11 @@
  * is freed; the show animation (300 ms, 500 ms when it replaces a toast still hiding) is only
  * unreferenced then, and keeps running, for a playing animation holds itself, and its end
  * writes into the freed record (GTK runs a widget's newest tick callback first, so even a hide
- * that ends in the same frame as the show ends before it). A toast hidden while it still shows also lets a toast it
- * postponed show again before that one has finished hiding, which aborts ("show_toast:
- * assertion failed: (!info->widget)"). So a dismissal is held back until the overlay's frame
- * clock has passed the end of every show animation started on it (see "Toasts" in
- * docs/ARCHITECTURE.md). */
+ * that ends in the same frame as the show ends before it). A toast hidden while it still shows
+ * also lets a toast it postponed show again before that one has finished hiding, which aborts
+ * ("show_toast: assertion failed: (!info->widget)"). So a dismissal is held back until the
+ * overlay's frame clock has passed the end of every show animation started on it (see "Toasts"
+ * in docs/ARCHITECTURE.md). */
 
 #include "flows-toast.h"
 
@@ -38,8 +38,8 @@ overlay_toasts_free (gpointer data)
   g_autoptr(GPtrArray) held = g_steal_pointer (&state->held);
 
   /* The overlay is finalized (it was unmapped before, which ended its animations), and
-   * release_held() has not run yet. Those whose dismissal waited
-   * are dismissed for the handlers that wait for it (the overlay's own is disconnected). */
+   * release_held() has not run yet. Those whose dismissal waited are dismissed for the
+   * handlers that wait for it (the overlay's own is disconnected). */
   g_clear_handle_id (&state->release_id, g_source_remove);
   for (guint i = 0; i < held->len; i++)
     g_signal_emit_by_name (g_ptr_array_index (held, i), "dismissed");
